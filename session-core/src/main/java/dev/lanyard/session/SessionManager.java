@@ -1,0 +1,874 @@
+package dev.lanyard.session;
+
+import dev.lanyard.session.codec.DefaultAttributeCodec;
+import dev.lanyard.session.event.LoggingSessionListener;
+import dev.lanyard.session.event.SessionEvent;
+import dev.lanyard.session.event.SessionEvent.Outcome;
+import dev.lanyard.session.event.SessionEvent.StoreOperation;
+import dev.lanyard.session.event.SessionListener;
+import dev.lanyard.session.internal.GuardedListeners;
+import dev.lanyard.session.spi.Admission;
+import dev.lanyard.session.spi.AtomicValueStore;
+import dev.lanyard.session.spi.AttributeCodec;
+import dev.lanyard.session.spi.NearCachingStore;
+import dev.lanyard.session.spi.Rotation;
+import dev.lanyard.session.spi.SessionDelta;
+import dev.lanyard.session.spi.SessionRecord;
+import dev.lanyard.session.spi.SessionStore;
+import dev.lanyard.session.spi.UpdateResult;
+import dev.lanyard.session.spi.UserIndexedStore;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where session policy is decided: create, resolve (load and validate expiry,
+ * version and revocation), save, rotate, log in and out, revoke, and list a user's sessions.
+ * Transports (the servlet filter, the token module) call it; they never talk to the store.
+ *
+ * <p>A manager is thread-safe and meant to be shared by every request of a node. It holds no
+ * session state itself: each method is one or a few atomic store operations, so any number of
+ * managers on any number of nodes can serve the same sessions. Every decision about time uses
+ * the injected {@link Clock}.
+ *
+ * <p>Failure: when the store cannot answer, methods throw {@link StoreUnavailableException}
+ * within the store's timeout. An unreadable record is never an error for the caller: the
+ * session is dropped, reported as {@link SessionEvent.Unreadable}, and resolves as
+ * {@link ResolutionStatus#UNREADABLE}. Listeners can never break a call.
+ */
+public final class SessionManager {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SessionManager.class);
+
+  /** The longest user ID accepted, in characters. */
+  public static final int MAX_USER_ID_LENGTH = 256;
+
+  private final SessionStore store;
+  private final UserIndexedStore indexedStore;
+  private final NearCachingStore cachingStore;
+  private final Clock clock;
+  private final SessionPolicy policy;
+  private final AttributeCodec codec;
+  private final GuardedListeners listeners;
+  private final SecureRandom random;
+  private final String nodeId;
+
+  private SessionManager(Builder b) {
+    this.store = b.store;
+    this.indexedStore = b.store instanceof UserIndexedStore indexed ? indexed : null;
+    this.cachingStore = b.store instanceof NearCachingStore caching ? caching : null;
+    this.clock = b.clock;
+    this.policy = b.policy;
+    this.codec = b.codec;
+    List<SessionListener> all = new ArrayList<>();
+    if (b.logging) {
+      all.add(LoggingSessionListener.create(b.nodeId));
+    }
+    all.addAll(b.listeners);
+    this.listeners = new GuardedListeners(all);
+    this.random = b.random;
+    this.nodeId = b.nodeId;
+  }
+
+  /**
+   * Starts a builder for a manager over {@code store}.
+   *
+   * @param store where sessions live; the caller keeps ownership and closes it
+   * @return a new builder
+   */
+  public static Builder builder(SessionStore store) {
+    return new Builder(store);
+  }
+
+  /** @return the policy in force */
+  public SessionPolicy policy() {
+    return policy;
+  }
+
+  /** @return the clock every decision uses */
+  public Clock clock() {
+    return clock;
+  }
+
+  /** @return this node's name, or empty if none was configured */
+  public Optional<String> nodeId() {
+    return Optional.ofNullable(nodeId);
+  }
+
+  /**
+   * Returns the manager's store as an {@link AtomicValueStore} when it has that power, so that
+   * modules keeping state beside sessions (refresh tokens, the token deny-list) use the very
+   * store the sessions live in.
+   *
+   * @return the value store, or empty when the store lacks the power
+   */
+  public Optional<AtomicValueStore> values() {
+    return store instanceof AtomicValueStore values ? Optional.of(values) : Optional.empty();
+  }
+
+  /** @return whether the store keeps a per-user index (limits, listing, revoke-all) */
+  public boolean indexesUsers() {
+    return indexedStore != null;
+  }
+
+  // ---------------------------------------------------------------- create and resolve
+
+  /**
+   * Creates an anonymous session with the anonymous idle timeout. Costs one store write.
+   *
+   * @param client what to remember of the client
+   * @return the new session and its secret ID
+   */
+  public NewSession create(ClientInfo client) {
+    Objects.requireNonNull(client, "client");
+    Instant now = clock.instant();
+    for (int attempt = 0; ; attempt++) {
+      SessionId id = SessionId.generate(random);
+      SessionRecord record = new SessionRecord(id.handle(), null, 1, now, now, policy.anonymousIdleTimeout(),
+          now.plus(policy.absoluteTimeout()), null, nodeId, client, Map.of());
+      boolean created = call(StoreOperation.CREATE, () -> store.create(record, ttl(record, now)));
+      if (created) {
+        publish(new SessionEvent.Created(now, record.handle(), false));
+        return new NewSession(id, new Session(record, Map.of()));
+      }
+      if (attempt == 2) {
+        throw new SessionException("could not create a session: the store reported three ID collisions in a row");
+      }
+    }
+  }
+
+  /**
+   * Resolves what a client presented. A value that is not of the form of a session ID is
+   * rejected without a store call; otherwise this costs one store read.
+   *
+   * @param presented the presented value, or {@code null}
+   * @return the session, or why there is none
+   */
+  public Resolution resolve(String presented) {
+    return resolve(presented, ReadMode.CACHE_ALLOWED);
+  }
+
+  /**
+   * Resolves what a client presented, choosing whether a near cache may answer.
+   *
+   * @param presented the presented value, or {@code null}
+   * @param mode {@link ReadMode#STORE_ONLY} for routes that must see revocations at once
+   * @return the session, or why there is none
+   */
+  public Resolution resolve(String presented, ReadMode mode) {
+    Optional<SessionId> id = SessionId.parse(presented);
+    if (id.isEmpty()) {
+      return miss(ResolutionStatus.MALFORMED);
+    }
+    return resolve(id.get(), mode);
+  }
+
+  /**
+   * Resolves a session ID: loads it and checks idle and absolute expiry. Expired sessions are
+   * removed. Costs one store read (plus a delete when expired).
+   *
+   * @param id the secret ID
+   * @return the session, or why there is none
+   */
+  public Resolution resolve(SessionId id) {
+    return resolve(id, ReadMode.CACHE_ALLOWED);
+  }
+
+  /**
+   * Resolves a session ID, choosing whether a near cache may answer.
+   *
+   * @param id the secret ID
+   * @param mode {@link ReadMode#STORE_ONLY} for decisions that must see revocations at once
+   * @return the session, or why there is none
+   */
+  public Resolution resolve(SessionId id, ReadMode mode) {
+    return load(Objects.requireNonNull(id, "id").handle(), Objects.requireNonNull(mode, "mode"));
+  }
+
+  /**
+   * Looks a session up by its public handle, with the same checks as {@link #resolve(SessionId)}.
+   * For administration and for tokens that name a session by handle; a handle is not proof that
+   * the caller holds the session, so never resolve a client-supplied handle as a login.
+   *
+   * @param handle the session's handle
+   * @return the session, or why there is none
+   */
+  public Resolution lookup(SessionHandle handle) {
+    return load(Objects.requireNonNull(handle, "handle"), ReadMode.CACHE_ALLOWED);
+  }
+
+  /**
+   * Looks a session up by handle and also requires its version to equal {@code expectedVersion}:
+   * the check behind token validation in "checked" mode. A mismatch means privileges changed
+   * after the token was issued; it resolves as {@link ResolutionStatus#STALE_VERSION} and is
+   * reported as {@link ExpiryReason#VERSION}. A near cache may answer only when its copy carries
+   * exactly the expected version; any other copy is re-read from the store, so a stale cached copy
+   * never decides.
+   *
+   * @param handle the session's handle
+   * @param expectedVersion the version the caller saw
+   * @return the session, or why there is none
+   */
+  public Resolution lookup(SessionHandle handle, long expectedVersion) {
+    Resolution resolution = lookup(handle);
+    if (resolution.isFound() && resolution.session().orElseThrow().version() != expectedVersion
+        && cachingStore != null) {
+      resolution = load(handle, ReadMode.STORE_ONLY);
+    }
+    if (resolution.isFound() && resolution.session().orElseThrow().version() != expectedVersion) {
+      publish(new SessionEvent.Expired(clock.instant(), handle, ExpiryReason.VERSION));
+      return miss(ResolutionStatus.STALE_VERSION);
+    }
+    return resolution;
+  }
+
+  private Resolution load(SessionHandle handle, ReadMode mode) {
+    SessionRecord record;
+    SessionEvent.Source source = SessionEvent.Source.STORE;
+    try {
+      if (cachingStore != null && mode == ReadMode.CACHE_ALLOWED) {
+        NearCachingStore.CachedRecord cached = call(StoreOperation.LOAD, () -> cachingStore.loadCached(handle))
+            .orElse(null);
+        record = cached == null ? null : cached.record();
+        if (cached != null && cached.fromCache()) {
+          source = SessionEvent.Source.NEAR_CACHE;
+        }
+      } else {
+        record = call(StoreOperation.LOAD, () -> store.load(handle)).orElse(null);
+      }
+    } catch (UnreadableSessionException e) {
+      return dropUnreadable(handle, e);
+    }
+    if (record == null) {
+      return miss(ResolutionStatus.UNKNOWN);
+    }
+    Instant now = clock.instant();
+    if (!now.isBefore(record.absoluteExpiry())) {
+      return expire(record, ExpiryReason.ABSOLUTE, now);
+    }
+    if (!now.isBefore(record.lastAccessedAt().plus(record.idleTimeout()))) {
+      return expire(record, ExpiryReason.IDLE, now);
+    }
+    Map<String, Object> attributes;
+    try {
+      attributes = decode(record);
+    } catch (UnreadableSessionException e) {
+      return dropUnreadable(handle, e);
+    }
+    if (!listeners.isEmpty()) {
+      listeners.publish(new SessionEvent.Resolved(now, handle, source));
+    }
+    return Resolution.found(new Session(record, attributes));
+  }
+
+  private Resolution miss(ResolutionStatus status) {
+    if (!listeners.isEmpty()) {
+      listeners.publish(new SessionEvent.NotResolved(clock.instant(), status));
+    }
+    return Resolution.absent(status);
+  }
+
+  private Resolution expire(SessionRecord record, ExpiryReason reason, Instant now) {
+    deleteQuietly(record.handle());
+    publish(new SessionEvent.Expired(now, record.handle(), reason));
+    return miss(reason == ExpiryReason.IDLE ? ResolutionStatus.EXPIRED_IDLE : ResolutionStatus.EXPIRED_ABSOLUTE);
+  }
+
+  private Resolution dropUnreadable(SessionHandle handle, UnreadableSessionException e) {
+    LOG.debug("dropping unreadable session {}", handle, e);
+    deleteQuietly(handle);
+    publish(new SessionEvent.Unreadable(clock.instant(), handle, rootCauseName(e)));
+    return miss(ResolutionStatus.UNREADABLE);
+  }
+
+  private void deleteQuietly(SessionHandle handle) {
+    try {
+      call(StoreOperation.DELETE, () -> store.delete(handle));
+    } catch (StoreUnavailableException e) {
+      LOG.debug("could not delete session {} now; its TTL will remove it", handle);
+    }
+  }
+
+  private Map<String, Object> decode(SessionRecord record) {
+    if (record.attributes().isEmpty()) {
+      return Map.of();
+    }
+    Map<String, Object> decoded = new HashMap<>(record.attributes().size() * 2);
+    for (Map.Entry<String, byte[]> e : record.attributes().entrySet()) {
+      decoded.put(e.getKey(), codec.decode(e.getKey(), e.getValue()));
+    }
+    return decoded;
+  }
+
+  // ---------------------------------------------------------------- save
+
+  /**
+   * Tells whether {@code session}'s last access is old enough that the next save should write
+   * it, per {@link SessionPolicy#touchInterval()}.
+   *
+   * @param session a resolved session
+   * @return {@code true} when a touch is due
+   */
+  public boolean touchDue(Session session) {
+    return !clock.instant().isBefore(session.lastAccessedAt().plus(policy.touchInterval()));
+  }
+
+  /**
+   * Writes a request's changes as a delta: only the attributes named in {@code update} change in
+   * the store, so concurrent requests that change different attributes all survive. A put whose
+   * encoded value equals the one this request read is dropped, so re-saving an unchanged value
+   * costs nothing. An update that changes nothing writes only when a touch is due. Never
+   * re-creates a session that was revoked or expired meanwhile.
+   *
+   * @param session the session as this request resolved it
+   * @param update the changes
+   * @return this request's view of the session after the write, or empty when the session no
+   *     longer exists
+   * @throws PayloadTooLargeException if the attributes would exceed the hard payload limit
+   *     (nothing was written)
+   * @throws IllegalArgumentException if the codec cannot encode a value
+   */
+  public Optional<Session> save(Session session, SessionUpdate update) {
+    Objects.requireNonNull(session, "session");
+    Objects.requireNonNull(update, "update");
+    if (update.isEmpty() && !touchDue(session)) {
+      return Optional.of(session);
+    }
+    SessionRecord old = session.record();
+    Map<String, byte[]> encoded = new LinkedHashMap<>();
+    long putBytes = 0;
+    for (Map.Entry<String, Object> e : update.puts().entrySet()) {
+      byte[] bytes = codec.encode(e.getKey(), e.getValue());
+      if (java.util.Arrays.equals(bytes, old.attributes().get(e.getKey()))) {
+        continue;
+      }
+      putBytes += e.getKey().length() + bytes.length;
+      encoded.put(e.getKey(), bytes);
+    }
+    boolean changes = !encoded.isEmpty() || !update.removals().isEmpty() || update.idleTimeout() != null;
+    if (!changes && !touchDue(session)) {
+      return Optional.of(session);
+    }
+    Instant now = clock.instant();
+    if (putBytes > policy.payloadHardLimit()) {
+      throw new PayloadTooLargeException(old.handle(), putBytes, policy.payloadHardLimit());
+    }
+    Duration idle = update.idleTimeout() != null ? update.idleTimeout() : old.idleTimeout();
+    Duration ttl = ttl(now, idle, old.absoluteExpiry());
+    if (ttl == null) {
+      return Optional.empty();
+    }
+    SessionDelta delta = new SessionDelta(encoded, update.removals(), now, update.idleTimeout(), nodeId, ttl,
+        policy.payloadHardLimit());
+    UpdateResult result = call(StoreOperation.UPDATE, () -> store.update(old.handle(), delta));
+    switch (result.status()) {
+      case NOT_FOUND:
+        return Optional.empty();
+      case TOO_LARGE:
+        throw new PayloadTooLargeException(old.handle(), result.attributeBytes(), policy.payloadHardLimit());
+      default:
+        break;
+    }
+    if (result.attributeBytes() > policy.payloadSoftLimit() && old.attributeBytes() <= policy.payloadSoftLimit()) {
+      publish(new SessionEvent.PayloadOverSoftLimit(now, old.handle(), result.attributeBytes(),
+          policy.payloadSoftLimit()));
+    }
+    if (nodeId != null && old.lastNode() != null && !nodeId.equals(old.lastNode())) {
+      publish(new SessionEvent.AffinityRebind(now, old.handle(), old.lastNode(), nodeId));
+    }
+    publish(new SessionEvent.Saved(now, old.handle(),
+        changes ? SessionEvent.SaveKind.ATTRIBUTES : SessionEvent.SaveKind.TOUCH,
+        encoded.size() + update.removals().size(), result.attributeBytes()));
+
+    Map<String, byte[]> attributes = new HashMap<>(old.attributes());
+    Map<String, Object> decoded = new HashMap<>(session.attributes());
+    for (String name : update.removals()) {
+      attributes.remove(name);
+      decoded.remove(name);
+    }
+    attributes.putAll(encoded);
+    decoded.putAll(update.puts());
+    SessionRecord updated = new SessionRecord(old.handle(), old.userId(), old.version(), old.createdAt(), now, idle,
+        old.absoluteExpiry(), old.authenticatedAt(), nodeId != null ? nodeId : old.lastNode(), old.client(),
+        attributes);
+    return Optional.of(new Session(updated, decoded));
+  }
+
+  // ---------------------------------------------------------------- rotation and login
+
+  /**
+   * Logs a user in: the session moves to a new ID (the old one is dead at once, which defeats
+   * fixation), the user is bound, the authentication time is set, the version grows, the
+   * authenticated idle timeout applies and the absolute lifetime starts again. Attributes of an
+   * anonymous session are kept; a session bound to another user is logged out instead and a
+   * fresh one is created. The per-user limit is enforced atomically at the store.
+   *
+   * @param current the session the client holds, or {@code null} if none
+   * @param userId the authenticated user, 1 to {@value #MAX_USER_ID_LENGTH} characters, no control characters
+   * @param client what to remember of the client
+   * @return the logged-in session and its new secret ID
+   * @throws SessionLimitExceededException if the user is at the limit and the rule refuses, or if
+   *     a racing login of the same user evicted this one before it was written
+   */
+  public NewSession login(Session current, String userId, ClientInfo client) {
+    checkUserId(userId);
+    Objects.requireNonNull(client, "client");
+    Instant now = clock.instant();
+    SessionId id = SessionId.generate(random);
+    SessionHandle handle = id.handle();
+    Instant absoluteExpiry = now.plus(policy.absoluteTimeout());
+    Duration ttl = ttl(now, policy.idleTimeout(), absoluteExpiry);
+
+    int sessions = admit(userId, handle);
+    if (current != null && current.isAuthenticated() && !userId.equals(current.userId().orElseThrow())) {
+      logout(current);
+      current = null;
+    }
+    SessionRecord record = null;
+    if (current != null) {
+      Rotation rotation = new Rotation(handle, userId, true, now, now, policy.idleTimeout(), absoluteExpiry, nodeId,
+          client, ttl);
+      SessionHandle from = current.handle();
+      record = call(StoreOperation.ROTATE, () -> store.rotate(from, rotation)).orElse(null);
+      if (record != null) {
+        publish(new SessionEvent.Rotated(now, from, handle, RotationCause.LOGIN, record.version()));
+      }
+    }
+    if (record == null) {
+      SessionRecord fresh = new SessionRecord(handle, userId, 1, now, now, policy.idleTimeout(), absoluteExpiry, now,
+          nodeId, client, Map.of());
+      if (!call(StoreOperation.CREATE, () -> store.create(fresh, ttl))) {
+        // The handle was admitted, then evicted by a racing login of the same user.
+        publish(new SessionEvent.LimitReached(now, userId, policy.sessionLimit().overflow(), 0));
+        throw new SessionLimitExceededException(policy.sessionLimit().maxSessions());
+      }
+      publish(new SessionEvent.Created(now, handle, true));
+      record = fresh;
+    }
+    Session session = sessionOrFresh(record, now);
+    publish(new SessionEvent.LoggedIn(now, handle, userId, session.version(), sessions));
+    return new NewSession(id, session);
+  }
+
+  private int admit(String userId, SessionHandle handle) {
+    if (indexedStore == null) {
+      return 0;
+    }
+    SessionLimit limit = policy.sessionLimit();
+    Admission admission = call(StoreOperation.ADMIT,
+        () -> indexedStore.admit(userId, handle, limit, policy.absoluteTimeout()));
+    Instant now = clock.instant();
+    if (!admission.admitted()) {
+      publish(new SessionEvent.LimitReached(now, userId, limit.overflow(), 0));
+      throw new SessionLimitExceededException(limit.maxSessions());
+    }
+    if (!admission.evicted().isEmpty()) {
+      publish(new SessionEvent.LimitReached(now, userId, limit.overflow(), admission.evicted().size()));
+      for (SessionHandle evicted : admission.evicted()) {
+        publish(new SessionEvent.Revoked(now, evicted, userId, RevocationReason.LIMIT_OVERFLOW));
+      }
+    }
+    return admission.sessions();
+  }
+
+  /**
+   * Moves a session to a new ID and changes nothing else, as
+   * {@code HttpServletRequest.changeSessionId()} asks.
+   *
+   * @param session the session
+   * @return the session under its new ID, or empty if it no longer exists
+   */
+  public Optional<NewSession> changeId(Session session) {
+    return rotate(session, RotationCause.REQUESTED, false, null);
+  }
+
+  /**
+   * Records a privilege change (roles, password): the session moves to a new ID and its version
+   * grows, so tokens and cached copies that carry the old version stop being honoured for
+   * checked decisions.
+   *
+   * @param session the session
+   * @return the session under its new ID, or empty if it no longer exists
+   */
+  public Optional<NewSession> privilegeChanged(Session session) {
+    return rotate(session, RotationCause.PRIVILEGE_CHANGE, true, null);
+  }
+
+  /**
+   * Records that the user authenticated again (step-up): the session moves to a new ID, the
+   * authentication time is now, and the version grows.
+   *
+   * @param session an authenticated session
+   * @return the session under its new ID, or empty if it no longer exists
+   * @throws IllegalArgumentException if the session is anonymous
+   */
+  public Optional<NewSession> reauthenticated(Session session) {
+    if (!session.isAuthenticated()) {
+      throw new IllegalArgumentException("only an authenticated session can re-authenticate; log in instead");
+    }
+    return rotate(session, RotationCause.REAUTHENTICATION, true, clock.instant());
+  }
+
+  private Optional<NewSession> rotate(Session session, RotationCause cause, boolean bumpVersion, Instant authAt) {
+    Objects.requireNonNull(session, "session");
+    Instant now = clock.instant();
+    SessionRecord old = session.record();
+    Duration ttl = ttl(now, old.idleTimeout(), old.absoluteExpiry());
+    if (ttl == null) {
+      return Optional.empty();
+    }
+    SessionId id = SessionId.generate(random);
+    Rotation rotation = new Rotation(id.handle(), null, bumpVersion, authAt, now, null, null, nodeId, null, ttl);
+    Optional<SessionRecord> rotated = call(StoreOperation.ROTATE, () -> store.rotate(old.handle(), rotation));
+    if (rotated.isEmpty()) {
+      return Optional.empty();
+    }
+    publish(new SessionEvent.Rotated(now, old.handle(), id.handle(), cause, rotated.get().version()));
+    return Optional.of(new NewSession(id, sessionOrFresh(rotated.get(), now)));
+  }
+
+  private Session sessionOrFresh(SessionRecord record, Instant now) {
+    try {
+      return new Session(record, decode(record));
+    } catch (UnreadableSessionException e) {
+      // The carried-over attributes cannot be read: keep the session, drop what cannot be read.
+      publish(new SessionEvent.Unreadable(now, record.handle(), rootCauseName(e)));
+      Duration ttl = ttl(now, record.idleTimeout(), record.absoluteExpiry());
+      SessionDelta clear = new SessionDelta(Map.of(), record.attributes().keySet(), now, null, nodeId,
+          ttl == null ? Duration.ofSeconds(1) : ttl, policy.payloadHardLimit());
+      call(StoreOperation.UPDATE, () -> store.update(record.handle(), clear));
+      SessionRecord cleared = new SessionRecord(record.handle(), record.userId(), record.version(), record.createdAt(),
+          now, record.idleTimeout(), record.absoluteExpiry(), record.authenticatedAt(), record.lastNode(),
+          record.client(), Map.of());
+      return new Session(cleared, Map.of());
+    }
+  }
+
+  // ---------------------------------------------------------------- logout and revocation
+
+  /**
+   * Logs out of a session: its record is removed from the store, so the ID is dead on every
+   * node, not merely forgotten by one browser.
+   *
+   * @param session the session
+   * @return {@code true} if a live session was removed
+   */
+  public boolean logout(Session session) {
+    Objects.requireNonNull(session, "session");
+    boolean removed = call(StoreOperation.DELETE, () -> store.delete(session.handle()));
+    Instant now = clock.instant();
+    String userId = session.userId().orElse(null);
+    if (removed) {
+      publish(new SessionEvent.Revoked(now, session.handle(), userId, RevocationReason.LOGOUT));
+    }
+    publish(new SessionEvent.LoggedOut(now, session.handle(), userId));
+    return removed;
+  }
+
+  /**
+   * Ends a session because a policy outside the manager found it expired (a route's shorter idle
+   * window, say): the record is removed and {@link SessionEvent.Expired} is reported, not a
+   * revocation or logout.
+   *
+   * @param session the session
+   * @param reason why it expired
+   * @return {@code true} if a live session was removed
+   */
+  public boolean expire(Session session, ExpiryReason reason) {
+    Objects.requireNonNull(session, "session");
+    Objects.requireNonNull(reason, "reason");
+    boolean removed = call(StoreOperation.DELETE, () -> store.delete(session.handle()));
+    publish(new SessionEvent.Expired(clock.instant(), session.handle(), reason));
+    return removed;
+  }
+
+  /**
+   * Revokes one session by handle (administration, or the user from another device). Revoking a
+   * session that does not exist is not an error.
+   *
+   * @param handle the session's handle
+   * @param reason why, for events and logs
+   * @return {@code true} if a live session was removed
+   */
+  public boolean revoke(SessionHandle handle, RevocationReason reason) {
+    Objects.requireNonNull(handle, "handle");
+    Objects.requireNonNull(reason, "reason");
+    boolean removed = call(StoreOperation.DELETE, () -> store.delete(handle));
+    if (removed) {
+      publish(new SessionEvent.Revoked(clock.instant(), handle, null, reason));
+    }
+    return removed;
+  }
+
+  /**
+   * Revokes every session of a user, on every node.
+   *
+   * @param userId the user
+   * @return how many live sessions were removed
+   * @throws UnsupportedOperationException if the store does not index users
+   */
+  public int revokeAll(String userId) {
+    checkUserId(userId);
+    UserIndexedStore indexed = requireIndex("revokeAll");
+    List<SessionHandle> revoked = call(StoreOperation.REVOKE_ALL, () -> indexed.revokeAll(userId));
+    Instant now = clock.instant();
+    for (SessionHandle handle : revoked) {
+      publish(new SessionEvent.Revoked(now, handle, userId, RevocationReason.USER_WIDE));
+    }
+    return revoked.size();
+  }
+
+  /**
+   * Revokes every session of {@code keep}'s user except {@code keep}: "sign out everywhere else".
+   *
+   * @param keep the session to keep, authenticated
+   * @return how many sessions were removed
+   * @throws UnsupportedOperationException if the store does not index users
+   */
+  public int revokeOthers(Session keep) {
+    String userId = keep.userId().orElseThrow(
+        () -> new IllegalArgumentException("an anonymous session has no other sessions"));
+    int removed = 0;
+    for (SessionSummary summary : sessionsOf(userId)) {
+      if (!summary.handle().equals(keep.handle()) && revoke(summary.handle(), RevocationReason.USER_WIDE)) {
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  /**
+   * Lists a user's live sessions, most recently used first.
+   *
+   * @param userId the user
+   * @return the device list; empty for an unknown user
+   * @throws UnsupportedOperationException if the store does not index users
+   */
+  public List<SessionSummary> sessionsOf(String userId) {
+    checkUserId(userId);
+    UserIndexedStore indexed = requireIndex("sessionsOf");
+    List<SessionRecord> records = call(StoreOperation.LIST, () -> indexed.sessionsOf(userId));
+    Instant now = clock.instant();
+    List<SessionSummary> summaries = new ArrayList<>(records.size());
+    for (SessionRecord r : records) {
+      if (now.isBefore(r.expiresAt()) && userId.equals(r.userId())) {
+        summaries.add(new SessionSummary(r.handle(), r.createdAt(), r.lastAccessedAt(), r.authenticatedAt(),
+            r.client(), r.lastNode()));
+      }
+    }
+    summaries.sort(Comparator.comparing(SessionSummary::lastAccessedAt).reversed()
+        .thenComparing(SessionSummary::handle));
+    return summaries;
+  }
+
+  // ---------------------------------------------------------------- events
+
+  /**
+   * Delivers an event to this manager's listeners. Lanyard's modules (servlet, tokens, near
+   * cache) publish their events here so that one set of listeners sees the whole lifecycle.
+   *
+   * @param event the event
+   */
+  public void publish(SessionEvent event) {
+    Objects.requireNonNull(event, "event");
+    listeners.publish(event);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private <T> T call(StoreOperation operation, Supplier<T> action) {
+    if (listeners.isEmpty()) {
+      return action.get();
+    }
+    long start = System.nanoTime();
+    Outcome outcome = Outcome.FAILURE;
+    try {
+      T result = action.get();
+      outcome = Outcome.SUCCESS;
+      return result;
+    } catch (UnreadableSessionException e) {
+      outcome = Outcome.SUCCESS;
+      throw e;
+    } finally {
+      listeners.publish(new SessionEvent.StoreCall(clock.instant(), operation, outcome,
+          Duration.ofNanos(System.nanoTime() - start)));
+    }
+  }
+
+  private static Duration ttl(SessionRecord record, Instant now) {
+    return ttl(now, record.idleTimeout(), record.absoluteExpiry());
+  }
+
+  /** The time to live from {@code now}, or {@code null} when the session is already over. */
+  private static Duration ttl(Instant now, Duration idle, Instant absoluteExpiry) {
+    Instant idleExpiry = now.plus(idle);
+    Instant end = idleExpiry.isBefore(absoluteExpiry) ? idleExpiry : absoluteExpiry;
+    Duration ttl = Duration.between(now, end);
+    return ttl.isNegative() || ttl.isZero() ? null : ttl;
+  }
+
+  private UserIndexedStore requireIndex(String operation) {
+    if (indexedStore == null) {
+      throw new UnsupportedOperationException(operation + " needs a store that implements UserIndexedStore; "
+          + store.getClass().getName() + " does not");
+    }
+    return indexedStore;
+  }
+
+  private static void checkUserId(String userId) {
+    Objects.requireNonNull(userId, "userId");
+    if (userId.isEmpty() || userId.length() > MAX_USER_ID_LENGTH) {
+      throw new IllegalArgumentException(
+          "a user ID has 1 to " + MAX_USER_ID_LENGTH + " characters (got " + userId.length() + ")");
+    }
+    for (int i = 0; i < userId.length(); i++) {
+      char c = userId.charAt(i);
+      if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+        throw new IllegalArgumentException("a user ID must not contain control characters");
+      }
+    }
+  }
+
+  private static String rootCauseName(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName();
+  }
+
+  @Override
+  public String toString() {
+    return "SessionManager[store=" + store.getClass().getSimpleName() + ", node=" + nodeId + ", " + policy + "]";
+  }
+
+  /** Configures a {@link SessionManager}. Not thread-safe; {@link #build()} validates. */
+  public static final class Builder {
+    private final SessionStore store;
+    private Clock clock = Clock.systemUTC();
+    private SessionPolicy policy = SessionPolicy.defaults();
+    private AttributeCodec codec;
+    private final List<SessionListener> listeners = new ArrayList<>();
+    private SecureRandom random;
+    private String nodeId;
+    private boolean logging = true;
+
+    private Builder(SessionStore store) {
+      this.store = Objects.requireNonNull(store, "store");
+    }
+
+    /**
+     * Sets the clock for every time decision (default {@link Clock#systemUTC()}).
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Sets the policy (default {@link SessionPolicy#defaults()}).
+     *
+     * @param policy the policy
+     * @return this builder
+     */
+    public Builder policy(SessionPolicy policy) {
+      this.policy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Sets the attribute codec (default {@link DefaultAttributeCodec#create()}: compact encoding
+     * of common types, Java serialization behind an allow-list for the rest).
+     *
+     * @param codec the codec
+     * @return this builder
+     */
+    public Builder codec(AttributeCodec codec) {
+      this.codec = Objects.requireNonNull(codec, "codec");
+      return this;
+    }
+
+    /**
+     * Adds a listener; listeners are called in the order added.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder listener(SessionListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Sets the source of session IDs (default a new {@link SecureRandom}).
+     *
+     * @param random a cryptographically strong generator
+     * @return this builder
+     */
+    public Builder random(SecureRandom random) {
+      this.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
+    /**
+     * Names this node, so that sessions record which node last served them and moves between
+     * nodes are reported (default: none).
+     *
+     * @param nodeId a short name, 1 to 64 characters
+     * @return this builder
+     */
+    public Builder nodeId(String nodeId) {
+      Objects.requireNonNull(nodeId, "nodeId");
+      if (nodeId.isEmpty() || nodeId.length() > 64) {
+        throw new IllegalArgumentException("nodeId has 1 to 64 characters (got " + nodeId.length() + ")");
+      }
+      this.nodeId = nodeId;
+      return this;
+    }
+
+    /**
+     * Turns off the default {@link LoggingSessionListener}.
+     *
+     * @return this builder
+     */
+    public Builder withoutLogging() {
+      this.logging = false;
+      return this;
+    }
+
+    /**
+     * Validates the configuration and builds the manager.
+     *
+     * @return the manager
+     * @throws IllegalArgumentException if the policy needs a power the store lacks
+     */
+    public SessionManager build() {
+      if (policy.sessionLimit().isLimited() && !(store instanceof UserIndexedStore)) {
+        throw new IllegalArgumentException("sessionLimit (" + policy.sessionLimit().maxSessions()
+            + ") needs a store that implements UserIndexedStore; " + store.getClass().getName() + " does not");
+      }
+      if (codec == null) {
+        codec = DefaultAttributeCodec.create();
+      }
+      if (random == null) {
+        random = new SecureRandom();
+      }
+      return new SessionManager(this);
+    }
+  }
+}

@@ -1,0 +1,250 @@
+package dev.lanyard.session.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lanyard.session.ClientInfo;
+import dev.lanyard.session.NewSession;
+import dev.lanyard.session.SessionHandle;
+import dev.lanyard.session.SessionLimit;
+import dev.lanyard.session.SessionLimitExceededException;
+import dev.lanyard.session.SessionManager;
+import dev.lanyard.session.SessionPolicy;
+import dev.lanyard.session.SessionSummary;
+import dev.lanyard.session.spi.Admission;
+import dev.lanyard.session.spi.Rotation;
+import dev.lanyard.session.spi.SessionRecord;
+import dev.lanyard.session.spi.SessionStore;
+import dev.lanyard.session.spi.UserIndexedStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract of stores that also implement {@link UserIndexedStore}: everything in
+ * {@link SessionStoreContract}, plus the per-user index, limits under races, listing and
+ * revoke-all.
+ */
+public abstract class UserIndexedStoreContract extends SessionStoreContract {
+
+  private UserIndexedStore indexed() {
+    assertThat(store).as("the store under test must implement UserIndexedStore").isInstanceOf(UserIndexedStore.class);
+    return (UserIndexedStore) store;
+  }
+
+  private SessionRecord createdFor(String userId) {
+    SessionRecord r = record(newHandle(), userId, Map.of("a", bytes("1")));
+    assertThat(store.create(r, TTL)).isTrue();
+    return r;
+  }
+
+  private static List<SessionHandle> handles(List<SessionRecord> records) {
+    return records.stream().map(SessionRecord::handle).toList();
+  }
+
+  @Test
+  void sessionsOfListsTheUsersSessionsOnly() {
+    SessionRecord a1 = createdFor("alice");
+    SessionRecord a2 = createdFor("alice");
+    createdFor("bob");
+    createdFor(null);
+    assertThat(handles(indexed().sessionsOf("alice"))).containsExactlyInAnyOrder(a1.handle(), a2.handle());
+    assertThat(indexed().sessionsOf("nobody")).isEmpty();
+  }
+
+  @Test
+  void sessionsOfOmitsDeletedAndExpiredSessions() {
+    SessionRecord kept = createdFor("alice");
+    SessionRecord deleted = createdFor("alice");
+    SessionRecord expiring = record(newHandle(), "alice", Map.of());
+    store.create(expiring, shortTtl());
+    store.delete(deleted.handle());
+    awaitExpiry(expiring.handle(), shortTtl());
+    assertThat(handles(indexed().sessionsOf("alice"))).containsExactly(kept.handle());
+  }
+
+  @Test
+  void rotationMovesTheIndexEntry() {
+    SessionRecord r = createdFor("alice");
+    SessionHandle next = newHandle();
+    store.rotate(r.handle(), new Rotation(next, null, true, null, clock.instant(), null, null, null, null, TTL));
+    assertThat(handles(indexed().sessionsOf("alice"))).containsExactly(next);
+  }
+
+  @Test
+  void rotationThatBindsAUserIndexesTheSession() {
+    SessionRecord anonymous = record(newHandle(), null, Map.of());
+    store.create(anonymous, TTL);
+    SessionHandle next = newHandle();
+    store.rotate(anonymous.handle(),
+        new Rotation(next, "alice", true, clock.instant(), clock.instant(), null, null, null, null, TTL));
+    assertThat(handles(indexed().sessionsOf("alice"))).containsExactly(next);
+  }
+
+  @Test
+  void revokeAllDeletesEverySessionOfTheUserAndNoOther() {
+    SessionRecord a1 = createdFor("alice");
+    SessionRecord a2 = createdFor("alice");
+    SessionRecord b = createdFor("bob");
+    assertThat(indexed().revokeAll("alice")).containsExactlyInAnyOrder(a1.handle(), a2.handle());
+    assertThat(store.load(a1.handle())).isEmpty();
+    assertThat(store.load(a2.handle())).isEmpty();
+    assertThat(backendHolds(a1.handle())).isFalse();
+    assertThat(store.load(b.handle())).isPresent();
+    assertThat(indexed().sessionsOf("alice")).isEmpty();
+  }
+
+  @Test
+  void revokeAllIsIdempotent() {
+    createdFor("alice");
+    assertThat(indexed().revokeAll("alice")).hasSize(1);
+    assertThat(indexed().revokeAll("alice")).isEmpty();
+    assertThat(indexed().revokeAll("nobody")).isEmpty();
+  }
+
+  @Test
+  void admitRefusesBeyondTheLimitUnderTheRefuseRule() {
+    SessionLimit limit = SessionLimit.refuseBeyond(2);
+    for (int i = 0; i < 2; i++) {
+      SessionHandle h = newHandle();
+      assertThat(indexed().admit("alice", h, limit, TTL).admitted()).isTrue();
+      store.create(record(h, "alice", Map.of()), TTL);
+    }
+    Admission third = indexed().admit("alice", newHandle(), limit, TTL);
+    assertThat(third.decision()).isEqualTo(Admission.Decision.REFUSED);
+    assertThat(third.sessions()).isEqualTo(2);
+    assertThat(indexed().sessionsOf("alice")).hasSize(2);
+  }
+
+  @Test
+  void admitEvictsTheLeastRecentlyUsedSession() {
+    SessionLimit limit = SessionLimit.evictBeyond(2);
+    List<SessionHandle> handles = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      SessionHandle h = newHandle();
+      indexed().admit("alice", h, limit, TTL);
+      store.create(record(h, "alice", Map.of()), TTL);
+      handles.add(h);
+      clock.advance(Duration.ofSeconds(10));
+    }
+    // Use the first session, so the second becomes the least recently used.
+    store.update(handles.get(0), delta(Map.of(), java.util.Set.of()));
+    clock.advance(Duration.ofSeconds(10));
+    SessionHandle third = newHandle();
+    Admission admission = indexed().admit("alice", third, limit, TTL);
+    assertThat(admission.admitted()).isTrue();
+    assertThat(admission.evicted()).containsExactly(handles.get(1));
+    assertThat(store.load(handles.get(1))).isEmpty();
+    assertThat(backendHolds(handles.get(1))).isFalse();
+    store.create(record(third, "alice", Map.of()), TTL);
+    assertThat(handles(indexed().sessionsOf("alice"))).containsExactlyInAnyOrder(handles.get(0), third);
+  }
+
+  @Test
+  void aHandleEvictedBeforeItsSessionWasWrittenCanNeverBeWritten() {
+    SessionLimit limit = SessionLimit.evictBeyond(1);
+    SessionHandle first = newHandle();
+    indexed().admit("alice", first, limit, TTL);
+    Admission second = indexed().admit("alice", newHandle(), limit, TTL);
+    assertThat(second.evicted()).containsExactly(first);
+
+    assertThat(store.create(record(first, "alice", Map.of()), TTL)).isFalse();
+    assertThat(backendHolds(first)).isFalse();
+
+    SessionRecord anonymous = record(newHandle(), null, Map.of());
+    store.create(anonymous, TTL);
+    assertThat(store.rotate(anonymous.handle(), new Rotation(first, "alice", true, clock.instant(), clock.instant(),
+        null, null, null, null, TTL))).isEmpty();
+    assertThat(backendHolds(first)).isFalse();
+    assertThat(handles(indexed().sessionsOf("alice"))).doesNotContain(first);
+  }
+
+  @Test
+  void deletedSessionsDoNotCountAgainstTheLimit() {
+    SessionLimit limit = SessionLimit.refuseBeyond(1);
+    SessionHandle first = newHandle();
+    indexed().admit("alice", first, limit, TTL);
+    store.create(record(first, "alice", Map.of()), TTL);
+    store.delete(first);
+    assertThat(indexed().admit("alice", newHandle(), limit, TTL).admitted()).isTrue();
+  }
+
+  @Test
+  void parallelLoginsNeverLeaveMoreThanTheLimitWhenEvicting() throws Exception {
+    SessionManager manager = manager(SessionPolicy.builder().sessionLimit(SessionLimit.evictBeyond(5)).build());
+    runParallelLogins(manager, 32);
+    assertThat(manager.sessionsOf("alice")).hasSizeLessThanOrEqualTo(5).isNotEmpty();
+  }
+
+  @Test
+  void parallelLoginsNeverLeaveMoreThanTheLimitWhenRefusing() throws Exception {
+    SessionManager manager = manager(SessionPolicy.builder().sessionLimit(SessionLimit.refuseBeyond(5)).build());
+    int succeeded = runParallelLogins(manager, 32);
+    assertThat(succeeded).isEqualTo(5);
+    assertThat(manager.sessionsOf("alice")).hasSize(5);
+  }
+
+  private int runParallelLogins(SessionManager manager, int logins) throws Exception {
+    AtomicInteger succeeded = new AtomicInteger();
+    List<NewSession> sessions = java.util.Collections.synchronizedList(new ArrayList<>());
+    Races.run(logins, thread -> {
+      NewSession anonymous = manager.create(ClientInfo.UNKNOWN);
+      try {
+        sessions.add(manager.login(anonymous.session(), "alice", ClientInfo.UNKNOWN));
+        succeeded.incrementAndGet();
+      } catch (SessionLimitExceededException refused) {
+        assertThat(refused.limit()).isEqualTo(5);
+      }
+    });
+    long live = sessions.stream().filter(s -> manager.resolve(s.id()).isFound()).count();
+    assertThat(live).as("sessions of alice that still resolve").isLessThanOrEqualTo(5);
+    return succeeded.get();
+  }
+
+  @Test
+  void theLoginLimitRefusesWithATypedException() {
+    SessionManager manager = manager(SessionPolicy.builder().sessionLimit(SessionLimit.refuseBeyond(1)).build());
+    manager.login(null, "alice", ClientInfo.UNKNOWN);
+    assertThatThrownBy(() -> manager.login(null, "alice", ClientInfo.UNKNOWN))
+        .isInstanceOf(SessionLimitExceededException.class)
+        .hasMessageNotContaining("alice");
+  }
+
+  @Test
+  void managerRevokeAllEndsEverySessionOfTheUser() {
+    SessionManager manager = manager();
+    NewSession phone = manager.login(null, "alice", ClientInfo.of("Safari/17 iPhone", "198.51.100.1"));
+    NewSession laptop = manager.login(null, "alice", ClientInfo.of("Firefox/128", "203.0.113.9"));
+    NewSession bob = manager.login(null, "bob", ClientInfo.UNKNOWN);
+    assertThat(manager.revokeAll("alice")).isEqualTo(2);
+    assertThat(manager.resolve(phone.id()).isFound()).isFalse();
+    assertThat(manager.resolve(laptop.id()).isFound()).isFalse();
+    assertThat(manager.resolve(bob.id()).isFound()).isTrue();
+  }
+
+  @Test
+  void managerListsDevicesMostRecentFirstAndRevokesOthers() {
+    SessionManager manager = manager();
+    NewSession phone = manager.login(null, "alice", ClientInfo.of("Safari/17 iPhone", "198.51.100.1"));
+    clock.advance(Duration.ofMinutes(2));
+    NewSession laptop = manager.login(null, "alice", ClientInfo.of("Firefox/128", "203.0.113.9"));
+    List<SessionSummary> devices = manager.sessionsOf("alice");
+    assertThat(devices).extracting(SessionSummary::handle)
+        .containsExactly(laptop.session().handle(), phone.session().handle());
+    assertThat(devices.get(1).client().addressPrefix()).isEqualTo("198.51.100.0/24");
+    assertThat(manager.revokeOthers(laptop.session())).isEqualTo(1);
+    assertThat(manager.resolve(phone.id()).isFound()).isFalse();
+    assertThat(manager.resolve(laptop.id()).isFound()).isTrue();
+  }
+
+  @Test
+  void logoutRemovesTheIndexEntry() {
+    SessionManager manager = manager();
+    NewSession s = manager.login(null, "alice", ClientInfo.UNKNOWN);
+    manager.logout(s.session());
+    assertThat(manager.sessionsOf("alice")).isEmpty();
+  }
+}
