@@ -1,0 +1,154 @@
+package dev.lanyard.session.redis;
+
+import dev.lanyard.session.ClientInfo;
+import dev.lanyard.session.SessionHandle;
+import dev.lanyard.session.UnreadableSessionException;
+import dev.lanyard.session.spi.SessionRecord;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a {@link SessionRecord} into the fields of its Redis hash and back. Metadata is compact so
+ * that every field value of a typical session stays under Redis's {@code hash-max-listpack-value}
+ * (64 bytes) and the hash keeps the small listpack encoding: one packed field {@code m} holds the
+ * fields that only rotation changes (version, created, absolute expiry, authentication time, in
+ * base 36), and the fields a script must read or change are separate decimal integers. Attributes
+ * are fields named {@code _<name>}; metadata names never start with {@code _}, so no attribute can
+ * collide with metadata. Stateless and thread-safe.
+ */
+final class RecordCodec {
+
+  static final String ATTRIBUTE_PREFIX = "_";
+  static final byte[] LAST_ACCESS = bytes("l");
+  static final byte[] META = bytes("m");
+
+  private RecordCodec() {}
+
+  /**
+   * Encodes a record as alternating field names and values, ready for {@code HSET}.
+   *
+   * @param r the record
+   * @return field, value, field, value, ...
+   */
+  static List<byte[]> encode(SessionRecord r) {
+    List<byte[]> out = new ArrayList<>(16 + 2 * r.attributes().size());
+    String meta = Long.toString(r.version(), 36) + '.' + Long.toString(r.createdAt().toEpochMilli(), 36) + '.'
+        + Long.toString(r.absoluteExpiry().toEpochMilli(), 36) + '.'
+        + (r.authenticatedAt() == null ? "" : Long.toString(r.authenticatedAt().toEpochMilli(), 36));
+    put(out, "m", meta);
+    put(out, "l", Long.toString(r.lastAccessedAt().toEpochMilli()));
+    put(out, "i", Long.toString(r.idleTimeout().toMillis()));
+    put(out, "z", Long.toString(r.attributeBytes()));
+    if (r.userId() != null) {
+      put(out, "u", r.userId());
+    }
+    if (r.lastNode() != null) {
+      put(out, "n", r.lastNode());
+    }
+    if (!r.client().userAgent().isEmpty()) {
+      put(out, "a", r.client().userAgent());
+    }
+    if (!r.client().addressPrefix().isEmpty()) {
+      put(out, "p", r.client().addressPrefix());
+    }
+    for (Map.Entry<String, byte[]> e : r.attributes().entrySet()) {
+      out.add(attributeField(e.getKey()));
+      out.add(e.getValue());
+    }
+    return out;
+  }
+
+  /**
+   * Decodes a hash read with {@code HGETALL}.
+   *
+   * @param handle the session's handle
+   * @param fields the hash's fields, not empty
+   * @return the record
+   * @throws UnreadableSessionException if required metadata is missing or malformed
+   */
+  static SessionRecord decode(SessionHandle handle, Map<byte[], byte[]> fields) {
+    Map<String, byte[]> attributes = new HashMap<>();
+    Map<String, String> meta = new HashMap<>();
+    for (Map.Entry<byte[], byte[]> e : fields.entrySet()) {
+      String name = new String(e.getKey(), StandardCharsets.UTF_8);
+      if (name.startsWith(ATTRIBUTE_PREFIX)) {
+        attributes.put(name.substring(1), e.getValue());
+      } else {
+        meta.put(name, new String(e.getValue(), StandardCharsets.UTF_8));
+      }
+    }
+    return decode(handle, meta, attributes);
+  }
+
+  /**
+   * Decodes alternating field names and values, as a script returns them.
+   *
+   * @param handle the session's handle
+   * @param flat the fields, starting at {@code from}
+   * @param from the index of the first field name
+   * @return the record
+   */
+  static SessionRecord decode(SessionHandle handle, List<Object> flat, int from) {
+    Map<String, byte[]> attributes = new HashMap<>();
+    Map<String, String> meta = new HashMap<>();
+    for (int i = from; i + 1 < flat.size(); i += 2) {
+      if (!(flat.get(i) instanceof byte[] key) || !(flat.get(i + 1) instanceof byte[] value)) {
+        throw new UnreadableSessionException(handle, "the stored session has a malformed field", null);
+      }
+      String name = new String(key, StandardCharsets.UTF_8);
+      if (name.startsWith(ATTRIBUTE_PREFIX)) {
+        attributes.put(name.substring(1), value);
+      } else {
+        meta.put(name, new String(value, StandardCharsets.UTF_8));
+      }
+    }
+    return decode(handle, meta, attributes);
+  }
+
+  private static SessionRecord decode(SessionHandle handle, Map<String, String> meta, Map<String, byte[]> attributes) {
+    try {
+      String[] packed = required(meta, "m").split("\\.", -1);
+      if (packed.length != 4) {
+        throw new IllegalArgumentException("packed metadata has " + packed.length + " parts");
+      }
+      long version = Long.parseLong(packed[0], 36);
+      Instant created = Instant.ofEpochMilli(Long.parseLong(packed[1], 36));
+      Instant absolute = Instant.ofEpochMilli(Long.parseLong(packed[2], 36));
+      Instant authenticated = packed[3].isEmpty() ? null : Instant.ofEpochMilli(Long.parseLong(packed[3], 36));
+      Instant lastAccess = Instant.ofEpochMilli(Long.parseLong(required(meta, "l")));
+      Duration idle = Duration.ofMillis(Long.parseLong(required(meta, "i")));
+      ClientInfo client = new ClientInfo(meta.getOrDefault("a", ""), meta.getOrDefault("p", ""));
+      return new SessionRecord(handle, meta.get("u"), version, created, lastAccess, idle, absolute, authenticated,
+          meta.get("n"), client, attributes);
+    } catch (IllegalArgumentException | NullPointerException | java.time.DateTimeException e) {
+      // The message names what is wrong with the metadata, never a stored value.
+      throw new UnreadableSessionException(handle, "the stored session's metadata cannot be read", null);
+    }
+  }
+
+  private static String required(Map<String, String> meta, String name) {
+    String value = meta.get(name);
+    if (value == null) {
+      throw new IllegalArgumentException("missing field " + name);
+    }
+    return value;
+  }
+
+  static byte[] attributeField(String name) {
+    return bytes(ATTRIBUTE_PREFIX + name);
+  }
+
+  private static void put(List<byte[]> out, String field, String value) {
+    out.add(bytes(field));
+    out.add(bytes(value));
+  }
+
+  static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+}

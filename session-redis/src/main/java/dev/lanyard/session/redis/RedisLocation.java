@@ -1,0 +1,162 @@
+package dev.lanyard.session.redis;
+
+import io.lettuce.core.RedisURI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * A parsed store location: the topology, the Lettuce URIs (one, or the cluster seeds), and the
+ * options that belong to Lanyard rather than to Lettuce ({@code keyPrefix}). Parsing never puts
+ * the location into an exception message, because it may hold a password.
+ */
+final class RedisLocation {
+
+  /** The URI schemes this module opens. */
+  static final Set<String> SCHEMES =
+      Set.of("redis", "rediss", "redis-sentinel", "rediss-sentinel", "redis-cluster", "rediss-cluster");
+
+  final RedisSessionStore.Topology topology;
+  final List<RedisURI> uris;
+  final String keyPrefix;
+  final boolean timeoutGiven;
+  /** {@code nearCache=true}: honoured by the provider, which wraps the store in a near cache. */
+  final boolean nearCache;
+
+  private RedisLocation(RedisSessionStore.Topology topology, List<RedisURI> uris, String keyPrefix,
+      boolean timeoutGiven, boolean nearCache) {
+    this.topology = topology;
+    this.uris = List.copyOf(uris);
+    this.keyPrefix = keyPrefix;
+    this.timeoutGiven = timeoutGiven;
+    this.nearCache = nearCache;
+  }
+
+  static RedisLocation parse(String location) {
+    if (location == null || location.isBlank()) {
+      throw new IllegalArgumentException("the Redis location is empty");
+    }
+    int schemeEnd = location.indexOf("://");
+    if (schemeEnd <= 0) {
+      throw malformed("it has no scheme");
+    }
+    String scheme = location.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
+    if (!SCHEMES.contains(scheme)) {
+      throw new IllegalArgumentException("the Redis location's scheme must be one of " + SCHEMES);
+    }
+    String rest = location.substring(schemeEnd + 3);
+    String query = "";
+    int q = rest.indexOf('?');
+    if (q >= 0) {
+      query = rest.substring(q + 1);
+      rest = rest.substring(0, q);
+    }
+    String keyPrefix = null;
+    boolean timeoutGiven = false;
+    boolean nearCache = false;
+    List<String> kept = new ArrayList<>();
+    for (String parameter : query.split("&")) {
+      if (parameter.isEmpty()) {
+        continue;
+      }
+      int eq = parameter.indexOf('=');
+      String name = eq < 0 ? parameter : parameter.substring(0, eq);
+      if (name.equalsIgnoreCase("keyPrefix")) {
+        keyPrefix = eq < 0 ? "" : URLDecoder.decode(parameter.substring(eq + 1), StandardCharsets.UTF_8);
+      } else if (name.equalsIgnoreCase("nearCache")) {
+        String value = eq < 0 ? "true" : parameter.substring(eq + 1).toLowerCase(Locale.ROOT);
+        if (!value.equals("true") && !value.equals("false")) {
+          throw malformed("nearCache must be true or false");
+        }
+        nearCache = value.equals("true");
+      } else {
+        timeoutGiven |= name.equalsIgnoreCase("timeout");
+        kept.add(parameter);
+      }
+    }
+    String lettuceQuery = kept.isEmpty() ? "" : "?" + String.join("&", kept);
+    String authority = rest.substring(rest.lastIndexOf('@') + 1);
+    for (char stop : new char[] {'/', '#'}) {
+      int at = authority.indexOf(stop);
+      if (at >= 0) {
+        authority = authority.substring(0, at);
+      }
+    }
+    for (String hostPort : authority.split(",")) {
+      int close = hostPort.lastIndexOf(']');
+      int colon = hostPort.lastIndexOf(':');
+      if (colon > close && !hostPort.substring(colon + 1).matches("[0-9]{1,5}")) {
+        throw malformed("a port is not a number");
+      }
+    }
+    if (scheme.endsWith("-sentinel") && !query.toLowerCase(Locale.ROOT).contains("sentinelmasterid=")
+        && rest.indexOf('#') < 0) {
+      throw malformed("a redis-sentinel location names its master (sentinelMasterId=... or #name)");
+    }
+    try {
+      if (scheme.endsWith("-cluster")) {
+        String base = scheme.startsWith("rediss") ? "rediss" : "redis";
+        String userInfo = "";
+        String hosts = rest;
+        int at = rest.lastIndexOf('@');
+        if (at >= 0) {
+          userInfo = rest.substring(0, at + 1);
+          hosts = rest.substring(at + 1);
+        }
+        int slash = hosts.indexOf('/');
+        if (slash >= 0) {
+          hosts = hosts.substring(0, slash);
+        }
+        List<RedisURI> seeds = new ArrayList<>();
+        for (String host : hosts.split(",")) {
+          if (host.isBlank()) {
+            continue;
+          }
+          seeds.add(checked(RedisURI.create(base + "://" + userInfo + host.trim() + lettuceQuery)));
+        }
+        if (seeds.isEmpty()) {
+          throw malformed("a cluster location names at least one seed node");
+        }
+        return new RedisLocation(RedisSessionStore.Topology.CLUSTER, seeds, keyPrefix, timeoutGiven, nearCache);
+      }
+      RedisURI uri = RedisURI.create(scheme + "://" + rest + lettuceQuery);
+      if (!scheme.endsWith("-sentinel")) {
+        checked(uri);
+      }
+      RedisSessionStore.Topology topology = scheme.endsWith("-sentinel")
+          ? RedisSessionStore.Topology.SENTINEL : RedisSessionStore.Topology.STANDALONE;
+      if (topology == RedisSessionStore.Topology.SENTINEL
+          && (uri.getSentinelMasterId() == null || uri.getSentinelMasterId().isEmpty())) {
+        throw malformed("a redis-sentinel location names its master (sentinelMasterId=... or #name)");
+      }
+      return new RedisLocation(topology, List.of(uri), keyPrefix, timeoutGiven, nearCache);
+    } catch (IllegalArgumentException e) {
+      if (e.getMessage() != null && e.getMessage().startsWith("the Redis location")) {
+        throw e;
+      }
+      throw malformed("Lettuce could not parse it");
+    } catch (RuntimeException e) {
+      throw malformed("Lettuce could not parse it");
+    }
+  }
+
+  private static RedisURI checked(RedisURI uri) {
+    if (uri.getHost() == null || uri.getHost().isBlank() || uri.getPort() <= 0) {
+      throw malformed("it names no host");
+    }
+    return uri;
+  }
+
+  static RedisLocation of(RedisSessionStore.Topology topology, List<RedisURI> uris) {
+    return new RedisLocation(topology, uris, null, false, false);
+  }
+
+  private static IllegalArgumentException malformed(String why) {
+    return new IllegalArgumentException("the Redis location is malformed: " + why
+        + " (expected redis://, rediss://, redis-sentinel://host:port,...?sentinelMasterId=name or"
+        + " redis-cluster://host:port,host:port)");
+  }
+}

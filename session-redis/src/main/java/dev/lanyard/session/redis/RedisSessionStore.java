@@ -1,0 +1,1051 @@
+package dev.lanyard.session.redis;
+
+import dev.lanyard.session.OverflowRule;
+import dev.lanyard.session.SessionHandle;
+import dev.lanyard.session.SessionLimit;
+import dev.lanyard.session.StoreUnavailableException;
+import dev.lanyard.session.UnreadableSessionException;
+import dev.lanyard.session.spi.Admission;
+import dev.lanyard.session.spi.AtomicValueStore;
+import dev.lanyard.session.spi.Rotation;
+import dev.lanyard.session.spi.SessionDelta;
+import dev.lanyard.session.spi.SessionRecord;
+import dev.lanyard.session.spi.UpdateResult;
+import dev.lanyard.session.spi.UserIndexedStore;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScoredValue;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.SslOptions;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.resource.ClientResources;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The production session store: sessions in Redis (standalone, Sentinel or Cluster) through one
+ * shared Lettuce connection.
+ *
+ * <h2>Layout</h2>
+ * One hash per session under {@code <prefix>s:{<handle>}} with compact metadata fields and one
+ * field per attribute; one sorted set per user under {@code <prefix>u:{<userId>}} listing the
+ * user's handles; small values ({@link AtomicValueStore}) under {@code <prefix>v:<key>}. Every key
+ * is written with its TTL in the same atomic step, by a server-side script.
+ *
+ * <h2>Cost</h2>
+ * {@link #load} is one {@code HGETALL}; {@link #update} one {@code EVALSHA}; {@link #create} one
+ * script plus one on the user's index when the session has a user; {@link #rotate} two or three
+ * scripts (four or five when the session already has a user); {@link #delete} one script plus a
+ * {@code ZREM} for a user's session. A session key and its user's index live in different Cluster
+ * slots, so operations that change both are ordered: see {@code docs/redis.md}.
+ *
+ * <h2>Failure</h2>
+ * Every round trip either answers within the command timeout (default
+ * {@link #DEFAULT_COMMAND_TIMEOUT}) or throws {@link StoreUnavailableException}, so an operation
+ * is bounded by its number of sequential steps times the timeout (one for load and update, at most
+ * five for a rotation); commands issued while disconnected are rejected at once rather than
+ * queued. Lettuce reconnects by itself; the
+ * store needs no restart. A record that cannot be decoded throws
+ * {@link UnreadableSessionException}.
+ *
+ * <p>Thread-safe; expensive to create (it connects), so share one per application and close it on
+ * shutdown.
+ */
+public final class RedisSessionStore implements UserIndexedStore, AtomicValueStore {
+
+  /** The default command timeout: 250 ms. */
+  public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(250);
+
+  /** The default prefix of every key the store writes. */
+  public static final String DEFAULT_KEY_PREFIX = "lanyard:";
+
+  /**
+   * How long a handle admitted by {@link #admit} counts against the user's limit before its
+   * session is written, and how long revocation marks are kept: 30 seconds.
+   */
+  public static final Duration RESERVATION_GRACE = Duration.ofSeconds(30);
+
+  private static final Logger LOG = LoggerFactory.getLogger(RedisSessionStore.class);
+  private static final byte[] EMPTY = new byte[0];
+  private static final byte[] ONE = {'1'};
+  private static final byte[] ZERO = {'0'};
+
+  /** How Redis is deployed. */
+  public enum Topology {
+    /** One Redis server (or a proxy in front of several). */
+    STANDALONE,
+    /** A master found through Redis Sentinel; Lettuce asks the sentinels again on every reconnect. */
+    SENTINEL,
+    /** Redis Cluster: keys spread over hash slots on several masters. */
+    CLUSTER
+  }
+
+  private final Connection connection;
+  private final Topology topology;
+  private final String prefix;
+  private final Clock clock;
+  private final Duration timeout;
+  private final long waitMillis;
+  private final String description;
+
+  private RedisSessionStore(Builder b, RedisLocation location, Connection connection, String prefix,
+      Duration timeout) {
+    this.connection = connection;
+    this.topology = location.topology;
+    this.prefix = prefix;
+    this.clock = b.clock;
+    this.timeout = timeout;
+    this.waitMillis = timeout.toMillis() + 250;
+    List<String> nodes = new ArrayList<>();
+    for (RedisURI uri : location.uris) {
+      if (uri.getSentinels() != null && !uri.getSentinels().isEmpty()) {
+        List<String> sentinels = new ArrayList<>();
+        for (RedisURI s : uri.getSentinels()) {
+          sentinels.add(s.getHost() + ":" + s.getPort());
+        }
+        nodes.add(String.join(",", sentinels) + "#" + uri.getSentinelMasterId());
+      } else {
+        nodes.add(uri.getHost() + ":" + uri.getPort());
+      }
+    }
+    this.description = "RedisSessionStore[" + topology + " " + String.join(",", nodes) + ", prefix=" + prefix + ", timeout="
+        + timeout.toMillis() + "ms]";
+  }
+
+  /** @return a builder; call {@link Builder#location(String)} or a topology method, then {@link Builder#build()} */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Opens a store from a location URI with default options.
+   *
+   * @param location for example {@code redis://localhost:6379}; see {@link Builder#location(String)}
+   * @return the connected store
+   * @throws IllegalArgumentException if the location is malformed (the message never repeats it)
+   * @throws StoreUnavailableException if Redis cannot be reached
+   */
+  public static RedisSessionStore open(String location) {
+    return builder().location(location).build();
+  }
+
+  /** @return how Redis is deployed */
+  public Topology topology() {
+    return topology;
+  }
+
+  /** @return the prefix of every key this store writes */
+  public String keyPrefix() {
+    return prefix;
+  }
+
+  /** @return the command timeout */
+  public Duration commandTimeout() {
+    return timeout;
+  }
+
+  /** @return the shared connection, for the near cache's own connection */
+  Connection connection() {
+    return connection;
+  }
+
+  /** @return the clock of the store's own time stamps */
+  Clock clock() {
+    return clock;
+  }
+
+  /** The commands of the current connection (Sentinel may swap it after a failover). */
+  private RedisClusterAsyncCommands<byte[], byte[]> redis() {
+    return connection.async();
+  }
+
+  // ------------------------------------------------------------------ keys
+
+  byte[] sessionKey(SessionHandle handle) {
+    return RecordCodec.bytes(prefix + "s:{" + handle.value() + "}");
+  }
+
+  byte[] indexKey(String userId) {
+    return RecordCodec.bytes(prefix + "u:{" + userId + "}");
+  }
+
+  byte[] valueKey(String key) {
+    return RecordCodec.bytes(prefix + "v:" + key);
+  }
+
+  // ------------------------------------------------------------------ SessionStore
+
+  @Override
+  public Optional<SessionRecord> load(SessionHandle handle) {
+    Objects.requireNonNull(handle, "handle");
+    Map<byte[], byte[]> fields = await(call(() -> redis().hgetall(sessionKey(handle))), "load", handle);
+    if (fields == null || fields.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(RecordCodec.decode(handle, fields));
+  }
+
+  @Override
+  public boolean create(SessionRecord record, Duration ttl) {
+    Objects.requireNonNull(record, "record");
+    checkTtl(ttl);
+    List<byte[]> args = new ArrayList<>();
+    args.add(millis(ttl));
+    args.addAll(RecordCodec.encode(record));
+    Long written = await(script(Script.CREATE, ScriptOutputType.INTEGER, sessionKey(record.handle()),
+        args.toArray(new byte[0][])), "create", record.handle());
+    if (written == null || written != 1L) {
+      return false;
+    }
+    if (record.userId() != null) {
+      long outcome = confirm(record.userId(), record.handle(), null, indexTtl(record, ttl));
+      if (outcome != 0) {
+        // A concurrent admit evicted this handle, or revokeAll ran, before the session was written:
+        // the handle is dead (UserIndexedStore contract), so the write is undone and refused.
+        await(call(() -> redis().del(sessionKey(record.handle()))), "create", record.handle());
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public UpdateResult update(SessionHandle handle, SessionDelta delta) {
+    Objects.requireNonNull(handle, "handle");
+    Objects.requireNonNull(delta, "delta");
+    List<byte[]> args = new ArrayList<>(8 + 2 * delta.removals().size() + 3 * delta.puts().size());
+    args.add(RecordCodec.bytes(Long.toString(delta.lastAccessedAt().toEpochMilli())));
+    args.add(delta.idleTimeout() == null ? EMPTY : millis(delta.idleTimeout()));
+    args.add(delta.lastNode() == null ? EMPTY : RecordCodec.bytes(delta.lastNode()));
+    args.add(millis(delta.ttl()));
+    args.add(RecordCodec.bytes(Long.toString(delta.payloadLimit())));
+    args.add(RecordCodec.bytes(Integer.toString(delta.removals().size())));
+    args.add(RecordCodec.bytes(Integer.toString(delta.puts().size())));
+    for (String name : delta.removals()) {
+      args.add(RecordCodec.attributeField(name));
+      args.add(RecordCodec.bytes(Integer.toString(name.length())));
+    }
+    for (Map.Entry<String, byte[]> put : delta.puts().entrySet()) {
+      args.add(RecordCodec.attributeField(put.getKey()));
+      args.add(RecordCodec.bytes(Integer.toString(put.getKey().length())));
+      args.add(put.getValue());
+    }
+    List<Object> result = await(script(Script.UPDATE, ScriptOutputType.MULTI, sessionKey(handle),
+        args.toArray(new byte[0][])), "update", handle);
+    long status = number(result, 0);
+    long size = number(result, 1);
+    if (status == 1) {
+      return UpdateResult.applied(size);
+    }
+    return status == 2 ? UpdateResult.tooLarge(size) : UpdateResult.notFound();
+  }
+
+  @Override
+  public Optional<SessionRecord> rotate(SessionHandle from, Rotation rotation) {
+    Objects.requireNonNull(from, "from");
+    Objects.requireNonNull(rotation, "rotation");
+    SessionHandle to = rotation.newHandle();
+    // Step 1: take the old session if it is anonymous (nothing else refers to it).
+    List<Object> taken = take(from, true);
+    if (taken.isEmpty()) {
+      return Optional.empty();
+    }
+    SessionRecord old = RecordCodec.decode(from, taken, 1);
+    String oldUser = old.userId();
+    String newUser = rotation.userId() != null ? rotation.userId() : oldUser;
+    Instant now = clock.instant();
+    if (number(taken, 0) == 0) {
+      // An authenticated session: first make sure it was not revoked, and reserve the new handle in
+      // the index, so that a revokeAll running from now on sees the new handle too.
+      long guard = guard(oldUser, from, newUser.equals(oldUser) ? to : null, rotation.ttl(), now);
+      if (guard != 0) {
+        await(call(() -> redis().del(sessionKey(from))), "rotate", from);
+        return Optional.empty();
+      }
+      if (!newUser.equals(oldUser)) {
+        guard(newUser, null, to, rotation.ttl(), now);
+      }
+      taken = take(from, false);
+      if (taken.isEmpty()) {
+        return Optional.empty();
+      }
+      old = RecordCodec.decode(from, taken, 1);
+    }
+    // Step 2: write the new session. From here on, the old handle resolves nothing.
+    SessionRecord next = rotation.applyTo(old);
+    List<byte[]> args = new ArrayList<>();
+    args.add(millis(rotation.ttl()));
+    args.addAll(RecordCodec.encode(next));
+    Long written = await(script(Script.CREATE, ScriptOutputType.INTEGER, sessionKey(to),
+        args.toArray(new byte[0][])), "rotate", to);
+    if (written == null || written != 1L) {
+      LOG.warn("rotation of session {} found its new handle {} taken; the session ended", from, to);
+      return Optional.empty();
+    }
+    // Step 3: move the index entry. A revocation that happened meanwhile wins.
+    if (next.userId() != null) {
+      long outcome = confirm(next.userId(), to, next.userId().equals(oldUser) ? from : null, indexTtl(next,
+          rotation.ttl()));
+      if (outcome != 0) {
+        await(call(() -> redis().del(sessionKey(to))), "rotate", to);
+        return Optional.empty();
+      }
+    }
+    if (oldUser != null && !oldUser.equals(next.userId())) {
+      Long revoked = await(script(Script.RELEASE, ScriptOutputType.INTEGER, indexKey(oldUser), bytes(from)),
+          "rotate", from);
+      if (revoked != null && revoked == 1L) {
+        await(call(() -> redis().del(sessionKey(to))), "rotate", to);
+        return Optional.empty();
+      }
+    }
+    return Optional.of(next);
+  }
+
+  @Override
+  public boolean delete(SessionHandle handle) {
+    Objects.requireNonNull(handle, "handle");
+    List<Object> result = await(script(Script.DELETE, ScriptOutputType.MULTI, sessionKey(handle)), "delete", handle);
+    boolean deleted = number(result, 0) == 1;
+    if (result.size() > 1 && result.get(1) instanceof byte[] user) {
+      String userId = new String(user, StandardCharsets.UTF_8);
+      await(call(() -> redis().zrem(indexKey(userId), bytes(handle))), "delete", handle);
+    }
+    return deleted;
+  }
+
+  // ------------------------------------------------------------------ UserIndexedStore
+
+  @Override
+  public Admission admit(String userId, SessionHandle handle, SessionLimit limit, Duration ttl) {
+    Objects.requireNonNull(userId, "userId");
+    Objects.requireNonNull(handle, "handle");
+    Objects.requireNonNull(limit, "limit");
+    checkTtl(ttl);
+    byte[] index = indexKey(userId);
+    List<ScoredValue<byte[]>> members = await(call(() -> redis().zrangeWithScores(index, 0, -1)), "admit", null);
+    List<CompletableFuture<byte[]>> lastUse = new ArrayList<>(members.size());
+    for (ScoredValue<byte[]> member : members) {
+      SessionHandle h = handleOf(member.getValue());
+      lastUse.add(h == null ? CompletableFuture.completedFuture(null)
+          : call(() -> redis().hget(sessionKey(h), RecordCodec.LAST_ACCESS)));
+    }
+    awaitAll(lastUse, "admit");
+    Instant now = clock.instant();
+    List<byte[]> args = new ArrayList<>(7 + 4 * members.size());
+    args.add(bytes(handle));
+    args.add(RecordCodec.bytes(Integer.toString(limit.maxSessions())));
+    args.add(limit.overflow() == OverflowRule.REFUSE_NEW ? ZERO : ONE);
+    args.add(RecordCodec.bytes(Long.toString(now.toEpochMilli())));
+    args.add(millis(RESERVATION_GRACE));
+    args.add(millis(ttl));
+    args.add(RecordCodec.bytes(Integer.toString(members.size())));
+    List<SessionHandle> markedButPresent = new ArrayList<>();
+    for (int i = 0; i < members.size(); i++) {
+      byte[] last = lastUse.get(i).join();
+      args.add(members.get(i).getValue());
+      args.add(RecordCodec.bytes(Long.toString((long) members.get(i).getScore())));
+      args.add(last == null ? ZERO : ONE);
+      args.add(last == null ? ZERO : last);
+      SessionHandle h = handleOf(members.get(i).getValue());
+      if (last != null && members.get(i).getScore() < 0 && h != null) {
+        markedButPresent.add(h);
+      }
+    }
+    List<Object> result = await(script(Script.ADMIT, ScriptOutputType.MULTI, index, args.toArray(new byte[0][])),
+        "admit", null);
+    boolean admitted = number(result, 0) == 1;
+    int sessions = (int) number(result, 1);
+    List<SessionHandle> evicted = new ArrayList<>();
+    for (int i = 2; i < result.size(); i++) {
+      SessionHandle h = result.get(i) instanceof byte[] b ? handleOf(b) : null;
+      if (h != null) {
+        evicted.add(h);
+      }
+    }
+    // Delete the sessions chosen now, and finish evictions or revocations a crash left half-done.
+    List<SessionHandle> toDelete = new ArrayList<>(evicted);
+    toDelete.addAll(markedButPresent);
+    deleteSessions(toDelete, "admit");
+    return new Admission(admitted ? Admission.Decision.ADMITTED : Admission.Decision.REFUSED, evicted, sessions);
+  }
+
+  @Override
+  public List<SessionRecord> sessionsOf(String userId) {
+    Objects.requireNonNull(userId, "userId");
+    byte[] index = indexKey(userId);
+    List<ScoredValue<byte[]>> members = await(call(() -> redis().zrangeWithScores(index, 0, -1)), "sessionsOf", null);
+    List<ScoredValue<byte[]>> candidates = new ArrayList<>();
+    List<CompletableFuture<Map<byte[], byte[]>>> reads = new ArrayList<>();
+    for (ScoredValue<byte[]> member : members) {
+      SessionHandle h = handleOf(member.getValue());
+      if (h != null && member.getScore() >= 0) {
+        candidates.add(member);
+        reads.add(call(() -> redis().hgetall(sessionKey(h))));
+      }
+    }
+    awaitAll(reads, "sessionsOf");
+    long now = clock.millis();
+    List<SessionRecord> records = new ArrayList<>();
+    List<byte[]> dead = new ArrayList<>();
+    for (int i = 0; i < candidates.size(); i++) {
+      ScoredValue<byte[]> member = candidates.get(i);
+      SessionHandle h = handleOf(member.getValue());
+      Map<byte[], byte[]> fields = reads.get(i).join();
+      if (fields == null || fields.isEmpty()) {
+        long score = (long) member.getScore();
+        if (score == 0 || now - score >= RESERVATION_GRACE.toMillis()) {
+          dead.add(member.getValue());
+          dead.add(RecordCodec.bytes(Long.toString(score)));
+        }
+        continue;
+      }
+      try {
+        SessionRecord r = RecordCodec.decode(h, fields);
+        if (userId.equals(r.userId())) {
+          records.add(r);
+        }
+      } catch (UnreadableSessionException e) {
+        LOG.debug("session {} of a listed user cannot be read; not listed", h);
+      }
+    }
+    if (!dead.isEmpty()) {
+      await(script(Script.PRUNE, ScriptOutputType.INTEGER, index, dead.toArray(new byte[0][])), "sessionsOf", null);
+    }
+    return records;
+  }
+
+  @Override
+  public List<SessionHandle> revokeAll(String userId) {
+    Objects.requireNonNull(userId, "userId");
+    List<Object> members = await(script(Script.REVOKE_ALL, ScriptOutputType.MULTI, indexKey(userId),
+        RecordCodec.bytes(Long.toString(clock.millis())), millis(RESERVATION_GRACE)), "revokeAll", null);
+    List<SessionHandle> handles = new ArrayList<>();
+    for (Object member : members) {
+      SessionHandle h = member instanceof byte[] b ? handleOf(b) : null;
+      if (h != null) {
+        handles.add(h);
+      }
+    }
+    return deleteSessions(handles, "revokeAll");
+  }
+
+  // ------------------------------------------------------------------ AtomicValueStore
+
+  @Override
+  public Optional<byte[]> get(String key) {
+    AtomicValueStore.checkKeyAndValue(key, null);
+    byte[] value = await(call(() -> redis().get(valueKey(key))), "get", null);
+    return Optional.ofNullable(value);
+  }
+
+  @Override
+  public boolean putIfAbsent(String key, byte[] value, Duration ttl) {
+    AtomicValueStore.checkKeyAndValue(key, value);
+    Objects.requireNonNull(value, "value");
+    checkTtl(ttl);
+    String ok = await(call(() -> redis().set(valueKey(key), value, SetArgs.Builder.nx().px(ttl.toMillis()))),
+        "putIfAbsent", null);
+    return "OK".equals(ok);
+  }
+
+  @Override
+  public boolean compareAndSet(String key, byte[] expected, byte[] replacement, Duration ttl) {
+    AtomicValueStore.checkKeyAndValue(key, replacement);
+    Objects.requireNonNull(expected, "expected");
+    Objects.requireNonNull(replacement, "replacement");
+    checkTtl(ttl);
+    Long replaced = await(script(Script.COMPARE_AND_SET, ScriptOutputType.INTEGER, valueKey(key), expected,
+        replacement, millis(ttl)), "compareAndSet", null);
+    return replaced != null && replaced == 1L;
+  }
+
+  @Override
+  public boolean remove(String key) {
+    AtomicValueStore.checkKeyAndValue(key, null);
+    Long removed = await(call(() -> redis().del(valueKey(key))), "remove", null);
+    return removed != null && removed > 0;
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  /**
+   * Closes the connection and, unless they were supplied, the client resources. Waits at most a
+   * few seconds. Calls after close fail with {@link StoreUnavailableException}.
+   */
+  @Override
+  public void close() {
+    connection.close();
+  }
+
+  /** Describes the store by topology, nodes, prefix and timeout; never credentials. */
+  @Override
+  public String toString() {
+    return description;
+  }
+
+  // ------------------------------------------------------------------ steps
+
+  private List<Object> take(SessionHandle from, boolean onlyIfAnonymous) {
+    List<Object> taken = await(script(Script.TAKE, ScriptOutputType.MULTI, sessionKey(from),
+        onlyIfAnonymous ? ONE : ZERO), "rotate", from);
+    return taken == null ? List.of() : taken;
+  }
+
+  private long guard(String userId, SessionHandle old, SessionHandle reserve, Duration ttl, Instant now) {
+    Long result = await(script(Script.GUARD, ScriptOutputType.INTEGER, indexKey(userId),
+        old == null ? EMPTY : bytes(old), reserve == null ? EMPTY : bytes(reserve),
+        RecordCodec.bytes(Long.toString(now.toEpochMilli())), millis(ttl.plus(RESERVATION_GRACE))), "rotate", old);
+    return result == null ? 0 : result;
+  }
+
+  private long confirm(String userId, SessionHandle handle, SessionHandle old, Duration indexTtl) {
+    Long result = await(script(Script.CONFIRM, ScriptOutputType.INTEGER, indexKey(userId), bytes(handle),
+        old == null ? EMPTY : bytes(old), millis(indexTtl)), "index", handle);
+    return result == null ? 0 : result;
+  }
+
+  /** Deletes sessions in parallel (one command per slot) and returns those that existed. */
+  private List<SessionHandle> deleteSessions(List<SessionHandle> handles, String operation) {
+    if (handles.isEmpty()) {
+      return List.of();
+    }
+    List<CompletableFuture<Long>> deletions = new ArrayList<>(handles.size());
+    for (SessionHandle h : handles) {
+      deletions.add(call(() -> redis().del(sessionKey(h))));
+    }
+    awaitAll(deletions, operation);
+    List<SessionHandle> deleted = new ArrayList<>();
+    for (int i = 0; i < handles.size(); i++) {
+      Long n = deletions.get(i).join();
+      if (n != null && n > 0) {
+        deleted.add(handles.get(i));
+      }
+    }
+    return deleted;
+  }
+
+  /** The index must live as long as any session it lists can: to the session's absolute expiry. */
+  private Duration indexTtl(SessionRecord record, Duration ttl) {
+    Duration untilAbsolute = Duration.between(clock.instant(), record.absoluteExpiry());
+    Duration longest = untilAbsolute.compareTo(ttl) > 0 ? untilAbsolute : ttl;
+    return longest.plus(RESERVATION_GRACE);
+  }
+
+  // ------------------------------------------------------------------ plumbing
+
+  private <T> CompletableFuture<T> script(Script script, ScriptOutputType type, byte[] key, byte[]... args) {
+    byte[][] keys = {key};
+    return call(() -> redis().<T>evalsha(script.sha(), type, keys, args))
+        .exceptionallyCompose(e -> {
+          Throwable cause = unwrap(e);
+          if (cause instanceof RedisNoScriptException) {
+            return call(() -> redis().<T>eval(script.body(), type, keys, args));
+          }
+          return CompletableFuture.failedFuture(cause);
+        });
+  }
+
+  /** Issues a command; a client that throws instead of failing the future is turned into a failed future. */
+  private static <T> CompletableFuture<T> call(Supplier<? extends CompletionStage<T>> command) {
+    try {
+      return command.get().toCompletableFuture();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private <T> T await(CompletableFuture<T> future, String operation, SessionHandle handle) {
+    try {
+      return future.get(waitMillis, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      future.cancel(false);
+      throw new StoreUnavailableException("interrupted while waiting for Redis (" + operation + ")", e);
+    } catch (TimeoutException e) {
+      future.cancel(false);
+      throw new StoreUnavailableException("Redis did not answer " + operation + " within " + timeout.toMillis()
+          + " ms", null);
+    } catch (ExecutionException | CancellationException e) {
+      throw translate(e instanceof ExecutionException ? e.getCause() : e, operation, handle);
+    }
+  }
+
+  private void awaitAll(List<? extends CompletableFuture<?>> futures, String operation) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+    for (CompletableFuture<?> f : futures) {
+      long left = Math.max(0, deadline - System.nanoTime());
+      try {
+        f.get(left, TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StoreUnavailableException("interrupted while waiting for Redis (" + operation + ")", e);
+      } catch (TimeoutException e) {
+        throw new StoreUnavailableException("Redis did not answer " + operation + " within " + timeout.toMillis()
+            + " ms", null);
+      } catch (ExecutionException | CancellationException e) {
+        throw translate(e instanceof ExecutionException ? e.getCause() : e, operation, null);
+      }
+    }
+  }
+
+  private RuntimeException translate(Throwable failure, String operation, SessionHandle handle) {
+    Throwable cause = unwrap(failure);
+    if (cause instanceof UnreadableSessionException u) {
+      return u;
+    }
+    if (cause instanceof RedisCommandExecutionException e) {
+      // Redis error messages can echo arguments; only the error code is kept.
+      String message = e.getMessage() == null ? "" : e.getMessage();
+      String code = message.split("[ \\r\\n]", 2)[0];
+      if (handle != null && (code.equals("LANYARD_UNREADABLE") || code.equals("WRONGTYPE"))) {
+        return new UnreadableSessionException(handle, "the stored session cannot be read (" + code + ")", null);
+      }
+      return new StoreUnavailableException("Redis refused " + operation + " (" + code + ")", null);
+    }
+    if (cause instanceof RedisCommandTimeoutException || cause instanceof TimeoutException) {
+      return new StoreUnavailableException("Redis did not answer " + operation + " within " + timeout.toMillis()
+          + " ms", cause);
+    }
+    if (cause instanceof RedisException || cause instanceof IOException) {
+      return new StoreUnavailableException("Redis is unavailable for " + operation + " ("
+          + cause.getClass().getSimpleName() + ")", cause);
+    }
+    return new StoreUnavailableException("the Redis call failed (" + operation + ")", cause);
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    Throwable t = e;
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private static long number(List<Object> result, int index) {
+    if (result == null || result.size() <= index || !(result.get(index) instanceof Long n)) {
+      return 0;
+    }
+    return n;
+  }
+
+  private static SessionHandle handleOf(byte[] member) {
+    String text = new String(member, StandardCharsets.US_ASCII);
+    return SessionHandle.isWellFormed(text) ? SessionHandle.of(text) : null;
+  }
+
+  private static byte[] bytes(SessionHandle handle) {
+    return handle.value().getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static byte[] millis(Duration d) {
+    return RecordCodec.bytes(Long.toString(Math.max(1, d.toMillis())));
+  }
+
+  private static void checkTtl(Duration ttl) {
+    Objects.requireNonNull(ttl, "ttl");
+    if (ttl.isNegative() || ttl.isZero()) {
+      throw new IllegalArgumentException("ttl (" + ttl + ") must be positive");
+    }
+  }
+
+  private void checkEvictionPolicy() {
+    Map<String, String> policies;
+    try {
+      policies = connection.configGet("maxmemory-policy");
+    } catch (RedisCommandExecutionException e) {
+      String message = e.getMessage() == null ? "" : e.getMessage();
+      LOG.info("could not read Redis's maxmemory-policy ({}); make sure it is noeviction so that Redis never "
+          + "evicts live sessions", message.split(" ", 2)[0]);
+      return;
+    } catch (RuntimeException e) {
+      LOG.info("could not read Redis's maxmemory-policy ({}); make sure it is noeviction",
+          e.getClass().getSimpleName());
+      return;
+    }
+    for (Map.Entry<String, String> e : policies.entrySet()) {
+      String policy = e.getValue() == null ? "" : e.getValue().toLowerCase(Locale.ROOT);
+      if (!policy.equals("noeviction")) {
+        LOG.warn("Redis node {} has maxmemory-policy {}: when memory runs out it evicts keys, and every session key "
+            + "has a TTL, so live sessions (users are logged out) and per-user indexes can be evicted; set "
+            + "maxmemory-policy noeviction so that writes fail instead (see docs/redis.md)", e.getKey(), policy);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ builder
+
+  /**
+   * Configures a {@link RedisSessionStore}. Not thread-safe. {@link #build()} validates and
+   * connects. Options given here win over the same options in the location URI.
+   */
+  public static final class Builder {
+    private RedisLocation location;
+    private String username;
+    private char[] password;
+    private String clientName;
+    private String keyPrefix;
+    private Duration commandTimeout;
+    private boolean tls;
+    private Path trustedCertificates;
+    private Integer database;
+    private Clock clock = Clock.systemUTC();
+    private ClientResources clientResources;
+    private boolean checkEvictionPolicy = true;
+
+    private Builder() {}
+
+    /**
+     * Sets where Redis is, as a URI:
+     * <ul>
+     *   <li>{@code redis://[[user]:password@]host[:port][/database][?options]} — standalone;
+     *   <li>{@code rediss://...} — standalone over TLS;
+     *   <li>{@code redis-sentinel://[[user]:password@]host:port[,host:port...][?sentinelMasterId=name]}
+     *       (or {@code #name}) — the master named {@code name}, found through these sentinels
+     *       ({@code rediss-sentinel://} for TLS);
+     *   <li>{@code redis-cluster://[[user]:password@]host:port[,host:port...][?options]} — a Redis
+     *       Cluster, reached through these seed nodes ({@code rediss-cluster://} for TLS).
+     * </ul>
+     * Options: Lettuce's ({@code timeout=250ms}, {@code clientName=...}, {@code database=n},
+     * {@code verifyPeer=FULL|CA|NONE}) and Lanyard's {@code keyPrefix=...}. Lanyard's
+     * {@code nearCache=true} is honoured only where the location opens a store through
+     * {@code SessionStores.open} (the provider wraps the store in a {@link NearCachedRedisStore});
+     * this builder ignores it: use {@link NearCachedRedisStore#wrap}.
+     *
+     * @param location the URI
+     * @return this builder
+     * @throws IllegalArgumentException if the URI is malformed; the message never repeats it
+     */
+    public Builder location(String location) {
+      this.location = RedisLocation.parse(location);
+      return this;
+    }
+
+    /**
+     * Uses one standalone Redis server.
+     *
+     * @param host the host
+     * @param port the port
+     * @return this builder
+     */
+    public Builder standalone(String host, int port) {
+      this.location = RedisLocation.of(Topology.STANDALONE, List.of(RedisURI.create(host, port)));
+      return this;
+    }
+
+    /**
+     * Uses the master that Redis Sentinel names {@code masterId}.
+     *
+     * @param masterId the monitored master's name
+     * @param sentinels {@code host:port} of one or more sentinels
+     * @return this builder
+     */
+    public Builder sentinel(String masterId, String... sentinels) {
+      Objects.requireNonNull(masterId, "masterId");
+      if (sentinels.length == 0) {
+        throw new IllegalArgumentException("sentinels: name at least one sentinel host:port");
+      }
+      HostPort first = HostPort.parse(sentinels[0]);
+      RedisURI.Builder b = RedisURI.Builder.sentinel(first.host, first.port, masterId);
+      for (int i = 1; i < sentinels.length; i++) {
+        HostPort s = HostPort.parse(sentinels[i]);
+        b.withSentinel(s.host, s.port);
+      }
+      this.location = RedisLocation.of(Topology.SENTINEL, List.of(b.build()));
+      return this;
+    }
+
+    /**
+     * Uses a Redis Cluster reached through these seed nodes.
+     *
+     * @param seeds {@code host:port} of one or more cluster nodes
+     * @return this builder
+     */
+    public Builder cluster(String... seeds) {
+      if (seeds.length == 0) {
+        throw new IllegalArgumentException("seeds: name at least one cluster node host:port");
+      }
+      List<RedisURI> uris = new ArrayList<>();
+      for (String seed : seeds) {
+        HostPort s = HostPort.parse(seed);
+        uris.add(RedisURI.create(s.host, s.port));
+      }
+      this.location = RedisLocation.of(Topology.CLUSTER, uris);
+      return this;
+    }
+
+    /**
+     * Authenticates as an ACL user.
+     *
+     * @param username the ACL user
+     * @param password its password; copied
+     * @return this builder
+     */
+    public Builder credentials(String username, char[] password) {
+      this.username = Objects.requireNonNull(username, "username");
+      this.password = Objects.requireNonNull(password, "password").clone();
+      return this;
+    }
+
+    /**
+     * Authenticates as the {@code default} user ({@code requirepass}).
+     *
+     * @param password the password; copied
+     * @return this builder
+     */
+    public Builder password(char[] password) {
+      this.username = null;
+      this.password = Objects.requireNonNull(password, "password").clone();
+      return this;
+    }
+
+    /**
+     * Names the connection ({@code CLIENT SETNAME}), to find it in {@code CLIENT LIST}.
+     *
+     * @param clientName a name without spaces
+     * @return this builder
+     */
+    public Builder clientName(String clientName) {
+      Objects.requireNonNull(clientName, "clientName");
+      if (clientName.isEmpty() || clientName.chars().anyMatch(c -> c <= ' ' || c > '~')) {
+        throw new IllegalArgumentException("clientName must be printable ASCII without spaces");
+      }
+      this.clientName = clientName;
+      return this;
+    }
+
+    /**
+     * Sets the prefix of every key (default {@value RedisSessionStore#DEFAULT_KEY_PREFIX}), so
+     * that several applications can share one Redis.
+     *
+     * @param keyPrefix printable ASCII without braces, at most 64 characters; may be empty
+     * @return this builder
+     */
+    public Builder keyPrefix(String keyPrefix) {
+      this.keyPrefix = checkPrefix(keyPrefix);
+      return this;
+    }
+
+    /**
+     * Sets how long a command may take before it fails with {@link StoreUnavailableException}
+     * (default {@link RedisSessionStore#DEFAULT_COMMAND_TIMEOUT}).
+     *
+     * @param commandTimeout between 1 ms and 60 s
+     * @return this builder
+     */
+    public Builder commandTimeout(Duration commandTimeout) {
+      this.commandTimeout = checkTimeout(commandTimeout);
+      return this;
+    }
+
+    /**
+     * Connects with TLS (as {@code rediss://} does), verifying the server's certificate and host name.
+     *
+     * @return this builder
+     */
+    public Builder tls() {
+      this.tls = true;
+      return this;
+    }
+
+    /**
+     * Trusts the CA certificates in a PEM file for TLS (default: the JVM's trust store). Implies {@link #tls()}.
+     *
+     * @param pemFile the CA certificates
+     * @return this builder
+     */
+    public Builder trustedCertificates(Path pemFile) {
+      this.trustedCertificates = Objects.requireNonNull(pemFile, "pemFile");
+      this.tls = true;
+      return this;
+    }
+
+    /**
+     * Selects a database number (standalone and Sentinel only; Cluster has only database 0).
+     *
+     * @param database the database, 0 or more
+     * @return this builder
+     */
+    public Builder database(int database) {
+      if (database < 0) {
+        throw new IllegalArgumentException("database (" + database + ") must not be negative");
+      }
+      this.database = database;
+      return this;
+    }
+
+    /**
+     * Sets the clock for the store's own time stamps (admission reservations and revocation
+     * marks). TTLs are kept by Redis itself. Default {@link Clock#systemUTC()}.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Shares Lettuce client resources (event loops, timers) with other clients. The caller keeps
+     * ownership and shuts them down. Default: the store creates its own (two I/O threads, a
+     * reconnect delay growing from 10 ms to 1 s) and shuts them down on close.
+     *
+     * @param resources the shared resources
+     * @return this builder
+     */
+    public Builder clientResources(ClientResources resources) {
+      this.clientResources = Objects.requireNonNull(resources, "resources");
+      return this;
+    }
+
+    /**
+     * Skips the start-up check of {@code maxmemory-policy}, for example where {@code CONFIG} is
+     * slow to be refused.
+     *
+     * @return this builder
+     */
+    public Builder skipEvictionPolicyCheck() {
+      this.checkEvictionPolicy = false;
+      return this;
+    }
+
+    /**
+     * Validates the options, connects, and checks the eviction policy (logging a warning when
+     * Redis may evict live sessions).
+     *
+     * @return the connected store
+     * @throws IllegalArgumentException if no location was given or options conflict
+     * @throws StoreUnavailableException if Redis cannot be reached or refuses the credentials;
+     *     the message never contains the password
+     */
+    public RedisSessionStore build() {
+      if (location == null) {
+        throw new IllegalArgumentException("location: call location(uri), standalone(..), sentinel(..) or cluster(..)");
+      }
+      if (database != null && location.topology == Topology.CLUSTER && database != 0) {
+        throw new IllegalArgumentException("database (" + database + ") must be 0 with Redis Cluster");
+      }
+      String prefix = keyPrefix != null ? keyPrefix
+          : location.keyPrefix != null ? checkPrefix(location.keyPrefix) : DEFAULT_KEY_PREFIX;
+      Duration timeout = commandTimeout != null ? commandTimeout
+          : location.timeoutGiven ? checkTimeout(location.uris.get(0).getTimeout()) : DEFAULT_COMMAND_TIMEOUT;
+      for (RedisURI uri : location.uris) {
+        uri.setTimeout(timeout);
+        if (password != null) {
+          if (username != null) {
+            uri.setAuthentication(username, password);
+          } else {
+            uri.setAuthentication(password);
+          }
+        }
+        if (clientName != null) {
+          uri.setClientName(clientName);
+        }
+        if (tls) {
+          uri.setSsl(true);
+        }
+        if (database != null) {
+          uri.setDatabase(database);
+        }
+      }
+      SslOptions ssl = null;
+      if (trustedCertificates != null) {
+        if (!Files.isReadable(trustedCertificates)) {
+          throw new IllegalArgumentException("trustedCertificates (" + trustedCertificates + ") is not a readable file");
+        }
+        ssl = SslOptions.builder().jdkSslProvider().trustManager(trustedCertificates.toFile()).build();
+      }
+      Connection connection;
+      try {
+        connection = location.topology == Topology.CLUSTER
+            ? Connection.cluster(location.uris, timeout, ssl, clientResources)
+            : Connection.standalone(location.uris.get(0), timeout, ssl, clientResources);
+      } catch (RedisException e) {
+        throw new StoreUnavailableException("could not connect to Redis (" + location.topology + "): "
+            + rootCauseName(e), null);
+      }
+      RedisSessionStore store = new RedisSessionStore(this, location, connection, prefix, timeout);
+      if (checkEvictionPolicy) {
+        store.checkEvictionPolicy();
+      }
+      LOG.debug("opened {}", store);
+      return store;
+    }
+
+    private static String rootCauseName(Throwable e) {
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      if (root instanceof RedisCommandExecutionException x && x.getMessage() != null) {
+        return x.getMessage().split(" ", 2)[0];
+      }
+      return root.getClass().getSimpleName();
+    }
+
+    private static String checkPrefix(String prefix) {
+      Objects.requireNonNull(prefix, "keyPrefix");
+      if (prefix.length() > 64 || prefix.chars().anyMatch(c -> c <= ' ' || c > '~' || c == '{' || c == '}')) {
+        throw new IllegalArgumentException("keyPrefix must be at most 64 printable ASCII characters without braces");
+      }
+      return prefix;
+    }
+
+    private static Duration checkTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "commandTimeout");
+      if (timeout.compareTo(Duration.ofMillis(1)) < 0 || timeout.compareTo(Duration.ofSeconds(60)) > 0) {
+        throw new IllegalArgumentException("commandTimeout (" + timeout + ") must be between 1 ms and 60 s");
+      }
+      return timeout;
+    }
+  }
+
+  private record HostPort(String host, int port) {
+    static HostPort parse(String text) {
+      Objects.requireNonNull(text, "host:port");
+      int colon = text.lastIndexOf(':');
+      if (colon <= 0 || colon == text.length() - 1) {
+        throw new IllegalArgumentException("expected host:port, got " + text.length() + " characters without a port");
+      }
+      String host = text.substring(0, colon);
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      }
+      try {
+        int port = Integer.parseInt(text.substring(colon + 1));
+        if (port < 1 || port > 65535) {
+          throw new IllegalArgumentException("port " + port + " is out of range");
+        }
+        return new HostPort(host, port);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("expected host:port with a numeric port");
+      }
+    }
+  }
+}

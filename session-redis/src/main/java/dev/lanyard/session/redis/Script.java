@@ -1,0 +1,308 @@
+package dev.lanyard.session.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * The server-side scripts of the store. Each runs atomically on one key (Redis Cluster routes a
+ * script by its first key; no script names two keys). They are invoked by SHA with
+ * {@code EVALSHA}; on {@code NOSCRIPT} (a restarted or new node, {@code SCRIPT FLUSH}) the store
+ * sends the body once with {@code EVAL}, which caches it on that node again.
+ *
+ * <p>Session hash fields: {@code m} packed fixed metadata, {@code l} last access (epoch ms),
+ * {@code i} idle timeout (ms), {@code z} attribute bytes, {@code u} user, {@code n} last node,
+ * {@code a} user agent, {@code p} address prefix, and {@code _<name>} per attribute.
+ *
+ * <p>User index (a sorted set of handles) scores: {@code 0} a written session; a positive score
+ * is a reservation made by {@code admit} at that epoch millisecond; a negative score marks a
+ * handle evicted or revoked at minus that millisecond, which no late writer may bring back.
+ */
+enum Script {
+
+  /** KEYS[1] session; ARGV[1] ttl ms, then field/value pairs. Returns 1 when written, 0 when the key exists. */
+  CREATE("""
+      if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+      local n = #ARGV
+      local i = 2
+      while i <= n do
+        local j = math.min(i + 199, n)
+        redis.call('HSET', KEYS[1], unpack(ARGV, i, j))
+        i = j + 1
+      end
+      redis.call('PEXPIRE', KEYS[1], ARGV[1])
+      return 1
+      """),
+
+  /**
+   * KEYS[1] session; ARGV: last access ms, idle ms or '', node or '', ttl ms, payload limit,
+   * removal count, put count, then (field, name length) per removal and (field, name length,
+   * value) per put. Returns {0, 0} not found, {1, size} applied, {2, size} too large.
+   */
+  UPDATE("""
+      local k = KEYS[1]
+      local meta = redis.call('HMGET', k, 'z', 'l')
+      if not meta[1] and not meta[2] and redis.call('EXISTS', k) == 0 then return {0, 0} end
+      local size = tonumber(meta[1])
+      local last = tonumber(meta[2])
+      if size == nil or last == nil then return redis.error_reply('LANYARD_UNREADABLE session metadata') end
+      local nrem = tonumber(ARGV[6])
+      local nput = tonumber(ARGV[7])
+      local i = 8
+      local removed = {}
+      local dels = {}
+      for r = 1, nrem do
+        local f = ARGV[i]
+        local len = tonumber(ARGV[i + 1])
+        i = i + 2
+        if redis.call('HEXISTS', k, f) == 1 then
+          size = size - len - redis.call('HSTRLEN', k, f)
+          removed[f] = true
+          table.insert(dels, f)
+        end
+      end
+      local sets = {}
+      for p = 1, nput do
+        local f = ARGV[i]
+        local len = tonumber(ARGV[i + 1])
+        local v = ARGV[i + 2]
+        i = i + 3
+        if not removed[f] and redis.call('HEXISTS', k, f) == 1 then
+          size = size - len - redis.call('HSTRLEN', k, f)
+        end
+        size = size + len + #v
+        table.insert(sets, f)
+        table.insert(sets, v)
+      end
+      if size > tonumber(ARGV[5]) then return {2, size} end
+      if #dels > 0 then redis.call('HDEL', k, unpack(dels)) end
+      if tonumber(ARGV[1]) > last then
+        table.insert(sets, 'l')
+        table.insert(sets, ARGV[1])
+      end
+      if ARGV[2] ~= '' then
+        table.insert(sets, 'i')
+        table.insert(sets, ARGV[2])
+      end
+      if ARGV[3] ~= '' then
+        table.insert(sets, 'n')
+        table.insert(sets, ARGV[3])
+      end
+      table.insert(sets, 'z')
+      table.insert(sets, tostring(size))
+      local j = 1
+      while j <= #sets do
+        local e = math.min(j + 199, #sets)
+        redis.call('HSET', k, unpack(sets, j, e))
+        j = e + 1
+      end
+      redis.call('PEXPIRE', k, ARGV[4])
+      return {1, size}
+      """),
+
+  /**
+   * KEYS[1] session; ARGV[1] '1' to take only an anonymous session. Returns {} when absent, else
+   * {taken (1 deleted, 0 left in place because it has a user), field, value, ...}.
+   */
+  TAKE("""
+      local h = redis.call('HGETALL', KEYS[1])
+      if #h == 0 then return {} end
+      if ARGV[1] == '1' and redis.call('HEXISTS', KEYS[1], 'u') == 1 then
+        table.insert(h, 1, 0)
+        return h
+      end
+      redis.call('DEL', KEYS[1])
+      table.insert(h, 1, 1)
+      return h
+      """),
+
+  /** KEYS[1] session. Returns {deleted count} or {deleted count, user}. */
+  DELETE("""
+      local u = redis.call('HGET', KEYS[1], 'u')
+      local n = redis.call('DEL', KEYS[1])
+      if u then return {n, u} end
+      return {n}
+      """),
+
+  /**
+   * KEYS[1] index; ARGV: new handle, old handle or '', index ttl ms. Records a written session:
+   * removes the old handle and sets the new one's score to 0. Returns 0 done, 1 the new handle
+   * was evicted or revoked meanwhile, 2 the old handle was revoked meanwhile (nothing added).
+   */
+  CONFIRM("""
+      local idx = KEYS[1]
+      if ARGV[2] ~= '' then
+        local o = redis.call('ZSCORE', idx, ARGV[2])
+        if o and tonumber(o) < 0 then
+          local s = redis.call('ZSCORE', idx, ARGV[1])
+          if s and tonumber(s) >= 0 then redis.call('ZREM', idx, ARGV[1]) end
+          return 2
+        end
+        redis.call('ZREM', idx, ARGV[2])
+      end
+      local s = redis.call('ZSCORE', idx, ARGV[1])
+      if s and tonumber(s) < 0 then return 1 end
+      redis.call('ZADD', idx, 0, ARGV[1])
+      local ttl = tonumber(ARGV[3])
+      if redis.call('PTTL', idx) < ttl then redis.call('PEXPIRE', idx, ttl) end
+      return 0
+      """),
+
+  /**
+   * KEYS[1] index; ARGV: old handle or '', new handle or '', now ms, index ttl ms. Before an
+   * authenticated session moves: fails (1) when the old handle was revoked, else reserves the new
+   * handle (0).
+   */
+  GUARD("""
+      local idx = KEYS[1]
+      if ARGV[1] ~= '' then
+        local o = redis.call('ZSCORE', idx, ARGV[1])
+        if o and tonumber(o) < 0 then return 1 end
+      end
+      if ARGV[2] ~= '' then
+        redis.call('ZADD', idx, 'NX', ARGV[3], ARGV[2])
+        local ttl = tonumber(ARGV[4])
+        if redis.call('PTTL', idx) < ttl then redis.call('PEXPIRE', idx, ttl) end
+      end
+      return 0
+      """),
+
+  /** KEYS[1] index; ARGV[1] handle. Removes it unless marked; returns 1 when it was marked (revoked). */
+  RELEASE("""
+      local o = redis.call('ZSCORE', KEYS[1], ARGV[1])
+      if o and tonumber(o) < 0 then return 1 end
+      redis.call('ZREM', KEYS[1], ARGV[1])
+      return 0
+      """),
+
+  /**
+   * KEYS[1] index; ARGV: handle, limit, rule (0 refuse, 1 evict), now ms, grace ms, index ttl ms,
+   * snapshot count, then (member, score seen, session present 0/1, last use ms) per member seen by
+   * the caller. What the caller saw of a member is used only while its score is still the one seen.
+   * Returns {admitted 0/1, sessions, victim...}.
+   */
+  ADMIT("""
+      local idx = KEYS[1]
+      local now = tonumber(ARGV[4])
+      local grace = tonumber(ARGV[5])
+      local snap = {}
+      local n = tonumber(ARGV[7])
+      for j = 0, n - 1 do
+        local b = 8 + 4 * j
+        snap[ARGV[b]] = {tonumber(ARGV[b + 1]), tonumber(ARGV[b + 2]), tonumber(ARGV[b + 3])}
+      end
+      local members = redis.call('ZRANGE', idx, 0, -1, 'WITHSCORES')
+      local live = {}
+      local present = false
+      for j = 1, #members, 2 do
+        local m = members[j]
+        local s = tonumber(members[j + 1])
+        local info = snap[m]
+        if info ~= nil and info[1] ~= s then info = nil end
+        local gone = info ~= nil and info[2] == 0
+        if s < 0 then
+          if gone and now + s >= grace then redis.call('ZREM', idx, m) end
+        elseif gone and (s == 0 or now - s >= grace) then
+          redis.call('ZREM', idx, m)
+        else
+          if m == ARGV[1] then present = true end
+          local last = s
+          if s == 0 then last = now end
+          if info ~= nil and info[2] == 1 and info[3] ~= nil then last = info[3] end
+          table.insert(live, {m, last})
+        end
+      end
+      local ttl = tonumber(ARGV[6])
+      if present then
+        if redis.call('PTTL', idx) < ttl then redis.call('PEXPIRE', idx, ttl) end
+        return {1, #live}
+      end
+      local overflow = #live + 1 - tonumber(ARGV[2])
+      if overflow > 0 and ARGV[3] == '0' then return {0, #live} end
+      local result = {1, 0}
+      if overflow > 0 then
+        table.sort(live, function(a, b)
+          if a[2] ~= b[2] then return a[2] < b[2] end
+          return a[1] < b[1]
+        end)
+        for j = 1, overflow do
+          redis.call('ZADD', idx, -now, live[j][1])
+          table.insert(result, live[j][1])
+        end
+      else
+        overflow = 0
+      end
+      redis.call('ZADD', idx, now, ARGV[1])
+      if redis.call('PTTL', idx) < ttl then redis.call('PEXPIRE', idx, ttl) end
+      result[2] = #live - overflow + 1
+      return result
+      """),
+
+  /**
+   * KEYS[1] index; ARGV: now ms, grace ms. Marks every handle revoked, shortens the index's life
+   * to the grace, and returns every member (the caller deletes their sessions).
+   */
+  REVOKE_ALL("""
+      local idx = KEYS[1]
+      local members = redis.call('ZRANGE', idx, 0, -1, 'WITHSCORES')
+      local out = {}
+      for j = 1, #members, 2 do
+        if tonumber(members[j + 1]) >= 0 then redis.call('ZADD', idx, -tonumber(ARGV[1]), members[j]) end
+        table.insert(out, members[j])
+      end
+      if #out > 0 and redis.call('PTTL', idx) > tonumber(ARGV[2]) then redis.call('PEXPIRE', idx, ARGV[2]) end
+      return out
+      """),
+
+  /** KEYS[1] index; ARGV: (member, score seen) pairs. Removes each member still at the seen score. */
+  PRUNE("""
+      local n = 0
+      for j = 1, #ARGV, 2 do
+        local s = redis.call('ZSCORE', KEYS[1], ARGV[j])
+        if s and tonumber(s) == tonumber(ARGV[j + 1]) then
+          redis.call('ZREM', KEYS[1], ARGV[j])
+          n = n + 1
+        end
+      end
+      return n
+      """),
+
+  /** KEYS[1] value; ARGV: expected, replacement, ttl ms. Returns 1 when replaced. */
+  COMPARE_AND_SET("""
+      local v = redis.call('GET', KEYS[1])
+      if v and v == ARGV[1] then
+        redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+        return 1
+      end
+      return 0
+      """);
+
+  private final String body;
+  private final String sha;
+
+  Script(String body) {
+    this.body = body;
+    this.sha = sha1(body);
+  }
+
+  String body() {
+    return body;
+  }
+
+  String sha() {
+    return sha;
+  }
+
+  private static String sha1(String text) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8));
+      StringBuilder hex = new StringBuilder(40);
+      for (byte b : digest) {
+        hex.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+      }
+      return hex.toString();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-1 is a required JDK algorithm", e);
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package dev.lanyard.session.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lanyard.session.ClientInfo;
+import dev.lanyard.session.SessionHandle;
+import dev.lanyard.session.SessionId;
+import dev.lanyard.session.UnreadableSessionException;
+import dev.lanyard.session.spi.SessionRecord;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RecordCodecTest {
+
+  private static final SessionHandle HANDLE = SessionId.generate(new SecureRandom()).handle();
+  private static final Instant NOW = Instant.parse("2026-11-23T18:00:00.123Z");
+
+  private static SessionRecord typical() {
+    return new SessionRecord(HANDLE, "alice@example.com", 3, NOW.minusSeconds(60), NOW, Duration.ofMinutes(30),
+        NOW.plus(Duration.ofHours(12)), NOW.minusSeconds(60), "node-a",
+        ClientInfo.of("Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0", "203.0.113.9"),
+        Map.of("cart", "3 apples".getBytes(StandardCharsets.UTF_8), "_looks_like_meta", new byte[] {1}));
+  }
+
+  private static Map<byte[], byte[]> asHash(List<byte[]> flat) {
+    Map<byte[], byte[]> hash = new IdentityHashMap<>();
+    for (int i = 0; i < flat.size(); i += 2) {
+      hash.put(flat.get(i), flat.get(i + 1));
+    }
+    return hash;
+  }
+
+  @Test
+  void aRecordRoundTripsThroughItsHashFields() {
+    SessionRecord r = typical();
+    assertThat(RecordCodec.decode(HANDLE, asHash(RecordCodec.encode(r)))).isEqualTo(r);
+    assertThat(RecordCodec.decode(HANDLE, new ArrayList<Object>(RecordCodec.encode(r)), 0)).isEqualTo(r);
+  }
+
+  @Test
+  void anAnonymousRecordWithoutOptionalFieldsRoundTrips() {
+    SessionRecord r = new SessionRecord(HANDLE, null, 1, NOW, NOW, Duration.ofMinutes(15), NOW.plusSeconds(3600),
+        null, null, ClientInfo.UNKNOWN, Map.of());
+    assertThat(RecordCodec.decode(HANDLE, asHash(RecordCodec.encode(r)))).isEqualTo(r);
+  }
+
+  @Test
+  void everyMetadataValueOfATypicalSessionFitsListpackLimits() {
+    List<byte[]> flat = RecordCodec.encode(typical());
+    for (int i = 0; i < flat.size(); i += 2) {
+      assertThat(flat.get(i + 1).length).as(new String(flat.get(i), StandardCharsets.UTF_8)).isLessThanOrEqualTo(64);
+    }
+  }
+
+  @Test
+  void attributesCannotCollideWithMetadata() {
+    List<byte[]> flat = RecordCodec.encode(typical());
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < flat.size(); i += 2) {
+      names.add(new String(flat.get(i), StandardCharsets.UTF_8));
+    }
+    assertThat(names).contains("_cart", "__looks_like_meta", "m", "l", "i", "z", "u");
+    assertThat(names.stream().filter(n -> !n.startsWith("_"))).allMatch(n -> n.length() == 1);
+  }
+
+  @Test
+  void missingOrDamagedMetadataIsUnreadableNamingTheHandleOnly() {
+    Map<String, String> damaged = new HashMap<>();
+    damaged.put("m", "not packed metadata");
+    damaged.put("l", "12");
+    damaged.put("i", "12");
+    Map<byte[], byte[]> hash = new IdentityHashMap<>();
+    damaged.forEach((k, v) -> hash.put(k.getBytes(StandardCharsets.UTF_8), v.getBytes(StandardCharsets.UTF_8)));
+    assertThatThrownBy(() -> RecordCodec.decode(HANDLE, hash))
+        .isInstanceOf(UnreadableSessionException.class)
+        .hasMessageContaining(HANDLE.value())
+        .hasMessageNotContaining("not packed");
+    Map<byte[], byte[]> noMeta = new IdentityHashMap<>();
+    noMeta.put("_cart".getBytes(StandardCharsets.UTF_8), new byte[] {1});
+    assertThatThrownBy(() -> RecordCodec.decode(HANDLE, noMeta)).isInstanceOf(UnreadableSessionException.class);
+  }
+
+  @Test
+  void everyScriptHasItsOwnDigest() {
+    assertThat(java.util.Arrays.stream(Script.values()).map(Script::sha).distinct().count())
+        .isEqualTo(Script.values().length);
+    assertThat(Script.CREATE.sha()).hasSize(40);
+  }
+}
