@@ -1,0 +1,48 @@
+package dev.lanyard.session.servlet;
+
+import dev.lanyard.session.SessionManager;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Set;
+
+/** Everything a filter instance decided at build time. Immutable and thread-safe. */
+final class FilterSettings {
+
+  final SessionManager manager;
+  final CookieSettings cookie;
+  final String headerName;
+  final RouteTable routes;
+  final FailureMode defaultFailureMode;
+  final Duration retryAfter;
+  final CsrfMode csrfMode;
+  final Set<String> csrfTrustedOrigins;
+  final String csrfHeaderName;
+  final String csrfParameterName;
+  final String requestIdHeader;
+  final GuessingDetector guessing;
+  final SessionListeners listeners;
+  final AttributeSaveMode saveMode;
+  final SecureRandom random;
+
+  FilterSettings(LanyardSessionFilter.Builder b) {
+    this.manager = b.manager;
+    this.cookie = b.cookie;
+    this.headerName = b.headerName;
+    this.routes = new RouteTable(b.routes, RoutePolicy.forPattern("/").build());
+    this.defaultFailureMode = b.defaultFailureMode;
+    this.retryAfter = b.retryAfter;
+    this.csrfMode = b.csrfMode;
+    this.csrfTrustedOrigins = Set.copyOf(b.csrfTrustedOrigins);
+    this.csrfHeaderName = b.csrfHeaderName;
+    this.csrfParameterName = b.csrfParameterName;
+    this.requestIdHeader = b.requestIdHeader;
+    this.guessing = new GuessingDetector(b.manager, b.guessingThreshold, b.guessingWindow, b.guessingMaxClients);
+    this.listeners = new SessionListeners(b.listeners);
+    this.saveMode = b.saveMode;
+    this.random = new SecureRandom();
+  }
+
+  FailureMode failureModeOf(RoutePolicy route) {
+    return route.failureMode() != null ? route.failureMode() : defaultFailureMode;
+  }
+}

@@ -1,0 +1,635 @@
+package dev.lanyard.session.servlet;
+
+import dev.lanyard.session.SessionManager;
+import dev.lanyard.session.StoreUnavailableException;
+import dev.lanyard.session.spi.SessionStore;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EventListener;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The servlet filter that backs {@code HttpSession} with a Lanyard {@link SessionManager}: map it
+ * to {@code /*}, first in the chain, and existing session code becomes distributed, revocable and
+ * safe without change.
+ *
+ * <h2>What it does per request</h2>
+ * <ol>
+ *   <li>Reads the session ID from the cookie (default {@value CookieSettings#DEFAULT_NAME}) or,
+ *       when configured and present, a header. Absent, duplicated (cookie tossing), oversized and
+ *       malformed values make the request anonymous without a store call; an unknown ID costs one
+ *       store read. Never a 500.
+ *   <li>Resolves the session (one store read), applies the route's policy (idle window, step-up,
+ *       CSRF) and answers {@code 503} at once when the store is down on a fail-closed route.
+ *   <li>Wraps request and response: {@code getSession()} and every {@code HttpSession} method
+ *       are answered by Lanyard, never by the container, so no {@code JSESSIONID} is created;
+ *       URLs are never rewritten. Sessions are created only when the application asks.
+ *   <li>Collects attribute changes and writes them as one delta before the response commits
+ *       (redirect, error, flush, buffer overflow, content length reached, include) and in
+ *       {@code finally}; asynchronous requests are written when the async work ends.
+ * </ol>
+ *
+ * <h2>{@code HttpSession.getId()} returns the public handle</h2>
+ * The session ID is a bearer credential: whoever reads it holds the session. Applications log
+ * {@code session.getId()}, show it in admin pages and send it to analytics; a container-style
+ * ID there would leak the credential. Lanyard's {@code getId()} (and
+ * {@code getRequestedSessionId()}) therefore return the session's handle, the SHA-256 of the ID:
+ * stable for the session (until rotation), unique, safe to log, and what device lists and admin
+ * revocation use. The ID itself only ever appears in the {@code Set-Cookie} header.
+ *
+ * <h2>Configuration</h2>
+ * Either programmatic ({@link #builder(SessionManager)}, then register the instance with
+ * {@code ServletContext.addFilter}) or by init-parameters when the container instantiates the
+ * class (web.xml, {@code @WebFilter}, {@code addFilter(name, LanyardSessionFilter.class)}); every
+ * parameter is documented in {@code docs/configuration.md}. Session listeners must be given to
+ * the filter (builder or {@code listeners} parameter): containers do not expose the listeners
+ * registered with them.
+ *
+ * <p>The class is open only so that an application can declare it with {@code @WebFilter} on an
+ * empty subclass; every method is final.
+ *
+ * <p>Thread-safe: one instance serves all requests. The hot path allocates a few small objects
+ * per request and logs nothing at INFO or above.
+ */
+public class LanyardSessionFilter implements Filter {
+
+  /** MDC key of the request's correlation ID. */
+  public static final String MDC_REQUEST_ID = "requestId";
+  /** MDC key of the session handle of the request (absent while anonymous). */
+  public static final String MDC_SESSION = "session";
+  /** The default header of request correlation IDs. */
+  public static final String DEFAULT_REQUEST_ID_HEADER = "X-Request-Id";
+  /** The default {@code Retry-After} of the 503 answer when the store is down. */
+  public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(5);
+  /** The default CSRF token header. */
+  public static final String DEFAULT_CSRF_HEADER = "X-CSRF-Token";
+  /** The default CSRF token form parameter. */
+  public static final String DEFAULT_CSRF_PARAMETER = "_csrf";
+  /** The default number of bad session IDs from one network prefix that raises a guessing event. */
+  public static final int DEFAULT_GUESSING_THRESHOLD = 20;
+  /** The default window in which bad session IDs are counted. */
+  public static final Duration DEFAULT_GUESSING_WINDOW = Duration.ofMinutes(1);
+  /** The default bound on client prefixes tracked by guessing detection. */
+  public static final int DEFAULT_GUESSING_MAX_CLIENTS = 10_000;
+
+  private static final Logger LOG = LoggerFactory.getLogger(LanyardSessionFilter.class);
+  private static final int MAX_REQUEST_ID = 64;
+
+  private final Builder programmatic;
+  private volatile FilterSettings settings;
+  private volatile ServletContext context;
+  private volatile SessionStore ownedStore;
+
+  /**
+   * Creates a filter configured by init-parameters in {@link #init(FilterConfig)}: the
+   * constructor containers call for web.xml, and that an empty {@code @WebFilter} subclass
+   * inherits.
+   */
+  public LanyardSessionFilter() {
+    this.programmatic = null;
+  }
+
+  private LanyardSessionFilter(Builder builder, FilterSettings settings) {
+    this.programmatic = builder;
+    this.settings = settings;
+  }
+
+  /**
+   * Starts a programmatic configuration.
+   *
+   * @param manager the session manager; the caller owns its store and closes it
+   * @return a builder
+   */
+  public static Builder builder(SessionManager manager) {
+    return new Builder(manager);
+  }
+
+  /**
+   * Initialises the filter. A filter built with {@link #builder(SessionManager)} ignores
+   * init-parameters; one created by the container reads them, opens the store named by
+   * {@code store} (default {@code memory:}) and closes it in {@link #destroy()}.
+   *
+   * @throws ServletException if a parameter is unknown or invalid (the message names it), or
+   *     the store cannot be opened
+   */
+  @Override
+  public final void init(FilterConfig config) throws ServletException {
+    this.context = config.getServletContext();
+    if (programmatic != null) {
+      return;
+    }
+    InitParameters.Result result = null;
+    try {
+      result = InitParameters.read(config);
+      result.builder().validate();
+      this.settings = new FilterSettings(result.builder());
+      this.ownedStore = result.store();
+    } catch (IllegalArgumentException e) {
+      if (result != null) {
+        result.store().close();
+      }
+      throw new ServletException("LanyardSessionFilter configuration: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public final void destroy() {
+    SessionStore store = ownedStore;
+    ownedStore = null;
+    if (store != null) {
+      try {
+        store.close();
+      } catch (RuntimeException e) {
+        LOG.warn("closing the session store failed: {}", e.getClass().getName());
+      }
+    }
+  }
+
+  @Override
+  public final void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+      throws IOException, ServletException {
+    FilterSettings s = settings;
+    if (s == null) {
+      throw new ServletException("LanyardSessionFilter was not initialised");
+    }
+    if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)) {
+      chain.doFilter(req, res);
+      return;
+    }
+    Object existing = req.getAttribute(LanyardSessions.REQUEST_ATTRIBUTE);
+    if (existing != null) {
+      if (existing instanceof LanyardSessions api && !isWrapped(request)) {
+        redispatch(api.state(), request, response, chain);
+      } else {
+        chain.doFilter(req, res); // a forward, include or async dispatch of the wrapped request
+      }
+      return;
+    }
+    String requestId = null;
+    if (s.requestIdHeader != null) {
+      requestId = requestId(request.getHeader(s.requestIdHeader));
+      response.setHeader(s.requestIdHeader, requestId);
+      MDC.put(MDC_REQUEST_ID, requestId);
+    }
+    try {
+      RoutePolicy route = s.routes.match(pathOf(request));
+      RequestSession state = new RequestSession(s, context, request, response, route, requestId);
+      request.setAttribute(LanyardSessions.REQUEST_ATTRIBUTE, state.api());
+      if (!state.begin()) {
+        state.abandon();
+        unavailable(s, response, requestId);
+        return;
+      }
+      if (!state.csrfAllows()) {
+        if (finishOrUnavailable(s, state, response, requestId, null)) {
+          refuse(response, HttpServletResponse.SC_FORBIDDEN, "Forbidden: cross-site request refused\n");
+        }
+        return;
+      }
+      if (state.stepUpRequired()) {
+        if (finishOrUnavailable(s, state, response, requestId, null)) {
+          stepUp(request, response, route.stepUpAnswer());
+        }
+        return;
+      }
+      SessionResponse wrappedResponse = new SessionResponse(response, state);
+      SessionRequest wrappedRequest = new SessionRequest(request, state, wrappedResponse);
+      Throwable failure = null;
+      try {
+        chain.doFilter(wrappedRequest, wrappedResponse);
+      } catch (IOException | ServletException | RuntimeException | Error e) {
+        failure = e;
+      }
+      if (failure != null && causedByStore(failure) && !response.isCommitted()) {
+        state.abandon();
+        unavailable(s, response, requestId);
+        return;
+      }
+      if (!wrappedRequest.isAsyncStarted()) {
+        finishOrUnavailable(s, state, response, requestId, failure);
+      }
+      rethrow(failure);
+    } finally {
+      MDC.remove(MDC_SESSION);
+      if (requestId != null) {
+        MDC.remove(MDC_REQUEST_ID);
+      }
+    }
+  }
+
+  private static boolean isWrapped(ServletRequest request) {
+    return request instanceof SessionRequest
+        || request instanceof ServletRequestWrapper wrapper && wrapper.isWrapperFor(SessionRequest.class);
+  }
+
+  /**
+   * An error dispatch reaches the filter again with the container's own request: wrap it on the
+   * same per-request state, so that an error page sees the same session and never the container's.
+   */
+  private static void redispatch(RequestSession state, HttpServletRequest request, HttpServletResponse response,
+      FilterChain chain) throws IOException, ServletException {
+    state.reopen();
+    SessionResponse wrappedResponse = new SessionResponse(response, state);
+    SessionRequest wrappedRequest = new SessionRequest(request, state, wrappedResponse);
+    try {
+      chain.doFilter(wrappedRequest, wrappedResponse);
+    } finally {
+      if (!wrappedRequest.isAsyncStarted()) {
+        try {
+          state.finish();
+        } catch (StoreUnavailableException e) {
+          LOG.warn("session changes of an error page were lost: the store is unavailable ({})", e.getMessage());
+        }
+      }
+    }
+  }
+
+  /** @return {@code false} when the store failed and a 503 was sent instead */
+  private boolean finishOrUnavailable(FilterSettings s, RequestSession state, HttpServletResponse response,
+      String requestId, Throwable failure) throws IOException {
+    try {
+      state.finish();
+      return true;
+    } catch (StoreUnavailableException e) {
+      if (!response.isCommitted() && failure == null) {
+        unavailable(s, response, requestId);
+      } else {
+        LOG.warn("session changes of this request were lost: the store is unavailable ({})", e.getMessage());
+      }
+      return false;
+    }
+  }
+
+  private static boolean causedByStore(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof StoreUnavailableException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void rethrow(Throwable failure) throws IOException, ServletException {
+    if (failure == null) {
+      return;
+    }
+    if (failure instanceof IOException e) {
+      throw e;
+    }
+    if (failure instanceof ServletException e) {
+      throw e;
+    }
+    if (failure instanceof RuntimeException e) {
+      throw e;
+    }
+    throw (Error) failure;
+  }
+
+  private static String pathOf(HttpServletRequest request) {
+    String servletPath = request.getServletPath();
+    String pathInfo = request.getPathInfo();
+    if (servletPath == null) {
+      servletPath = "";
+    }
+    return pathInfo == null ? servletPath : servletPath + pathInfo;
+  }
+
+  private static String requestId(String presented) {
+    if (presented != null && !presented.isEmpty() && presented.length() <= MAX_REQUEST_ID) {
+      boolean ok = true;
+      for (int i = 0; i < presented.length() && ok; i++) {
+        char c = presented.charAt(i);
+        ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
+            || c == '.' || c == ':';
+      }
+      if (ok) {
+        return presented;
+      }
+    }
+    // A correlation ID is not a secret: a fast non-blocking generator is enough.
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    return new UUID(random.nextLong(), random.nextLong()).toString();
+  }
+
+  private static void unavailable(FilterSettings s, HttpServletResponse response, String requestId)
+      throws IOException {
+    if (response.isCommitted()) {
+      return;
+    }
+    response.reset();
+    if (requestId != null) {
+      response.setHeader(s.requestIdHeader, requestId);
+    }
+    response.setHeader("Retry-After", Long.toString(Math.max(1, s.retryAfter.toSeconds())));
+    refuse(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+        "Service unavailable: sessions cannot be read right now. Retry later.\n");
+  }
+
+  private static void stepUp(HttpServletRequest request, HttpServletResponse response, StepUpAnswer answer)
+      throws IOException {
+    if (answer.isRedirect()) {
+      String location = answer.location();
+      if (location.startsWith("/") && !location.startsWith("//")) {
+        location = request.getContextPath() + location;
+      }
+      response.setHeader("Cache-Control", "no-store");
+      response.sendRedirect(location);
+      return;
+    }
+    response.setHeader("WWW-Authenticate", "Session realm=\"step-up\"");
+    refuse(response, HttpServletResponse.SC_UNAUTHORIZED, "Unauthorized: recent authentication required\n");
+  }
+
+  private static void refuse(HttpServletResponse response, int status, String body) throws IOException {
+    if (response.isCommitted()) {
+      return;
+    }
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    response.setStatus(status);
+    response.setHeader("Cache-Control", "no-store");
+    response.setContentType("text/plain;charset=UTF-8");
+    response.setContentLength(bytes.length);
+    try {
+      ServletOutputStream out = response.getOutputStream();
+      out.write(bytes);
+    } catch (IllegalStateException writerInUse) {
+      response.getWriter().write(body);
+    }
+  }
+
+  /** @return the settings in force (for tests), or {@code null} before init */
+  final FilterSettings settings() {
+    return settings;
+  }
+
+  @Override
+  public final String toString() {
+    FilterSettings s = settings;
+    return "LanyardSessionFilter[" + (s == null ? "not initialised" : s.cookie.name()) + "]";
+  }
+
+  /**
+   * Configures a {@link LanyardSessionFilter}. Not thread-safe; {@link #build()} validates every
+   * option and names the one that does not fit.
+   */
+  public static final class Builder {
+    final SessionManager manager;
+    CookieSettings cookie = CookieSettings.defaults();
+    String headerName;
+    final List<RoutePolicy> routes = new ArrayList<>();
+    FailureMode defaultFailureMode = FailureMode.CLOSED;
+    Duration retryAfter = DEFAULT_RETRY_AFTER;
+    CsrfMode csrfMode = CsrfMode.OFF;
+    final Set<String> csrfTrustedOrigins = new LinkedHashSet<>();
+    String csrfHeaderName = DEFAULT_CSRF_HEADER;
+    String csrfParameterName = DEFAULT_CSRF_PARAMETER;
+    String requestIdHeader = DEFAULT_REQUEST_ID_HEADER;
+    int guessingThreshold = DEFAULT_GUESSING_THRESHOLD;
+    Duration guessingWindow = DEFAULT_GUESSING_WINDOW;
+    int guessingMaxClients = DEFAULT_GUESSING_MAX_CLIENTS;
+    final List<EventListener> listeners = new ArrayList<>();
+    AttributeSaveMode saveMode = AttributeSaveMode.ON_GET_MUTABLE;
+
+    Builder(SessionManager manager) {
+      this.manager = Objects.requireNonNull(manager, "manager");
+    }
+
+    /**
+     * Sets the session cookie (default {@link CookieSettings#defaults()}).
+     *
+     * @param value the cookie settings
+     * @return this builder
+     */
+    public Builder cookie(CookieSettings value) {
+      this.cookie = Objects.requireNonNull(value, "cookie");
+      return this;
+    }
+
+    /**
+     * Accepts the session ID in a request header too, for API clients (default: cookie only).
+     * A request that carries the header (even empty) uses header transport: new IDs come back in
+     * the same response header, no cookie is set, and CSRF checks do not apply. The header wins
+     * over a cookie.
+     *
+     * @param name the header, such as {@code X-Session}
+     * @return this builder
+     */
+    public Builder headerTransport(String name) {
+      this.headerName = Objects.requireNonNull(name, "headerTransport");
+      return this;
+    }
+
+    /**
+     * Adds a route policy.
+     *
+     * @param route the policy
+     * @return this builder
+     */
+    public Builder route(RoutePolicy route) {
+      routes.add(Objects.requireNonNull(route, "route"));
+      return this;
+    }
+
+    /**
+     * Sets what routes without their own failure mode do when the store is down (default
+     * {@link FailureMode#CLOSED}).
+     *
+     * @param value the mode
+     * @return this builder
+     */
+    public Builder defaultFailureMode(FailureMode value) {
+      this.defaultFailureMode = Objects.requireNonNull(value, "defaultFailureMode");
+      return this;
+    }
+
+    /**
+     * Sets the {@code Retry-After} of the 503 answer (default {@link #DEFAULT_RETRY_AFTER}).
+     *
+     * @param value at least one second
+     * @return this builder
+     */
+    public Builder retryAfter(Duration value) {
+      this.retryAfter = Objects.requireNonNull(value, "retryAfter");
+      return this;
+    }
+
+    /**
+     * Sets the CSRF defence (default {@link CsrfMode#OFF}).
+     *
+     * @param value the mode
+     * @return this builder
+     */
+    public Builder csrf(CsrfMode value) {
+      this.csrfMode = Objects.requireNonNull(value, "csrf");
+      return this;
+    }
+
+    /**
+     * Trusts another origin for unsafe requests (a separate front-end host).
+     *
+     * @param origin {@code scheme://host[:port]}, as browsers send in {@code Origin}
+     * @return this builder
+     */
+    public Builder csrfTrustedOrigin(String origin) {
+      csrfTrustedOrigins.add(Objects.requireNonNull(origin, "origin"));
+      return this;
+    }
+
+    /**
+     * Sets the header that carries the CSRF token (default {@value #DEFAULT_CSRF_HEADER}).
+     *
+     * @param value a header name
+     * @return this builder
+     */
+    public Builder csrfHeaderName(String value) {
+      this.csrfHeaderName = Objects.requireNonNull(value, "csrfHeaderName");
+      return this;
+    }
+
+    /**
+     * Sets the form parameter that carries the CSRF token (default {@value #DEFAULT_CSRF_PARAMETER}).
+     *
+     * @param value a parameter name
+     * @return this builder
+     */
+    public Builder csrfParameterName(String value) {
+      this.csrfParameterName = Objects.requireNonNull(value, "csrfParameterName");
+      return this;
+    }
+
+    /**
+     * Sets the correlation header (default {@value #DEFAULT_REQUEST_ID_HEADER}).
+     *
+     * @param value a header name
+     * @return this builder
+     */
+    public Builder requestIdHeader(String value) {
+      this.requestIdHeader = Objects.requireNonNull(value, "requestIdHeader");
+      return this;
+    }
+
+    /**
+     * Turns correlation IDs off (no header, no MDC entry for the request ID).
+     *
+     * @return this builder
+     */
+    public Builder withoutRequestIds() {
+      this.requestIdHeader = null;
+      return this;
+    }
+
+    /**
+     * Tunes guessing detection: {@code threshold} unknown or malformed IDs from one network prefix
+     * within {@code window} raise a {@code GuessingSuspected} event; at most {@code maxClients}
+     * prefixes are tracked.
+     *
+     * @param threshold at least 1
+     * @param window a positive duration
+     * @param maxClients at least 1
+     * @return this builder
+     */
+    public Builder guessingDetection(int threshold, Duration window, int maxClients) {
+      this.guessingThreshold = threshold;
+      this.guessingWindow = Objects.requireNonNull(window, "window");
+      this.guessingMaxClients = maxClients;
+      return this;
+    }
+
+    /**
+     * Adds a session listener: an {@code HttpSessionListener}, {@code HttpSessionAttributeListener}
+     * and/or {@code HttpSessionIdListener}. Lanyard notifies these as a container would;
+     * listeners registered with the container itself are never called for Lanyard sessions.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder listener(EventListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Sets which attributes a request writes back (default {@link AttributeSaveMode#ON_GET_MUTABLE}).
+     *
+     * @param value the mode
+     * @return this builder
+     */
+    public Builder attributeSaveMode(AttributeSaveMode value) {
+      this.saveMode = Objects.requireNonNull(value, "attributeSaveMode");
+      return this;
+    }
+
+    /**
+     * Validates and builds the filter.
+     *
+     * @return a filter to register with {@code ServletContext.addFilter}
+     * @throws IllegalArgumentException naming the first option that does not fit
+     */
+    public LanyardSessionFilter build() {
+      validate();
+      return new LanyardSessionFilter(this, new FilterSettings(this));
+    }
+
+    void validate() {
+      if (headerName != null) {
+        checkHeader("headerTransport", headerName);
+        String lower = headerName.toLowerCase(Locale.ROOT);
+        if (lower.equals("cookie") || lower.equals("set-cookie") || lower.equals("authorization")) {
+          throw new IllegalArgumentException("headerTransport (" + headerName + ") must be a dedicated header");
+        }
+      }
+      checkHeader("csrfHeaderName", csrfHeaderName);
+      if (requestIdHeader != null) {
+        checkHeader("requestIdHeader", requestIdHeader);
+      }
+      if (csrfParameterName.isEmpty()) {
+        throw new IllegalArgumentException("csrfParameterName must not be empty");
+      }
+      if (retryAfter.toSeconds() < 1) {
+        throw new IllegalArgumentException("retryAfter (" + retryAfter + ") must be at least one second");
+      }
+      if (guessingThreshold < 1) {
+        throw new IllegalArgumentException("guessingThreshold (" + guessingThreshold + ") must be at least 1");
+      }
+      if (guessingWindow.isZero() || guessingWindow.isNegative()) {
+        throw new IllegalArgumentException("guessingWindow (" + guessingWindow + ") must be positive");
+      }
+      if (guessingMaxClients < 1) {
+        throw new IllegalArgumentException("guessingMaxClients (" + guessingMaxClients + ") must be at least 1");
+      }
+      for (String origin : csrfTrustedOrigins) {
+        if (!origin.matches("https?://[A-Za-z0-9.\\-\\[\\]:]+")) {
+          throw new IllegalArgumentException("csrfTrustedOrigin (" + origin + ") must be scheme://host[:port]");
+        }
+      }
+    }
+
+    private static void checkHeader(String option, String name) {
+      if (name.isEmpty() || !name.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
+        throw new IllegalArgumentException(option + " (" + name + ") must be an HTTP header name");
+      }
+    }
+  }
+}

@@ -1,0 +1,160 @@
+package dev.lanyard.session.servlet;
+
+import jakarta.servlet.http.HttpSession;
+import jakarta.servlet.http.HttpSessionAttributeListener;
+import jakarta.servlet.http.HttpSessionBindingEvent;
+import jakarta.servlet.http.HttpSessionBindingListener;
+import jakarta.servlet.http.HttpSessionEvent;
+import jakarta.servlet.http.HttpSessionIdListener;
+import jakarta.servlet.http.HttpSessionListener;
+import java.util.ArrayList;
+import java.util.EventListener;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The application's session listeners, notified as a container would. A listener that throws is
+ * logged and skipped: an observer never breaks a request. Immutable and thread-safe.
+ */
+final class SessionListeners {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SessionListeners.class);
+
+  private final List<HttpSessionListener> lifecycle = new ArrayList<>();
+  private final List<HttpSessionAttributeListener> attributes = new ArrayList<>();
+  private final List<HttpSessionIdListener> ids = new ArrayList<>();
+
+  SessionListeners(List<EventListener> listeners) {
+    for (EventListener l : listeners) {
+      boolean known = false;
+      if (l instanceof HttpSessionListener x) {
+        lifecycle.add(x);
+        known = true;
+      }
+      if (l instanceof HttpSessionAttributeListener x) {
+        attributes.add(x);
+        known = true;
+      }
+      if (l instanceof HttpSessionIdListener x) {
+        ids.add(x);
+        known = true;
+      }
+      if (!known) {
+        throw new IllegalArgumentException(l.getClass().getName() + " is none of HttpSessionListener, "
+            + "HttpSessionAttributeListener, HttpSessionIdListener");
+      }
+    }
+  }
+
+  boolean hasAttributeListeners() {
+    return !attributes.isEmpty();
+  }
+
+  boolean hasLifecycleListeners() {
+    return !lifecycle.isEmpty();
+  }
+
+  void created(HttpSession session) {
+    if (lifecycle.isEmpty()) {
+      return;
+    }
+    HttpSessionEvent event = new HttpSessionEvent(session);
+    for (HttpSessionListener l : lifecycle) {
+      try {
+        l.sessionCreated(event);
+      } catch (RuntimeException e) {
+        failed(l, "sessionCreated", e);
+      }
+    }
+  }
+
+  void destroyed(HttpSession session) {
+    if (lifecycle.isEmpty()) {
+      return;
+    }
+    HttpSessionEvent event = new HttpSessionEvent(session);
+    for (int i = lifecycle.size() - 1; i >= 0; i--) {
+      HttpSessionListener l = lifecycle.get(i);
+      try {
+        l.sessionDestroyed(event);
+      } catch (RuntimeException e) {
+        failed(l, "sessionDestroyed", e);
+      }
+    }
+  }
+
+  void idChanged(HttpSession session, String oldId) {
+    if (ids.isEmpty()) {
+      return;
+    }
+    HttpSessionEvent event = new HttpSessionEvent(session);
+    for (HttpSessionIdListener l : ids) {
+      try {
+        l.sessionIdChanged(event, oldId);
+      } catch (RuntimeException e) {
+        failed(l, "sessionIdChanged", e);
+      }
+    }
+  }
+
+  /** A value was set: bind the new value, unbind the old, then tell the attribute listeners. */
+  void set(HttpSession session, String name, Object value, Object old) {
+    if (old != value) {
+      if (value instanceof HttpSessionBindingListener b) {
+        try {
+          b.valueBound(new HttpSessionBindingEvent(session, name, value));
+        } catch (RuntimeException e) {
+          failed(b, "valueBound", e);
+        }
+      }
+      unbind(session, name, old);
+    }
+    if (attributes.isEmpty()) {
+      return;
+    }
+    HttpSessionBindingEvent event = new HttpSessionBindingEvent(session, name, old == null ? value : old);
+    for (HttpSessionAttributeListener l : attributes) {
+      try {
+        if (old == null) {
+          l.attributeAdded(event);
+        } else {
+          l.attributeReplaced(event);
+        }
+      } catch (RuntimeException e) {
+        failed(l, old == null ? "attributeAdded" : "attributeReplaced", e);
+      }
+    }
+  }
+
+  /** A value was removed: unbind it, then tell the attribute listeners. */
+  void removed(HttpSession session, String name, Object old) {
+    unbind(session, name, old);
+    if (attributes.isEmpty()) {
+      return;
+    }
+    HttpSessionBindingEvent event = new HttpSessionBindingEvent(session, name, old);
+    for (HttpSessionAttributeListener l : attributes) {
+      try {
+        l.attributeRemoved(event);
+      } catch (RuntimeException e) {
+        failed(l, "attributeRemoved", e);
+      }
+    }
+  }
+
+  private static void unbind(HttpSession session, String name, Object old) {
+    if (old instanceof HttpSessionBindingListener b) {
+      try {
+        b.valueUnbound(new HttpSessionBindingEvent(session, name, old));
+      } catch (RuntimeException e) {
+        failed(b, "valueUnbound", e);
+      }
+    }
+  }
+
+  private static void failed(Object listener, String method, RuntimeException e) {
+    LOG.warn("session listener {}.{} threw {}; ignored", listener.getClass().getName(), method,
+        e.getClass().getName(), e);
+  }
+}

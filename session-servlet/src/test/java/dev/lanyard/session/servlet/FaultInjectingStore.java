@@ -1,0 +1,139 @@
+package dev.lanyard.session.servlet;
+
+import dev.lanyard.session.SessionHandle;
+import dev.lanyard.session.SessionLimit;
+import dev.lanyard.session.StoreUnavailableException;
+import dev.lanyard.session.spi.Admission;
+import dev.lanyard.session.spi.NearCachingStore;
+import dev.lanyard.session.spi.Rotation;
+import dev.lanyard.session.spi.SessionDelta;
+import dev.lanyard.session.spi.SessionRecord;
+import dev.lanyard.session.spi.UpdateResult;
+import dev.lanyard.session.spi.UserIndexedStore;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A fault injector over a real store (the in-memory one here; a Redis store for the multi-node
+ * suite): while {@link #down} is set every operation
+ * throws {@link StoreUnavailableException} at once, as a store whose backend is unreachable does.
+ * It also counts calls, to prove how many the filter makes. Several servers may share one
+ * instance: that is how a second node is started.
+ */
+class FaultInjectingStore implements UserIndexedStore {
+
+  private final UserIndexedStore delegate;
+  volatile boolean down;
+  final AtomicInteger loads = new AtomicInteger();
+  final AtomicInteger writes = new AtomicInteger();
+
+  FaultInjectingStore(UserIndexedStore delegate) {
+    this.delegate = delegate;
+  }
+
+  /**
+   * Wraps a store, keeping its near cache visible to the manager: over a {@link NearCachingStore}
+   * the wrapper is one too, so the cached and the uncached runs of the suite differ only in the
+   * backing store. A cached read counts as a load, as an uncached one does.
+   *
+   * @param delegate the real store
+   * @return the fault injector
+   */
+  static FaultInjectingStore over(UserIndexedStore delegate) {
+    return delegate instanceof NearCachingStore caching ? new Caching(delegate, caching) : new FaultInjectingStore(delegate);
+  }
+
+  /** The fault injector over a store with a near cache. */
+  static final class Caching extends FaultInjectingStore implements NearCachingStore {
+    private final NearCachingStore caching;
+
+    Caching(UserIndexedStore delegate, NearCachingStore caching) {
+      super(delegate);
+      this.caching = caching;
+    }
+
+    @Override
+    public Optional<CachedRecord> loadCached(SessionHandle handle) {
+      loads.incrementAndGet();
+      check();
+      return caching.loadCached(handle);
+    }
+  }
+
+  void check() {
+    if (down) {
+      throw new StoreUnavailableException("injected fault: the store is down", null);
+    }
+  }
+
+  int calls() {
+    return loads.get() + writes.get();
+  }
+
+  @Override
+  public Optional<SessionRecord> load(SessionHandle handle) {
+    loads.incrementAndGet();
+    check();
+    return delegate.load(handle);
+  }
+
+  @Override
+  public boolean create(SessionRecord record, Duration ttl) {
+    writes.incrementAndGet();
+    check();
+    return delegate.create(record, ttl);
+  }
+
+  @Override
+  public UpdateResult update(SessionHandle handle, SessionDelta delta) {
+    writes.incrementAndGet();
+    check();
+    return delegate.update(handle, delta);
+  }
+
+  @Override
+  public Optional<SessionRecord> rotate(SessionHandle from, Rotation rotation) {
+    writes.incrementAndGet();
+    check();
+    return delegate.rotate(from, rotation);
+  }
+
+  @Override
+  public boolean delete(SessionHandle handle) {
+    writes.incrementAndGet();
+    check();
+    return delegate.delete(handle);
+  }
+
+  @Override
+  public Admission admit(String userId, SessionHandle handle, SessionLimit limit, Duration ttl) {
+    writes.incrementAndGet();
+    check();
+    return delegate.admit(userId, handle, limit, ttl);
+  }
+
+  @Override
+  public List<SessionRecord> sessionsOf(String userId) {
+    loads.incrementAndGet();
+    check();
+    return delegate.sessionsOf(userId);
+  }
+
+  @Override
+  public List<SessionHandle> revokeAll(String userId) {
+    writes.incrementAndGet();
+    check();
+    return delegate.revokeAll(userId);
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+
+  boolean holds(SessionHandle handle) {
+    return delegate.load(handle).isPresent();
+  }
+}

@@ -1,0 +1,79 @@
+package dev.lanyard.session.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lanyard.session.ReadMode;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class InitParametersTest {
+
+  @Test
+  void durationsAcceptIsoAndUnitForms() {
+    assertThat(InitParameters.duration("x", "PT30M")).isEqualTo(Duration.ofMinutes(30));
+    assertThat(InitParameters.duration("x", "pt1h")).isEqualTo(Duration.ofHours(1));
+    assertThat(InitParameters.duration("x", "500ms")).isEqualTo(Duration.ofMillis(500));
+    assertThat(InitParameters.duration("x", "30s")).isEqualTo(Duration.ofSeconds(30));
+    assertThat(InitParameters.duration("x", "15m")).isEqualTo(Duration.ofMinutes(15));
+    assertThat(InitParameters.duration("x", "12h")).isEqualTo(Duration.ofHours(12));
+    assertThat(InitParameters.duration("x", "7d")).isEqualTo(Duration.ofDays(7));
+  }
+
+  @Test
+  void badDurationsNameTheOption() {
+    for (String bad : new String[] {"", "m", "10", "ten minutes", "PTX"}) {
+      assertThatThrownBy(() -> InitParameters.duration("idleTimeout", bad)).as(bad)
+          .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("idleTimeout (");
+    }
+  }
+
+  @Test
+  void routeSpecificationSetsEveryOption() {
+    RoutePolicy route = InitParameters.route("/admin/*",
+        "idle=5m; stepUp=PT10M; onStepUp=redirect:/login; failure=open; csrf=exempt; read=store");
+    assertThat(route.pattern()).isEqualTo("/admin/*");
+    assertThat(route.idleTimeout()).hasValue(Duration.ofMinutes(5));
+    assertThat(route.stepUpMaxAge()).hasValue(Duration.ofMinutes(10));
+    assertThat(route.stepUpAnswer().location()).isEqualTo("/login");
+    assertThat(route.failureMode()).isEqualTo(FailureMode.OPEN);
+    assertThat(route.csrfExempt()).isTrue();
+    assertThat(route.readMode()).isEqualTo(ReadMode.STORE_ONLY);
+  }
+
+  @Test
+  void emptyRouteSpecificationKeepsDefaults() {
+    RoutePolicy route = InitParameters.route("/x", "");
+    assertThat(route.idleTimeout()).isEmpty();
+    assertThat(route.stepUpMaxAge()).isEmpty();
+    assertThat(route.failureMode()).isNull();
+    assertThat(route.readMode()).isEqualTo(ReadMode.CACHE_ALLOWED);
+  }
+
+  @Test
+  void routeSpecificationErrorsNameTheRouteAndKey() {
+    assertThatThrownBy(() -> InitParameters.route("/x", "idle"))
+        .hasMessageContaining("route:/x").hasMessageContaining("key=value");
+    assertThatThrownBy(() -> InitParameters.route("/x", "colour=red"))
+        .hasMessageContaining("unknown key 'colour'");
+    assertThatThrownBy(() -> InitParameters.route("/x", "onStepUp=redirect:/a"))
+        .hasMessageContaining("onStepUp needs stepUp");
+    assertThatThrownBy(() -> InitParameters.route("/x", "stepUp=1m; onStepUp=403"))
+        .hasMessageContaining("401 or redirect");
+    assertThatThrownBy(() -> InitParameters.route("/x", "failure=maybe"))
+        .hasMessageContaining("failure");
+    assertThatThrownBy(() -> InitParameters.route("/x", "read=sometimes"))
+        .hasMessageContaining("route:/x").hasMessageContaining("read (sometimes) must be store or cache");
+  }
+
+  @Test
+  void everyKnownParameterIsDocumented() throws Exception {
+    java.nio.file.Path doc = java.nio.file.Path.of("..", "docs", "configuration.md");
+    assertThat(doc).exists();
+    String text = java.nio.file.Files.readString(doc);
+    for (String name : InitParameters.KNOWN) {
+      assertThat(text).as("docs/configuration.md documents " + name).contains("`" + name + "`");
+    }
+    assertThat(text).contains("`route:<pattern>`");
+  }
+}
