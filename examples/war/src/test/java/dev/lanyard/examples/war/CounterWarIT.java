@@ -1,0 +1,92 @@
+package dev.lanyard.examples.war;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.catalina.startup.Tomcat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Deploys the packaged application, web.xml and all, into embedded Tomcat 11 and proves that the
+ * servlet's {@code HttpSession} counter lives in a Lanyard session.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CounterWarIT {
+
+  private static final Logger TOMCAT_LOGS = Logger.getLogger("org.apache");   // a strong reference: JUL holds loggers weakly
+  private static final Pattern SESSION_COOKIE = Pattern.compile("^__Host-session=([A-Za-z0-9_-]+);");
+
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
+  private Tomcat tomcat;
+  private int port;
+
+  @BeforeAll
+  void deploy() throws Exception {
+    File webapp = new File(System.getProperty("webapp.dir", "target/lanyard-war-example-0.1.0-SNAPSHOT"));
+    assertThat(new File(webapp, "WEB-INF/web.xml")).as("the packaged application (run mvn verify)").exists();
+    TOMCAT_LOGS.setLevel(Level.WARNING);
+    tomcat = new Tomcat();
+    tomcat.setBaseDir(Files.createTempDirectory("lanyard-war-it").toString());
+    tomcat.setPort(0);
+    tomcat.getConnector().setProperty("address", "127.0.0.1");
+    tomcat.setAddDefaultWebXmlToWebapp(false);                     // no JSP support needed
+    tomcat.addWebapp("", webapp.getAbsolutePath());
+    tomcat.start();
+    port = tomcat.getConnector().getLocalPort();
+  }
+
+  @AfterAll
+  void undeploy() throws Exception {
+    if (tomcat != null) {
+      tomcat.stop();
+      tomcat.destroy();
+    }
+  }
+
+  @Test
+  void theCounterSurvivesAcrossRequestsInALanyardSession() throws Exception {
+    HttpResponse<String> first = get(null);
+    assertThat(first.body()).contains("visited 1 time");
+    List<String> setCookies = first.headers().allValues("Set-Cookie");
+    assertThat(setCookies).noneMatch(c -> c.startsWith("JSESSIONID"));
+    Matcher cookie = SESSION_COOKIE.matcher(setCookies.stream().filter(c -> c.startsWith("__Host-session=")).findFirst()
+        .orElseThrow(() -> new AssertionError("no Lanyard cookie in " + setCookies)));
+    assertThat(cookie.find()).isTrue();
+    assertThat(setCookies.get(0)).contains("Secure").contains("HttpOnly").contains("SameSite=Lax");
+
+    assertThat(get(cookie.group(1)).body()).contains("visited 2 time");
+    assertThat(get(cookie.group(1)).body()).contains("visited 3 time");
+    assertThat(get(null).body()).as("another visitor").contains("visited 1 time");
+  }
+
+  @Test
+  void anUnknownSessionCookieStartsAFreshCount() throws Exception {
+    HttpResponse<String> response = get("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("visited 1 time");
+  }
+
+  private HttpResponse<String> get(String sessionId) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/count"))
+        .timeout(Duration.ofSeconds(10));
+    if (sessionId != null) {
+      request.header("Cookie", "__Host-session=" + sessionId);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
