@@ -226,7 +226,11 @@ public final class RedisProcess implements RedisEndpoint {
     deleteRecursively(directory);
   }
 
-  private synchronized void kill() {
+  /**
+   * Kills the server with SIGKILL (no final fsync) and waits until it has exited; {@link #restart()}
+   * starts it again on the same directory, replaying whatever its AOF holds.
+   */
+  public synchronized void kill() {
     if (process == null) {
       return;
     }

@@ -1,0 +1,248 @@
+package dev.lanyard.benchmarks.soak;
+
+import dev.lanyard.session.RevocationReason;
+import dev.lanyard.session.Session;
+import dev.lanyard.session.SessionHandle;
+import dev.lanyard.session.SessionManager;
+import dev.lanyard.session.StoreUnavailableException;
+import dev.lanyard.session.jwt.AccessTokenIssuer;
+import dev.lanyard.session.jwt.AccessTokenVerifier;
+import dev.lanyard.session.jwt.KeyRing;
+import dev.lanyard.session.jwt.RefreshFamilyListener;
+import dev.lanyard.session.jwt.RefreshResult;
+import dev.lanyard.session.jwt.RefreshTokenService;
+import dev.lanyard.session.jwt.TokenKeySet;
+import dev.lanyard.session.jwt.TokenPair;
+import dev.lanyard.session.jwt.TokenVerification;
+import dev.lanyard.session.jwt.VerificationMode;
+import dev.lanyard.session.redis.RedisSessionStore;
+import dev.lanyard.session.servlet.CookieSettings;
+import dev.lanyard.session.servlet.FailureMode;
+import dev.lanyard.session.servlet.LanyardSessionFilter;
+import dev.lanyard.session.servlet.LanyardSessions;
+import dev.lanyard.session.servlet.RoutePolicy;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * One application node of the soak: embedded Jetty 12 with {@link LanyardSessionFilter} in front
+ * of a small shop, on its own {@link RedisSessionStore} and {@link SessionManager} (as a separate
+ * server process would have), sharing the token keys with the other nodes.
+ *
+ * <p>Routes: {@code GET /catalog} (fail-open), {@code POST /login?user=}, {@code GET /browse},
+ * {@code POST /cart?item=}, {@code GET /cart}, {@code POST /refresh?token=}, {@code GET /api/me}
+ * (bearer token, checked mode), {@code POST /admin/revoke?handle=}, {@code POST /logout}. Every
+ * route but {@code /catalog} fails closed (503) while Redis is unavailable. The admin route has no
+ * authentication: this is a test shop that only ever listens on 127.0.0.1 for the harness.
+ */
+final class AppNode implements AutoCloseable {
+
+  /**
+   * The store's command timeout. One second rather than the 250 ms default: on a shared 2-core
+   * machine a scheduling stall of a few hundred milliseconds happens without any fault, and would
+   * show up as a 503 no fault explains. The pause fault lasts longer than this.
+   */
+  static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
+
+  static final String COOKIE = "sid";
+  static final String ISSUER = "https://soak.lanyard.test";
+  static final String AUDIENCE = "shop";
+
+  private final RedisSessionStore store;
+  private final Server server;
+  private final ServerConnector connector;
+
+  private AppNode(RedisSessionStore store, Server server, ServerConnector connector) {
+    this.store = store;
+    this.server = server;
+    this.connector = connector;
+  }
+
+  /**
+   * Starts a node.
+   *
+   * @param name the node's ID (the manager's nodeId)
+   * @param port the port to listen on, 0 for a free one
+   * @param redisPort the port of the Redis on 127.0.0.1
+   * @param keys the token keys every node shares
+   * @return the running node
+   * @throws Exception if Jetty does not start
+   */
+  static AppNode start(String name, int port, int redisPort, TokenKeySet keys) throws Exception {
+    RedisSessionStore store = RedisSessionStore.builder().standalone("127.0.0.1", redisPort)
+        .commandTimeout(COMMAND_TIMEOUT).build();
+    Server server = null;
+    try {
+      Clock clock = Clock.systemUTC();
+      SessionManager manager = SessionManager.builder(store).nodeId(name).withoutLogging()
+          .listener(RefreshFamilyListener.create(store, clock)).build();
+      KeyRing ring = KeyRing.of(keys);
+      AccessTokenIssuer issuer = AccessTokenIssuer.builder(ring).issuer(ISSUER).audience(AUDIENCE).clock(clock).build();
+      AccessTokenVerifier verifier = AccessTokenVerifier.builder(ring).issuer(ISSUER).audience(AUDIENCE)
+          .manager(manager).build();
+      RefreshTokenService refresh = RefreshTokenService.builder(manager, store, issuer).build();
+      LanyardSessionFilter filter = LanyardSessionFilter.builder(manager)
+          .cookie(CookieSettings.builder().name(COOKIE).secure(false).build())
+          .route(RoutePolicy.forPattern("/catalog").failureMode(FailureMode.OPEN).build())
+          .build();
+
+      server = new Server(new QueuedThreadPool(32, 4));
+      ServerConnector connector = new ServerConnector(server, 1, 1);
+      connector.setHost("127.0.0.1");
+      connector.setPort(port);
+      connector.setReuseAddress(true);
+      server.addConnector(connector);
+      ServletContextHandler context = new ServletContextHandler();
+      context.setContextPath("/");
+      context.addFilter(new FilterHolder(filter), "/*", EnumSet.allOf(DispatcherType.class));
+      context.addServlet(new ServletHolder(new ShopServlet(manager, refresh, verifier)), "/*");
+      server.setHandler(context);
+      server.setStopTimeout(0);
+      server.start();
+      return new AppNode(store, server, connector);
+    } catch (Exception | Error e) {
+      if (server != null) {
+        server.stop();
+      }
+      store.close();
+      throw e;
+    }
+  }
+
+  /** @return the port the node listens on */
+  int port() {
+    return connector.getLocalPort();
+  }
+
+  /** Stops Jetty at once (open connections are dropped, as in a crash) and closes the store. */
+  @Override
+  public void close() throws Exception {
+    try {
+      server.stop();
+    } finally {
+      store.close();
+    }
+  }
+
+  /** The shop. Store failures of the app's own calls answer 503, as the filter does for its own. */
+  static final class ShopServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+    private final transient SessionManager manager;
+    private final transient RefreshTokenService refresh;
+    private final transient AccessTokenVerifier verifier;
+
+    ShopServlet(SessionManager manager, RefreshTokenService refresh, AccessTokenVerifier verifier) {
+      this.manager = manager;
+      this.refresh = refresh;
+      this.verifier = verifier;
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+      response.setContentType("text/plain");
+      String path = request.getRequestURI();
+      String method = request.getMethod();
+      try {
+        if (path.equals("/catalog")) {
+          response.getWriter().write("catalog");
+        } else if (path.equals("/login") && method.equals("POST")) {
+          login(request, response);
+        } else if (path.equals("/browse")) {
+          Optional<String> user = LanyardSessions.of(request).userId();
+          answer(response, user.isPresent(), () -> "user=" + user.get() + " handle="
+              + LanyardSessions.of(request).handle().map(SessionHandle::value).orElse(""));
+        } else if (path.equals("/cart")) {
+          cart(request, response);
+        } else if (path.equals("/refresh") && method.equals("POST")) {
+          RefreshResult result = refresh.refresh(String.valueOf(request.getParameter("token")));
+          answer(response, result.isSuccess(), () -> tokens(result.tokens().orElseThrow()));
+        } else if (path.equals("/api/me")) {
+          String header = request.getHeader("Authorization");
+          TokenVerification result = header == null || !header.startsWith("Bearer ")
+              ? null : verifier.verify(header.substring(7), VerificationMode.CHECKED);
+          answer(response, result != null && result.isValid(), () -> "user=" + result.orElseThrow().subject());
+        } else if (path.equals("/admin/revoke") && method.equals("POST")) {
+          String handle = String.valueOf(request.getParameter("handle"));
+          boolean revoked = SessionHandle.isWellFormed(handle)
+              && manager.revoke(SessionHandle.of(handle), RevocationReason.ADMIN);
+          answer(response, true, () -> "revoked=" + revoked);
+        } else if (path.equals("/logout") && method.equals("POST")) {
+          boolean out = LanyardSessions.of(request).logout();
+          answer(response, true, () -> "logout=" + out);
+        } else {
+          response.sendError(404);
+        }
+      } catch (StoreUnavailableException e) {
+        if (!response.isCommitted()) {
+          response.reset();
+          response.setHeader("Retry-After", "1");
+          response.sendError(503);
+        }
+      }
+    }
+
+    private void login(HttpServletRequest request, HttpServletResponse response) throws IOException {
+      String user = request.getParameter("user");
+      if (user == null || user.isEmpty()) {
+        response.sendError(400);
+        return;
+      }
+      LanyardSessions sessions = LanyardSessions.of(request);
+      sessions.login(user);
+      SessionHandle handle = sessions.handle().orElseThrow();
+      Optional<Session> session = manager.lookup(handle).session();
+      if (session.isEmpty()) {
+        response.sendError(409);
+        return;
+      }
+      response.getWriter().write("handle=" + handle.value() + " " + tokens(refresh.issue(session.get())));
+    }
+
+    private static void cart(HttpServletRequest request, HttpServletResponse response) throws IOException {
+      if (LanyardSessions.of(request).userId().isEmpty()) {
+        response.setStatus(401);
+        response.getWriter().write("anonymous");
+        return;
+      }
+      HttpSession session = request.getSession();
+      @SuppressWarnings("unchecked")
+      List<String> cart = (List<String>) session.getAttribute("cart");
+      List<String> updated = cart == null ? new ArrayList<>() : new ArrayList<>(cart);
+      if (request.getMethod().equals("POST")) {
+        updated.add(String.valueOf(request.getParameter("item")));
+        session.setAttribute("cart", updated);
+      }
+      response.getWriter().write(String.join(",", updated));
+    }
+
+    private static String tokens(TokenPair pair) {
+      return "refresh=" + pair.refreshToken() + " access=" + pair.accessToken().value();
+    }
+
+    private static void answer(HttpServletResponse response, boolean ok, java.util.function.Supplier<String> body)
+        throws IOException {
+      if (ok) {
+        response.getWriter().write(body.get());
+      } else {
+        response.setStatus(401);
+        response.getWriter().write("anonymous");
+      }
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package dev.lanyard.benchmarks.soak;
+
+/** The faults the soak injects. */
+public enum Fault {
+  /** One application node is stopped abruptly (connections dropped), then started again on the same port. */
+  NODE_RESTART("node-restart", false),
+  /** Redis is shut down cleanly (SIGTERM: it fsyncs its AOF) and started again on the same port. */
+  REDIS_RESTART("redis-restart", true),
+  /** Redis is killed with SIGKILL (up to one second of AOF {@code everysec} may be lost) and restarted. */
+  REDIS_CRASH("redis-crash", true),
+  /** Redis is frozen with SIGSTOP for longer than the store's command timeout, then thawed with SIGCONT. */
+  REDIS_PAUSE("redis-pause", true);
+
+  private final String label;
+  private final boolean storeDown;
+
+  Fault(String label, boolean storeDown) {
+    this.label = label;
+    this.storeDown = storeDown;
+  }
+
+  /** @return the name used in schedules and tables */
+  public String label() {
+    return label;
+  }
+
+  /** @return whether the session store is unavailable during this fault (fail-closed routes may answer 503) */
+  public boolean storeDown() {
+    return storeDown;
+  }
+
+  /**
+   * @param label a label such as {@code redis-pause}
+   * @return the fault
+   * @throws IllegalArgumentException if no fault has that label
+   */
+  public static Fault ofLabel(String label) {
+    for (Fault fault : values()) {
+      if (fault.label.equals(label)) {
+        return fault;
+      }
+    }
+    throw new IllegalArgumentException("unknown fault '" + label + "'; known: node-restart, redis-restart, "
+        + "redis-crash, redis-pause");
+  }
+}

@@ -1,0 +1,127 @@
+package dev.lanyard.benchmarks.soak;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a soak run does: how many simulated users, how many at once, for how long, and which
+ * faults when.
+ *
+ * @param users the number of simulated users (each logs in once and leaves)
+ * @param concurrency the most users active at once (the worker pool size)
+ * @param duration the arrival window: users start evenly spread over it; the run then waits at
+ *     most {@link #DRAIN} for the last users
+ * @param thinkTime the pause between two requests of one user
+ * @param faults the fault schedule
+ */
+public record SoakConfig(int users, int concurrency, Duration duration, Duration thinkTime, List<ScheduledFault> faults) {
+
+  /** How long the run waits for users still active when the arrival window closes. */
+  public static final Duration DRAIN = Duration.ofSeconds(20);
+
+  /**
+   * One fault at an offset from the start of the run.
+   *
+   * @param at the offset
+   * @param fault the fault
+   */
+  public record ScheduledFault(Duration at, Fault fault) {
+    /** Checks the parts. */
+    public ScheduledFault {
+      Objects.requireNonNull(at, "at");
+      Objects.requireNonNull(fault, "fault");
+    }
+  }
+
+  /** Checks the bounds. */
+  public SoakConfig {
+    if (users < 1 || users > 1_000_000) {
+      throw new IllegalArgumentException("users (" + users + ") must be 1 to 1000000");
+    }
+    if (concurrency < 1 || concurrency > 512) {
+      throw new IllegalArgumentException("concurrency (" + concurrency + ") must be 1 to 512");
+    }
+    if (duration.isNegative() || duration.compareTo(Duration.ofHours(24)) > 0) {
+      throw new IllegalArgumentException("duration (" + duration + ") must be 0 to 24 hours");
+    }
+    faults = List.copyOf(faults);
+  }
+
+  /**
+   * The CI short form: 300 users, at most 24 at once, over 30 seconds, with one restart of an app
+   * node, one clean Redis restart and one Redis pause.
+   *
+   * @return the short form
+   */
+  public static SoakConfig shortForm() {
+    return new SoakConfig(300, 24, Duration.ofSeconds(30), Duration.ofMillis(60), List.of(
+        new ScheduledFault(Duration.ofSeconds(6), Fault.NODE_RESTART),
+        new ScheduledFault(Duration.ofSeconds(13), Fault.REDIS_RESTART),
+        new ScheduledFault(Duration.ofSeconds(20), Fault.REDIS_PAUSE)));
+  }
+
+  /**
+   * Parses {@code --users N --concurrency N --duration 600s --think 100ms --faults
+   * 10s:node-restart,20s:redis-pause,...} (or {@code --faults cycle:30s} for every fault kind in
+   * turn every 30 seconds); what is not given comes from {@link #shortForm()}.
+   *
+   * @param args the arguments
+   * @return the configuration
+   */
+  public static SoakConfig parse(String... args) {
+    SoakConfig base = shortForm();
+    int users = base.users;
+    int concurrency = base.concurrency;
+    Duration duration = base.duration;
+    Duration think = base.thinkTime;
+    String faults = null;
+    for (int i = 0; i < args.length; i++) {
+      String value = i + 1 < args.length ? args[i + 1] : null;
+      switch (args[i]) {
+        case "--users": users = Integer.parseInt(require(args[i], value)); i++; break;
+        case "--concurrency": concurrency = Integer.parseInt(require(args[i], value)); i++; break;
+        case "--duration": duration = duration(require(args[i], value)); i++; break;
+        case "--think": think = duration(require(args[i], value)); i++; break;
+        case "--faults": faults = require(args[i], value); i++; break;
+        default: throw new IllegalArgumentException("unknown option " + args[i]
+            + "; use --users, --concurrency, --duration, --think, --faults");
+      }
+    }
+    List<ScheduledFault> schedule = new ArrayList<>();
+    if (faults == null) {
+      schedule.addAll(base.faults);
+    } else if (faults.startsWith("cycle:")) {
+      Duration every = duration(faults.substring("cycle:".length()));
+      Fault[] kinds = {Fault.NODE_RESTART, Fault.REDIS_PAUSE, Fault.REDIS_RESTART, Fault.REDIS_CRASH};
+      int n = 0;
+      for (Duration at = every; at.compareTo(duration) < 0; at = at.plus(every)) {
+        schedule.add(new ScheduledFault(at, kinds[n++ % kinds.length]));
+      }
+    } else if (!faults.equals("none")) {
+      for (String item : faults.split(",")) {
+        String[] parts = item.split(":", 2);
+        schedule.add(new ScheduledFault(duration(parts[0]), Fault.ofLabel(parts[1])));
+      }
+    }
+    return new SoakConfig(users, concurrency, duration, think, schedule);
+  }
+
+  private static String require(String option, String value) {
+    if (value == null) {
+      throw new IllegalArgumentException(option + " needs a value");
+    }
+    return value;
+  }
+
+  private static Duration duration(String text) {
+    if (text.endsWith("ms")) {
+      return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
+    }
+    if (text.endsWith("m")) {
+      return Duration.ofMinutes(Long.parseLong(text.substring(0, text.length() - 1)));
+    }
+    return Duration.ofSeconds(Long.parseLong(text.endsWith("s") ? text.substring(0, text.length() - 1) : text));
+  }
+}
