@@ -3,6 +3,7 @@ package dev.lanyard.session.redis;
 import io.lettuce.core.RedisURI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,14 +26,20 @@ final class RedisLocation {
   final boolean timeoutGiven;
   /** {@code nearCache=true}: honoured by the provider, which wraps the store in a near cache. */
   final boolean nearCache;
+  /** {@code replicaAcks=n}: writes wait for n replicas (0: they do not). */
+  final int replicaAcks;
+  /** {@code replicaAckTimeout=ms}, or null for the builder's default. */
+  final Duration replicaAckTimeout;
 
   private RedisLocation(RedisSessionStore.Topology topology, List<RedisURI> uris, String keyPrefix,
-      boolean timeoutGiven, boolean nearCache) {
+      boolean timeoutGiven, boolean nearCache, int replicaAcks, Duration replicaAckTimeout) {
     this.topology = topology;
     this.uris = List.copyOf(uris);
     this.keyPrefix = keyPrefix;
     this.timeoutGiven = timeoutGiven;
     this.nearCache = nearCache;
+    this.replicaAcks = replicaAcks;
+    this.replicaAckTimeout = replicaAckTimeout;
   }
 
   static RedisLocation parse(String location) {
@@ -57,6 +64,8 @@ final class RedisLocation {
     String keyPrefix = null;
     boolean timeoutGiven = false;
     boolean nearCache = false;
+    int replicaAcks = 0;
+    Duration replicaAckTimeout = null;
     List<String> kept = new ArrayList<>();
     for (String parameter : query.split("&")) {
       if (parameter.isEmpty()) {
@@ -72,6 +81,11 @@ final class RedisLocation {
           throw malformed("nearCache must be true or false");
         }
         nearCache = value.equals("true");
+      } else if (name.equalsIgnoreCase("replicaAcks")) {
+        replicaAcks = (int) number(parameter, eq, 1, 16, "replicaAcks must be a number from 1 to 16");
+      } else if (name.equalsIgnoreCase("replicaAckTimeout")) {
+        replicaAckTimeout = Duration.ofMillis(number(parameter, eq, 1, 60_000,
+            "replicaAckTimeout must be a number of milliseconds from 1 to 60000"));
       } else {
         timeoutGiven |= name.equalsIgnoreCase("timeout");
         kept.add(parameter);
@@ -120,7 +134,8 @@ final class RedisLocation {
         if (seeds.isEmpty()) {
           throw malformed("a cluster location names at least one seed node");
         }
-        return new RedisLocation(RedisSessionStore.Topology.CLUSTER, seeds, keyPrefix, timeoutGiven, nearCache);
+        return new RedisLocation(RedisSessionStore.Topology.CLUSTER, seeds, keyPrefix, timeoutGiven, nearCache,
+            replicaAcks, replicaAckTimeout);
       }
       RedisURI uri = RedisURI.create(scheme + "://" + rest + lettuceQuery);
       if (!scheme.endsWith("-sentinel")) {
@@ -132,7 +147,8 @@ final class RedisLocation {
           && (uri.getSentinelMasterId() == null || uri.getSentinelMasterId().isEmpty())) {
         throw malformed("a redis-sentinel location names its master (sentinelMasterId=... or #name)");
       }
-      return new RedisLocation(topology, List.of(uri), keyPrefix, timeoutGiven, nearCache);
+      return new RedisLocation(topology, List.of(uri), keyPrefix, timeoutGiven, nearCache, replicaAcks,
+          replicaAckTimeout);
     } catch (IllegalArgumentException e) {
       if (e.getMessage() != null && e.getMessage().startsWith("the Redis location")) {
         throw e;
@@ -151,7 +167,23 @@ final class RedisLocation {
   }
 
   static RedisLocation of(RedisSessionStore.Topology topology, List<RedisURI> uris) {
-    return new RedisLocation(topology, uris, null, false, false);
+    return new RedisLocation(topology, uris, null, false, false, 0, null);
+  }
+
+  /** Parses the value of {@code name=value} as a bounded number, with an optional {@code ms} suffix. */
+  private static long number(String parameter, int eq, long min, long max, String rule) {
+    String value = eq < 0 ? "" : parameter.substring(eq + 1).trim().toLowerCase(Locale.ROOT);
+    if (value.endsWith("ms")) {
+      value = value.substring(0, value.length() - 2);
+    }
+    if (!value.matches("[0-9]{1,6}")) {
+      throw malformed(rule);
+    }
+    long n = Long.parseLong(value);
+    if (n < min || n > max) {
+      throw malformed(rule);
+    }
+    return n;
   }
 
   private static IllegalArgumentException malformed(String why) {

@@ -61,7 +61,8 @@ import org.slf4j.LoggerFactory;
  * {@link #load} is one {@code HGETALL}; {@link #update} one {@code EVALSHA}; {@link #create} one
  * script plus one on the user's index when the session has a user; {@link #rotate} two or three
  * scripts (four or five when the session already has a user); {@link #delete} one script plus a
- * {@code ZREM} for a user's session. A session key and its user's index live in different Cluster
+ * {@code ZREM} for a user's session. With {@link Builder#replicaAcknowledgement}, every operation that
+ * wrote adds one {@code WAIT}. A session key and its user's index live in different Cluster
  * slots, so operations that change both are ordered: see {@code docs/redis.md}.
  *
  * <h2>Failure</h2>
@@ -111,16 +112,20 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
   private final Clock clock;
   private final Duration timeout;
   private final long waitMillis;
+  private final int ackReplicas;
+  private final Duration ackTimeout;
   private final String description;
 
   private RedisSessionStore(Builder b, RedisLocation location, Connection connection, String prefix,
-      Duration timeout) {
+      Duration timeout, int ackReplicas, Duration ackTimeout) {
     this.connection = connection;
     this.topology = location.topology;
     this.prefix = prefix;
     this.clock = b.clock;
     this.timeout = timeout;
     this.waitMillis = timeout.toMillis() + 250;
+    this.ackReplicas = ackReplicas;
+    this.ackTimeout = ackTimeout;
     List<String> nodes = new ArrayList<>();
     for (RedisURI uri : location.uris) {
       if (uri.getSentinels() != null && !uri.getSentinels().isEmpty()) {
@@ -134,7 +139,8 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
       }
     }
     this.description = "RedisSessionStore[" + topology + " " + String.join(",", nodes) + ", prefix=" + prefix + ", timeout="
-        + timeout.toMillis() + "ms]";
+        + timeout.toMillis() + "ms" + (ackReplicas > 0 ? ", acknowledged by " + ackReplicas + " replica(s) within "
+        + ackTimeout.toMillis() + "ms" : "") + "]";
   }
 
   /** @return a builder; call {@link Builder#location(String)} or a topology method, then {@link Builder#build()} */
@@ -167,6 +173,14 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
   /** @return the command timeout */
   public Duration commandTimeout() {
     return timeout;
+  }
+
+  /**
+   * @return how many replicas must acknowledge a write before the store reports it done; 0 when
+   *     writes are not waited for (the default)
+   */
+  public int replicaAcknowledgements() {
+    return ackReplicas;
   }
 
   /** @return the shared connection, for the near cache's own connection */
@@ -231,6 +245,7 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
         return false;
       }
     }
+    replicated("create", record.handle());
     return true;
   }
 
@@ -260,6 +275,7 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
     long status = number(result, 0);
     long size = number(result, 1);
     if (status == 1) {
+      replicated("update", handle);
       return UpdateResult.applied(size);
     }
     return status == 2 ? UpdateResult.tooLarge(size) : UpdateResult.notFound();
@@ -324,6 +340,7 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
         return Optional.empty();
       }
     }
+    replicated("rotate", to);
     return Optional.of(next);
   }
 
@@ -336,6 +353,7 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
       String userId = new String(user, StandardCharsets.UTF_8);
       await(call(() -> redis().zrem(indexKey(userId), bytes(handle))), "delete", handle);
     }
+    replicated("delete", handle);
     return deleted;
   }
 
@@ -392,6 +410,7 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
     List<SessionHandle> toDelete = new ArrayList<>(evicted);
     toDelete.addAll(markedButPresent);
     deleteSessions(toDelete, "admit");
+    replicated("admit", handle);
     return new Admission(admitted ? Admission.Decision.ADMITTED : Admission.Decision.REFUSED, evicted, sessions);
   }
 
@@ -452,7 +471,9 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
         handles.add(h);
       }
     }
-    return deleteSessions(handles, "revokeAll");
+    List<SessionHandle> deleted = deleteSessions(handles, "revokeAll");
+    replicated("revokeAll", null);
+    return deleted;
   }
 
   // ------------------------------------------------------------------ AtomicValueStore
@@ -471,7 +492,11 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
     checkTtl(ttl);
     String ok = await(call(() -> redis().set(valueKey(key), value, SetArgs.Builder.nx().px(ttl.toMillis()))),
         "putIfAbsent", null);
-    return "OK".equals(ok);
+    if (!"OK".equals(ok)) {
+      return false;
+    }
+    replicated("putIfAbsent", null);
+    return true;
   }
 
   @Override
@@ -482,13 +507,18 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
     checkTtl(ttl);
     Long replaced = await(script(Script.COMPARE_AND_SET, ScriptOutputType.INTEGER, valueKey(key), expected,
         replacement, millis(ttl)), "compareAndSet", null);
-    return replaced != null && replaced == 1L;
+    if (replaced == null || replaced != 1L) {
+      return false;
+    }
+    replicated("compareAndSet", null);
+    return true;
   }
 
   @Override
   public boolean remove(String key) {
     AtomicValueStore.checkKeyAndValue(key, null);
     Long removed = await(call(() -> redis().del(valueKey(key))), "remove", null);
+    replicated("remove", null);
     return removed != null && removed > 0;
   }
 
@@ -528,6 +558,25 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
     Long result = await(script(Script.CONFIRM, ScriptOutputType.INTEGER, indexKey(userId), bytes(handle),
         old == null ? EMPTY : bytes(old), millis(indexTtl)), "index", handle);
     return result == null ? 0 : result;
+  }
+
+  /**
+   * With {@link Builder#replicaAcknowledgement}, waits ({@code WAIT}) until enough replicas hold
+   * every write this connection made so far, so that a write the caller is told about survives a
+   * failover to one of them. {@code WAIT} covers all earlier writes of the connection, which every
+   * thread of this store shares, so one wait after an operation's last write is enough.
+   */
+  private void replicated(String operation, SessionHandle handle) {
+    if (ackReplicas == 0) {
+      return;
+    }
+    Long acknowledged = await(call(() -> redis().waitForReplication(ackReplicas, ackTimeout.toMillis())), operation,
+        handle);
+    if (acknowledged == null || acknowledged < ackReplicas) {
+      throw new StoreUnavailableException("Redis replicated " + operation + " to " + acknowledged + " of the "
+          + ackReplicas + " replica(s) required within " + ackTimeout.toMillis()
+          + " ms; the write may be lost in a failover", null);
+    }
   }
 
   /** Deletes sessions in parallel (one command per slot) and returns those that existed. */
@@ -717,6 +766,8 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
     private Clock clock = Clock.systemUTC();
     private ClientResources clientResources;
     private boolean checkEvictionPolicy = true;
+    private int ackReplicas;
+    private Duration ackTimeout;
 
     private Builder() {}
 
@@ -732,7 +783,9 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
      *       Cluster, reached through these seed nodes ({@code rediss-cluster://} for TLS).
      * </ul>
      * Options: Lettuce's ({@code timeout=250ms}, {@code clientName=...}, {@code database=n},
-     * {@code verifyPeer=FULL|CA|NONE}) and Lanyard's {@code keyPrefix=...}. Lanyard's
+     * {@code verifyPeer=FULL|CA|NONE}) and Lanyard's {@code keyPrefix=...},
+     * {@code replicaAcks=n} and {@code replicaAckTimeout=ms} (see {@link #replicaAcknowledgement};
+     * the timeout defaults to half the command timeout). Lanyard's
      * {@code nearCache=true} is honoured only where the location opens a store through
      * {@code SessionStores.open} (the provider wraps the store in a {@link NearCachedRedisStore});
      * this builder ignores it: use {@link NearCachedRedisStore#wrap}.
@@ -925,6 +978,35 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
     }
 
     /**
+     * Makes every write wait until at least {@code replicas} replicas hold it ({@code WAIT}), and
+     * fail with {@link StoreUnavailableException} when they do not within {@code timeout}. Without
+     * it, Redis replicates asynchronously: a write the master acknowledged just before a failover
+     * may be missing on the promoted replica, and with it a login, a cart item or a revocation.
+     * With it, a write the application is told about is on the replicas, and a write to a master
+     * that was already replaced fails (the caller retries, by then on the new master). The cost is
+     * one more round trip per write plus the replication delay. Standalone and Sentinel only:
+     * Cluster routes keys to different masters, each with its own replicas, which one {@code WAIT}
+     * cannot cover.
+     *
+     * @param replicas how many replicas must hold a write, 1 to 16
+     * @param timeout how long to wait for them; positive and shorter than the command timeout
+     *     (checked by {@link #build()})
+     * @return this builder
+     */
+    public Builder replicaAcknowledgement(int replicas, Duration timeout) {
+      if (replicas < 1 || replicas > 16) {
+        throw new IllegalArgumentException("replicas (" + replicas + ") must be between 1 and 16");
+      }
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("the replica acknowledgement timeout (" + timeout + ") must be positive");
+      }
+      this.ackReplicas = replicas;
+      this.ackTimeout = timeout;
+      return this;
+    }
+
+    /**
      * Skips the start-up check of {@code maxmemory-policy}, for example where {@code CONFIG} is
      * slow to be refused.
      *
@@ -955,6 +1037,22 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
           : location.keyPrefix != null ? checkPrefix(location.keyPrefix) : DEFAULT_KEY_PREFIX;
       Duration timeout = commandTimeout != null ? commandTimeout
           : location.timeoutGiven ? checkTimeout(location.uris.get(0).getTimeout()) : DEFAULT_COMMAND_TIMEOUT;
+      int acks = ackReplicas;
+      Duration ackWait = ackTimeout;
+      if (acks == 0 && location.replicaAcks > 0) {
+        acks = location.replicaAcks;
+        ackWait = location.replicaAckTimeout != null ? location.replicaAckTimeout : timeout.dividedBy(2);
+      }
+      if (acks > 0) {
+        if (location.topology == Topology.CLUSTER) {
+          throw new IllegalArgumentException("replicaAcknowledgement is for standalone and Sentinel; a Cluster "
+              + "spreads keys over masters that one WAIT cannot cover");
+        }
+        if (ackWait.isZero() || ackWait.compareTo(timeout) >= 0) {
+          throw new IllegalArgumentException("the replica acknowledgement timeout (" + ackWait.toMillis()
+              + " ms) must be shorter than the command timeout (" + timeout.toMillis() + " ms)");
+        }
+      }
       for (RedisURI uri : location.uris) {
         uri.setTimeout(timeout);
         if (password != null) {
@@ -990,7 +1088,7 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
         throw new StoreUnavailableException("could not connect to Redis (" + location.topology + "): "
             + rootCauseName(e), null);
       }
-      RedisSessionStore store = new RedisSessionStore(this, location, connection, prefix, timeout);
+      RedisSessionStore store = new RedisSessionStore(this, location, connection, prefix, timeout, acks, ackWait);
       if (checkEvictionPolicy) {
         store.checkEvictionPolicy();
       }
