@@ -79,13 +79,13 @@ final class AppNode implements AutoCloseable {
    *
    * @param name the node's ID (the manager's nodeId)
    * @param port the port to listen on, 0 for a free one
-   * @param redisPort the port of the Redis on 127.0.0.1
+   * @param redisLocation where the store finds Redis, as a {@code redis://} or {@code redis-sentinel://} URI
    * @param keys the token keys every node shares
    * @return the running node
    * @throws Exception if Jetty does not start
    */
-  static AppNode start(String name, int port, int redisPort, TokenKeySet keys) throws Exception {
-    RedisSessionStore store = RedisSessionStore.builder().standalone("127.0.0.1", redisPort)
+  static AppNode start(String name, int port, String redisLocation, TokenKeySet keys) throws Exception {
+    RedisSessionStore store = RedisSessionStore.builder().location(redisLocation)
         .commandTimeout(COMMAND_TIMEOUT).build();
     Server server = null;
     try {

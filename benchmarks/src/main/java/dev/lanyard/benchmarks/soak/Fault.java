@@ -9,7 +9,13 @@ public enum Fault {
   /** Redis is killed with SIGKILL (up to one second of AOF {@code everysec} may be lost) and restarted. */
   REDIS_CRASH("redis-crash", true),
   /** Redis is frozen with SIGSTOP for longer than the store's command timeout, then thawed with SIGCONT. */
-  REDIS_PAUSE("redis-pause", true);
+  REDIS_PAUSE("redis-pause", true),
+  /**
+   * Sentinel promotes the replica ({@code SENTINEL FAILOVER}); the fault lasts until the old master
+   * has rejoined as the new master's replica, since writes that must reach a replica fail until
+   * then. Only with {@link SoakConfig.Topology#SENTINEL}.
+   */
+  SENTINEL_FAILOVER("sentinel-failover", true);
 
   private final String label;
   private final boolean storeDown;
@@ -41,6 +47,6 @@ public enum Fault {
       }
     }
     throw new IllegalArgumentException("unknown fault '" + label + "'; known: node-restart, redis-restart, "
-        + "redis-crash, redis-pause");
+        + "redis-crash, redis-pause, sentinel-failover");
   }
 }

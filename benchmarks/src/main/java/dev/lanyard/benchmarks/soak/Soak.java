@@ -3,6 +3,7 @@ package dev.lanyard.benchmarks.soak;
 import dev.lanyard.session.jwt.TokenAlgorithm;
 import dev.lanyard.session.jwt.TokenKey;
 import dev.lanyard.session.jwt.TokenKeySet;
+import dev.lanyard.session.redis.testing.LocalSentinelSet;
 import dev.lanyard.session.redis.testing.RedisProcess;
 import java.io.IOException;
 import java.net.URI;
@@ -29,7 +30,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The soak and fault harness: one private {@code redis-server} with AOF {@code everysec} in a
- * temporary directory, two {@link AppNode}s on it, and a bounded number of simulated shoppers over
+ * temporary directory (or, with {@link SoakConfig.Topology#SENTINEL}, a master, a replica and a
+ * sentinel), two {@link AppNode}s on it, and a bounded number of simulated shoppers over
  * loopback while faults are injected on a schedule. Every process and server it starts is stopped
  * in {@code finally} (and redis-server also by a JVM shutdown hook).
  *
@@ -107,13 +109,13 @@ public final class Soak {
     ExecutorService shoppers = Executors.newFixedThreadPool(config.concurrency());
     ExecutorService clientThreads = Executors.newFixedThreadPool(4);
     Thread injector = null;
-    try (RedisProcess redis = RedisProcess.start("--appendonly", "yes", "--appendfsync", "everysec")) {
-      Object aof = redis.call("CONFIG", "GET", "appendfsync");
+    try (Deployment redis = Deployment.start(config.topology())) {
+      Object aof = redis.master().call("CONFIG", "GET", "appendfsync");
       if (!String.valueOf(aof).contains("everysec")) {
         throw new IllegalStateException("redis-server did not take appendfsync everysec: " + aof);
       }
-      nodes[0] = AppNode.start("node-a", 0, redis.port(), keys);
-      nodes[1] = AppNode.start("node-b", 0, redis.port(), keys);
+      nodes[0] = AppNode.start("node-a", 0, redis.location(), keys);
+      nodes[1] = AppNode.start("node-b", 0, redis.location(), keys);
       ports = new int[] {nodes[0].port(), nodes[1].port()};
       http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(clientThreads)
           .connectTimeout(Duration.ofSeconds(1)).build();
@@ -371,13 +373,100 @@ public final class Soak {
 
   // ------------------------------------------------------------------ faults
 
+  /** The soak's Redis: one server, or a Sentinel set whose current master takes the Redis faults. */
+  private static final class Deployment implements AutoCloseable {
+    private static final String[] AOF = {"--appendonly", "yes", "--appendfsync", "everysec"};
+    private final RedisProcess single;
+    private final LocalSentinelSet sentinels;
+    private final boolean acknowledged;
+
+    private Deployment(RedisProcess single, LocalSentinelSet sentinels, boolean acknowledged) {
+      this.single = single;
+      this.sentinels = sentinels;
+      this.acknowledged = acknowledged;
+    }
+
+    static Deployment start(SoakConfig.Topology topology) {
+      return topology.sentinel()
+          ? new Deployment(null, LocalSentinelSet.start(AOF), topology == SoakConfig.Topology.SENTINEL)
+          : new Deployment(RedisProcess.start(AOF), null, false);
+    }
+
+    /** @return the store location the app nodes use; on Sentinel, writes wait for the replica */
+    String location() {
+      if (single != null) {
+        return single.uri();
+      }
+      return acknowledged
+          ? sentinels.uri() + "&replicaAcks=1&replicaAckTimeout=" + AppNode.COMMAND_TIMEOUT.dividedBy(2).toMillis()
+          : sentinels.uri();
+    }
+
+    /** @return the server that is the master now */
+    RedisProcess master() {
+      if (single != null) {
+        return single;
+      }
+      return sentinels.currentMasterPort() == sentinels.master().port() ? sentinels.master() : sentinels.replica();
+    }
+
+    /** Asks Sentinel for a failover and waits until it promoted the replica. */
+    void failover() {
+      int before = sentinels.currentMasterPort();
+      sentinels.failover();
+      waitFor(Duration.ofSeconds(30), "Sentinel to promote the replica", () -> sentinels.currentMasterPort() != before);
+    }
+
+    /**
+     * On Sentinel, waits until the master has its replica attached and in sync again (after any
+     * fault: a pause or restart longer than Sentinel's down-after time also fails over).
+     */
+    void settle() {
+      if (sentinels == null) {
+        return;
+      }
+      waitFor(Duration.ofSeconds(60), "the Sentinel set to have a master with an attached replica", () -> {
+        RedisProcess master = master();
+        RedisProcess replica = master == sentinels.master() ? sentinels.replica() : sentinels.master();
+        return String.valueOf(master.call("INFO", "replication")).contains("connected_slaves:1")
+            && String.valueOf(replica.call("INFO", "replication")).contains("master_link_status:up");
+      });
+    }
+
+    private static void waitFor(Duration limit, String what, java.util.function.BooleanSupplier condition) {
+      long deadline = System.nanoTime() + limit.toNanos();
+      while (true) {
+        try {
+          if (condition.getAsBoolean()) {
+            return;
+          }
+        } catch (RuntimeException notYet) {
+          // a server restarting or loading its AOF
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("timed out after " + limit.toSeconds() + " s waiting for " + what);
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+      }
+    }
+
+    @Override
+    public void close() {
+      if (single != null) {
+        single.close();
+      } else {
+        sentinels.close();
+      }
+    }
+  }
+
   private final class FaultInjector implements Runnable {
-    private final RedisProcess redis;
+    private final Deployment redis;
     private final AppNode[] nodes;
     private final TokenKeySet keys;
     private volatile Exception failure;
 
-    FaultInjector(RedisProcess redis, AppNode[] nodes, TokenKeySet keys) {
+    FaultInjector(Deployment redis, AppNode[] nodes, TokenKeySet keys) {
       this.redis = redis;
       this.nodes = nodes;
       this.keys = keys;
@@ -410,24 +499,37 @@ public final class Soak {
           int port = nodes[1].port();
           nodes[1].close();
           Thread.sleep(NODE_DOWN_TIME.toMillis());
-          nodes[1] = AppNode.start("node-b", port, redis.port(), keys);
+          nodes[1] = AppNode.start("node-b", port, redis.location(), keys);
           break;
         }
-        case REDIS_RESTART:
-          redis.stop();
-          redis.restart();
+        case REDIS_RESTART: {
+          RedisProcess master = redis.master();
+          master.stop();
+          master.restart();
+          redis.settle();
           break;
-        case REDIS_CRASH:
-          redis.kill();
-          redis.restart();
+        }
+        case REDIS_CRASH: {
+          RedisProcess master = redis.master();
+          master.kill();
+          master.restart();
+          redis.settle();
           break;
-        case REDIS_PAUSE:
-          redis.pause();
+        }
+        case REDIS_PAUSE: {
+          RedisProcess master = redis.master();
+          master.pause();
           try {
             Thread.sleep(PAUSE_TIME.toMillis());
           } finally {
-            redis.resume();
+            master.resume();
           }
+          redis.settle();
+          break;
+        }
+        case SENTINEL_FAILOVER:
+          redis.failover();
+          redis.settle();
           break;
         default:
           throw new IllegalStateException("unknown fault " + fault);

@@ -15,8 +15,31 @@ import java.util.Objects;
  *     most {@link #DRAIN} for the last users
  * @param thinkTime the pause between two requests of one user
  * @param faults the fault schedule
+ * @param topology one Redis, or a Sentinel-monitored master with a replica
  */
-public record SoakConfig(int users, int concurrency, Duration duration, Duration thinkTime, List<ScheduledFault> faults) {
+public record SoakConfig(int users, int concurrency, Duration duration, Duration thinkTime, List<ScheduledFault> faults,
+    Topology topology) {
+
+  /** How the soak's Redis is deployed. */
+  public enum Topology {
+    /** One {@code redis-server} with AOF {@code everysec}. */
+    STANDALONE,
+    /**
+     * A master and a replica (both AOF {@code everysec}) and one sentinel; the nodes find the
+     * master through the sentinel and have every write acknowledged by the replica
+     * ({@code replicaAcks=1}), so that a failover loses nothing they were told was written.
+     */
+    SENTINEL,
+    /**
+     * The same Sentinel set with Redis's default asynchronous replication (no {@code replicaAcks}):
+     * shows what a failover loses without acknowledged writes.
+     */
+    SENTINEL_UNACKNOWLEDGED;
+
+    boolean sentinel() {
+      return this != STANDALONE;
+    }
+  }
 
   /** How long the run waits for users still active when the arrival window closes. */
   public static final Duration DRAIN = Duration.ofSeconds(20);
@@ -47,6 +70,15 @@ public record SoakConfig(int users, int concurrency, Duration duration, Duration
       throw new IllegalArgumentException("duration (" + duration + ") must be 0 to 24 hours");
     }
     faults = List.copyOf(faults);
+    Objects.requireNonNull(topology, "topology");
+    if (!topology.sentinel() && faults.stream().anyMatch(f -> f.fault() == Fault.SENTINEL_FAILOVER)) {
+      throw new IllegalArgumentException("the sentinel-failover fault needs --sentinel");
+    }
+    if (topology.sentinel() && faults.stream().anyMatch(f -> f.fault() == Fault.REDIS_RESTART
+        || f.fault() == Fault.REDIS_CRASH)) {
+      // A restarted server would come back with its start-up role, not the one Sentinel gave it since.
+      throw new IllegalArgumentException("with --sentinel, Redis faults are sentinel-failover and redis-pause");
+    }
   }
 
   /**
@@ -59,19 +91,40 @@ public record SoakConfig(int users, int concurrency, Duration duration, Duration
     return new SoakConfig(300, 24, Duration.ofSeconds(30), Duration.ofMillis(60), List.of(
         new ScheduledFault(Duration.ofSeconds(6), Fault.NODE_RESTART),
         new ScheduledFault(Duration.ofSeconds(13), Fault.REDIS_RESTART),
-        new ScheduledFault(Duration.ofSeconds(20), Fault.REDIS_PAUSE)));
+        new ScheduledFault(Duration.ofSeconds(20), Fault.REDIS_PAUSE)), Topology.STANDALONE);
+  }
+
+  /**
+   * The CI short form on Sentinel: 300 users, at most 24 at once, over 30 seconds, with one
+   * restart of an app node, one Sentinel failover and one pause of the (new) master.
+   *
+   * @return the Sentinel short form
+   */
+  public static SoakConfig sentinelShortForm() {
+    return new SoakConfig(300, 24, Duration.ofSeconds(30), Duration.ofMillis(60), List.of(
+        new ScheduledFault(Duration.ofSeconds(5), Fault.NODE_RESTART),
+        new ScheduledFault(Duration.ofSeconds(10), Fault.SENTINEL_FAILOVER),
+        new ScheduledFault(Duration.ofSeconds(24), Fault.REDIS_PAUSE)), Topology.SENTINEL);
   }
 
   /**
    * Parses {@code --users N --concurrency N --duration 600s --think 100ms --faults
    * 10s:node-restart,20s:redis-pause,...} (or {@code --faults cycle:30s} for every fault kind in
-   * turn every 30 seconds); what is not given comes from {@link #shortForm()}.
+   * turn every 30 seconds) and {@code --sentinel} (a Sentinel set instead of one Redis; add
+   * {@code --no-replica-acks} to leave replication asynchronous); what is
+   * not given comes from {@link #shortForm()}, or {@link #sentinelShortForm()} with
+   * {@code --sentinel}.
    *
    * @param args the arguments
    * @return the configuration
    */
   public static SoakConfig parse(String... args) {
-    SoakConfig base = shortForm();
+    boolean sentinel = List.of(args).contains("--sentinel");
+    boolean unacknowledged = List.of(args).contains("--no-replica-acks");
+    if (unacknowledged && !sentinel) {
+      throw new IllegalArgumentException("--no-replica-acks goes with --sentinel");
+    }
+    SoakConfig base = sentinel ? sentinelShortForm() : shortForm();
     int users = base.users;
     int concurrency = base.concurrency;
     Duration duration = base.duration;
@@ -85,8 +138,9 @@ public record SoakConfig(int users, int concurrency, Duration duration, Duration
         case "--duration": duration = duration(require(args[i], value)); i++; break;
         case "--think": think = duration(require(args[i], value)); i++; break;
         case "--faults": faults = require(args[i], value); i++; break;
+        case "--sentinel", "--no-replica-acks": break;
         default: throw new IllegalArgumentException("unknown option " + args[i]
-            + "; use --users, --concurrency, --duration, --think, --faults");
+            + "; use --users, --concurrency, --duration, --think, --faults, --sentinel, --no-replica-acks");
       }
     }
     List<ScheduledFault> schedule = new ArrayList<>();
@@ -94,7 +148,9 @@ public record SoakConfig(int users, int concurrency, Duration duration, Duration
       schedule.addAll(base.faults);
     } else if (faults.startsWith("cycle:")) {
       Duration every = duration(faults.substring("cycle:".length()));
-      Fault[] kinds = {Fault.NODE_RESTART, Fault.REDIS_PAUSE, Fault.REDIS_RESTART, Fault.REDIS_CRASH};
+      Fault[] kinds = sentinel
+          ? new Fault[] {Fault.NODE_RESTART, Fault.SENTINEL_FAILOVER, Fault.REDIS_PAUSE}
+          : new Fault[] {Fault.NODE_RESTART, Fault.REDIS_PAUSE, Fault.REDIS_RESTART, Fault.REDIS_CRASH};
       int n = 0;
       for (Duration at = every; at.compareTo(duration) < 0; at = at.plus(every)) {
         schedule.add(new ScheduledFault(at, kinds[n++ % kinds.length]));
@@ -105,7 +161,8 @@ public record SoakConfig(int users, int concurrency, Duration duration, Duration
         schedule.add(new ScheduledFault(duration(parts[0]), Fault.ofLabel(parts[1])));
       }
     }
-    return new SoakConfig(users, concurrency, duration, think, schedule);
+    return new SoakConfig(users, concurrency, duration, think, schedule,
+        unacknowledged ? Topology.SENTINEL_UNACKNOWLEDGED : base.topology);
   }
 
   private static String require(String option, String value) {

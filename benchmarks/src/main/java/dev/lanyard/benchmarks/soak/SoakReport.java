@@ -55,8 +55,13 @@ public record SoakReport(SoakConfig config, long requests, long[] byStatusClass,
     List<String> faults = new ArrayList<>();
     config.faults().forEach(f -> faults.add(f.fault().label() + "@" + f.at().toSeconds() + "s"));
     out.append(String.format(Locale.ROOT, "Lanyard soak: %d users (at most %d at once) over %ds, 2 app nodes, "
-        + "redis-server with AOF everysec; faults: %s%n", config.users(), config.concurrency(),
-        config.duration().toSeconds(), faults.isEmpty() ? "none" : String.join(", ", faults)));
+        + "%s; faults: %s%n", config.users(), config.concurrency(), config.duration().toSeconds(),
+        switch (config.topology()) {
+          case SENTINEL -> "Sentinel master + replica with AOF everysec, writes acknowledged by the replica";
+          case SENTINEL_UNACKNOWLEDGED -> "Sentinel master + replica with AOF everysec, asynchronous replication";
+          default -> "redis-server with AOF everysec";
+        },
+        faults.isEmpty() ? "none" : String.join(", ", faults)));
     row(out, "requests sent", requests);
     row(out, "  answered 2xx", byStatusClass[2]);
     row(out, "  answered 3xx", byStatusClass[3]);

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -36,17 +37,22 @@ public final class LocalSentinelSet implements AutoCloseable {
    * Starts the set and waits until the sentinel sees the replica in sync (usually under 12 s:
    * Sentinel discovers replicas through its periodic INFO).
    *
+   * @param serverArguments more {@code redis-server} arguments for the master and the replica, such
+   *     as {@code "--appendonly", "yes"}
    * @return the running set
    */
-  public static LocalSentinelSet start() {
+  public static LocalSentinelSet start(String... serverArguments) {
     RedisProcess master = null;
     RedisProcess replica = null;
     RedisProcess sentinel = null;
     Path dir = null;
     try {
-      master = TestRedis.localServer("--repl-diskless-sync-delay", "0");
-      replica = TestRedis.localServer("--repl-diskless-sync-delay", "0", "--replicaof", "127.0.0.1",
-          Integer.toString(master.port()));
+      List<String> masterArgs = new ArrayList<>(List.of("--repl-diskless-sync-delay", "0"));
+      masterArgs.addAll(List.of(serverArguments));
+      master = TestRedis.localServer(masterArgs.toArray(new String[0]));
+      List<String> replicaArgs = new ArrayList<>(masterArgs);
+      replicaArgs.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(master.port())));
+      replica = TestRedis.localServer(replicaArgs.toArray(new String[0]));
       int sentinelPort = RedisProcess.freePort(false);
       dir = Files.createTempDirectory("lanyard-sentinel-");
       Path conf = dir.resolve("sentinel.conf");
