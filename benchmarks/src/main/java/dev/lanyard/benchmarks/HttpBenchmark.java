@@ -4,8 +4,10 @@ import dev.lanyard.session.NewSession;
 import dev.lanyard.session.SessionManager;
 import dev.lanyard.session.SessionUpdate;
 import dev.lanyard.session.memory.InMemorySessionStore;
+import dev.lanyard.session.redis.NearCacheOptions;
+import dev.lanyard.session.redis.NearCacheStats;
+import dev.lanyard.session.redis.NearCachedRedisStore;
 import dev.lanyard.session.redis.RedisSessionStore;
-
 import dev.lanyard.session.redis.testing.RedisProcess;
 import dev.lanyard.session.servlet.CookieSettings;
 import dev.lanyard.session.servlet.LanyardSessionFilter;
@@ -19,6 +21,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,13 +52,16 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * A full HTTP request in embedded Jetty 12 (ee10) over loopback, driven by
  * {@link java.net.http.HttpClient} on one kept-alive HTTP/1.1 connection. The same servlet (it
- * reads one session attribute and writes a short body) is mapped three times: with no filter
- * ({@code baseline}), behind {@link LanyardSessionFilter} on the in-memory store, and behind it on
- * the Redis store. Each request presents a live session with three small attributes.
+ * reads one session attribute and writes a short body) is mapped four times: with no filter
+ * ({@code baseline}), behind {@link LanyardSessionFilter} on the in-memory store, behind it on the
+ * Redis store, and behind it on the Redis store with the near cache
+ * ({@link NearCachedRedisStore}: after the first request the session is read locally). Each
+ * request presents a live session with three small attributes.
  *
  * <p>Goals: memory within 1.2x of the baseline; Redis within 1.3x of the baseline plus one bare
  * Redis round trip, which {@link #baselinePlusRedisRoundTrip()} measures directly (the same
- * no-filter request followed by a bare {@code HGETALL} of the session hash).
+ * no-filter request followed by a bare {@code HGETALL} of the session hash); near cache within
+ * 1.3x of the baseline itself (issue 6).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -67,6 +73,8 @@ public class HttpBenchmark {
 
   private RedisProcess redis;
   private RedisSessionStore redisStore;
+  private RedisSessionStore cachedStore;
+  private NearCachedRedisStore nearCache;
   private Server server;
   private HttpClient http;
   private RedisClient client;
@@ -75,8 +83,9 @@ public class HttpBenchmark {
   private HttpRequest plain;
   private HttpRequest memory;
   private HttpRequest redisRequest;
+  private HttpRequest nearCacheRequest;
 
-  /** Starts redis-server, Jetty with the three mappings, and the HTTP client. */
+  /** Starts redis-server, Jetty with the four mappings, and the HTTP client. */
   @Setup(Level.Trial)
   public void setUp() throws Exception {
     redis = RedisProcess.start();
@@ -84,6 +93,10 @@ public class HttpBenchmark {
         .commandTimeout(RedisStoreBenchmark.BENCH_TIMEOUT).build();
     SessionManager memoryManager = SessionManager.builder(InMemorySessionStore.create()).withoutLogging().build();
     SessionManager redisManager = SessionManager.builder(redisStore).withoutLogging().build();
+    cachedStore = RedisSessionStore.builder().standalone(redis.host(), redis.port())
+        .commandTimeout(RedisStoreBenchmark.BENCH_TIMEOUT).keyPrefix("near:").build();
+    nearCache = NearCachedRedisStore.wrap(cachedStore, NearCacheOptions.defaults());
+    SessionManager nearManager = SessionManager.builder(nearCache).withoutLogging().build();
 
     server = new Server(new QueuedThreadPool(16, 4));
     ServerConnector connector = new ServerConnector(server, 1, 1);
@@ -95,12 +108,14 @@ public class HttpBenchmark {
     context.addServlet(new ServletHolder(new AttributeServlet()), "/*");
     context.addFilter(new FilterHolder(filter(memoryManager, "m")), "/memory/*", EnumSet.allOf(DispatcherType.class));
     context.addFilter(new FilterHolder(filter(redisManager, "r")), "/redis/*", EnumSet.allOf(DispatcherType.class));
+    context.addFilter(new FilterHolder(filter(nearManager, "n")), "/near/*", EnumSet.allOf(DispatcherType.class));
     server.setHandler(context);
     server.start();
     String base = "http://127.0.0.1:" + connector.getLocalPort();
 
     String memoryId = sessionWithAttributes(memoryManager).id().value();
     NewSession redisSession = sessionWithAttributes(redisManager);
+    NewSession nearSession = sessionWithAttributes(nearManager);
     redisSessionKey = (redisStore.keyPrefix() + "s:{" + redisSession.session().handle().value() + "}")
         .getBytes(StandardCharsets.UTF_8);
 
@@ -110,12 +125,30 @@ public class HttpBenchmark {
         .timeout(Duration.ofSeconds(5)).build();
     redisRequest = HttpRequest.newBuilder(URI.create(base + "/redis/page")).header("Cookie", "r=" + redisSession.id().value())
         .timeout(Duration.ofSeconds(5)).build();
+    nearCacheRequest = HttpRequest.newBuilder(URI.create(base + "/near/page"))
+        .header("Cookie", "n=" + nearSession.id().value()).timeout(Duration.ofSeconds(5)).build();
 
     client = RedisClient.create(RedisURI.create(redis.host(), redis.port()));
     connection = client.connect(ByteArrayCodec.INSTANCE);
     expect(plain, "ok null");
     expect(memory, "ok alice");
     expect(redisRequest, "ok alice");
+    expect(nearCacheRequest, "ok alice");
+    RedisStoreBenchmark.warm(nearCache, () -> {
+      try {
+        expect(nearCacheRequest, "ok alice");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
+  /** @return the near cache's counters, for the hit ratio after a run */
+  NearCacheStats nearCacheStats() {
+    return nearCache.stats();
   }
 
   private void expect(HttpRequest request, String body) throws IOException, InterruptedException {
@@ -155,6 +188,11 @@ public class HttpBenchmark {
       if (redisStore != null) {
         redisStore.close();
       }
+      if (nearCache != null) {
+        nearCache.close();
+      } else if (cachedStore != null) {
+        cachedStore.close();
+      }
     } finally {
       if (redis != null) {
         redis.close();
@@ -178,6 +216,12 @@ public class HttpBenchmark {
   @Benchmark
   public String redisStore() throws IOException, InterruptedException {
     return http.send(redisRequest, HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  /** @return the body of the request through the filter on the near-cached Redis store */
+  @Benchmark
+  public String nearCachedRedisStore() throws IOException, InterruptedException {
+    return http.send(nearCacheRequest, HttpResponse.BodyHandlers.ofString()).body();
   }
 
   /** @return the no-filter request followed by one bare HGETALL: the Redis goal's floor */

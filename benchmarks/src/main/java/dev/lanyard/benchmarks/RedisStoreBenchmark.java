@@ -7,8 +7,9 @@ import dev.lanyard.session.RevocationReason;
 import dev.lanyard.session.Session;
 import dev.lanyard.session.SessionManager;
 import dev.lanyard.session.SessionUpdate;
+import dev.lanyard.session.redis.NearCacheOptions;
+import dev.lanyard.session.redis.NearCachedRedisStore;
 import dev.lanyard.session.redis.RedisSessionStore;
-
 import dev.lanyard.session.redis.testing.RedisProcess;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -75,6 +77,9 @@ public class RedisStoreBenchmark {
   private String presentedId;
   private Session rotating;
   private long counter;
+  private NearCachedRedisStore nearCache;
+  private SessionManager nearManager;
+  private String nearId;
 
   /** Starts redis-server, the store, the manager and the bare Lettuce connection. */
   @Setup(Level.Trial)
@@ -93,6 +98,30 @@ public class RedisStoreBenchmark {
     if (connection.sync().hgetall(sessionKey).isEmpty()) {
       throw new IllegalStateException("the session hash is not where the baseline reads it");
     }
+    nearCache = NearCachedRedisStore.wrap(RedisSessionStore.builder().standalone(redis.host(), redis.port())
+        .commandTimeout(BENCH_TIMEOUT).keyPrefix("near:").build(), NearCacheOptions.defaults());
+    nearManager = SessionManager.builder(nearCache).withoutLogging().build();
+    nearId = newSession(nearManager, null).id().value();
+    warm(nearCache, () -> nearManager.resolve(nearId));
+  }
+
+  /**
+   * Reads until the near cache answers from its local copy: its invalidation channel opens
+   * asynchronously after the store is wrapped, and the cache serves nothing before that.
+   *
+   * @param cache the near cache
+   * @param read one read through it
+   * @throws IllegalStateException if no read is a hit within 10 seconds
+   */
+  static void warm(NearCachedRedisStore cache, Runnable read) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (cache.stats().hits() == 0) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the near cache answered no read within 10 s: " + cache.stats());
+      }
+      read.run();
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+    }
   }
 
   /** Closes the connections and kills redis-server. */
@@ -108,6 +137,9 @@ public class RedisStoreBenchmark {
       if (store != null) {
         store.close();
       }
+      if (nearCache != null) {
+        nearCache.close();
+      }
     } finally {
       if (redis != null) {
         redis.close();
@@ -116,7 +148,11 @@ public class RedisStoreBenchmark {
   }
 
   NewSession newSession(String userId) {
-    NewSession created = userId == null ? manager.create(CLIENT) : manager.login(null, userId, CLIENT);
+    return newSession(manager, userId);
+  }
+
+  private NewSession newSession(SessionManager sessions, String userId) {
+    NewSession created = userId == null ? sessions.create(CLIENT) : sessions.login(null, userId, CLIENT);
     if (attributes == 0) {
       return created;
     }
@@ -124,7 +160,7 @@ public class RedisStoreBenchmark {
     for (int i = 0; i < attributes; i++) {
       update.put("attribute" + i, "value-" + i);
     }
-    Session saved = manager.save(created.session(), update.build()).orElseThrow();
+    Session saved = sessions.save(created.session(), update.build()).orElseThrow();
     return new NewSession(created.id(), saved);
   }
 
@@ -149,6 +185,15 @@ public class RedisStoreBenchmark {
   @Benchmark
   public Resolution resolve() {
     return manager.resolve(presentedId);
+  }
+
+  /**
+   * @return the resolve of a presented ID through the near cache, warm: parse, hash, a local
+   *     lookup, checks; no round trip while the copy is valid
+   */
+  @Benchmark
+  public Resolution resolveNearCacheHit() {
+    return nearManager.resolve(nearId);
   }
 
   /** @return resolve, then a delta write of one attribute (one script) */
