@@ -651,6 +651,16 @@ abstract class SessionFilterContract {
   }
 
   @Test
+  void anIncludeFromTheServletContextThatFlushesStillCarriesTheNewSession() {
+    Browser b = browser();
+    HttpResponse<String> response = b.get("/context-include");
+    assertThat(response.body()).isEqualTo("count=1;fragment");
+    assertThat(Browser.sessionCookie(response, COOKIE)).as("the cookie went out before the fragment committed")
+        .isPresent();
+    assertThat(b.get("/counter").body()).isEqualTo("count=2");
+  }
+
+  @Test
   void errorPageSeesTheLanyardSessionAndNeverTheContainers() {
     Browser b = browser();
     HttpResponse<String> response = b.get("/teapot");

@@ -65,6 +65,8 @@ final class TestApp {
     s.put("/mdc", new MdcServlet());
     s.put("/boom", new BoomServlet());
     s.put("/include", new IncludeServlet());
+    s.put("/context-include", new ContextIncludeServlet());
+    s.put("/flushing-fragment", new FlushingFragmentServlet());
     s.put("/teapot", new TeapotServlet());
     s.put(ERROR_PAGE, new ErrorPageServlet());
     s.put("/admin/*", new InfoServlet());
@@ -441,6 +443,37 @@ final class TestApp {
       resp.setContentType("text/plain;charset=UTF-8");
       resp.getWriter().write("outer;");
       req.getRequestDispatcher("/counter").include(req, resp);
+    }
+  }
+
+  /**
+   * Counts in the session, then includes a fragment that flushes the response through a
+   * dispatcher from the servlet context (not from the request), as template engines and portal
+   * code do.
+   */
+  static final class ContextIncludeServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException, ServletException {
+      HttpSession session = req.getSession();
+      Integer count = (Integer) session.getAttribute("count");
+      count = count == null ? 1 : count + 1;
+      session.setAttribute("count", count);
+      resp.setContentType("text/plain;charset=UTF-8");
+      resp.getWriter().write("count=" + count + ";");
+      getServletContext().getRequestDispatcher("/flushing-fragment").include(req, resp);
+    }
+  }
+
+  /** Writes a fragment and flushes: the response is committed when it returns. */
+  static final class FlushingFragmentServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+      resp.getWriter().write("fragment");
+      resp.flushBuffer();
     }
   }
 
