@@ -723,6 +723,36 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
     }
   }
 
+  /**
+   * With acknowledged writes, compares the master's attached replicas with the acknowledgements
+   * asked for, and warns where a failover could still lose writes or where writes will fail.
+   */
+  private void checkReplicas() {
+    String info;
+    try {
+      info = await(call(() -> redis().info("replication")), "INFO replication", null);
+    } catch (RuntimeException e) {
+      LOG.info("could not read Redis's replication state ({}); make sure replicaAcks equals the number of "
+          + "replicas", e.getClass().getSimpleName());
+      return;
+    }
+    int replicas = -1;
+    for (String line : String.valueOf(info).split("\r?\n")) {
+      if (line.startsWith("connected_slaves:")) {
+        replicas = Integer.parseInt(line.substring("connected_slaves:".length()).trim());
+      }
+    }
+    if (replicas > ackReplicas) {
+      LOG.warn("replicaAcks is {} but the Redis master has {} replicas: a write acknowledged by fewer than all of "
+          + "them can still be lost when Sentinel promotes one that did not acknowledge it, because the others "
+          + "keep acknowledging for the old master until they are moved; set replicaAcks to {} (see "
+          + "docs/redis.md)", ackReplicas, replicas, replicas);
+    } else if (replicas >= 0 && replicas < ackReplicas) {
+      LOG.warn("replicaAcks is {} but the Redis master has {} attached replica(s): every write fails until {} are "
+          + "attached", ackReplicas, replicas, ackReplicas);
+    }
+  }
+
   private void checkEvictionPolicy() {
     Map<String, String> policies;
     try {
@@ -984,7 +1014,9 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
      * may be missing on the promoted replica, and with it a login, a cart item or a revocation.
      * With it, a write the application is told about is on the replicas, and a write to a master
      * that was already replaced fails (the caller retries, by then on the new master). The cost is
-     * one more round trip per write plus the replication delay. Standalone and Sentinel only:
+     * one more round trip per write plus the replication delay. Ask for as many acknowledgements
+     * as the master has replicas: a write that only some replicas hold is lost if Sentinel promotes
+     * one of the others ({@link #build()} warns when the numbers differ). Standalone and Sentinel only:
      * Cluster routes keys to different masters, each with its own replicas, which one {@code WAIT}
      * cannot cover.
      *
@@ -1091,6 +1123,9 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
       RedisSessionStore store = new RedisSessionStore(this, location, connection, prefix, timeout, acks, ackWait);
       if (checkEvictionPolicy) {
         store.checkEvictionPolicy();
+      }
+      if (acks > 0) {
+        store.checkReplicas();
       }
       LOG.debug("opened {}", store);
       return store;

@@ -109,6 +109,37 @@ class RedisReplicaAcknowledgementIT {
   }
 
   @Test
+  void startUpWarnsWhenTheAcknowledgementsDoNotMatchTheReplicas() {
+    try (LogCapture logs = new LogCapture("dev.lanyard");
+        RedisSessionStore store = RedisSessionStore.builder().standalone("127.0.0.1", master.port())
+            .commandTimeout(Duration.ofSeconds(1)).replicaAcknowledgement(2, Duration.ofMillis(100)).build()) {
+      assertThat(logs.text()).contains("replicaAcks is 2 but the Redis master has 1 attached replica(s)");
+      assertThatThrownBy(() -> SessionManager.builder(store).withoutLogging().build().create(ClientInfo.UNKNOWN))
+          .isInstanceOf(StoreUnavailableException.class);
+    }
+    try (RedisProcess second = TestRedis.localServer("--replicaof", "127.0.0.1", Integer.toString(master.port()))) {
+      await().atMost(Duration.ofSeconds(20)).until(() ->
+          String.valueOf(master.call("INFO", "replication")).split("state=online", -1).length - 1 == 2);
+      try (LogCapture logs = new LogCapture("dev.lanyard");
+          RedisSessionStore store = RedisSessionStore.builder().standalone("127.0.0.1", master.port())
+              .replicaAcknowledgement(1, Duration.ofMillis(100)).build()) {
+        assertThat(logs.text()).contains("replicaAcks is 1 but the Redis master has 2 replicas")
+            .contains("set replicaAcks to 2");
+      }
+      try (LogCapture logs = new LogCapture("dev.lanyard");
+          RedisSessionStore store = RedisSessionStore.builder().standalone("127.0.0.1", master.port())
+              .commandTimeout(Duration.ofSeconds(1)).replicaAcknowledgement(2, Duration.ofMillis(500)).build()) {
+        assertThat(logs.text()).doesNotContain("replicaAcks is");
+        NewSession s = SessionManager.builder(store).withoutLogging().build().create(ClientInfo.UNKNOWN);
+        assertThat(second.call("EXISTS", sessionKey(store, s))).isEqualTo(1L);
+      }
+    }
+    // The other tests expect the one replica of the class.
+    await().atMost(Duration.ofSeconds(20)).until(() ->
+        String.valueOf(master.call("INFO", "replication")).contains("connected_slaves:1"));
+  }
+
+  @Test
   void theUriOptionsTurnItOnWithHalfTheCommandTimeoutByDefault() {
     try (SessionStore store = SessionStores.open(master.uri() + "?replicaAcks=1&timeout=400ms&keyPrefix=ack3:")) {
       assertThat(store).isInstanceOf(RedisSessionStore.class);

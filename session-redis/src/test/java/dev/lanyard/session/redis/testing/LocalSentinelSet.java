@@ -10,11 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A local Sentinel set for tests: a master, one replica ({@code --repl-diskless-sync-delay 0}, so
- * it syncs in milliseconds) and one sentinel ({@code redis-server <conf> --sentinel}, quorum 1,
- * down-after 1 s, failover-timeout 5 s) monitoring the master as {@value #MASTER_NAME}.
- * {@link #start()} returns once the sentinel knows the replica, so a failover can be asked for.
- * Start it once per test class; closing kills and reaps all three.
+ * A local Sentinel set for tests: a master, one or more replicas ({@code --repl-diskless-sync-delay
+ * 0}, so they sync in milliseconds) and one sentinel ({@code redis-server <conf> --sentinel}, quorum
+ * 1, down-after 1 s, failover-timeout 5 s) monitoring the master as {@value #MASTER_NAME}.
+ * {@link #start} returns once the sentinel knows every replica, so a failover can be asked for.
+ * Start it once per test class (or per test, when a test fails it over); closing kills and reaps
+ * every process.
  */
 public final class LocalSentinelSet implements AutoCloseable {
 
@@ -22,37 +23,55 @@ public final class LocalSentinelSet implements AutoCloseable {
   public static final String MASTER_NAME = "mymaster";
 
   private final RedisProcess master;
-  private final RedisProcess replica;
+  private final List<RedisProcess> replicas;
   private final RedisProcess sentinel;
   private final Path sentinelDirectory;
 
-  private LocalSentinelSet(RedisProcess master, RedisProcess replica, RedisProcess sentinel, Path sentinelDirectory) {
+  private LocalSentinelSet(RedisProcess master, List<RedisProcess> replicas, RedisProcess sentinel,
+      Path sentinelDirectory) {
     this.master = master;
-    this.replica = replica;
+    this.replicas = List.copyOf(replicas);
     this.sentinel = sentinel;
     this.sentinelDirectory = sentinelDirectory;
   }
 
   /**
-   * Starts the set and waits until the sentinel sees the replica in sync (usually under 12 s:
-   * Sentinel discovers replicas through its periodic INFO).
+   * Starts a set with one replica and waits until the sentinel sees it in sync (usually under
+   * 12 s: Sentinel discovers replicas through its periodic INFO).
    *
    * @param serverArguments more {@code redis-server} arguments for the master and the replica, such
    *     as {@code "--appendonly", "yes"}
    * @return the running set
    */
   public static LocalSentinelSet start(String... serverArguments) {
+    return start(1, serverArguments);
+  }
+
+  /**
+   * Starts a set with {@code replicaCount} replicas and waits until the sentinel sees all of them
+   * in sync.
+   *
+   * @param replicaCount how many replicas, 1 to 4
+   * @param serverArguments more {@code redis-server} arguments for the master and the replicas
+   * @return the running set
+   */
+  public static LocalSentinelSet start(int replicaCount, String... serverArguments) {
+    if (replicaCount < 1 || replicaCount > 4) {
+      throw new IllegalArgumentException("replicaCount (" + replicaCount + ") must be 1 to 4");
+    }
     RedisProcess master = null;
-    RedisProcess replica = null;
+    List<RedisProcess> replicas = new ArrayList<>();
     RedisProcess sentinel = null;
     Path dir = null;
     try {
       List<String> masterArgs = new ArrayList<>(List.of("--repl-diskless-sync-delay", "0"));
       masterArgs.addAll(List.of(serverArguments));
       master = TestRedis.localServer(masterArgs.toArray(new String[0]));
-      List<String> replicaArgs = new ArrayList<>(masterArgs);
-      replicaArgs.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(master.port())));
-      replica = TestRedis.localServer(replicaArgs.toArray(new String[0]));
+      for (int i = 0; i < replicaCount; i++) {
+        List<String> replicaArgs = new ArrayList<>(masterArgs);
+        replicaArgs.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(master.port())));
+        replicas.add(TestRedis.localServer(replicaArgs.toArray(new String[0])));
+      }
       int sentinelPort = RedisProcess.freePort(false);
       dir = Files.createTempDirectory("lanyard-sentinel-");
       Path conf = dir.resolve("sentinel.conf");
@@ -65,35 +84,35 @@ public final class LocalSentinelSet implements AutoCloseable {
           "sentinel monitor " + MASTER_NAME + " 127.0.0.1 " + master.port() + " 1",
           "sentinel down-after-milliseconds " + MASTER_NAME + " 1000",
           "sentinel failover-timeout " + MASTER_NAME + " 5000",
-          "sentinel parallel-syncs " + MASTER_NAME + " 1",
+          "sentinel parallel-syncs " + MASTER_NAME + " " + replicaCount,
           ""), StandardCharsets.UTF_8);
       sentinel = RedisProcess.startSentinel(conf, sentinelPort);
       RedisProcess s = sentinel;
-      RedisProcess r = replica;
+      List<RedisProcess> r = List.copyOf(replicas);
       boolean ready = RedisProcess.poll(Duration.ofSeconds(30), () ->
-          String.valueOf(r.call("INFO", "replication")).contains("master_link_status:up")
-              && replicaKnown(s));
+          r.stream().allMatch(x -> String.valueOf(x.call("INFO", "replication")).contains("master_link_status:up"))
+              && replicasKnown(s, r.size()));
       if (!ready) {
-        throw new IllegalStateException("the sentinel did not discover the replica within 30 s; sentinel log:\n"
+        throw new IllegalStateException("the sentinel did not discover the replicas within 30 s; sentinel log:\n"
             + s.log());
       }
-      return new LocalSentinelSet(master, replica, sentinel, dir);
+      return new LocalSentinelSet(master, replicas, sentinel, dir);
     } catch (IOException e) {
-      closeAll(master, replica, sentinel, dir);
+      closeAll(master, replicas, sentinel, dir);
       throw new UncheckedIOException(e);
     } catch (RuntimeException e) {
-      closeAll(master, replica, sentinel, dir);
+      closeAll(master, replicas, sentinel, dir);
       throw e;
     }
   }
 
-  private static boolean replicaKnown(RedisProcess sentinel) {
-    Object replicas = sentinel.call("SENTINEL", "REPLICAS", MASTER_NAME);
-    if (!(replicas instanceof List<?> list) || list.isEmpty()) {
+  private static boolean replicasKnown(RedisProcess sentinel, int count) {
+    Object known = sentinel.call("SENTINEL", "REPLICAS", MASTER_NAME);
+    if (!(known instanceof List<?> list) || list.size() != count) {
       return false;
     }
-    String first = String.valueOf(list.get(0));
-    return first.contains("slave") && !first.contains("disconnected") && !first.contains("s_down");
+    return list.stream().map(String::valueOf)
+        .allMatch(r -> r.contains("slave") && !r.contains("disconnected") && !r.contains("s_down"));
   }
 
   /** @return the first master */
@@ -103,7 +122,12 @@ public final class LocalSentinelSet implements AutoCloseable {
 
   /** @return the first replica */
   public RedisProcess replica() {
-    return replica;
+    return replicas.get(0);
+  }
+
+  /** @return every replica, in start order */
+  public List<RedisProcess> replicas() {
+    return replicas;
   }
 
   /** @return the sentinel */
@@ -131,14 +155,18 @@ public final class LocalSentinelSet implements AutoCloseable {
     sentinel.call("SENTINEL", "FAILOVER", MASTER_NAME);
   }
 
-  /** Kills and reaps all three processes. */
+  /** Kills and reaps every process. */
   @Override
   public void close() {
-    closeAll(master, replica, sentinel, sentinelDirectory);
+    closeAll(master, replicas, sentinel, sentinelDirectory);
   }
 
-  private static void closeAll(RedisProcess master, RedisProcess replica, RedisProcess sentinel, Path dir) {
-    for (RedisProcess p : new RedisProcess[] {sentinel, replica, master}) {
+  private static void closeAll(RedisProcess master, List<RedisProcess> replicas, RedisProcess sentinel, Path dir) {
+    List<RedisProcess> all = new ArrayList<>();
+    all.add(sentinel);
+    all.addAll(replicas);
+    all.add(master);
+    for (RedisProcess p : all) {
       if (p != null) {
         p.close();
       }
