@@ -58,8 +58,7 @@ public final class BenchmarkReport {
           r.getPrimaryResult().getScoreUnit(), r.getParams().getMode().shortLabel(),
           median(iterations, r.getPrimaryResult().getScore())));
     }
-    System.out.println();
-    System.out.print(table(rows));
+    ReportLog.block(table(rows));
   }
 
   /**

@@ -105,10 +105,10 @@ public final class Footprint {
    * after-another runs drift by more than the difference being measured.
    */
   private static void interleaved(RedisProcess redis, RedisSessionStore store, SessionManager manager) {
-    System.out.println();
-    System.out.println("Interleaved A/B against the bare Lettuce floor (one thread, calls alternate, "
+    ReportLog.line("");
+    ReportLog.line("%s", "Interleaved A/B against the bare Lettuce floor (one thread, calls alternate, "
         + RESOLVES + " pairs after " + RESOLVES + " to warm up; medians and p99 in us)");
-    System.out.printf(Locale.ROOT, "%-11s %-30s %9s %9s %9s %9s %7s%n", "attributes", "operation", "p50", "p99",
+    ReportLog.line("%-11s %-30s %9s %9s %9s %9s %7s%n", "attributes", "operation", "p50", "p99",
         "floor p50", "floor p99", "ratio");
     RedisClient client = RedisClient.create(RedisURI.create(redis.host(), redis.port()));
     try (StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE)) {
@@ -138,7 +138,7 @@ public final class Footprint {
   }
 
   private static void print(int attributes, String operation, double[][] result) {
-    System.out.printf(Locale.ROOT, "%-11d %-30s %9.1f %9.1f %9.1f %9.1f %6.2fx%n", attributes, operation,
+    ReportLog.line("%-11d %-30s %9.1f %9.1f %9.1f %9.1f %6.2fx%n", attributes, operation,
         result[0][0], result[0][1], result[1][0], result[1][1], result[0][0] / result[1][0]);
   }
 
@@ -159,13 +159,13 @@ public final class Footprint {
               "nearCachedRedisStore"),
           List.of(bench::baseline, bench::memoryStore, bench::redisStore, bench::baselinePlusRedisRoundTrip,
               bench::nearCachedRedisStore));
-      System.out.printf(Locale.ROOT, "redisStore / baselinePlusRedisRoundTrip: %.2fx (goal 1.3x)%n",
+      ReportLog.line("redisStore / baselinePlusRedisRoundTrip: %.2fx (goal 1.3x)%n",
           (double) p50[2] / p50[3]);
-      System.out.printf(Locale.ROOT, "nearCachedRedisStore / baseline: %.2fx (goal 1.3x)%n", (double) p50[4] / p50[0]);
+      ReportLog.line("nearCachedRedisStore / baseline: %.2fx (goal 1.3x)%n", (double) p50[4] / p50[0]);
       NearCacheStats after = bench.nearCacheStats();
       long hits = after.hits() - before.hits();
       long misses = after.misses() - before.misses();
-      System.out.printf(Locale.ROOT, "near cache over %d requests: hit ratio %.3f, store reads per request %.3f "
+      ReportLog.line("near cache over %d requests: hit ratio %.3f, store reads per request %.3f "
           + "(goal < 0.1), resets %d%n", hits + misses, (double) hits / Math.max(1, hits + misses),
           (double) misses / Math.max(1, hits + misses), after.resets() - before.resets());
       // The same without Redis requests in the rotation: their Lettuce and Jetty wake-ups on two
@@ -175,7 +175,7 @@ public final class Footprint {
           + " rounds after 2000 to warm up; us)", rounds,
           List.of("baseline (no filter)", "memoryStore", "nearCachedRedisStore"),
           List.of(bench::baseline, bench::memoryStore, bench::nearCachedRedisStore));
-      System.out.printf(Locale.ROOT, "nearCachedRedisStore / baseline: %.2fx (goal 1.3x)%n", (double) local[2] / local[0]);
+      ReportLog.line("nearCachedRedisStore / baseline: %.2fx (goal 1.3x)%n", (double) local[2] / local[0]);
     } finally {
       bench.tearDown();
     }
@@ -200,14 +200,14 @@ public final class Footprint {
         }
       }
     }
-    System.out.println();
-    System.out.println(title);
-    System.out.printf(Locale.ROOT, "%-28s %9s %9s %18s%n", "request", "p50", "p99", "ratio to no filter");
+    ReportLog.line("");
+    ReportLog.line("%s", title);
+    ReportLog.line("%-28s %9s %9s %18s%n", "request", "p50", "p99", "ratio to no filter");
     long[] p50 = new long[calls.size()];
     for (int k = 0; k < calls.size(); k++) {
       Arrays.sort(nanos[k]);
       p50[k] = nanos[k][rounds / 2];
-      System.out.printf(Locale.ROOT, "%-28s %9.1f %9.1f %17.2fx%n", names.get(k), p50[k] / 1e3,
+      ReportLog.line("%-28s %9.1f %9.1f %17.2fx%n", names.get(k), p50[k] / 1e3,
           nanos[k][(int) (rounds * 0.99)] / 1e3, (double) p50[k] / p50[0]);
     }
     return p50;
@@ -271,10 +271,10 @@ public final class Footprint {
     try (RedisSessionStore store = RedisSessionStore.builder().standalone(redis.host(), redis.port())
         .commandTimeout(RedisStoreBenchmark.BENCH_TIMEOUT).clientResources(resources).build()) {
       SessionManager manager = SessionManager.builder(store).withoutLogging().build();
-      System.out.println();
-      System.out.println("Commands the store sends per operation (counted in its Lettuce client; each is one round trip; "
+      ReportLog.line("");
+      ReportLog.line("%s", "Commands the store sends per operation (counted in its Lettuce client; each is one round trip; "
           + n + " operations on sessions with 3 attributes)");
-      System.out.printf(Locale.ROOT, "%-34s %6s  %s%n", "operation", "total", "by command");
+      ReportLog.line("%-34s %6s  %s%n", "operation", "total", "by command");
       NewSession one = manager.create(RedisStoreBenchmark.CLIENT);
       withAttributes(manager, one, 3);
       List<Session> anonymous = new ArrayList<>();
@@ -290,29 +290,29 @@ public final class Footprint {
       for (int i = 0; i < n; i++) {
         manager.resolve(id).session().orElseThrow();
       }
-      System.out.printf(Locale.ROOT, "%-34s %s%n", "resolve", counter.perOperation(n));
+      ReportLog.line("%-34s %s%n", "resolve", counter.perOperation(n));
       for (int i = 0; i < n; i++) {
         Session s = manager.resolve(id).session().orElseThrow();
         manager.save(s, SessionUpdate.builder().put("counter", Integer.toString(i)).build()).orElseThrow();
       }
-      System.out.printf(Locale.ROOT, "%-34s %s%n", "resolve + one attribute write", counter.perOperation(n));
+      ReportLog.line("%-34s %s%n", "resolve + one attribute write", counter.perOperation(n));
       List<Session> rotated = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         rotated.add(manager.login(anonymous.get(i), "login-" + i, RedisStoreBenchmark.CLIENT).session());
       }
-      System.out.printf(Locale.ROOT, "%-34s %s%n", "login (anonymous session -> user)", counter.perOperation(n));
+      ReportLog.line("%-34s %s%n", "login (anonymous session -> user)", counter.perOperation(n));
       for (int i = 0; i < n; i++) {
         manager.changeId(rotated.get(i)).orElseThrow();
       }
-      System.out.printf(Locale.ROOT, "%-34s %s%n", "rotate (changeId, logged in)", counter.perOperation(n));
+      ReportLog.line("%-34s %s%n", "rotate (changeId, logged in)", counter.perOperation(n));
       for (int i = 0; i < n; i++) {
         manager.revoke(loggedIn.get(i).handle(), RevocationReason.ADMIN);
       }
-      System.out.printf(Locale.ROOT, "%-34s %s%n", "revoke by handle (logged in)", counter.perOperation(n));
+      ReportLog.line("%-34s %s%n", "revoke by handle (logged in)", counter.perOperation(n));
       for (int i = 0; i < n; i++) {
         manager.logout(toLogOut.get(i));
       }
-      System.out.printf(Locale.ROOT, "%-34s %s%n", "logout (logged in)", counter.perOperation(n));
+      ReportLog.line("%-34s %s%n", "logout (logged in)", counter.perOperation(n));
     } finally {
       resources.shutdown(0, 2, TimeUnit.SECONDS);
       redis.call("FLUSHDB");
@@ -322,10 +322,10 @@ public final class Footprint {
   // ------------------------------------------------------------------ Redis bytes per session
 
   private static void redisPerSession(RedisProcess redis, RedisSessionStore store, SessionManager manager) {
-    System.out.println();
-    System.out.println("Redis bytes per logged-in session (redis-server " + info(redis, "server", "redis_version")
+    ReportLog.line("");
+    ReportLog.line("%s", "Redis bytes per logged-in session (redis-server " + info(redis, "server", "redis_version")
         + ", MEMORY USAGE ... SAMPLES 0; the user index is a sorted set with this one session)");
-    System.out.printf(Locale.ROOT, "%-11s %13s %11s %9s %34s%n", "attributes", "session hash", "user index",
+    ReportLog.line("%-11s %13s %11s %9s %34s%n", "attributes", "session hash", "user index",
         "total", "used_memory delta / session (10^4)");
     for (int attributes : ATTRIBUTE_COUNTS) {
       Session one = withAttributes(manager, manager.login(null, "memory-user-" + attributes, RedisStoreBenchmark.CLIENT),
@@ -340,7 +340,7 @@ public final class Footprint {
             attributes);
       }
       long perSession = (usedMemory(redis) - before) / REDIS_SESSIONS;
-      System.out.printf(Locale.ROOT, "%-11d %13d %11d %9d %34d   (hash encoding: %s)%n", attributes, hash, index,
+      ReportLog.line("%-11d %13d %11d %9d %34d   (hash encoding: %s)%n", attributes, hash, index,
           hash + index, perSession, encoding);
       redis.call("FLUSHDB");
     }
@@ -373,10 +373,10 @@ public final class Footprint {
 
   private static void heapPerSession() {
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-    System.out.println();
-    System.out.println("Retained heap per logged-in session in InMemorySessionStore (" + HEAP_SESSIONS
+    ReportLog.line("");
+    ReportLog.line("%s", "Retained heap per logged-in session in InMemorySessionStore (" + HEAP_SESSIONS
         + " sessions, heap used after full GC, before and after; JDK " + System.getProperty("java.version") + ")");
-    System.out.printf(Locale.ROOT, "%-11s %16s%n", "attributes", "bytes / session");
+    ReportLog.line("%-11s %16s%n", "attributes", "bytes / session");
     for (int attributes : ATTRIBUTE_COUNTS) {
       InMemorySessionStore store = InMemorySessionStore.create();
       SessionManager manager = SessionManager.builder(store).withoutLogging().build();
@@ -386,7 +386,7 @@ public final class Footprint {
         withAttributes(manager, manager.login(null, "user-" + i, RedisStoreBenchmark.CLIENT), attributes);
       }
       long after = heapAfterGc(memory);
-      System.out.printf(Locale.ROOT, "%-11d %16d%n", attributes, (after - before) / HEAP_SESSIONS);
+      ReportLog.line("%-11d %16d%n", attributes, (after - before) / HEAP_SESSIONS);
       if (store.toString().isEmpty()) {
         throw new IllegalStateException("keeps the store reachable until here");
       }
@@ -406,11 +406,11 @@ public final class Footprint {
 
   private static void scaling(RedisProcess redis, RedisSessionStore store, SessionManager manager, long max)
       throws Exception {
-    System.out.println();
-    System.out.println("Scaling: resolve latency (one thread, " + RESOLVES + " resolves of " + SAMPLE
+    ReportLog.line("");
+    ReportLog.line("%s", "Scaling: resolve latency (one thread, " + RESOLVES + " resolves of " + SAMPLE
         + " sessions made through the API) and Redis memory, by live sessions (the rest are copies of a 3-attribute "
         + "session written with DUMP/RESTORE)");
-    System.out.printf(Locale.ROOT, "%-14s %10s %10s %10s %10s %14s %16s%n", "live sessions", "mean us", "p50 us",
+    ReportLog.line("%-14s %10s %10s %10s %10s %14s %16s%n", "live sessions", "mean us", "p50 us",
         "p99 us", "bare us", "used_memory MB", "bytes / session");
     redis.call("FLUSHDB");
     long baseMemory = usedMemory(redis);
@@ -441,7 +441,7 @@ public final class Footprint {
         double[] bare = measure(() -> connection.sync().hgetall(
             sampleKeys.get(java.util.concurrent.ThreadLocalRandom.current().nextInt(SAMPLE))));
         long used = usedMemory(redis);
-        System.out.printf(Locale.ROOT, "%-14d %10.1f %10.1f %10.1f %10.1f %14.1f %16d%n", dbsize, resolve[0],
+        ReportLog.line("%-14d %10.1f %10.1f %10.1f %10.1f %14.1f %16d%n", dbsize, resolve[0],
             resolve[1], resolve[2], bare[0], used / 1e6, (used - baseMemory) / dbsize);
       }
     } finally {

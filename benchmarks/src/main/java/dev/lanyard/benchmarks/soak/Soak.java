@@ -1,5 +1,6 @@
 package dev.lanyard.benchmarks.soak;
 
+import dev.lanyard.benchmarks.ReportLog;
 import dev.lanyard.session.jwt.TokenAlgorithm;
 import dev.lanyard.session.jwt.TokenKey;
 import dev.lanyard.session.jwt.TokenKeySet;
@@ -88,7 +89,7 @@ public final class Soak {
     java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
     java.util.logging.Logger.getLogger("io.lettuce").setLevel(java.util.logging.Level.WARNING);
     SoakReport report = run(SoakConfig.parse(args));
-    System.out.println(report.table());
+    ReportLog.block(report.table());
   }
 
   /**
@@ -352,7 +353,7 @@ public final class Soak {
       gaveUp.incrementAndGet();
     } catch (RuntimeException e) {
       gaveUp.incrementAndGet();
-      System.err.println("soak: shopper " + index + " stopped: " + e.getMessage());
+      ReportLog.warn("soak: shopper %d stopped: %s", index, e.getMessage());
     }
   }
 
@@ -482,7 +483,7 @@ public final class Soak {
           long start = System.nanoTime();
           inject(scheduled.fault());
           windows.add(new Window(scheduled.fault(), start, System.nanoTime()));
-          System.err.printf("soak: %s at %.1fs, recovered after %d ms%n", scheduled.fault().label(),
+          ReportLog.line("soak: %s at %.1fs, recovered after %d ms", scheduled.fault().label(),
               (start - startNanos) / 1e9, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         }
       } catch (InterruptedException e) {

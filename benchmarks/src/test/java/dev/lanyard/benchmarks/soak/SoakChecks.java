@@ -2,6 +2,7 @@ package dev.lanyard.benchmarks.soak;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lanyard.benchmarks.ReportLog;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -21,7 +22,7 @@ abstract class SoakChecks {
   @BeforeAll
   void runTheSoak() throws Exception {
     report = Soak.run(config());
-    System.out.println(report.table());
+    ReportLog.block(report.table());
   }
 
   @Test
