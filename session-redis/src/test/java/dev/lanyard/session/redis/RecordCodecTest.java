@@ -54,6 +54,42 @@ class RecordCodecTest {
   }
 
   @Test
+  void lifetimesAreStoredAsOffsetsFromCreationAndMayPrecedeIt() {
+    Instant created = NOW.minusSeconds(60);
+    SessionRecord login = new SessionRecord(HANDLE, "alice", 2, created, NOW, Duration.ofMinutes(30),
+        created.plus(Duration.ofHours(12)), created, null, ClientInfo.UNKNOWN, Map.of());
+    assertThat(meta(login)).isEqualTo("2." + Long.toString(created.toEpochMilli(), 36) + ".ppxc0.0");
+    assertThat(RecordCodec.decode(HANDLE, asHash(RecordCodec.encode(login)))).isEqualTo(login);
+    // A rotated session keeps an authentication time from before its own creation.
+    SessionRecord rotated = new SessionRecord(HANDLE, "alice", 3, NOW, NOW, Duration.ofMinutes(30),
+        NOW.plus(Duration.ofHours(1)), NOW.minusSeconds(600), null, ClientInfo.UNKNOWN, Map.of());
+    assertThat(meta(rotated)).endsWith(".-" + Long.toString(600_000, 36));
+    assertThat(RecordCodec.decode(HANDLE, asHash(RecordCodec.encode(rotated)))).isEqualTo(rotated);
+  }
+
+  @Test
+  void offsetsThatOverflowMakeTheRecordUnreadable() {
+    Map<byte[], byte[]> hash = asHash(RecordCodec.encode(typical()));
+    for (Map.Entry<byte[], byte[]> e : hash.entrySet()) {
+      if (new String(e.getKey(), StandardCharsets.UTF_8).equals("m")) {
+        e.setValue(("1." + Long.toString(Long.MAX_VALUE - 5, 36) + "." + Long.toString(Long.MAX_VALUE, 36) + ".")
+            .getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    assertThatThrownBy(() -> RecordCodec.decode(HANDLE, hash)).isInstanceOf(UnreadableSessionException.class);
+  }
+
+  private static String meta(SessionRecord r) {
+    List<byte[]> flat = RecordCodec.encode(r);
+    for (int i = 0; i < flat.size(); i += 2) {
+      if (new String(flat.get(i), StandardCharsets.UTF_8).equals("m")) {
+        return new String(flat.get(i + 1), StandardCharsets.UTF_8);
+      }
+    }
+    throw new AssertionError("no packed metadata");
+  }
+
+  @Test
   void everyMetadataValueOfATypicalSessionFitsListpackLimits() {
     List<byte[]> flat = RecordCodec.encode(typical());
     for (int i = 0; i < flat.size(); i += 2) {
