@@ -1,8 +1,5 @@
 package dev.lanyard.session.redis;
 
-
-import dev.lanyard.session.redis.testing.RedisEndpoint;
-import dev.lanyard.session.redis.testing.TestRedis;
 import dev.lanyard.session.spi.SessionStore;
 import dev.lanyard.session.tck.MutableClock;
 import org.junit.jupiter.api.AfterAll;
@@ -11,22 +8,17 @@ import org.junit.jupiter.api.BeforeAll;
 /** The whole store contract against the near-cached store on a standalone Redis: the cache changes no write. */
 class NearCachedStoreContractIT extends RedisStoreContract {
 
-  private static RedisEndpoint redis;
   private static RedisStoreSupport support;
 
   @BeforeAll
   static void startRedis() {
-    redis = TestRedis.standalone();
-    support = new RedisStoreSupport(redis.uri());
+    support = RedisStoreSupport.standalone();
   }
 
   @AfterAll
   static void stopRedis() {
     if (support != null) {
       support.close();
-    }
-    if (redis != null) {
-      redis.close();
     }
   }
 

@@ -2,8 +2,6 @@ package dev.lanyard.session.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lanyard.session.redis.testing.RedisEndpoint;
-import dev.lanyard.session.redis.testing.TestRedis;
 import dev.lanyard.session.spi.AtomicValueStore;
 import dev.lanyard.session.tck.AtomicValueStoreContract;
 import dev.lanyard.session.tck.MutableClock;
@@ -19,22 +17,17 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RedisAtomicValueStoreIT extends AtomicValueStoreContract {
 
-  private static RedisEndpoint redis;
   private static RedisStoreSupport support;
 
   @BeforeAll
   static void startRedis() {
-    redis = TestRedis.standalone();
-    support = new RedisStoreSupport(redis.uri());
+    support = RedisStoreSupport.standalone();
   }
 
   @AfterAll
   static void stopRedis() {
     if (support != null) {
       support.close();
-    }
-    if (redis != null) {
-      redis.close();
     }
   }
 

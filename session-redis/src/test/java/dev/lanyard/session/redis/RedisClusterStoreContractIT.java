@@ -27,15 +27,14 @@ class RedisClusterStoreContractIT extends RedisStoreContract {
   @BeforeAll
   static void startRedis() {
     redis = LocalRedisCluster.start();
-    support = new RedisStoreSupport(redis.uri());
+    support = new RedisStoreSupport(redis.uri(), redis::close);
   }
 
   @AfterAll
   static void stopRedis() {
     if (support != null) {
-      support.close();
-    }
-    if (redis != null) {
+      support.close(); // stops the cluster too
+    } else if (redis != null) {
       redis.close();
     }
   }

@@ -7,8 +7,6 @@ import dev.lanyard.session.ClientInfo;
 import dev.lanyard.session.SessionHandle;
 import dev.lanyard.session.SessionId;
 import dev.lanyard.session.SessionLimit;
-import dev.lanyard.session.redis.testing.RedisEndpoint;
-import dev.lanyard.session.redis.testing.TestRedis;
 import dev.lanyard.session.spi.Rotation;
 import dev.lanyard.session.spi.SessionRecord;
 import dev.lanyard.session.tck.MutableClock;
@@ -33,7 +31,6 @@ class RedisCrashRepairIT {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Duration TTL = Duration.ofMinutes(30);
 
-  private static RedisEndpoint redis;
   private static RedisStoreSupport support;
 
   private MutableClock clock;
@@ -42,17 +39,13 @@ class RedisCrashRepairIT {
 
   @BeforeAll
   static void startRedis() {
-    redis = TestRedis.standalone();
-    support = new RedisStoreSupport(redis.uri());
+    support = RedisStoreSupport.standalone();
   }
 
   @AfterAll
   static void stopRedis() {
     if (support != null) {
       support.close();
-    }
-    if (redis != null) {
-      redis.close();
     }
   }
 

@@ -3,12 +3,17 @@ package dev.lanyard.session.redis;
 import static org.awaitility.Awaitility.await;
 
 import dev.lanyard.session.SessionHandle;
+import dev.lanyard.session.redis.testing.RedisEndpoint;
+import dev.lanyard.session.redis.testing.TestRedis;
 import io.lettuce.core.resource.ClientResources;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 
-/** What the Redis contract tests share: a store per test on shared client resources, and direct reads. */
+/**
+ * What the Redis contract tests share: a store per test on shared client resources, direct reads,
+ * and the Redis itself, which {@link #close()} stops last.
+ */
 final class RedisStoreSupport implements AutoCloseable {
 
   final String location;
@@ -19,13 +24,30 @@ final class RedisStoreSupport implements AutoCloseable {
   private volatile String current;
   private final java.util.concurrent.atomic.AtomicInteger stores = new java.util.concurrent.atomic.AtomicInteger();
   private final ClientResources resources;
+  private final Runnable stopRedis;
 
-  RedisStoreSupport(String location) {
+  /**
+   * @param location the Redis to use
+   * @param stopRedis stops that Redis; run by {@link #close()}
+   */
+  RedisStoreSupport(String location, Runnable stopRedis) {
+    this.stopRedis = stopRedis;
     this.location = location;
     this.prefix = "lanyard-it-" + UUID.randomUUID().toString().substring(0, 8) + ":";
     this.direct = DirectRedis.connect(location);
     this.resources = Connection.defaultResources();
     this.current = prefix;
+  }
+
+  /** @return support on a standalone Redis from {@link TestRedis#standalone()}, stopped on close */
+  static RedisStoreSupport standalone() {
+    RedisEndpoint redis = TestRedis.standalone();
+    try {
+      return new RedisStoreSupport(redis.uri(), redis::close);
+    } catch (RuntimeException e) {
+      redis.close();
+      throw e;
+    }
   }
 
   /** A builder for a store with a fresh prefix under {@link #prefix}. */
@@ -62,7 +84,11 @@ final class RedisStoreSupport implements AutoCloseable {
 
   @Override
   public void close() {
-    direct.close();
-    resources.shutdown(0, 2, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly(3000);
+    try {
+      direct.close();
+      resources.shutdown(0, 2, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly(3000);
+    } finally {
+      stopRedis.run();
+    }
   }
 }
