@@ -124,6 +124,14 @@ public final class Footprint {
         double[][] read = alternate(() -> manager.resolve(id).session().orElseThrow(),
             () -> connection.sync().hgetall(key));
         print(attributes, "resolve", read);
+        // A logged-in session: the resolve script also reads the user's version, in the same round trip.
+        NewSession user = manager.login(null, "ab-user-" + attributes, RedisStoreBenchmark.CLIENT);
+        withAttributes(manager, user, attributes);
+        String userId = user.id().value();
+        byte[] userKey = (store.keyPrefix() + "s:{" + user.session().handle().value() + "}")
+            .getBytes(StandardCharsets.UTF_8);
+        print(attributes, "resolve (logged in)", alternate(() -> manager.resolve(userId).session().orElseThrow(),
+            () -> connection.sync().hgetall(userKey)));
         double[][] write = alternate(() -> manager.save(manager.resolve(id).session().orElseThrow(),
             SessionUpdate.builder().put("counter", Long.toString(counter[0]++)).build()).orElseThrow(),
             () -> {

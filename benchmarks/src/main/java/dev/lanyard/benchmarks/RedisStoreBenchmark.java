@@ -75,6 +75,7 @@ public class RedisStoreBenchmark {
   private StatefulRedisConnection<byte[], byte[]> connection;
   private byte[] sessionKey;
   private String presentedId;
+  private String loggedInId;
   private Session rotating;
   private long counter;
   private NearCachedRedisStore nearCache;
@@ -93,6 +94,7 @@ public class RedisStoreBenchmark {
     sessionKey = (store.keyPrefix() + "s:{" + created.session().handle().value() + "}")
         .getBytes(StandardCharsets.UTF_8);
     rotating = newSession("rotating-user").session();
+    loggedInId = newSession("resolving-user").id().value();
     client = RedisClient.create(RedisURI.create(redis.host(), redis.port()));
     connection = client.connect(ByteArrayCodec.INSTANCE);
     if (connection.sync().hgetall(sessionKey).isEmpty()) {
@@ -181,10 +183,19 @@ public class RedisStoreBenchmark {
     return fields + (added ? 1 : 0);
   }
 
-  /** @return the resolve of a presented ID: parse, hash, one HGETALL, decode, checks */
+  /** @return the resolve of a presented ID: parse, hash, the resolve script (one round trip), decode, checks */
   @Benchmark
   public Resolution resolve() {
     return manager.resolve(presentedId);
+  }
+
+  /**
+   * @return the resolve of a logged-in session's ID: as {@link #resolve()}, and the script also
+   *     reads the user's version, in the same round trip
+   */
+  @Benchmark
+  public Resolution resolveLoggedIn() {
+    return manager.resolve(loggedInId);
   }
 
   /**

@@ -50,6 +50,15 @@ public final class Session {
     return record.version();
   }
 
+  /**
+   * @return the version of the session's user when the user was bound to it ({@code 0} while
+   *     anonymous, or when the store does not index users); a revocation of every session of the
+   *     user advances the user's version past it, which ends this session
+   */
+  public long userVersion() {
+    return record.userVersion();
+  }
+
   /** @return when the session was created */
   public Instant createdAt() {
     return record.createdAt();

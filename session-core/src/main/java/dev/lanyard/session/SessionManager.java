@@ -10,6 +10,7 @@ import dev.lanyard.session.internal.GuardedListeners;
 import dev.lanyard.session.spi.Admission;
 import dev.lanyard.session.spi.AtomicValueStore;
 import dev.lanyard.session.spi.AttributeCodec;
+import dev.lanyard.session.spi.ExpiryNotifyingStore;
 import dev.lanyard.session.spi.NearCachingStore;
 import dev.lanyard.session.spi.Rotation;
 import dev.lanyard.session.spi.SessionDelta;
@@ -29,6 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +61,11 @@ public final class SessionManager {
   private final SessionStore store;
   private final UserIndexedStore indexedStore;
   private final NearCachingStore cachingStore;
+  private final ExpiryNotifyingStore expiringStore;
+  /** Who hears of timeouts; the store is subscribed while this is not empty. */
+  private final CopyOnWriteArrayList<Consumer<Session>> timeoutSubscribers =
+      new CopyOnWriteArrayList<>();
+  private ExpiryNotifyingStore.Subscription storeTimeouts;
   private final Clock clock;
   private final SessionPolicy policy;
   private final AttributeCodec codec;
@@ -69,6 +77,7 @@ public final class SessionManager {
     this.store = b.store;
     this.indexedStore = b.store instanceof UserIndexedStore indexed ? indexed : null;
     this.cachingStore = b.store instanceof NearCachingStore caching ? caching : null;
+    this.expiringStore = b.store instanceof ExpiryNotifyingStore expiring ? expiring : null;
     this.clock = b.clock;
     this.policy = b.policy;
     this.codec = b.codec;
@@ -123,6 +132,76 @@ public final class SessionManager {
     return indexedStore != null;
   }
 
+  /**
+   * @return whether {@link #onTimeout} can report sessions that time out: the store implements
+   *     {@link ExpiryNotifyingStore} and is configured to report them
+   */
+  public boolean reportsTimeouts() {
+    return expiringStore != null && expiringStore.reportsTimeouts();
+  }
+
+  /**
+   * Subscribes to sessions that end by timeout: each session that reaches its idle or absolute
+   * expiry without being ended otherwise is passed to {@code subscriber} once, with its attributes,
+   * after it was removed from the store, on one node (see {@link ExpiryNotifyingStore} for the
+   * store's guarantees), and an {@link SessionEvent.Expired} event is published for it. A session
+   * this manager finds expired when it resolves it is reported the same way, on the resolving
+   * thread. Attributes that can no longer be decoded are left out.
+   *
+   * @param subscriber called with each session that timed out; must not block for long
+   * @return closing it ends the subscription
+   * @throws UnsupportedOperationException if {@link #reportsTimeouts()} is {@code false}
+   */
+  public ExpiryNotifyingStore.Subscription onTimeout(Consumer<Session> subscriber) {
+    Objects.requireNonNull(subscriber, "subscriber");
+    if (!reportsTimeouts()) {
+      throw new UnsupportedOperationException("the store (" + store.getClass().getSimpleName()
+          + ") does not report sessions that time out");
+    }
+    Consumer<Session> own = subscriber::accept;
+    synchronized (timeoutSubscribers) {
+      timeoutSubscribers.add(own);
+      if (storeTimeouts == null) {
+        storeTimeouts = expiringStore.onTimeout(this::timedOut);
+      }
+    }
+    return () -> {
+      synchronized (timeoutSubscribers) {
+        if (timeoutSubscribers.remove(own) && timeoutSubscribers.isEmpty() && storeTimeouts != null) {
+          storeTimeouts.close();
+          storeTimeouts = null;
+        }
+      }
+    };
+  }
+
+  /** A session the store removed by timeout. */
+  private void timedOut(SessionRecord record) {
+    Instant now = clock.instant();
+    ExpiryReason reason = now.isBefore(record.absoluteExpiry()) ? ExpiryReason.IDLE : ExpiryReason.ABSOLUTE;
+    publish(new SessionEvent.Expired(now, record.handle(), reason));
+    reportTimeout(record);
+  }
+
+  private void reportTimeout(SessionRecord record) {
+    Map<String, Object> attributes;
+    try {
+      attributes = decode(record);
+    } catch (UnreadableSessionException e) {
+      LOG.debug("the attributes of timed-out session {} cannot be decoded; reported without them",
+          record.handle());
+      attributes = Map.of();
+    }
+    Session session = new Session(record, attributes);
+    for (Consumer<Session> subscriber : timeoutSubscribers) {
+      try {
+        subscriber.accept(session);
+      } catch (RuntimeException e) {
+        LOG.warn("a timeout subscriber threw {}; ignored", e.getClass().getName(), e);
+      }
+    }
+  }
+
   // ---------------------------------------------------------------- create and resolve
 
   /**
@@ -136,7 +215,7 @@ public final class SessionManager {
     Instant now = clock.instant();
     for (int attempt = 0; ; attempt++) {
       SessionId id = SessionId.generate(random);
-      SessionRecord record = new SessionRecord(id.handle(), null, 1, now, now, policy.anonymousIdleTimeout(),
+      SessionRecord record = new SessionRecord(id.handle(), null, 1, 0, now, now, policy.anonymousIdleTimeout(),
           now.plus(policy.absoluteTimeout()), null, nodeId, client, Map.of());
       boolean created = call(StoreOperation.CREATE, () -> store.create(record, ttl(record, now)));
       if (created) {
@@ -281,8 +360,11 @@ public final class SessionManager {
   }
 
   private Resolution expire(SessionRecord record, ExpiryReason reason, Instant now) {
-    deleteQuietly(record.handle());
+    boolean removed = deleteQuietly(record.handle());
     publish(new SessionEvent.Expired(now, record.handle(), reason));
+    if (removed && !timeoutSubscribers.isEmpty()) {
+      reportTimeout(record);
+    }
     return miss(reason == ExpiryReason.IDLE ? ResolutionStatus.EXPIRED_IDLE : ResolutionStatus.EXPIRED_ABSOLUTE);
   }
 
@@ -293,11 +375,12 @@ public final class SessionManager {
     return miss(ResolutionStatus.UNREADABLE);
   }
 
-  private void deleteQuietly(SessionHandle handle) {
+  private boolean deleteQuietly(SessionHandle handle) {
     try {
-      call(StoreOperation.DELETE, () -> store.delete(handle));
+      return call(StoreOperation.DELETE, () -> store.delete(handle));
     } catch (StoreUnavailableException e) {
       LOG.debug("could not delete session {} now; its TTL will remove it", handle);
+      return false;
     }
   }
 
@@ -400,7 +483,8 @@ public final class SessionManager {
     }
     attributes.putAll(encoded);
     decoded.putAll(update.puts());
-    SessionRecord updated = new SessionRecord(old.handle(), old.userId(), old.version(), old.createdAt(), now, idle,
+    SessionRecord updated = new SessionRecord(old.handle(), old.userId(), old.version(), old.userVersion(), old.createdAt(),
+        now, idle,
         old.absoluteExpiry(), old.authenticatedAt(), nodeId != null ? nodeId : old.lastNode(), old.client(),
         attributes);
     return Optional.of(new Session(updated, decoded));
@@ -431,14 +515,16 @@ public final class SessionManager {
     Instant absoluteExpiry = now.plus(policy.absoluteTimeout());
     Duration ttl = ttl(now, policy.idleTimeout(), absoluteExpiry);
 
-    int sessions = admit(userId, handle);
+    Admission admission = admit(userId, handle);
+    int sessions = admission == null ? 0 : admission.sessions();
+    long userVersion = admission == null ? 0 : admission.userVersion();
     if (current != null && current.isAuthenticated() && !userId.equals(current.userId().orElseThrow())) {
       logout(current);
       current = null;
     }
     SessionRecord record = null;
     if (current != null) {
-      Rotation rotation = new Rotation(handle, userId, true, now, now, policy.idleTimeout(), absoluteExpiry, nodeId,
+      Rotation rotation = new Rotation(handle, userId, userVersion, true, now, now, policy.idleTimeout(), absoluteExpiry, nodeId,
           client, ttl);
       SessionHandle from = current.handle();
       record = call(StoreOperation.ROTATE, () -> store.rotate(from, rotation)).orElse(null);
@@ -447,7 +533,8 @@ public final class SessionManager {
       }
     }
     if (record == null) {
-      SessionRecord fresh = new SessionRecord(handle, userId, 1, now, now, policy.idleTimeout(), absoluteExpiry, now,
+      SessionRecord fresh = new SessionRecord(handle, userId, 1, userVersion, now, now, policy.idleTimeout(), absoluteExpiry,
+          now,
           nodeId, client, Map.of());
       if (!call(StoreOperation.CREATE, () -> store.create(fresh, ttl))) {
         // The handle was admitted, then evicted by a racing login of the same user.
@@ -462,9 +549,9 @@ public final class SessionManager {
     return new NewSession(id, session);
   }
 
-  private int admit(String userId, SessionHandle handle) {
+  private Admission admit(String userId, SessionHandle handle) {
     if (indexedStore == null) {
-      return 0;
+      return null;
     }
     SessionLimit limit = policy.sessionLimit();
     Admission admission = call(StoreOperation.ADMIT,
@@ -480,7 +567,7 @@ public final class SessionManager {
         publish(new SessionEvent.Revoked(now, evicted, userId, RevocationReason.LIMIT_OVERFLOW));
       }
     }
-    return admission.sessions();
+    return admission;
   }
 
   /**
@@ -530,7 +617,7 @@ public final class SessionManager {
       return Optional.empty();
     }
     SessionId id = SessionId.generate(random);
-    Rotation rotation = new Rotation(id.handle(), null, bumpVersion, authAt, now, null, null, nodeId, null, ttl);
+    Rotation rotation = new Rotation(id.handle(), null, 0, bumpVersion, authAt, now, null, null, nodeId, null, ttl);
     Optional<SessionRecord> rotated = call(StoreOperation.ROTATE, () -> store.rotate(old.handle(), rotation));
     if (rotated.isEmpty()) {
       return Optional.empty();
@@ -549,7 +636,8 @@ public final class SessionManager {
       SessionDelta clear = new SessionDelta(Map.of(), record.attributes().keySet(), now, null, nodeId,
           ttl == null ? Duration.ofSeconds(1) : ttl, policy.payloadHardLimit());
       call(StoreOperation.UPDATE, () -> store.update(record.handle(), clear));
-      SessionRecord cleared = new SessionRecord(record.handle(), record.userId(), record.version(), record.createdAt(),
+      SessionRecord cleared = new SessionRecord(record.handle(), record.userId(), record.version(), record.userVersion(),
+          record.createdAt(),
           now, record.idleTimeout(), record.absoluteExpiry(), record.authenticatedAt(), record.lastNode(),
           record.client(), Map.of());
       return new Session(cleared, Map.of());
@@ -613,7 +701,10 @@ public final class SessionManager {
   }
 
   /**
-   * Revokes every session of a user, on every node.
+   * Revokes every session of a user, on every node. The store advances the user's version in one
+   * write ({@link UserIndexedStore#revokeAll}), which ends every session bound to the user before
+   * it, even one the store could not delete or never indexed; the deletions that follow let
+   * caches and listeners see the sessions go.
    *
    * @param userId the user
    * @return how many live sessions were removed
@@ -622,7 +713,7 @@ public final class SessionManager {
   public int revokeAll(String userId) {
     checkUserId(userId);
     UserIndexedStore indexed = requireIndex("revokeAll");
-    List<SessionHandle> revoked = call(StoreOperation.REVOKE_ALL, () -> indexed.revokeAll(userId));
+    List<SessionHandle> revoked = call(StoreOperation.REVOKE_ALL, () -> indexed.revokeAll(userId, policy.absoluteTimeout()));
     Instant now = clock.instant();
     for (SessionHandle handle : revoked) {
       publish(new SessionEvent.Revoked(now, handle, userId, RevocationReason.USER_WIDE));

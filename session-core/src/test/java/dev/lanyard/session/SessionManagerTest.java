@@ -56,6 +56,101 @@ class SessionManagerTest {
   }
 
   @Test
+  void aSessionThatTimesOutIsReportedWithItsDecodedAttributesAndAnExpiredEvent() {
+    SessionManager manager = manager();
+    List<Session> timedOut = new CopyOnWriteArrayList<>();
+    assertThat(manager.reportsTimeouts()).isTrue();
+    try (var subscription = manager.onTimeout(timedOut::add)) {
+      NewSession s = manager.create(ClientInfo.UNKNOWN);
+      manager.save(s.session(), SessionUpdate.builder().put("cart", "3 apples").put("visits", 3).build());
+      NewSession kept = manager.create(ClientInfo.UNKNOWN);
+      clock.advance(SessionPolicy.DEFAULT_ANONYMOUS_IDLE_TIMEOUT.minusMinutes(1));
+      manager.save(manager.resolve(kept.id()).session().orElseThrow(), SessionUpdate.builder().put("a", 1).build());
+      clock.advance(Duration.ofMinutes(2));
+      store.purgeExpired();
+
+      assertThat(timedOut).singleElement().satisfies(ended -> {
+        assertThat(ended.handle()).isEqualTo(s.session().handle());
+        assertThat(ended.attributes()).containsEntry("cart", "3 apples").containsEntry("visits", 3);
+      });
+      assertThat(eventsOf(SessionEvent.Expired.class)).singleElement().satisfies(e -> {
+        assertThat(e.handle()).isEqualTo(s.session().handle());
+        assertThat(e.reason()).isEqualTo(ExpiryReason.IDLE);
+      });
+    }
+  }
+
+  @Test
+  void aSessionTheManagerFindsExpiredIsReportedOnceOnTheResolvingThread() {
+    InMemorySessionStore frozen = frozenStore();
+    SessionManager manager = manager(frozen, SessionPolicy.defaults());
+    List<Session> timedOut = new CopyOnWriteArrayList<>();
+    try (var subscription = manager.onTimeout(timedOut::add)) {
+      NewSession s = manager.create(ClientInfo.UNKNOWN);
+      clock.advance(SessionPolicy.DEFAULT_ANONYMOUS_IDLE_TIMEOUT);
+
+      assertThat(manager.resolve(s.id()).status()).isEqualTo(ResolutionStatus.EXPIRED_IDLE);
+      assertThat(manager.resolve(s.id()).status()).isEqualTo(ResolutionStatus.UNKNOWN);
+      frozen.purgeExpired();
+
+      assertThat(timedOut).extracting(Session::handle).containsExactly(s.session().handle());
+    }
+  }
+
+  @Test
+  void aClosedTimeoutSubscriptionHearsNothingAndLoggedOutSessionsAreNeverReported() {
+    SessionManager manager = manager();
+    List<Session> heard = new CopyOnWriteArrayList<>();
+    List<Session> closed = new CopyOnWriteArrayList<>();
+    try (var subscription = manager.onTimeout(heard::add)) {
+      manager.onTimeout(closed::add).close();
+      NewSession loggedOut = manager.create(ClientInfo.UNKNOWN);
+      manager.logout(loggedOut.session());
+      NewSession idle = manager.create(ClientInfo.UNKNOWN);
+      clock.advance(SessionPolicy.DEFAULT_ANONYMOUS_IDLE_TIMEOUT);
+      store.purgeExpired();
+      assertThat(heard).extracting(Session::handle).containsExactly(idle.session().handle());
+      assertThat(closed).isEmpty();
+    }
+  }
+
+  @Test
+  void aStoreThatDoesNotReportTimeoutsIsRefusedClearly() {
+    SessionStore plain = new SessionStore() {
+      @Override
+      public java.util.Optional<dev.lanyard.session.spi.SessionRecord> load(SessionHandle handle) {
+        return store.load(handle);
+      }
+
+      @Override
+      public boolean create(dev.lanyard.session.spi.SessionRecord record, Duration ttl) {
+        return store.create(record, ttl);
+      }
+
+      @Override
+      public dev.lanyard.session.spi.UpdateResult update(SessionHandle handle, SessionDelta delta) {
+        return store.update(handle, delta);
+      }
+
+      @Override
+      public java.util.Optional<dev.lanyard.session.spi.SessionRecord> rotate(SessionHandle from,
+          dev.lanyard.session.spi.Rotation rotation) {
+        return store.rotate(from, rotation);
+      }
+
+      @Override
+      public boolean delete(SessionHandle handle) {
+        return store.delete(handle);
+      }
+    };
+    SessionManager manager = manager(plain, SessionPolicy.defaults());
+    assertThat(manager.reportsTimeouts()).isFalse();
+    assertThatThrownBy(() -> manager.onTimeout(s -> { }))
+        .isInstanceOf(UnsupportedOperationException.class)
+        .hasMessageContaining("does not report sessions that time out");
+  }
+
+  @Test
   void theManagerExpiresAnIdleSessionEvenWhenTheStoreStillHoldsIt() {
     InMemorySessionStore frozen = frozenStore();
     SessionManager manager = manager(frozen, SessionPolicy.defaults());

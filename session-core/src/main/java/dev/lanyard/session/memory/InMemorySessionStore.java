@@ -4,6 +4,7 @@ import dev.lanyard.session.SessionHandle;
 import dev.lanyard.session.SessionLimit;
 import dev.lanyard.session.spi.Admission;
 import dev.lanyard.session.spi.AtomicValueStore;
+import dev.lanyard.session.spi.ExpiryNotifyingStore;
 import dev.lanyard.session.spi.Rotation;
 import dev.lanyard.session.spi.SessionDelta;
 import dev.lanyard.session.spi.SessionRecord;
@@ -22,7 +23,15 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A store that keeps sessions in this JVM: the default for development and tests, and for a
@@ -35,10 +44,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * a write — no thread per session, no timer thread, and memory for expired entries is bounded by
  * what one interval can accumulate.
  *
+ * <p>Timeouts are reported ({@link ExpiryNotifyingStore}) by the sweep that removes them: while
+ * anyone subscribes, one daemon thread sweeps every {@link #DEFAULT_TIMEOUT_CHECK} (or the sweep
+ * interval, if shorter) and delivers; {@link #purgeExpired()} sweeps and delivers at once.
+ *
  * <p>Thread-safe: reads take no lock; writes are serialised by one lock, which makes every
  * operation atomic, including those that touch a session and its user's index together.
  */
-public final class InMemorySessionStore implements UserIndexedStore, AtomicValueStore {
+public final class InMemorySessionStore implements UserIndexedStore, AtomicValueStore, ExpiryNotifyingStore {
+
+  /** How often, at most, timeouts are looked for while someone subscribes to them. */
+  public static final Duration DEFAULT_TIMEOUT_CHECK = Duration.ofSeconds(5);
+
+  private static final Logger LOG = LoggerFactory.getLogger(InMemorySessionStore.class);
 
   /** Default interval between sweeps of expired entries: one minute. */
   public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofMinutes(1);
@@ -52,6 +70,11 @@ public final class InMemorySessionStore implements UserIndexedStore, AtomicValue
   private final ConcurrentHashMap<SessionHandle, Entry> sessions = new ConcurrentHashMap<>();
   private final Map<String, UserEntry> users = new HashMap<>();
   private final ConcurrentHashMap<String, Value> values = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, UserVersion> userVersions = new ConcurrentHashMap<>();
+  private final CopyOnWriteArrayList<Consumer<SessionRecord>> timeoutSubscribers = new CopyOnWriteArrayList<>();
+  /** Sessions removed by timeout and not yet delivered; filled only while someone subscribes. */
+  private final ConcurrentLinkedQueue<SessionRecord> timedOut = new ConcurrentLinkedQueue<>();
+  private ScheduledExecutorService timeoutTicker;
   /** Admitted handles evicted before their session was written: they may never be written. */
   private final Map<SessionHandle, Instant> deadReservations = new HashMap<>();
   private final ReentrantLock writeLock = new ReentrantLock();
@@ -93,7 +116,8 @@ public final class InMemorySessionStore implements UserIndexedStore, AtomicValue
   @Override
   public Optional<SessionRecord> load(SessionHandle handle) {
     Entry entry = sessions.get(handle);
-    if (entry == null || !entry.liveAt(clock.instant())) {
+    Instant now = clock.instant();
+    if (entry == null || !entry.liveAt(now) || stale(entry.record, now)) {
       return Optional.empty();
     }
     return Optional.of(copy(entry.record));
@@ -104,7 +128,8 @@ public final class InMemorySessionStore implements UserIndexedStore, AtomicValue
     Objects.requireNonNull(record, "record");
     return write(now -> {
       Entry existing = sessions.get(record.handle());
-      if ((existing != null && existing.liveAt(now)) || deadReservations.containsKey(record.handle())) {
+      if ((existing != null && existing.liveAt(now)) || deadReservations.containsKey(record.handle())
+          || stale(record, now)) {
         return false;
       }
       sessions.put(record.handle(), new Entry(copy(record), now.plus(ttl)));
@@ -131,7 +156,8 @@ public final class InMemorySessionStore implements UserIndexedStore, AtomicValue
       }
       Instant lastAccess = delta.lastAccessedAt().isAfter(old.lastAccessedAt())
           ? delta.lastAccessedAt() : old.lastAccessedAt();
-      SessionRecord updated = new SessionRecord(handle, old.userId(), old.version(), old.createdAt(), lastAccess,
+      SessionRecord updated = new SessionRecord(handle, old.userId(), old.version(), old.userVersion(),
+          old.createdAt(), lastAccess,
           delta.idleTimeout() != null ? delta.idleTimeout() : old.idleTimeout(), old.absoluteExpiry(),
           old.authenticatedAt(), delta.lastNode() != null ? delta.lastNode() : old.lastNode(), old.client(),
           attributes);
@@ -149,6 +175,9 @@ public final class InMemorySessionStore implements UserIndexedStore, AtomicValue
         return Optional.empty();
       }
       SessionRecord rotated = rotation.applyTo(copy(entry.record));
+      if (stale(rotated, now)) {
+        return Optional.empty();
+      }
       sessions.remove(from);
       unindex(entry.record);
       sessions.put(rotated.handle(), new Entry(rotated, now.plus(rotation.ttl())));
@@ -160,12 +189,17 @@ public final class InMemorySessionStore implements UserIndexedStore, AtomicValue
   @Override
   public boolean delete(SessionHandle handle) {
     return write(now -> {
-      Entry entry = sessions.remove(handle);
+      Entry entry = sessions.get(handle);
       if (entry == null) {
         return false;
       }
+      if (!entry.liveAt(now)) {
+        // It timed out before anyone deleted it: the sweep reports it.
+        return false;
+      }
+      sessions.remove(handle);
       unindex(entry.record);
-      return entry.liveAt(now);
+      return true;
     });
   }
 
@@ -177,12 +211,17 @@ public final class InMemorySessionStore implements UserIndexedStore, AtomicValue
       UserEntry user = users.computeIfAbsent(userId, u -> new UserEntry());
       prune(user, now);
       user.expiresAt = later(user.expiresAt, now.plus(ttl));
+      long version = userVersionAt(userId, now);
+      if (version > 0) {
+        // Sessions stamped with this version may live as long as ttl: the version must outlive them.
+        userVersions.put(userId, new UserVersion(version, later(userVersions.get(userId).expiresAt, now.plus(ttl))));
+      }
       if (user.handles.containsKey(handle)) {
-        return new Admission(Admission.Decision.ADMITTED, List.of(), user.handles.size());
+        return new Admission(Admission.Decision.ADMITTED, List.of(), user.handles.size(), version);
       }
       int overflow = user.handles.size() + 1 - limit.maxSessions();
       if (overflow > 0 && limit.overflow() == dev.lanyard.session.OverflowRule.REFUSE_NEW) {
-        return new Admission(Admission.Decision.REFUSED, List.of(), user.handles.size());
+        return new Admission(Admission.Decision.REFUSED, List.of(), user.handles.size(), version);
       }
       List<SessionHandle> evicted = new ArrayList<>();
       if (overflow > 0) {
@@ -200,7 +239,7 @@ public final class InMemorySessionStore implements UserIndexedStore, AtomicValue
         }
       }
       user.handles.put(handle, now);
-      return new Admission(Admission.Decision.ADMITTED, evicted, user.handles.size());
+      return new Admission(Admission.Decision.ADMITTED, evicted, user.handles.size(), version);
     });
   }
 
@@ -216,7 +255,7 @@ public final class InMemorySessionStore implements UserIndexedStore, AtomicValue
       List<SessionRecord> records = new ArrayList<>();
       for (SessionHandle handle : user.handles.keySet()) {
         Entry entry = sessions.get(handle);
-        if (entry != null && entry.liveAt(now)) {
+        if (entry != null && entry.liveAt(now) && !stale(entry.record, now)) {
           records.add(copy(entry.record));
         }
       }
@@ -225,10 +264,19 @@ public final class InMemorySessionStore implements UserIndexedStore, AtomicValue
   }
 
   @Override
-  public List<SessionHandle> revokeAll(String userId) {
+  public List<SessionHandle> revokeAll(String userId, Duration sessionLifetime) {
     Objects.requireNonNull(userId, "userId");
+    Objects.requireNonNull(sessionLifetime, "sessionLifetime");
     return write(now -> {
       UserEntry user = users.remove(userId);
+      UserVersion current = userVersions.get(userId);
+      long next = (current == null || !current.liveAt(now) ? 0 : current.value) + 1;
+      Instant keep = later(current == null ? null : current.expiresAt, now.plus(RESERVATION_GRACE));
+      keep = later(keep, now.plus(sessionLifetime));
+      if (user != null) {
+        keep = later(keep, user.expiresAt);
+      }
+      userVersions.put(userId, new UserVersion(next, keep));
       if (user == null) {
         return List.of();
       }
@@ -237,10 +285,18 @@ public final class InMemorySessionStore implements UserIndexedStore, AtomicValue
         Entry entry = sessions.remove(handle);
         if (entry != null && entry.liveAt(now)) {
           revoked.add(handle);
+        } else if (entry != null) {
+          timedOut(entry.record);
         }
       }
       return revoked;
     });
+  }
+
+  @Override
+  public long userVersion(String userId) {
+    Objects.requireNonNull(userId, "userId");
+    return userVersionAt(userId, clock.instant());
   }
 
   @Override
@@ -287,12 +343,90 @@ public final class InMemorySessionStore implements UserIndexedStore, AtomicValue
   }
 
   /**
-   * Removes every expired entry now, instead of waiting for the next sweep.
+   * Removes every expired entry now, instead of waiting for the next sweep, and reports the
+   * sessions that timed out to the {@link #onTimeout} subscribers, on the calling thread.
    *
    * @return how many sessions were removed
    */
   public int purgeExpired() {
-    return write(now -> sweep(now));
+    int removed = write(now -> sweep(now));
+    deliverTimeouts();
+    return removed;
+  }
+
+  /** Always {@code true}: this store reports every session its sweep removes by timeout. */
+  @Override
+  public boolean reportsTimeouts() {
+    return true;
+  }
+
+  @Override
+  public Subscription onTimeout(Consumer<SessionRecord> subscriber) {
+    Objects.requireNonNull(subscriber, "subscriber");
+    Consumer<SessionRecord> own = subscriber::accept;
+    synchronized (timeoutSubscribers) {
+      timeoutSubscribers.add(own);
+      if (timeoutTicker == null) {
+        timeoutTicker = Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "lanyard-memory-timeouts");
+          t.setDaemon(true);
+          return t;
+        });
+        long period = Math.max(1, Math.min(sweepInterval.toMillis(), DEFAULT_TIMEOUT_CHECK.toMillis()));
+        timeoutTicker.scheduleWithFixedDelay(this::purgeQuietly, period, period, TimeUnit.MILLISECONDS);
+      }
+    }
+    return () -> {
+      synchronized (timeoutSubscribers) {
+        if (timeoutSubscribers.remove(own) && timeoutSubscribers.isEmpty()) {
+          stopTicker();
+        }
+      }
+    };
+  }
+
+  /** Stops the timeout thread, if one runs. Sessions stay; subscriptions end. */
+  @Override
+  public void close() {
+    synchronized (timeoutSubscribers) {
+      timeoutSubscribers.clear();
+      stopTicker();
+    }
+  }
+
+  private void stopTicker() {
+    if (timeoutTicker != null) {
+      timeoutTicker.shutdownNow();
+      timeoutTicker = null;
+    }
+    timedOut.clear();
+  }
+
+  private void purgeQuietly() {
+    try {
+      purgeExpired();
+    } catch (RuntimeException e) {
+      LOG.warn("the timeout sweep failed: {}", e.getClass().getName(), e);
+    }
+  }
+
+  private void timedOut(SessionRecord record) {
+    if (!timeoutSubscribers.isEmpty()) {
+      timedOut.add(record);
+    }
+  }
+
+  private void deliverTimeouts() {
+    SessionRecord record;
+    while ((record = timedOut.poll()) != null) {
+      for (Consumer<SessionRecord> subscriber : timeoutSubscribers) {
+        try {
+          subscriber.accept(copy(record));
+        } catch (RuntimeException e) {
+          LOG.warn("a timeout subscriber threw {}; ignored", e.getClass().getName(), e);
+        }
+      }
+    }
   }
 
   /**
@@ -334,10 +468,12 @@ public final class InMemorySessionStore implements UserIndexedStore, AtomicValue
       Entry entry = it.next().getValue();
       if (!entry.liveAt(now)) {
         it.remove();
+        timedOut(entry.record);
         removed++;
       }
     }
     users.values().removeIf(user -> !now.isBefore(user.expiresAt));
+    userVersions.values().removeIf(version -> !version.liveAt(now));
     values.values().removeIf(value -> !value.liveAt(now));
     deadReservations.values().removeIf(until -> !now.isBefore(until));
     nextSweep = now.plus(sweepInterval);
@@ -374,6 +510,16 @@ public final class InMemorySessionStore implements UserIndexedStore, AtomicValue
     });
   }
 
+  private long userVersionAt(String userId, Instant now) {
+    UserVersion version = userVersions.get(userId);
+    return version == null || !version.liveAt(now) ? 0 : version.value;
+  }
+
+  /** Whether the record was bound to its user before the user's latest revocation. */
+  private boolean stale(SessionRecord record, Instant now) {
+    return record.userId() != null && record.userVersion() < userVersionAt(record.userId(), now);
+  }
+
   private Instant lastUse(SessionHandle handle, UserEntry user) {
     Entry entry = sessions.get(handle);
     return entry != null ? entry.record.lastAccessedAt() : user.handles.get(handle);
@@ -386,7 +532,8 @@ public final class InMemorySessionStore implements UserIndexedStore, AtomicValue
   private static SessionRecord copy(SessionRecord record) {
     Map<String, byte[]> attributes = new LinkedHashMap<>();
     record.attributes().forEach((name, value) -> attributes.put(name, value.clone()));
-    return new SessionRecord(record.handle(), record.userId(), record.version(), record.createdAt(),
+    return new SessionRecord(record.handle(), record.userId(), record.version(), record.userVersion(),
+        record.createdAt(),
         record.lastAccessedAt(), record.idleTimeout(), record.absoluteExpiry(), record.authenticatedAt(),
         record.lastNode(), record.client(), attributes);
   }
@@ -397,6 +544,12 @@ public final class InMemorySessionStore implements UserIndexedStore, AtomicValue
   }
 
   private record Entry(SessionRecord record, Instant expiresAt) {
+    boolean liveAt(Instant now) {
+      return now.isBefore(expiresAt);
+    }
+  }
+
+  private record UserVersion(long value, Instant expiresAt) {
     boolean liveAt(Instant now) {
       return now.isBefore(expiresAt);
     }

@@ -12,8 +12,10 @@ import java.util.Objects;
  *     overflow rule evicts
  * @param sessions how many sessions the user holds after the decision, the new one included
  *     when admitted
+ * @param userVersion the user's version at the decision ({@link UserIndexedStore#userVersion}); the
+ *     session written for this admission carries it
  */
-public record Admission(Decision decision, List<SessionHandle> evicted, int sessions) {
+public record Admission(Decision decision, List<SessionHandle> evicted, int sessions, long userVersion) {
 
   /** Whether a session was admitted. */
   public enum Decision {
@@ -29,9 +31,13 @@ public record Admission(Decision decision, List<SessionHandle> evicted, int sess
    * @param decision whether the new session was admitted
    * @param evicted the sessions removed to make room, least recently used first; empty unless the overflow rule evicts
    * @param sessions how many sessions the user holds after the decision, the new one included when admitted
+   * @param userVersion the user's version at the decision
    */
   public Admission {
     Objects.requireNonNull(decision, "decision");
+    if (userVersion < 0) {
+      throw new IllegalArgumentException("userVersion (" + userVersion + ") must not be negative");
+    }
     evicted = List.copyOf(Objects.requireNonNull(evicted, "evicted"));
   }
 

@@ -16,6 +16,8 @@ import java.util.Objects;
  *
  * @param newHandle the handle the session moves to
  * @param userId the user to bind, or {@code null} to keep the stored one
+ * @param userVersion the bound user's version as {@link UserIndexedStore#admit} reported it, stamped
+ *     on the session when {@code userId} is not {@code null}; ignored (the stamp is kept) otherwise
  * @param bumpVersion whether the session version grows by one
  * @param authenticatedAt a new authentication time, or {@code null} to keep
  * @param lastAccessedAt the new last-access time
@@ -28,6 +30,7 @@ import java.util.Objects;
 public record Rotation(
     SessionHandle newHandle,
     String userId,
+    long userVersion,
     boolean bumpVersion,
     Instant authenticatedAt,
     Instant lastAccessedAt,
@@ -42,6 +45,7 @@ public record Rotation(
    *
    * @param newHandle the handle the session moves to
    * @param userId the user to bind, or {@code null} to keep the stored one
+   * @param userVersion the bound user's version, stamped when {@code userId} is not {@code null}
    * @param bumpVersion whether the session version grows by one
    * @param authenticatedAt a new authentication time, or {@code null} to keep
    * @param lastAccessedAt the new last-access time
@@ -55,6 +59,9 @@ public record Rotation(
     Objects.requireNonNull(newHandle, "newHandle");
     Objects.requireNonNull(lastAccessedAt, "lastAccessedAt");
     Objects.requireNonNull(ttl, "ttl");
+    if (userVersion < 0) {
+      throw new IllegalArgumentException("userVersion (" + userVersion + ") must not be negative");
+    }
     if (ttl.isNegative() || ttl.isZero()) {
       throw new IllegalArgumentException("ttl (" + ttl + ") must be positive");
     }
@@ -71,6 +78,7 @@ public record Rotation(
         newHandle,
         userId != null ? userId : old.userId(),
         bumpVersion ? old.version() + 1 : old.version(),
+        userId != null ? userVersion : old.userVersion(),
         old.createdAt(),
         lastAccessedAt,
         idleTimeout != null ? idleTimeout : old.idleTimeout(),

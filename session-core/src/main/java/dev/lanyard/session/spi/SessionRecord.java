@@ -19,6 +19,9 @@ import java.util.Objects;
  * @param handle the session's handle, which is also its key in the store
  * @param userId the authenticated user, or {@code null} while the session is anonymous
  * @param version the session version; it grows on every privilege change
+ * @param userVersion the version of the session's user when the user was bound to it (see
+ *     {@link UserIndexedStore#userVersion}); {@code 0} for anonymous sessions and for stores that
+ *     do not index users. A session whose stamp is older than its user's current version is dead.
  * @param createdAt when the session was created
  * @param lastAccessedAt when the session was last used, as last written (touches are coalesced)
  * @param idleTimeout how long the session lives without being used
@@ -32,6 +35,7 @@ public record SessionRecord(
     SessionHandle handle,
     String userId,
     long version,
+    long userVersion,
     Instant createdAt,
     Instant lastAccessedAt,
     Duration idleTimeout,
@@ -47,6 +51,8 @@ public record SessionRecord(
    * @param handle the session's handle, which is also its key in the store
    * @param userId the authenticated user, or {@code null} while the session is anonymous
    * @param version the session version; it grows on every privilege change
+   * @param userVersion the version of the session's user when the user was bound to it; {@code 0}
+   *     when anonymous or when the store does not index users
    * @param createdAt when the session was created
    * @param lastAccessedAt when the session was last used, as last written (touches are coalesced)
    * @param idleTimeout how long the session lives without being used
@@ -63,6 +69,9 @@ public record SessionRecord(
     Objects.requireNonNull(idleTimeout, "idleTimeout");
     Objects.requireNonNull(absoluteExpiry, "absoluteExpiry");
     Objects.requireNonNull(client, "client");
+    if (userVersion < 0) {
+      throw new IllegalArgumentException("userVersion (" + userVersion + ") must not be negative");
+    }
     attributes = Map.copyOf(Objects.requireNonNull(attributes, "attributes"));
   }
 
@@ -120,6 +129,7 @@ public record SessionRecord(
       return false;
     }
     if (!(handle.equals(r.handle) && Objects.equals(userId, r.userId) && version == r.version
+        && userVersion == r.userVersion
         && createdAt.equals(r.createdAt) && lastAccessedAt.equals(r.lastAccessedAt)
         && idleTimeout.equals(r.idleTimeout) && absoluteExpiry.equals(r.absoluteExpiry)
         && Objects.equals(authenticatedAt, r.authenticatedAt) && Objects.equals(lastNode, r.lastNode)

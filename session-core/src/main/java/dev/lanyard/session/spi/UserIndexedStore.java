@@ -13,6 +13,16 @@ import java.util.List;
  *
  * <p>Index entries whose session no longer exists (expired, or a write lost in a crash) are
  * never reported and never count against a limit; stores remove them lazily when they meet them.
+ *
+ * <h2>The user's version</h2>
+ * Each user has a version: {@code 0} until the first {@link #revokeAll}, one more with each. A
+ * session bound to a user carries the version the user had when it was bound
+ * ({@link SessionRecord#userVersion()}, from {@link Admission#userVersion()}). A session whose
+ * stamp is older than its user's current version is dead: {@link SessionStore#load} and
+ * {@link #sessionsOf} do not return it, and no {@code create} or {@code rotate} writes one. So the
+ * one atomic write that advances the version ends every session the user held, including a
+ * session whose index entry a crash lost, even if the deletions that follow it never happen.
+ * The store keeps the version at least as long as any session stamped with it can live.
  */
 public interface UserIndexedStore extends SessionStore {
 
@@ -34,7 +44,8 @@ public interface UserIndexedStore extends SessionStore {
    * @param handle the new session's handle (which {@code create} or {@code rotate} will write next)
    * @param limit the limit and its overflow rule
    * @param ttl how long the index must be kept at least, counted from now
-   * @return the decision, the evicted sessions and the resulting count
+   * @return the decision, the evicted sessions, the resulting count and the user's version, which
+   *     the admitted session must carry
    */
   Admission admit(String userId, SessionHandle handle, SessionLimit limit, Duration ttl);
 
@@ -47,10 +58,29 @@ public interface UserIndexedStore extends SessionStore {
   List<SessionRecord> sessionsOf(String userId);
 
   /**
-   * Deletes every session of the user and the user's index. Calling it again is harmless.
+   * Ends every session of the user. First, in one atomic write, the user's version grows by one
+   * and every handle in the index is marked revoked: from that write on no session the user held
+   * loads on any node, and no rotation or late write brings one back. Then the store deletes the
+   * sessions it found (which lets near caches and listeners see them go) and lets the index
+   * expire. If that second step is cut short, the version has already decided; the leftovers
+   * expire with their TTL and are removed by the next {@code admit} or {@code revokeAll}.
+   * Sessions the user starts after this returns are not affected. Calling it again is harmless.
    *
    * @param userId the user
+   * @param sessionLifetime the longest any session of the user can live (the policy's absolute
+   *     timeout): the store keeps the new version at least this long, so that no session it ended
+   *     can outlive it
    * @return the handles of the sessions that were deleted
    */
-  List<SessionHandle> revokeAll(String userId);
+  List<SessionHandle> revokeAll(String userId, Duration sessionLifetime);
+
+  /**
+   * Returns the user's current version: {@code 0} for a user never revoked with
+   * {@link #revokeAll} (or whose version has outlived every session stamped with it), one more
+   * after each revocation.
+   *
+   * @param userId the user
+   * @return the version, never negative
+   */
+  long userVersion(String userId);
 }

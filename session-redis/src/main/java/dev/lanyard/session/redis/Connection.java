@@ -82,6 +82,15 @@ abstract class Connection implements AutoCloseable {
   abstract StatefulRedisConnection<byte[], byte[]> connectAnother();
 
   /**
+   * Opens a publish/subscribe connection to the node that holds the data (standalone or the
+   * Sentinel master), with the same options; Lettuce subscribes again after a reconnect.
+   *
+   * @return a new connection, owned by the caller
+   * @throws UnsupportedOperationException on Cluster
+   */
+  abstract StatefulRedisPubSubConnection<byte[], byte[]> connectPubSub();
+
+  /**
    * Registers an action to run after the store followed a Sentinel failover onto a new master
    * (never on standalone or Cluster). It runs on a Lettuce thread and must not block.
    *
@@ -285,6 +294,13 @@ abstract class Connection implements AutoCloseable {
     }
 
     @Override
+    StatefulRedisPubSubConnection<byte[], byte[]> connectPubSub() {
+      StatefulRedisPubSubConnection<byte[], byte[]> pubSub = client.connectPubSub(ByteArrayCodec.INSTANCE, uri);
+      pubSub.setTimeout(uri.getTimeout());
+      return pubSub;
+    }
+
+    @Override
     RedisClusterAsyncCommands<byte[], byte[]> async() {
       return connection.async();
     }
@@ -369,6 +385,11 @@ abstract class Connection implements AutoCloseable {
     @Override
     StatefulRedisConnection<byte[], byte[]> connectAnother() {
       throw new UnsupportedOperationException("the near cache does not support Redis Cluster yet");
+    }
+
+    @Override
+    StatefulRedisPubSubConnection<byte[], byte[]> connectPubSub() {
+      throw new UnsupportedOperationException("expiry notifications do not support Redis Cluster");
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.lanyard.session.SessionLimit;
 import dev.lanyard.session.StoreUnavailableException;
 import dev.lanyard.session.spi.Admission;
 import dev.lanyard.session.spi.AtomicValueStore;
+import dev.lanyard.session.spi.ExpiryNotifyingStore;
 import dev.lanyard.session.spi.NearCachingStore;
 import dev.lanyard.session.spi.Rotation;
 import dev.lanyard.session.spi.SessionDelta;
@@ -44,10 +45,13 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Invalidation</h2>
  * The store opens one more connection (RESP3) and turns on client-side caching in broadcast mode
- * for the prefix of session keys ({@code CLIENT TRACKING ON BCAST PREFIX <prefix>s:}). Redis then
- * pushes the name of every session key that any client changes, deletes, expires or evicts, and
- * a flush notice on {@code FLUSHDB}/{@code FLUSHALL}; each push drops the local copy of that
- * session. This node's own writes also drop its copy as soon as Redis accepted them, before the
+ * for the prefixes of session keys and user keys
+ * ({@code CLIENT TRACKING ON BCAST PREFIX <prefix>s: PREFIX <prefix>u:}). Redis then pushes the
+ * name of every session key that any client changes, deletes, expires or evicts, and a flush
+ * notice on {@code FLUSHDB}/{@code FLUSHALL}; each push drops the local copy of that session. A
+ * push for a user's version key (a {@link #revokeAll} on any node) drops every copy of that
+ * user's sessions, so the revocation reaches the cache even when the deletions that follow it
+ * were lost. This node's own writes also drop its copy as soon as Redis accepted them, before the
  * push arrives. A read that races with an invalidation never stores what it read: each read
  * takes a ticket (a per-stripe invalidation counter and the channel's epoch) before it asks Redis
  * and keeps the answer only if neither moved meanwhile.
@@ -72,7 +76,8 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. Expensive to create (it opens a connection): share one per application and
  * close it on shutdown, which also closes the wrapped store.
  */
-public final class NearCachedRedisStore implements NearCachingStore, UserIndexedStore, AtomicValueStore {
+public final class NearCachedRedisStore implements NearCachingStore, UserIndexedStore, AtomicValueStore,
+    ExpiryNotifyingStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(NearCachedRedisStore.class);
   private static final int STRIPES = 1024;
@@ -82,6 +87,10 @@ public final class NearCachedRedisStore implements NearCachingStore, UserIndexed
   private final Clock clock;
   private final String sessionKeyStart;
   private final String trackedPrefix;
+  private final String userKeyStart;
+  private final String trackedUserPrefix;
+  /** Moves whenever a user's version changes: a read in flight then keeps nothing. */
+  private final AtomicLong userRevocations = new AtomicLong();
   private final Cache<SessionHandle, Entry> cache;
   private final AtomicLongArray stripes = new AtomicLongArray(STRIPES);
   /** Moves on every event after which invalidations may have been missed. */
@@ -112,6 +121,8 @@ public final class NearCachedRedisStore implements NearCachingStore, UserIndexed
     this.clock = store.clock();
     this.sessionKeyStart = store.keyPrefix() + "s:{";
     this.trackedPrefix = store.keyPrefix() + "s:";
+    this.userKeyStart = store.keyPrefix() + "u:{";
+    this.trackedUserPrefix = store.keyPrefix() + "u:";
     this.leaseNanos = options.heartbeatInterval().toNanos() * NearCacheOptions.LEASE_HEARTBEATS;
     this.cache = Caffeine.newBuilder()
         .maximumSize(options.maximumSize())
@@ -216,13 +227,14 @@ public final class NearCachedRedisStore implements NearCachingStore, UserIndexed
     misses.increment();
     int stripe = stripe(handle);
     long ticket = stripes.get(stripe);
+    long revocationTicket = userRevocations.get();
     Optional<SessionRecord> loaded = store.load(handle);
     if (usable && loaded.isPresent() && live(loaded.get(), now)) {
       SessionRecord record = loaded.get();
       // Kept only if no invalidation of this stripe and no channel event happened since the ticket;
       // an invalidation either moved the counter before this runs, or removes the entry after it.
       cache.asMap().compute(handle, (k, old) -> stripes.get(stripe) == ticket && epoch.get() == e
-          && trustedEpoch == e ? new Entry(record, e) : old);
+          && trustedEpoch == e && userRevocations.get() == revocationTicket ? new Entry(record, e) : old);
     }
     return loaded.map(r -> new CachedRecord(r, false));
   }
@@ -289,10 +301,32 @@ public final class NearCachedRedisStore implements NearCachingStore, UserIndexed
   }
 
   @Override
-  public List<SessionHandle> revokeAll(String userId) {
-    List<SessionHandle> revoked = store.revokeAll(userId);
+  public List<SessionHandle> revokeAll(String userId, Duration sessionLifetime) {
+    List<SessionHandle> revoked = store.revokeAll(userId, sessionLifetime);
     revoked.forEach(this::invalidate);
+    invalidateUser(userId);
     return revoked;
+  }
+
+  @Override
+  public long userVersion(String userId) {
+    return store.userVersion(userId);
+  }
+
+  /** @return whether the wrapped store reports timeouts */
+  @Override
+  public boolean reportsTimeouts() {
+    return store.reportsTimeouts();
+  }
+
+  /** Subscribes through the wrapped store; a reported session's local copy is dropped first. */
+  @Override
+  public Subscription onTimeout(java.util.function.Consumer<SessionRecord> subscriber) {
+    Objects.requireNonNull(subscriber, "subscriber");
+    return store.onTimeout(record -> {
+      invalidate(record.handle());
+      subscriber.accept(record);
+    });
   }
 
   @Override
@@ -380,11 +414,35 @@ public final class NearCachedRedisStore implements NearCachingStore, UserIndexed
       return;
     }
     for (Object key : list) {
-      SessionHandle handle = key instanceof ByteBuffer b ? handleOf(b) : null;
+      if (!(key instanceof ByteBuffer b)) {
+        continue;
+      }
+      SessionHandle handle = handleOf(b);
       if (handle != null) {
         invalidate(handle);
+        continue;
+      }
+      String user = revokedUserOf(b);
+      if (user != null) {
+        invalidateUser(user);
       }
     }
+  }
+
+  /** Drops every copy of the user's sessions; moving the counter first stops reads in flight from storing one. */
+  private void invalidateUser(String userId) {
+    userRevocations.incrementAndGet();
+    cache.asMap().values().removeIf(entry -> userId.equals(entry.record().userId()));
+    invalidations.increment();
+  }
+
+  /** The user whose version key this is, or null for any other key (a user's index among them). */
+  private String revokedUserOf(ByteBuffer key) {
+    String name = StandardCharsets.UTF_8.decode(key.duplicate()).toString();
+    if (!name.startsWith(userKeyStart) || !name.endsWith("}:v") || name.length() < userKeyStart.length() + 3) {
+      return null;
+    }
+    return name.substring(userKeyStart.length(), name.length() - 3);
   }
 
   private SessionHandle handleOf(ByteBuffer key) {
@@ -423,7 +481,7 @@ public final class NearCachedRedisStore implements NearCachingStore, UserIndexed
     long sent = System.nanoTime();
     try {
       connection.async().clientTracking(TrackingArgs.Builder.enabled(false));
-      connection.async().clientTracking(TrackingArgs.Builder.enabled().bcast().prefixes(trackedPrefix))
+      connection.async().clientTracking(TrackingArgs.Builder.enabled().bcast().prefixes(trackedPrefix, trackedUserPrefix))
           .whenComplete((ok, error) -> {
             enabling.set(false);
             if (error != null) {

@@ -18,7 +18,7 @@ import java.util.Map;
  * (64 bytes) and the hash keeps the small listpack encoding: one packed field {@code m} holds the
  * fields that only rotation changes (version and creation time in base 36, absolute expiry and
  * authentication time as base-36 offsets from creation), and the fields a script must read or
- * change are separate decimal integers. Attributes
+ * change are separate decimal integers (the user's version stamp {@code w} only when not 0). Attributes
  * are fields named {@code _<name>}; metadata names never start with {@code _}, so no attribute can
  * collide with metadata. Stateless and thread-safe.
  */
@@ -51,6 +51,9 @@ final class RecordCodec {
     put(out, "z", Long.toString(r.attributeBytes()));
     if (r.userId() != null) {
       put(out, "u", r.userId());
+    }
+    if (r.userVersion() != 0) {
+      put(out, "w", Long.toString(r.userVersion()));
     }
     if (r.lastNode() != null) {
       put(out, "n", r.lastNode());
@@ -130,7 +133,8 @@ final class RecordCodec {
       Instant lastAccess = Instant.ofEpochMilli(Long.parseLong(required(meta, "l")));
       Duration idle = Duration.ofMillis(Long.parseLong(required(meta, "i")));
       ClientInfo client = new ClientInfo(meta.getOrDefault("a", ""), meta.getOrDefault("p", ""));
-      return new SessionRecord(handle, meta.get("u"), version, created, lastAccess, idle, absolute, authenticated,
+      long userVersion = meta.containsKey("w") ? Long.parseLong(meta.get("w")) : 0;
+      return new SessionRecord(handle, meta.get("u"), version, userVersion, created, lastAccess, idle, absolute, authenticated,
           meta.get("n"), client, attributes);
     } catch (IllegalArgumentException | ArithmeticException | NullPointerException | java.time.DateTimeException e) {
       // The message names what is wrong with the metadata, never a stored value.

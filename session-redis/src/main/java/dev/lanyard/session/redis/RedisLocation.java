@@ -30,9 +30,12 @@ final class RedisLocation {
   final int replicaAcks;
   /** {@code replicaAckTimeout=ms}, or null for the builder's default. */
   final Duration replicaAckTimeout;
+  /** {@code expiryNotifications=true}: the store reports sessions that time out. */
+  final boolean expiryNotifications;
 
   private RedisLocation(RedisSessionStore.Topology topology, List<RedisURI> uris, String keyPrefix,
-      boolean timeoutGiven, boolean nearCache, int replicaAcks, Duration replicaAckTimeout) {
+      boolean timeoutGiven, boolean nearCache, int replicaAcks, Duration replicaAckTimeout,
+      boolean expiryNotifications) {
     this.topology = topology;
     this.uris = List.copyOf(uris);
     this.keyPrefix = keyPrefix;
@@ -40,6 +43,7 @@ final class RedisLocation {
     this.nearCache = nearCache;
     this.replicaAcks = replicaAcks;
     this.replicaAckTimeout = replicaAckTimeout;
+    this.expiryNotifications = expiryNotifications;
   }
 
   static RedisLocation parse(String location) {
@@ -64,6 +68,7 @@ final class RedisLocation {
     String keyPrefix = null;
     boolean timeoutGiven = false;
     boolean nearCache = false;
+    boolean expiryNotifications = false;
     int replicaAcks = 0;
     Duration replicaAckTimeout = null;
     List<String> kept = new ArrayList<>();
@@ -81,6 +86,12 @@ final class RedisLocation {
           throw malformed("nearCache must be true or false");
         }
         nearCache = value.equals("true");
+      } else if (name.equalsIgnoreCase("expiryNotifications")) {
+        String value = eq < 0 ? "true" : parameter.substring(eq + 1).toLowerCase(Locale.ROOT);
+        if (!value.equals("true") && !value.equals("false")) {
+          throw malformed("expiryNotifications must be true or false");
+        }
+        expiryNotifications = value.equals("true");
       } else if (name.equalsIgnoreCase("replicaAcks")) {
         replicaAcks = (int) number(parameter, eq, 1, 16, "replicaAcks must be a number from 1 to 16");
       } else if (name.equalsIgnoreCase("replicaAckTimeout")) {
@@ -135,7 +146,7 @@ final class RedisLocation {
           throw malformed("a cluster location names at least one seed node");
         }
         return new RedisLocation(RedisSessionStore.Topology.CLUSTER, seeds, keyPrefix, timeoutGiven, nearCache,
-            replicaAcks, replicaAckTimeout);
+            replicaAcks, replicaAckTimeout, expiryNotifications);
       }
       RedisURI uri = RedisURI.create(scheme + "://" + rest + lettuceQuery);
       if (!scheme.endsWith("-sentinel")) {
@@ -148,7 +159,7 @@ final class RedisLocation {
         throw malformed("a redis-sentinel location names its master (sentinelMasterId=... or #name)");
       }
       return new RedisLocation(topology, List.of(uri), keyPrefix, timeoutGiven, nearCache, replicaAcks,
-          replicaAckTimeout);
+          replicaAckTimeout, expiryNotifications);
     } catch (IllegalArgumentException e) {
       if (e.getMessage() != null && e.getMessage().startsWith("the Redis location")) {
         throw e;
@@ -167,7 +178,7 @@ final class RedisLocation {
   }
 
   static RedisLocation of(RedisSessionStore.Topology topology, List<RedisURI> uris) {
-    return new RedisLocation(topology, uris, null, false, false, 0, null);
+    return new RedisLocation(topology, uris, null, false, false, 0, null, false);
   }
 
   /** Parses the value of {@code name=value} as a bounded number, with an optional {@code ms} suffix. */

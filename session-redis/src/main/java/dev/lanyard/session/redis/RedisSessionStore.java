@@ -7,6 +7,7 @@ import dev.lanyard.session.StoreUnavailableException;
 import dev.lanyard.session.UnreadableSessionException;
 import dev.lanyard.session.spi.Admission;
 import dev.lanyard.session.spi.AtomicValueStore;
+import dev.lanyard.session.spi.ExpiryNotifyingStore;
 import dev.lanyard.session.spi.Rotation;
 import dev.lanyard.session.spi.SessionDelta;
 import dev.lanyard.session.spi.SessionRecord;
@@ -22,6 +23,8 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,9 +43,13 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,7 +84,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe; expensive to create (it connects), so share one per application and close it on
  * shutdown.
  */
-public final class RedisSessionStore implements UserIndexedStore, AtomicValueStore {
+public final class RedisSessionStore implements UserIndexedStore, AtomicValueStore, ExpiryNotifyingStore {
 
   /** The default command timeout: 250 ms. */
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(250);
@@ -90,6 +97,12 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
    * session is written, and how long revocation marks are kept: 30 seconds.
    */
   public static final Duration RESERVATION_GRACE = Duration.ofSeconds(30);
+
+  /**
+   * With {@link Builder#expiryNotifications()}: how long a session's hash outlives its timeout, so
+   * that the node that claims the timeout can still read the attributes.
+   */
+  public static final Duration TIMEOUT_GRACE = Duration.ofMinutes(5);
 
   private static final Logger LOG = LoggerFactory.getLogger(RedisSessionStore.class);
   private static final byte[] EMPTY = new byte[0];
@@ -109,23 +122,41 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
   private final Connection connection;
   private final Topology topology;
   private final String prefix;
+  private final byte[] prefixBytes;
   private final Clock clock;
   private final Duration timeout;
   private final long waitMillis;
   private final int ackReplicas;
   private final Duration ackTimeout;
+  /** How long a timed-out session's hash outlives its marker; 0 when timeouts are not reported. */
+  private final long graceMillis;
+  private final byte[] graceBytes;
+  private final byte[] expiredChannel;
+  private final String timeoutKeyStart;
   private final String description;
+  private final Object timeoutLock = new Object();
+  private final List<Consumer<SessionRecord>> timeoutSubscribers = new CopyOnWriteArrayList<>();
+  /** The keyspace-event subscription and the thread that delivers reports; guarded by timeoutLock. */
+  private StatefulRedisPubSubConnection<byte[], byte[]> timeoutChannel;
+  private ExecutorService timeoutDelivery;
+  private boolean followingMasterForTimeouts;
+  private volatile boolean closed;
 
   private RedisSessionStore(Builder b, RedisLocation location, Connection connection, String prefix,
       Duration timeout, int ackReplicas, Duration ackTimeout) {
     this.connection = connection;
     this.topology = location.topology;
     this.prefix = prefix;
+    this.prefixBytes = RecordCodec.bytes(prefix);
     this.clock = b.clock;
     this.timeout = timeout;
     this.waitMillis = timeout.toMillis() + 250;
     this.ackReplicas = ackReplicas;
     this.ackTimeout = ackTimeout;
+    this.graceMillis = b.expiryNotifications ? TIMEOUT_GRACE.toMillis() : 0;
+    this.graceBytes = RecordCodec.bytes(Long.toString(graceMillis));
+    this.expiredChannel = RecordCodec.bytes("__keyevent@" + location.uris.get(0).getDatabase() + "__:expired");
+    this.timeoutKeyStart = prefix + "x:{";
     List<String> nodes = new ArrayList<>();
     for (RedisURI uri : location.uris) {
       if (uri.getSentinels() != null && !uri.getSentinels().isEmpty()) {
@@ -140,7 +171,7 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
     }
     this.description = "RedisSessionStore[" + topology + " " + String.join(",", nodes) + ", prefix=" + prefix + ", timeout="
         + timeout.toMillis() + "ms" + (ackReplicas > 0 ? ", acknowledged by " + ackReplicas + " replica(s) within "
-        + ackTimeout.toMillis() + "ms" : "") + "]";
+        + ackTimeout.toMillis() + "ms" : "") + (graceMillis > 0 ? ", expiry notifications" : "") + "]";
   }
 
   /** @return a builder; call {@link Builder#location(String)} or a topology method, then {@link Builder#build()} */
@@ -208,6 +239,18 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
     return RecordCodec.bytes(prefix + "u:{" + userId + "}");
   }
 
+  byte[] timeoutKey(SessionHandle handle) {
+    return RecordCodec.bytes(prefix + "x:{" + handle.value() + "}");
+  }
+
+  private byte[][] sessionKeys(SessionHandle handle) {
+    return new byte[][] {sessionKey(handle), timeoutKey(handle)};
+  }
+
+  byte[] userVersionKey(String userId) {
+    return RecordCodec.bytes(prefix + "u:{" + userId + "}:v");
+  }
+
   byte[] valueKey(String key) {
     return RecordCodec.bytes(prefix + "v:" + key);
   }
@@ -217,11 +260,25 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
   @Override
   public Optional<SessionRecord> load(SessionHandle handle) {
     Objects.requireNonNull(handle, "handle");
+    if (topology != Topology.CLUSTER) {
+      // One round trip: the script reads the session and, for a user's session, the user's version.
+      List<Object> fields = await(script(Script.LOAD, ScriptOutputType.MULTI, sessionKeys(handle), prefixBytes,
+          graceBytes), "load", handle);
+      if (fields == null || fields.isEmpty()) {
+        return Optional.empty();
+      }
+      return Optional.of(RecordCodec.decode(handle, fields, 0));
+    }
+    // Cluster: the user's version lives in the user's slot, so a user's session costs a second read.
     Map<byte[], byte[]> fields = await(call(() -> redis().hgetall(sessionKey(handle))), "load", handle);
     if (fields == null || fields.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(RecordCodec.decode(handle, fields));
+    SessionRecord record = RecordCodec.decode(handle, fields);
+    if (record.userId() != null && record.userVersion() < userVersion(record.userId())) {
+      return Optional.empty();
+    }
+    return Optional.of(record);
   }
 
   @Override
@@ -230,18 +287,19 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
     checkTtl(ttl);
     List<byte[]> args = new ArrayList<>();
     args.add(millis(ttl));
+    args.add(graceBytes);
     args.addAll(RecordCodec.encode(record));
-    Long written = await(script(Script.CREATE, ScriptOutputType.INTEGER, sessionKey(record.handle()),
+    Long written = await(script(Script.CREATE, ScriptOutputType.INTEGER, sessionKeys(record.handle()),
         args.toArray(new byte[0][])), "create", record.handle());
     if (written == null || written != 1L) {
       return false;
     }
     if (record.userId() != null) {
-      long outcome = confirm(record.userId(), record.handle(), null, indexTtl(record, ttl));
+      long outcome = confirm(record.userId(), record.handle(), null, record.userVersion(), indexTtl(record, ttl));
       if (outcome != 0) {
         // A concurrent admit evicted this handle, or revokeAll ran, before the session was written:
         // the handle is dead (UserIndexedStore contract), so the write is undone and refused.
-        await(call(() -> redis().del(sessionKey(record.handle()))), "create", record.handle());
+        await(call(() -> redis().del(sessionKeys(record.handle()))), "create", record.handle());
         return false;
       }
     }
@@ -261,6 +319,7 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
     args.add(RecordCodec.bytes(Long.toString(delta.payloadLimit())));
     args.add(RecordCodec.bytes(Integer.toString(delta.removals().size())));
     args.add(RecordCodec.bytes(Integer.toString(delta.puts().size())));
+    args.add(graceBytes);
     for (String name : delta.removals()) {
       args.add(RecordCodec.attributeField(name));
       args.add(RecordCodec.bytes(Integer.toString(name.length())));
@@ -270,7 +329,7 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
       args.add(RecordCodec.bytes(Integer.toString(put.getKey().length())));
       args.add(put.getValue());
     }
-    List<Object> result = await(script(Script.UPDATE, ScriptOutputType.MULTI, sessionKey(handle),
+    List<Object> result = await(script(Script.UPDATE, ScriptOutputType.MULTI, sessionKeys(handle),
         args.toArray(new byte[0][])), "update", handle);
     long status = number(result, 0);
     long size = number(result, 1);
@@ -300,7 +359,7 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
       // the index, so that a revokeAll running from now on sees the new handle too.
       long guard = guard(oldUser, from, newUser.equals(oldUser) ? to : null, rotation.ttl(), now);
       if (guard != 0) {
-        await(call(() -> redis().del(sessionKey(from))), "rotate", from);
+        await(call(() -> redis().del(sessionKeys(from))), "rotate", from);
         return Optional.empty();
       }
       if (!newUser.equals(oldUser)) {
@@ -316,8 +375,9 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
     SessionRecord next = rotation.applyTo(old);
     List<byte[]> args = new ArrayList<>();
     args.add(millis(rotation.ttl()));
+    args.add(graceBytes);
     args.addAll(RecordCodec.encode(next));
-    Long written = await(script(Script.CREATE, ScriptOutputType.INTEGER, sessionKey(to),
+    Long written = await(script(Script.CREATE, ScriptOutputType.INTEGER, sessionKeys(to),
         args.toArray(new byte[0][])), "rotate", to);
     if (written == null || written != 1L) {
       LOG.warn("rotation of session {} found its new handle {} taken; the session ended", from, to);
@@ -325,10 +385,10 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
     }
     // Step 3: move the index entry. A revocation that happened meanwhile wins.
     if (next.userId() != null) {
-      long outcome = confirm(next.userId(), to, next.userId().equals(oldUser) ? from : null, indexTtl(next,
-          rotation.ttl()));
+      long outcome = confirm(next.userId(), to, next.userId().equals(oldUser) ? from : null, next.userVersion(),
+          indexTtl(next, rotation.ttl()));
       if (outcome != 0) {
-        await(call(() -> redis().del(sessionKey(to))), "rotate", to);
+        await(call(() -> redis().del(sessionKeys(to))), "rotate", to);
         return Optional.empty();
       }
     }
@@ -336,7 +396,7 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
       Long revoked = await(script(Script.RELEASE, ScriptOutputType.INTEGER, indexKey(oldUser), bytes(from)),
           "rotate", from);
       if (revoked != null && revoked == 1L) {
-        await(call(() -> redis().del(sessionKey(to))), "rotate", to);
+        await(call(() -> redis().del(sessionKeys(to))), "rotate", to);
         return Optional.empty();
       }
     }
@@ -347,7 +407,8 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
   @Override
   public boolean delete(SessionHandle handle) {
     Objects.requireNonNull(handle, "handle");
-    List<Object> result = await(script(Script.DELETE, ScriptOutputType.MULTI, sessionKey(handle)), "delete", handle);
+    List<Object> result = await(script(Script.DELETE, ScriptOutputType.MULTI, sessionKeys(handle), graceBytes),
+        "delete", handle);
     boolean deleted = number(result, 0) == 1;
     if (result.size() > 1 && result.get(1) instanceof byte[] user) {
       String userId = new String(user, StandardCharsets.UTF_8);
@@ -395,12 +456,13 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
         markedButPresent.add(h);
       }
     }
-    List<Object> result = await(script(Script.ADMIT, ScriptOutputType.MULTI, index, args.toArray(new byte[0][])),
-        "admit", null);
+    List<Object> result = await(script(Script.ADMIT, ScriptOutputType.MULTI,
+        new byte[][] {index, userVersionKey(userId)}, args.toArray(new byte[0][])), "admit", null);
     boolean admitted = number(result, 0) == 1;
     int sessions = (int) number(result, 1);
+    long userVersion = number(result, 2);
     List<SessionHandle> evicted = new ArrayList<>();
-    for (int i = 2; i < result.size(); i++) {
+    for (int i = 3; i < result.size(); i++) {
       SessionHandle h = result.get(i) instanceof byte[] b ? handleOf(b) : null;
       if (h != null) {
         evicted.add(h);
@@ -411,14 +473,17 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
     toDelete.addAll(markedButPresent);
     deleteSessions(toDelete, "admit");
     replicated("admit", handle);
-    return new Admission(admitted ? Admission.Decision.ADMITTED : Admission.Decision.REFUSED, evicted, sessions);
+    return new Admission(admitted ? Admission.Decision.ADMITTED : Admission.Decision.REFUSED, evicted, sessions,
+        userVersion);
   }
 
   @Override
   public List<SessionRecord> sessionsOf(String userId) {
     Objects.requireNonNull(userId, "userId");
     byte[] index = indexKey(userId);
+    CompletableFuture<byte[]> versionRead = call(() -> redis().get(userVersionKey(userId)));
     List<ScoredValue<byte[]>> members = await(call(() -> redis().zrangeWithScores(index, 0, -1)), "sessionsOf", null);
+    long userVersion = versionOf(await(versionRead, "sessionsOf", null));
     List<ScoredValue<byte[]>> candidates = new ArrayList<>();
     List<CompletableFuture<Map<byte[], byte[]>>> reads = new ArrayList<>();
     for (ScoredValue<byte[]> member : members) {
@@ -446,7 +511,7 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
       }
       try {
         SessionRecord r = RecordCodec.decode(h, fields);
-        if (userId.equals(r.userId())) {
+        if (userId.equals(r.userId()) && r.userVersion() >= userVersion) {
           records.add(r);
         }
       } catch (UnreadableSessionException e) {
@@ -460,10 +525,12 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
   }
 
   @Override
-  public List<SessionHandle> revokeAll(String userId) {
+  public List<SessionHandle> revokeAll(String userId, Duration sessionLifetime) {
     Objects.requireNonNull(userId, "userId");
-    List<Object> members = await(script(Script.REVOKE_ALL, ScriptOutputType.MULTI, indexKey(userId),
-        RecordCodec.bytes(Long.toString(clock.millis())), millis(RESERVATION_GRACE)), "revokeAll", null);
+    checkTtl(sessionLifetime);
+    List<Object> members = await(script(Script.REVOKE_ALL, ScriptOutputType.MULTI,
+        new byte[][] {indexKey(userId), userVersionKey(userId)}, RecordCodec.bytes(Long.toString(clock.millis())),
+        millis(RESERVATION_GRACE), millis(sessionLifetime)), "revokeAll", null);
     List<SessionHandle> handles = new ArrayList<>();
     for (Object member : members) {
       SessionHandle h = member instanceof byte[] b ? handleOf(b) : null;
@@ -474,6 +541,175 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
     List<SessionHandle> deleted = deleteSessions(handles, "revokeAll");
     replicated("revokeAll", null);
     return deleted;
+  }
+
+  @Override
+  public long userVersion(String userId) {
+    Objects.requireNonNull(userId, "userId");
+    return versionOf(await(call(() -> redis().get(userVersionKey(userId))), "userVersion", null));
+  }
+
+  private static long versionOf(byte[] stored) {
+    if (stored == null) {
+      return 0;
+    }
+    try {
+      return Math.max(0, Long.parseLong(new String(stored, StandardCharsets.US_ASCII)));
+    } catch (NumberFormatException e) {
+      throw new StoreUnavailableException("a user version in Redis is not a number", null);
+    }
+  }
+
+  // ------------------------------------------------------------------ ExpiryNotifyingStore
+
+  /** @return whether the store was built with {@link Builder#expiryNotifications()} */
+  @Override
+  public boolean reportsTimeouts() {
+    return graceMillis > 0;
+  }
+
+  /**
+   * Subscribes to sessions that time out. The first subscription opens one more connection, which
+   * subscribes to Redis's {@code expired} keyspace events ({@code notify-keyspace-events} must
+   * include {@code Ex}); each expired timeout marker of this store's prefix is claimed with one
+   * script, and the node whose claim takes the session reports it, on a thread of this store.
+   * Reports arrive when Redis removes the marker (its active expiry finds an expired key within
+   * about a second on a lightly loaded server), at most {@link #TIMEOUT_GRACE} after the timeout;
+   * after that the hash is gone too. Events published while the connection is down are lost, so
+   * those sessions end without a report. After a Sentinel failover the subscription moves to the
+   * new master.
+   *
+   * @throws IllegalStateException without {@link Builder#expiryNotifications()}
+   */
+  @Override
+  public Subscription onTimeout(Consumer<SessionRecord> subscriber) {
+    Objects.requireNonNull(subscriber, "subscriber");
+    if (!reportsTimeouts()) {
+      throw new IllegalStateException("this store does not report timeouts: build it with expiryNotifications()");
+    }
+    Consumer<SessionRecord> own = subscriber::accept;
+    synchronized (timeoutLock) {
+      if (closed) {
+        throw new IllegalStateException("the store is closed");
+      }
+      timeoutSubscribers.add(own);
+      if (timeoutChannel == null) {
+        openTimeoutChannel();
+      }
+    }
+    return () -> {
+      synchronized (timeoutLock) {
+        if (timeoutSubscribers.remove(own) && timeoutSubscribers.isEmpty()) {
+          closeTimeoutChannel();
+        }
+      }
+    };
+  }
+
+  /** Guarded by timeoutLock. */
+  private void openTimeoutChannel() {
+    if (timeoutDelivery == null) {
+      timeoutDelivery = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "lanyard-redis-timeouts");
+        t.setDaemon(true);
+        return t;
+      });
+    }
+    StatefulRedisPubSubConnection<byte[], byte[]> channel;
+    try {
+      channel = connection.connectPubSub();
+      channel.addListener(new RedisPubSubAdapter<>() {
+        @Override
+        public void message(byte[] source, byte[] key) {
+          onExpiredKey(key);
+        }
+      });
+      channel.sync().subscribe(expiredChannel);
+    } catch (RedisException e) {
+      throw new StoreUnavailableException("could not subscribe to Redis's expired-key events ("
+          + e.getClass().getSimpleName() + ")", null);
+    }
+    timeoutChannel = channel;
+    if (!followingMasterForTimeouts) {
+      followingMasterForTimeouts = true;
+      connection.onMasterSwitch(() -> {
+        ExecutorService delivery = timeoutDelivery;
+        if (delivery != null && !closed) {
+          delivery.execute(this::resubscribeAfterFailover);
+        }
+      });
+    }
+  }
+
+  private void resubscribeAfterFailover() {
+    synchronized (timeoutLock) {
+      if (timeoutChannel == null || closed) {
+        return;
+      }
+      timeoutChannel.closeAsync();
+      timeoutChannel = null;
+      try {
+        openTimeoutChannel();
+        LOG.info("expiry notifications follow the new Sentinel master");
+      } catch (StoreUnavailableException e) {
+        LOG.warn("expiry notifications could not follow the new Sentinel master: {}", e.getMessage());
+      }
+    }
+  }
+
+  /** Guarded by timeoutLock. */
+  private void closeTimeoutChannel() {
+    if (timeoutChannel != null) {
+      timeoutChannel.closeAsync();
+      timeoutChannel = null;
+    }
+    if (timeoutDelivery != null) {
+      timeoutDelivery.shutdown();
+      timeoutDelivery = null;
+    }
+  }
+
+  /** On a Lettuce thread: claims the session whose marker expired; never blocks. */
+  private void onExpiredKey(byte[] key) {
+    String name = new String(key, StandardCharsets.UTF_8);
+    if (!name.startsWith(timeoutKeyStart) || !name.endsWith("}")) {
+      return;
+    }
+    String value = name.substring(timeoutKeyStart.length(), name.length() - 1);
+    if (!SessionHandle.isWellFormed(value)) {
+      return;
+    }
+    SessionHandle handle = SessionHandle.of(value);
+    ExecutorService delivery = timeoutDelivery;
+    if (delivery == null) {
+      return;
+    }
+    this.<List<Object>>script(Script.CLAIM, ScriptOutputType.MULTI, sessionKeys(handle))
+        .whenCompleteAsync((fields, error) -> deliverTimeout(handle, fields, error), delivery);
+  }
+
+  private void deliverTimeout(SessionHandle handle, List<Object> fields, Throwable error) {
+    if (error != null) {
+      LOG.debug("could not claim timed-out session {} ({})", handle, unwrap(error).getClass().getSimpleName());
+      return;
+    }
+    if (fields == null || fields.isEmpty()) {
+      return; // another node claimed it, or it was ended otherwise
+    }
+    SessionRecord record;
+    try {
+      record = RecordCodec.decode(handle, fields, 0);
+    } catch (UnreadableSessionException e) {
+      LOG.debug("timed-out session {} cannot be read; not reported", handle);
+      return;
+    }
+    for (Consumer<SessionRecord> subscriber : timeoutSubscribers) {
+      try {
+        subscriber.accept(record);
+      } catch (RuntimeException e) {
+        LOG.warn("a timeout subscriber threw {}; ignored", e.getClass().getName(), e);
+      }
+    }
   }
 
   // ------------------------------------------------------------------ AtomicValueStore
@@ -530,6 +766,11 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
    */
   @Override
   public void close() {
+    closed = true;
+    synchronized (timeoutLock) {
+      timeoutSubscribers.clear();
+      closeTimeoutChannel();
+    }
     connection.close();
   }
 
@@ -542,8 +783,8 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
   // ------------------------------------------------------------------ steps
 
   private List<Object> take(SessionHandle from, boolean onlyIfAnonymous) {
-    List<Object> taken = await(script(Script.TAKE, ScriptOutputType.MULTI, sessionKey(from),
-        onlyIfAnonymous ? ONE : ZERO), "rotate", from);
+    List<Object> taken = await(script(Script.TAKE, ScriptOutputType.MULTI, sessionKeys(from),
+        onlyIfAnonymous ? ONE : ZERO, graceBytes), "rotate", from);
     return taken == null ? List.of() : taken;
   }
 
@@ -554,9 +795,10 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
     return result == null ? 0 : result;
   }
 
-  private long confirm(String userId, SessionHandle handle, SessionHandle old, Duration indexTtl) {
-    Long result = await(script(Script.CONFIRM, ScriptOutputType.INTEGER, indexKey(userId), bytes(handle),
-        old == null ? EMPTY : bytes(old), millis(indexTtl)), "index", handle);
+  private long confirm(String userId, SessionHandle handle, SessionHandle old, long userVersion, Duration indexTtl) {
+    Long result = await(script(Script.CONFIRM, ScriptOutputType.INTEGER,
+        new byte[][] {indexKey(userId), userVersionKey(userId)}, bytes(handle), old == null ? EMPTY : bytes(old),
+        millis(indexTtl), RecordCodec.bytes(Long.toString(userVersion))), "index", handle);
     return result == null ? 0 : result;
   }
 
@@ -586,7 +828,7 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
     }
     List<CompletableFuture<Long>> deletions = new ArrayList<>(handles.size());
     for (SessionHandle h : handles) {
-      deletions.add(call(() -> redis().del(sessionKey(h))));
+      deletions.add(call(() -> redis().del(sessionKeys(h))));
     }
     awaitAll(deletions, operation);
     List<SessionHandle> deleted = new ArrayList<>();
@@ -609,7 +851,11 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
   // ------------------------------------------------------------------ plumbing
 
   private <T> CompletableFuture<T> script(Script script, ScriptOutputType type, byte[] key, byte[]... args) {
-    byte[][] keys = {key};
+    return script(script, type, new byte[][] {key}, args);
+  }
+
+  /** Runs a script on keys that share one hash slot. */
+  private <T> CompletableFuture<T> script(Script script, ScriptOutputType type, byte[][] keys, byte[]... args) {
     return call(() -> redis().<T>evalsha(script.sha(), type, keys, args))
         .exceptionallyCompose(e -> {
           Throwable cause = unwrap(e);
@@ -753,6 +999,27 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
     }
   }
 
+  /** Warns when Redis does not publish the expired-key events that timeout reports need. */
+  private void checkKeyspaceEvents() {
+    Map<String, String> values;
+    try {
+      values = connection.configGet("notify-keyspace-events");
+    } catch (RedisException e) {
+      LOG.info("could not read notify-keyspace-events ({}); sessions that time out are reported only if it "
+          + "includes \"Ex\"", unwrap(e).getClass().getSimpleName());
+      return;
+    }
+    for (Map.Entry<String, String> node : values.entrySet()) {
+      String flags = node.getValue() == null ? "" : node.getValue();
+      boolean expired = flags.indexOf('x') >= 0 || flags.indexOf('A') >= 0;
+      if (flags.indexOf('E') < 0 || !expired) {
+        LOG.warn("Redis {} has notify-keyspace-events \"{}\": sessions that time out will not be reported; "
+            + "set it to include \"Ex\" (CONFIG SET notify-keyspace-events Ex, or the server's configuration)",
+            node.getKey(), flags);
+      }
+    }
+  }
+
   private void checkEvictionPolicy() {
     Map<String, String> policies;
     try {
@@ -798,6 +1065,7 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
     private boolean checkEvictionPolicy = true;
     private int ackReplicas;
     private Duration ackTimeout;
+    private boolean expiryNotifications;
 
     private Builder() {}
 
@@ -1039,6 +1307,26 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
     }
 
     /**
+     * Makes the store report sessions that time out ({@link ExpiryNotifyingStore}), so that the
+     * servlet filter can call {@code HttpSessionListener.sessionDestroyed} for them as a container
+     * would, with the attributes readable. Each session gets a timeout marker key in its slot
+     * whose TTL is the session's, while the session hash lives {@link #TIMEOUT_GRACE} longer;
+     * when the marker expires, Redis publishes an {@code expired} keyspace event and one
+     * subscribed node claims the session. Redis must publish those events
+     * ({@code notify-keyspace-events} including {@code Ex}; {@link #build()} checks and warns).
+     * Every node that writes sessions under the same prefix must use the same setting. Costs: one
+     * more key per session, expired sessions kept up to the grace, and one pub/sub connection per
+     * subscribed node. Standalone and Sentinel only: Cluster publishes keyspace events per node.
+     * Also {@code expiryNotifications=true} in the location URI.
+     *
+     * @return this builder
+     */
+    public Builder expiryNotifications() {
+      this.expiryNotifications = true;
+      return this;
+    }
+
+    /**
      * Skips the start-up check of {@code maxmemory-policy}, for example where {@code CONFIG} is
      * slow to be refused.
      *
@@ -1085,6 +1373,13 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
               + " ms) must be shorter than the command timeout (" + timeout.toMillis() + " ms)");
         }
       }
+      if (location.expiryNotifications) {
+        expiryNotifications = true;
+      }
+      if (expiryNotifications && location.topology == Topology.CLUSTER) {
+        throw new IllegalArgumentException("expiryNotifications is for standalone and Sentinel; Redis Cluster "
+            + "publishes keyspace events on each node separately");
+      }
       for (RedisURI uri : location.uris) {
         uri.setTimeout(timeout);
         if (password != null) {
@@ -1126,6 +1421,9 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
       }
       if (acks > 0) {
         store.checkReplicas();
+      }
+      if (store.reportsTimeouts()) {
+        store.checkKeyspaceEvents();
       }
       LOG.debug("opened {}", store);
       return store;

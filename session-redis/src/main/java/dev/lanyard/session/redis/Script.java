@@ -5,14 +5,28 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * The server-side scripts of the store. Each runs atomically on one key (Redis Cluster routes a
- * script by its first key; no script names two keys). They are invoked by SHA with
+ * The server-side scripts of the store. Each runs atomically on the keys it names, which always
+ * share one Cluster hash slot: a session, or a user's index and version (both tagged with the
+ * user). {@link #LOAD} alone also reads a key it cannot name in advance, and is therefore used
+ * only where every key lives on one server (standalone and Sentinel). They are invoked by SHA with
  * {@code EVALSHA}; on {@code NOSCRIPT} (a restarted or new node, {@code SCRIPT FLUSH}) the store
  * sends the body once with {@code EVAL}, which caches it on that node again.
  *
  * <p>Session hash fields: {@code m} packed fixed metadata, {@code l} last access (epoch ms),
  * {@code i} idle timeout (ms), {@code z} attribute bytes, {@code u} user, {@code n} last node,
- * {@code a} user agent, {@code p} address prefix, and {@code _<name>} per attribute.
+ * {@code a} user agent, {@code p} address prefix, {@code w} the user's version when the user was
+ * bound (absent for 0), and {@code _<name>} per attribute.
+ *
+ * <p>Timeout marker (only with expiry notifications): a string {@code <prefix>x:{<handle>}} in the
+ * session's slot whose TTL is the session's TTL, while the hash lives a grace period longer.
+ * When the marker expires, Redis publishes its name ({@code notify-keyspace-events Ex}) and
+ * {@link #CLAIM} hands the hash, attributes and all, to exactly one node. Every script passes the
+ * marker as KEYS[2] and a grace in milliseconds ('0' when notifications are off): with a grace,
+ * a hash whose marker is gone is a session that timed out, and is treated as absent.
+ *
+ * <p>User version: a counter under {@code <prefix>u:{<user>}:v}, created by the first
+ * {@link #REVOKE_ALL}; a session whose {@code w} is below it is dead. Scripts that stamp or admit
+ * extend its TTL so that it outlives every session stamped with its value.
  *
  * <p>User index (a sorted set of handles) scores: {@code 0} a written session; a positive score
  * is a reservation made by {@code admit} at that epoch millisecond; a negative score marks a
@@ -20,27 +34,52 @@ import java.security.NoSuchAlgorithmException;
  */
 enum Script {
 
-  /** KEYS[1] session; ARGV[1] ttl ms, then field/value pairs. Returns 1 when written, 0 when the key exists. */
+  /**
+   * KEYS[1] session, KEYS[2] timeout marker; ARGV[1] key prefix, ARGV[2] grace ms. Returns the
+   * session's fields, or {} when it is absent, timed out, or was bound to its user before the
+   * user's latest revocation (its stamp {@code w} is below the user's version). Reads the version
+   * key it derives from the user field: single server only.
+   */
+  LOAD("""
+      if ARGV[2] ~= '0' and redis.call('EXISTS', KEYS[2]) == 0 then return {} end
+      local h = redis.call('HGETALL', KEYS[1])
+      if #h == 0 then return h end
+      local s = redis.call('HMGET', KEYS[1], 'u', 'w')
+      if not s[1] then return h end
+      local v = redis.call('GET', ARGV[1] .. 'u:{' .. s[1] .. '}:v')
+      if v and tonumber(v) > tonumber(s[2] or '0') then return {} end
+      return h
+      """),
+
+  /**
+   * KEYS[1] session, KEYS[2] timeout marker; ARGV[1] ttl ms, ARGV[2] grace ms, then field/value
+   * pairs. Returns 1 when written, 0 when the key exists.
+   */
   CREATE("""
       if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
       local n = #ARGV
-      local i = 2
+      local i = 3
       while i <= n do
         local j = math.min(i + 199, n)
         redis.call('HSET', KEYS[1], unpack(ARGV, i, j))
         i = j + 1
       end
-      redis.call('PEXPIRE', KEYS[1], ARGV[1])
+      local grace = tonumber(ARGV[2])
+      redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]) + grace)
+      if grace > 0 then redis.call('SET', KEYS[2], '', 'PX', ARGV[1]) end
       return 1
       """),
 
   /**
-   * KEYS[1] session; ARGV: last access ms, idle ms or '', node or '', ttl ms, payload limit,
-   * removal count, put count, then (field, name length) per removal and (field, name length,
-   * value) per put. Returns {0, 0} not found, {1, size} applied, {2, size} too large.
+   * KEYS[1] session, KEYS[2] timeout marker; ARGV: last access ms, idle ms or '', node or '', ttl
+   * ms, payload limit, removal count, put count, grace ms, then (field, name length) per removal
+   * and (field, name length, value) per put. Returns {0, 0} not found (or timed out), {1, size}
+   * applied, {2, size} too large.
    */
   UPDATE("""
       local k = KEYS[1]
+      local grace = tonumber(ARGV[8])
+      if grace > 0 and redis.call('EXISTS', KEYS[2]) == 0 then return {0, 0} end
       local meta = redis.call('HMGET', k, 'z', 'l')
       if not meta[1] and not meta[2] and redis.call('EXISTS', k) == 0 then return {0, 0} end
       local size = tonumber(meta[1])
@@ -48,7 +87,7 @@ enum Script {
       if size == nil or last == nil then return redis.error_reply('LANYARD_UNREADABLE session metadata') end
       local nrem = tonumber(ARGV[6])
       local nput = tonumber(ARGV[7])
-      local i = 8
+      local i = 9
       local removed = {}
       local dels = {}
       for r = 1, nrem do
@@ -96,41 +135,70 @@ enum Script {
         redis.call('HSET', k, unpack(sets, j, e))
         j = e + 1
       end
-      redis.call('PEXPIRE', k, ARGV[4])
+      redis.call('PEXPIRE', k, tonumber(ARGV[4]) + grace)
+      if grace > 0 then redis.call('SET', KEYS[2], '', 'PX', ARGV[4]) end
       return {1, size}
       """),
 
   /**
-   * KEYS[1] session; ARGV[1] '1' to take only an anonymous session. Returns {} when absent, else
-   * {taken (1 deleted, 0 left in place because it has a user), field, value, ...}.
+   * KEYS[1] session, KEYS[2] timeout marker; ARGV[1] '1' to take only an anonymous session,
+   * ARGV[2] grace ms. Returns {} when absent (or timed out), else {taken (1 deleted, 0 left in
+   * place because it has a user), field, value, ...}.
    */
   TAKE("""
+      if ARGV[2] ~= '0' and redis.call('EXISTS', KEYS[2]) == 0 then return {} end
       local h = redis.call('HGETALL', KEYS[1])
       if #h == 0 then return {} end
       if ARGV[1] == '1' and redis.call('HEXISTS', KEYS[1], 'u') == 1 then
         table.insert(h, 1, 0)
         return h
       end
-      redis.call('DEL', KEYS[1])
+      redis.call('DEL', KEYS[1], KEYS[2])
       table.insert(h, 1, 1)
       return h
       """),
 
-  /** KEYS[1] session. Returns {deleted count} or {deleted count, user}. */
+  /**
+   * KEYS[1] session, KEYS[2] timeout marker; ARGV[1] grace ms. Returns {deleted count} or
+   * {deleted count, user}. A session that timed out (marker gone) is left for {@link #CLAIM}.
+   */
   DELETE("""
+      if ARGV[1] ~= '0' and redis.call('EXISTS', KEYS[2]) == 0 then return {0} end
       local u = redis.call('HGET', KEYS[1], 'u')
       local n = redis.call('DEL', KEYS[1])
+      redis.call('DEL', KEYS[2])
       if u then return {n, u} end
       return {n}
       """),
 
   /**
-   * KEYS[1] index; ARGV: new handle, old handle or '', index ttl ms. Records a written session:
-   * removes the old handle and sets the new one's score to 0. Returns 0 done, 1 the new handle
-   * was evicted or revoked meanwhile, 2 the old handle was revoked meanwhile (nothing added).
+   * KEYS[1] session, KEYS[2] timeout marker. After the marker expired: takes the session (read
+   * and delete) and returns its fields, or {} when the marker is back or the session is gone.
+   * Exactly one caller gets a given session.
+   */
+  CLAIM("""
+      if redis.call('EXISTS', KEYS[2]) == 1 then return {} end
+      local h = redis.call('HGETALL', KEYS[1])
+      if #h == 0 then return h end
+      redis.call('DEL', KEYS[1])
+      return h
+      """),
+
+  /**
+   * KEYS[1] index, KEYS[2] user version; ARGV: new handle, old handle or '', index ttl ms, the
+   * session's user version stamp. Records a written session: removes the old handle and sets the
+   * new one's score to 0. Returns 0 done, 1 the new handle was evicted or revoked meanwhile (or
+   * its stamp is older than the user's version), 2 the old handle was revoked meanwhile (nothing
+   * added).
    */
   CONFIRM("""
       local idx = KEYS[1]
+      local v = tonumber(redis.call('GET', KEYS[2]) or '0')
+      if v > tonumber(ARGV[4]) then
+        local s = redis.call('ZSCORE', idx, ARGV[1])
+        if s and tonumber(s) >= 0 then redis.call('ZREM', idx, ARGV[1]) end
+        return 1
+      end
       if ARGV[2] ~= '' then
         local o = redis.call('ZSCORE', idx, ARGV[2])
         if o and tonumber(o) < 0 then
@@ -145,6 +213,7 @@ enum Script {
       redis.call('ZADD', idx, 0, ARGV[1])
       local ttl = tonumber(ARGV[3])
       if redis.call('PTTL', idx) < ttl then redis.call('PEXPIRE', idx, ttl) end
+      if v > 0 and redis.call('PTTL', KEYS[2]) < ttl then redis.call('PEXPIRE', KEYS[2], ttl) end
       return 0
       """),
 
@@ -176,13 +245,16 @@ enum Script {
       """),
 
   /**
-   * KEYS[1] index; ARGV: handle, limit, rule (0 refuse, 1 evict), now ms, grace ms, index ttl ms,
-   * snapshot count, then (member, score seen, session present 0/1, last use ms) per member seen by
-   * the caller. What the caller saw of a member is used only while its score is still the one seen.
-   * Returns {admitted 0/1, sessions, victim...}.
+   * KEYS[1] index, KEYS[2] user version; ARGV: handle, limit, rule (0 refuse, 1 evict), now ms,
+   * grace ms, index ttl ms, snapshot count, then (member, score seen, session present 0/1, last
+   * use ms) per member seen by the caller. What the caller saw of a member is used only while its
+   * score is still the one seen. Returns {admitted 0/1, sessions, user version, victim...}.
    */
   ADMIT("""
       local idx = KEYS[1]
+      local version = tonumber(redis.call('GET', KEYS[2]) or '0')
+      local ttl = tonumber(ARGV[6])
+      if version > 0 and redis.call('PTTL', KEYS[2]) < ttl then redis.call('PEXPIRE', KEYS[2], ttl) end
       local now = tonumber(ARGV[4])
       local grace = tonumber(ARGV[5])
       local snap = {}
@@ -212,14 +284,13 @@ enum Script {
           table.insert(live, {m, last})
         end
       end
-      local ttl = tonumber(ARGV[6])
       if present then
         if redis.call('PTTL', idx) < ttl then redis.call('PEXPIRE', idx, ttl) end
-        return {1, #live}
+        return {1, #live, version}
       end
       local overflow = #live + 1 - tonumber(ARGV[2])
-      if overflow > 0 and ARGV[3] == '0' then return {0, #live} end
-      local result = {1, 0}
+      if overflow > 0 and ARGV[3] == '0' then return {0, #live, version} end
+      local result = {1, 0, version}
       if overflow > 0 then
         table.sort(live, function(a, b)
           if a[2] ~= b[2] then return a[2] < b[2] end
@@ -239,11 +310,18 @@ enum Script {
       """),
 
   /**
-   * KEYS[1] index; ARGV: now ms, grace ms. Marks every handle revoked, shortens the index's life
-   * to the grace, and returns every member (the caller deletes their sessions).
+   * KEYS[1] index, KEYS[2] user version; ARGV: now ms, grace ms, session lifetime ms. Advances the
+   * user's version (kept as long as the index would have lived, and at least the session
+   * lifetime), marks every handle revoked,
+   * shortens the index's life to the grace, and returns every member (the caller deletes their
+   * sessions).
    */
   REVOKE_ALL("""
       local idx = KEYS[1]
+      local keep = math.max(redis.call('PTTL', idx), redis.call('PTTL', KEYS[2]), tonumber(ARGV[2]),
+        tonumber(ARGV[3]))
+      redis.call('INCR', KEYS[2])
+      redis.call('PEXPIRE', KEYS[2], keep)
       local members = redis.call('ZRANGE', idx, 0, -1, 'WITHSCORES')
       local out = {}
       for j = 1, #members, 2 do

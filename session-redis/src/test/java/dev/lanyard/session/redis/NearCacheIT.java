@@ -176,6 +176,31 @@ class NearCacheIT {
   }
 
   @Test
+  void aUserWideRevocationWhoseDeletionsWereLostStillEmptiesTheOtherNodesCopy() {
+    NewSession session = nodeA.login(null, "carol", ClientInfo.UNKNOWN);
+    NewSession bystander = nodeA.login(null, "dave", ClientInfo.UNKNOWN);
+    cacheOnB(session);
+    cacheOnB(bystander);
+
+    // Only revokeAll's first write (the user's version), as a node that crashed right after it leaves it.
+    try (DirectRedis direct = DirectRedis.connect(redis.uri())) {
+      String index = DirectRedis.indexKey(RedisSessionStore.DEFAULT_KEY_PREFIX, "carol");
+      direct.sync().eval(Script.REVOKE_ALL.body(), io.lettuce.core.ScriptOutputType.MULTI,
+          new String[] {index, index + ":v"}, Long.toString(System.currentTimeMillis()), "30000",
+          "3600000");
+      assertThat(direct.exists(DirectRedis.sessionKey(RedisSessionStore.DEFAULT_KEY_PREFIX,
+          session.session().handle()))).as("the session itself was not deleted").isTrue();
+    }
+
+    await("node B drops its copy of carol's session").atMost(Duration.ofSeconds(2))
+        .pollInterval(Duration.ofMillis(1)).until(() -> !nodeB.resolve(session.id().value()).isFound());
+    int hits = nearCacheHitsOnB.get();
+    assertThat(nodeB.resolve(bystander.id().value()).isFound()).isTrue();
+    assertThat(nearCacheHitsOnB.get()).as("another user's copy stays cached").isEqualTo(hits + 1);
+    assertThat(nodeA.resolve(session.id().value()).isFound()).isFalse();
+  }
+
+  @Test
   void killingTheInvalidationConnectionUnderTrafficNeverServesAMissedRevocationAndTheCacheRecovers() {
     List<NewSession> sessions = new ArrayList<>();
     for (int i = 0; i < 20; i++) {

@@ -25,7 +25,7 @@ class RecordCodecTest {
   private static final Instant NOW = Instant.parse("2026-11-23T18:00:00.123Z");
 
   private static SessionRecord typical() {
-    return new SessionRecord(HANDLE, "alice@example.com", 3, NOW.minusSeconds(60), NOW, Duration.ofMinutes(30),
+    return new SessionRecord(HANDLE, "alice@example.com", 3, 2, NOW.minusSeconds(60), NOW, Duration.ofMinutes(30),
         NOW.plus(Duration.ofHours(12)), NOW.minusSeconds(60), "node-a",
         ClientInfo.of("Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0", "203.0.113.9"),
         Map.of("cart", "3 apples".getBytes(StandardCharsets.UTF_8), "_looks_like_meta", new byte[] {1}));
@@ -48,7 +48,7 @@ class RecordCodecTest {
 
   @Test
   void anAnonymousRecordWithoutOptionalFieldsRoundTrips() {
-    SessionRecord r = new SessionRecord(HANDLE, null, 1, NOW, NOW, Duration.ofMinutes(15), NOW.plusSeconds(3600),
+    SessionRecord r = new SessionRecord(HANDLE, null, 1, 0, NOW, NOW, Duration.ofMinutes(15), NOW.plusSeconds(3600),
         null, null, ClientInfo.UNKNOWN, Map.of());
     assertThat(RecordCodec.decode(HANDLE, asHash(RecordCodec.encode(r)))).isEqualTo(r);
   }
@@ -56,12 +56,12 @@ class RecordCodecTest {
   @Test
   void lifetimesAreStoredAsOffsetsFromCreationAndMayPrecedeIt() {
     Instant created = NOW.minusSeconds(60);
-    SessionRecord login = new SessionRecord(HANDLE, "alice", 2, created, NOW, Duration.ofMinutes(30),
+    SessionRecord login = new SessionRecord(HANDLE, "alice", 2, 0, created, NOW, Duration.ofMinutes(30),
         created.plus(Duration.ofHours(12)), created, null, ClientInfo.UNKNOWN, Map.of());
     assertThat(meta(login)).isEqualTo("2." + Long.toString(created.toEpochMilli(), 36) + ".ppxc0.0");
     assertThat(RecordCodec.decode(HANDLE, asHash(RecordCodec.encode(login)))).isEqualTo(login);
     // A rotated session keeps an authentication time from before its own creation.
-    SessionRecord rotated = new SessionRecord(HANDLE, "alice", 3, NOW, NOW, Duration.ofMinutes(30),
+    SessionRecord rotated = new SessionRecord(HANDLE, "alice", 3, 0, NOW, NOW, Duration.ofMinutes(30),
         NOW.plus(Duration.ofHours(1)), NOW.minusSeconds(600), null, ClientInfo.UNKNOWN, Map.of());
     assertThat(meta(rotated)).endsWith(".-" + Long.toString(600_000, 36));
     assertThat(RecordCodec.decode(HANDLE, asHash(RecordCodec.encode(rotated)))).isEqualTo(rotated);

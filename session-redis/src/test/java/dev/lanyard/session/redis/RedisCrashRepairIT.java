@@ -67,7 +67,7 @@ class RedisCrashRepairIT {
 
   private SessionRecord record(SessionHandle handle, String userId) {
     Instant now = clock.instant();
-    return new SessionRecord(handle, userId, 1, now, now, TTL, now.plus(Duration.ofHours(12)),
+    return new SessionRecord(handle, userId, 1, 0, now, now, TTL, now.plus(Duration.ofHours(12)),
         userId == null ? null : now, "node-a", ClientInfo.UNKNOWN, Map.of("a", new byte[] {1}));
   }
 
@@ -104,7 +104,7 @@ class RedisCrashRepairIT {
     store.create(record(victim, "alice"), TTL);
     markRevoked("alice", victim);
 
-    assertThat(store.revokeAll("alice")).containsExactly(victim);
+    assertThat(store.revokeAll("alice", TTL)).containsExactly(victim);
     assertThat(support.direct.exists(sessionKey(victim))).isFalse();
   }
 
@@ -123,7 +123,7 @@ class RedisCrashRepairIT {
     markRevoked("alice", old);
     SessionHandle next = handle();
 
-    assertThat(store.rotate(old, new Rotation(next, null, true, null, clock.instant(), null, null, null, null, TTL)))
+    assertThat(store.rotate(old, new Rotation(next, null, 0, true, null, clock.instant(), null, null, null, null, TTL)))
         .isEmpty();
 
     assertThat(support.direct.exists(sessionKey(old))).isFalse();
@@ -138,7 +138,7 @@ class RedisCrashRepairIT {
     store.admit("alice", next, SessionLimit.unlimited(), TTL);
     markRevoked("alice", next);
 
-    assertThat(store.rotate(anonymous, new Rotation(next, "alice", true, clock.instant(), clock.instant(), null, null,
+    assertThat(store.rotate(anonymous, new Rotation(next, "alice", 0, true, clock.instant(), clock.instant(), null, null,
         null, null, TTL))).isEmpty();
 
     assertThat(support.direct.exists(sessionKey(next))).isFalse();

@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Counts the commands Redis executes per operation with {@code INFO commandstats} on a private
- * server ({@code CONFIG RESETSTAT} before each measurement): a resolve is one command, and a
- * read-only request within the touch interval writes nothing. Also records, without asserting
+ * server ({@code CONFIG RESETSTAT} before each measurement) and the round trips with
+ * {@code MONITOR}: a resolve is one round trip (one script that only reads), and a read-only
+ * request within the touch interval writes nothing. Also records, without asserting
  * them, the figures for the documentation (commands per request, bytes per session) in
  * {@code target/redis-figures.txt}.
  */
@@ -75,6 +76,7 @@ class RedisRoundTripIT {
   void warmScripts() {
     // Load every script once, so that counts show EVALSHA and not a first NOSCRIPT + EVAL.
     NewSession s = manager.create(ClientInfo.UNKNOWN);
+    manager.resolve(s.id());
     Session saved = manager.save(s.session(), SessionUpdate.builder().put("a", 1).build()).orElseThrow();
     NewSession in = manager.login(saved, "warm", ClientInfo.UNKNOWN);
     manager.privilegeChanged(in.session());
@@ -110,10 +112,23 @@ class RedisRoundTripIT {
   }
 
   @Test
-  void resolvingASessionIsOneCommand() {
+  void resolvingASessionIsOneRoundTripThatOnlyReads() {
     NewSession s = manager.create(ClientInfo.UNKNOWN);
+    assertThat(monitor.roundTrips(() -> assertThat(manager.resolve(s.id()).isFound()).isTrue()))
+        .containsExactly("evalsha");
     Map<String, Long> calls = measure(() -> assertThat(manager.resolve(s.id()).isFound()).isTrue());
-    assertThat(calls).containsOnly(Map.entry("hgetall", 1L));
+    // The script reads the hash, then the user field: an anonymous session has no user to check.
+    assertThat(calls).containsOnly(Map.entry("evalsha", 1L), Map.entry("hgetall", 1L), Map.entry("hmget", 1L));
+  }
+
+  @Test
+  void resolvingALoggedInSessionChecksTheUsersVersionInTheSameRoundTrip() {
+    NewSession s = manager.login(null, "round-trip-user", ClientInfo.UNKNOWN);
+    assertThat(monitor.roundTrips(() -> assertThat(manager.resolve(s.id()).isFound()).isTrue()))
+        .containsExactly("evalsha");
+    Map<String, Long> calls = measure(() -> assertThat(manager.resolve(s.id()).isFound()).isTrue());
+    assertThat(calls).containsOnly(Map.entry("evalsha", 1L), Map.entry("hgetall", 1L), Map.entry("hmget", 1L),
+        Map.entry("get", 1L));
   }
 
   @Test
@@ -123,7 +138,7 @@ class RedisRoundTripIT {
       Session resolved = manager.resolve(s.id()).session().orElseThrow();
       manager.save(resolved, SessionUpdate.none());
     });
-    assertThat(calls).containsOnly(Map.entry("hgetall", 1L));
+    assertThat(calls).containsOnly(Map.entry("evalsha", 1L), Map.entry("hgetall", 1L), Map.entry("hmget", 1L));
   }
 
   @Test

@@ -1,11 +1,17 @@
 package dev.lanyard.session.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.lanyard.session.ClientInfo;
+import dev.lanyard.session.NewSession;
 import dev.lanyard.session.SessionHandle;
+import dev.lanyard.session.SessionManager;
+import dev.lanyard.session.SessionPolicy;
 import dev.lanyard.session.spi.SessionStore;
 import dev.lanyard.session.tck.MutableClock;
 import dev.lanyard.session.tck.UserIndexedStoreContract;
+import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.MethodOrderer;
@@ -15,8 +21,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The store contract on a Redis: the hooks read Redis directly, and after the whole contract a
- * scan finds no key the suite wrote without a TTL. Subclasses start the Redis (standalone,
- * Cluster) and say which store runs on it.
+ * scan finds no key the suite wrote without a TTL. Also the half states a crash leaves around the
+ * user's version, set up directly in Redis. Subclasses start the Redis (standalone, Cluster) and
+ * say which store runs on it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 abstract class RedisStoreContract extends UserIndexedStoreContract {
@@ -47,6 +54,74 @@ abstract class RedisStoreContract extends UserIndexedStoreContract {
   @Override
   protected void awaitExpiry(SessionHandle handle, Duration ttl) {
     support().awaitGone(support().sessionKey(handle), ttl);
+  }
+
+  private String indexKey(String userId) {
+    return DirectRedis.indexKey(support().currentPrefix(), userId);
+  }
+
+  private String userVersionKey(String userId) {
+    return indexKey(userId) + ":v";
+  }
+
+  @Test
+  void revokeAllDecidesWithItsFirstWriteEvenWhenTheDeletionsAreLost() {
+    SessionManager manager = manager();
+    NewSession phone = manager.login(null, "crash-user", ClientInfo.UNKNOWN);
+    NewSession laptop = manager.login(null, "crash-user", ClientInfo.UNKNOWN);
+    NewSession other = manager.login(null, "other-user", ClientInfo.UNKNOWN);
+    assertThat(manager.resolve(phone.id()).isFound()).isTrue();
+    assertThat(manager.resolve(laptop.id()).isFound()).isTrue();
+
+    // revokeAll's one write, and nothing after it: the node crashed before deleting the sessions.
+    support().direct.sync().eval(Script.REVOKE_ALL.body(), ScriptOutputType.MULTI,
+        new String[] {indexKey("crash-user"), userVersionKey("crash-user")}, Long.toString(clock.millis()), "30000",
+        Long.toString(TTL.toMillis()));
+    assertThat(backendHolds(phone.session().handle())).as("the session was not deleted").isTrue();
+
+    // A near cache learns of the version asynchronously; a plain store answers at once.
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      assertThat(manager.resolve(phone.id()).isFound()).isFalse();
+      assertThat(manager.resolve(laptop.id()).isFound()).isFalse();
+    });
+    assertThat(store.load(phone.session().handle())).isEmpty();
+    assertThat(manager.sessionsOf("crash-user")).isEmpty();
+    assertThat(manager.changeId(laptop.session())).as("no rotation brings one back").isEmpty();
+    assertThat(manager.resolve(other.id()).isFound()).isTrue();
+    NewSession fresh = manager.login(null, "crash-user", ClientInfo.UNKNOWN);
+    assertThat(manager.resolve(fresh.id()).isFound()).isTrue();
+  }
+
+  @Test
+  void revokeAllEndsASessionWhoseIndexEntryACrashLost() {
+    SessionManager manager = manager();
+    NewSession s = manager.login(null, "lost-index", ClientInfo.UNKNOWN);
+    // The index step of the login, lost: the session exists but the index does not list it.
+    support().direct.sync().zrem(indexKey("lost-index"), s.session().handle().value());
+
+    assertThat(manager.revokeAll("lost-index")).as("nothing the index knew of").isZero();
+
+    assertThat(backendHolds(s.session().handle())).isTrue();
+    assertThat(manager.resolve(s.id()).isFound()).isFalse();
+    assertThat(store.load(s.session().handle())).isEmpty();
+  }
+
+  @Test
+  void theUsersVersionLivesAsLongAsTheSessionsItEnded() {
+    SessionManager manager = manager();
+    NewSession s = manager.login(null, "long-lived", ClientInfo.UNKNOWN);
+    // The index entry lost (here with the whole index): only the session lifetime bounds the version's life.
+    support().direct.sync().del(indexKey("long-lived"));
+
+    manager.revokeAll("long-lived");
+
+    assertThat(support().direct.ttl(userVersionKey("long-lived"))).hasValueSatisfying(ttl ->
+        assertThat(ttl).isGreaterThan(SessionPolicy.DEFAULT_ABSOLUTE_TIMEOUT.minusMinutes(1)));
+    assertThat(manager.resolve(s.id()).isFound()).isFalse();
+    assertThat(support().direct.sync().hget(support().sessionKey(s.session().handle()), "w"))
+        .as("a session bound before any revocation carries no stamp field").isNull();
+    NewSession next = manager.login(null, "long-lived", ClientInfo.UNKNOWN);
+    assertThat(support().direct.sync().hget(support().sessionKey(next.session().handle()), "w")).isEqualTo("1");
   }
 
   @Test

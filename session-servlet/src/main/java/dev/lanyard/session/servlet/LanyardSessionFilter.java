@@ -1,7 +1,9 @@
 package dev.lanyard.session.servlet;
 
+import dev.lanyard.session.Session;
 import dev.lanyard.session.SessionManager;
 import dev.lanyard.session.StoreUnavailableException;
+import dev.lanyard.session.spi.ExpiryNotifyingStore;
 import dev.lanyard.session.spi.SessionStore;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -101,6 +103,7 @@ public class LanyardSessionFilter implements Filter {
   private volatile FilterSettings settings;
   private volatile ServletContext context;
   private volatile SessionStore ownedStore;
+  private volatile ExpiryNotifyingStore.Subscription timeouts;
 
   /**
    * Creates a filter configured by init-parameters in {@link #init(FilterConfig)}: the
@@ -137,25 +140,65 @@ public class LanyardSessionFilter implements Filter {
   @Override
   public final void init(FilterConfig config) throws ServletException {
     this.context = config.getServletContext();
-    if (programmatic != null) {
+    if (programmatic == null) {
+      InitParameters.Result result = null;
+      try {
+        result = InitParameters.read(config);
+        result.builder().validate();
+        this.settings = new FilterSettings(result.builder());
+        this.ownedStore = result.store();
+      } catch (IllegalArgumentException e) {
+        if (result != null) {
+          result.store().close();
+        }
+        throw new ServletException("LanyardSessionFilter configuration: " + e.getMessage(), e);
+      }
+    }
+    listenForTimeouts(settings, context);
+  }
+
+  /**
+   * Subscribes to sessions that time out in the store, so that listeners hear of them as a
+   * container's would: {@code sessionDestroyed} with the attributes readable, then
+   * {@code valueUnbound} and {@code attributeRemoved} per attribute.
+   */
+  private void listenForTimeouts(FilterSettings s, ServletContext servletContext) {
+    if (!s.manager.reportsTimeouts()) {
+      if (s.listeners.hasLifecycleListeners()) {
+        LOG.info("the session store does not report sessions that time out: HttpSessionListener.sessionDestroyed "
+            + "is called for sessions that end otherwise (for Redis, enable expiryNotifications)");
+      }
       return;
     }
-    InitParameters.Result result = null;
     try {
-      result = InitParameters.read(config);
-      result.builder().validate();
-      this.settings = new FilterSettings(result.builder());
-      this.ownedStore = result.store();
-    } catch (IllegalArgumentException e) {
-      if (result != null) {
-        result.store().close();
+      timeouts = s.manager.onTimeout(session -> timedOut(s, servletContext, session));
+    } catch (StoreUnavailableException e) {
+      LOG.warn("could not subscribe to sessions that time out ({}): sessionDestroyed will not be called for them "
+          + "until the application restarts", e.getMessage());
+    }
+  }
+
+  private static void timedOut(FilterSettings s, ServletContext servletContext, Session session) {
+    String previous = MDC.get(MDC_SESSION);
+    MDC.put(MDC_SESSION, session.handle().value());
+    try {
+      s.listeners.timedOut(new TimedOutHttpSession(session, servletContext), session.attributes());
+    } finally {
+      if (previous == null) {
+        MDC.remove(MDC_SESSION);
+      } else {
+        MDC.put(MDC_SESSION, previous);
       }
-      throw new ServletException("LanyardSessionFilter configuration: " + e.getMessage(), e);
     }
   }
 
   @Override
   public final void destroy() {
+    ExpiryNotifyingStore.Subscription subscription = timeouts;
+    timeouts = null;
+    if (subscription != null) {
+      subscription.close();
+    }
     SessionStore store = ownedStore;
     ownedStore = null;
     if (store != null) {

@@ -10,6 +10,8 @@ import jakarta.servlet.http.HttpSessionListener;
 import java.util.ArrayList;
 import java.util.EventListener;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,6 +83,17 @@ final class SessionListeners {
       } catch (RuntimeException e) {
         failed(l, "sessionDestroyed", e);
       }
+    }
+  }
+
+  /**
+   * A session timed out: {@code sessionDestroyed} while its attributes are readable, then each
+   * attribute is unbound and reported removed, in name order.
+   */
+  void timedOut(HttpSession session, Map<String, Object> attributeValues) {
+    destroyed(session);
+    for (Map.Entry<String, Object> e : new TreeMap<>(attributeValues).entrySet()) {
+      removed(session, e.getKey(), e.getValue());
     }
   }
 

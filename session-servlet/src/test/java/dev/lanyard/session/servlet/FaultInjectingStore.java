@@ -4,6 +4,7 @@ import dev.lanyard.session.SessionHandle;
 import dev.lanyard.session.SessionLimit;
 import dev.lanyard.session.StoreUnavailableException;
 import dev.lanyard.session.spi.Admission;
+import dev.lanyard.session.spi.ExpiryNotifyingStore;
 import dev.lanyard.session.spi.NearCachingStore;
 import dev.lanyard.session.spi.Rotation;
 import dev.lanyard.session.spi.SessionDelta;
@@ -22,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * It also counts calls, to prove how many the filter makes. Several servers may share one
  * instance: that is how a second node is started.
  */
-class FaultInjectingStore implements UserIndexedStore {
+class FaultInjectingStore implements UserIndexedStore, ExpiryNotifyingStore {
 
   private final UserIndexedStore delegate;
   volatile boolean down;
@@ -122,10 +123,39 @@ class FaultInjectingStore implements UserIndexedStore {
   }
 
   @Override
-  public List<SessionHandle> revokeAll(String userId) {
+  public List<SessionHandle> revokeAll(String userId, java.time.Duration sessionLifetime) {
     writes.incrementAndGet();
     check();
-    return delegate.revokeAll(userId);
+    return delegate.revokeAll(userId, sessionLifetime);
+  }
+
+  /** Timeouts are reported by the real store when it reports them; faults do not apply. */
+  @Override
+  public boolean reportsTimeouts() {
+    return delegate instanceof ExpiryNotifyingStore expiring && expiring.reportsTimeouts();
+  }
+
+  @Override
+  public Subscription onTimeout(java.util.function.Consumer<SessionRecord> subscriber) {
+    if (!(delegate instanceof ExpiryNotifyingStore expiring)) {
+      throw new IllegalStateException("the real store does not report timeouts");
+    }
+    return expiring.onTimeout(subscriber);
+  }
+
+  /** Sweeps the in-memory store now, which reports its timeouts on this thread; false for other stores. */
+  boolean sweepTimeouts() {
+    if (delegate instanceof dev.lanyard.session.memory.InMemorySessionStore memory) {
+      memory.purgeExpired();
+      return true;
+    }
+    return false;
+  }
+
+  @Override
+  public long userVersion(String userId) {
+    check();
+    return delegate.userVersion(userId);
   }
 
   @Override

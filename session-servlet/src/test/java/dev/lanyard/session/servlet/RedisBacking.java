@@ -10,13 +10,14 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * A private redis-server for one run of the suite, and the store on it: plain, or with its near
- * cache. The suites that use it differ only in that choice, which is how "the cache changes
+ * A private redis-server for one run of the suite, and the store on it (reporting timeouts): plain,
+ * or with its near cache. The suites that use it differ only in that choice, which is how "the cache changes
  * nothing but speed" is tested.
  */
 final class RedisBacking implements AutoCloseable {
 
-  private final RedisProcess redis = TestRedis.localServer();
+  /** Publishes expired-key events, which the stores' expiry notifications need. */
+  private final RedisProcess redis = TestRedis.localServer("--notify-keyspace-events", "Ex");
 
   /**
    * @param clock the suite's clock
@@ -25,7 +26,7 @@ final class RedisBacking implements AutoCloseable {
    */
   UserIndexedStore store(Clock clock, boolean nearCache) {
     RedisSessionStore store = RedisSessionStore.builder().location(redis.uri()).clock(clock)
-        .commandTimeout(Duration.ofSeconds(2)).build();
+        .commandTimeout(Duration.ofSeconds(2)).expiryNotifications().build();
     return nearCache ? NearCachedRedisStore.wrap(store, NearCacheOptions.defaults()) : store;
   }
 

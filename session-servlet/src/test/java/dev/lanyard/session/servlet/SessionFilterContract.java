@@ -375,6 +375,25 @@ abstract class SessionFilterContract {
   }
 
   @Test
+  void aSessionThatTimesOutIsDestroyedAsInAContainerWithItsAttributesReadable() {
+    Browser b = browser();
+    b.get("/short-lived?tag=gone");
+    String handle = handleOf(b.cookie());
+    clock.advance(Duration.ofSeconds(2));
+    // The in-memory store reports when its sweep runs (here, now); Redis when the session's TTL ends.
+    store.sweepTimeouts();
+    await("sessionDestroyed for the session that timed out").atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(20)).until(() -> recorder.lines.contains("sessionDestroyed " + handle));
+
+    assertThat(recorder.lines).containsSubsequence("sessionDestroyed " + handle,
+        "destroyed " + handle + " with {bound=BoundValue(gone), colour=blue}", "valueUnbound bound gone",
+        "attributeRemoved bound=BoundValue(gone)", "attributeRemoved colour=blue");
+    assertThat(recorder.lines).filteredOn(("sessionDestroyed " + handle)::equals).hasSize(1);
+    assertThat(events.of(SessionEvent.Expired.class)).anyMatch(e -> e.handle().value().equals(handle));
+    assertThat(b.get("/attrs").body()).isEqualTo("{}");
+  }
+
+  @Test
   void bindingAndAttributeListenersFireAsInAContainer() {
     Browser b = browser();
     b.get("/bind?tag=one");

@@ -59,6 +59,7 @@ final class TestApp {
     s.put("/csrf-token", new CsrfTokenServlet());
     s.put("/form", new InfoServlet());
     s.put("/bind", new BindServlet());
+    s.put("/short-lived", new ShortLivedServlet());
     s.put("/devices", new DevicesServlet());
     s.put("/revoke", new RevokeServlet());
     s.put("/revoke-others", new RevokeOthersServlet());
@@ -387,6 +388,20 @@ final class TestApp {
     }
   }
 
+  /** A session that times out after one second idle, with a plain and a binding attribute: {@code ?tag=}. */
+  static final class ShortLivedServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+      HttpSession session = req.getSession();
+      session.setAttribute("colour", "blue");
+      session.setAttribute("bound", new BoundValue(req.getParameter("tag")));
+      session.setMaxInactiveInterval(1);
+      text(resp, "ok");
+    }
+  }
+
   static final class DevicesServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
@@ -555,7 +570,13 @@ final class TestApp {
 
     @Override
     public void sessionDestroyed(HttpSessionEvent se) {
-      add("sessionDestroyed " + se.getSession().getId());
+      HttpSession session = se.getSession();
+      add("sessionDestroyed " + session.getId());
+      Map<String, Object> attributes = new TreeMap<>();
+      for (String name : Collections.list(session.getAttributeNames())) {
+        attributes.put(name, session.getAttribute(name));
+      }
+      add("destroyed " + session.getId() + " with " + attributes);
     }
 
     @Override

@@ -142,7 +142,7 @@ public abstract class SessionStoreContract {
    */
   protected SessionRecord record(SessionHandle handle, String userId, Map<String, byte[]> attributes) {
     Instant now = clock.instant();
-    return new SessionRecord(handle, userId, 1, now, now, Duration.ofMinutes(30), now.plus(Duration.ofHours(12)),
+    return new SessionRecord(handle, userId, 1, 0, now, now, Duration.ofMinutes(30), now.plus(Duration.ofHours(12)),
         userId == null ? null : now, "node-a", ClientInfo.of("Firefox/128", "192.0.2.7"), attributes);
   }
 
@@ -198,7 +198,7 @@ public abstract class SessionStoreContract {
       allBytes[i] = (byte) i;
     }
     Instant now = clock.instant();
-    SessionRecord r = new SessionRecord(newHandle(), "üser@example.com", 7, now.minusSeconds(60), now,
+    SessionRecord r = new SessionRecord(newHandle(), "üser@example.com", 7, 4, now.minusSeconds(60), now,
         Duration.ofMinutes(17), now.plus(Duration.ofHours(3)), now.minusSeconds(5), "node-ß",
         ClientInfo.of("Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0", "2001:db8:1:2::7"),
         Map.of("binary", allBytes, "ünïcødé name", bytes("välue"), "empty", new byte[0]));
@@ -316,7 +316,7 @@ public abstract class SessionStoreContract {
     SessionRecord r = created(null, Map.of("cart", bytes("3 apples"), "theme", bytes("dark")));
     SessionHandle next = newHandle();
     Optional<SessionRecord> rotated = store.rotate(r.handle(),
-        new Rotation(next, null, false, null, clock.instant(), null, null, null, null, TTL));
+        new Rotation(next, null, 0, false, null, clock.instant(), null, null, null, null, TTL));
     assertThat(rotated).hasValueSatisfying(n -> {
       assertThat(n.handle()).isEqualTo(next);
       assertThat(n.attributes()).containsOnlyKeys("cart", "theme");
@@ -332,7 +332,7 @@ public abstract class SessionStoreContract {
   void rotationCanBindAUserAndBumpTheVersion() {
     SessionRecord r = created(null, Map.of("cart", bytes("1")));
     Instant now = clock.instant();
-    SessionRecord n = store.rotate(r.handle(), new Rotation(newHandle(), "alice", true, now, now,
+    SessionRecord n = store.rotate(r.handle(), new Rotation(newHandle(), "alice", 0, true, now, now,
         Duration.ofMinutes(20), now.plus(Duration.ofHours(8)), "node-b", ClientInfo.of("curl/8", null), TTL))
         .orElseThrow();
     assertThat(n.userId()).isEqualTo("alice");
@@ -348,7 +348,7 @@ public abstract class SessionStoreContract {
   void rotationOfAnUnknownSessionWritesNothing() {
     SessionHandle next = newHandle();
     assertThat(store.rotate(newHandle(),
-        new Rotation(next, null, false, null, clock.instant(), null, null, null, null, TTL))).isEmpty();
+        new Rotation(next, null, 0, false, null, clock.instant(), null, null, null, null, TTL))).isEmpty();
     assertThat(backendHolds(next)).isFalse();
   }
 
@@ -356,7 +356,7 @@ public abstract class SessionStoreContract {
   void rotatedSessionHasATtl() {
     SessionRecord r = created(null, Map.of());
     SessionHandle next = newHandle();
-    store.rotate(r.handle(), new Rotation(next, null, false, null, clock.instant(), null, null, null, null,
+    store.rotate(r.handle(), new Rotation(next, null, 0, false, null, clock.instant(), null, null, null, null,
         Duration.ofMinutes(10)));
     assertThat(backendTtl(next)).hasValueSatisfying(ttl ->
         assertThat(ttl).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(10)));

@@ -70,7 +70,7 @@ public abstract class UserIndexedStoreContract extends SessionStoreContract {
   void rotationMovesTheIndexEntry() {
     SessionRecord r = createdFor("alice");
     SessionHandle next = newHandle();
-    store.rotate(r.handle(), new Rotation(next, null, true, null, clock.instant(), null, null, null, null, TTL));
+    store.rotate(r.handle(), new Rotation(next, null, 0, true, null, clock.instant(), null, null, null, null, TTL));
     assertThat(handles(indexed().sessionsOf("alice"))).containsExactly(next);
   }
 
@@ -80,7 +80,7 @@ public abstract class UserIndexedStoreContract extends SessionStoreContract {
     store.create(anonymous, TTL);
     SessionHandle next = newHandle();
     store.rotate(anonymous.handle(),
-        new Rotation(next, "alice", true, clock.instant(), clock.instant(), null, null, null, null, TTL));
+        new Rotation(next, "alice", 0, true, clock.instant(), clock.instant(), null, null, null, null, TTL));
     assertThat(handles(indexed().sessionsOf("alice"))).containsExactly(next);
   }
 
@@ -89,7 +89,7 @@ public abstract class UserIndexedStoreContract extends SessionStoreContract {
     SessionRecord a1 = createdFor("alice");
     SessionRecord a2 = createdFor("alice");
     SessionRecord b = createdFor("bob");
-    assertThat(indexed().revokeAll("alice")).containsExactlyInAnyOrder(a1.handle(), a2.handle());
+    assertThat(indexed().revokeAll("alice", TTL)).containsExactlyInAnyOrder(a1.handle(), a2.handle());
     assertThat(store.load(a1.handle())).isEmpty();
     assertThat(store.load(a2.handle())).isEmpty();
     assertThat(backendHolds(a1.handle())).isFalse();
@@ -100,9 +100,97 @@ public abstract class UserIndexedStoreContract extends SessionStoreContract {
   @Test
   void revokeAllIsIdempotent() {
     createdFor("alice");
-    assertThat(indexed().revokeAll("alice")).hasSize(1);
-    assertThat(indexed().revokeAll("alice")).isEmpty();
-    assertThat(indexed().revokeAll("nobody")).isEmpty();
+    assertThat(indexed().revokeAll("alice", TTL)).hasSize(1);
+    assertThat(indexed().revokeAll("alice", TTL)).isEmpty();
+    assertThat(indexed().revokeAll("nobody", TTL)).isEmpty();
+  }
+
+  @Test
+  void aUsersVersionStartsAtZeroAndGrowsByOneWithEachRevokeAll() {
+    createdFor("alice");
+    assertThat(indexed().userVersion("alice")).isZero();
+    indexed().revokeAll("alice", TTL);
+    assertThat(indexed().userVersion("alice")).isEqualTo(1);
+    indexed().revokeAll("alice", TTL);
+    assertThat(indexed().userVersion("alice")).as("a revokeAll that finds nothing still counts").isEqualTo(2);
+    assertThat(indexed().userVersion("bob")).isZero();
+  }
+
+  @Test
+  void theUsersVersionIsKeptAtLeastForTheSessionLifetimeGiven() {
+    indexed().revokeAll("alice", Duration.ofHours(2));
+    clock.advance(Duration.ofMinutes(119));
+    assertThat(indexed().userVersion("alice")).isEqualTo(1);
+    SessionRecord stale = record(newHandle(), "alice", Map.of());
+    assertThat(store.create(stale, TTL)).as("a stamp from before the revocation").isFalse();
+  }
+
+  @Test
+  void admissionReportsTheUsersCurrentVersion() {
+    indexed().revokeAll("alice", TTL);
+    indexed().revokeAll("alice", TTL);
+    Admission admission = indexed().admit("alice", newHandle(), SessionLimit.unlimited(), TTL);
+    assertThat(admission.userVersion()).isEqualTo(2);
+    assertThat(indexed().admit("bob", newHandle(), SessionLimit.unlimited(), TTL).userVersion()).isZero();
+  }
+
+  @Test
+  void aSessionStampedBeforeTheUsersLatestRevocationIsNeverWritten() {
+    indexed().revokeAll("alice", TTL);
+    SessionRecord stale = record(newHandle(), "alice", Map.of());
+    assertThat(stale.userVersion()).isZero();
+    assertThat(store.create(stale, TTL)).isFalse();
+    assertThat(store.load(stale.handle())).isEmpty();
+    assertThat(backendHolds(stale.handle())).isFalse();
+
+    SessionRecord current = stamped(record(newHandle(), "alice", Map.of()), 1);
+    assertThat(store.create(current, TTL)).isTrue();
+    assertThat(store.load(current.handle())).hasValueSatisfying(r -> assertThat(r.userVersion()).isEqualTo(1));
+    assertThat(handles(indexed().sessionsOf("alice"))).containsExactly(current.handle());
+  }
+
+  @Test
+  void aRotationThatBindsAUserWithAStaleVersionWritesNothing() {
+    indexed().revokeAll("alice", TTL);
+    SessionRecord anonymous = record(newHandle(), null, Map.of());
+    store.create(anonymous, TTL);
+    SessionHandle next = newHandle();
+    assertThat(store.rotate(anonymous.handle(),
+        new Rotation(next, "alice", 0, true, clock.instant(), clock.instant(), null, null, null, null, TTL))).isEmpty();
+    assertThat(store.load(next)).isEmpty();
+    assertThat(backendHolds(next)).isFalse();
+    assertThat(indexed().sessionsOf("alice")).isEmpty();
+  }
+
+  @Test
+  void aRotationKeepsTheUserVersionStampUnlessItBindsAUser() {
+    indexed().revokeAll("alice", TTL);
+    SessionRecord r = stamped(record(newHandle(), "alice", Map.of()), 1);
+    assertThat(store.create(r, TTL)).isTrue();
+    SessionHandle next = newHandle();
+    assertThat(store.rotate(r.handle(), new Rotation(next, null, 7, true, null, clock.instant(), null, null, null,
+        null, TTL))).hasValueSatisfying(n -> assertThat(n.userVersion()).isEqualTo(1));
+    assertThat(store.load(next)).hasValueSatisfying(n -> assertThat(n.userVersion()).isEqualTo(1));
+  }
+
+  @Test
+  void revokeAllDoesNotTouchSessionsStartedAfterIt() {
+    SessionManager manager = manager();
+    NewSession before = manager.login(null, "alice", ClientInfo.UNKNOWN);
+    manager.revokeAll("alice");
+    NewSession fresh = manager.login(null, "alice", ClientInfo.UNKNOWN);
+    NewSession anonymous = manager.create(ClientInfo.UNKNOWN);
+    NewSession upgraded = manager.login(anonymous.session(), "alice", ClientInfo.UNKNOWN);
+    assertThat(manager.resolve(before.id()).isFound()).isFalse();
+    assertThat(manager.resolve(fresh.id()).isFound()).isTrue();
+    assertThat(manager.resolve(upgraded.id()).isFound()).isTrue();
+    assertThat(upgraded.session().userVersion()).isEqualTo(1);
+    assertThat(manager.sessionsOf("alice")).hasSize(2);
+  }
+
+  private static SessionRecord stamped(SessionRecord r, long userVersion) {
+    return new SessionRecord(r.handle(), r.userId(), r.version(), userVersion, r.createdAt(), r.lastAccessedAt(),
+        r.idleTimeout(), r.absoluteExpiry(), r.authenticatedAt(), r.lastNode(), r.client(), r.attributes());
   }
 
   @Test
@@ -156,7 +244,7 @@ public abstract class UserIndexedStoreContract extends SessionStoreContract {
 
     SessionRecord anonymous = record(newHandle(), null, Map.of());
     store.create(anonymous, TTL);
-    assertThat(store.rotate(anonymous.handle(), new Rotation(first, "alice", true, clock.instant(), clock.instant(),
+    assertThat(store.rotate(anonymous.handle(), new Rotation(first, "alice", 0, true, clock.instant(), clock.instant(),
         null, null, null, null, TTL))).isEmpty();
     assertThat(backendHolds(first)).isFalse();
     assertThat(handles(indexed().sessionsOf("alice"))).doesNotContain(first);
