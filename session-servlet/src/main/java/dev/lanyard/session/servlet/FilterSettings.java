@@ -21,6 +21,7 @@ final class FilterSettings {
   final String requestIdHeader;
   final GuessingDetector guessing;
   final SessionListeners listeners;
+  final boolean containerListeners;
   final AttributeSaveMode saveMode;
   final SecureRandom random;
 
@@ -38,8 +39,36 @@ final class FilterSettings {
     this.requestIdHeader = b.requestIdHeader;
     this.guessing = new GuessingDetector(b.manager, b.guessingThreshold, b.guessingWindow, b.guessingMaxClients);
     this.listeners = new SessionListeners(b.listeners);
+    this.containerListeners = b.containerListeners;
     this.saveMode = b.saveMode;
     this.random = new SecureRandom();
+  }
+
+  private FilterSettings(FilterSettings base, SessionListeners listeners) {
+    this.manager = base.manager;
+    this.cookie = base.cookie;
+    this.headerName = base.headerName;
+    this.routes = base.routes;
+    this.defaultFailureMode = base.defaultFailureMode;
+    this.retryAfter = base.retryAfter;
+    this.csrfMode = base.csrfMode;
+    this.csrfTrustedOrigins = base.csrfTrustedOrigins;
+    this.csrfHeaderName = base.csrfHeaderName;
+    this.csrfParameterName = base.csrfParameterName;
+    this.requestIdHeader = base.requestIdHeader;
+    this.guessing = base.guessing;
+    this.listeners = listeners;
+    this.containerListeners = base.containerListeners;
+    this.saveMode = base.saveMode;
+    this.random = base.random;
+  }
+
+  /**
+   * @param replacement the listeners to notify instead
+   * @return these settings with other listeners
+   */
+  FilterSettings withListeners(SessionListeners replacement) {
+    return new FilterSettings(this, replacement);
   }
 
   FailureMode failureModeOf(RoutePolicy route) {

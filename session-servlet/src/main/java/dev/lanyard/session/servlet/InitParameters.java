@@ -35,7 +35,7 @@ final class InitParameters {
       "cookieName", "cookieSecure", "cookieHttpOnly", "cookieSameSite", "cookiePath", "cookieDomain", "cookieMaxAge",
       "headerName", "failureMode", "retryAfter", "csrf", "csrfTrustedOrigins", "csrfHeaderName", "csrfParameterName",
       "requestIdHeader", "guessingThreshold", "guessingWindow", "guessingMaxClients", "listeners",
-      "attributeSaveMode");
+      "containerListeners", "attributeSaveMode");
 
   record Result(LanyardSessionFilter.Builder builder, SessionStore store) {}
 
@@ -195,6 +195,9 @@ final class InitParameters {
     }
     for (String className : list(p.get("listeners"))) {
       b.listener(listener(context, className));
+    }
+    if (p.containsKey("containerListeners")) {
+      b.containerListeners(bool("containerListeners", p.get("containerListeners")));
     }
     p.keySet().stream().filter(k -> k.startsWith(ROUTE_PREFIX)).sorted()
         .forEach(k -> b.route(route(k.substring(ROUTE_PREFIX.length()), p.get(k))));

@@ -65,9 +65,11 @@ import org.slf4j.MDC;
  * Either programmatic ({@link #builder(SessionManager)}, then register the instance with
  * {@code ServletContext.addFilter}) or by init-parameters when the container instantiates the
  * class (web.xml, {@code @WebFilter}, {@code addFilter(name, LanyardSessionFilter.class)}); every
- * parameter is documented in {@code docs/configuration.md}. Session listeners must be given to
- * the filter (builder or {@code listeners} parameter): containers do not expose the listeners
- * registered with them.
+ * parameter is documented in {@code docs/configuration.md}. Session listeners are those given
+ * to the filter (builder or {@code listeners} parameter) plus, unless turned off, those the
+ * application declares in {@code web.xml} or with {@code @WebListener}, as
+ * {@link LanyardListenerDiscovery} finds them. Sessions that time out are reported to them when
+ * the store reports timeouts ({@link SessionManager#reportsTimeouts()}).
  *
  * <p>The class is open only so that an application can declare it with {@code @WebFilter} on an
  * empty subclass; every method is final.
@@ -154,7 +156,21 @@ public class LanyardSessionFilter implements Filter {
         throw new ServletException("LanyardSessionFilter configuration: " + e.getMessage(), e);
       }
     }
+    addContainerListeners();
     listenForTimeouts(settings, context);
+  }
+
+  /** Adds the session listeners {@link LanyardListenerDiscovery} found, unless turned off. */
+  private void addContainerListeners() {
+    FilterSettings s = settings;
+    Object found = context == null ? null : context.getAttribute(LanyardListenerDiscovery.ATTRIBUTE);
+    if (!s.containerListeners || !(found instanceof List<?> declared) || declared.isEmpty()) {
+      return;
+    }
+    SessionListeners merged = s.listeners.plus(declared);
+    LOG.info("Lanyard notifies {} session listener(s) the application declared to the container",
+        merged.size() - s.listeners.size());
+    settings = s.withListeners(merged);
   }
 
   /**
@@ -165,8 +181,8 @@ public class LanyardSessionFilter implements Filter {
   private void listenForTimeouts(FilterSettings s, ServletContext servletContext) {
     if (!s.manager.reportsTimeouts()) {
       if (s.listeners.hasLifecycleListeners()) {
-        LOG.info("the session store does not report sessions that time out: HttpSessionListener.sessionDestroyed "
-            + "is called for sessions that end otherwise (for Redis, enable expiryNotifications)");
+        LOG.warn("the session store does not report sessions that time out: HttpSessionListener.sessionDestroyed "
+            + "is called only for sessions that end otherwise (for Redis, enable expiryNotifications)");
       }
       return;
     }
@@ -453,6 +469,7 @@ public class LanyardSessionFilter implements Filter {
     Duration guessingWindow = DEFAULT_GUESSING_WINDOW;
     int guessingMaxClients = DEFAULT_GUESSING_MAX_CLIENTS;
     final List<EventListener> listeners = new ArrayList<>();
+    boolean containerListeners = true;
     AttributeSaveMode saveMode = AttributeSaveMode.ON_GET_MUTABLE;
 
     Builder(SessionManager manager) {
@@ -602,14 +619,28 @@ public class LanyardSessionFilter implements Filter {
 
     /**
      * Adds a session listener: an {@code HttpSessionListener}, {@code HttpSessionAttributeListener}
-     * and/or {@code HttpSessionIdListener}. Lanyard notifies these as a container would;
-     * listeners registered with the container itself are never called for Lanyard sessions.
+     * and/or {@code HttpSessionIdListener}. Lanyard notifies these as a container would, with
+     * those the application declares to the container (see {@link #containerListeners}).
      *
      * @param listener the listener
      * @return this builder
      */
     public Builder listener(EventListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Whether the session listeners the application declares to its container ({@code <listener>}
+     * in {@code web.xml}, {@code @WebListener}) are notified too, as found at start-up by
+     * {@link LanyardListenerDiscovery} (default {@code true}). A class registered both here and
+     * with the container is notified once, through the instance given here.
+     *
+     * @param value {@code false} to notify only the listeners given to this builder
+     * @return this builder
+     */
+    public Builder containerListeners(boolean value) {
+      this.containerListeners = value;
       return this;
     }
 

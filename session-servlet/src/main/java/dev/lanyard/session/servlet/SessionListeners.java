@@ -26,8 +26,10 @@ final class SessionListeners {
   private final List<HttpSessionListener> lifecycle = new ArrayList<>();
   private final List<HttpSessionAttributeListener> attributes = new ArrayList<>();
   private final List<HttpSessionIdListener> ids = new ArrayList<>();
+  private final List<EventListener> all;
 
   SessionListeners(List<EventListener> listeners) {
+    this.all = List.copyOf(listeners);
     for (EventListener l : listeners) {
       boolean known = false;
       if (l instanceof HttpSessionListener x) {
@@ -47,6 +49,33 @@ final class SessionListeners {
             + "HttpSessionAttributeListener, HttpSessionIdListener");
       }
     }
+  }
+
+  /**
+   * Adds the listeners the application declared to its container, except those of a class
+   * already registered here (so a listener registered both ways is notified once).
+   *
+   * @param declared what {@link LanyardListenerDiscovery} found
+   * @return these listeners plus the new ones
+   */
+  SessionListeners plus(List<?> declared) {
+    List<EventListener> merged = new ArrayList<>(all);
+    java.util.Set<Class<?>> known = new java.util.HashSet<>();
+    for (EventListener l : all) {
+      known.add(l.getClass());
+    }
+    for (Object o : declared) {
+      if (o instanceof EventListener l && LanyardListenerDiscovery.isSessionListener(l.getClass())
+          && known.add(l.getClass())) {
+        merged.add(l);
+      }
+    }
+    return new SessionListeners(merged);
+  }
+
+  /** @return how many listeners are registered */
+  int size() {
+    return all.size();
   }
 
   boolean hasAttributeListeners() {

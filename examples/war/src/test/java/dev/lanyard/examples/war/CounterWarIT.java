@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
@@ -79,6 +80,52 @@ class CounterWarIT {
     HttpResponse<String> response = get("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).contains("visited 1 time");
+  }
+
+  @Test
+  void theApplicationsOwnSessionListenersHearOfLanyardSessions() throws Exception {
+    Map<String, Integer> before = audit(null, "");
+    HttpResponse<String> first = get(null);
+    String id = sessionId(first);
+    Map<String, Integer> during = audit(id, "");
+    audit(id, "?leave");
+    Map<String, Integer> after = audit(null, "");
+
+    // SessionAudit is declared in web.xml, ActiveSessions is a @WebListener: both are told.
+    assertThat(delta(before, during, "created")).isEqualTo(1);
+    assertThat(delta(before, during, "attributesAdded")).isEqualTo(1);
+    assertThat(delta(before, during, "active+")).isEqualTo(1);
+    assertThat(delta(before, during, "destroyed")).isZero();
+    assertThat(delta(during, after, "destroyed")).isEqualTo(1);
+    assertThat(delta(during, after, "active-")).isEqualTo(1);
+    assertThat(get(id).body()).as("invalidated everywhere").contains("visited 1 time");
+  }
+
+  private static int delta(Map<String, Integer> from, Map<String, Integer> to, String name) {
+    return to.getOrDefault(name, 0) - from.getOrDefault(name, 0);
+  }
+
+  private Map<String, Integer> audit(String sessionId, String query) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/audit" + query))
+        .timeout(Duration.ofSeconds(10));
+    if (sessionId != null) {
+      request.header("Cookie", "__Host-session=" + sessionId);
+    }
+    String body = http.send(request.build(), HttpResponse.BodyHandlers.ofString()).body().trim();
+    Map<String, Integer> counts = new java.util.TreeMap<>();
+    String inner = body.substring(1, body.length() - 1);
+    for (String entry : inner.isEmpty() ? new String[0] : inner.split(", ")) {
+      int eq = entry.indexOf('=');
+      counts.put(entry.substring(0, eq), Integer.parseInt(entry.substring(eq + 1)));
+    }
+    return counts;
+  }
+
+  private static String sessionId(HttpResponse<String> response) {
+    Matcher cookie = SESSION_COOKIE.matcher(response.headers().allValues("Set-Cookie").stream()
+        .filter(c -> c.startsWith("__Host-session=")).findFirst().orElseThrow());
+    assertThat(cookie.find()).isTrue();
+    return cookie.group(1);
   }
 
   private HttpResponse<String> get(String sessionId) throws Exception {
