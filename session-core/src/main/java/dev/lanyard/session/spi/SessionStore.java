@@ -30,7 +30,8 @@ import java.util.Optional;
  * </ul>
  *
  * <p>Optional powers are separate interfaces a store may also implement:
- * {@link UserIndexedStore} (per-user index, limits, listing, revoke-all). The contract tests in
+ * {@link UserIndexedStore} (per-user index, limits, listing, revoke-all by the user's version),
+ * {@link ExpiryNotifyingStore} (reports of sessions that time out). The contract tests in
  * {@code session-tck} check all of this against a real backend.
  */
 public interface SessionStore extends AutoCloseable {

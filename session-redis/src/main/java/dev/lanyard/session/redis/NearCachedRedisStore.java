@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -321,7 +322,7 @@ public final class NearCachedRedisStore implements NearCachingStore, UserIndexed
 
   /** Subscribes through the wrapped store; a reported session's local copy is dropped first. */
   @Override
-  public Subscription onTimeout(java.util.function.Consumer<SessionRecord> subscriber) {
+  public Subscription onTimeout(Consumer<SessionRecord> subscriber) {
     Objects.requireNonNull(subscriber, "subscriber");
     return store.onTimeout(record -> {
       invalidate(record.handle());

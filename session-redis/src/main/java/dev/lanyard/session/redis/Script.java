@@ -43,11 +43,15 @@ enum Script {
   LOAD("""
       if ARGV[2] ~= '0' and redis.call('EXISTS', KEYS[2]) == 0 then return {} end
       local h = redis.call('HGETALL', KEYS[1])
-      if #h == 0 then return h end
-      local s = redis.call('HMGET', KEYS[1], 'u', 'w')
-      if not s[1] then return h end
-      local v = redis.call('GET', ARGV[1] .. 'u:{' .. s[1] .. '}:v')
-      if v and tonumber(v) > tonumber(s[2] or '0') then return {} end
+      local u
+      local w
+      for i = 1, #h, 2 do
+        local f = h[i]
+        if f == 'u' then u = h[i + 1] elseif f == 'w' then w = h[i + 1] end
+      end
+      if not u then return h end
+      local v = redis.call('GET', ARGV[1] .. 'u:{' .. u .. '}:v')
+      if v and tonumber(v) > tonumber(w or '0') then return {} end
       return h
       """),
 
