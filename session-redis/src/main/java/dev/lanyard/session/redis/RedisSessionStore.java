@@ -47,6 +47,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -104,6 +105,9 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
    */
   public static final Duration TIMEOUT_GRACE = Duration.ofMinutes(5);
 
+  /** How long the store waits before it tries again to subscribe to expired-key events. */
+  public static final Duration TIMEOUT_RESUBSCRIBE_DELAY = Duration.ofSeconds(1);
+
   private static final Logger LOG = LoggerFactory.getLogger(RedisSessionStore.class);
   private static final byte[] EMPTY = new byte[0];
   private static final byte[] ONE = {'1'};
@@ -138,7 +142,8 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
   private final List<Consumer<SessionRecord>> timeoutSubscribers = new CopyOnWriteArrayList<>();
   /** The keyspace-event subscription and the thread that delivers reports; guarded by timeoutLock. */
   private StatefulRedisPubSubConnection<byte[], byte[]> timeoutChannel;
-  private ExecutorService timeoutDelivery;
+  private ScheduledExecutorService timeoutDelivery;
+  private boolean timeoutChannelFailing;
   private boolean followingMasterForTimeouts;
   private volatile boolean closed;
 
@@ -576,8 +581,11 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
    * Reports arrive when Redis removes the marker (its active expiry finds an expired key within
    * about a second on a lightly loaded server), at most {@link #TIMEOUT_GRACE} after the timeout;
    * after that the hash is gone too. Events published while the connection is down are lost, so
-   * those sessions end without a report. After a Sentinel failover the subscription moves to the
-   * new master.
+   * those sessions end without a report. If Redis cannot be reached when the first subscriber
+   * comes, or after a Sentinel failover, the store keeps trying to subscribe every
+   * {@link #TIMEOUT_RESUBSCRIBE_DELAY} (logging once) until it succeeds or the subscription is
+   * closed; this method never fails for an unreachable Redis. After a failover the subscription
+   * moves to the new master.
    *
    * @throws IllegalStateException without {@link Builder#expiryNotifications()}
    */
@@ -606,16 +614,19 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
     };
   }
 
-  /** Guarded by timeoutLock. */
+  /**
+   * Opens the subscription, or schedules another try when Redis cannot be reached. Guarded by
+   * timeoutLock.
+   */
   private void openTimeoutChannel() {
     if (timeoutDelivery == null) {
-      timeoutDelivery = Executors.newSingleThreadExecutor(r -> {
+      timeoutDelivery = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "lanyard-redis-timeouts");
         t.setDaemon(true);
         return t;
       });
     }
-    StatefulRedisPubSubConnection<byte[], byte[]> channel;
+    StatefulRedisPubSubConnection<byte[], byte[]> channel = null;
     try {
       channel = connection.connectPubSub();
       channel.addListener(new RedisPubSubAdapter<>() {
@@ -626,8 +637,22 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
       });
       channel.sync().subscribe(expiredChannel);
     } catch (RedisException e) {
-      throw new StoreUnavailableException("could not subscribe to Redis's expired-key events ("
-          + e.getClass().getSimpleName() + ")", null);
+      if (channel != null) {
+        channel.closeAsync();
+      }
+      if (!timeoutChannelFailing) {
+        timeoutChannelFailing = true;
+        LOG.warn("could not subscribe to Redis's expired-key events ({}); sessions that time out meanwhile are not "
+            + "reported; trying again every {} ms", unwrap(e).getClass().getSimpleName(),
+            TIMEOUT_RESUBSCRIBE_DELAY.toMillis());
+      }
+      timeoutDelivery.schedule(this::retryTimeoutChannel, TIMEOUT_RESUBSCRIBE_DELAY.toMillis(),
+          TimeUnit.MILLISECONDS);
+      return;
+    }
+    if (timeoutChannelFailing) {
+      timeoutChannelFailing = false;
+      LOG.info("subscribed to Redis's expired-key events again");
     }
     timeoutChannel = channel;
     if (!followingMasterForTimeouts) {
@@ -635,9 +660,21 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
       connection.onMasterSwitch(() -> {
         ExecutorService delivery = timeoutDelivery;
         if (delivery != null && !closed) {
-          delivery.execute(this::resubscribeAfterFailover);
+          try {
+            delivery.execute(this::resubscribeAfterFailover);
+          } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // the last subscription closed meanwhile: nothing to follow
+          }
         }
       });
+    }
+  }
+
+  private void retryTimeoutChannel() {
+    synchronized (timeoutLock) {
+      if (!closed && timeoutChannel == null && !timeoutSubscribers.isEmpty()) {
+        openTimeoutChannel();
+      }
     }
   }
 
@@ -648,12 +685,8 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
       }
       timeoutChannel.closeAsync();
       timeoutChannel = null;
-      try {
-        openTimeoutChannel();
-        LOG.info("expiry notifications follow the new Sentinel master");
-      } catch (StoreUnavailableException e) {
-        LOG.warn("expiry notifications could not follow the new Sentinel master: {}", e.getMessage());
-      }
+      openTimeoutChannel();
+      LOG.debug("expiry notifications follow the new Sentinel master");
     }
   }
 

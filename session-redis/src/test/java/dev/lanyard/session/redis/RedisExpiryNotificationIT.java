@@ -151,6 +151,25 @@ class RedisExpiryNotificationIT extends ExpiryNotifyingStoreContract {
   }
 
   @Test
+  void aSubscriptionMadeWhileRedisIsDownStartsWhenRedisIsBack() {
+    ConcurrentLinkedQueue<SessionHandle> reports = new ConcurrentLinkedQueue<>();
+    try (RedisProcess own = TestRedis.localServer("--notify-keyspace-events", "Ex");
+        RedisSessionStore s = RedisSessionStore.builder().location(own.uri()).clock(clock)
+            .commandTimeout(Duration.ofMillis(500)).expiryNotifications().build()) {
+      own.stop();
+      try (var subscription = s.onTimeout(r -> reports.add(r.handle()))) {
+        own.restart();
+        SessionHandle[] written = new SessionHandle[1];
+        await("a write once Redis is back").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+            .ignoreException(dev.lanyard.session.StoreUnavailableException.class)
+            .until(() -> (written[0] = written(s, Duration.ofSeconds(3)).handle()) != null);
+        // The store tries to subscribe again every second; the session outlives that.
+        await("its timeout is reported").atMost(Duration.ofSeconds(15)).until(() -> reports.contains(written[0]));
+      }
+    }
+  }
+
+  @Test
   void aServerThatPublishesNoExpiredEventsIsReportedAtStartUp() {
     try (RedisProcess silent = TestRedis.localServer();
         LogCapture logs = new LogCapture("dev.lanyard");
