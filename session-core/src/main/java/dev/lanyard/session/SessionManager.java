@@ -160,10 +160,10 @@ public final class SessionManager {
     }
     Consumer<Session> own = subscriber::accept;
     synchronized (timeoutSubscribers) {
-      timeoutSubscribers.add(own);
       if (storeTimeouts == null) {
         storeTimeouts = expiringStore.onTimeout(this::timedOut);
       }
+      timeoutSubscribers.add(own);
     }
     return () -> {
       synchronized (timeoutSubscribers) {

@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Invalidation</h2>
  * The store opens one more connection (RESP3) and turns on client-side caching in broadcast mode
- * for the prefixes of session keys and user keys
- * ({@code CLIENT TRACKING ON BCAST PREFIX <prefix>s: PREFIX <prefix>u:}). Redis then pushes the
+ * for the prefixes of session keys and user version keys
+ * ({@code CLIENT TRACKING ON BCAST PREFIX <prefix>s: PREFIX <prefix>uv:}). Redis then pushes the
  * name of every session key that any client changes, deletes, expires or evicts, and a flush
  * notice on {@code FLUSHDB}/{@code FLUSHALL}; each push drops the local copy of that session. A
  * push for a user's version key (a {@link #revokeAll} on any node) drops every copy of that
@@ -122,8 +122,8 @@ public final class NearCachedRedisStore implements NearCachingStore, UserIndexed
     this.clock = store.clock();
     this.sessionKeyStart = store.keyPrefix() + "s:{";
     this.trackedPrefix = store.keyPrefix() + "s:";
-    this.userKeyStart = store.keyPrefix() + "u:{";
-    this.trackedUserPrefix = store.keyPrefix() + "u:";
+    this.userKeyStart = store.keyPrefix() + "uv:{";
+    this.trackedUserPrefix = store.keyPrefix() + "uv:";
     this.leaseNanos = options.heartbeatInterval().toNanos() * NearCacheOptions.LEASE_HEARTBEATS;
     this.cache = Caffeine.newBuilder()
         .maximumSize(options.maximumSize())
@@ -437,13 +437,13 @@ public final class NearCachedRedisStore implements NearCachingStore, UserIndexed
     invalidations.increment();
   }
 
-  /** The user whose version key this is, or null for any other key (a user's index among them). */
+  /** The user whose version key this is, or null for any other key. */
   private String revokedUserOf(ByteBuffer key) {
     String name = StandardCharsets.UTF_8.decode(key.duplicate()).toString();
-    if (!name.startsWith(userKeyStart) || !name.endsWith("}:v") || name.length() < userKeyStart.length() + 3) {
+    if (!name.startsWith(userKeyStart) || !name.endsWith("}") || name.length() < userKeyStart.length() + 1) {
       return null;
     }
-    return name.substring(userKeyStart.length(), name.length() - 3);
+    return name.substring(userKeyStart.length(), name.length() - 1);
   }
 
   private SessionHandle handleOf(ByteBuffer key) {

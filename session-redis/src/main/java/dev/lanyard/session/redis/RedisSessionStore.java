@@ -66,7 +66,9 @@ import org.slf4j.LoggerFactory;
  * is written with its TTL in the same atomic step, by a server-side script.
  *
  * <h2>Cost</h2>
- * {@link #load} is one {@code HGETALL}; {@link #update} one {@code EVALSHA}; {@link #create} one
+ * {@link #load} is one read-only {@code EVALSHA} on standalone and Sentinel (the session and, for a
+ * user's session, the user's version), and an {@code HGETALL} plus, for a user's session, a
+ * {@code GET} on Cluster; {@link #update} one {@code EVALSHA}; {@link #create} one
  * script plus one on the user's index when the session has a user; {@link #rotate} two or three
  * scripts (four or five when the session already has a user); {@link #delete} one script plus a
  * {@code ZREM} for a user's session. With {@link Builder#replicaAcknowledgement}, every operation that
@@ -108,10 +110,13 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
   /** How long the store waits before it tries again to subscribe to expired-key events. */
   public static final Duration TIMEOUT_RESUBSCRIBE_DELAY = Duration.ofSeconds(1);
 
+  private static final byte[] TIMEOUT_GRACE_BYTES = RecordCodec.bytes(Long.toString(TIMEOUT_GRACE.toMillis()));
+
   private static final Logger LOG = LoggerFactory.getLogger(RedisSessionStore.class);
   private static final byte[] EMPTY = new byte[0];
   private static final byte[] ONE = {'1'};
   private static final byte[] ZERO = {'0'};
+  private static final byte[] MARKED = {'x'};
 
   /** How Redis is deployed. */
   public enum Topology {
@@ -142,7 +147,7 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
   private final List<Consumer<SessionRecord>> timeoutSubscribers = new CopyOnWriteArrayList<>();
   /** The keyspace-event subscription and the thread that delivers reports; guarded by timeoutLock. */
   private StatefulRedisPubSubConnection<byte[], byte[]> timeoutChannel;
-  private ScheduledExecutorService timeoutDelivery;
+  private volatile ScheduledExecutorService timeoutDelivery;
   private boolean timeoutChannelFailing;
   private boolean followingMasterForTimeouts;
   private volatile boolean closed;
@@ -253,7 +258,7 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
   }
 
   byte[] userVersionKey(String userId) {
-    return RecordCodec.bytes(prefix + "u:{" + userId + "}:v");
+    return RecordCodec.bytes(prefix + "uv:{" + userId + "}");
   }
 
   byte[] valueKey(String key) {
@@ -267,8 +272,8 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
     Objects.requireNonNull(handle, "handle");
     if (topology != Topology.CLUSTER) {
       // One round trip: the script reads the session and, for a user's session, the user's version.
-      List<Object> fields = await(script(Script.LOAD, ScriptOutputType.MULTI, sessionKeys(handle), prefixBytes,
-          graceBytes), "load", handle);
+      List<Object> fields = await(script(Script.LOAD, ScriptOutputType.MULTI, sessionKeys(handle), prefixBytes),
+          "load", handle);
       if (fields == null || fields.isEmpty()) {
         return Optional.empty();
       }
@@ -324,7 +329,8 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
     args.add(RecordCodec.bytes(Long.toString(delta.payloadLimit())));
     args.add(RecordCodec.bytes(Integer.toString(delta.removals().size())));
     args.add(RecordCodec.bytes(Integer.toString(delta.puts().size())));
-    args.add(graceBytes);
+    args.add(TIMEOUT_GRACE_BYTES);
+    args.add(graceMillis > 0 ? ONE : ZERO);
     for (String name : delta.removals()) {
       args.add(RecordCodec.attributeField(name));
       args.add(RecordCodec.bytes(Integer.toString(name.length())));
@@ -412,8 +418,8 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
   @Override
   public boolean delete(SessionHandle handle) {
     Objects.requireNonNull(handle, "handle");
-    List<Object> result = await(script(Script.DELETE, ScriptOutputType.MULTI, sessionKeys(handle), graceBytes),
-        "delete", handle);
+    List<Object> result = await(script(Script.DELETE, ScriptOutputType.MULTI, sessionKeys(handle)), "delete",
+        handle);
     boolean deleted = number(result, 0) == 1;
     if (result.size() > 1 && result.get(1) instanceof byte[] user) {
       String userId = new String(user, StandardCharsets.UTF_8);
@@ -436,8 +442,7 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
     List<CompletableFuture<byte[]>> lastUse = new ArrayList<>(members.size());
     for (ScoredValue<byte[]> member : members) {
       SessionHandle h = handleOf(member.getValue());
-      lastUse.add(h == null ? CompletableFuture.completedFuture(null)
-          : call(() -> redis().hget(sessionKey(h), RecordCodec.LAST_ACCESS)));
+      lastUse.add(h == null ? CompletableFuture.completedFuture(null) : lastUseOf(h));
     }
     awaitAll(lastUse, "admit");
     Instant now = clock.instant();
@@ -482,6 +487,24 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
         userVersion);
   }
 
+  /**
+   * A session's last access, or null when it is gone or timed out (it has a marker field and its
+   * marker expired): the hash and the marker are read in parallel, in one round trip.
+   */
+  private CompletableFuture<byte[]> lastUseOf(SessionHandle h) {
+    if (topology == Topology.CLUSTER) {
+      return call(() -> redis().hget(sessionKey(h), RecordCodec.LAST_ACCESS)); // no markers on Cluster
+    }
+    CompletableFuture<List<io.lettuce.core.KeyValue<byte[], byte[]>>> fields =
+        call(() -> redis().hmget(sessionKey(h), RecordCodec.LAST_ACCESS, MARKED));
+    CompletableFuture<Long> marker = call(() -> redis().exists(timeoutKey(h)));
+    return fields.thenCombine(marker, (values, markers) -> {
+      byte[] last = values.get(0).getValueOrElse(null);
+      boolean marked = values.get(1).hasValue();
+      return marked && (markers == null || markers == 0) ? null : last;
+    });
+  }
+
   @Override
   public List<SessionRecord> sessionsOf(String userId) {
     Objects.requireNonNull(userId, "userId");
@@ -491,14 +514,18 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
     long userVersion = versionOf(await(versionRead, "sessionsOf", null));
     List<ScoredValue<byte[]>> candidates = new ArrayList<>();
     List<CompletableFuture<Map<byte[], byte[]>>> reads = new ArrayList<>();
+    List<CompletableFuture<Long>> markers = new ArrayList<>();
     for (ScoredValue<byte[]> member : members) {
       SessionHandle h = handleOf(member.getValue());
       if (h != null && member.getScore() >= 0) {
         candidates.add(member);
         reads.add(call(() -> redis().hgetall(sessionKey(h))));
+        markers.add(topology == Topology.CLUSTER ? CompletableFuture.completedFuture(1L)
+            : call(() -> redis().exists(timeoutKey(h))));
       }
     }
     awaitAll(reads, "sessionsOf");
+    awaitAll(markers, "sessionsOf");
     long now = clock.millis();
     List<SessionRecord> records = new ArrayList<>();
     List<byte[]> dead = new ArrayList<>();
@@ -506,6 +533,9 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
       ScoredValue<byte[]> member = candidates.get(i);
       SessionHandle h = handleOf(member.getValue());
       Map<byte[], byte[]> fields = reads.get(i).join();
+      if (fields != null && !fields.isEmpty() && markers.get(i).join() == 0 && hasField(fields, MARKED)) {
+        continue; // timed out: its claim reports it
+      }
       if (fields == null || fields.isEmpty()) {
         long score = (long) member.getScore();
         if (score == 0 || now - score >= RESERVATION_GRACE.toMillis()) {
@@ -697,7 +727,7 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
       timeoutChannel = null;
     }
     if (timeoutDelivery != null) {
-      timeoutDelivery.shutdown();
+      timeoutDelivery.shutdownNow(); // also cancels a scheduled retry
       timeoutDelivery = null;
     }
   }
@@ -717,8 +747,14 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
     if (delivery == null) {
       return;
     }
-    this.<List<Object>>script(Script.CLAIM, ScriptOutputType.MULTI, sessionKeys(handle))
-        .whenCompleteAsync((fields, error) -> deliverTimeout(handle, fields, error), delivery);
+    this.<List<Object>>script(Script.CLAIM, ScriptOutputType.MULTI, sessionKeys(handle), prefixBytes)
+        .whenComplete((fields, error) -> {
+          try {
+            delivery.execute(() -> deliverTimeout(handle, fields, error));
+          } catch (java.util.concurrent.RejectedExecutionException closing) {
+            LOG.debug("timed-out session {} claimed while the last subscription closed; not reported", handle);
+          }
+        });
   }
 
   private void deliverTimeout(SessionHandle handle, List<Object> fields, Throwable error) {
@@ -817,7 +853,7 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
 
   private List<Object> take(SessionHandle from, boolean onlyIfAnonymous) {
     List<Object> taken = await(script(Script.TAKE, ScriptOutputType.MULTI, sessionKeys(from),
-        onlyIfAnonymous ? ONE : ZERO, graceBytes), "rotate", from);
+        onlyIfAnonymous ? ONE : ZERO), "rotate", from);
     return taken == null ? List.of() : taken;
   }
 
@@ -859,15 +895,15 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
     if (handles.isEmpty()) {
       return List.of();
     }
-    List<CompletableFuture<Long>> deletions = new ArrayList<>(handles.size());
+    // The delete script leaves a session that timed out for its claim (it is reported, not revoked).
+    List<CompletableFuture<List<Object>>> deletions = new ArrayList<>(handles.size());
     for (SessionHandle h : handles) {
-      deletions.add(call(() -> redis().del(sessionKeys(h))));
+      deletions.add(script(Script.DELETE, ScriptOutputType.MULTI, sessionKeys(h)));
     }
     awaitAll(deletions, operation);
     List<SessionHandle> deleted = new ArrayList<>();
     for (int i = 0; i < handles.size(); i++) {
-      Long n = deletions.get(i).join();
-      if (n != null && n > 0) {
+      if (number(deletions.get(i).join(), 0) > 0) {
         deleted.add(handles.get(i));
       }
     }
@@ -973,6 +1009,15 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
       t = t.getCause();
     }
     return t;
+  }
+
+  private static boolean hasField(Map<byte[], byte[]> fields, byte[] name) {
+    for (byte[] key : fields.keySet()) {
+      if (java.util.Arrays.equals(key, name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static long number(List<Object> result, int index) {

@@ -6,27 +6,34 @@ import java.security.NoSuchAlgorithmException;
 
 /**
  * The server-side scripts of the store. Each runs atomically on the keys it names, which always
- * share one Cluster hash slot: a session, or a user's index and version (both tagged with the
- * user). {@link #LOAD} alone also reads a key it cannot name in advance, and is therefore used
- * only where every key lives on one server (standalone and Sentinel). They are invoked by SHA with
+ * share one Cluster hash slot: a session and its timeout marker, or a user's index and version
+ * (all tagged alike). {@link #LOAD} and {@link #CLAIM} also read the version key of the session's
+ * user, a key they cannot name in advance, and are therefore used only where every key lives on
+ * one server (standalone and Sentinel). They are invoked by SHA with
  * {@code EVALSHA}; on {@code NOSCRIPT} (a restarted or new node, {@code SCRIPT FLUSH}) the store
  * sends the body once with {@code EVAL}, which caches it on that node again.
  *
  * <p>Session hash fields: {@code m} packed fixed metadata, {@code l} last access (epoch ms),
  * {@code i} idle timeout (ms), {@code z} attribute bytes, {@code u} user, {@code n} last node,
  * {@code a} user agent, {@code p} address prefix, {@code w} the user's version when the user was
- * bound (absent for 0), and {@code _<name>} per attribute.
+ * bound (absent for 0), {@code x} present when the session has a timeout marker, and
+ * {@code _<name>} per attribute.
  *
- * <p>Timeout marker (only with expiry notifications): a string {@code <prefix>x:{<handle>}} in the
- * session's slot whose TTL is the session's TTL, while the hash lives a grace period longer.
- * When the marker expires, Redis publishes its name ({@code notify-keyspace-events Ex}) and
- * {@link #CLAIM} hands the hash, attributes and all, to exactly one node. Every script passes the
- * marker as KEYS[2] and a grace in milliseconds ('0' when notifications are off): with a grace,
- * a hash whose marker is gone is a session that timed out, and is treated as absent.
+ * <p>Timeout marker (written by stores with expiry notifications): a string
+ * {@code <prefix>x:{<handle>}} in the session's slot whose TTL is the session's TTL, while the hash
+ * lives a grace period longer and carries {@code x}. When the marker expires, Redis publishes its
+ * name ({@code notify-keyspace-events Ex}) and {@link #CLAIM} hands the hash, attributes and all,
+ * to exactly one node. A hash with {@code x} whose marker is gone is a session that timed out:
+ * every script treats it as absent, whatever the calling store's own option, so stores with and
+ * without the option can share a prefix (during a rollout) and sessions written before it was
+ * turned on keep working. Session scripts name the marker as KEYS[2].
  *
- * <p>User version: a counter under {@code <prefix>u:{<user>}:v}, created by the first
- * {@link #REVOKE_ALL}; a session whose {@code w} is below it is dead. Scripts that stamp or admit
- * extend its TTL so that it outlives every session stamped with its value.
+ * <p>User version: a counter under {@code <prefix>uv:{<user>}} (the index's hash tag, so the same
+ * slot; a prefix of its own, so that near caches can track version changes without hearing of
+ * every index write), created by the first {@link #REVOKE_ALL}; a session whose {@code w} is below
+ * it is dead. Scripts that stamp or admit extend its TTL so that it outlives every session stamped
+ * with its value, to twice the needed lifetime, so that a busy user's logins do not rewrite it
+ * each time.
  *
  * <p>User index (a sorted set of handles) scores: {@code 0} a written session; a positive score
  * is a reservation made by {@code admit} at that epoch millisecond; a negative score marks a
@@ -35,29 +42,30 @@ import java.security.NoSuchAlgorithmException;
 enum Script {
 
   /**
-   * KEYS[1] session, KEYS[2] timeout marker; ARGV[1] key prefix, ARGV[2] grace ms. Returns the
-   * session's fields, or {} when it is absent, timed out, or was bound to its user before the
-   * user's latest revocation (its stamp {@code w} is below the user's version). Reads the version
-   * key it derives from the user field: single server only.
+   * KEYS[1] session, KEYS[2] timeout marker; ARGV[1] key prefix. Returns the session's fields, or
+   * {} when it is absent, timed out (it has {@code x} and its marker is gone), or was bound to its
+   * user before the user's latest revocation (its stamp {@code w} is below the user's version).
+   * Reads the version key it derives from the user field: single server only.
    */
   LOAD("""
-      if ARGV[2] ~= '0' and redis.call('EXISTS', KEYS[2]) == 0 then return {} end
       local h = redis.call('HGETALL', KEYS[1])
       local u
       local w
+      local x
       for i = 1, #h, 2 do
         local f = h[i]
-        if f == 'u' then u = h[i + 1] elseif f == 'w' then w = h[i + 1] end
+        if f == 'u' then u = h[i + 1] elseif f == 'w' then w = h[i + 1] elseif f == 'x' then x = true end
       end
+      if x and redis.call('EXISTS', KEYS[2]) == 0 then return {} end
       if not u then return h end
-      local v = redis.call('GET', ARGV[1] .. 'u:{' .. u .. '}:v')
+      local v = redis.call('GET', ARGV[1] .. 'uv:{' .. u .. '}')
       if v and tonumber(v) > tonumber(w or '0') then return {} end
       return h
       """),
 
   /**
-   * KEYS[1] session, KEYS[2] timeout marker; ARGV[1] ttl ms, ARGV[2] grace ms, then field/value
-   * pairs. Returns 1 when written, 0 when the key exists.
+   * KEYS[1] session, KEYS[2] timeout marker; ARGV[1] ttl ms, ARGV[2] grace ms ('0': no marker),
+   * then field/value pairs. Returns 1 when written, 0 when the key exists.
    */
   CREATE("""
       if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
@@ -69,21 +77,26 @@ enum Script {
         i = j + 1
       end
       local grace = tonumber(ARGV[2])
+      if grace > 0 then
+        redis.call('HSET', KEYS[1], 'x', '1')
+        redis.call('SET', KEYS[2], '', 'PX', ARGV[1])
+      end
       redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]) + grace)
-      if grace > 0 then redis.call('SET', KEYS[2], '', 'PX', ARGV[1]) end
       return 1
       """),
 
   /**
    * KEYS[1] session, KEYS[2] timeout marker; ARGV: last access ms, idle ms or '', node or '', ttl
-   * ms, payload limit, removal count, put count, grace ms, then (field, name length) per removal
-   * and (field, name length, value) per put. Returns {0, 0} not found (or timed out), {1, size}
-   * applied, {2, size} too large.
+   * ms, payload limit, removal count, put count, grace ms, '1' when this store writes markers,
+   * then (field, name length) per removal and (field, name length, value) per put. A session
+   * with a marker keeps it (renewed to the new TTL) whatever the caller; one without gets one
+   * when the caller writes markers. Returns {0, 0} not found (or timed out), {1, size} applied,
+   * {2, size} too large.
    */
   UPDATE("""
       local k = KEYS[1]
-      local grace = tonumber(ARGV[8])
-      if grace > 0 and redis.call('EXISTS', KEYS[2]) == 0 then return {0, 0} end
+      local marked = redis.call('HEXISTS', k, 'x') == 1
+      if marked and redis.call('EXISTS', KEYS[2]) == 0 then return {0, 0} end
       local meta = redis.call('HMGET', k, 'z', 'l')
       if not meta[1] and not meta[2] and redis.call('EXISTS', k) == 0 then return {0, 0} end
       local size = tonumber(meta[1])
@@ -91,7 +104,7 @@ enum Script {
       if size == nil or last == nil then return redis.error_reply('LANYARD_UNREADABLE session metadata') end
       local nrem = tonumber(ARGV[6])
       local nput = tonumber(ARGV[7])
-      local i = 9
+      local i = 10
       local removed = {}
       local dels = {}
       for r = 1, nrem do
@@ -133,24 +146,33 @@ enum Script {
       end
       table.insert(sets, 'z')
       table.insert(sets, tostring(size))
+      local mark = marked or ARGV[9] == '1'
+      if mark and not marked then
+        table.insert(sets, 'x')
+        table.insert(sets, '1')
+      end
       local j = 1
       while j <= #sets do
         local e = math.min(j + 199, #sets)
         redis.call('HSET', k, unpack(sets, j, e))
         j = e + 1
       end
-      redis.call('PEXPIRE', k, tonumber(ARGV[4]) + grace)
-      if grace > 0 then redis.call('SET', KEYS[2], '', 'PX', ARGV[4]) end
+      if mark then
+        redis.call('SET', KEYS[2], '', 'PX', ARGV[4])
+        redis.call('PEXPIRE', k, tonumber(ARGV[4]) + tonumber(ARGV[8]))
+      else
+        redis.call('PEXPIRE', k, ARGV[4])
+      end
       return {1, size}
       """),
 
   /**
-   * KEYS[1] session, KEYS[2] timeout marker; ARGV[1] '1' to take only an anonymous session,
-   * ARGV[2] grace ms. Returns {} when absent (or timed out), else {taken (1 deleted, 0 left in
-   * place because it has a user), field, value, ...}.
+   * KEYS[1] session, KEYS[2] timeout marker; ARGV[1] '1' to take only an anonymous session.
+   * Returns {} when absent (or timed out), else {taken (1 deleted, 0 left in place because it has
+   * a user), field, value, ...}.
    */
   TAKE("""
-      if ARGV[2] ~= '0' and redis.call('EXISTS', KEYS[2]) == 0 then return {} end
+      if redis.call('HEXISTS', KEYS[1], 'x') == 1 and redis.call('EXISTS', KEYS[2]) == 0 then return {} end
       local h = redis.call('HGETALL', KEYS[1])
       if #h == 0 then return {} end
       if ARGV[1] == '1' and redis.call('HEXISTS', KEYS[1], 'u') == 1 then
@@ -163,11 +185,11 @@ enum Script {
       """),
 
   /**
-   * KEYS[1] session, KEYS[2] timeout marker; ARGV[1] grace ms. Returns {deleted count} or
-   * {deleted count, user}. A session that timed out (marker gone) is left for {@link #CLAIM}.
+   * KEYS[1] session, KEYS[2] timeout marker. Returns {deleted count} or {deleted count, user}. A
+   * session that timed out (marker gone) is left for {@link #CLAIM}.
    */
   DELETE("""
-      if ARGV[1] ~= '0' and redis.call('EXISTS', KEYS[2]) == 0 then return {0} end
+      if redis.call('HEXISTS', KEYS[1], 'x') == 1 and redis.call('EXISTS', KEYS[2]) == 0 then return {0} end
       local u = redis.call('HGET', KEYS[1], 'u')
       local n = redis.call('DEL', KEYS[1])
       redis.call('DEL', KEYS[2])
@@ -176,15 +198,27 @@ enum Script {
       """),
 
   /**
-   * KEYS[1] session, KEYS[2] timeout marker. After the marker expired: takes the session (read
-   * and delete) and returns its fields, or {} when the marker is back or the session is gone.
-   * Exactly one caller gets a given session.
+   * KEYS[1] session, KEYS[2] timeout marker; ARGV[1] key prefix. After the marker expired: takes
+   * the session (read and delete) and returns its fields, or {} when the marker is back, the
+   * session is gone, or it was revoked through its user's version (then it is deleted unreported).
+   * Exactly one caller gets a given session. Single server only.
    */
   CLAIM("""
       if redis.call('EXISTS', KEYS[2]) == 1 then return {} end
       local h = redis.call('HGETALL', KEYS[1])
-      if #h == 0 then return h end
+      local u
+      local w
+      local x
+      for i = 1, #h, 2 do
+        local f = h[i]
+        if f == 'u' then u = h[i + 1] elseif f == 'w' then w = h[i + 1] elseif f == 'x' then x = true end
+      end
+      if not x then return {} end
       redis.call('DEL', KEYS[1])
+      if u then
+        local v = redis.call('GET', ARGV[1] .. 'uv:{' .. u .. '}')
+        if v and tonumber(v) > tonumber(w or '0') then return {} end
+      end
       return h
       """),
 
@@ -217,7 +251,7 @@ enum Script {
       redis.call('ZADD', idx, 0, ARGV[1])
       local ttl = tonumber(ARGV[3])
       if redis.call('PTTL', idx) < ttl then redis.call('PEXPIRE', idx, ttl) end
-      if v > 0 and redis.call('PTTL', KEYS[2]) < ttl then redis.call('PEXPIRE', KEYS[2], ttl) end
+      if v > 0 and redis.call('PTTL', KEYS[2]) < ttl then redis.call('PEXPIRE', KEYS[2], 2 * ttl) end
       return 0
       """),
 
@@ -258,7 +292,7 @@ enum Script {
       local idx = KEYS[1]
       local version = tonumber(redis.call('GET', KEYS[2]) or '0')
       local ttl = tonumber(ARGV[6])
-      if version > 0 and redis.call('PTTL', KEYS[2]) < ttl then redis.call('PEXPIRE', KEYS[2], ttl) end
+      if version > 0 and redis.call('PTTL', KEYS[2]) < ttl then redis.call('PEXPIRE', KEYS[2], 2 * ttl) end
       local now = tonumber(ARGV[4])
       local grace = tonumber(ARGV[5])
       local snap = {}

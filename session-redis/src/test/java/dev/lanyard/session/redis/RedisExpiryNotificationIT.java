@@ -169,6 +169,84 @@ class RedisExpiryNotificationIT extends ExpiryNotifyingStoreContract {
     }
   }
 
+  private SessionRecord writtenFor(RedisSessionStore on, String userId, Duration ttl) {
+    Instant now = clock.instant();
+    SessionHandle handle = SessionId.generate(RANDOM).handle();
+    on.admit(userId, handle, dev.lanyard.session.SessionLimit.refuseBeyond(1), LONG_TTL);
+    SessionRecord r = new SessionRecord(handle, userId, 1, on.userVersion(userId), now, now, ttl, now.plus(LONG_TTL),
+        now, null, ClientInfo.UNKNOWN, Map.of());
+    assertThat(on.create(r, ttl)).isTrue();
+    return r;
+  }
+
+  private Object call(String... args) {
+    return redis.call(args);
+  }
+
+  @Test
+  void turningTheOptionOnKeepsEarlierSessionsAliveAndGivesThemAMarkerAtTheirNextWrite() {
+    try (RedisSessionStore plain = RedisSessionStore.builder().location(redis.uri()).keyPrefix(prefix).clock(clock)
+        .commandTimeout(Duration.ofSeconds(2)).build()) {
+      SessionRecord before = written(plain, LONG_TTL);
+      assertThat(call("EXISTS", prefix + "x:{" + before.handle().value() + "}")).isEqualTo(0L);
+
+      assertThat(store.load(before.handle())).as("written without the option, read with it").isPresent();
+      assertThat(store.update(before.handle(), new SessionDelta(Map.of("b", new byte[] {1}), Set.of(), clock.instant(),
+          null, null, LONG_TTL, Long.MAX_VALUE)).status()).isEqualTo(UpdateResult.Status.APPLIED);
+      assertThat(call("EXISTS", prefix + "x:{" + before.handle().value() + "}")).isEqualTo(1L);
+      assertThat(call("HEXISTS", prefix + "s:{" + before.handle().value() + "}", "x")).isEqualTo(1L);
+    }
+  }
+
+  @Test
+  void aStoreWithoutTheOptionHonoursAndRenewsTheMarkersOfOthers() {
+    try (RedisSessionStore plain = RedisSessionStore.builder().location(redis.uri()).keyPrefix(prefix).clock(clock)
+        .commandTimeout(Duration.ofSeconds(2)).build()) {
+      SessionRecord kept = written((RedisSessionStore) store, Duration.ofSeconds(20));
+      assertThat(plain.update(kept.handle(), new SessionDelta(Map.of(), Set.of(), clock.instant(), null, null,
+          LONG_TTL, Long.MAX_VALUE)).status()).isEqualTo(UpdateResult.Status.APPLIED);
+      assertThat((Long) call("PTTL", prefix + "x:{" + kept.handle().value() + "}"))
+          .as("the marker follows the new TTL").isGreaterThan(Duration.ofMinutes(29).toMillis());
+
+      SessionRecord timedOut = written((RedisSessionStore) store, LONG_TTL);
+      call("DEL", prefix + "x:{" + timedOut.handle().value() + "}");
+      assertThat(plain.load(timedOut.handle())).isEmpty();
+      assertThat(plain.delete(timedOut.handle())).isFalse();
+    }
+  }
+
+  @Test
+  void aTimedOutSessionAwaitingItsClaimCountsNowhere() {
+    RedisSessionStore redisStore = (RedisSessionStore) store;
+    SessionRecord timedOut = writtenFor(redisStore, "limited", LONG_TTL);
+    call("DEL", prefix + "x:{" + timedOut.handle().value() + "}");
+
+    assertThat(redisStore.sessionsOf("limited")).isEmpty();
+    assertThat(redisStore.admit("limited", SessionId.generate(RANDOM).handle(),
+        dev.lanyard.session.SessionLimit.refuseBeyond(1), LONG_TTL).admitted()).as("not held against the limit").isTrue();
+    assertThat(redisStore.revokeAll("limited", LONG_TTL)).as("not revoked: it timed out").isEmpty();
+    assertThat(call("EXISTS", prefix + "s:{" + timedOut.handle().value() + "}")).as("left for its claim").isEqualTo(1L);
+  }
+
+  @Test
+  void aSessionRevokedThroughItsUsersVersionIsNeverReportedAsTimedOut() {
+    ConcurrentLinkedQueue<SessionHandle> reports = new ConcurrentLinkedQueue<>();
+    RedisSessionStore redisStore = (RedisSessionStore) store;
+    try (var subscription = store.onTimeout(r -> reports.add(r.handle()))) {
+      SessionRecord revoked = writtenFor(redisStore, "revoked-user", Duration.ofMillis(700));
+      // Only revokeAll's first write: the session itself survives, stamped with the old version.
+      String index = prefix + "u:{revoked-user}";
+      call("EVAL", Script.REVOKE_ALL.body(), "2", index, prefix + "uv:{revoked-user}",
+          Long.toString(clock.millis()), "30000", Long.toString(LONG_TTL.toMillis()));
+      SessionRecord marker = written(redisStore, Duration.ofMillis(700));
+
+      await().atMost(Duration.ofSeconds(15)).until(() -> reports.contains(marker.handle()));
+      await("the claim deleted it").atMost(Duration.ofSeconds(15))
+          .until(() -> Long.valueOf(0L).equals(call("EXISTS", prefix + "s:{" + revoked.handle().value() + "}")));
+      assertThat(reports).doesNotContain(revoked.handle());
+    }
+  }
+
   @Test
   void aServerThatPublishesNoExpiredEventsIsReportedAtStartUp() {
     try (RedisProcess silent = TestRedis.localServer();

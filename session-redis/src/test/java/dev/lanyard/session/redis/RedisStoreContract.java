@@ -61,7 +61,7 @@ abstract class RedisStoreContract extends UserIndexedStoreContract {
   }
 
   private String userVersionKey(String userId) {
-    return indexKey(userId) + ":v";
+    return support().currentPrefix() + "uv:{" + userId + "}";
   }
 
   @Test

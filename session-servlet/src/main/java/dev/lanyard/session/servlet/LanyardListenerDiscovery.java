@@ -36,13 +36,21 @@ import org.slf4j.LoggerFactory;
  * static fields, not in instance fields. Listeners declared in a library's
  * {@code web-fragment.xml} or added with {@link ServletContext#addListener} are not seen: register
  * those with the filter ({@code listeners} init-parameter or
- * {@link LanyardSessionFilter.Builder#listener}).
+ * {@link LanyardSessionFilter.Builder#listener}). The instances live as long as the application;
+ * no {@code @PreDestroy} is called on them. The context parameter {@link #CONTEXT_PARAMETER}
+ * ({@code false}) turns the discovery off before it reads or creates anything.
  */
 @HandlesTypes(WebListener.class)
 public final class LanyardListenerDiscovery implements ServletContainerInitializer {
 
   /** The context attribute that holds the listeners found, a {@code List<EventListener>}. */
   static final String ATTRIBUTE = LanyardListenerDiscovery.class.getName() + ".listeners";
+
+  /**
+   * The context parameter ({@code <context-param>} in {@code web.xml}) that turns the discovery
+   * off for the whole application when {@code false}: nothing is read or instantiated.
+   */
+  public static final String CONTEXT_PARAMETER = "dev.lanyard.session.containerListeners";
 
   private static final Logger LOG = LoggerFactory.getLogger(LanyardListenerDiscovery.class);
 
@@ -61,12 +69,15 @@ public final class LanyardListenerDiscovery implements ServletContainerInitializ
    */
   @Override
   public void onStartup(Set<Class<?>> annotated, ServletContext context) throws ServletException {
+    if ("false".equalsIgnoreCase(String.valueOf(context.getInitParameter(CONTEXT_PARAMETER)).trim())) {
+      return;
+    }
     WebXmlListeners declared = WebXmlListeners.NONE;
     try (InputStream webXml = context.getResourceAsStream("/WEB-INF/web.xml")) {
       if (webXml != null) {
         declared = WebXmlListeners.parse(webXml);
       }
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (IOException | RuntimeException e) {
       LOG.warn("could not read /WEB-INF/web.xml for session listeners ({}); register them with the filter",
           e.getMessage());
     }

@@ -188,9 +188,9 @@ public class LanyardSessionFilter implements Filter {
     }
     try {
       timeouts = s.manager.onTimeout(session -> timedOut(s, servletContext, session));
-    } catch (StoreUnavailableException e) {
-      LOG.warn("could not subscribe to sessions that time out ({}): sessionDestroyed will not be called for them "
-          + "until the application restarts", e.getMessage());
+    } catch (RuntimeException e) {
+      LOG.warn("could not subscribe to sessions that time out ({}: {}): sessionDestroyed will not be called for them "
+          + "until the application restarts", e.getClass().getSimpleName(), e.getMessage());
     }
   }
 

@@ -18,8 +18,9 @@ import org.xml.sax.helpers.DefaultHandler;
 /**
  * What a {@code web.xml} declares about listeners: the {@code <listener-class>} of each
  * {@code <listener>}, and whether the descriptor is {@code metadata-complete} (then the container
- * ignores {@code @WebListener}). Parsed with the JDK's parser, with DTDs, external entities and
- * XInclude off: a descriptor cannot make the parser fetch anything.
+ * ignores {@code @WebListener}). Parsed with the JDK's own parser (never one the application
+ * bundles), with external DTDs, external entities and XInclude off: a descriptor cannot make the
+ * parser fetch anything (an internal DTD subset is read, and its external entities are not).
  *
  * @param classNames the declared listener classes, in document order
  * @param metadataComplete whether annotations are to be ignored
@@ -39,8 +40,7 @@ record WebXmlListeners(List<String> classNames, boolean metadataComplete) {
    * @param webXml the descriptor's bytes; not closed
    * @return what it declares
    * @throws IOException if it cannot be read
-   * @throws IllegalArgumentException if it is not well-formed XML, or declares a DTD that
-   *     would need loading
+   * @throws IllegalArgumentException if it is not well-formed XML
    */
   static WebXmlListeners parse(InputStream webXml) throws IOException {
     Document document;
@@ -76,7 +76,7 @@ record WebXmlListeners(List<String> classNames, boolean metadataComplete) {
 
   private static DocumentBuilder builder() {
     try {
-      DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+      DocumentBuilderFactory factory = DocumentBuilderFactory.newDefaultInstance();
       factory.setNamespaceAware(true);
       factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
       factory.setFeature("http://xml.org/sax/features/external-general-entities", false);
