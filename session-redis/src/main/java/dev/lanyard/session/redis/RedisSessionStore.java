@@ -13,6 +13,7 @@ import dev.lanyard.session.spi.SessionDelta;
 import dev.lanyard.session.spi.SessionRecord;
 import dev.lanyard.session.spi.UpdateResult;
 import dev.lanyard.session.spi.UserIndexedStore;
+import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
@@ -34,6 +35,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,6 +49,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -495,7 +498,7 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
     if (topology == Topology.CLUSTER) {
       return call(() -> redis().hget(sessionKey(h), RecordCodec.LAST_ACCESS)); // no markers on Cluster
     }
-    CompletableFuture<List<io.lettuce.core.KeyValue<byte[], byte[]>>> fields =
+    CompletableFuture<List<KeyValue<byte[], byte[]>>> fields =
         call(() -> redis().hmget(sessionKey(h), RecordCodec.LAST_ACCESS, MARKED));
     CompletableFuture<Long> marker = call(() -> redis().exists(timeoutKey(h)));
     return fields.thenCombine(marker, (values, markers) -> {
@@ -692,7 +695,7 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
         if (delivery != null && !closed) {
           try {
             delivery.execute(this::resubscribeAfterFailover);
-          } catch (java.util.concurrent.RejectedExecutionException closing) {
+          } catch (RejectedExecutionException closing) {
             // the last subscription closed meanwhile: nothing to follow
           }
         }
@@ -751,7 +754,7 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
         .whenComplete((fields, error) -> {
           try {
             delivery.execute(() -> deliverTimeout(handle, fields, error));
-          } catch (java.util.concurrent.RejectedExecutionException closing) {
+          } catch (RejectedExecutionException closing) {
             LOG.debug("timed-out session {} claimed while the last subscription closed; not reported", handle);
           }
         });
@@ -1013,7 +1016,7 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
 
   private static boolean hasField(Map<byte[], byte[]> fields, byte[] name) {
     for (byte[] key : fields.keySet()) {
-      if (java.util.Arrays.equals(key, name)) {
+      if (Arrays.equals(key, name)) {
         return true;
       }
     }

@@ -9,8 +9,10 @@ import jakarta.servlet.http.HttpSessionIdListener;
 import jakarta.servlet.http.HttpSessionListener;
 import java.util.ArrayList;
 import java.util.EventListener;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,7 +62,7 @@ final class SessionListeners {
    */
   SessionListeners plus(List<?> declared) {
     List<EventListener> merged = new ArrayList<>(all);
-    java.util.Set<Class<?>> known = new java.util.HashSet<>();
+    Set<Class<?>> known = new HashSet<>();
     for (EventListener l : all) {
       known.add(l.getClass());
     }
