@@ -152,6 +152,7 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
   private StatefulRedisPubSubConnection<byte[], byte[]> timeoutChannel;
   private volatile ScheduledExecutorService timeoutDelivery;
   private boolean timeoutChannelFailing;
+  private boolean timeoutConnecting;
   private boolean followingMasterForTimeouts;
   private volatile boolean closed;
 
@@ -629,14 +630,22 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
       throw new IllegalStateException("this store does not report timeouts: build it with expiryNotifications()");
     }
     Consumer<SessionRecord> own = subscriber::accept;
+    boolean connectNow;
     synchronized (timeoutLock) {
       if (closed) {
         throw new IllegalStateException("the store is closed");
       }
       timeoutSubscribers.add(own);
-      if (timeoutChannel == null) {
-        openTimeoutChannel();
+      connectNow = timeoutChannel == null && !timeoutConnecting;
+      if (connectNow) {
+        timeoutConnecting = true;
+        ensureTimeoutDelivery();
       }
+    }
+    if (connectNow) {
+      // On the caller's thread, so that the first subscription is in place when this returns; never
+      // under the lock, so that closing a subscription never waits for a connect.
+      connectTimeoutChannel();
     }
     return () -> {
       synchronized (timeoutLock) {
@@ -647,11 +656,8 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
     };
   }
 
-  /**
-   * Opens the subscription, or schedules another try when Redis cannot be reached. Guarded by
-   * timeoutLock.
-   */
-  private void openTimeoutChannel() {
+  /** Guarded by timeoutLock. */
+  private void ensureTimeoutDelivery() {
     if (timeoutDelivery == null) {
       timeoutDelivery = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "lanyard-redis-timeouts");
@@ -659,7 +665,16 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
         return t;
       });
     }
+  }
+
+  /**
+   * Connects and subscribes without holding the lock, then installs the subscription if it is
+   * still wanted, or schedules another try when Redis cannot be reached. Runs only while
+   * {@code timeoutConnecting} is set, which it clears.
+   */
+  private void connectTimeoutChannel() {
     StatefulRedisPubSubConnection<byte[], byte[]> channel = null;
+    RedisException failure = null;
     try {
       channel = connection.connectPubSub();
       channel.addListener(new RedisPubSubAdapter<>() {
@@ -670,47 +685,47 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
       });
       channel.sync().subscribe(expiredChannel);
     } catch (RedisException e) {
+      failure = e;
       if (channel != null) {
         channel.closeAsync();
+        channel = null;
       }
-      if (!timeoutChannelFailing) {
-        timeoutChannelFailing = true;
-        LOG.warn("could not subscribe to Redis's expired-key events ({}); sessions that time out meanwhile are not "
-            + "reported; trying again every {} ms", unwrap(e).getClass().getSimpleName(),
-            TIMEOUT_RESUBSCRIBE_DELAY.toMillis());
-      }
-      timeoutDelivery.schedule(this::retryTimeoutChannel, TIMEOUT_RESUBSCRIBE_DELAY.toMillis(),
-          TimeUnit.MILLISECONDS);
-      return;
     }
-    if (timeoutChannelFailing) {
-      timeoutChannelFailing = false;
-      LOG.info("subscribed to Redis's expired-key events again");
-    }
-    timeoutChannel = channel;
-    if (!followingMasterForTimeouts) {
-      followingMasterForTimeouts = true;
-      connection.onMasterSwitch(() -> {
-        ExecutorService delivery = timeoutDelivery;
-        if (delivery != null && !closed) {
-          try {
-            delivery.execute(this::resubscribeAfterFailover);
-          } catch (RejectedExecutionException closing) {
-            // the last subscription closed meanwhile: nothing to follow
-          }
-        }
-      });
-    }
-  }
-
-  private void retryTimeoutChannel() {
     synchronized (timeoutLock) {
-      if (!closed && timeoutChannel == null && !timeoutSubscribers.isEmpty()) {
-        openTimeoutChannel();
+      timeoutConnecting = false;
+      boolean wanted = !closed && timeoutChannel == null && !timeoutSubscribers.isEmpty();
+      if (channel == null) {
+        if (wanted) {
+          if (!timeoutChannelFailing) {
+            timeoutChannelFailing = true;
+            LOG.warn("could not subscribe to Redis's expired-key events ({}); sessions that time out meanwhile "
+                + "are not reported; trying again every {} ms", unwrap(failure).getClass().getSimpleName(),
+                TIMEOUT_RESUBSCRIBE_DELAY.toMillis());
+          }
+          timeoutConnecting = true;
+          ensureTimeoutDelivery();
+          timeoutDelivery.schedule(this::connectTimeoutChannel, TIMEOUT_RESUBSCRIBE_DELAY.toMillis(),
+              TimeUnit.MILLISECONDS);
+        }
+        return;
+      }
+      if (!wanted) {
+        channel.closeAsync();
+        return;
+      }
+      if (timeoutChannelFailing) {
+        timeoutChannelFailing = false;
+        LOG.info("subscribed to Redis's expired-key events again");
+      }
+      timeoutChannel = channel;
+      if (!followingMasterForTimeouts) {
+        followingMasterForTimeouts = true;
+        connection.onMasterSwitch(this::resubscribeAfterFailover);
       }
     }
   }
 
+  /** On a Lettuce thread after a Sentinel failover: drops the old subscription and connects anew. */
   private void resubscribeAfterFailover() {
     synchronized (timeoutLock) {
       if (timeoutChannel == null || closed) {
@@ -718,7 +733,16 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
       }
       timeoutChannel.closeAsync();
       timeoutChannel = null;
-      openTimeoutChannel();
+      if (timeoutConnecting) {
+        return;
+      }
+      timeoutConnecting = true;
+      ensureTimeoutDelivery();
+      try {
+        timeoutDelivery.execute(this::connectTimeoutChannel);
+      } catch (RejectedExecutionException closing) {
+        timeoutConnecting = false;
+      }
       LOG.debug("expiry notifications follow the new Sentinel master");
     }
   }
@@ -733,6 +757,9 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
       timeoutDelivery.shutdownNow(); // also cancels a scheduled retry
       timeoutDelivery = null;
     }
+    // A connect under way finds nobody waiting and closes what it opened; a cancelled retry is
+    // not waited for: the next subscriber connects anew.
+    timeoutConnecting = false;
   }
 
   /** On a Lettuce thread: claims the session whose marker expired; never blocks. */
