@@ -171,6 +171,10 @@ final class AppNode implements AutoCloseable {
           cart(request, response);
         } else if (path.equals("/refresh") && method.equals("POST")) {
           RefreshResult result = refresh.refresh(String.valueOf(request.getParameter("token")));
+          if (!result.isSuccess()) {
+            // The harness counts refused refreshes of valid tokens; the reason says which check refused.
+            response.setHeader("X-Refresh-Rejection", String.valueOf(result.rejection().orElse(null)));
+          }
           answer(response, result.isSuccess(), () -> tokens(result.tokens().orElseThrow()));
         } else if (path.equals("/api/me")) {
           String header = request.getHeader("Authorization");

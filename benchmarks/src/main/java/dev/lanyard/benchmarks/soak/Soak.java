@@ -181,7 +181,7 @@ public final class Soak {
   private record Window(Fault fault, long start, long end) {}
 
   /** One answer to a shopper. */
-  private record Answer(int status, String body, List<String> setCookies) {
+  private record Answer(int status, String body, List<String> setCookies, String refreshRejection) {
     String field(String name) {
       for (String part : body.split(" ")) {
         if (part.startsWith(name + "=")) {
@@ -228,6 +228,8 @@ public final class Soak {
         access = renewed.field("access");
       } else {
         refreshRejected.incrementAndGet();
+        ReportLog.warn("soak: the refresh of shopper %d was refused (%d, %s)", index, renewed.status(),
+            renewed.refreshRejection());
       }
       Answer me = send(nextNode(), "GET", "/api/me", access, false);
       if (me.status() != 200 || !me.body().equals("user=" + user)) {
@@ -339,7 +341,8 @@ public final class Soak {
             cookie = value.isEmpty() || header.toLowerCase(java.util.Locale.ROOT).contains("max-age=0") ? null : value;
           }
         }
-        return new Answer(response.statusCode(), response.body(), setCookies);
+        return new Answer(response.statusCode(), response.body(), setCookies,
+            response.headers().firstValue("X-Refresh-Rejection").orElse(null));
       }
       throw new IllegalStateException(method + " " + path + " of " + user + " failed " + MAX_ATTEMPTS + " times");
     }
