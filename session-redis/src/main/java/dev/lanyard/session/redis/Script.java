@@ -47,19 +47,9 @@ enum Script {
    * user before the user's latest revocation (its stamp {@code w} is below the user's version).
    * Reads the version key it derives from the user field: single server only.
    */
-  LOAD("""
-      local h = redis.call('HGETALL', KEYS[1])
-      local u
-      local w
-      local x
-      for i = 1, #h, 2 do
-        local f = h[i]
-        if f == 'u' then u = h[i + 1] elseif f == 'w' then w = h[i + 1] elseif f == 'x' then x = true end
-      end
+  LOAD(Lua.READ_SESSION + """
       if x and redis.call('EXISTS', KEYS[2]) == 0 then return {} end
-      if not u then return h end
-      local v = redis.call('GET', ARGV[1] .. 'uv:{' .. u .. '}')
-      if v and tonumber(v) > tonumber(w or '0') then return {} end
+      if revoked() then return {} end
       return h
       """),
 
@@ -205,20 +195,10 @@ enum Script {
    */
   CLAIM("""
       if redis.call('EXISTS', KEYS[2]) == 1 then return {} end
-      local h = redis.call('HGETALL', KEYS[1])
-      local u
-      local w
-      local x
-      for i = 1, #h, 2 do
-        local f = h[i]
-        if f == 'u' then u = h[i + 1] elseif f == 'w' then w = h[i + 1] elseif f == 'x' then x = true end
-      end
+      """ + Lua.READ_SESSION + """
       if not x then return {} end
       redis.call('DEL', KEYS[1])
-      if u then
-        local v = redis.call('GET', ARGV[1] .. 'uv:{' .. u .. '}')
-        if v and tonumber(v) > tonumber(w or '0') then return {} end
-      end
+      if revoked() then return {} end
       return h
       """),
 
@@ -392,6 +372,34 @@ enum Script {
       end
       return 0
       """);
+
+  /** Lua shared by several scripts. A holder class, so that enum constants may use it. */
+  private static final class Lua {
+
+    /**
+     * Reads the session KEYS[1] into {@code h} and its user {@code u}, user-version stamp
+     * {@code w} and marker flag {@code x} from that reply; {@code revoked()} tells whether the
+     * user's version (derived from ARGV[1], the key prefix) has moved past the stamp. The one
+     * place that states when a user's session is revoked through the version.
+     */
+    static final String READ_SESSION = """
+        local h = redis.call('HGETALL', KEYS[1])
+        local u
+        local w
+        local x
+        for i = 1, #h, 2 do
+          local f = h[i]
+          if f == 'u' then u = h[i + 1] elseif f == 'w' then w = h[i + 1] elseif f == 'x' then x = true end
+        end
+        local function revoked()
+          if not u then return false end
+          local v = redis.call('GET', ARGV[1] .. 'uv:{' .. u .. '}')
+          return v and tonumber(v) > tonumber(w or '0')
+        end
+        """;
+
+    private Lua() {}
+  }
 
   private final String body;
   private final String sha;
