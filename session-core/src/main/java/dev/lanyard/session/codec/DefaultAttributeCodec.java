@@ -13,13 +13,9 @@ import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.io.OutputStream;
 import java.io.Serializable;
-import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.CodeSource;
-import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -86,15 +82,7 @@ public final class DefaultAttributeCodec implements AttributeCodec {
   private static final byte DOUBLE = 5;
   private static final byte SERIALIZED = 16;
 
-  private static final Set<String> ALLOWED_PACKAGES = Set.of("java.util", "java.util.concurrent",
-      "java.util.concurrent.atomic", "java.util.concurrent.locks", "java.time", "java.math");
-  private static final Set<String> ALLOWED_JAVA_LANG = Set.of(
-      "java.lang.Object", "java.lang.String", "java.lang.Boolean", "java.lang.Byte", "java.lang.Character", "java.lang.Short",
-      "java.lang.Integer", "java.lang.Long", "java.lang.Float", "java.lang.Double", "java.lang.Number",
-      "java.lang.Enum", "java.lang.Record", "java.lang.String$CaseInsensitiveComparator");
-
-  private final List<String> applicationPackages;
-  private final List<Path> classDirectories;
+  private final AllowedClasses allowed;
   private final ClassLoader classLoader;
   private final ObjectInputFilter filter;
   private final long maxDepth;
@@ -102,16 +90,9 @@ public final class DefaultAttributeCodec implements AttributeCodec {
   private final long maxArrayLength;
   private final long maxBytes;
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
-  private final ClassValue<Boolean> fromClassDirectory = new ClassValue<>() {
-    @Override
-    protected Boolean computeValue(Class<?> type) {
-      return loadedFromClassDirectory(type);
-    }
-  };
 
   private DefaultAttributeCodec(Builder b) {
-    this.applicationPackages = List.copyOf(b.packages);
-    this.classDirectories = List.copyOf(b.classDirectories);
+    this.allowed = AllowedClasses.of(b.packages, b.classDirectories);
     this.classLoader = b.classLoader;
     this.filter = this::check;
     this.maxDepth = b.maxDepth;
@@ -202,20 +183,7 @@ public final class DefaultAttributeCodec implements AttributeCodec {
 
   private IllegalArgumentException refusedAtWrite(String name, Class<?> top, Class<?> refused) {
     String what = top == refused ? refused.getName() : top.getName() + " that holds a " + refused.getName();
-    String pkg = refused.getPackageName();
-    String fix;
-    if (GadgetDenyList.denies(refused.getName())) {
-      fix = refused.getName() + " is on Lanyard's deserialization gadget deny-list and is never read back, whatever"
-          + " is allowed; store plain data instead";
-    } else if (pkg.isEmpty()) {
-      fix = "classes in the default package cannot be allowed; move " + refused.getName() + " into a package";
-    } else if (Builder.isJdkPackage(pkg)) {
-      fix = "JDK classes outside java.util, java.time and java.math are never read back; store a plain value instead";
-    } else {
-      fix = "allow its package once: init-param allowedPackages=" + pkg
-          + ", or DefaultAttributeCodec.builder().allowedPackages(\"" + pkg + "\")"
-          + " (see docs/security.md, \"Attribute classes\")";
-    }
+    String fix = AllowedClasses.howToAllow(refused);
     String message = "attribute '" + name + "' holds a " + what
         + ", which the session codec would refuse to read back, so nothing was stored; " + fix;
     if (warned.size() < MAX_WARNED_CLASSES && warned.add(refused.getName())) {
@@ -296,52 +264,7 @@ public final class DefaultAttributeCodec implements AttributeCodec {
     if (type == null) {
       return ObjectInputFilter.Status.ALLOWED;
     }
-    return isReadable(type) ? ObjectInputFilter.Status.ALLOWED : ObjectInputFilter.Status.REJECTED;
-  }
-
-  /** The one rule for reading and writing: denied by name never, else JDK values, packages, class directories. */
-  private boolean isReadable(Class<?> type) {
-    while (type.isArray()) {
-      type = type.getComponentType();
-    }
-    if (type.isPrimitive()) {
-      return true;
-    }
-    String className = type.getName();
-    if (GadgetDenyList.denies(className)) {
-      return false;
-    }
-    return isAllowedByName(className, type.getPackageName()) || fromClassDirectory.get(type);
-  }
-
-  private boolean isAllowedByName(String className, String packageName) {
-    if (ALLOWED_JAVA_LANG.contains(className) || ALLOWED_PACKAGES.contains(packageName)) {
-      return true;
-    }
-    for (String allowed : applicationPackages) {
-      if (packageName.equals(allowed) || packageName.startsWith(allowed + ".")) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private boolean loadedFromClassDirectory(Class<?> type) {
-    if (classDirectories.isEmpty() || Builder.isJdkPackage(type.getPackageName())) {
-      return false;
-    }
-    ProtectionDomain domain = type.getProtectionDomain();
-    CodeSource source = domain == null ? null : domain.getCodeSource();
-    URL location = source == null ? null : source.getLocation();
-    if (location == null || !"file".equals(location.getProtocol())) {
-      return false;
-    }
-    try {
-      Path path = Builder.canonical(Path.of(location.toURI()));
-      return classDirectories.contains(path);
-    } catch (URISyntaxException | IllegalArgumentException e) {
-      return false;
-    }
+    return allowed.allows(type) ? ObjectInputFilter.Status.ALLOWED : ObjectInputFilter.Status.REJECTED;
   }
 
   private static void requireLength(String name, byte[] bytes, int length) {
@@ -404,7 +327,7 @@ public final class DefaultAttributeCodec implements AttributeCodec {
       while (element.isArray()) {
         element = element.getComponentType();
       }
-      if (!isReadable(element)) {
+      if (!allowed.allows(element)) {
         refuse(element);
       }
     }
@@ -435,7 +358,7 @@ public final class DefaultAttributeCodec implements AttributeCodec {
     protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
       String element = elementName(desc.getName());
       current = element;
-      if (GadgetDenyList.denies(element)) {
+      if (AllowedClasses.isDenied(element)) {
         throw new RefusedOnRead(element, "a class on the gadget deny-list");
       }
       ClassLoader loader = classLoader != null ? classLoader : Thread.currentThread().getContextClassLoader();
@@ -449,7 +372,7 @@ public final class DefaultAttributeCodec implements AttributeCodec {
           type = super.resolveClass(desc);
         }
       }
-      if (!isReadable(type)) {
+      if (!allowed.allows(type)) {
         throw new RefusedOnRead(element, "a class the allow-list does not admit");
       }
       return type;
@@ -485,18 +408,9 @@ public final class DefaultAttributeCodec implements AttributeCodec {
      */
     public Builder allowedPackages(String... packageNames) {
       Objects.requireNonNull(packageNames, "packageNames");
-      for (String packageName : packageNames) {
-        Objects.requireNonNull(packageName, "packageName");
-        if (packageName.isBlank() || packageName.endsWith(".") || packageName.contains("*")) {
-          throw new IllegalArgumentException("allowedPackages (" + packageName
-              + ") takes plain package names such as com.example.shop");
-        }
-        if (isJdkPackage(packageName)) {
-          throw new IllegalArgumentException("allowedPackages (" + packageName
-              + ") must name an application package; JDK packages beyond the defaults are never allowed");
-        }
-        packages.add(packageName);
-      }
+      List<String> names = List.of(packageNames);
+      AllowedClasses.of(names, List.of()); // checks each name now, naming the option
+      packages.addAll(names);
       return this;
     }
 
@@ -522,7 +436,7 @@ public final class DefaultAttributeCodec implements AttributeCodec {
      */
     public Builder allowClassesIn(Path directory) {
       Objects.requireNonNull(directory, "directory");
-      classDirectories.add(canonical(directory));
+      classDirectories.add(directory);
       return this;
     }
 
@@ -562,20 +476,6 @@ public final class DefaultAttributeCodec implements AttributeCodec {
     /** @return the codec */
     public DefaultAttributeCodec build() {
       return new DefaultAttributeCodec(this);
-    }
-
-    static boolean isJdkPackage(String packageName) {
-      return packageName.equals("java") || packageName.startsWith("java.") || packageName.startsWith("javax.")
-          || packageName.startsWith("sun.") || packageName.startsWith("jdk.") || packageName.startsWith("com.sun.");
-    }
-
-    static Path canonical(Path path) {
-      Path absolute = path.toAbsolutePath().normalize();
-      try {
-        return absolute.toRealPath();
-      } catch (IOException e) {
-        return absolute;
-      }
     }
   }
 }
