@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DefaultTyping;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.exc.InvalidTypeIdException;
@@ -29,7 +30,8 @@ import tools.jackson.databind.type.TypeFactory;
  * <p><b>Format.</b> Strings, booleans, {@code int} and {@code double} values are plain JSON
  * ({@code "dark"}, {@code true}, {@code 3}). Any other value carries its Java type the way
  * Jackson's default typing writes it, as a two-element array:
- * {@code ["com.example.shop.Cart",{"items":["apple","pear"]}]}, {@code ["java.lang.Long",5]};
+ * {@code ["com.example.shop.Cart",{"items":["java.util.ArrayList",["apple","pear"]]}]},
+ * {@code ["java.lang.Long",5]};
  * inside a value, fields declared as {@code Object}, an interface or an abstract class carry their
  * type the same way. Objects are written from their fields (as Java serialization does; getters
  * are not called, {@code transient} fields are left out), and read back ignoring fields a newer
@@ -67,6 +69,7 @@ public final class JsonAttributeCodec implements AttributeCodec {
             JsonTypeInfo.As.WRAPPER_ARRAY)
         .changeDefaultVisibility(v -> v.withFieldVisibility(Visibility.ANY).withGetterVisibility(Visibility.NONE)
             .withIsGetterVisibility(Visibility.NONE).withSetterVisibility(Visibility.NONE))
+        .enable(MapperFeature.ALLOW_FINAL_FIELDS_AS_MUTATORS)
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     if (b.classLoader != null) {
       mapper.typeFactory(TypeFactory.createDefaultInstance().withClassLoader(b.classLoader));
