@@ -848,7 +848,7 @@ abstract class SessionFilterContract {
   // ------------------------------------------------------------------ drop-in: the application's own classes
 
   /** Where init-parameters point a drop-in deployment: this run's store, by URI. */
-  private String storeUri() {
+  String storeUri() {
     return backing() == Backing.MEMORY ? "memory:" : redis.uri();
   }
 

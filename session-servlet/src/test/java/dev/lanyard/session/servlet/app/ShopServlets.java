@@ -23,9 +23,12 @@ public final class ShopServlets {
     return s;
   }
 
-  /** {@code /shop?add=x} adds to the cart; answers {@code cart=[...]}. */
-  static final class Shop extends HttpServlet {
+  /** {@code /shop?add=x} adds to the cart; answers {@code cart=[...]}. Public, so a container can create it by name. */
+  public static final class Shop extends HttpServlet {
     private static final long serialVersionUID = 1L;
+
+    /** Created by the container, or by {@link #servlets()}. */
+    public Shop() {}
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
