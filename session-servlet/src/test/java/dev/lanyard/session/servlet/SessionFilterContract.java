@@ -15,9 +15,9 @@ import dev.lanyard.session.codec.DefaultAttributeCodec;
 import dev.lanyard.session.event.SessionEvent;
 import dev.lanyard.session.memory.InMemorySessionStore;
 import dev.lanyard.session.servlet.app.ShopServlets;
-import dev.lanyard.session.servlet.gadgets.FlagGadget;
-import dev.lanyard.session.servlet.gadgets.GadgetFlag;
-import dev.lanyard.session.servlet.gadgets.GadgetRecords;
+import dev.lanyard.session.tck.gadgets.FlagGadget;
+import dev.lanyard.session.tck.gadgets.GadgetFlag;
+import dev.lanyard.session.tck.gadgets.GadgetRecords;
 import dev.lanyard.session.spi.SessionDelta;
 import dev.lanyard.session.spi.NearCachingStore;
 import dev.lanyard.session.spi.UserIndexedStore;
@@ -855,7 +855,7 @@ abstract class SessionFilterContract {
   /**
    * A node of an ordinary application that keeps its own {@code ShopCart} in HttpSession, on the
    * shared store, configured as little as a web.xml user would: a plain-HTTP cookie and the
-   * application's package allowed, nothing else. {@code dev.lanyard.session.servlet.gadgets} is
+   * application's package allowed, nothing else. {@code dev.lanyard.session.tck.gadgets} is
    * not allowed.
    */
   Deployment dropIn(FaultInjectingStore sharedStore, String nodeId) {
@@ -897,8 +897,8 @@ abstract class SessionFilterContract {
       HttpResponse<String> refused = b.get("/shop-gadget");
       assertThat(refused.statusCode()).isEqualTo(200);
       assertThat(refused.body()).startsWith("refused: attribute 'gadget' holds a " + FlagGadget.class.getName())
-          .contains("init-param allowedPackages=dev.lanyard.session.servlet.gadgets")
-          .contains("DefaultAttributeCodec.builder().allowedPackages(\"dev.lanyard.session.servlet.gadgets\")");
+          .contains("init-param allowedPackages=dev.lanyard.session.tck.gadgets")
+          .contains("DefaultAttributeCodec.builder().allowedPackages(\"dev.lanyard.session.tck.gadgets\")");
       assertThat(b.cookie()).isEqualTo(cookie);
       assertThat(b.get("/shop").body()).isEqualTo("cart=[apple] user=ivy");
       assertThat(b.get("/shop-peek?name=gadget").body()).isEqualTo("gadget=null user=ivy");

@@ -1,6 +1,6 @@
 package dev.lanyard.session.servlet.app;
 
-import dev.lanyard.session.servlet.gadgets.FlagGadget;
+import dev.lanyard.session.tck.gadgets.FlagGadget;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

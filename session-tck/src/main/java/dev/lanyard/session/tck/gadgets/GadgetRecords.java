@@ -1,4 +1,4 @@
-package dev.lanyard.session.servlet.gadgets;
+package dev.lanyard.session.tck.gadgets;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

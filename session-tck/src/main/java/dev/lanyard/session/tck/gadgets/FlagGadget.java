@@ -1,10 +1,10 @@
-package dev.lanyard.session.servlet.gadgets;
+package dev.lanyard.session.tck.gadgets;
 
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.Serializable;
 
-/** A stand-in gadget: its readObject flips {@link GadgetFlag}. Its package is never allowed in the drop-in suite. */
+/** A stand-in gadget: its readObject flips {@link GadgetFlag}. Tests never allow its package, except in positive controls. */
 public class FlagGadget implements Serializable {
   private static final long serialVersionUID = 1L;
 

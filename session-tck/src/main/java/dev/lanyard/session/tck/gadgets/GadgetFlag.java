@@ -1,4 +1,4 @@
-package dev.lanyard.session.servlet.gadgets;
+package dev.lanyard.session.tck.gadgets;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
