@@ -162,4 +162,27 @@ class ApplicationAttributesTest {
     assertThat(login.session().attribute("broken")).isEmpty();
     assertThat(manager.resolve(login.id()).session().orElseThrow().attributes()).containsOnlyKeys("theme");
   }
+
+  @Test
+  void aRefusedClassIsLoggedAtWarnOncePerClass() {
+    ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+        DefaultAttributeCodec.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+        new ch.qos.logback.core.read.ListAppender<>();
+    appender.start();
+    log.addAppender(appender);
+    try {
+      SessionManager manager = manager();
+      for (int i = 0; i < 3; i++) {
+        assertThatThrownBy(() -> manager.checkAttribute("cart", new Cart())).isInstanceOf(IllegalArgumentException.class);
+      }
+      assertThatThrownBy(() -> manager.checkAttribute("other", new dev.lanyard.session.gadget.FlagGadget()))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThat(appender.list).hasSize(2).allSatisfy(e -> assertThat(e.getLevel().toString()).isEqualTo("WARN"));
+      assertThat(appender.list.get(0).getFormattedMessage())
+          .contains("'cart'", Cart.class.getName(), "allowedPackages=dev.lanyard.session.app");
+    } finally {
+      log.detachAppender(appender);
+    }
+  }
 }
