@@ -3,7 +3,6 @@ package dev.lanyard.session;
 import dev.lanyard.session.spi.SessionRecord;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,21 +12,29 @@ import java.util.Optional;
  * resolved or last written by this caller. Changes go through
  * {@link SessionManager#save(Session, SessionUpdate)}, which returns a new snapshot.
  *
- * <p>Thread-safe. Attribute values are the objects the codec decoded; the snapshot does not copy
- * them, so a caller that mutates a value must save it again for the change to reach the store.
+ * <p>Thread-safe. Attribute values are decoded lazily, the first time somebody reads them: a
+ * resolve deserializes nothing, and a value that cannot be read (its class was removed or changed
+ * in a deploy) is dropped alone, reported as {@link dev.lanyard.session.event.SessionEvent.AttributeUnreadable},
+ * while the session and its login stay. Values are the objects the codec decoded; the snapshot
+ * does not copy them, so a caller that mutates a value must save it again for the change to
+ * reach the store.
  */
 public final class Session {
 
   private final SessionRecord record;
-  private final Map<String, Object> attributes;
+  private final SessionAttributes attributes;
 
-  Session(SessionRecord record, Map<String, Object> attributes) {
+  Session(SessionRecord record, SessionAttributes attributes) {
     this.record = Objects.requireNonNull(record, "record");
-    this.attributes = Collections.unmodifiableMap(attributes);
+    this.attributes = Objects.requireNonNull(attributes, "attributes");
   }
 
   SessionRecord record() {
     return record;
+  }
+
+  SessionAttributes lazyAttributes() {
+    return attributes;
   }
 
   /** @return the session's public handle */
@@ -111,7 +118,13 @@ public final class Session {
     return record.client();
   }
 
-  /** @return the attributes by name, unmodifiable */
+  /**
+   * Returns the attributes by name, unmodifiable. Reading a value decodes it on first use;
+   * {@code keySet()} and {@code size()} decode nothing, iterating the entries decodes every value.
+   * An unreadable value is absent once read (and reported); its name may be listed until then.
+   *
+   * @return the attributes
+   */
   public Map<String, Object> attributes() {
     return attributes;
   }

@@ -184,15 +184,7 @@ public final class SessionManager {
   }
 
   private void reportTimeout(SessionRecord record) {
-    Map<String, Object> attributes;
-    try {
-      attributes = decode(record);
-    } catch (UnreadableSessionException e) {
-      LOG.debug("the attributes of timed-out session {} cannot be decoded; reported without them",
-          record.handle());
-      attributes = Map.of();
-    }
-    Session session = new Session(record, attributes);
+    Session session = new Session(record, SessionAttributes.lazy(record.attributes(), reader(record, false)));
     for (Consumer<Session> subscriber : timeoutSubscribers) {
       try {
         subscriber.accept(session);
@@ -220,7 +212,7 @@ public final class SessionManager {
       boolean created = call(StoreOperation.CREATE, () -> store.create(record, ttl(record, now)));
       if (created) {
         publish(new SessionEvent.Created(now, record.handle(), false));
-        return new NewSession(id, new Session(record, Map.of()));
+        return new NewSession(id, new Session(record, SessionAttributes.EMPTY));
       }
       if (attempt == 2) {
         throw new SessionException("could not create a session: the store reported three ID collisions in a row");
@@ -340,16 +332,10 @@ public final class SessionManager {
     if (!now.isBefore(record.lastAccessedAt().plus(record.idleTimeout()))) {
       return expire(record, ExpiryReason.IDLE, now);
     }
-    Map<String, Object> attributes;
-    try {
-      attributes = decode(record);
-    } catch (UnreadableSessionException e) {
-      return dropUnreadable(handle, e);
-    }
     if (!listeners.isEmpty()) {
       listeners.publish(new SessionEvent.Resolved(now, handle, source));
     }
-    return Resolution.found(new Session(record, attributes));
+    return Resolution.found(new Session(record, SessionAttributes.lazy(record.attributes(), reader(record, true))));
   }
 
   private Resolution miss(ResolutionStatus status) {
@@ -384,18 +370,63 @@ public final class SessionManager {
     }
   }
 
-  private Map<String, Object> decode(SessionRecord record) {
-    if (record.attributes().isEmpty()) {
-      return Map.of();
+  /**
+   * How a session's attributes are decoded, one at a time, on first read. A value that cannot be
+   * read is dropped alone: a WARN naming the attribute and its class (never a value or an ID), an
+   * {@link SessionEvent.AttributeUnreadable} event, and, for a live session, its removal from the
+   * store so that later requests do not meet it again. The session and its login stay.
+   */
+  private SessionAttributes.Reader reader(SessionRecord record, boolean live) {
+    return (name, bytes) -> {
+      try {
+        return codec.decode(name, bytes);
+      } catch (RuntimeException e) {
+        String className = e instanceof UnreadableAttributeException u ? u.className() : null;
+        Instant now = clock.instant();
+        LOG.warn("attribute '{}' of session {} cannot be read ({}, class {}); dropped that attribute alone, the session"
+            + " and its login are kept", name, record.handle(), rootCauseName(e), className == null ? "unknown" : className);
+        LOG.debug("attribute '{}' of session {} cannot be read", name, record.handle(), e);
+        publish(new SessionEvent.AttributeUnreadable(now, record.handle(), name, className, rootCauseName(e)));
+        if (live) {
+          removeQuietly(record, name, now);
+        }
+        return null;
+      }
+    };
+  }
+
+  private void removeQuietly(SessionRecord record, String name, Instant now) {
+    Duration ttl = ttl(now, record.idleTimeout(), record.absoluteExpiry());
+    if (ttl == null) {
+      return;
     }
-    Map<String, Object> decoded = new HashMap<>(record.attributes().size() * 2);
-    for (Map.Entry<String, byte[]> e : record.attributes().entrySet()) {
-      decoded.put(e.getKey(), codec.decode(e.getKey(), e.getValue()));
+    SessionDelta drop = new SessionDelta(Map.of(), java.util.Set.of(name), now, null, nodeId, ttl,
+        policy.payloadHardLimit());
+    try {
+      call(StoreOperation.UPDATE, () -> store.update(record.handle(), drop));
+    } catch (StoreUnavailableException e) {
+      LOG.debug("could not remove unreadable attribute '{}' of session {} now; it is skipped on each read",
+          name, record.handle());
     }
-    return decoded;
   }
 
   // ---------------------------------------------------------------- save
+
+  /**
+   * Checks, without writing anything, that {@code value} can be stored under {@code name} and
+   * read back by this manager's codec: what {@code HttpSession.setAttribute} calls so that a value
+   * is refused where it is written, not lost when it is read. Costs one encode.
+   *
+   * @param name the attribute's name
+   * @param value the value, not {@code null}
+   * @throws IllegalArgumentException if the codec refuses the value; the message names the
+   *     attribute, the class, and the option that allows it
+   */
+  public void checkAttribute(String name, Object value) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(value, "value");
+    codec.encode(name, value);
+  }
 
   /**
    * Tells whether {@code session}'s last access is old enough that the next save should write
@@ -475,19 +506,21 @@ public final class SessionManager {
         changes ? SessionEvent.SaveKind.ATTRIBUTES : SessionEvent.SaveKind.TOUCH,
         encoded.size() + update.removals().size(), result.attributeBytes()));
 
+    SessionAttributes before = session.lazyAttributes();
     Map<String, byte[]> attributes = new HashMap<>(old.attributes());
-    Map<String, Object> decoded = new HashMap<>(session.attributes());
     for (String name : update.removals()) {
       attributes.remove(name);
-      decoded.remove(name);
+    }
+    for (String name : before.unreadableNames()) {
+      attributes.remove(name);
     }
     attributes.putAll(encoded);
-    decoded.putAll(update.puts());
     SessionRecord updated = new SessionRecord(old.handle(), old.userId(), old.version(), old.userVersion(), old.createdAt(),
         now, idle,
         old.absoluteExpiry(), old.authenticatedAt(), nodeId != null ? nodeId : old.lastNode(), old.client(),
         attributes);
-    return Optional.of(new Session(updated, decoded));
+    return Optional.of(new Session(updated,
+        before.next(updated.attributes(), update.puts(), update.removals(), reader(updated, true))));
   }
 
   // ---------------------------------------------------------------- rotation and login
@@ -627,21 +660,8 @@ public final class SessionManager {
   }
 
   private Session sessionOrFresh(SessionRecord record, Instant now) {
-    try {
-      return new Session(record, decode(record));
-    } catch (UnreadableSessionException e) {
-      // The carried-over attributes cannot be read: keep the session, drop what cannot be read.
-      publish(new SessionEvent.Unreadable(now, record.handle(), rootCauseName(e)));
-      Duration ttl = ttl(now, record.idleTimeout(), record.absoluteExpiry());
-      SessionDelta clear = new SessionDelta(Map.of(), record.attributes().keySet(), now, null, nodeId,
-          ttl == null ? Duration.ofSeconds(1) : ttl, policy.payloadHardLimit());
-      call(StoreOperation.UPDATE, () -> store.update(record.handle(), clear));
-      SessionRecord cleared = new SessionRecord(record.handle(), record.userId(), record.version(), record.userVersion(),
-          record.createdAt(),
-          now, record.idleTimeout(), record.absoluteExpiry(), record.authenticatedAt(), record.lastNode(),
-          record.client(), Map.of());
-      return new Session(cleared, Map.of());
-    }
+    // Carried-over attributes decode on first read; one that cannot be read drops alone.
+    return new Session(record, SessionAttributes.lazy(record.attributes(), reader(record, true)));
   }
 
   // ---------------------------------------------------------------- logout and revocation
@@ -883,15 +903,27 @@ public final class SessionManager {
     }
 
     /**
-     * Sets the attribute codec (default {@link DefaultAttributeCodec#create()}: compact encoding
-     * of common types, Java serialization behind an allow-list for the rest).
+     * Sets the attribute codec (init-param {@code attributeCodec}; default
+     * {@link DefaultAttributeCodec#create()}: compact encoding of common types, Java serialization
+     * behind an allow-list for the rest). {@code session-jackson} offers a JSON codec.
+     *
+     * @param codec the codec
+     * @return this builder
+     */
+    public Builder attributeCodec(AttributeCodec codec) {
+      this.codec = Objects.requireNonNull(codec, "attributeCodec");
+      return this;
+    }
+
+    /**
+     * Sets the attribute codec; the same as {@link #attributeCodec(AttributeCodec)}, kept for
+     * code written before that name.
      *
      * @param codec the codec
      * @return this builder
      */
     public Builder codec(AttributeCodec codec) {
-      this.codec = Objects.requireNonNull(codec, "codec");
-      return this;
+      return attributeCodec(codec);
     }
 
     /**

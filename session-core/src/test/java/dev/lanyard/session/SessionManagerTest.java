@@ -318,15 +318,26 @@ class SessionManagerTest {
   }
 
   @Test
-  void anUnreadableAttributeDropsTheSessionAndReportsIt() {
+  void anUnreadableAttributeIsDroppedAloneAndReportedWhenRead() {
     SessionManager manager = manager();
-    NewSession s = manager.create(ClientInfo.UNKNOWN);
+    NewSession s = manager.login(null, "alice", ClientInfo.UNKNOWN);
+    manager.save(s.session(), SessionUpdate.builder().put("visits", 3).build());
     store.update(s.session().handle(), new SessionDelta(Map.of("cart", new byte[] {16, 0, 0}), Set.of(),
         clock.instant(), null, null, Duration.ofMinutes(5), Long.MAX_VALUE));
-    assertThat(manager.resolve(s.id()).status()).isEqualTo(ResolutionStatus.UNREADABLE);
-    assertThat(eventsOf(SessionEvent.Unreadable.class)).singleElement()
-        .satisfies(e -> assertThat(e.handle()).isEqualTo(s.session().handle()));
-    assertThat(store.load(s.session().handle())).isEmpty();
+
+    Resolution resolved = manager.resolve(s.id());
+    assertThat(resolved.status()).isEqualTo(ResolutionStatus.FOUND);
+    assertThat(eventsOf(SessionEvent.AttributeUnreadable.class)).as("nothing is decoded before it is read").isEmpty();
+    Session session = resolved.session().orElseThrow();
+    assertThat(session.attribute("cart")).isEmpty();
+    assertThat(session.attribute("visits")).hasValue(3);
+    assertThat(session.userId()).hasValue("alice");
+    assertThat(eventsOf(SessionEvent.AttributeUnreadable.class)).singleElement().satisfies(e -> {
+      assertThat(e.handle()).isEqualTo(s.session().handle());
+      assertThat(e.attribute()).isEqualTo("cart");
+    });
+    assertThat(eventsOf(SessionEvent.Unreadable.class)).isEmpty();
+    assertThat(store.load(s.session().handle()).orElseThrow().attributes()).containsOnlyKeys("visits");
   }
 
   @Test

@@ -1,38 +1,67 @@
 package dev.lanyard.session.codec;
 
-import dev.lanyard.session.UnreadableSessionException;
+import dev.lanyard.session.UnreadableAttributeException;
 import dev.lanyard.session.spi.AttributeCodec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InvalidClassException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
+import java.io.OutputStream;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The default {@link AttributeCodec}: a one-byte tag, then the value. Strings, numbers and
  * booleans get a compact form (a short string costs its UTF-8 bytes plus one), so small sessions
  * stay in Redis's compact encodings. Any other {@link Serializable} value is written with Java
- * serialization, and read back through an {@link ObjectInputFilter} that admits only an
- * allow-list of classes: a handful of {@code java.lang} value types, the {@code java.util},
- * {@code java.time} and {@code java.math} packages (not their subpackages), arrays of those,
- * and the packages the application names with {@link Builder#allowPackage(String)}. Depth,
- * reference count, array length and stream size are bounded too. A stored value that breaks
- * these rules, names a missing class, or is corrupt is refused with
- * {@link UnreadableSessionException}: a poisoned record cannot run a gadget chain.
+ * serialization and read back only through an allow-list.
  *
- * <p>Immutable and thread-safe.
+ * <p><b>What is readable.</b> A class in a stored value is read back when it is not on the
+ * gadget deny-list (classes of published deserialization gadget chains: commons-collections
+ * functors, {@code TemplatesImpl}, Spring {@code ObjectFactory} proxies, Groovy closures, JNDI,
+ * RMI and JMX classes, and more; refused by name before any class is loaded, whatever else is
+ * allowed) and one of these holds:
+ * <ul>
+ *   <li>it is a JDK value class: a handful of {@code java.lang} value types, the packages
+ *       {@code java.util}, {@code java.util.concurrent} (with its {@code atomic} and {@code locks}),
+ *       {@code java.time} and {@code java.math} (not their other subpackages), or an array of
+ *       those or of primitives;</li>
+ *   <li>its package is one the application named with {@link Builder#allowedPackages(String...)}
+ *       (init-param {@code allowedPackages}), or a subpackage of one;</li>
+ *   <li>it was loaded from a class directory named with {@link Builder#allowClassesIn(Path)}: the
+ *       servlet filter names the web application's own {@code WEB-INF/classes}, so an
+ *       application's own classes need no configuration in a WAR, while the libraries of
+ *       {@code WEB-INF/lib} (where gadget classes live) stay out.</li>
+ * </ul>
+ *
+ * <p><b>Refused when written, never lost when read.</b> {@link #encode} checks every class that
+ * goes into the serialized stream against the same rules, so a value this codec would refuse to
+ * read back is refused at write with an {@link IllegalArgumentException} that names the
+ * attribute, the class, and the init-param and builder call that allow it (logged once per class
+ * at WARN). A stored value that breaks the rules anyway (written by another node, a crafted
+ * record, a class removed in a deploy) is refused at read with an
+ * {@link UnreadableAttributeException} before any of its code runs. Depth, reference count,
+ * array length and stream size are bounded too.
+ *
+ * <p>Immutable configuration, thread-safe; cheap to keep one per application.
  */
 public final class DefaultAttributeCodec implements AttributeCodec {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DefaultAttributeCodec.class);
 
   /** Default bound on object graph depth. */
   public static final long DEFAULT_MAX_DEPTH = 20;
@@ -43,6 +72,9 @@ public final class DefaultAttributeCodec implements AttributeCodec {
   /** Default bound on one serialized value, in bytes. */
   public static final long DEFAULT_MAX_BYTES = 1024 * 1024;
 
+  /** How many refused classes are remembered so that each is logged once. */
+  private static final int MAX_WARNED_CLASSES = 256;
+
   private static final byte STRING = 1;
   private static final byte INTEGER = 2;
   private static final byte LONG = 3;
@@ -50,22 +82,17 @@ public final class DefaultAttributeCodec implements AttributeCodec {
   private static final byte DOUBLE = 5;
   private static final byte SERIALIZED = 16;
 
-  private static final Set<String> ALLOWED_PACKAGES = Set.of("java.util", "java.time", "java.math");
-  private static final Set<String> ALLOWED_JAVA_LANG = Set.of(
-      "java.lang.Object", "java.lang.String", "java.lang.Boolean", "java.lang.Byte", "java.lang.Character", "java.lang.Short",
-      "java.lang.Integer", "java.lang.Long", "java.lang.Float", "java.lang.Double", "java.lang.Number",
-      "java.lang.Enum", "java.lang.Record", "java.lang.String$CaseInsensitiveComparator");
-
-  private final List<String> applicationPackages;
+  private final AllowedClasses allowed;
   private final ClassLoader classLoader;
   private final ObjectInputFilter filter;
   private final long maxDepth;
   private final long maxReferences;
   private final long maxArrayLength;
   private final long maxBytes;
+  private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
   private DefaultAttributeCodec(Builder b) {
-    this.applicationPackages = List.copyOf(b.packages);
+    this.allowed = AllowedClasses.of(b.packages, b.classDirectories);
     this.classLoader = b.classLoader;
     this.filter = this::check;
     this.maxDepth = b.maxDepth;
@@ -73,7 +100,6 @@ public final class DefaultAttributeCodec implements AttributeCodec {
     this.maxArrayLength = b.maxArrayLength;
     this.maxBytes = b.maxBytes;
   }
-
 
   /**
    * Returns a codec that allows only the JDK's value classes.
@@ -89,6 +115,13 @@ public final class DefaultAttributeCodec implements AttributeCodec {
     return new Builder();
   }
 
+  /**
+   * Encodes a value, refusing it when this codec would not read it back.
+   *
+   * @throws IllegalArgumentException if the value is not {@link Serializable}, holds a class this
+   *     codec would refuse to read (the message names the attribute, the class and the option that
+   *     allows it), or serializes to more than the configured byte limit
+   */
   @Override
   public byte[] encode(String name, Object value) {
     Objects.requireNonNull(value, "value");
@@ -117,20 +150,60 @@ public final class DefaultAttributeCodec implements AttributeCodec {
     }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
     bytes.write(SERIALIZED);
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+    CheckingOutput checking = null;
+    try (CheckingOutput out = new CheckingOutput(bytes)) {
+      checking = out;
       out.writeObject(value);
     } catch (IOException e) {
+      if (checking != null && checking.refused != null) {
+        throw refusedAtWrite(name, value.getClass(), checking.refused);
+      }
       throw new IllegalArgumentException("attribute '" + name + "' holds a " + value.getClass().getName()
           + " that cannot be serialized: " + e.getClass().getSimpleName(), e);
     }
-    return bytes.toByteArray();
+    if (bytes.size() - 1 > maxBytes) {
+      throw new IllegalArgumentException("attribute '" + name + "' holds a " + value.getClass().getName()
+          + " that serializes to " + (bytes.size() - 1) + " bytes, over the codec's limit of " + maxBytes
+          + "; store an identifier instead (DefaultAttributeCodec.builder().limits(...) sets the limit)");
+    }
+    byte[] encoded = bytes.toByteArray();
+    if (checking.objects >= maxDepth) {
+      // Only a graph of at least maxDepth objects can break the depth, reference or array limits:
+      // read such a value back once now, so that it is refused here rather than lost later.
+      try {
+        deserialize(name, encoded);
+      } catch (UnreadableAttributeException e) {
+        throw new IllegalArgumentException("attribute '" + name + "' holds a " + value.getClass().getName()
+            + " that the session codec would refuse to read back (" + e.getMessage() + "), so nothing was stored;"
+            + " store a smaller value, or raise DefaultAttributeCodec.builder().limits(...)", e);
+      }
+    }
+    return encoded;
   }
 
+  private IllegalArgumentException refusedAtWrite(String name, Class<?> top, Class<?> refused) {
+    String what = top == refused ? refused.getName() : top.getName() + " that holds a " + refused.getName();
+    String fix = AllowedClasses.howToAllow(refused);
+    String message = "attribute '" + name + "' holds a " + what
+        + ", which the session codec would refuse to read back, so nothing was stored; " + fix;
+    if (warned.size() < MAX_WARNED_CLASSES && warned.add(refused.getName())) {
+      LOG.warn("{}", message);
+    }
+    return new IllegalArgumentException(message);
+  }
+
+  /**
+   * Decodes a value.
+   *
+   * @throws UnreadableAttributeException if the bytes are corrupt, exceed the limits, or name a
+   *     class that is missing, changed incompatibly, denied or not allowed; it names the class
+   *     when the stream told it
+   */
   @Override
   public Object decode(String name, byte[] bytes) {
     Objects.requireNonNull(bytes, "bytes");
     if (bytes.length == 0) {
-      throw unreadable(name, "empty value", null);
+      throw unreadable(name, null, "empty value", null);
     }
     ByteBuffer buffer = ByteBuffer.wrap(bytes, 1, bytes.length - 1);
     switch (bytes[0]) {
@@ -151,19 +224,34 @@ public final class DefaultAttributeCodec implements AttributeCodec {
       case SERIALIZED:
         return deserialize(name, bytes);
       default:
-        throw unreadable(name, "unknown encoding tag " + bytes[0], null);
+        throw unreadable(name, null, "unknown encoding tag " + bytes[0], null);
     }
   }
 
   private Object deserialize(String name, byte[] bytes) {
     if (bytes.length - 1 > maxBytes) {
-      throw unreadable(name, "serialized value of " + (bytes.length - 1) + " bytes exceeds " + maxBytes, null);
+      throw unreadable(name, null, "serialized value of " + (bytes.length - 1) + " bytes exceeds " + maxBytes, null);
     }
-    try (ObjectInputStream in = new FilteredInput(new ByteArrayInputStream(bytes, 1, bytes.length - 1))) {
+    FilteredInput in = null;
+    try {
+      in = new FilteredInput(new ByteArrayInputStream(bytes, 1, bytes.length - 1));
       in.setObjectInputFilter(filter);
       return in.readObject();
-    } catch (IOException | ClassNotFoundException | RuntimeException e) {
-      throw unreadable(name, e.getClass().getSimpleName(), e);
+    } catch (ClassNotFoundException e) {
+      throw unreadable(name, e.getMessage(), "class not found", e);
+    } catch (InvalidClassException e) {
+      String type = e.classname != null ? e.classname : in != null ? in.current : null;
+      throw unreadable(name, type, e instanceof RefusedOnRead r ? r.why : "incompatible or refused class", e);
+    } catch (IOException | RuntimeException e) {
+      throw unreadable(name, in != null ? in.current : null, e.getClass().getSimpleName(), e);
+    } finally {
+      if (in != null) {
+        try {
+          in.close();
+        } catch (IOException ignored) {
+          // a byte array stream does not fail to close
+        }
+      }
     }
   }
 
@@ -176,63 +264,131 @@ public final class DefaultAttributeCodec implements AttributeCodec {
     if (type == null) {
       return ObjectInputFilter.Status.ALLOWED;
     }
-    while (type.isArray()) {
-      type = type.getComponentType();
-    }
-    return type.isPrimitive() || isAllowed(type.getName(), type.getPackageName())
-        ? ObjectInputFilter.Status.ALLOWED : ObjectInputFilter.Status.REJECTED;
-  }
-
-  private boolean isAllowed(String className, String packageName) {
-    if (ALLOWED_JAVA_LANG.contains(className) || ALLOWED_PACKAGES.contains(packageName)) {
-      return true;
-    }
-    for (String allowed : applicationPackages) {
-      if (packageName.equals(allowed) || packageName.startsWith(allowed + ".")) {
-        return true;
-      }
-    }
-    return false;
+    return allowed.allows(type) ? ObjectInputFilter.Status.ALLOWED : ObjectInputFilter.Status.REJECTED;
   }
 
   private static void requireLength(String name, byte[] bytes, int length) {
     if (bytes.length != length) {
-      throw unreadable(name, "wrong length for its encoding", null);
+      throw unreadable(name, null, "wrong length for its encoding", null);
     }
   }
 
-  private static UnreadableSessionException unreadable(String name, String why, Throwable cause) {
-    return new UnreadableSessionException(null, "attribute '" + name + "' cannot be read: " + why, cause);
+  private static UnreadableAttributeException unreadable(String name, String className, String why, Throwable cause) {
+    String message = "attribute '" + name + "' cannot be read: " + why + (className == null ? "" : " (" + className + ")");
+    return new UnreadableAttributeException(name, className, message, cause);
   }
 
-  /** Resolves classes with the configured loader, or the thread's context loader. */
+  private static String elementName(String name) {
+    int dims = 0;
+    while (dims < name.length() && name.charAt(dims) == '[') {
+      dims++;
+    }
+    if (dims > 0 && name.length() > dims + 1 && name.charAt(dims) == 'L' && name.endsWith(";")) {
+      return name.substring(dims + 1, name.length() - 1);
+    }
+    return name;
+  }
+
+  /** Thrown from {@link FilteredInput} for a denied or not-allowed class, before its code runs. */
+  private static final class RefusedOnRead extends InvalidClassException {
+    private static final long serialVersionUID = 1L;
+    private final String why;
+
+    RefusedOnRead(String className, String why) {
+      super(className, why);
+      this.why = why;
+    }
+  }
+
+  /** Sees every class descriptor that goes into the stream: exactly the classes a reader will resolve. */
+  private final class CheckingOutput extends ObjectOutputStream {
+    /**
+     * The first class refused. Kept here rather than in the exception: the stream writes a fatal
+     * exception into itself, which passes through these checks again.
+     */
+    Class<?> refused;
+    /** How many objects were written. */
+    long objects;
+
+    CheckingOutput(OutputStream out) throws IOException {
+      super(out);
+      enableReplaceObject(true);
+    }
+
+    @Override
+    protected Object replaceObject(Object obj) {
+      objects++;
+      return obj;
+    }
+
+    @Override
+    protected void annotateClass(Class<?> type) throws IOException {
+      Class<?> element = type;
+      while (element.isArray()) {
+        element = element.getComponentType();
+      }
+      if (!allowed.allows(element)) {
+        refuse(element);
+      }
+    }
+
+    @Override
+    protected void annotateProxyClass(Class<?> type) throws IOException {
+      refuse(type);
+    }
+
+    private void refuse(Class<?> type) throws IOException {
+      if (refused == null) {
+        refused = type;
+      }
+      throw new InvalidClassException(type.getName(), "would not be read back");
+    }
+  }
+
+  /** Refuses denied names before loading, then resolves with the configured loader and checks the class. */
   private final class FilteredInput extends ObjectInputStream {
+    /** The class descriptor being resolved, for the report when reading fails. */
+    String current;
+
     FilteredInput(InputStream in) throws IOException {
       super(in);
     }
 
     @Override
     protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+      String element = elementName(desc.getName());
+      current = element;
+      if (AllowedClasses.isDenied(element)) {
+        throw new RefusedOnRead(element, "a class on the gadget deny-list");
+      }
       ClassLoader loader = classLoader != null ? classLoader : Thread.currentThread().getContextClassLoader();
+      Class<?> type;
       if (loader == null) {
-        return super.resolveClass(desc);
+        type = super.resolveClass(desc);
+      } else {
+        try {
+          type = Class.forName(desc.getName(), false, loader);
+        } catch (ClassNotFoundException e) {
+          type = super.resolveClass(desc);
+        }
       }
-      try {
-        return Class.forName(desc.getName(), false, loader);
-      } catch (ClassNotFoundException e) {
-        return super.resolveClass(desc);
+      if (!allowed.allows(type)) {
+        throw new RefusedOnRead(element, "a class the allow-list does not admit");
       }
+      return type;
     }
 
     @Override
     protected Class<?> resolveProxyClass(String[] interfaces) throws IOException {
-      throw new java.io.InvalidClassException("dynamic proxies are never deserialized");
+      current = interfaces.length > 0 ? interfaces[0] : null;
+      throw new RefusedOnRead(current, "dynamic proxies are never deserialized");
     }
   }
 
   /** Configures a {@link DefaultAttributeCodec}. Not thread-safe. */
   public static final class Builder {
     private final List<String> packages = new ArrayList<>();
+    private final List<Path> classDirectories = new ArrayList<>();
     private ClassLoader classLoader;
     private long maxDepth = DEFAULT_MAX_DEPTH;
     private long maxReferences = DEFAULT_MAX_REFERENCES;
@@ -242,23 +398,45 @@ public final class DefaultAttributeCodec implements AttributeCodec {
     private Builder() {}
 
     /**
-     * Allows the classes of a package and its subpackages to be deserialized. Name only packages
-     * that hold plain data classes of your own.
+     * Allows the classes of these packages and their subpackages to be read back (init-param
+     * {@code allowedPackages}). Name only packages that hold plain data classes of your own; the
+     * gadget deny-list applies whatever is named here.
+     *
+     * @param packageNames package names such as {@code com.example.shop}
+     * @return this builder
+     * @throws IllegalArgumentException for a blank or wildcard name, or a JDK package
+     */
+    public Builder allowedPackages(String... packageNames) {
+      Objects.requireNonNull(packageNames, "packageNames");
+      List<String> names = List.of(packageNames);
+      AllowedClasses.of(names, List.of()); // checks each name now, naming the option
+      packages.addAll(names);
+      return this;
+    }
+
+    /**
+     * Allows the classes of one package and its subpackages; the same as
+     * {@link #allowedPackages(String...)} with one name.
      *
      * @param packageName a package name such as {@code com.example.shop}
      * @return this builder
      */
     public Builder allowPackage(String packageName) {
-      Objects.requireNonNull(packageName, "packageName");
-      if (packageName.isBlank() || packageName.endsWith(".") || packageName.contains("*")) {
-        throw new IllegalArgumentException("allowPackage takes a plain package name such as com.example.shop");
-      }
-      if (packageName.equals("java") || packageName.startsWith("java.") || packageName.startsWith("javax.")
-          || packageName.startsWith("sun.") || packageName.startsWith("jdk.") || packageName.startsWith("com.sun.")) {
-        throw new IllegalArgumentException("allowPackage (" + packageName
-            + ") must name an application package; JDK packages beyond the defaults are never allowed");
-      }
-      packages.add(packageName);
+      return allowedPackages(packageName);
+    }
+
+    /**
+     * Allows the classes loaded from one class directory, such as a web application's
+     * {@code WEB-INF/classes} (the servlet filter adds that one by itself). Classes from JAR files
+     * are never admitted this way, so the libraries beside the application stay out. The gadget
+     * deny-list still applies.
+     *
+     * @param directory a directory of {@code .class} files
+     * @return this builder
+     */
+    public Builder allowClassesIn(Path directory) {
+      Objects.requireNonNull(directory, "directory");
+      classDirectories.add(directory);
       return this;
     }
 

@@ -89,6 +89,10 @@ public final class LoggingSessionListener implements SessionListener {
       line(Level.WARN, "session payload over soft limit").handle(e.handle()).field("bytes", e.bytes()).field("limit", e.limit()).emit();
     } else if (event instanceof SessionEvent.Unreadable e) {
       line(Level.WARN, "unreadable session dropped").handle(e.handle()).field("cause", e.cause()).emit();
+    } else if (event instanceof SessionEvent.AttributeUnreadable e) {
+      // The manager logs this at WARN itself, so that it shows even without this listener.
+      line(Level.DEBUG, "unreadable attribute dropped").handle(e.handle()).field("attribute", e.attribute())
+          .field("class", e.className()).field("cause", e.cause()).emit();
     } else if (event instanceof SessionEvent.StoreCall e) {
       if (e.outcome() == SessionEvent.Outcome.FAILURE) {
         long suppressed = storeFailures.admit();

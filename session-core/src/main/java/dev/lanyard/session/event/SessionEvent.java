@@ -205,6 +205,20 @@ public sealed interface SessionEvent {
   record Unreadable(Instant at, SessionHandle handle, String cause) implements SessionEvent {}
 
   /**
+   * One attribute of a session could not be read (its class was removed, renamed or changed
+   * incompatibly in a deploy, is refused by the codec's allow-list or gadget deny-list, or its
+   * bytes are corrupt) and was dropped alone; the session and its login were kept.
+   *
+   * @param at when
+   * @param handle the session
+   * @param attribute the attribute's name
+   * @param className the class that could not be read, or {@code null} when the codec could not tell
+   * @param cause the kind of failure (an exception type name), never the value
+   */
+  record AttributeUnreadable(Instant at, SessionHandle handle, String attribute, String className, String cause)
+      implements SessionEvent {}
+
+  /**
    * A store operation completed or failed.
    *
    * @param at when it ended

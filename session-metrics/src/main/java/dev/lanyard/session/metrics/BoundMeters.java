@@ -66,6 +66,7 @@ final class BoundMeters {
   private final DistributionSummary payloadSize;
   private final DistributionSummary sessionsPerUser;
   private final Counter unreadable;
+  private final Counter attributesUnreadable;
   private final Counter overSoftLimit;
 
   BoundMeters(MeterRegistry registry, SessionMetrics options) {
@@ -145,6 +146,8 @@ final class BoundMeters {
         .maximumExpectedValue(PER_USER_MAX)
         .register(registry);
     unreadable = counter(SessionMeters.UNREADABLE, "Stored sessions that could not be read and were dropped");
+    attributesUnreadable = counter(SessionMeters.ATTRIBUTES_UNREADABLE,
+        "Stored attributes that could not be read and were dropped alone, the session kept");
     overSoftLimit = counter(SessionMeters.PAYLOAD_OVER_SOFT_LIMIT,
         "Writes that took a session past the soft payload limit");
     Gauge.builder(SessionMeters.NEAR_CACHE_HIT_RATIO, options.nearCache(), HitRatioWindow::ratio)
@@ -203,6 +206,8 @@ final class BoundMeters {
       overSoftLimit.increment();
     } else if (event instanceof SessionEvent.Unreadable) {
       unreadable.increment();
+    } else if (event instanceof SessionEvent.AttributeUnreadable) {
+      attributesUnreadable.increment();
     } else if (event instanceof SessionEvent.TokenReuseDetected) {
       tokenReuse.increment();
     } else if (event instanceof SessionEvent.FailOpen e) {

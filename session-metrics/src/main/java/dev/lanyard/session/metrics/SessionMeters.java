@@ -92,6 +92,13 @@ public final class SessionMeters {
   /** Counter: stored sessions that could not be read and were dropped. No tags. */
   public static final String UNREADABLE = "lanyard.sessions.unreadable";
 
+  /**
+   * Counter: attributes that could not be read (class removed or changed in a deploy, refused by
+   * the codec's allow-list or gadget deny-list, corrupt) and were dropped alone, the session kept.
+   * No tags.
+   */
+  public static final String ATTRIBUTES_UNREADABLE = "lanyard.sessions.attributes.unreadable";
+
   /** Counter: writes that took a session past the soft payload limit. No tags. */
   public static final String PAYLOAD_OVER_SOFT_LIMIT = "lanyard.sessions.payload.over.soft.limit";
 

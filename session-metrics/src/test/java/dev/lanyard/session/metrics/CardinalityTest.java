@@ -59,7 +59,7 @@ class CardinalityTest {
         + 1                                               // guessing.suspected
         + SessionEvent.StoreOperation.values().length * SessionEvent.Outcome.values().length // store timer
         + 2                                               // payload.size, per.user
-        + 1 + 1                                           // unreadable, payload.over.soft.limit
+        + 1 + 1 + 1                                       // unreadable, attributes.unreadable, payload.over.soft.limit
         + 1;                                              // near.cache.hit.ratio
   }
 

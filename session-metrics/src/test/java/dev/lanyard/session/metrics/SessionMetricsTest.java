@@ -127,15 +127,18 @@ class SessionMetricsTest {
   }
 
   @Test
-  void anUnreadableRecordIsCountedWhenDropped() {
+  void anUnreadableAttributeIsCountedWhenDroppedAndTheSessionIsKept() {
     NewSession session = h.newSession();
     h.memoryStore().update(session.session().handle(), new SessionDelta(Map.of("cart", new byte[] {99}), Set.of(),
         now(), null, null, Duration.ofMinutes(5), SessionPolicy.DEFAULT_PAYLOAD_HARD_LIMIT));
 
-    manager().resolve(session.id());
+    Session resolved = manager().resolve(session.id()).session().orElseThrow();
+    assertThat(h.count(SessionMeters.ATTRIBUTES_UNREADABLE)).as("nothing decoded yet").isZero();
+    assertThat(resolved.attribute("cart")).isEmpty();
 
-    assertThat(h.count(SessionMeters.UNREADABLE)).isEqualTo(1);
-    assertThat(h.count(SessionMeters.NOT_RESOLVED, TAG_STATUS, "unreadable")).isEqualTo(1);
+    assertThat(h.count(SessionMeters.ATTRIBUTES_UNREADABLE)).isEqualTo(1);
+    assertThat(h.count(SessionMeters.UNREADABLE)).isZero();
+    assertThat(h.count(SessionMeters.NOT_RESOLVED, TAG_STATUS, "unreadable")).isZero();
   }
 
   @Test

@@ -5,12 +5,17 @@ import dev.lanyard.session.SessionLimit;
 import dev.lanyard.session.SessionManager;
 import dev.lanyard.session.SessionPolicy;
 import dev.lanyard.session.SessionStores;
-import dev.lanyard.session.codec.DefaultAttributeCodec;
+import dev.lanyard.session.AttributeCodecs;
+import dev.lanyard.session.spi.AttributeCodec;
+import dev.lanyard.session.spi.AttributeCodecProvider;
 import dev.lanyard.session.spi.SessionStore;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.EventListener;
@@ -35,7 +40,7 @@ final class InitParameters {
       "cookieName", "cookieSecure", "cookieHttpOnly", "cookieSameSite", "cookiePath", "cookieDomain", "cookieMaxAge",
       "headerName", "failureMode", "retryAfter", "csrf", "csrfTrustedOrigins", "csrfHeaderName", "csrfParameterName",
       "requestIdHeader", "guessingThreshold", "guessingWindow", "guessingMaxClients", "listeners",
-      "containerListeners", "attributeSaveMode");
+      "containerListeners", "attributeSaveMode", "attributeCodec");
 
   record Result(LanyardSessionFilter.Builder builder, SessionStore store) {}
 
@@ -53,17 +58,11 @@ final class InitParameters {
     }
     ServletContext context = config.getServletContext();
     SessionPolicy policy = policy(params);
-    DefaultAttributeCodec.Builder codec = DefaultAttributeCodec.builder();
-    if (context != null && context.getClassLoader() != null) {
-      codec.classLoader(context.getClassLoader());
-    }
-    for (String pkg : list(params.get("allowedPackages"))) {
-      codec.allowPackage(pkg);
-    }
+    AttributeCodec codec = codec(params, context);
     String location = params.getOrDefault("store", "memory:");
     SessionStore store = SessionStores.open(location.isEmpty() ? "memory:" : location);
     try {
-      SessionManager.Builder manager = SessionManager.builder(store).policy(policy).codec(codec.build());
+      SessionManager.Builder manager = SessionManager.builder(store).policy(policy).attributeCodec(codec);
       if (params.containsKey("nodeId")) {
         manager.nodeId(params.get("nodeId"));
       }
@@ -77,6 +76,26 @@ final class InitParameters {
       store.close();
       throw e;
     }
+  }
+
+  /**
+   * The codec the init-params name ({@code attributeCodec}, default {@code java}), allowing the
+   * packages of {@code allowedPackages} and, with no configuration, the classes of the web
+   * application's own {@code WEB-INF/classes} (not its {@code WEB-INF/lib}).
+   */
+  static AttributeCodec codec(Map<String, String> params, ServletContext context) {
+    List<Path> classDirectories = new ArrayList<>();
+    ClassLoader loader = null;
+    if (context != null) {
+      loader = context.getClassLoader();
+      String classes = context.getRealPath("/WEB-INF/classes");
+      if (classes != null && Files.isDirectory(Path.of(classes))) {
+        classDirectories.add(Path.of(classes));
+      }
+    }
+    String name = params.getOrDefault("attributeCodec", AttributeCodecs.JAVA);
+    return AttributeCodecs.create(name.isEmpty() ? AttributeCodecs.JAVA : name,
+        new AttributeCodecProvider.Settings(list(params.get("allowedPackages")), classDirectories, loader));
   }
 
   private static SessionPolicy policy(Map<String, String> p) {

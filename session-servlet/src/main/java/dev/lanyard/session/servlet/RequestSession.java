@@ -18,7 +18,6 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
-import java.io.Serializable;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -577,9 +576,9 @@ final class RequestSession {
       removeAttribute(caller, name);
       return;
     }
-    if (transientAttributes == null && !(value instanceof Serializable)) {
-      throw new IllegalArgumentException("attribute '" + name + "' holds a " + value.getClass().getName()
-          + ", which is not Serializable: a distributed session can only hold serializable values");
+    if (transientAttributes == null) {
+      // Refused here, where the application can see it, rather than lost on the next request.
+      manager.checkAttribute(name, value);
     }
     Object old = peek(name);
     put(name, value);

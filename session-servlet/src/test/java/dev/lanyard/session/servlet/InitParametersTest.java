@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lanyard.session.ReadMode;
+import dev.lanyard.session.codec.DefaultAttributeCodec;
+import dev.lanyard.session.jackson.JsonAttributeCodec;
+import dev.lanyard.session.servlet.app.ShopCart;
+import dev.lanyard.session.spi.AttributeCodec;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class InitParametersTest {
@@ -75,5 +81,32 @@ class InitParametersTest {
       assertThat(text).as("docs/configuration.md documents " + name).contains("`" + name + "`");
     }
     assertThat(text).contains("`route:<pattern>`");
+  }
+
+  @Test
+  void attributeCodecChoosesTheCodecByNameAndAllowedPackagesReachesIt() {
+    AttributeCodec javaCodec = InitParameters.codec(
+        Map.of("allowedPackages", "dev.lanyard.session.servlet.app"), null);
+    assertThat(javaCodec).isInstanceOf(DefaultAttributeCodec.class);
+    javaCodec.encode("cart", new ShopCart());
+
+    AttributeCodec json = InitParameters.codec(
+        Map.of("attributeCodec", "JSON", "allowedPackages", "dev.lanyard.session.servlet.app"), null);
+    assertThat(json).isInstanceOf(JsonAttributeCodec.class);
+    assertThat(new String(json.encode("cart", new ShopCart()),
+        StandardCharsets.UTF_8)).startsWith("[\"dev.lanyard.session.servlet.app.ShopCart\"");
+    assertThatThrownBy(() -> InitParameters.codec(Map.of(), null)
+        .encode("cart", new ShopCart()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("init-param allowedPackages=dev.lanyard.session.servlet.app");
+  }
+
+  @Test
+  void anUnknownAttributeCodecOrABadPackageNamesTheOption() {
+    assertThatThrownBy(() -> InitParameters.codec(Map.of("attributeCodec", "xml"), null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("attributeCodec (xml)").hasMessageContaining("json").hasMessageContaining("java");
+    assertThatThrownBy(() -> InitParameters.codec(Map.of("allowedPackages", "java.lang"), null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("allowedPackages (java.lang)");
   }
 }

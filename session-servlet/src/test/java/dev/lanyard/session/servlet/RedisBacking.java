@@ -30,6 +30,11 @@ final class RedisBacking implements AutoCloseable {
     return nearCache ? NearCachedRedisStore.wrap(store, NearCacheOptions.defaults()) : store;
   }
 
+  /** @return the server's URI, for deployments configured by init-parameters */
+  String uri() {
+    return redis.uri();
+  }
+
   @Override
   public void close() {
     redis.close();

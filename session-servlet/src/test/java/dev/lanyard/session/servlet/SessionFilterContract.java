@@ -14,6 +14,11 @@ import dev.lanyard.session.SessionManager;
 import dev.lanyard.session.codec.DefaultAttributeCodec;
 import dev.lanyard.session.event.SessionEvent;
 import dev.lanyard.session.memory.InMemorySessionStore;
+import dev.lanyard.session.servlet.app.ShopServlets;
+import dev.lanyard.session.tck.gadgets.FlagGadget;
+import dev.lanyard.session.tck.gadgets.GadgetFlag;
+import dev.lanyard.session.tck.gadgets.GadgetRecords;
+import dev.lanyard.session.spi.SessionDelta;
 import dev.lanyard.session.spi.NearCachingStore;
 import dev.lanyard.session.spi.UserIndexedStore;
 import dev.lanyard.session.tck.MutableClock;
@@ -837,6 +842,161 @@ abstract class SessionFilterContract {
       HttpResponse<String> stepUp = b.get("/secure/x");
       assertThat(stepUp.statusCode()).isEqualTo(302);
       assertThat(stepUp.headers().firstValue("Location").orElseThrow()).endsWith("/sign-in");
+    }
+  }
+
+  // ------------------------------------------------------------------ drop-in: the application's own classes
+
+  /** Where init-parameters point a drop-in deployment: this run's store, by URI. */
+  String storeUri() {
+    return backing() == Backing.MEMORY ? "memory:" : redis.uri();
+  }
+
+  /**
+   * A node of an ordinary application that keeps its own {@code ShopCart} in HttpSession, on the
+   * shared store, configured as little as a web.xml user would: a plain-HTTP cookie and the
+   * application's package allowed, nothing else. {@code dev.lanyard.session.tck.gadgets} is
+   * not allowed.
+   */
+  Deployment dropIn(FaultInjectingStore sharedStore, String nodeId) {
+    SessionManager manager = SessionManager.builder(sharedStore).clock(clock).listener(events).nodeId(nodeId)
+        .attributeCodec(DefaultAttributeCodec.builder().allowedPackages("dev.lanyard.session.servlet.app").build())
+        .build();
+    LanyardSessionFilter filter = LanyardSessionFilter.builder(manager)
+        .cookie(CookieSettings.builder().name("sid").secure(false).build()).build();
+    Map<String, HttpServlet> servlets = new LinkedHashMap<>(TestApp.servlets());
+    servlets.putAll(ShopServlets.servlets());
+    return new Deployment(filter, Map.of(), servlets, Map.of());
+  }
+
+  private void writeStraightIntoTheStore(Browser b, String name, byte[] bytes) {
+    store.update(SessionId.parse(b.cookie()).orElseThrow().handle(), new SessionDelta(Map.of(name, bytes), Set.of(),
+        clock.instant(), null, null, Duration.ofMinutes(30), Long.MAX_VALUE));
+  }
+
+  @Test
+  void dropInAnApplicationClassSurvivesAcrossRequestsAndNodes() throws Exception {
+    try (Running a = start(dropIn(store, "node-a")); Running b = start(dropIn(store, "node-b"))) {
+      Browser onA = new Browser(client, a.base(), "sid", seenIds);
+      assertThat(onA.get("/shop?add=apple").body()).startsWith("cart=[apple]");
+      assertThat(onA.get("/shop?add=pear").body()).startsWith("cart=[apple, pear]");
+      Browser onB = onA.on(b.base());
+      assertThat(onB.get("/shop?add=plum").body()).startsWith("cart=[apple, pear, plum]");
+      assertThat(onA.get("/shop").body()).startsWith("cart=[apple, pear, plum]");
+    }
+  }
+
+  @Test
+  void dropInANonAllowedClassIsRefusedAtSetAttributeWithTheFixAndTheSessionIsIntact() throws Exception {
+    GadgetFlag.RAN.set(0);
+    try (Running a = start(dropIn(store, "node-a"))) {
+      Browser b = new Browser(client, a.base(), "sid", seenIds);
+      b.get("/login?user=ivy");
+      b.get("/shop?add=apple");
+      String cookie = b.cookie();
+      HttpResponse<String> refused = b.get("/shop-gadget");
+      assertThat(refused.statusCode()).isEqualTo(200);
+      assertThat(refused.body()).startsWith("refused: attribute 'gadget' holds a " + FlagGadget.class.getName())
+          .contains("init-param allowedPackages=dev.lanyard.session.tck.gadgets")
+          .contains("DefaultAttributeCodec.builder().allowedPackages(\"dev.lanyard.session.tck.gadgets\")");
+      assertThat(b.cookie()).isEqualTo(cookie);
+      assertThat(b.get("/shop").body()).isEqualTo("cart=[apple] user=ivy");
+      assertThat(b.get("/shop-peek?name=gadget").body()).isEqualTo("gadget=null user=ivy");
+      assertThat(logs.list).anyMatch(e -> e.getLevel() == Level.WARN
+          && e.getFormattedMessage().contains("'gadget' holds a " + FlagGadget.class.getName()));
+    }
+    assertThat(GadgetFlag.RAN.get()).isZero();
+  }
+
+  @Test
+  void dropInAnAttributeWhoseClassDisappearedIsDroppedAloneAndTheUserStaysLoggedIn() throws Exception {
+    try (Running a = start(dropIn(store, "node-a"))) {
+      Browser b = new Browser(client, a.base(), "sid", seenIds);
+      b.get("/login?user=jon&roles=admin");
+      b.get("/shop?add=apple");
+      // what the previous release wrote under "wishlist": a class this release no longer has
+      writeStraightIntoTheStore(b, "wishlist", GadgetRecords.naming("dev.lanyard.session.servlet.app.Wishlist"));
+
+      assertThat(b.get("/shop-peek?name=wishlist").body()).isEqualTo("wishlist=null user=jon");
+      assertThat(b.get("/shop").body()).isEqualTo("cart=[apple] user=jon");
+      assertThat(b.get("/info").body()).contains("user=jon", "admin=true");
+      String handle = handleOf(b.cookie());
+      assertThat(events.of(SessionEvent.AttributeUnreadable.class))
+          .anySatisfy(e -> {
+            assertThat(e.handle().value()).isEqualTo(handle);
+            assertThat(e.attribute()).isEqualTo("wishlist");
+            assertThat(e.className()).isEqualTo("dev.lanyard.session.servlet.app.Wishlist");
+          });
+      assertThat(logs.list).anyMatch(e -> e.getLevel() == Level.WARN
+          && e.getFormattedMessage().contains("attribute 'wishlist'")
+          && e.getFormattedMessage().contains("dev.lanyard.session.servlet.app.Wishlist"));
+      assertThat(store.load(SessionId.parse(b.cookie()).orElseThrow().handle()).orElseThrow().attributes())
+          .as("the unreadable value is removed from the store").doesNotContainKey("wishlist").containsKey("cart");
+    }
+  }
+
+  @Test
+  void dropInGadgetRecordsWrittenIntoTheStoreAreDroppedAndRunNothing() throws Exception {
+    GadgetFlag.RAN.set(0);
+    try (Running a = start(dropIn(store, "node-a"))) {
+      Browser b = new Browser(client, a.base(), "sid", seenIds);
+      b.get("/login?user=kim");
+      b.get("/shop?add=apple");
+      List<byte[]> records = new ArrayList<>();
+      GadgetRecords.WELL_KNOWN.forEach(name -> records.add(GadgetRecords.naming(name)));
+      records.add(GadgetRecords.of(new FlagGadget()));
+      for (byte[] record : records) {
+        writeStraightIntoTheStore(b, "x", record);
+        HttpResponse<String> peek = b.get("/shop-peek?name=x");
+        assertThat(peek.statusCode()).isEqualTo(200);
+        assertThat(peek.body()).isEqualTo("x=null user=kim");
+      }
+      assertThat(b.get("/shop").body()).isEqualTo("cart=[apple] user=kim");
+    }
+    assertThat(GadgetFlag.RAN.get()).as("no gadget code ran").isZero();
+  }
+
+  @Test
+  void dropInConfiguredByInitParametersAloneKeepsTheApplicationsClass() throws Exception {
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("store", storeUri());
+    params.put("cookieName", "sid");
+    params.put("cookieSecure", "false");
+    params.put("allowedPackages", "dev.lanyard.session.servlet.app");
+    Map<String, HttpServlet> servlets = new LinkedHashMap<>(TestApp.servlets());
+    servlets.putAll(ShopServlets.servlets());
+    try (Running a = start(new Deployment(null, params, servlets, Map.of()));
+        Running b = start(new Deployment(null, params, servlets, Map.of()))) {
+      Browser onA = new Browser(client, a.base(), "sid", seenIds);
+      assertThat(onA.get("/shop?add=apple").body()).startsWith("cart=[apple]");
+      assertThat(onA.get("/shop?add=pear").body()).startsWith("cart=[apple, pear]");
+      assertThat(onA.get("/shop-gadget").body()).startsWith("refused: attribute 'gadget'");
+      assertThat(onA.get("/shop").body()).startsWith("cart=[apple, pear]");
+      if (backing() != Backing.MEMORY) {
+        assertThat(onA.on(b.base()).get("/shop?add=plum").body()).startsWith("cart=[apple, pear, plum]");
+      }
+    }
+  }
+
+  @Test
+  void dropInWithoutAllowedPackagesTheCartIsRefusedWhereItIsSetNotLostLater() throws Exception {
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("store", storeUri());
+    params.put("cookieName", "sid");
+    params.put("cookieSecure", "false");
+    Map<String, HttpServlet> servlets = new LinkedHashMap<>(TestApp.servlets());
+    servlets.putAll(ShopServlets.servlets());
+    try (Running a = start(new Deployment(null, params, servlets, Map.of()))) {
+      Browser b = new Browser(client, a.base(), "sid", seenIds);
+      b.get("/counter");
+      String cookie = b.cookie();
+      HttpResponse<String> response = b.get("/shop?add=apple");
+      assertThat(response.statusCode()).as("the servlet's setAttribute threw").isEqualTo(500);
+      assertThat(b.get("/counter").body()).as("the session is intact").isEqualTo("count=2");
+      assertThat(b.cookie()).isEqualTo(cookie);
+      assertThat(logs.list).anyMatch(e -> e.getLevel() == Level.WARN
+          && e.getFormattedMessage().contains("attribute 'cart' holds a dev.lanyard.session.servlet.app.ShopCart")
+          && e.getFormattedMessage().contains("init-param allowedPackages=dev.lanyard.session.servlet.app"));
     }
   }
 

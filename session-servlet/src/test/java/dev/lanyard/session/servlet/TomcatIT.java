@@ -2,8 +2,11 @@ package dev.lanyard.session.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lanyard.session.servlet.app.ShopCart;
+import dev.lanyard.session.servlet.app.ShopServlets;
 import jakarta.servlet.ServletContainerInitializer;
 import jakarta.servlet.http.HttpServlet;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,6 +101,59 @@ class TomcatIT extends SessionFilterContract {
         }
       }
     };
+  }
+
+  /**
+   * A real web application: its own {@code ShopCart} and servlet are loaded by Tomcat's web
+   * application class loader from {@code WEB-INF/classes}, the filter is configured by
+   * init-parameters without {@code allowedPackages}, and the cart still survives across requests.
+   */
+  @Test
+  void aWarsOwnClassesInWebInfClassesNeedNoConfiguration() throws Exception {
+    Path docBase = Files.createTempDirectory("lanyard-war");
+    Path classes = docBase.resolve("WEB-INF/classes");
+    for (Class<?> type : new Class<?>[] {ShopCart.class, ShopServlets.class, ShopServlets.Shop.class}) {
+      Path target = classes.resolve(type.getName().replace('.', '/') + ".class");
+      Files.createDirectories(target.getParent());
+      try (InputStream in = type.getClassLoader().getResourceAsStream(type.getName().replace('.', '/') + ".class")) {
+        Files.copy(in, target);
+      }
+    }
+    Path baseDir = Files.createTempDirectory("lanyard-tomcat");
+    Tomcat tomcat = new Tomcat();
+    tomcat.setBaseDir(baseDir.toString());
+    tomcat.setPort(0);
+    Connector connector = tomcat.getConnector();
+    connector.setProperty("address", "127.0.0.1");
+    Context context = tomcat.addContext("", docBase.toString());
+    FilterDef filter = new FilterDef();
+    filter.setFilterName("lanyard");
+    filter.setFilterClass(LanyardSessionFilter.class.getName());
+    filter.addInitParameter("store", storeUri());
+    filter.addInitParameter("cookieName", "sid");
+    filter.addInitParameter("cookieSecure", "false");
+    context.addFilterDef(filter);
+    FilterMap mapping = new FilterMap();
+    mapping.setFilterName("lanyard");
+    mapping.addURLPattern("/*");
+    context.addFilterMap(mapping);
+    Tomcat.addServlet(context, "shop", ShopServlets.Shop.class.getName());
+    context.addServletMappingDecoded("/shop", "shop");
+    tomcat.start();
+    try {
+      Browser b = new Browser(client, URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/"), "sid", seenIds);
+      assertThat(b.get("/shop?add=apple").body()).startsWith("cart=[apple]");
+      assertThat(b.get("/shop?add=pear").body()).startsWith("cart=[apple, pear]");
+      assertThat(b.get("/shop").body()).startsWith("cart=[apple, pear]");
+    } finally {
+      tomcat.stop();
+      tomcat.destroy();
+      for (Path root : new Path[] {docBase, baseDir}) {
+        try (Stream<Path> files = Files.walk(root)) {
+          files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+      }
+    }
   }
 
   @Test
