@@ -396,11 +396,20 @@ public final class MemcachedSessionStore implements SessionStore {
 
   /** Whether the server that holds {@code key} is disconnected while another server is connected. */
   private boolean serverLost(String key) {
-    if (!(client instanceof XMemcachedClient x) || client.getAvailableServers().isEmpty()) {
+    if (!(client instanceof XMemcachedClient x)) {
       return false;
     }
     com.google.code.yanf4j.core.Session session = x.getSessionLocator().getSessionByKey(key);
-    return session == null || session.isClosed();
+    if (session != null && !session.isClosed()) {
+      return false;
+    }
+    // In failure mode a dead server keeps a closed placeholder in the session set: look for an open one.
+    for (com.google.code.yanf4j.core.Session other : client.getConnector().getSessionSet()) {
+      if (!other.isClosed()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The time left before {@code deadline}, in milliseconds; none left is a timeout. */
