@@ -120,6 +120,9 @@ public final class MemcachedSessionStore implements SessionStore {
 
     XMemcachedClientBuilder builder = new XMemcachedClientBuilder(servers);
     builder.setName("lanyard");
+    // Keep each address as given: the client finds a server's credentials by the text of its address,
+    // which a reverse look-up ("localhost" for 127.0.0.1) would change, leaving the connection unauthenticated.
+    builder.setResolveInetAddresses(false);
     builder.setSessionLocator(new KetamaMemcachedSessionLocator());
     builder.setCommandFactory(new BinaryCommandFactory());
     // A server that drops out keeps its place on the ring: its keys fail instead of moving to another

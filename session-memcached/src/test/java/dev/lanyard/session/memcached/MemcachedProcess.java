@@ -121,12 +121,15 @@ final class MemcachedProcess implements AutoCloseable {
       socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
       socket.setSoTimeout(500);
       OutputStream out = socket.getOutputStream();
-      out.write("version\r\n".getBytes(StandardCharsets.US_ASCII));
+      // A binary-protocol VERSION request: every memcached answers it, a SASL one with an error at worst.
+      byte[] version = new byte[24];
+      version[0] = (byte) 0x80;
+      version[1] = 0x0b;
+      out.write(version);
       out.flush();
       InputStream in = socket.getInputStream();
       byte[] reply = new byte[64];
       int n = in.read(reply);
-      // A SASL server answers the text protocol with an error, which is an answer all the same.
       return n > 0;
     } catch (IOException e) {
       return false;
