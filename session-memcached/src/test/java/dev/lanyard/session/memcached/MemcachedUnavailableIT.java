@@ -1,5 +1,7 @@
 package dev.lanyard.session.memcached;
 
+import dev.lanyard.session.memcached.testing.MemcachedProcess;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

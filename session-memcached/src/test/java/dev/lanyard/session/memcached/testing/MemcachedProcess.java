@@ -1,4 +1,4 @@
-package dev.lanyard.session.memcached;
+package dev.lanyard.session.memcached.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,10 +24,10 @@ import java.util.concurrent.TimeUnit;
  * (SIGKILL, as a crash) and started again on the same port, empty, as a restarted Memcached is.
  * {@link #close()} kills and reaps it; a shutdown hook kills what a test forgot.
  */
-final class MemcachedProcess implements AutoCloseable {
+public final class MemcachedProcess implements AutoCloseable {
 
   /** What to do when there is no Memcached: the loud failure the tests give instead of skipping. */
-  static final String HOW_TO = "No Memcached for the tests. Provide one of: (1) LANYARD_TEST_MEMCACHED=host:port"
+  public static final String HOW_TO = "No Memcached for the tests. Provide one of: (1) LANYARD_TEST_MEMCACHED=host:port"
       + " of a running memcached 1.6 (the tests that kill servers still need the binary), or (2) the memcached"
       + " binary on the PATH (Debian/Ubuntu: apt-get install memcached), which the tests start on free ports.";
 
@@ -57,7 +57,7 @@ final class MemcachedProcess implements AutoCloseable {
    * @param extraArguments more arguments, such as {@code -S}
    * @return the running server, answering {@code version}
    */
-  static MemcachedProcess start(Map<String, String> environment, String... extraArguments) {
+  public static MemcachedProcess start(Map<String, String> environment, String... extraArguments) {
     try {
       MemcachedProcess memcached = new MemcachedProcess(freePort(), List.of(extraArguments), environment,
           Files.createTempFile("lanyard-memcached-", ".log"));
@@ -69,11 +69,11 @@ final class MemcachedProcess implements AutoCloseable {
   }
 
   /** @return a plain memcached on a free port */
-  static MemcachedProcess start() {
+  public static MemcachedProcess start() {
     return start(Map.of());
   }
 
-  static Optional<Path> binary() {
+  public static Optional<Path> binary() {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
       Path candidate = Path.of(dir.isEmpty() ? "." : dir, "memcached");
       if (Files.isExecutable(candidate)) {
@@ -141,20 +141,20 @@ final class MemcachedProcess implements AutoCloseable {
   }
 
   /** @return {@code 127.0.0.1:<port>} */
-  String address() {
+  public String address() {
     return "127.0.0.1:" + port;
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  synchronized boolean isAlive() {
+  public synchronized boolean isAlive() {
     return process != null && process.isAlive();
   }
 
   /** Kills the server as a crash would (SIGKILL) and waits until it has exited. */
-  synchronized void kill() {
+  public synchronized void kill() {
     if (process == null) {
       return;
     }
@@ -168,7 +168,7 @@ final class MemcachedProcess implements AutoCloseable {
   }
 
   /** Starts the server again on the same port after {@link #kill()}: empty, as Memcached restarts. */
-  synchronized void restart() {
+  public synchronized void restart() {
     if (isAlive()) {
       throw new IllegalStateException("memcached is running; kill it first");
     }
