@@ -71,9 +71,12 @@ final class MemcachedSupport implements AutoCloseable {
     return b;
   }
 
-  /** A store with a generous timeout: the contract is about behaviour, on two shared cores. */
+  /**
+   * A store with a generous timeout: the contract is about behaviour, on two shared cores, where 16
+   * racing writers of one session may each wait long for their turn.
+   */
   MemcachedSessionStore store(Clock clock) {
-    return MemcachedSessionStore.open(options().build(), clock);
+    return MemcachedSessionStore.open(options().timeout(Duration.ofSeconds(10)).casRetries(10_000).build(), clock);
   }
 
   String key(SessionHandle handle) {
