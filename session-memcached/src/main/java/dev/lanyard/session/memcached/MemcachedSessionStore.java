@@ -207,7 +207,13 @@ public final class MemcachedSessionStore implements SessionStore {
         return Optional.empty();
       }
       throw unavailable("load", e);
-    } catch (TimeoutException | InterruptedException e) {
+    } catch (TimeoutException e) {
+      if (serverLost(key)) {
+        lostToDeadServer.increment();
+        return Optional.empty();
+      }
+      throw unavailable("load", e);
+    } catch (InterruptedException e) {
       throw unavailable("load", e);
     }
     if (found == null) {
