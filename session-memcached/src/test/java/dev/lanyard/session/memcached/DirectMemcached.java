@@ -61,6 +61,26 @@ final class DirectMemcached {
     throw new IllegalStateException("no server holds the item to damage");
   }
 
+  /** Writes raw bytes under the key on the server that already holds it (as a crashed writer would have). */
+  void overwrite(String key, byte[] value, int ttlSeconds) {
+    for (String server : servers) {
+      if (reply(server, "mg " + key + " k\r\n").startsWith("HD")) {
+        byte[] head = ("set " + key + " 0 " + ttlSeconds + " " + value.length + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] command = new byte[head.length + value.length + 2];
+        System.arraycopy(head, 0, command, 0, head.length);
+        System.arraycopy(value, 0, command, head.length, value.length);
+        command[command.length - 2] = '\r';
+        command[command.length - 1] = '\n';
+        String stored = replyTo(server, command, false);
+        if (!stored.startsWith("STORED")) {
+          throw new IllegalStateException("could not overwrite the item: " + stored);
+        }
+        return;
+      }
+    }
+    throw new IllegalStateException("no server holds the item to overwrite");
+  }
+
   /** @return the {@code stats} value of one server */
   long stat(String server, String name) {
     for (String line : reply(server, "stats\r\n").split("\r\n")) {
@@ -72,13 +92,17 @@ final class DirectMemcached {
   }
 
   private static String reply(String server, String command) {
+    return replyTo(server, command.getBytes(StandardCharsets.US_ASCII), command.startsWith("stats"));
+  }
+
+  private static String replyTo(String server, byte[] command, boolean untilEnd) {
     int colon = server.lastIndexOf(':');
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(server.substring(0, colon), Integer.parseInt(server.substring(colon + 1))),
           2000);
       socket.setSoTimeout(2000);
       OutputStream out = socket.getOutputStream();
-      out.write(command.getBytes(StandardCharsets.US_ASCII));
+      out.write(command);
       out.flush();
       InputStream in = socket.getInputStream();
       ByteArrayOutputStream reply = new ByteArrayOutputStream();
@@ -90,7 +114,7 @@ final class DirectMemcached {
         }
         reply.write(buffer, 0, n);
         String text = reply.toString(StandardCharsets.US_ASCII);
-        if (text.endsWith("END\r\n") || (!command.startsWith("stats") && text.endsWith("\r\n"))) {
+        if (text.endsWith("END\r\n") || (!untilEnd && text.endsWith("\r\n"))) {
           break;
         }
       }
