@@ -13,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -147,11 +146,14 @@ final class RecordCodec {
       if (count < 0 || count > data.length) {
         throw new UnreadableSessionException(handle, "the session item has a damaged attribute count", null);
       }
-      Map<String, byte[]> attributes = new HashMap<>(Math.max(4, count * 2));
+      @SuppressWarnings("unchecked")
+      Map.Entry<String, byte[]>[] entries = new Map.Entry[count];
       for (int i = 0; i < count; i++) {
         String name = string(in);
-        attributes.put(name, in.readNBytes(length(in)));
+        entries[i] = Map.entry(name, in.readNBytes(length(in)));
       }
+      // Built immutable, so the record keeps it without copying it again.
+      Map<String, byte[]> attributes = Map.ofEntries(entries);
       if (in.read() != -1) {
         throw new UnreadableSessionException(handle, "the session item has trailing bytes", null);
       }

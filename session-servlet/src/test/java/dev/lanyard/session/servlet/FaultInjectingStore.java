@@ -18,8 +18,8 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A fault injector over a real store (the in-memory one here; a Redis store for the multi-node
- * suite): while {@link #down} is set every operation
+ * A fault injector over a real store (the in-memory one here; a Redis or Memcached store for the
+ * suites on those): while {@link #down} is set every operation
  * throws {@link StoreUnavailableException} at once, as a store whose backend is unreachable does.
  * It also counts calls, to prove how many the filter makes. Several servers may share one
  * instance: that is how a second node is started.
