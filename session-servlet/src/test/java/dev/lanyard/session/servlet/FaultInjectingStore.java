@@ -10,6 +10,7 @@ import dev.lanyard.session.spi.Rotation;
 import dev.lanyard.session.spi.SessionDelta;
 import dev.lanyard.session.spi.SessionRecord;
 import dev.lanyard.session.spi.UpdateResult;
+import dev.lanyard.session.spi.SessionStore;
 import dev.lanyard.session.spi.UserIndexedStore;
 import java.time.Duration;
 import java.util.List;
@@ -17,20 +18,20 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A fault injector over a real store (the in-memory one here; a Redis store for the multi-node
- * suite): while {@link #down} is set every operation
+ * A fault injector over a real store (the in-memory one here; a Redis or Memcached store for the
+ * suites on those): while {@link #down} is set every operation
  * throws {@link StoreUnavailableException} at once, as a store whose backend is unreachable does.
  * It also counts calls, to prove how many the filter makes. Several servers may share one
  * instance: that is how a second node is started.
  */
-class FaultInjectingStore implements UserIndexedStore, ExpiryNotifyingStore {
+class FaultInjectingStore implements SessionStore, ExpiryNotifyingStore {
 
-  private final UserIndexedStore delegate;
+  private final SessionStore delegate;
   volatile boolean down;
   final AtomicInteger loads = new AtomicInteger();
   final AtomicInteger writes = new AtomicInteger();
 
-  FaultInjectingStore(UserIndexedStore delegate) {
+  FaultInjectingStore(SessionStore delegate) {
     this.delegate = delegate;
   }
 
@@ -42,12 +43,53 @@ class FaultInjectingStore implements UserIndexedStore, ExpiryNotifyingStore {
    * @param delegate the real store
    * @return the fault injector
    */
-  static FaultInjectingStore over(UserIndexedStore delegate) {
-    return delegate instanceof NearCachingStore caching ? new Caching(delegate, caching) : new FaultInjectingStore(delegate);
+  static FaultInjectingStore over(SessionStore delegate) {
+    if (!(delegate instanceof UserIndexedStore indexed)) {
+      // A store without a user index (Memcached): the manager must not see one here either.
+      return new FaultInjectingStore(delegate);
+    }
+    return delegate instanceof NearCachingStore caching ? new Caching(indexed, caching) : new Indexed(indexed);
+  }
+
+  /** The fault injector over a store that indexes users: it passes the index operations through. */
+  static class Indexed extends FaultInjectingStore implements UserIndexedStore {
+    private final UserIndexedStore indexed;
+
+    Indexed(UserIndexedStore delegate) {
+      super(delegate);
+      this.indexed = delegate;
+    }
+
+    @Override
+    public Admission admit(String userId, SessionHandle handle, SessionLimit limit, Duration ttl) {
+      writes.incrementAndGet();
+      check();
+      return indexed.admit(userId, handle, limit, ttl);
+    }
+
+    @Override
+    public List<SessionRecord> sessionsOf(String userId) {
+      loads.incrementAndGet();
+      check();
+      return indexed.sessionsOf(userId);
+    }
+
+    @Override
+    public List<SessionHandle> revokeAll(String userId, java.time.Duration sessionLifetime) {
+      writes.incrementAndGet();
+      check();
+      return indexed.revokeAll(userId, sessionLifetime);
+    }
+
+    @Override
+    public long userVersion(String userId) {
+      check();
+      return indexed.userVersion(userId);
+    }
   }
 
   /** The fault injector over a store with a near cache. */
-  static final class Caching extends FaultInjectingStore implements NearCachingStore {
+  static final class Caching extends Indexed implements NearCachingStore {
     private final NearCachingStore caching;
 
     Caching(UserIndexedStore delegate, NearCachingStore caching) {
@@ -108,27 +150,6 @@ class FaultInjectingStore implements UserIndexedStore, ExpiryNotifyingStore {
     return delegate.delete(handle);
   }
 
-  @Override
-  public Admission admit(String userId, SessionHandle handle, SessionLimit limit, Duration ttl) {
-    writes.incrementAndGet();
-    check();
-    return delegate.admit(userId, handle, limit, ttl);
-  }
-
-  @Override
-  public List<SessionRecord> sessionsOf(String userId) {
-    loads.incrementAndGet();
-    check();
-    return delegate.sessionsOf(userId);
-  }
-
-  @Override
-  public List<SessionHandle> revokeAll(String userId, java.time.Duration sessionLifetime) {
-    writes.incrementAndGet();
-    check();
-    return delegate.revokeAll(userId, sessionLifetime);
-  }
-
   /** Timeouts are reported by the real store when it reports them; faults do not apply. */
   @Override
   public boolean reportsTimeouts() {
@@ -150,12 +171,6 @@ class FaultInjectingStore implements UserIndexedStore, ExpiryNotifyingStore {
       return true;
     }
     return false;
-  }
-
-  @Override
-  public long userVersion(String userId) {
-    check();
-    return delegate.userVersion(userId);
   }
 
   @Override

@@ -20,7 +20,7 @@ import dev.lanyard.session.tck.gadgets.GadgetFlag;
 import dev.lanyard.session.tck.gadgets.GadgetRecords;
 import dev.lanyard.session.spi.SessionDelta;
 import dev.lanyard.session.spi.NearCachingStore;
-import dev.lanyard.session.spi.UserIndexedStore;
+import dev.lanyard.session.spi.SessionStore;
 import dev.lanyard.session.tck.MutableClock;
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServlet;
@@ -118,10 +118,13 @@ abstract class SessionFilterContract {
     /** A private redis-server, through the Redis store. */
     REDIS,
     /** A private redis-server, through the Redis store with its near cache. */
-    REDIS_NEAR_CACHE
+    REDIS_NEAR_CACHE,
+    /** Two private memcached servers, through the Memcached store (no user index, no timeout reports). */
+    MEMCACHED
   }
 
   private RedisBacking redis;
+  private MemcachedBacking memcached;
 
   /**
    * Chooses the store every node of this run shares; every test, the multi-node ones included,
@@ -139,9 +142,13 @@ abstract class SessionFilterContract {
    * @param clock the suite's clock
    * @return a fresh store
    */
-  protected UserIndexedStore createBackingStore(MutableClock clock) {
+  protected SessionStore createBackingStore(MutableClock clock) {
     if (backing() == Backing.MEMORY) {
       return InMemorySessionStore.create(clock);
+    }
+    if (backing() == Backing.MEMCACHED) {
+      memcached = new MemcachedBacking();
+      return memcached.store(clock);
     }
     redis = new RedisBacking();
     return redis.store(clock, backing() == Backing.REDIS_NEAR_CACHE);
@@ -159,6 +166,9 @@ abstract class SessionFilterContract {
     } finally {
       if (redis != null) {
         redis.close();
+      }
+      if (memcached != null) {
+        memcached.close();
       }
       Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
       root.detachAppender(logs);
@@ -385,6 +395,12 @@ abstract class SessionFilterContract {
     b.get("/short-lived?tag=gone");
     String handle = handleOf(b.cookie());
     clock.advance(Duration.ofSeconds(2));
+    if (!store.reportsTimeouts()) {
+      // A store that cannot report timeouts (Memcached) promises only that the session is gone, silently.
+      assertThat(b.get("/attrs").body()).isEqualTo("{}");
+      assertThat(recorder.lines).doesNotContain("sessionDestroyed " + handle);
+      return;
+    }
     // The in-memory store reports when its sweep runs (here, now); Redis when the session's TTL ends.
     store.sweepTimeouts();
     await("sessionDestroyed for the session that timed out").atMost(Duration.ofSeconds(15))
@@ -418,7 +434,12 @@ abstract class SessionFilterContract {
     Browser other = browser();
     other.get("/login?user=dave");
 
-    assertThat(laptop.get("/devices").body()).contains(handleOf(phone.cookie()), handleOf(laptop.cookie()));
+    if (store instanceof dev.lanyard.session.spi.UserIndexedStore) {
+      assertThat(laptop.get("/devices").body()).contains(handleOf(phone.cookie()), handleOf(laptop.cookie()));
+    } else {
+      // A store without a user index (Memcached) cannot list a user's sessions: refused, never a wrong list.
+      assertThat(laptop.get("/devices").statusCode()).isEqualTo(500);
+    }
     assertThat(other.get("/revoke?handle=" + handleOf(phone.cookie())).body()).isEqualTo("revoked=false");
     assertThat(phone.get("/info").body()).contains("user=carol");
 
@@ -438,6 +459,14 @@ abstract class SessionFilterContract {
     Browser other = browser();
     other.get("/login?user=hank");
 
+    if (!(store instanceof dev.lanyard.session.spi.UserIndexedStore)) {
+      // A store without a user index (Memcached) cannot find the others: refused, and nothing is half done.
+      assertThat(laptop.get("/revoke-others").statusCode()).isEqualTo(500);
+      for (Browser device : List.of(phone, tablet, laptop)) {
+        assertThat(device.get("/info").body()).contains("user=gwen");
+      }
+      return;
+    }
     String answer = laptop.get("/revoke-others").body();
     assertThat(answer).contains("revoked=2").contains("handle=" + handleOf(laptop.cookie()));
     assertThat(phone.get("/info").body()).contains("user=none");
