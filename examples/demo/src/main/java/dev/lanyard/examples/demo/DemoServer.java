@@ -28,6 +28,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -49,14 +52,19 @@ final class DemoServer implements AutoCloseable {
   static final String ISSUER = "http://lanyard-demo";
   static final String AUDIENCE = "lanyard-demo-api";
 
+  /** How often the admin page's charts sample the meters. */
+  static final Duration CHART_INTERVAL = Duration.ofSeconds(2);
+
   private final Server server;
   private final ServerConnector connector;
   private final SessionStore store;
+  private final ScheduledExecutorService sampler;
 
-  private DemoServer(Server server, ServerConnector connector, SessionStore store) {
+  private DemoServer(Server server, ServerConnector connector, SessionStore store, ScheduledExecutorService sampler) {
     this.server = server;
     this.connector = connector;
     this.store = store;
+    this.sampler = sampler;
   }
 
   /**
@@ -138,6 +146,9 @@ final class DemoServer implements AutoCloseable {
     context.addServlet(new ServletHolder(tokenEndpoints.refreshServlet()), "/api/token/refresh");
     context.addServlet(new ServletHolder(new JwksServlet(keys, Duration.ofMinutes(5))), "/.well-known/jwks.json");
     context.addServlet(new ServletHolder(new MetricsServlet(registry)), "/metrics");
+    // The admin page's live charts: the meters sampled on a wall clock (the session clock may be a test's).
+    ChartHistory charts = new ChartHistory(registry, Clock.systemUTC());
+    context.addServlet(new ServletHolder(new ChartsServlet(charts, CHART_INTERVAL)), "/admin/charts.json");
 
     Server server = new Server();
     ServerConnector connector = new ServerConnector(server);
@@ -146,14 +157,27 @@ final class DemoServer implements AutoCloseable {
     server.addConnector(connector);
     server.setHandler(context);
     server.setStopTimeout(2_000);
+    ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = new Thread(r, "demo-chart-sampler");
+      thread.setDaemon(true);
+      return thread;
+    });
     try {
       server.start();
+      sampler.scheduleAtFixedRate(() -> {
+        try {
+          charts.sample();
+        } catch (RuntimeException e) {   // a failed sample must not end the sampling
+          LOG.warn("chart sample failed: {}", e.toString());
+        }
+      }, 0, CHART_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
+      sampler.shutdownNow();
       server.stop();
       store.close();
       throw e;
     }
-    return new DemoServer(server, connector, store);
+    return new DemoServer(server, connector, store, sampler);
   }
 
   /** @return the port the demo listens on */
@@ -169,6 +193,7 @@ final class DemoServer implements AutoCloseable {
   /** Stops Jetty (letting requests in flight finish for up to two seconds), then closes the store. */
   @Override
   public void close() {
+    sampler.shutdownNow();
     try {
       server.stop();
     } catch (Exception e) {
