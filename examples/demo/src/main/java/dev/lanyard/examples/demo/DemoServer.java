@@ -12,6 +12,7 @@ import dev.lanyard.session.jwt.servlet.BearerAuthenticator;
 import dev.lanyard.session.jwt.servlet.JwksServlet;
 import dev.lanyard.session.jwt.servlet.TokenEndpoints;
 import dev.lanyard.session.metrics.SessionMetrics;
+import dev.lanyard.session.metrics.SessionObservations;
 import dev.lanyard.session.servlet.CookieSettings;
 import dev.lanyard.session.servlet.CsrfMode;
 import dev.lanyard.session.servlet.FailureMode;
@@ -59,12 +60,15 @@ final class DemoServer implements AutoCloseable {
   private final ServerConnector connector;
   private final SessionStore store;
   private final ScheduledExecutorService sampler;
+  private final DemoTracing tracing;
 
-  private DemoServer(Server server, ServerConnector connector, SessionStore store, ScheduledExecutorService sampler) {
+  private DemoServer(Server server, ServerConnector connector, SessionStore store, ScheduledExecutorService sampler,
+      DemoTracing tracing) {
     this.server = server;
     this.connector = connector;
     this.store = store;
     this.sampler = sampler;
+    this.tracing = tracing;
   }
 
   /**
@@ -88,10 +92,12 @@ final class DemoServer implements AutoCloseable {
         .routes(List.of("/account/security"))
         .build();
     metrics.bindTo(registry);
+    DemoTracing tracing = new DemoTracing(DemoTracing.logExporter());   // spans to the log (LANYARD_SPANS=INFO)
     SessionManager manager = SessionManager.builder(store)
         .clock(clock)
         .nodeId(settings.nodeId())
         .listener(metrics)
+        .observer(SessionObservations.create(tracing.observations()))
         .build();
     // [wiring-end]
 
@@ -175,9 +181,10 @@ final class DemoServer implements AutoCloseable {
       sampler.shutdownNow();
       server.stop();
       store.close();
+      tracing.close();
       throw e;
     }
-    return new DemoServer(server, connector, store, sampler);
+    return new DemoServer(server, connector, store, sampler, tracing);
   }
 
   /** @return the port the demo listens on */
@@ -203,6 +210,7 @@ final class DemoServer implements AutoCloseable {
       }
     } finally {
       store.close();
+      tracing.close();
     }
   }
 }
