@@ -17,17 +17,17 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What tracing costs a resolve on the in-memory store: no observer (the default), an observer on
- * a registry with no handler (Micrometer hands out its no-op observation), and an observer on a
- * registry with one handler that does nothing (every observation is really created, started,
- * scoped and stopped: the floor of any tracer).
+ * What tracing costs a resolve on the in-memory store. {@code baseline}: no observer (the
+ * default); {@code noopRegistry}: an observer on a registry with no handler (Micrometer hands out
+ * its no-op observation); {@code emptyHandler}: an observer on a registry with one handler that
+ * does nothing, so every observation is really created, started, scoped and stopped (the floor of
+ * any tracer). Each has its own manager and store holding the same kind of session.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -37,34 +37,50 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 public class ObservationBenchmark {
 
-  /** {@code none}: no observer; {@code noop}: a registry without handlers; {@code handler}: one empty handler. */
-  @Param({"none", "noop", "handler"})
-  public String observer;
+  private SessionManager plain;
+  private String plainId;
+  private SessionManager noop;
+  private String noopId;
+  private SessionManager handled;
+  private String handledId;
 
-  private SessionManager manager;
-  private String presentedId;
-
-  /** Creates a session with three small attributes. */
+  /** Creates one manager per configuration, each with a session of three small attributes. */
   @Setup
   public void setUp() {
-    SessionManager.Builder builder = SessionManager.builder(InMemorySessionStore.create()).withoutLogging();
-    if (!observer.equals("none")) {
-      ObservationRegistry registry = ObservationRegistry.create();
-      if (observer.equals("handler")) {
-        registry.observationConfig().observationHandler(new EmptyHandler());
-      }
-      builder.observer(SessionObservations.create(registry));
-    }
-    manager = builder.build();
-    NewSession created = manager.create(ClientInfo.of("Firefox/128", "192.0.2.1"));
-    manager.save(created.session(), SessionUpdate.builder().put("a", "1").put("b", "2").put("c", "3").build());
-    presentedId = created.id().value();
+    plain = SessionManager.builder(InMemorySessionStore.create()).withoutLogging().build();
+    plainId = session(plain);
+    noop = SessionManager.builder(InMemorySessionStore.create()).withoutLogging()
+        .observer(SessionObservations.create(ObservationRegistry.create())).build();
+    noopId = session(noop);
+    ObservationRegistry registry = ObservationRegistry.create();
+    registry.observationConfig().observationHandler(new EmptyHandler());
+    handled = SessionManager.builder(InMemorySessionStore.create()).withoutLogging()
+        .observer(SessionObservations.create(registry)).build();
+    handledId = session(handled);
   }
 
-  /** @return the full resolve of a presented cookie value */
+  private static String session(SessionManager manager) {
+    NewSession created = manager.create(ClientInfo.of("Firefox/128", "192.0.2.1"));
+    manager.save(created.session(), SessionUpdate.builder().put("a", "1").put("b", "2").put("c", "3").build());
+    return created.id().value();
+  }
+
+  /** @return resolve with no observer: the floor */
   @Benchmark
-  public Resolution resolve() {
-    return manager.resolve(presentedId);
+  public Resolution baseline() {
+    return plain.resolve(plainId);
+  }
+
+  /** @return resolve with an observer whose registry has no handler */
+  @Benchmark
+  public Resolution noopRegistry() {
+    return noop.resolve(noopId);
+  }
+
+  /** @return resolve with an observer whose registry has one empty handler */
+  @Benchmark
+  public Resolution emptyHandler() {
+    return handled.resolve(handledId);
   }
 
   /** A handler that accepts every context and does nothing. */
