@@ -102,7 +102,7 @@ final class AdminServlet extends HttpServlet {
       + svg("sessions", "Sessions created and revoked per minute")
       + svg("reuse", "Refresh-token reuse detections per minute")
       + svg("latency", "Store latency of successful calls (ms)")
-      + svg("hit-ratio", "Near-cache hit ratio")
+      + svg("hit-ratio", "Near-cache hit ratio (0 where the store has no near cache, as memory: does not)")
       + "</div><script>" + script() + "</script>";
 
   private static String svg(String id, String title) {
