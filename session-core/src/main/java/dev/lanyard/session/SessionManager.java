@@ -367,7 +367,7 @@ public final class SessionManager {
 
   /** Runs a resolution under a {@link ObservedOperation.Kind#RESOLVE} observation. */
   private Resolution observeResolve(SessionHandle handle, Supplier<Resolution> action) {
-    return observe(ObservedOperation.Kind.RESOLVE, () -> action.get(), (op, resolution) -> {
+    return observe(ObservedOperation.Kind.RESOLVE, action, (op, resolution) -> {
       op.handle(handle);
       if (resolution.isFound()) {
         op.version(resolution.session().orElseThrow().version());
