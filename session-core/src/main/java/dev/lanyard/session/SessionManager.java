@@ -2,10 +2,12 @@ package dev.lanyard.session;
 
 import dev.lanyard.session.codec.DefaultAttributeCodec;
 import dev.lanyard.session.event.LoggingSessionListener;
+import dev.lanyard.session.event.ObservedOperation;
 import dev.lanyard.session.event.SessionEvent;
 import dev.lanyard.session.event.SessionEvent.Outcome;
 import dev.lanyard.session.event.SessionEvent.StoreOperation;
 import dev.lanyard.session.event.SessionListener;
+import dev.lanyard.session.event.SessionObserver;
 import dev.lanyard.session.internal.GuardedListeners;
 import dev.lanyard.session.spi.Admission;
 import dev.lanyard.session.spi.AtomicValueStore;
@@ -31,6 +33,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -58,6 +61,14 @@ public final class SessionManager {
   /** The longest user ID accepted, in characters. */
   public static final int MAX_USER_ID_LENGTH = 256;
 
+  // Observation reasons that are not enum constants (docs/metrics.md, "Tracing").
+  /** The reason of a saved session that needed no write. */
+  private static final String UNCHANGED = "unchanged";
+  /** The reason of a refused operation whose session no longer exists. */
+  private static final String NOT_FOUND = "not_found";
+  /** The reason of a login refused by the per-user session limit. */
+  private static final String LIMIT_REACHED = "limit_reached";
+
   private final SessionStore store;
   private final UserIndexedStore indexedStore;
   private final NearCachingStore cachingStore;
@@ -72,6 +83,9 @@ public final class SessionManager {
   private final GuardedListeners listeners;
   private final SecureRandom random;
   private final String nodeId;
+  /** The guarded observer, or {@code null}: then no operation is observed and nothing is allocated for it. */
+  private final SessionObserver observer;
+  private final String storeKind;
 
   private SessionManager(Builder b) {
     this.store = b.store;
@@ -89,6 +103,8 @@ public final class SessionManager {
     this.listeners = new GuardedListeners(all);
     this.random = b.random;
     this.nodeId = b.nodeId;
+    this.observer = b.observer == null ? null : SessionObserver.guard(b.observer);
+    this.storeKind = ObservedOperation.storeKind(b.store);
   }
 
   /**
@@ -125,6 +141,16 @@ public final class SessionManager {
    */
   public Optional<AtomicValueStore> values() {
     return store instanceof AtomicValueStore values ? Optional.of(values) : Optional.empty();
+  }
+
+  /**
+   * Returns the observer this manager reports its operations to, guarded so that it never throws,
+   * so that Lanyard's token module observes its operations the same way.
+   *
+   * @return the observer, or empty when none was configured
+   */
+  public Optional<SessionObserver> observer() {
+    return Optional.ofNullable(observer);
   }
 
   /** @return whether the store keeps a per-user index (limits, listing, revoke-all) */
@@ -204,6 +230,14 @@ public final class SessionManager {
    */
   public NewSession create(ClientInfo client) {
     Objects.requireNonNull(client, "client");
+    if (observer == null) {
+      return doCreate(client);
+    }
+    return observe(ObservedOperation.Kind.CREATE, () -> doCreate(client),
+        (op, created) -> op.handle(created.session().handle()).version(created.session().version()));
+  }
+
+  private NewSession doCreate(ClientInfo client) {
     Instant now = clock.instant();
     for (int attempt = 0; ; attempt++) {
       SessionId id = SessionId.generate(random);
@@ -241,7 +275,8 @@ public final class SessionManager {
   public Resolution resolve(String presented, ReadMode mode) {
     Optional<SessionId> id = SessionId.parse(presented);
     if (id.isEmpty()) {
-      return miss(ResolutionStatus.MALFORMED);
+      return observer == null ? miss(ResolutionStatus.MALFORMED)
+          : observeResolve(null, () -> miss(ResolutionStatus.MALFORMED));
     }
     return resolve(id.get(), mode);
   }
@@ -265,7 +300,12 @@ public final class SessionManager {
    * @return the session, or why there is none
    */
   public Resolution resolve(SessionId id, ReadMode mode) {
-    return load(Objects.requireNonNull(id, "id").handle(), Objects.requireNonNull(mode, "mode"));
+    SessionHandle handle = Objects.requireNonNull(id, "id").handle();
+    Objects.requireNonNull(mode, "mode");
+    if (observer == null) {
+      return load(handle, mode);
+    }
+    return observeResolve(handle, () -> load(handle, mode));
   }
 
   /**
@@ -277,7 +317,11 @@ public final class SessionManager {
    * @return the session, or why there is none
    */
   public Resolution lookup(SessionHandle handle) {
-    return load(Objects.requireNonNull(handle, "handle"), ReadMode.CACHE_ALLOWED);
+    Objects.requireNonNull(handle, "handle");
+    if (observer == null) {
+      return load(handle, ReadMode.CACHE_ALLOWED);
+    }
+    return observeResolve(handle, () -> load(handle, ReadMode.CACHE_ALLOWED));
   }
 
   /**
@@ -293,7 +337,15 @@ public final class SessionManager {
    * @return the session, or why there is none
    */
   public Resolution lookup(SessionHandle handle, long expectedVersion) {
-    Resolution resolution = lookup(handle);
+    Objects.requireNonNull(handle, "handle");
+    if (observer == null) {
+      return lookupVersion(handle, expectedVersion);
+    }
+    return observeResolve(handle, () -> lookupVersion(handle, expectedVersion));
+  }
+
+  private Resolution lookupVersion(SessionHandle handle, long expectedVersion) {
+    Resolution resolution = load(handle, ReadMode.CACHE_ALLOWED);
     if (resolution.isFound() && resolution.session().orElseThrow().version() != expectedVersion
         && cachingStore != null) {
       resolution = load(handle, ReadMode.STORE_ONLY);
@@ -303,6 +355,18 @@ public final class SessionManager {
       return miss(ResolutionStatus.STALE_VERSION);
     }
     return resolution;
+  }
+
+  /** Runs a resolution under a {@link ObservedOperation.Kind#RESOLVE} observation. */
+  private Resolution observeResolve(SessionHandle handle, Supplier<Resolution> action) {
+    return observe(ObservedOperation.Kind.RESOLVE, action, (op, resolution) -> {
+      op.handle(handle);
+      if (resolution.isFound()) {
+        op.version(resolution.session().orElseThrow().version());
+      } else {
+        op.refused(resolution.status());
+      }
+    });
   }
 
   private Resolution load(SessionHandle handle, ReadMode mode) {
@@ -457,6 +521,28 @@ public final class SessionManager {
   public Optional<Session> save(Session session, SessionUpdate update) {
     Objects.requireNonNull(session, "session");
     Objects.requireNonNull(update, "update");
+    if (observer == null) {
+      return doSave(session, update, null);
+    }
+    ObservedOperation op = ObservedOperation.start(observer, ObservedOperation.Kind.SAVE)
+        .handle(session.handle()).version(session.version());
+    try {
+      Optional<Session> saved = doSave(session, update, op);
+      if (saved.isEmpty()) {
+        op.refused(NOT_FOUND);
+      } else if (op.reason().isEmpty()) {
+        op.reason(UNCHANGED);
+      }
+      return saved;
+    } catch (RuntimeException e) {
+      op.failed(e);
+      throw e;
+    } finally {
+      op.stop(observer);
+    }
+  }
+
+  private Optional<Session> doSave(Session session, SessionUpdate update, ObservedOperation op) {
     if (update.isEmpty() && !touchDue(session)) {
       return Optional.of(session);
     }
@@ -502,9 +588,12 @@ public final class SessionManager {
     if (nodeId != null && old.lastNode() != null && !nodeId.equals(old.lastNode())) {
       publish(new SessionEvent.AffinityRebind(now, old.handle(), old.lastNode(), nodeId));
     }
-    publish(new SessionEvent.Saved(now, old.handle(),
-        changes ? SessionEvent.SaveKind.ATTRIBUTES : SessionEvent.SaveKind.TOUCH,
-        encoded.size() + update.removals().size(), result.attributeBytes()));
+    SessionEvent.SaveKind kind = changes ? SessionEvent.SaveKind.ATTRIBUTES : SessionEvent.SaveKind.TOUCH;
+    if (op != null) {
+      op.reason(kind);
+    }
+    publish(new SessionEvent.Saved(now, old.handle(), kind, encoded.size() + update.removals().size(),
+        result.attributeBytes()));
 
     SessionAttributes before = session.lazyAttributes();
     Map<String, byte[]> attributes = new HashMap<>(old.attributes());
@@ -542,6 +631,26 @@ public final class SessionManager {
   public NewSession login(Session current, String userId, ClientInfo client) {
     checkUserId(userId);
     Objects.requireNonNull(client, "client");
+    if (observer == null) {
+      return doLogin(current, userId, client);
+    }
+    ObservedOperation op = ObservedOperation.start(observer, ObservedOperation.Kind.LOGIN);
+    try {
+      NewSession session = doLogin(current, userId, client);
+      op.handle(session.session().handle()).version(session.session().version());
+      return session;
+    } catch (SessionLimitExceededException e) {
+      op.refused(LIMIT_REACHED);
+      throw e;
+    } catch (RuntimeException e) {
+      op.failed(e);
+      throw e;
+    } finally {
+      op.stop(observer);
+    }
+  }
+
+  private NewSession doLogin(Session current, String userId, ClientInfo client) {
     Instant now = clock.instant();
     SessionId id = SessionId.generate(random);
     SessionHandle handle = id.handle();
@@ -643,6 +752,21 @@ public final class SessionManager {
 
   private Optional<NewSession> rotate(Session session, RotationCause cause, boolean bumpVersion, Instant authAt) {
     Objects.requireNonNull(session, "session");
+    if (observer == null) {
+      return doRotate(session, cause, bumpVersion, authAt);
+    }
+    return observe(ObservedOperation.Kind.ROTATE, () -> doRotate(session, cause, bumpVersion, authAt),
+        (op, rotated) -> {
+          op.reason(cause);
+          if (rotated.isEmpty()) {
+            op.handle(session.handle()).refused(NOT_FOUND);
+          } else {
+            op.handle(rotated.get().session().handle()).version(rotated.get().session().version());
+          }
+        });
+  }
+
+  private Optional<NewSession> doRotate(Session session, RotationCause cause, boolean bumpVersion, Instant authAt) {
     Instant now = clock.instant();
     SessionRecord old = session.record();
     Duration ttl = ttl(now, old.idleTimeout(), old.absoluteExpiry());
@@ -675,6 +799,24 @@ public final class SessionManager {
    */
   public boolean logout(Session session) {
     Objects.requireNonNull(session, "session");
+    if (observer == null) {
+      return doLogout(session);
+    }
+    return observe(ObservedOperation.Kind.REVOKE, () -> doLogout(session),
+        (op, removed) -> revoked(op.handle(session.handle()).version(session.version()), RevocationReason.LOGOUT,
+            removed));
+  }
+
+  /** Describes a revocation: its reason, and a refusal when there was nothing to remove. */
+  private static void revoked(ObservedOperation op, RevocationReason reason, boolean removed) {
+    if (removed) {
+      op.reason(reason);
+    } else {
+      op.refused(NOT_FOUND);
+    }
+  }
+
+  private boolean doLogout(Session session) {
     boolean removed = call(StoreOperation.DELETE, () -> store.delete(session.handle()));
     Instant now = clock.instant();
     String userId = session.userId().orElse(null);
@@ -713,6 +855,14 @@ public final class SessionManager {
   public boolean revoke(SessionHandle handle, RevocationReason reason) {
     Objects.requireNonNull(handle, "handle");
     Objects.requireNonNull(reason, "reason");
+    if (observer == null) {
+      return doRevoke(handle, reason);
+    }
+    return observe(ObservedOperation.Kind.REVOKE, () -> doRevoke(handle, reason),
+        (op, removed) -> revoked(op.handle(handle), reason, removed));
+  }
+
+  private boolean doRevoke(SessionHandle handle, RevocationReason reason) {
     boolean removed = call(StoreOperation.DELETE, () -> store.delete(handle));
     if (removed) {
       publish(new SessionEvent.Revoked(clock.instant(), handle, null, reason));
@@ -733,6 +883,14 @@ public final class SessionManager {
   public int revokeAll(String userId) {
     checkUserId(userId);
     UserIndexedStore indexed = requireIndex("revokeAll");
+    if (observer == null) {
+      return doRevokeAll(indexed, userId);
+    }
+    return observe(ObservedOperation.Kind.REVOKE, () -> doRevokeAll(indexed, userId),
+        (op, removed) -> op.reason(RevocationReason.USER_WIDE));
+  }
+
+  private int doRevokeAll(UserIndexedStore indexed, String userId) {
     List<SessionHandle> revoked = call(StoreOperation.REVOKE_ALL, () -> indexed.revokeAll(userId, policy.absoluteTimeout()));
     Instant now = clock.instant();
     for (SessionHandle handle : revoked) {
@@ -799,7 +957,44 @@ public final class SessionManager {
 
   // ---------------------------------------------------------------- helpers
 
+  /**
+   * Runs one observed operation: starts it, lets {@code describe} record what the result says,
+   * marks an exception as its failure, and stops it. Only called when an observer is configured.
+   */
+  private <T> T observe(ObservedOperation.Kind kind, Supplier<T> action, BiConsumer<ObservedOperation, T> describe) {
+    ObservedOperation op = ObservedOperation.start(observer, kind);
+    try {
+      T result = action.get();
+      describe.accept(op, result);
+      return result;
+    } catch (RuntimeException e) {
+      op.failed(e);
+      throw e;
+    } finally {
+      op.stop(observer);
+    }
+  }
+
   private <T> T call(StoreOperation operation, Supplier<T> action) {
+    if (observer != null) {
+      ObservedOperation op = ObservedOperation.startStoreCall(observer, operation, storeKind);
+      try {
+        return timed(operation, action);
+      } catch (UnreadableSessionException e) {
+        op.refused(ResolutionStatus.UNREADABLE);
+        throw e;
+      } catch (RuntimeException e) {
+        op.failed(e);
+        throw e;
+      } finally {
+        op.stop(observer);
+      }
+    }
+    return timed(operation, action);
+  }
+
+  /** Runs a store call, timing it for the listeners when there are any. */
+  private <T> T timed(StoreOperation operation, Supplier<T> action) {
     if (listeners.isEmpty()) {
       return action.get();
     }
@@ -875,6 +1070,7 @@ public final class SessionManager {
     private SecureRandom random;
     private String nodeId;
     private boolean logging = true;
+    private SessionObserver observer;
 
     private Builder(SessionStore store) {
       this.store = Objects.requireNonNull(store, "store");
@@ -961,6 +1157,20 @@ public final class SessionManager {
         throw new IllegalArgumentException("nodeId has 1 to 64 characters (got " + nodeId.length() + ")");
       }
       this.nodeId = nodeId;
+      return this;
+    }
+
+    /**
+     * Reports every operation to an observer, for tracing (default: none, which costs nothing).
+     * {@code session-metrics} provides one for Micrometer's Observation API,
+     * {@code SessionObservations.create(observationRegistry)}. The observer is
+     * {@link SessionObserver#guard guarded}: what it throws is logged and dropped.
+     *
+     * @param observer the observer
+     * @return this builder
+     */
+    public Builder observer(SessionObserver observer) {
+      this.observer = Objects.requireNonNull(observer, "observer");
       return this;
     }
 

@@ -16,7 +16,9 @@ import dev.lanyard.session.Session;
 import dev.lanyard.session.SessionHandle;
 import dev.lanyard.session.SessionManager;
 import dev.lanyard.session.SessionPolicy;
+import dev.lanyard.session.event.ObservedOperation;
 import dev.lanyard.session.event.SessionEvent;
+import dev.lanyard.session.event.SessionObserver;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -77,6 +79,8 @@ public final class AccessTokenVerifier {
   private final TokenDenyList denyList;
   private final VerifiedTokenCache cache;
   private final boolean requireEncryption;
+  /** The guarded observer, or {@code null}: then verification is not observed at all. */
+  private final SessionObserver observer;
 
   private AccessTokenVerifier(Builder b) {
     this.keys = b.keys;
@@ -90,6 +94,9 @@ public final class AccessTokenVerifier {
     this.denyList = b.denyList;
     this.cache = b.cacheSize > 0 ? new VerifiedTokenCache(b.cacheSize) : null;
     this.requireEncryption = b.requireEncryption;
+    SessionObserver chosen = b.observer != null ? b.observer
+        : (manager != null ? manager.observer().orElse(null) : null);
+    this.observer = chosen == null ? null : SessionObserver.guard(chosen);
   }
 
   /**
@@ -129,6 +136,28 @@ public final class AccessTokenVerifier {
     if (mode == VerificationMode.CHECKED && manager == null) {
       throw new IllegalStateException("CHECKED verification needs a session manager: configure manager(...)");
     }
+    if (observer == null) {
+      return verifyNow(token, mode);
+    }
+    ObservedOperation op = ObservedOperation.start(observer, ObservedOperation.Kind.TOKEN_VERIFY);
+    try {
+      TokenVerification verification = verifyNow(token, mode);
+      if (verification.isValid()) {
+        VerifiedToken verified = verification.orElseThrow();
+        op.reason(mode).handle(verified.sessionHandle()).version(verified.version());
+      } else {
+        op.refused(verification.rejection().orElseThrow());
+      }
+      return verification;
+    } catch (RuntimeException e) {
+      op.failed(e);
+      throw e;
+    } finally {
+      op.stop(observer);
+    }
+  }
+
+  private TokenVerification verifyNow(String token, VerificationMode mode) {
     Instant now = clock.instant();
     Outcome outcome = check(token, mode, now);
     if (outcome.reason != null) {
@@ -402,6 +431,7 @@ public final class AccessTokenVerifier {
     private TokenDenyList denyList;
     private int cacheSize = DEFAULT_CACHE_SIZE;
     private boolean requireEncryption;
+    private SessionObserver observer;
 
     private Builder(KeyRing keys) {
       this.keys = Objects.requireNonNull(keys, "keys");
@@ -517,6 +547,18 @@ public final class AccessTokenVerifier {
      */
     public Builder requireEncryption() {
       this.requireEncryption = true;
+      return this;
+    }
+
+    /**
+     * Reports every verification to an observer, for tracing (default: the manager's observer if a
+     * manager is set, else none, which costs nothing). Guarded: what it throws is logged and dropped.
+     *
+     * @param value the observer
+     * @return this builder
+     */
+    public Builder observer(SessionObserver value) {
+      this.observer = Objects.requireNonNull(value, "observer");
       return this;
     }
 

@@ -6,7 +6,9 @@ import dev.lanyard.session.Session;
 import dev.lanyard.session.SessionHandle;
 import dev.lanyard.session.SessionManager;
 import dev.lanyard.session.SessionUpdate;
+import dev.lanyard.session.event.ObservedOperation;
 import dev.lanyard.session.event.SessionEvent;
+import dev.lanyard.session.event.SessionObserver;
 import dev.lanyard.session.spi.AtomicValueStore;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -173,6 +175,25 @@ public final class RefreshTokenService {
    * @return the new pair, or why there is none
    */
   public RefreshResult refresh(String presented) {
+    SessionObserver observer = manager.observer().orElse(null);
+    if (observer == null) {
+      return refresh(presented, null);
+    }
+    ObservedOperation op = ObservedOperation.start(observer, ObservedOperation.Kind.TOKEN_REFRESH);
+    try {
+      RefreshResult result = refresh(presented, op);
+      result.rejection().ifPresent(op::refused);
+      return result;
+    } catch (RuntimeException e) {
+      op.failed(e);
+      throw e;
+    } finally {
+      op.stop(observer);
+    }
+  }
+
+  /** Refreshes; records the session's handle and version in {@code op} when it is not {@code null}. */
+  private RefreshResult refresh(String presented, ObservedOperation op) {
     if (!Hashes.isBase64Url(presented, TOKEN_LENGTH)) {
       return RefreshResult.rejected(RefreshRejection.MALFORMED);
     }
@@ -231,6 +252,9 @@ public final class RefreshTokenService {
         }
         if (store.compareAndSet(familyKey, expected, advanced.encode(), familyTtl(now, family.absoluteExpiry()))) {
           Session touched = touch(session);
+          if (op != null) {
+            op.handle(touched.handle()).version(touched.version());
+          }
           IssuedToken access = issuer.issue(touched, claims.apply(touched));
           return RefreshResult.success(new TokenPair(access, next, familyId, family.absoluteExpiry()));
         }
@@ -245,6 +269,9 @@ public final class RefreshTokenService {
           if (session == null) {
             revokeFamily(familyKey, expected, family);
             return reject(RefreshRejection.SESSION_GONE, familyId);
+          }
+          if (op != null) {
+            op.handle(session.handle()).version(session.version());
           }
           IssuedToken access = issuer.issue(session, claims.apply(session));
           return RefreshResult.success(new TokenPair(access, successor, familyId, family.absoluteExpiry()));

@@ -6,13 +6,17 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * {@code GET /admin/users} and {@code POST /admin/users/{user}/roles} (form fields {@code role}),
- * for users with the {@code admin} role.
+ * for users with the {@code admin} role. The page also shows live charts of this node's session
+ * meters ({@link ChartsServlet}).
  *
  * <p>A role change must reach the user's sessions, which hold the roles they logged in with.
  * Lanyard offers two tools, and the demo uses each where it applies:
@@ -53,6 +57,7 @@ final class AdminServlet extends HttpServlet {
     }
     body.append("</table><p class=\"note\">Changing another user's roles signs them out everywhere; "
         + "changing your own gives your session a new ID and version.</p>");
+    body.append(CHARTS);
     Html.page(request, response, "Users", body.toString());
   }
 
@@ -87,6 +92,37 @@ final class AdminServlet extends HttpServlet {
   }
 
   /** Anonymous: to the login page; logged in without the admin role: 403. */
+  /**
+   * Live charts of this node's session meters: one SVG per chart, drawn by a small hand-written
+   * script from {@code GET /admin/charts.json} ({@link ChartsServlet}) every two seconds.
+   */
+  private static final String CHARTS = "<h2>This node's sessions, live</h2>"
+      + "<p class=\"note\">From the demo's own meters (session-metrics), sampled every two seconds; "
+      + "the last five minutes.</p><div id=\"charts\">"
+      + svg("sessions", "Sessions created and revoked per minute")
+      + svg("reuse", "Refresh-token reuse detections per minute")
+      + svg("latency", "Store latency of successful calls (ms)")
+      + svg("hit-ratio", "Near-cache hit ratio (0 where the store has no near cache, as memory: does not)")
+      + "</div><script>" + script() + "</script>";
+
+  private static String svg(String id, String title) {
+    return "<figure style=\"display:inline-block;margin:.5em 1em .5em 0\"><figcaption>" + Html.escape(title)
+        + "</figcaption><svg id=\"chart-" + id + "\" class=\"chart\" width=\"440\" height=\"170\" "
+        + "viewBox=\"0 0 440 170\" role=\"img\" aria-label=\"" + Html.escape(title) + "\" data-points=\"0\">"
+        + "</svg></figure>";
+  }
+
+  private static String script() {
+    try (InputStream in = AdminServlet.class.getResourceAsStream("charts.js")) {
+      if (in == null) {
+        throw new IllegalStateException("charts.js is missing from the demo's resources");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private static boolean allowed(HttpServletRequest request, HttpServletResponse response) throws IOException {
     if (request.getRemoteUser() == null) {
       response.sendRedirect("/login?next=/admin/users");

@@ -12,6 +12,7 @@ import dev.lanyard.session.jwt.servlet.BearerAuthenticator;
 import dev.lanyard.session.jwt.servlet.JwksServlet;
 import dev.lanyard.session.jwt.servlet.TokenEndpoints;
 import dev.lanyard.session.metrics.SessionMetrics;
+import dev.lanyard.session.metrics.SessionObservations;
 import dev.lanyard.session.servlet.CookieSettings;
 import dev.lanyard.session.servlet.CsrfMode;
 import dev.lanyard.session.servlet.FailureMode;
@@ -28,6 +29,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -49,14 +53,22 @@ final class DemoServer implements AutoCloseable {
   static final String ISSUER = "http://lanyard-demo";
   static final String AUDIENCE = "lanyard-demo-api";
 
+  /** How often the admin page's charts sample the meters. */
+  static final Duration CHART_INTERVAL = Duration.ofSeconds(2);
+
   private final Server server;
   private final ServerConnector connector;
   private final SessionStore store;
+  private final ScheduledExecutorService sampler;
+  private final DemoTracing tracing;
 
-  private DemoServer(Server server, ServerConnector connector, SessionStore store) {
+  private DemoServer(Server server, ServerConnector connector, SessionStore store, ScheduledExecutorService sampler,
+      DemoTracing tracing) {
     this.server = server;
     this.connector = connector;
     this.store = store;
+    this.sampler = sampler;
+    this.tracing = tracing;
   }
 
   /**
@@ -80,10 +92,12 @@ final class DemoServer implements AutoCloseable {
         .routes(List.of("/account/security"))
         .build();
     metrics.bindTo(registry);
+    DemoTracing tracing = new DemoTracing(DemoTracing.logExporter());   // spans to the log (LANYARD_SPANS=INFO)
     SessionManager manager = SessionManager.builder(store)
         .clock(clock)
         .nodeId(settings.nodeId())
         .listener(metrics)
+        .observer(SessionObservations.create(tracing.observations()))
         .build();
     // [wiring-end]
 
@@ -138,6 +152,9 @@ final class DemoServer implements AutoCloseable {
     context.addServlet(new ServletHolder(tokenEndpoints.refreshServlet()), "/api/token/refresh");
     context.addServlet(new ServletHolder(new JwksServlet(keys, Duration.ofMinutes(5))), "/.well-known/jwks.json");
     context.addServlet(new ServletHolder(new MetricsServlet(registry)), "/metrics");
+    // The admin page's live charts: the meters sampled on a wall clock (the session clock may be a test's).
+    ChartHistory charts = new ChartHistory(registry, Clock.systemUTC());
+    context.addServlet(new ServletHolder(new ChartsServlet(charts, CHART_INTERVAL)), "/admin/charts.json");
 
     Server server = new Server();
     ServerConnector connector = new ServerConnector(server);
@@ -146,14 +163,28 @@ final class DemoServer implements AutoCloseable {
     server.addConnector(connector);
     server.setHandler(context);
     server.setStopTimeout(2_000);
+    ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = new Thread(r, "demo-chart-sampler");
+      thread.setDaemon(true);
+      return thread;
+    });
     try {
       server.start();
+      sampler.scheduleAtFixedRate(() -> {
+        try {
+          charts.sample();
+        } catch (RuntimeException e) {   // a failed sample must not end the sampling
+          LOG.warn("chart sample failed: {}", e.toString());
+        }
+      }, 0, CHART_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
+      sampler.shutdownNow();
       server.stop();
       store.close();
+      tracing.close();
       throw e;
     }
-    return new DemoServer(server, connector, store);
+    return new DemoServer(server, connector, store, sampler, tracing);
   }
 
   /** @return the port the demo listens on */
@@ -169,6 +200,7 @@ final class DemoServer implements AutoCloseable {
   /** Stops Jetty (letting requests in flight finish for up to two seconds), then closes the store. */
   @Override
   public void close() {
+    sampler.shutdownNow();
     try {
       server.stop();
     } catch (Exception e) {
@@ -178,6 +210,7 @@ final class DemoServer implements AutoCloseable {
       }
     } finally {
       store.close();
+      tracing.close();
     }
   }
 }
