@@ -11,6 +11,7 @@ import dev.lanyard.session.spi.Admission;
 import dev.lanyard.session.spi.AtomicValueStore;
 import dev.lanyard.session.spi.AttributeCodec;
 import dev.lanyard.session.spi.ExpiryNotifyingStore;
+import dev.lanyard.session.spi.HealthReportingStore;
 import dev.lanyard.session.spi.NearCachingStore;
 import dev.lanyard.session.spi.Rotation;
 import dev.lanyard.session.spi.SessionDelta;
@@ -62,6 +63,9 @@ public final class SessionManager {
   private final UserIndexedStore indexedStore;
   private final NearCachingStore cachingStore;
   private final ExpiryNotifyingStore expiringStore;
+  private final HealthReportingStore healthStore;
+  /** When this manager was built: a store without a health report counts as up since then. */
+  private final Instant builtAt;
   /** Who hears of timeouts; the store is subscribed while this is not empty. */
   private final CopyOnWriteArrayList<Consumer<Session>> timeoutSubscribers =
       new CopyOnWriteArrayList<>();
@@ -89,6 +93,17 @@ public final class SessionManager {
     this.listeners = new GuardedListeners(all);
     this.random = b.random;
     this.nodeId = b.nodeId;
+    this.healthStore = b.store instanceof HealthReportingStore reporting ? reporting : null;
+    this.builtAt = clock.instant();
+  }
+
+  /** Publishes the store's state now and on every change (once per manager, at build). */
+  private void followStoreHealth() {
+    if (healthStore == null || listeners.isEmpty()) {
+      return;
+    }
+    healthStore.onHealthChange(health -> listeners.publish(new SessionEvent.StoreStateChanged(clock.instant(), health)));
+    listeners.publish(new SessionEvent.StoreStateChanged(clock.instant(), healthStore.health()));
   }
 
   /**
@@ -125,6 +140,22 @@ public final class SessionManager {
    */
   public Optional<AtomicValueStore> values() {
     return store instanceof AtomicValueStore values ? Optional.of(values) : Optional.empty();
+  }
+
+  /**
+   * Tells whether the store can be reached, for readiness probes and admin pages: a store that
+   * reports its health ({@link HealthReportingStore}, such as Redis) answers
+   * {@link StoreState#UP}, {@link StoreState#CONNECTING} (never reached since it was opened) or
+   * {@link StoreState#DOWN} (lost), each with the instant it began; any other store is up since
+   * this manager was built. Cheap: no round trip, never throws. While the store is not up,
+   * operations throw {@link StoreUnavailableException} and the servlet filter applies each
+   * route's failure mode; the store reconnects by itself. Each change is also published as a
+   * {@link SessionEvent.StoreStateChanged} event.
+   *
+   * @return the store's health now
+   */
+  public StoreHealth storeHealth() {
+    return healthStore != null ? healthStore.health() : StoreHealth.up(builtAt);
   }
 
   /** @return whether the store keeps a per-user index (limits, listing, revoke-all) */
@@ -959,7 +990,9 @@ public final class SessionManager {
       if (random == null) {
         random = new SecureRandom();
       }
-      return new SessionManager(this);
+      SessionManager manager = new SessionManager(this);
+      manager.followStoreHealth();
+      return manager;
     }
   }
 }
