@@ -136,8 +136,14 @@ public class LanyardSessionFilter implements Filter {
    * init-parameters; one created by the container reads them, opens the store named by
    * {@code store} (default {@code memory:}) and closes it in {@link #destroy()}.
    *
+   * <p>Init never needs the store to be reachable: a Redis store that cannot be reached yet
+   * connects in the background, and until it answers every request meets its route's failure
+   * mode ({@code 503} with {@code Retry-After}, or a transient session on fail-open routes). The
+   * filter publishes its {@link SessionManager} as the context attribute
+   * {@link LanyardSessions#MANAGER_ATTRIBUTE} (see {@link LanyardSessions#manager}).
+   *
    * @throws ServletException if a parameter is unknown or invalid (the message names it), or
-   *     the store cannot be opened
+   *     the store was reached and refused the connection (credentials)
    */
   @Override
   public final void init(FilterConfig config) throws ServletException {
@@ -154,7 +160,14 @@ public class LanyardSessionFilter implements Filter {
           result.store().close();
         }
         throw new ServletException("LanyardSessionFilter configuration: " + e.getMessage(), e);
+      } catch (StoreUnavailableException e) {
+        // Only a store that was reached and refused (credentials) fails here; one that cannot be
+        // reached yet connects in the background while routes meet their failure mode.
+        throw new ServletException("LanyardSessionFilter configuration: store: " + e.getMessage(), e);
       }
+    }
+    if (context != null) {
+      context.setAttribute(LanyardSessions.MANAGER_ATTRIBUTE, settings.manager);
     }
     addContainerListeners();
     listenForTimeouts(settings, context);
@@ -210,6 +223,12 @@ public class LanyardSessionFilter implements Filter {
 
   @Override
   public final void destroy() {
+    ServletContext servletContext = context;
+    FilterSettings s = settings;
+    if (servletContext != null && s != null
+        && servletContext.getAttribute(LanyardSessions.MANAGER_ATTRIBUTE) == s.manager) {
+      servletContext.removeAttribute(LanyardSessions.MANAGER_ATTRIBUTE);
+    }
     ExpiryNotifyingStore.Subscription subscription = timeouts;
     timeouts = null;
     if (subscription != null) {
