@@ -56,6 +56,9 @@ public final class SessionManager {
 
   private static final Logger LOG = LoggerFactory.getLogger(SessionManager.class);
 
+  /** Whether session events are logged unless {@link Builder#logEvents(boolean)} says otherwise: {@code true}. */
+  public static final boolean DEFAULT_LOG_EVENTS = true;
+
   /** The longest user ID accepted, in characters. */
   public static final int MAX_USER_ID_LENGTH = 256;
 
@@ -267,14 +270,14 @@ public final class SessionManager {
    * @return the session, or why there is none
    */
   public Resolution resolve(String presented) {
-    return resolve(presented, ReadMode.CACHE_ALLOWED);
+    return resolve(presented, ReadMode.CACHE);
   }
 
   /**
    * Resolves what a client presented, choosing whether a near cache may answer.
    *
    * @param presented the presented value, or {@code null}
-   * @param mode {@link ReadMode#STORE_ONLY} for routes that must see revocations at once
+   * @param mode {@link ReadMode#STORE} for routes that must see revocations at once
    * @return the session, or why there is none
    */
   public Resolution resolve(String presented, ReadMode mode) {
@@ -293,14 +296,14 @@ public final class SessionManager {
    * @return the session, or why there is none
    */
   public Resolution resolve(SessionId id) {
-    return resolve(id, ReadMode.CACHE_ALLOWED);
+    return resolve(id, ReadMode.CACHE);
   }
 
   /**
    * Resolves a session ID, choosing whether a near cache may answer.
    *
    * @param id the secret ID
-   * @param mode {@link ReadMode#STORE_ONLY} for decisions that must see revocations at once
+   * @param mode {@link ReadMode#STORE} for decisions that must see revocations at once
    * @return the session, or why there is none
    */
   public Resolution resolve(SessionId id, ReadMode mode) {
@@ -316,7 +319,7 @@ public final class SessionManager {
    * @return the session, or why there is none
    */
   public Resolution lookup(SessionHandle handle) {
-    return load(Objects.requireNonNull(handle, "handle"), ReadMode.CACHE_ALLOWED);
+    return load(Objects.requireNonNull(handle, "handle"), ReadMode.CACHE);
   }
 
   /**
@@ -335,7 +338,7 @@ public final class SessionManager {
     Resolution resolution = lookup(handle);
     if (resolution.isFound() && resolution.session().orElseThrow().version() != expectedVersion
         && cachingStore != null) {
-      resolution = load(handle, ReadMode.STORE_ONLY);
+      resolution = load(handle, ReadMode.STORE);
     }
     if (resolution.isFound() && resolution.session().orElseThrow().version() != expectedVersion) {
       publish(new SessionEvent.Expired(clock.instant(), handle, ExpiryReason.VERSION));
@@ -348,7 +351,7 @@ public final class SessionManager {
     SessionRecord record;
     SessionEvent.Source source = SessionEvent.Source.STORE;
     try {
-      if (cachingStore != null && mode == ReadMode.CACHE_ALLOWED) {
+      if (cachingStore != null && mode == ReadMode.CACHE) {
         NearCachingStore.CachedRecord cached = call(StoreOperation.LOAD, () -> cachingStore.loadCached(handle))
             .orElse(null);
         record = cached == null ? null : cached.record();
@@ -885,7 +888,7 @@ public final class SessionManager {
     private final List<SessionListener> listeners = new ArrayList<>();
     private SecureRandom random;
     private String nodeId;
-    private boolean logging = true;
+    private boolean logging = DEFAULT_LOG_EVENTS;
 
     private Builder(SessionStore store) {
       this.store = Objects.requireNonNull(store, "store");
@@ -964,12 +967,16 @@ public final class SessionManager {
     }
 
     /**
-     * Turns off the default {@link LoggingSessionListener}.
+     * Sets whether session events are logged by the default {@link LoggingSessionListener}
+     * (logger {@code dev.lanyard.session.events}, by handle only); default
+     * {@link #DEFAULT_LOG_EVENTS}. Turn it off when metrics or your own listener report them.
+     * The init-parameter {@code logEvents} sets the same.
      *
+     * @param enabled whether to log events
      * @return this builder
      */
-    public Builder withoutLogging() {
-      this.logging = false;
+    public Builder logEvents(boolean enabled) {
+      this.logging = enabled;
       return this;
     }
 

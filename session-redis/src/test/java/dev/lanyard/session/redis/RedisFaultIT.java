@@ -35,7 +35,7 @@ class RedisFaultIT {
     // AOF on, so that sessions survive the stop and restart as they would in production.
     redis = TestRedis.localServer("--appendonly", "yes", "--appendfsync", "always");
     store = RedisSessionStore.builder().location(redis.uri()).build();
-    manager = SessionManager.builder(store).withoutLogging().build();
+    manager = SessionManager.builder(store).logEvents(false).build();
   }
 
   @AfterEach

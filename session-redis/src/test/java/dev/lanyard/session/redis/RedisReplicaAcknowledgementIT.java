@@ -58,7 +58,7 @@ class RedisReplicaAcknowledgementIT {
         .replicaAcks(1, Duration.ofMillis(500)).build()) {
       assertThat(store.replicaAcks()).isEqualTo(1);
       assertThat(store.toString()).endsWith(", acknowledged by 1 replica(s) within 500ms]");
-      SessionManager manager = SessionManager.builder(store).withoutLogging().build();
+      SessionManager manager = SessionManager.builder(store).logEvents(false).build();
       for (int i = 0; i < 50; i++) {
         NewSession s = manager.create(ClientInfo.UNKNOWN);
         // No waiting here: WAIT returned only once the replica had the write.
@@ -76,7 +76,7 @@ class RedisReplicaAcknowledgementIT {
     try (RedisSessionStore store = RedisSessionStore.builder().standalone("127.0.0.1", master.port())
         .keyPrefix("ack2:").commandTimeout(Duration.ofSeconds(1))
         .replicaAcks(1, Duration.ofMillis(100)).build()) {
-      SessionManager manager = SessionManager.builder(store).withoutLogging().build();
+      SessionManager manager = SessionManager.builder(store).logEvents(false).build();
       NewSession before = manager.create(ClientInfo.UNKNOWN);
       replica.pause();
       try {
@@ -100,8 +100,8 @@ class RedisReplicaAcknowledgementIT {
         RedisSessionStore plain = RedisSessionStore.builder().standalone("127.0.0.1", alone.port()).build();
         RedisSessionStore acknowledged = RedisSessionStore.builder().standalone("127.0.0.1", alone.port())
             .replicaAcks(1, Duration.ofMillis(20)).build()) {
-      NewSession s = SessionManager.builder(plain).withoutLogging().build().create(ClientInfo.UNKNOWN);
-      SessionManager manager = SessionManager.builder(acknowledged).withoutLogging().build();
+      NewSession s = SessionManager.builder(plain).logEvents(false).build().create(ClientInfo.UNKNOWN);
+      SessionManager manager = SessionManager.builder(acknowledged).logEvents(false).build();
       assertThat(manager.resolve(s.id()).isFound()).isTrue();
       assertThatThrownBy(() -> manager.create(ClientInfo.UNKNOWN)).isInstanceOf(StoreUnavailableException.class);
       assertThatThrownBy(() -> manager.revoke(s.session().handle(), RevocationReason.ADMIN)).isInstanceOf(StoreUnavailableException.class);
@@ -114,7 +114,7 @@ class RedisReplicaAcknowledgementIT {
         RedisSessionStore store = RedisSessionStore.builder().standalone("127.0.0.1", master.port())
             .commandTimeout(Duration.ofSeconds(1)).replicaAcks(2, Duration.ofMillis(100)).build()) {
       assertThat(logs.text()).contains("replicaAcks is 2 but the Redis master has 1 attached replica(s)");
-      assertThatThrownBy(() -> SessionManager.builder(store).withoutLogging().build().create(ClientInfo.UNKNOWN))
+      assertThatThrownBy(() -> SessionManager.builder(store).logEvents(false).build().create(ClientInfo.UNKNOWN))
           .isInstanceOf(StoreUnavailableException.class);
     }
     try (RedisProcess second = TestRedis.localServer("--replicaof", "127.0.0.1", Integer.toString(master.port()))) {
@@ -130,7 +130,7 @@ class RedisReplicaAcknowledgementIT {
           RedisSessionStore store = RedisSessionStore.builder().standalone("127.0.0.1", master.port())
               .commandTimeout(Duration.ofSeconds(1)).replicaAcks(2, Duration.ofMillis(500)).build()) {
         assertThat(logs.text()).doesNotContain("replicaAcks is");
-        NewSession s = SessionManager.builder(store).withoutLogging().build().create(ClientInfo.UNKNOWN);
+        NewSession s = SessionManager.builder(store).logEvents(false).build().create(ClientInfo.UNKNOWN);
         assertThat(second.call("EXISTS", sessionKey(store, s))).isEqualTo(1L);
       }
     }

@@ -62,7 +62,7 @@ class RedisSentinelAcknowledgedFailoverIT {
             .commandTimeout(Duration.ofSeconds(1)).replicaAcks(replicaCount, Duration.ofMillis(200))
             .build()) {
       int oldMaster = sentinels.master().port();
-      SessionManager manager = SessionManager.builder(store).withoutLogging().build();
+      SessionManager manager = SessionManager.builder(store).logEvents(false).build();
       stream.scheduleAtFixedRate(() -> {
         try {
           NewSession s = manager.create(ClientInfo.UNKNOWN);

@@ -63,7 +63,7 @@ class RedisStartWithoutStoreIT {
     RedisSessionStore redisStore = (RedisSessionStore) store;
     assertThat(redisStore.health().state()).isEqualTo(StoreState.CONNECTING);
 
-    SessionManager manager = SessionManager.builder(store).withoutLogging().build();
+    SessionManager manager = SessionManager.builder(store).logEvents(false).build();
     assertFailsFast(manager);
 
     redis.restart();
@@ -79,7 +79,7 @@ class RedisStartWithoutStoreIT {
       RedisSessionStore store = closeLater(RedisSessionStore.builder().standalone("127.0.0.1", redis.port()).build());
       assertThat(store.health().state()).isEqualTo(StoreState.CONNECTING);
       assertThat(logs.text()).doesNotContain("maxmemory-policy allkeys-lru");
-      SessionManager manager = SessionManager.builder(store).withoutLogging().build();
+      SessionManager manager = SessionManager.builder(store).logEvents(false).build();
       assertFailsFast(manager);
 
       redis.restart();
@@ -94,7 +94,7 @@ class RedisStartWithoutStoreIT {
     RedisProcess redis = closeLater(TestRedis.localServer());
     RedisSessionStore store = closeLater(RedisSessionStore.builder().location(redis.uri()).build());
     List<SessionEvent.StoreStateChanged> events = new CopyOnWriteArrayList<>();
-    SessionManager manager = SessionManager.builder(store).withoutLogging()
+    SessionManager manager = SessionManager.builder(store).logEvents(false)
         .listener(e -> {
           if (e instanceof SessionEvent.StoreStateChanged changed) {
             events.add(changed);
@@ -128,7 +128,7 @@ class RedisStartWithoutStoreIT {
     redis.stop();
     SessionStore store = closeLater(SessionStores.open("redis://127.0.0.1:" + redis.port() + "?nearCache=true"));
     assertThat(store).isInstanceOf(NearCachedRedisStore.class);
-    SessionManager manager = SessionManager.builder(store).withoutLogging().build();
+    SessionManager manager = SessionManager.builder(store).logEvents(false).build();
     assertThat(manager.storeHealth().state()).isEqualTo(StoreState.CONNECTING);
     assertFailsFast(manager);
 
@@ -143,7 +143,7 @@ class RedisStartWithoutStoreIT {
     set.sentinel().stop();
     RedisSessionStore store = closeLater(RedisSessionStore.builder().location(set.uri()).build());
     assertThat(store.health().state()).isEqualTo(StoreState.CONNECTING);
-    SessionManager manager = SessionManager.builder(store).withoutLogging().build();
+    SessionManager manager = SessionManager.builder(store).logEvents(false).build();
     assertFailsFast(manager);
 
     set.sentinel().restart();
@@ -158,7 +158,7 @@ class RedisStartWithoutStoreIT {
     cluster.nodes().forEach(RedisProcess::stop);
     RedisSessionStore store = closeLater(RedisSessionStore.builder().cluster(cluster.seeds()).build());
     assertThat(store.health().state()).isEqualTo(StoreState.CONNECTING);
-    SessionManager manager = SessionManager.builder(store).withoutLogging().build();
+    SessionManager manager = SessionManager.builder(store).logEvents(false).build();
     assertFailsFast(manager);
 
     cluster.nodes().forEach(RedisProcess::restart);

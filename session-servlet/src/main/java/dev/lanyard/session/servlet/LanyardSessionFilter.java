@@ -88,9 +88,9 @@ public class LanyardSessionFilter implements Filter {
   /** The default {@code Retry-After} of the 503 answer when the store is down. */
   public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(5);
   /** The default CSRF token header. */
-  public static final String DEFAULT_CSRF_HEADER = "X-CSRF-Token";
+  public static final String DEFAULT_CSRF_HEADER_NAME = "X-CSRF-Token";
   /** The default CSRF token form parameter. */
-  public static final String DEFAULT_CSRF_PARAMETER = "_csrf";
+  public static final String DEFAULT_CSRF_PARAMETER_NAME = "_csrf";
   /** The default number of bad session IDs from one network prefix that raises a guessing event. */
   public static final int DEFAULT_GUESSING_THRESHOLD = 20;
   /** The default window in which bad session IDs are counted. */
@@ -477,12 +477,12 @@ public class LanyardSessionFilter implements Filter {
     CookieSettings cookie = CookieSettings.defaults();
     String headerName;
     final List<RoutePolicy> routes = new ArrayList<>();
-    FailureMode defaultFailureMode = FailureMode.CLOSED;
+    FailureMode failureMode = FailureMode.CLOSED;
     Duration retryAfter = DEFAULT_RETRY_AFTER;
     CsrfMode csrfMode = CsrfMode.OFF;
     final Set<String> csrfTrustedOrigins = new LinkedHashSet<>();
-    String csrfHeaderName = DEFAULT_CSRF_HEADER;
-    String csrfParameterName = DEFAULT_CSRF_PARAMETER;
+    String csrfHeaderName = DEFAULT_CSRF_HEADER_NAME;
+    String csrfParameterName = DEFAULT_CSRF_PARAMETER_NAME;
     String requestIdHeader = DEFAULT_REQUEST_ID_HEADER;
     int guessingThreshold = DEFAULT_GUESSING_THRESHOLD;
     Duration guessingWindow = DEFAULT_GUESSING_WINDOW;
@@ -515,8 +515,8 @@ public class LanyardSessionFilter implements Filter {
      * @param name the header, such as {@code X-Session}
      * @return this builder
      */
-    public Builder headerTransport(String name) {
-      this.headerName = Objects.requireNonNull(name, "headerTransport");
+    public Builder headerName(String name) {
+      this.headerName = Objects.requireNonNull(name, "headerName");
       return this;
     }
 
@@ -538,8 +538,8 @@ public class LanyardSessionFilter implements Filter {
      * @param value the mode
      * @return this builder
      */
-    public Builder defaultFailureMode(FailureMode value) {
-      this.defaultFailureMode = Objects.requireNonNull(value, "defaultFailureMode");
+    public Builder failureMode(FailureMode value) {
+      this.failureMode = Objects.requireNonNull(value, "failureMode");
       return this;
     }
 
@@ -577,7 +577,7 @@ public class LanyardSessionFilter implements Filter {
     }
 
     /**
-     * Sets the header that carries the CSRF token (default {@value #DEFAULT_CSRF_HEADER}).
+     * Sets the header that carries the CSRF token (default {@value #DEFAULT_CSRF_HEADER_NAME}).
      *
      * @param value a header name
      * @return this builder
@@ -588,7 +588,7 @@ public class LanyardSessionFilter implements Filter {
     }
 
     /**
-     * Sets the form parameter that carries the CSRF token (default {@value #DEFAULT_CSRF_PARAMETER}).
+     * Sets the form parameter that carries the CSRF token (default {@value #DEFAULT_CSRF_PARAMETER_NAME}).
      *
      * @param value a parameter name
      * @return this builder
@@ -687,10 +687,10 @@ public class LanyardSessionFilter implements Filter {
 
     void validate() {
       if (headerName != null) {
-        checkHeader("headerTransport", headerName);
+        checkHeader("headerName", headerName);
         String lower = headerName.toLowerCase(Locale.ROOT);
         if (lower.equals("cookie") || lower.equals("set-cookie") || lower.equals("authorization")) {
-          throw new IllegalArgumentException("headerTransport (" + headerName + ") must be a dedicated header");
+          throw new IllegalArgumentException("headerName (" + headerName + ") must be a dedicated header");
         }
       }
       checkHeader("csrfHeaderName", csrfHeaderName);

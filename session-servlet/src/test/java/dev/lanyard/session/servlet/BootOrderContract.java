@@ -70,7 +70,7 @@ abstract class BootOrderContract {
     params.put("store", "redis://127.0.0.1:" + redis.port());
     params.put("cookieName", COOKIE);
     params.put("cookieSecure", "false");
-    params.put("route:/open/*", "failure=open");
+    params.put("route:/open/*", "failureMode=open");
     server = start(new Deployment(null, params, servlets(), Map.of()));
 
     assertBootOrder();
