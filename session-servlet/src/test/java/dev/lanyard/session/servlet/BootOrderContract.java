@@ -126,8 +126,11 @@ abstract class BootOrderContract {
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-      StoreState state = LanyardSessions.manager(req.getServletContext()).storeHealth().state();
+      // [manager-from-context-start]
+      SessionManager manager = LanyardSessions.manager(req.getServletContext());
+      StoreState state = manager.storeHealth().state();   // UP, CONNECTING or DOWN, no round trip
       resp.setStatus(state == StoreState.UP ? 200 : 503);
+      // [manager-from-context-end]
       TestApp.text(resp, state.name());
     }
   }
