@@ -60,6 +60,8 @@ final class ReconnectingConnection extends Connection {
   private final List<Runnable> connectActions = new ArrayList<>();
   private final List<Runnable> switchActions = new CopyOnWriteArrayList<>();
   private final AtomicBoolean probing = new AtomicBoolean();
+  /** A probe is scheduled: at most one waits at a time, however many commands fail. */
+  private final AtomicBoolean probeScheduled = new AtomicBoolean();
   private final Disposable connectionEvents;
   private volatile Connection delegate;
   private volatile boolean closed;
@@ -201,10 +203,16 @@ final class ReconnectingConnection extends Connection {
   }
 
   private void scheduleProbe() {
+    if (!probeScheduled.compareAndSet(false, true)) {
+      return;
+    }
     try {
-      worker.schedule(this::probe, RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+      worker.schedule(() -> {
+        probeScheduled.set(false);
+        probe();
+      }, RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException closing) {
-      // closed meanwhile
+      probeScheduled.set(false); // closed meanwhile
     }
   }
 
