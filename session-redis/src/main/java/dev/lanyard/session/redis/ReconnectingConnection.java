@@ -301,11 +301,15 @@ final class ReconnectingConnection extends Connection {
   }
 
   /**
-   * Whether Redis was reached and refused our credentials: a configuration error that waiting
-   * will not cure. Other error replies ({@code LOADING}, {@code MASTERDOWN}) are outages.
+   * Whether Redis was reached and refused us: credentials it rejects, or a TLS certificate that is
+   * not trusted. Configuration errors that waiting will not cure. Other error replies
+   * ({@code LOADING}, {@code MASTERDOWN}) and refused or timed-out connections are outages.
    */
   static boolean isRefusal(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLHandshakeException || t instanceof java.security.cert.CertificateException) {
+        return true;
+      }
       if (t instanceof RedisCommandExecutionException && t.getMessage() != null) {
         String message = t.getMessage();
         if (message.startsWith("WRONGPASS") || message.startsWith("NOAUTH") || message.startsWith("NOPERM")

@@ -1516,8 +1516,8 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
      *
      * @return the store; {@link RedisSessionStore#health()} says whether it is connected yet
      * @throws IllegalArgumentException if no location was given or options conflict
-     * @throws StoreUnavailableException if Redis is up and refuses the credentials; the message
-     *     never contains the password
+     * @throws StoreUnavailableException if Redis is up and refuses the credentials or the TLS
+     *     handshake (an untrusted certificate); the message never contains the password
      */
     public RedisSessionStore build() {
       if (location == null) {
@@ -1594,7 +1594,7 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
       } catch (RedisException e) {
         connection.close();
         throw new StoreUnavailableException("Redis (" + location.topology + ") refused the connection: "
-            + ReconnectingConnection.causeOf(e) + " (check the credentials)", null);
+            + ReconnectingConnection.causeOf(e) + " (check the credentials and the TLS trust)", null);
       }
       LOG.debug("opened {}", store);
       return store;
