@@ -27,6 +27,12 @@ class FilterInitWithoutStoreTest {
 
   @Test
   void initSucceedsAtOnceWhenRedisIsNotListening() throws Exception {
+    // A first init loads and starts the Redis client (classes, event loops): seconds in a cold JVM
+    // on a busy machine, whether Redis is up or not. The bound below is about waiting for Redis.
+    LanyardSessionFilter warmUp = new LanyardSessionFilter();
+    warmUp.init(config(Map.of("store", "redis://127.0.0.1:" + closedPort()), context()));
+    warmUp.destroy();
+
     LanyardSessionFilter filter = new LanyardSessionFilter();
     ServletContext context = context();
     long start = System.nanoTime();
