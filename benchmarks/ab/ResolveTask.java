@@ -10,7 +10,7 @@ import java.util.function.IntToDoubleFunction;
 
 /** Resolves n times on this class loader's session-core; returns CPU ns per resolve. */
 public class ResolveTask implements IntToDoubleFunction {
-  private final SessionManager m = SessionManager.builder(InMemorySessionStore.create()).withoutLogging().build();
+  private final SessionManager m = SessionManager.builder(InMemorySessionStore.create()).logEvents(false).build();
   private final String id;
   private final ThreadMXBean t = ManagementFactory.getThreadMXBean();
   public long sink;

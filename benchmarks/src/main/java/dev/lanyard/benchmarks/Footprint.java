@@ -78,7 +78,7 @@ public final class Footprint {
     try (RedisProcess redis = RedisProcess.start();
         RedisSessionStore store = RedisSessionStore.builder().standalone(redis.host(), redis.port())
             .commandTimeout(RedisStoreBenchmark.BENCH_TIMEOUT).build()) {
-      SessionManager manager = SessionManager.builder(store).withoutLogging().build();
+      SessionManager manager = SessionManager.builder(store).logEvents(false).build();
       interleaved(redis, store, manager);
       commandsPerOperation(redis);
       redisPerSession(redis, store, manager);
@@ -278,7 +278,7 @@ public final class Footprint {
     ClientResources resources = DefaultClientResources.builder().commandLatencyRecorder(counter).build();
     try (RedisSessionStore store = RedisSessionStore.builder().standalone(redis.host(), redis.port())
         .commandTimeout(RedisStoreBenchmark.BENCH_TIMEOUT).clientResources(resources).build()) {
-      SessionManager manager = SessionManager.builder(store).withoutLogging().build();
+      SessionManager manager = SessionManager.builder(store).logEvents(false).build();
       ReportLog.line("");
       ReportLog.line("%s", "Commands the store sends per operation (counted in its Lettuce client; each is one round trip; "
           + n + " operations on sessions with 3 attributes)");
@@ -387,7 +387,7 @@ public final class Footprint {
     ReportLog.line("%-11s %16s%n", "attributes", "bytes / session");
     for (int attributes : ATTRIBUTE_COUNTS) {
       InMemorySessionStore store = InMemorySessionStore.create();
-      SessionManager manager = SessionManager.builder(store).withoutLogging().build();
+      SessionManager manager = SessionManager.builder(store).logEvents(false).build();
       withAttributes(manager, manager.login(null, "warm-up", RedisStoreBenchmark.CLIENT), attributes);
       long before = heapAfterGc(memory);
       for (int i = 0; i < HEAP_SESSIONS; i++) {

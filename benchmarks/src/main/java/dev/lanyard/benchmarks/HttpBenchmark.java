@@ -91,12 +91,12 @@ public class HttpBenchmark {
     redis = RedisProcess.start();
     redisStore = RedisSessionStore.builder().standalone(redis.host(), redis.port())
         .commandTimeout(RedisStoreBenchmark.BENCH_TIMEOUT).build();
-    SessionManager memoryManager = SessionManager.builder(InMemorySessionStore.create()).withoutLogging().build();
-    SessionManager redisManager = SessionManager.builder(redisStore).withoutLogging().build();
+    SessionManager memoryManager = SessionManager.builder(InMemorySessionStore.create()).logEvents(false).build();
+    SessionManager redisManager = SessionManager.builder(redisStore).logEvents(false).build();
     cachedStore = RedisSessionStore.builder().standalone(redis.host(), redis.port())
         .commandTimeout(RedisStoreBenchmark.BENCH_TIMEOUT).keyPrefix("near:").build();
     nearCache = NearCachedRedisStore.wrap(cachedStore, NearCacheOptions.defaults());
-    SessionManager nearManager = SessionManager.builder(nearCache).withoutLogging().build();
+    SessionManager nearManager = SessionManager.builder(nearCache).logEvents(false).build();
 
     server = new Server(new QueuedThreadPool(16, 4));
     ServerConnector connector = new ServerConnector(server, 1, 1);

@@ -68,7 +68,7 @@ public final class MemcachedRatios {
             .timeout(RedisStoreBenchmark.BENCH_TIMEOUT).build())) {
           MemcachedClient bare = MemcachedStoreBenchmark.bareClient(memcached);
           try {
-            SessionManager manager = SessionManager.builder(store).withoutLogging().build();
+            SessionManager manager = SessionManager.builder(store).logEvents(false).build();
             NewSession created = manager.create(RedisStoreBenchmark.CLIENT);
             SessionUpdate.Builder update = SessionUpdate.builder();
             for (int i = 0; i < attributes; i++) {
@@ -170,7 +170,7 @@ public final class MemcachedRatios {
     try (MemcachedSessionStore store = MemcachedSessionStore.open(MemcachedOptions.builder()
         .server(memcached.address()).keyPrefix("cas-share:").timeout(Duration.ofSeconds(20)).casRetries(10_000)
         .build())) {
-      SessionManager manager = SessionManager.builder(store).withoutLogging().build();
+      SessionManager manager = SessionManager.builder(store).logEvents(false).build();
       NewSession created = manager.create(RedisStoreBenchmark.CLIENT);
       ExecutorService pool = Executors.newFixedThreadPool(threads);
       try {

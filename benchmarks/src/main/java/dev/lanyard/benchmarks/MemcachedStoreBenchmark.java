@@ -69,7 +69,7 @@ public class MemcachedStoreBenchmark {
     memcached = MemcachedProcess.start();
     store = MemcachedSessionStore.open(MemcachedOptions.builder().server(memcached.address())
         .timeout(RedisStoreBenchmark.BENCH_TIMEOUT).build());
-    manager = SessionManager.builder(store).withoutLogging().build();
+    manager = SessionManager.builder(store).logEvents(false).build();
     NewSession created = manager.create(RedisStoreBenchmark.CLIENT);
     SessionUpdate.Builder update = SessionUpdate.builder();
     for (int i = 0; i < attributes; i++) {

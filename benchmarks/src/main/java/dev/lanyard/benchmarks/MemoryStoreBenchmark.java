@@ -48,7 +48,7 @@ public class MemoryStoreBenchmark {
   @Setup
   public void setUp() {
     store = InMemorySessionStore.create();
-    manager = SessionManager.builder(store).withoutLogging().build();
+    manager = SessionManager.builder(store).logEvents(false).build();
     NewSession created = manager.create(ClientInfo.of("Firefox/128", "192.0.2.1"));
     SessionUpdate.Builder update = SessionUpdate.builder();
     for (int i = 0; i < attributes; i++) {

@@ -47,14 +47,14 @@ public class ObservationBenchmark {
   /** Creates one manager per configuration, each with a session of three small attributes. */
   @Setup
   public void setUp() {
-    plain = SessionManager.builder(InMemorySessionStore.create()).withoutLogging().build();
+    plain = SessionManager.builder(InMemorySessionStore.create()).logEvents(false).build();
     plainId = session(plain);
-    noop = SessionManager.builder(InMemorySessionStore.create()).withoutLogging()
+    noop = SessionManager.builder(InMemorySessionStore.create()).logEvents(false)
         .observer(SessionObservations.create(ObservationRegistry.create())).build();
     noopId = session(noop);
     ObservationRegistry registry = ObservationRegistry.create();
     registry.observationConfig().observationHandler(new EmptyHandler());
-    handled = SessionManager.builder(InMemorySessionStore.create()).withoutLogging()
+    handled = SessionManager.builder(InMemorySessionStore.create()).logEvents(false)
         .observer(SessionObservations.create(registry)).build();
     handledId = session(handled);
   }

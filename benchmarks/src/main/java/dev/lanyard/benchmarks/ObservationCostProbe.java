@@ -36,12 +36,12 @@ public final class ObservationCostProbe {
     String[] names = {"no observer", "observer, registry without handlers", "observer, one empty handler"};
     SessionManager[] managers = new SessionManager[3];
     String[] ids = new String[3];
-    managers[0] = SessionManager.builder(InMemorySessionStore.create()).withoutLogging().build();
-    managers[1] = SessionManager.builder(InMemorySessionStore.create()).withoutLogging()
+    managers[0] = SessionManager.builder(InMemorySessionStore.create()).logEvents(false).build();
+    managers[1] = SessionManager.builder(InMemorySessionStore.create()).logEvents(false)
         .observer(SessionObservations.create(ObservationRegistry.create())).build();
     ObservationRegistry registry = ObservationRegistry.create();
     registry.observationConfig().observationHandler(new ObservationBenchmark.EmptyHandler());
-    managers[2] = SessionManager.builder(InMemorySessionStore.create()).withoutLogging()
+    managers[2] = SessionManager.builder(InMemorySessionStore.create()).logEvents(false)
         .observer(SessionObservations.create(registry)).build();
     for (int i = 0; i < 3; i++) {
       NewSession created = managers[i].create(ClientInfo.of("Firefox/128", "192.0.2.1"));

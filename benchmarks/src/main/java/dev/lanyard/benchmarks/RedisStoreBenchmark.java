@@ -88,7 +88,7 @@ public class RedisStoreBenchmark {
     redis = RedisProcess.start();
     store = RedisSessionStore.builder().standalone(redis.host(), redis.port())
         .commandTimeout(BENCH_TIMEOUT).build();
-    manager = SessionManager.builder(store).withoutLogging().build();
+    manager = SessionManager.builder(store).logEvents(false).build();
     NewSession created = newSession(null);
     presentedId = created.id().value();
     sessionKey = (store.keyPrefix() + "s:{" + created.session().handle().value() + "}")
@@ -102,7 +102,7 @@ public class RedisStoreBenchmark {
     }
     nearCache = NearCachedRedisStore.wrap(RedisSessionStore.builder().standalone(redis.host(), redis.port())
         .commandTimeout(BENCH_TIMEOUT).keyPrefix("near:").build(), NearCacheOptions.defaults());
-    nearManager = SessionManager.builder(nearCache).withoutLogging().build();
+    nearManager = SessionManager.builder(nearCache).logEvents(false).build();
     nearId = newSession(nearManager, null).id().value();
     warm(nearCache, () -> nearManager.resolve(nearId));
   }

@@ -76,7 +76,7 @@ public class TokenBenchmark {
     Keys keys = Keys.generate(TokenAlgorithm.valueOf(algorithm));
     nimbus = keys.nimbusVerifier;
     KeyRing ring = KeyRing.of(TokenKeySet.of(keys.key));
-    SessionManager manager = SessionManager.builder(InMemorySessionStore.create()).withoutLogging().build();
+    SessionManager manager = SessionManager.builder(InMemorySessionStore.create()).logEvents(false).build();
     Session session = manager.login(null, "alice", ClientInfo.UNKNOWN).session();
     token = AccessTokenIssuer.builder(ring).issuer("https://auth.example").audience("api").build()
         .issue(session).value();

@@ -59,7 +59,7 @@ public class TokenIssueBenchmark {
     keys = TokenBenchmark.Keys.generate(TokenAlgorithm.valueOf(algorithm));
     header = new JWSHeader.Builder(JWSAlgorithm.parse(algorithm)).type(new JOSEObjectType("at+jwt")).keyID("bench")
         .build();
-    SessionManager manager = SessionManager.builder(InMemorySessionStore.create()).withoutLogging().build();
+    SessionManager manager = SessionManager.builder(InMemorySessionStore.create()).logEvents(false).build();
     session = manager.login(null, "alice", ClientInfo.UNKNOWN).session();
     issuer = AccessTokenIssuer.builder(KeyRing.of(TokenKeySet.of(keys.key))).issuer("https://auth.example")
         .audience("api").build();

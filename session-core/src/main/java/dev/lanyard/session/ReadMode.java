@@ -10,10 +10,10 @@ public enum ReadMode {
    * A local copy may answer, if the store's invalidation channel is healthy: zero round trips.
    * Revocations elsewhere reach the copy within the store's invalidation delay.
    */
-  CACHE_ALLOWED,
+  CACHE,
   /**
    * Always read the shared store: for routes that must see a revocation at once (payments,
    * administration) and for version-checked decisions.
    */
-  STORE_ONLY
+  STORE
 }

@@ -13,6 +13,7 @@ import dev.lanyard.session.spi.Admission;
 import dev.lanyard.session.spi.AtomicValueStore;
 import dev.lanyard.session.spi.AttributeCodec;
 import dev.lanyard.session.spi.ExpiryNotifyingStore;
+import dev.lanyard.session.spi.HealthReportingStore;
 import dev.lanyard.session.spi.NearCachingStore;
 import dev.lanyard.session.spi.Rotation;
 import dev.lanyard.session.spi.SessionDelta;
@@ -58,6 +59,9 @@ public final class SessionManager {
 
   private static final Logger LOG = LoggerFactory.getLogger(SessionManager.class);
 
+  /** Whether session events are logged unless {@link Builder#logEvents(boolean)} says otherwise: {@code true}. */
+  public static final boolean DEFAULT_LOG_EVENTS = true;
+
   /** The longest user ID accepted, in characters. */
   public static final int MAX_USER_ID_LENGTH = 256;
 
@@ -73,6 +77,9 @@ public final class SessionManager {
   private final UserIndexedStore indexedStore;
   private final NearCachingStore cachingStore;
   private final ExpiryNotifyingStore expiringStore;
+  private final HealthReportingStore healthStore;
+  /** When this manager was built: a store without a health report counts as up since then. */
+  private final Instant builtAt;
   /** Who hears of timeouts; the store is subscribed while this is not empty. */
   private final CopyOnWriteArrayList<Consumer<Session>> timeoutSubscribers =
       new CopyOnWriteArrayList<>();
@@ -105,6 +112,17 @@ public final class SessionManager {
     this.nodeId = b.nodeId;
     this.observer = b.observer == null ? null : SessionObserver.guard(b.observer);
     this.storeKind = ObservedOperation.storeKind(b.store);
+    this.healthStore = b.store instanceof HealthReportingStore reporting ? reporting : null;
+    this.builtAt = clock.instant();
+  }
+
+  /** Publishes the store's state now and on every change (once per manager, at build). */
+  private void followStoreHealth() {
+    if (healthStore == null || listeners.isEmpty()) {
+      return;
+    }
+    healthStore.onHealthChange(health -> listeners.publish(new SessionEvent.StoreStateChanged(clock.instant(), health)));
+    listeners.publish(new SessionEvent.StoreStateChanged(clock.instant(), healthStore.health()));
   }
 
   /**
@@ -151,6 +169,22 @@ public final class SessionManager {
    */
   public Optional<SessionObserver> observer() {
     return Optional.ofNullable(observer);
+  }
+
+  /**
+   * Tells whether the store can be reached, for readiness probes and admin pages: a store that
+   * reports its health ({@link HealthReportingStore}, such as Redis) answers
+   * {@link StoreState#UP}, {@link StoreState#CONNECTING} (never reached since it was opened) or
+   * {@link StoreState#DOWN} (lost), each with the instant it began; any other store is up since
+   * this manager was built. Cheap: no round trip, never throws. While the store is not up,
+   * operations throw {@link StoreUnavailableException} and the servlet filter applies each
+   * route's failure mode; the store reconnects by itself. Each change is also published as a
+   * {@link SessionEvent.StoreStateChanged} event.
+   *
+   * @return the store's health now
+   */
+  public StoreHealth storeHealth() {
+    return healthStore != null ? healthStore.health() : StoreHealth.up(builtAt);
   }
 
   /** @return whether the store keeps a per-user index (limits, listing, revoke-all) */
@@ -262,14 +296,14 @@ public final class SessionManager {
    * @return the session, or why there is none
    */
   public Resolution resolve(String presented) {
-    return resolve(presented, ReadMode.CACHE_ALLOWED);
+    return resolve(presented, ReadMode.CACHE);
   }
 
   /**
    * Resolves what a client presented, choosing whether a near cache may answer.
    *
    * @param presented the presented value, or {@code null}
-   * @param mode {@link ReadMode#STORE_ONLY} for routes that must see revocations at once
+   * @param mode {@link ReadMode#STORE} for routes that must see revocations at once
    * @return the session, or why there is none
    */
   public Resolution resolve(String presented, ReadMode mode) {
@@ -289,14 +323,14 @@ public final class SessionManager {
    * @return the session, or why there is none
    */
   public Resolution resolve(SessionId id) {
-    return resolve(id, ReadMode.CACHE_ALLOWED);
+    return resolve(id, ReadMode.CACHE);
   }
 
   /**
    * Resolves a session ID, choosing whether a near cache may answer.
    *
    * @param id the secret ID
-   * @param mode {@link ReadMode#STORE_ONLY} for decisions that must see revocations at once
+   * @param mode {@link ReadMode#STORE} for decisions that must see revocations at once
    * @return the session, or why there is none
    */
   public Resolution resolve(SessionId id, ReadMode mode) {
@@ -319,9 +353,9 @@ public final class SessionManager {
   public Resolution lookup(SessionHandle handle) {
     Objects.requireNonNull(handle, "handle");
     if (observer == null) {
-      return load(handle, ReadMode.CACHE_ALLOWED);
+      return load(handle, ReadMode.CACHE);
     }
-    return observeResolve(handle, () -> load(handle, ReadMode.CACHE_ALLOWED));
+    return observeResolve(handle, () -> load(handle, ReadMode.CACHE));
   }
 
   /**
@@ -345,10 +379,10 @@ public final class SessionManager {
   }
 
   private Resolution lookupVersion(SessionHandle handle, long expectedVersion) {
-    Resolution resolution = load(handle, ReadMode.CACHE_ALLOWED);
+    Resolution resolution = load(handle, ReadMode.CACHE);
     if (resolution.isFound() && resolution.session().orElseThrow().version() != expectedVersion
         && cachingStore != null) {
-      resolution = load(handle, ReadMode.STORE_ONLY);
+      resolution = load(handle, ReadMode.STORE);
     }
     if (resolution.isFound() && resolution.session().orElseThrow().version() != expectedVersion) {
       publish(new SessionEvent.Expired(clock.instant(), handle, ExpiryReason.VERSION));
@@ -373,7 +407,7 @@ public final class SessionManager {
     SessionRecord record;
     SessionEvent.Source source = SessionEvent.Source.STORE;
     try {
-      if (cachingStore != null && mode == ReadMode.CACHE_ALLOWED) {
+      if (cachingStore != null && mode == ReadMode.CACHE) {
         NearCachingStore.CachedRecord cached = call(StoreOperation.LOAD, () -> cachingStore.loadCached(handle))
             .orElse(null);
         record = cached == null ? null : cached.record();
@@ -1069,7 +1103,7 @@ public final class SessionManager {
     private final List<SessionListener> listeners = new ArrayList<>();
     private SecureRandom random;
     private String nodeId;
-    private boolean logging = true;
+    private boolean logging = DEFAULT_LOG_EVENTS;
     private SessionObserver observer;
 
     private Builder(SessionStore store) {
@@ -1175,12 +1209,16 @@ public final class SessionManager {
     }
 
     /**
-     * Turns off the default {@link LoggingSessionListener}.
+     * Sets whether session events are logged by the default {@link LoggingSessionListener}
+     * (logger {@code dev.lanyard.session.events}, by handle only); default
+     * {@link #DEFAULT_LOG_EVENTS}. Turn it off when metrics or your own listener report them.
+     * The init-parameter {@code logEvents} sets the same.
      *
+     * @param enabled whether to log events
      * @return this builder
      */
-    public Builder withoutLogging() {
-      this.logging = false;
+    public Builder logEvents(boolean enabled) {
+      this.logging = enabled;
       return this;
     }
 
@@ -1201,7 +1239,9 @@ public final class SessionManager {
       if (random == null) {
         random = new SecureRandom();
       }
-      return new SessionManager(this);
+      SessionManager manager = new SessionManager(this);
+      manager.followStoreHealth();
+      return manager;
     }
   }
 }

@@ -13,6 +13,11 @@ import java.util.TreeSet;
  * Opens a session store by URI, choosing the adapter by scheme through {@link ServiceLoader}:
  * {@code memory:} is built in; {@code redis://}, {@code rediss://} and {@code redis-sentinel://}
  * come with {@code session-redis}; custom adapters register their own schemes.
+ *
+ * <p>Opening never needs the store's server to be reachable: an adapter that talks to a server
+ * returns a store that connects in the background (see
+ * {@link dev.lanyard.session.spi.HealthReportingStore}), and only a malformed location, an unknown
+ * option or credentials the server refuses fail here.
  */
 public final class SessionStores {
 

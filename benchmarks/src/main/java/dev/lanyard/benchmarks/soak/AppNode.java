@@ -90,7 +90,7 @@ final class AppNode implements AutoCloseable {
     Server server = null;
     try {
       Clock clock = Clock.systemUTC();
-      SessionManager manager = SessionManager.builder(store).nodeId(name).withoutLogging()
+      SessionManager manager = SessionManager.builder(store).nodeId(name).logEvents(false)
           .listener(RefreshFamilyListener.create(store, clock)).build();
       KeyRing ring = KeyRing.of(keys);
       AccessTokenIssuer issuer = AccessTokenIssuer.builder(ring).issuer(ISSUER).audience(AUDIENCE).clock(clock).build();

@@ -113,6 +113,9 @@ public final class LoggingSessionListener implements SessionListener {
       line(Level.DEBUG, "session moved node").handle(e.handle()).field("from", e.fromNode()).emit();
     } else if (event instanceof SessionEvent.GuessingSuspected e) {
       line(Level.WARN, "session ID guessing suspected").field("client", e.client()).field("attempts", e.attempts()).emit();
+    } else if (event instanceof SessionEvent.StoreStateChanged e) {
+      // The store logs each change itself, with its cause; repeated here only for DEBUG readers.
+      line(Level.DEBUG, "session store state").field("state", e.health().state()).emit();
     }
   }
 

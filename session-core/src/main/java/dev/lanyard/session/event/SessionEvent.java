@@ -6,6 +6,7 @@ import dev.lanyard.session.ResolutionStatus;
 import dev.lanyard.session.RevocationReason;
 import dev.lanyard.session.RotationCause;
 import dev.lanyard.session.SessionHandle;
+import dev.lanyard.session.StoreHealth;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -311,4 +312,24 @@ public sealed interface SessionEvent {
    * @param attempts how many bad IDs it presented in the window
    */
   record GuessingSuspected(Instant at, String client, int attempts) implements SessionEvent {}
+
+  /**
+   * The store's reachability changed (it came up, was lost, or is still being connected to), or,
+   * once when a manager is built, its state then. The store logs each change itself; this event
+   * is for metrics and readiness listeners.
+   *
+   * @param at when
+   * @param health the new health
+   */
+  record StoreStateChanged(Instant at, StoreHealth health) implements SessionEvent {
+    /**
+     * Checks the event.
+     *
+     * @param at when
+     * @param health the new health
+     */
+    public StoreStateChanged {
+      Objects.requireNonNull(health, "health");
+    }
+  }
 }

@@ -34,7 +34,7 @@ class SessionObserverTest {
   @Test
   void storeCallsNestStrictlyInsideTheOperationThatMadeThem() {
     Recording observer = new Recording();
-    SessionManager manager = SessionManager.builder(InMemorySessionStore.create()).withoutLogging()
+    SessionManager manager = SessionManager.builder(InMemorySessionStore.create()).logEvents(false)
         .observer(observer).build();
 
     NewSession session = manager.create(ClientInfo.UNKNOWN);
@@ -58,7 +58,7 @@ class SessionObserverTest {
   @Test
   void aRefusalCarriesItsReasonAndAnUnknownSessionItsHandle() {
     Recording observer = new Recording();
-    SessionManager manager = SessionManager.builder(InMemorySessionStore.create()).withoutLogging()
+    SessionManager manager = SessionManager.builder(InMemorySessionStore.create()).logEvents(false)
         .observer(observer).build();
 
     manager.resolve("A".repeat(43));
@@ -80,7 +80,7 @@ class SessionObserverTest {
         throw new IllegalStateException("broken");
       }
     };
-    SessionManager manager = SessionManager.builder(InMemorySessionStore.create()).withoutLogging()
+    SessionManager manager = SessionManager.builder(InMemorySessionStore.create()).logEvents(false)
         .observer(broken).build();
 
     NewSession session = manager.create(ClientInfo.UNKNOWN);
@@ -98,7 +98,7 @@ class SessionObserverTest {
 
   @Test
   void noObserverMeansNoneIsReported() {
-    SessionManager manager = SessionManager.builder(InMemorySessionStore.create()).withoutLogging().build();
+    SessionManager manager = SessionManager.builder(InMemorySessionStore.create()).logEvents(false).build();
 
     assertThat(manager.observer()).isEmpty();
   }

@@ -93,7 +93,7 @@ public final class RefreshTokenService {
   private final AccessTokenIssuer issuer;
   private final Clock clock;
   private final Duration idleTimeout;
-  private final Duration absoluteLifetime;
+  private final Duration absoluteTimeout;
   private final Duration gracePeriod;
   private final Function<Session, Map<String, ?>> claims;
   private final SecureRandom random = new SecureRandom();
@@ -104,7 +104,7 @@ public final class RefreshTokenService {
     this.issuer = b.issuer;
     this.clock = manager.clock();
     this.idleTimeout = b.idleTimeout;
-    this.absoluteLifetime = b.absoluteLifetime;
+    this.absoluteTimeout = b.absoluteTimeout;
     this.gracePeriod = b.gracePeriod;
     this.claims = b.claims;
   }
@@ -149,7 +149,7 @@ public final class RefreshTokenService {
       throw new IllegalArgumentException("refresh tokens need an authenticated session; log the user in first");
     }
     Instant now = clock.instant();
-    Instant absolute = min(now.plus(absoluteLifetime), session.absoluteExpiry());
+    Instant absolute = min(now.plus(absoluteTimeout), session.absoluteExpiry());
     if (!now.isBefore(absolute)) {
       throw new IllegalArgumentException("the session " + session.handle() + " has reached its absolute expiry");
     }
@@ -439,7 +439,7 @@ public final class RefreshTokenService {
 
   @Override
   public String toString() {
-    return "RefreshTokenService[idle=" + idleTimeout + ", absolute=" + absoluteLifetime + ", grace=" + gracePeriod
+    return "RefreshTokenService[idle=" + idleTimeout + ", absolute=" + absoluteTimeout + ", grace=" + gracePeriod
         + "]";
   }
 
@@ -449,7 +449,7 @@ public final class RefreshTokenService {
     private final AtomicValueStore store;
     private final AccessTokenIssuer issuer;
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
-    private Duration absoluteLifetime = DEFAULT_ABSOLUTE_LIFETIME;
+    private Duration absoluteTimeout = DEFAULT_ABSOLUTE_LIFETIME;
     private Duration gracePeriod = Duration.ZERO;
     private Function<Session, Map<String, ?>> claims = session -> Map.of();
 
@@ -477,8 +477,8 @@ public final class RefreshTokenService {
      * @param value the absolute lifetime, positive
      * @return this builder
      */
-    public Builder absoluteLifetime(Duration value) {
-      this.absoluteLifetime = positive(value, "absoluteLifetime");
+    public Builder absoluteTimeout(Duration value) {
+      this.absoluteTimeout = positive(value, "absoluteTimeout");
       return this;
     }
 
@@ -514,9 +514,9 @@ public final class RefreshTokenService {
      * @throws IllegalArgumentException if the idle timeout exceeds the absolute lifetime
      */
     public RefreshTokenService build() {
-      if (idleTimeout.compareTo(absoluteLifetime) > 0) {
-        throw new IllegalArgumentException("idleTimeout (" + idleTimeout + ") must not exceed absoluteLifetime ("
-            + absoluteLifetime + ")");
+      if (idleTimeout.compareTo(absoluteTimeout) > 0) {
+        throw new IllegalArgumentException("idleTimeout (" + idleTimeout + ") must not exceed absoluteTimeout ("
+            + absoluteTimeout + ")");
       }
       return new RefreshTokenService(this);
     }

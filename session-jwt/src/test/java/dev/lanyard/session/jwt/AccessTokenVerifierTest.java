@@ -160,7 +160,7 @@ class AccessTokenVerifierTest {
   void checkedVerificationCostsExactlyOneStoreRead() {
     MutableClock clock = MutableClock.startingNow();
     CountingStore store = new CountingStore(InMemorySessionStore.create(clock));
-    SessionManager manager = SessionManager.builder(store).clock(clock).withoutLogging().build();
+    SessionManager manager = SessionManager.builder(store).clock(clock).logEvents(false).build();
     Session s = manager.login(null, "carol", ClientInfo.UNKNOWN).session();
     String value = AccessTokenIssuer.builder(keys).issuer(Fixture.ISSUER).audience(Fixture.AUDIENCE).clock(clock)
         .build().issue(s).value();
@@ -180,7 +180,7 @@ class AccessTokenVerifierTest {
   void aStoreOutageInCheckedModeIsThrownNotReportedAsARejection() {
     MutableClock clock = MutableClock.startingNow();
     CountingStore store = new CountingStore(InMemorySessionStore.create(clock));
-    SessionManager manager = SessionManager.builder(store).clock(clock).withoutLogging().build();
+    SessionManager manager = SessionManager.builder(store).clock(clock).logEvents(false).build();
     Session s = manager.login(null, "erin", ClientInfo.UNKNOWN).session();
     String value = f.issuer(keys).clock(clock).build().issue(s).value();
     AccessTokenVerifier verifier = AccessTokenVerifier.builder(keys).issuer(Fixture.ISSUER)

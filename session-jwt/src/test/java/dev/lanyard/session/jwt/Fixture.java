@@ -31,7 +31,7 @@ final class Fixture {
   }
 
   Fixture(SessionPolicy policy) {
-    manager = SessionManager.builder(store).clock(clock).policy(policy).listener(events::add).withoutLogging()
+    manager = SessionManager.builder(store).clock(clock).policy(policy).listener(events::add).logEvents(false)
         .build();
   }
 

@@ -73,7 +73,7 @@ public abstract class RefreshTokenContract {
     clock = MutableClock.startingNow();
     store = createStore(clock);
     counting = new CountingStore(store.sessions(), store.values());
-    manager = SessionManager.builder(counting).clock(clock).withoutLogging().listener(events::add)
+    manager = SessionManager.builder(counting).clock(clock).logEvents(false).listener(events::add)
         .listener(RefreshFamilyListener.create(counting, clock))
         .policy(SessionPolicy.builder().idleTimeout(Duration.ofHours(2)).build()).build();
     keys = KeyRing.of(TokenKeySet.of(TokenKey.generate("h1", TokenAlgorithm.HS256)));
@@ -90,7 +90,7 @@ public abstract class RefreshTokenContract {
 
   protected RefreshTokenService.Builder service() {
     return RefreshTokenService.builder(manager, counting, issuer).idleTimeout(FAMILY_IDLE)
-        .absoluteLifetime(FAMILY_ABSOLUTE);
+        .absoluteTimeout(FAMILY_ABSOLUTE);
   }
 
   private static String refreshed(RefreshResult result) {
@@ -278,7 +278,7 @@ public abstract class RefreshTokenContract {
 
   @Test
   void aFamilyNeverOutlivesItsSession() {
-    RefreshTokenService service = service().absoluteLifetime(Duration.ofDays(30)).build();
+    RefreshTokenService service = service().absoluteTimeout(Duration.ofDays(30)).build();
     assertThat(service.issue(session).refreshExpiresAt()).isEqualTo(session.absoluteExpiry());
   }
 
@@ -323,7 +323,7 @@ public abstract class RefreshTokenContract {
 
   @Test
   void withoutTheListenerARotationEndsTheFamily() {
-    SessionManager plain = SessionManager.builder(counting).clock(clock).withoutLogging()
+    SessionManager plain = SessionManager.builder(counting).clock(clock).logEvents(false)
         .policy(SessionPolicy.builder().idleTimeout(Duration.ofHours(2)).build()).build();
     RefreshTokenService service = RefreshTokenService.builder(plain, counting, issuer).build();
     Session s = plain.login(null, "bob", ClientInfo.UNKNOWN).session();

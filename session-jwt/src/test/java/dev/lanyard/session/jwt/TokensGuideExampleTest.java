@@ -32,7 +32,7 @@ class TokensGuideExampleTest {
         .denyList(denyList)          // optional: one extra read per verification
         .build();
     RefreshTokenService refresh = RefreshTokenService.builder(manager, issuer)   // refresh state lives in the session store
-        .idleTimeout(Duration.ofDays(14)).absoluteLifetime(Duration.ofDays(30))
+        .idleTimeout(Duration.ofDays(14)).absoluteTimeout(Duration.ofDays(30))
         .gracePeriod(Duration.ofSeconds(10)).build();
 
     // at login

@@ -24,7 +24,7 @@ class MemcachedFootprintIT {
   void aLoggedInSessionWithThreeSmallAttributesTakesUnderHalfAKilobyte() {
     try (MemcachedSupport support = MemcachedSupport.local(1);
         MemcachedSessionStore store = support.store(Clock.systemUTC())) {
-      SessionManager manager = SessionManager.builder(store).withoutLogging().build();
+      SessionManager manager = SessionManager.builder(store).logEvents(false).build();
       String server = support.servers.get(0);
       long before = support.direct.stat(server, "bytes");
       for (int i = 0; i < SESSIONS; i++) {

@@ -7,6 +7,7 @@ import dev.lanyard.session.OverflowRule;
 import dev.lanyard.session.ResolutionStatus;
 import dev.lanyard.session.RevocationReason;
 import dev.lanyard.session.RotationCause;
+import dev.lanyard.session.StoreState;
 import dev.lanyard.session.event.SessionEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -150,6 +151,13 @@ final class BoundMeters {
         "Stored attributes that could not be read and were dropped alone, the session kept");
     overSoftLimit = counter(SessionMeters.PAYLOAD_OVER_SOFT_LIMIT,
         "Writes that took a session past the soft payload limit");
+    for (StoreState state : StoreState.values()) {
+      Gauge.builder(SessionMeters.STORE_STATE, options, o -> o.storeStateIs(state))
+          .description("1 for the session store's current state (up, connecting, down), 0 for the others")
+          .tags(common.and(SessionMeters.TAG_STATE, SessionMeters.tagValue(state)))
+          .strongReference(true)
+          .register(registry);
+    }
     Gauge.builder(SessionMeters.NEAR_CACHE_HIT_RATIO, options.nearCache(), HitRatioWindow::ratio)
         .description("Share of resolved sessions served by the near cache over a sliding window")
         .tags(common)

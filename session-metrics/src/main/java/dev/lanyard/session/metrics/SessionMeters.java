@@ -83,6 +83,15 @@ public final class SessionMeters {
    */
   public static final String NEAR_CACHE_HIT_RATIO = "lanyard.sessions.near.cache.hit.ratio";
 
+  /**
+   * Gauge, one per {@link dev.lanyard.session.StoreState}: 1 for the store's current state and 0
+   * for the others, so {@code lanyard_store_state{state="up"} == 0} alerts on an unreachable
+   * store. Tag {@link #TAG_STATE}. Follows the manager's
+   * {@link dev.lanyard.session.event.SessionEvent.StoreStateChanged} events; a store that does not
+   * report its health counts as up.
+   */
+  public static final String STORE_STATE = "lanyard.store.state";
+
   /** Distribution summary, base unit bytes: a session's encoded attribute size after each save. No tags. */
   public static final String PAYLOAD_SIZE = "lanyard.sessions.payload.size";
 
@@ -143,6 +152,9 @@ public final class SessionMeters {
    * {@code rotate}, {@code delete}, {@code admit}, {@code list} or {@code revoke_all}.
    */
   public static final String TAG_OPERATION = "operation";
+
+  /** Tag key on {@link #STORE_STATE}: {@code up}, {@code connecting} or {@code down}. */
+  public static final String TAG_STATE = "state";
 
   /** Tag key on {@link #STORE_OPERATIONS}: {@code success} or {@code failure}. */
   public static final String TAG_OUTCOME = "outcome";

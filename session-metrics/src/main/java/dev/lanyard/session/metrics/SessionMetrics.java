@@ -1,5 +1,6 @@
 package dev.lanyard.session.metrics;
 
+import dev.lanyard.session.StoreState;
 import dev.lanyard.session.event.SessionEvent;
 import dev.lanyard.session.event.SessionListener;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -67,7 +68,8 @@ public final class SessionMetrics implements MeterBinder, SessionListener {
   private static final Pattern ROUTE_NAME = Pattern.compile("[\\x21\\x23-\\x5b\\x5d-\\x7e]{1,128}");
   private static final Set<String> OWN_TAG_KEYS = Set.of(SessionMeters.TAG_AUTHENTICATED, SessionMeters.TAG_SOURCE,
       SessionMeters.TAG_STATUS, SessionMeters.TAG_CAUSE, SessionMeters.TAG_KIND, SessionMeters.TAG_REASON,
-      SessionMeters.TAG_RULE, SessionMeters.TAG_ROUTE, SessionMeters.TAG_OPERATION, SessionMeters.TAG_OUTCOME);
+      SessionMeters.TAG_RULE, SessionMeters.TAG_ROUTE, SessionMeters.TAG_OPERATION, SessionMeters.TAG_OUTCOME,
+      SessionMeters.TAG_STATE);
 
   private final double[] percentiles;
   private final boolean percentileHistogram;
@@ -79,6 +81,8 @@ public final class SessionMetrics implements MeterBinder, SessionListener {
   private final Object bindLock = new Object();
   private final AtomicLong dropped = new AtomicLong();
   private volatile BoundMeters[] bound = new BoundMeters[0];
+  /** The store's state as the last StoreStateChanged event said; up until one says otherwise. */
+  private volatile StoreState storeState = StoreState.UP;
 
   private SessionMetrics(Builder b) {
     this.percentiles = b.percentiles.clone();
@@ -141,6 +145,10 @@ public final class SessionMetrics implements MeterBinder, SessionListener {
    */
   @Override
   public void onEvent(SessionEvent event) {
+    if (event instanceof SessionEvent.StoreStateChanged changed) {
+      storeState = changed.health().state();
+      return; // the gauge reads storeState
+    }
     BoundMeters[] targets = bound;
     if (targets.length == 0 || event == null) {
       return;
@@ -209,6 +217,11 @@ public final class SessionMetrics implements MeterBinder, SessionListener {
 
   HitRatioWindow nearCache() {
     return nearCache;
+  }
+
+  /** @return 1 when the store is in {@code state} now, else 0 */
+  double storeStateIs(StoreState state) {
+    return storeState == state ? 1 : 0;
   }
 
   @Override

@@ -60,7 +60,8 @@ class CardinalityTest {
         + SessionEvent.StoreOperation.values().length * SessionEvent.Outcome.values().length // store timer
         + 2                                               // payload.size, per.user
         + 1 + 1 + 1                                       // unreadable, attributes.unreadable, payload.over.soft.limit
-        + 1;                                              // near.cache.hit.ratio
+        + 1                                               // near.cache.hit.ratio
+        + dev.lanyard.session.StoreState.values().length;  // store.state{state}
   }
 
   @Test
@@ -99,7 +100,7 @@ class CardinalityTest {
     Set<String> vocabulary = new HashSet<>(List.of("true", "false", SessionMeters.OTHER));
     Stream.of(SessionEvent.Source.values(), ResolutionStatus.values(), RotationCause.values(),
             SessionEvent.SaveKind.values(), RevocationReason.values(), ExpiryReason.values(), OverflowRule.values(),
-            SessionEvent.StoreOperation.values(), SessionEvent.Outcome.values())
+            SessionEvent.StoreOperation.values(), SessionEvent.Outcome.values(), dev.lanyard.session.StoreState.values())
         .flatMap(Arrays::stream)
         .map(SessionMeters::tagValue)
         .forEach(vocabulary::add);

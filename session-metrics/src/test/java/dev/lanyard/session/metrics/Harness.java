@@ -147,7 +147,7 @@ final class Harness implements BeforeEachCallback, AfterEachCallback {
     SessionManager.Builder builder = SessionManager.builder(store).clock(clock).policy(policy).random(random)
         .nodeId(node);
     if (logUserIds) {
-      builder.withoutLogging().listener(LoggingSessionListener.create(node).withUserIds());
+      builder.logEvents(false).listener(LoggingSessionListener.create(node).withUserIds());
     }
     listenersBeforeMetrics.forEach(builder::listener);
     builder.listener(metrics);

@@ -56,7 +56,7 @@ class JsonLogRenderingTest {
 
   @Test
   void fieldsBecomeTopLevelJsonFieldsWithTheirTypes() {
-    MDC.put("correlationId", "req-7f3a");
+    MDC.put("requestId", "req-7f3a");
     NewSession session = h.login("alice");
     h.manager().logout(h.resolve(session));
 
@@ -68,7 +68,7 @@ class JsonLogRenderingTest {
     assertThat(login.get("message").asString()).startsWith("user logged in handle=");
     assertThat(login.get("level").asString()).isEqualTo("INFO");
     assertThat(login.get("logger_name").asString()).isEqualTo(LoggingSessionListener.LOGGER_NAME);
-    assertThat(login.get("correlationId").asString()).isEqualTo("req-7f3a");
+    assertThat(login.get("requestId").asString()).isEqualTo("req-7f3a");
     assertThat(login.get("version").isNumber()).isTrue();
     assertThat(login.get("version").asLong()).isEqualTo(1);
     assertThat(login.get("node").asString()).isEqualTo("node-a");

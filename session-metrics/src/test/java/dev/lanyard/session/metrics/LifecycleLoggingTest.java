@@ -89,13 +89,13 @@ class LifecycleLoggingTest {
 
   @Test
   void eachLifecycleLineCarriesTheCorrelationIdFromTheMdc() {
-    MDC.put("correlationId", "req-7f3a");
+    MDC.put("requestId", "req-7f3a");
 
     NewSession session = h.login("alice");
     h.manager().logout(h.resolve(session));
 
     assertThat(lifecycleEvents()).hasSizeGreaterThan(3)
-        .allSatisfy(e -> assertThat(e.getMDCPropertyMap()).containsEntry("correlationId", "req-7f3a"));
+        .allSatisfy(e -> assertThat(e.getMDCPropertyMap()).containsEntry("requestId", "req-7f3a"));
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.lanyard.session.ClientInfo;
 import dev.lanyard.session.NewSession;
 import dev.lanyard.session.SessionManager;
 import dev.lanyard.session.SessionUpdate;
+import dev.lanyard.session.StoreState;
 import dev.lanyard.session.StoreUnavailableException;
 import dev.lanyard.session.event.SessionEvent.Outcome;
 import dev.lanyard.session.event.SessionEvent.StoreOperation;
@@ -71,5 +72,42 @@ class RedisStoreMetricsIT {
     assertThatThrownBy(() -> manager.resolve(session.id())).isInstanceOf(StoreUnavailableException.class);
     assertThat(storeTimer(StoreOperation.LOAD, SessionMeters.tagValue(
         Outcome.FAILURE)).count()).isEqualTo(1);
+  }
+
+  @Test
+  void theStoreStateGaugeFollowsRedisGoingDownAndComingBack() {
+    SessionMetrics metrics = SessionMetrics.create();
+    metrics.bindTo(registry);
+    SessionManager manager = SessionManager.builder(store).listener(metrics).build();
+    assertThat(stateGauge(StoreState.UP)).isEqualTo(1.0);
+    assertThat(stateGauge(StoreState.DOWN)).isZero();
+
+    redis.stop();
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> stateGauge(StoreState.DOWN) == 1.0);
+    assertThat(stateGauge(StoreState.UP)).isZero();
+    assertThat(manager.storeHealth().state()).isEqualTo(StoreState.DOWN);
+
+    redis.restart();
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> stateGauge(StoreState.UP) == 1.0);
+    assertThat(stateGauge(StoreState.DOWN)).isZero();
+  }
+
+  @Test
+  void theStoreStateGaugeReadsConnectingForAStoreOpenedWhileRedisIsDown() {
+    redis.stop();
+    try (RedisSessionStore early = RedisSessionStore.builder().standalone("127.0.0.1", redis.port()).build()) {
+      SessionMetrics metrics = SessionMetrics.create();
+      metrics.bindTo(registry);
+      SessionManager.builder(early).listener(metrics).build();
+      assertThat(stateGauge(StoreState.CONNECTING)).isEqualTo(1.0);
+      redis.restart();
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> stateGauge(StoreState.UP) == 1.0);
+      assertThat(stateGauge(StoreState.CONNECTING)).isZero();
+    }
+  }
+
+  private double stateGauge(StoreState state) {
+    return registry.get(SessionMeters.STORE_STATE).tag(SessionMeters.TAG_STATE, SessionMeters.tagValue(state))
+        .gauge().value();
   }
 }

@@ -177,7 +177,8 @@ class SessionMetricsBuilderTest {
         SessionMeters.TOKEN_REUSE_DETECTED, SessionMeters.TOKEN_REJECTED, SessionMeters.AFFINITY_REBINDS,
         SessionMeters.FAIL_OPEN, SessionMeters.GUESSING_SUSPECTED, SessionMeters.STORE_OPERATIONS,
         SessionMeters.NEAR_CACHE_HIT_RATIO, SessionMeters.PAYLOAD_SIZE, SessionMeters.SESSIONS_PER_USER,
-        SessionMeters.UNREADABLE, SessionMeters.ATTRIBUTES_UNREADABLE, SessionMeters.PAYLOAD_OVER_SOFT_LIMIT);
+        SessionMeters.UNREADABLE, SessionMeters.ATTRIBUTES_UNREADABLE, SessionMeters.PAYLOAD_OVER_SOFT_LIMIT,
+        SessionMeters.STORE_STATE);
 
     assertThat(registry.getMeters().stream().map(Meter::getId).map(Meter.Id::getName).distinct())
         .containsExactlyInAnyOrderElementsOf(documented);

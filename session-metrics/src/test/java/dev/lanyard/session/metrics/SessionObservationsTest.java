@@ -77,10 +77,10 @@ class SessionObservationsTest {
   private void wire(SessionPolicy policy) {
     InMemorySessionStore memory = InMemorySessionStore.create(clock);
     store = new SwitchableStore(memory);
-    failing = SessionManager.builder(store).clock(clock).random(random).withoutLogging()
+    failing = SessionManager.builder(store).clock(clock).random(random).logEvents(false)
         .observer(SessionObservations.create(registry))
         .build();
-    manager = SessionManager.builder(memory).clock(clock).random(random).policy(policy).withoutLogging()
+    manager = SessionManager.builder(memory).clock(clock).random(random).policy(policy).logEvents(false)
         .observer(SessionObservations.create(registry))
         .build();
     KeyRing keys = KeyRing.of(TokenKeySet.of(TokenKey.generate("k1", TokenAlgorithm.HS256)));
@@ -308,7 +308,7 @@ class SessionObservationsTest {
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ObservationRegistry observations = ObservationRegistry.create();
     observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
-    manager = SessionManager.builder(InMemorySessionStore.create(clock)).clock(clock).random(random).withoutLogging()
+    manager = SessionManager.builder(InMemorySessionStore.create(clock)).clock(clock).random(random).logEvents(false)
         .observer(SessionObservations.create(observations)).build();
     for (int i = 0; i < 200; i++) {
       NewSession session = manager.create(ClientInfo.UNKNOWN);
@@ -334,7 +334,7 @@ class SessionObservationsTest {
 
   @Test
   void withoutAnObserverNothingIsObserved() {
-    SessionManager plain = SessionManager.builder(InMemorySessionStore.create(clock)).clock(clock).withoutLogging()
+    SessionManager plain = SessionManager.builder(InMemorySessionStore.create(clock)).clock(clock).logEvents(false)
         .build();
 
     plain.resolve(plain.create(ClientInfo.UNKNOWN).id().value());
@@ -358,7 +358,7 @@ class SessionObservationsTest {
         throw new LinkageError("broken tracer");
       }
     };
-    SessionManager guarded = SessionManager.builder(InMemorySessionStore.create(clock)).clock(clock).withoutLogging()
+    SessionManager guarded = SessionManager.builder(InMemorySessionStore.create(clock)).clock(clock).logEvents(false)
         .observer(broken).build();
 
     NewSession created = guarded.create(ClientInfo.UNKNOWN);

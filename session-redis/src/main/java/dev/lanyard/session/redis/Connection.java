@@ -54,7 +54,7 @@ abstract class Connection implements AutoCloseable {
   final ClientResources resources;
   private final boolean ownsResources;
 
-  private Connection(ClientResources resources, boolean ownsResources) {
+  Connection(ClientResources resources, boolean ownsResources) {
     this.resources = resources;
     this.ownsResources = ownsResources;
   }

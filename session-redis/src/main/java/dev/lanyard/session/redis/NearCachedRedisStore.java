@@ -4,10 +4,12 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.lanyard.session.SessionHandle;
 import dev.lanyard.session.SessionLimit;
+import dev.lanyard.session.StoreHealth;
 import dev.lanyard.session.StoreUnavailableException;
 import dev.lanyard.session.spi.Admission;
 import dev.lanyard.session.spi.AtomicValueStore;
 import dev.lanyard.session.spi.ExpiryNotifyingStore;
+import dev.lanyard.session.spi.HealthReportingStore;
 import dev.lanyard.session.spi.NearCachingStore;
 import dev.lanyard.session.spi.Rotation;
 import dev.lanyard.session.spi.SessionDelta;
@@ -78,7 +80,7 @@ import org.slf4j.LoggerFactory;
  * close it on shutdown, which also closes the wrapped store.
  */
 public final class NearCachedRedisStore implements NearCachingStore, UserIndexedStore, AtomicValueStore,
-    ExpiryNotifyingStore {
+    ExpiryNotifyingStore, HealthReportingStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(NearCachedRedisStore.class);
   private static final int STRIPES = 1024;
@@ -130,15 +132,18 @@ public final class NearCachedRedisStore implements NearCachingStore, UserIndexed
         .expireAfterWrite(options.maximumEntryAge())
         .executor(Runnable::run)
         .build();
-    Connection connection = store.connection();
-    StatefulRedisConnection<byte[], byte[]> opened;
-    try {
-      opened = connection.connectAnother();
-    } catch (RedisException e) {
-      throw new StoreUnavailableException("could not open the near cache's invalidation connection ("
-          + e.getClass().getSimpleName() + ")", null);
-    }
-    attach(opened);
+    ReconnectingConnection connection = store.connection();
+    // Now when Redis is connected (a failure reaches the caller), else when it first is.
+    connection.whenConnected(() -> {
+      StatefulRedisConnection<byte[], byte[]> opened;
+      try {
+        opened = connection.connectAnother();
+      } catch (RedisException e) {
+        throw new StoreUnavailableException("could not open the near cache's invalidation connection ("
+            + e.getClass().getSimpleName() + ")", null);
+      }
+      attach(opened);
+    });
     connection.onMasterSwitch(this::followNewMaster);
     long interval = options.heartbeatInterval().toNanos();
     this.heartbeat = connection.resources.eventExecutorGroup()
@@ -153,8 +158,9 @@ public final class NearCachedRedisStore implements NearCachingStore, UserIndexed
    * @param options the cache's options
    * @return the store with a near cache
    * @throws IllegalArgumentException if {@code store} uses Redis Cluster
-   * @throws StoreUnavailableException if the invalidation connection cannot be opened (the store
-   *     is closed then)
+   * @throws StoreUnavailableException if Redis is connected but the invalidation connection cannot
+   *     be opened (the store is closed then); when Redis is not reachable yet the channel is opened
+   *     on the first connection, and the cache stays off until then
    */
   public static NearCachedRedisStore wrap(RedisSessionStore store, NearCacheOptions options) {
     Objects.requireNonNull(store, "store");
@@ -168,6 +174,17 @@ public final class NearCachedRedisStore implements NearCachingStore, UserIndexed
       store.close();
       throw e;
     }
+  }
+
+  /** The wrapped store's health: the near cache's channel does not change it. */
+  @Override
+  public StoreHealth health() {
+    return store.health();
+  }
+
+  @Override
+  public HealthReportingStore.HealthSubscription onHealthChange(java.util.function.Consumer<StoreHealth> listener) {
+    return store.onHealthChange(listener);
   }
 
   /** @return the wrapped store */

@@ -20,6 +20,17 @@ final class RedisLocation {
   static final Set<String> SCHEMES =
       Set.of("redis", "rediss", "redis-sentinel", "rediss-sentinel", "redis-cluster", "rediss-cluster");
 
+  /** The options Lanyard reads from a location's query; spelled as the builder methods are. */
+  static final Set<String> LANYARD_OPTIONS =
+      Set.of("keyPrefix", "nearCache", "replicaAcks", "replicaAckTimeout", "expiryNotifications");
+
+  /** The options handed on to Lettuce (its {@code RedisURI} parameter names). */
+  static final Set<String> LETTUCE_OPTIONS = Set.of(RedisURI.PARAMETER_NAME_TIMEOUT,
+      RedisURI.PARAMETER_NAME_DATABASE, RedisURI.PARAMETER_NAME_DATABASE_ALT,
+      RedisURI.PARAMETER_NAME_SENTINEL_MASTER_ID, RedisURI.PARAMETER_NAME_CLIENT_NAME,
+      RedisURI.PARAMETER_NAME_LIBRARY_NAME, RedisURI.PARAMETER_NAME_LIBRARY_VERSION,
+      RedisURI.PARAMETER_NAME_VERIFY_PEER);
+
   final RedisSessionStore.Topology topology;
   final List<RedisURI> uris;
   final String keyPrefix;
@@ -97,9 +108,12 @@ final class RedisLocation {
       } else if (name.equalsIgnoreCase("replicaAckTimeout")) {
         replicaAckTimeout = Duration.ofMillis(number(parameter, eq, 1, 60_000,
             "replicaAckTimeout must be a number of milliseconds from 1 to 60000"));
-      } else {
+      } else if (LETTUCE_OPTIONS.stream().anyMatch(name::equalsIgnoreCase)) {
         timeoutGiven |= name.equalsIgnoreCase("timeout");
         kept.add(parameter);
+      } else {
+        throw malformed("unknown option '" + printable(name) + "'; the options are "
+            + new java.util.TreeSet<>(LANYARD_OPTIONS) + " and Lettuce's " + new java.util.TreeSet<>(LETTUCE_OPTIONS));
       }
     }
     String lettuceQuery = kept.isEmpty() ? "" : "?" + String.join("&", kept);
@@ -195,6 +209,16 @@ final class RedisLocation {
       throw malformed(rule);
     }
     return n;
+  }
+
+  /** An option name fit for a message: at most 40 printable ASCII characters. */
+  private static String printable(String name) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < name.length() && out.length() < 40; i++) {
+      char c = name.charAt(i);
+      out.append(c > ' ' && c <= '~' ? c : '?');
+    }
+    return out.toString();
   }
 
   private static IllegalArgumentException malformed(String why) {

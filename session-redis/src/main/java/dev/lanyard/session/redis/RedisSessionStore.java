@@ -3,11 +3,13 @@ package dev.lanyard.session.redis;
 import dev.lanyard.session.OverflowRule;
 import dev.lanyard.session.SessionHandle;
 import dev.lanyard.session.SessionLimit;
+import dev.lanyard.session.StoreHealth;
 import dev.lanyard.session.StoreUnavailableException;
 import dev.lanyard.session.UnreadableSessionException;
 import dev.lanyard.session.spi.Admission;
 import dev.lanyard.session.spi.AtomicValueStore;
 import dev.lanyard.session.spi.ExpiryNotifyingStore;
+import dev.lanyard.session.spi.HealthReportingStore;
 import dev.lanyard.session.spi.Rotation;
 import dev.lanyard.session.spi.SessionDelta;
 import dev.lanyard.session.spi.SessionRecord;
@@ -74,7 +76,7 @@ import org.slf4j.LoggerFactory;
  * {@code GET} on Cluster; {@link #update} one {@code EVALSHA}; {@link #create} one
  * script plus one on the user's index when the session has a user; {@link #rotate} two or three
  * scripts (four or five when the session already has a user); {@link #delete} one script plus a
- * {@code ZREM} for a user's session. With {@link Builder#replicaAcknowledgement}, every operation that
+ * {@code ZREM} for a user's session. With {@link Builder#replicaAcks}, every operation that
  * wrote adds one {@code WAIT}. A session key and its user's index live in different Cluster
  * slots, so operations that change both are ordered: see {@code docs/redis.md}.
  *
@@ -87,13 +89,38 @@ import org.slf4j.LoggerFactory;
  * store needs no restart. A record that cannot be decoded throws
  * {@link UnreadableSessionException}.
  *
- * <p>Thread-safe; expensive to create (it connects), so share one per application and close it on
- * shutdown.
+ * <h2>Start-up</h2>
+ * Building the store never needs Redis: {@link Builder#build()} tries to connect once and, when
+ * Redis cannot be reached (standalone, Sentinel or Cluster), returns a store that is
+ * {@link dev.lanyard.session.StoreState#CONNECTING CONNECTING}, whose calls fail at once with
+ * {@link StoreUnavailableException}, and which connects in the background every
+ * {@link ReconnectingConnection#RETRY_DELAY one second} until Redis answers: the first call after
+ * that works. {@link #health()} tells which; each change is logged once. The start-up checks
+ * ({@code maxmemory-policy}, {@code notify-keyspace-events}, attached replicas) run when the
+ * connection is first established. Only configuration errors fail the build: a malformed location,
+ * an unknown option, conflicting options, or credentials Redis refuses while it is up.
+ *
+ * <p>Thread-safe; expensive to create (it starts threads and connects), so share one per
+ * application and close it on shutdown.
  */
-public final class RedisSessionStore implements UserIndexedStore, AtomicValueStore, ExpiryNotifyingStore {
+public final class RedisSessionStore implements UserIndexedStore, AtomicValueStore, ExpiryNotifyingStore,
+    HealthReportingStore {
 
   /** The default command timeout: 250 ms. */
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(250);
+
+  /**
+   * The options a location URI accepts ({@link Builder#location(String)}): Lanyard's, spelled as
+   * the builder methods and the configuration guide spell them, and Lettuce's. Any other option
+   * fails the build with a message naming it. Matched case-insensitively.
+   */
+  public static final java.util.Set<String> LOCATION_OPTIONS;
+
+  static {
+    java.util.Set<String> all = new java.util.TreeSet<>(RedisLocation.LANYARD_OPTIONS);
+    all.addAll(RedisLocation.LETTUCE_OPTIONS);
+    LOCATION_OPTIONS = java.util.Collections.unmodifiableSet(all);
+  }
 
   /** The default prefix of every key the store writes. */
   public static final String DEFAULT_KEY_PREFIX = "lanyard:";
@@ -131,7 +158,7 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
     CLUSTER
   }
 
-  private final Connection connection;
+  private final ReconnectingConnection connection;
   private final Topology topology;
   private final String prefix;
   private final byte[] prefixBytes;
@@ -156,7 +183,7 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
   private boolean followingMasterForTimeouts;
   private volatile boolean closed;
 
-  private RedisSessionStore(Builder b, RedisLocation location, Connection connection, String prefix,
+  private RedisSessionStore(Builder b, RedisLocation location, ReconnectingConnection connection, String prefix,
       Duration timeout, int ackReplicas, Duration ackTimeout) {
     this.connection = connection;
     this.topology = location.topology;
@@ -197,9 +224,10 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
    * Opens a store from a location URI with default options.
    *
    * @param location for example {@code redis://localhost:6379}; see {@link Builder#location(String)}
-   * @return the connected store
-   * @throws IllegalArgumentException if the location is malformed (the message never repeats it)
-   * @throws StoreUnavailableException if Redis cannot be reached
+   * @return the store, connected or (when Redis cannot be reached yet) connecting in the background
+   * @throws IllegalArgumentException if the location is malformed or names an unknown option (the
+   *     message never repeats the location)
+   * @throws StoreUnavailableException if Redis is up and refuses the credentials
    */
   public static RedisSessionStore open(String location) {
     return builder().location(location).build();
@@ -224,12 +252,28 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
    * @return how many replicas must acknowledge a write before the store reports it done; 0 when
    *     writes are not waited for (the default)
    */
-  public int replicaAcknowledgements() {
+  public int replicaAcks() {
     return ackReplicas;
   }
 
+  /**
+   * Tells whether Redis can be reached, without a round trip: {@code CONNECTING} from
+   * {@link Builder#build()} until the first connection, {@code UP} while commands answer,
+   * {@code DOWN} from a lost connection until it answers again (probed every second). Each change
+   * is logged once, at INFO when the store comes up and at WARN when it is not reachable or lost.
+   */
+  @Override
+  public StoreHealth health() {
+    return connection.health().health();
+  }
+
+  @Override
+  public HealthReportingStore.HealthSubscription onHealthChange(Consumer<StoreHealth> listener) {
+    return connection.health().subscribe(Objects.requireNonNull(listener, "listener"));
+  }
+
   /** @return the shared connection, for the near cache's own connection */
-  Connection connection() {
+  ReconnectingConnection connection() {
     return connection;
   }
 
@@ -902,7 +946,7 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
   }
 
   /**
-   * With {@link Builder#replicaAcknowledgement}, waits ({@code WAIT}) until enough replicas hold
+   * With {@link Builder#replicaAcks}, waits ({@code WAIT}) until enough replicas hold
    * every write this connection made so far, so that a write the caller is told about survives a
    * failover to one of them. {@code WAIT} covers all earlier writes of the connection, which every
    * thread of this store shares, so one wait after an operation's last write is enough.
@@ -976,7 +1020,9 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
 
   private <T> T await(CompletableFuture<T> future, String operation, SessionHandle handle) {
     try {
-      return future.get(waitMillis, TimeUnit.MILLISECONDS);
+      T answer = future.get(waitMillis, TimeUnit.MILLISECONDS);
+      connection.answered();
+      return answer;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       future.cancel(false);
@@ -1010,6 +1056,7 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
 
   private RuntimeException translate(Throwable failure, String operation, SessionHandle handle) {
     Throwable cause = unwrap(failure);
+    connection.failed(cause);
     if (cause instanceof UnreadableSessionException u) {
       return u;
     }
@@ -1074,6 +1121,22 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
     Objects.requireNonNull(ttl, "ttl");
     if (ttl.isNegative() || ttl.isZero()) {
       throw new IllegalArgumentException("ttl (" + ttl + ") must be positive");
+    }
+  }
+
+  /**
+   * The start-up checks, run once when the connection is first established (at build when Redis
+   * is up, later on the connecting thread otherwise): they only log.
+   */
+  private void checkOnConnect(boolean evictionPolicy) {
+    if (evictionPolicy) {
+      checkEvictionPolicy();
+    }
+    if (ackReplicas > 0) {
+      checkReplicas();
+    }
+    if (reportsTimeouts()) {
+      checkKeyspaceEvents();
     }
   }
 
@@ -1190,7 +1253,7 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
      * </ul>
      * Options: Lettuce's ({@code timeout=250ms}, {@code clientName=...}, {@code database=n},
      * {@code verifyPeer=FULL|CA|NONE}) and Lanyard's {@code keyPrefix=...},
-     * {@code replicaAcks=n} and {@code replicaAckTimeout=ms} (see {@link #replicaAcknowledgement};
+     * {@code replicaAcks=n} and {@code replicaAckTimeout=ms} (see {@link #replicaAcks};
      * the timeout defaults to half the command timeout). Lanyard's
      * {@code nearCache=true} is honoured only where the location opens a store through
      * {@code SessionStores.open} (the provider wraps the store in a {@link NearCachedRedisStore});
@@ -1401,7 +1464,7 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
      *     (checked by {@link #build()})
      * @return this builder
      */
-    public Builder replicaAcknowledgement(int replicas, Duration timeout) {
+    public Builder replicaAcks(int replicas, Duration timeout) {
       if (replicas < 1 || replicas > 16) {
         throw new IllegalArgumentException("replicas (" + replicas + ") must be between 1 and 16");
       }
@@ -1446,13 +1509,15 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
     }
 
     /**
-     * Validates the options, connects, and checks the eviction policy (logging a warning when
-     * Redis may evict live sessions).
+     * Validates the options and connects, or, when Redis cannot be reached, returns a store that
+     * connects in the background (see "Start-up" on {@link RedisSessionStore}). On the first
+     * connection the store checks the eviction policy (logging a warning when Redis may evict live
+     * sessions) and, where they apply, keyspace notifications and attached replicas.
      *
-     * @return the connected store
+     * @return the store; {@link RedisSessionStore#health()} says whether it is connected yet
      * @throws IllegalArgumentException if no location was given or options conflict
-     * @throws StoreUnavailableException if Redis cannot be reached or refuses the credentials;
-     *     the message never contains the password
+     * @throws StoreUnavailableException if Redis is up and refuses the credentials or the TLS
+     *     handshake (an untrusted certificate); the message never contains the password
      */
     public RedisSessionStore build() {
       if (location == null) {
@@ -1473,7 +1538,7 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
       }
       if (acks > 0) {
         if (location.topology == Topology.CLUSTER) {
-          throw new IllegalArgumentException("replicaAcknowledgement is for standalone and Sentinel; a Cluster "
+          throw new IllegalArgumentException("replicaAcks is for standalone and Sentinel; a Cluster "
               + "spreads keys over masters that one WAIT cannot cover");
         }
         if (ackWait.isZero() || ackWait.compareTo(timeout) >= 0) {
@@ -1514,38 +1579,42 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
         }
         ssl = SslOptions.builder().jdkSslProvider().trustManager(trustedCertificates.toFile()).build();
       }
-      Connection connection;
-      try {
-        connection = location.topology == Topology.CLUSTER
-            ? Connection.cluster(location.uris, timeout, ssl, clientResources)
-            : Connection.standalone(location.uris.get(0), timeout, ssl, clientResources);
-      } catch (RedisException e) {
-        throw new StoreUnavailableException("could not connect to Redis (" + location.topology + "): "
-            + rootCauseName(e), null);
-      }
+      SslOptions tlsOptions = ssl;
+      Duration commandTimeout = timeout;
+      HealthTracker health = new HealthTracker(clock, "Redis (" + location.topology + " " + describe(location) + ")");
+      ReconnectingConnection connection = new ReconnectingConnection(clientResources, resources ->
+          location.topology == Topology.CLUSTER
+              ? Connection.cluster(location.uris, commandTimeout, tlsOptions, resources)
+              : Connection.standalone(location.uris.get(0), commandTimeout, tlsOptions, resources), health);
       RedisSessionStore store = new RedisSessionStore(this, location, connection, prefix, timeout, acks, ackWait);
-      if (checkEvictionPolicy) {
-        store.checkEvictionPolicy();
-      }
-      if (acks > 0) {
-        store.checkReplicas();
-      }
-      if (store.reportsTimeouts()) {
-        store.checkKeyspaceEvents();
+      boolean checkPolicy = checkEvictionPolicy;
+      connection.whenConnected(() -> store.checkOnConnect(checkPolicy));
+      try {
+        connection.start();
+      } catch (RedisException e) {
+        connection.close();
+        throw new StoreUnavailableException("Redis (" + location.topology + ") refused the connection: "
+            + ReconnectingConnection.causeOf(e) + " (check the credentials and the TLS trust)", null);
       }
       LOG.debug("opened {}", store);
       return store;
     }
 
-    private static String rootCauseName(Throwable e) {
-      Throwable root = e;
-      while (root.getCause() != null && root.getCause() != root) {
-        root = root.getCause();
+    /** Hosts and ports (sentinels and master name for Sentinel), never credentials. */
+    private static String describe(RedisLocation location) {
+      List<String> nodes = new ArrayList<>();
+      for (RedisURI uri : location.uris) {
+        if (uri.getSentinels() != null && !uri.getSentinels().isEmpty()) {
+          List<String> sentinels = new ArrayList<>();
+          for (RedisURI s : uri.getSentinels()) {
+            sentinels.add(s.getHost() + ":" + s.getPort());
+          }
+          nodes.add(String.join(",", sentinels) + "#" + uri.getSentinelMasterId());
+        } else {
+          nodes.add(uri.getHost() + ":" + uri.getPort());
+        }
       }
-      if (root instanceof RedisCommandExecutionException x && x.getMessage() != null) {
-        return x.getMessage().split(" ", 2)[0];
-      }
-      return root.getClass().getSimpleName();
+      return String.join(",", nodes);
     }
 
     private static String checkPrefix(String prefix) {

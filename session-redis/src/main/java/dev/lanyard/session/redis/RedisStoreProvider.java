@@ -25,16 +25,17 @@ public final class RedisStoreProvider implements SessionStoreProvider {
 
   /**
    * Opens a {@link RedisSessionStore} on {@code uri} (see
-   * {@link RedisSessionStore.Builder#location(String)}), connecting at once. With the option
+   * {@link RedisSessionStore.Builder#location(String)}), connecting at once or, when Redis cannot
+   * be reached yet, in the background (it never waits for Redis). With the option
    * {@code nearCache=true} (standalone and Sentinel only) it is wrapped in a
    * {@link NearCachedRedisStore} with {@link NearCacheOptions#defaults()}.
    *
    * @param uri the location
    * @param clock the clock for the store's own time stamps
-   * @return the connected store
-   * @throws IllegalArgumentException if the URI is malformed, or asks for a near cache on Cluster;
-   *     the message never repeats it
-   * @throws dev.lanyard.session.StoreUnavailableException if Redis cannot be reached
+   * @return the store, connected or connecting
+   * @throws IllegalArgumentException if the URI is malformed, names an unknown option, or asks for
+   *     a near cache on Cluster; the message never repeats it
+   * @throws dev.lanyard.session.StoreUnavailableException if Redis is up and refuses the credentials
    */
   @Override
   public SessionStore open(URI uri, Clock clock) {

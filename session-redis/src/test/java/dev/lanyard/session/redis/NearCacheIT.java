@@ -60,8 +60,8 @@ class NearCacheIT {
     redis = TestRedis.localServer();
     storeA = open("node-a");
     storeB = open("node-b");
-    nodeA = SessionManager.builder(storeA).nodeId("node-a").withoutLogging().build();
-    nodeB = SessionManager.builder(storeB).nodeId("node-b").withoutLogging().listener(event -> {
+    nodeA = SessionManager.builder(storeA).nodeId("node-a").logEvents(false).build();
+    nodeB = SessionManager.builder(storeB).nodeId("node-b").logEvents(false).listener(event -> {
       if (event instanceof SessionEvent.Resolved r && r.source() == SessionEvent.Source.NEAR_CACHE) {
         nearCacheHitsOnB.incrementAndGet();
       }
@@ -129,10 +129,10 @@ class NearCacheIT {
     long misses = storeB.stats().misses();
     int hits = nearCacheHitsOnB.get();
 
-    assertThat(nodeB.resolve(session.id().value(), ReadMode.STORE_ONLY).isFound()).isTrue();
+    assertThat(nodeB.resolve(session.id().value(), ReadMode.STORE).isFound()).isTrue();
 
     assertThat(nearCacheHitsOnB.get()).isEqualTo(hits);
-    assertThat(storeB.stats().misses()).isEqualTo(misses); // STORE_ONLY does not even ask the cache
+    assertThat(storeB.stats().misses()).isEqualTo(misses); // STORE does not even ask the cache
   }
 
   @Test
@@ -291,7 +291,7 @@ class NearCacheIT {
     CompletableFuture<Void> b = CompletableFuture.runAsync(() -> write(nodeB, id, "b", perNode));
     CompletableFuture.allOf(a, b).join();
 
-    Map<String, Object> stored = nodeA.resolve(id, ReadMode.STORE_ONLY).session().orElseThrow().attributes();
+    Map<String, Object> stored = nodeA.resolve(id, ReadMode.STORE).session().orElseThrow().attributes();
     assertThat(stored).hasSize(2 * perNode);
     for (SessionManager node : List.of(nodeA, nodeB)) {
       await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(5))
@@ -324,7 +324,7 @@ class NearCacheIT {
         NewSession s = sessions.get(ThreadLocalRandom.current().nextInt(sessions.size()));
         if (i % 40 == 0) {
           // another node changes a session now and then: the next read of it on B misses
-          Session onA = nodeA.resolve(s.id().value(), ReadMode.STORE_ONLY).session().orElseThrow();
+          Session onA = nodeA.resolve(s.id().value(), ReadMode.STORE).session().orElseThrow();
           nodeA.save(onA, SessionUpdate.builder().put("n", Integer.toString(i)).build());
         }
         assertThat(nodeB.resolve(s.id().value()).isFound()).isTrue();
@@ -337,7 +337,7 @@ class NearCacheIT {
       // what clients sent is a round trip.
       long all = calls.entrySet().stream().filter(e -> List.of("hgetall", "evalsha", "eval", "ping")
           .contains(e.getKey()) || e.getKey().startsWith("client")).mapToLong(Map.Entry::getValue).sum();
-      long otherNode = requests / 40 * 2; // A's STORE_ONLY read and its write
+      long otherNode = requests / 40 * 2; // A's STORE read and its write
       double hitRatio = (double) (after.hits() - before.hits()) / ((after.hits() - before.hits()) + (after.misses() - before.misses()));
       figure(String.format("read-mostly workload on node B: %d requests over 200 sessions, 2.5%% of them written by "
           + "node A meanwhile: hit ratio %.3f, node B store reads per request %.4f, client commands on the server per "

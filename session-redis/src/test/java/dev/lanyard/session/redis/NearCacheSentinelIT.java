@@ -28,8 +28,8 @@ class NearCacheSentinelIT {
         NearCachedRedisStore storeA = open(sentinels);
         NearCachedRedisStore storeB = open(sentinels)) {
       AtomicInteger hitsOnB = new AtomicInteger();
-      SessionManager nodeA = SessionManager.builder(storeA).withoutLogging().build();
-      SessionManager nodeB = SessionManager.builder(storeB).withoutLogging().listener(e -> {
+      SessionManager nodeA = SessionManager.builder(storeA).logEvents(false).build();
+      SessionManager nodeB = SessionManager.builder(storeB).logEvents(false).listener(e -> {
         if (e instanceof SessionEvent.Resolved r && r.source() == SessionEvent.Source.NEAR_CACHE) {
           hitsOnB.incrementAndGet();
         }

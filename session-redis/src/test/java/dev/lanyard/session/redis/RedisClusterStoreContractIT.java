@@ -49,7 +49,7 @@ class RedisClusterStoreContractIT extends RedisStoreContract {
   @Order(Integer.MAX_VALUE - 1)
   void aFrozenNodeFailsItsKeysFastAndTypedWhileOtherNodesServe() {
     try (RedisSessionStore fast = support.builder(clock).build()) {
-      SessionManager manager = SessionManager.builder(fast).withoutLogging().build();
+      SessionManager manager = SessionManager.builder(fast).logEvents(false).build();
       NewSession s = manager.create(ClientInfo.UNKNOWN);
       String key = DirectRedis.sessionKey(fast.keyPrefix(), s.session().handle());
       RedisProcess owner = redis.nodes().stream().filter(n -> {

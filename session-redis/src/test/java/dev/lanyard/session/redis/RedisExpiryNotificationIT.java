@@ -135,7 +135,7 @@ class RedisExpiryNotificationIT extends ExpiryNotifyingStoreContract {
   @Test
   void aManagerReportsTheTimedOutSessionWithDecodedAttributes() {
     ConcurrentLinkedQueue<Session> ended = new ConcurrentLinkedQueue<>();
-    SessionManager manager = SessionManager.builder(store).withoutLogging().policy(
+    SessionManager manager = SessionManager.builder(store).logEvents(false).policy(
         dev.lanyard.session.SessionPolicy.builder().anonymousIdleTimeout(Duration.ofSeconds(1))
             .touchInterval(Duration.ofMillis(100)).build()).build();
     try (var subscription = manager.onTimeout(ended::add)) {

@@ -45,7 +45,7 @@ class RedisGadgetRecordIT {
     store = RedisSessionStore.builder().location(redis.uri()).build();
     raw = RedisClient.create(redis.uri());
     connection = raw.connect(ByteArrayCodec.INSTANCE);
-    manager = SessionManager.builder(store).withoutLogging().listener(EVENTS::add)
+    manager = SessionManager.builder(store).logEvents(false).listener(EVENTS::add)
         .attributeCodec(DefaultAttributeCodec.builder().allowedPackages("dev.lanyard.session.redis").build()).build();
   }
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code replicaAcknowledgement}: a write is reported done only once a replica holds it, and
+ * {@code replicaAcks}: a write is reported done only once a replica holds it, and
  * fails typed when no replica acknowledges it in time. A real master with a real replica.
  */
 class RedisReplicaAcknowledgementIT {
@@ -55,10 +55,10 @@ class RedisReplicaAcknowledgementIT {
   void aWriteReportedDoneIsAlreadyOnTheReplica() {
     try (RedisSessionStore store = RedisSessionStore.builder().standalone("127.0.0.1", master.port())
         .keyPrefix("ack1:").commandTimeout(Duration.ofSeconds(1))
-        .replicaAcknowledgement(1, Duration.ofMillis(500)).build()) {
-      assertThat(store.replicaAcknowledgements()).isEqualTo(1);
+        .replicaAcks(1, Duration.ofMillis(500)).build()) {
+      assertThat(store.replicaAcks()).isEqualTo(1);
       assertThat(store.toString()).endsWith(", acknowledged by 1 replica(s) within 500ms]");
-      SessionManager manager = SessionManager.builder(store).withoutLogging().build();
+      SessionManager manager = SessionManager.builder(store).logEvents(false).build();
       for (int i = 0; i < 50; i++) {
         NewSession s = manager.create(ClientInfo.UNKNOWN);
         // No waiting here: WAIT returned only once the replica had the write.
@@ -75,8 +75,8 @@ class RedisReplicaAcknowledgementIT {
   void aWriteNoReplicaAcknowledgesFailsTypedAndReadsStillWork() {
     try (RedisSessionStore store = RedisSessionStore.builder().standalone("127.0.0.1", master.port())
         .keyPrefix("ack2:").commandTimeout(Duration.ofSeconds(1))
-        .replicaAcknowledgement(1, Duration.ofMillis(100)).build()) {
-      SessionManager manager = SessionManager.builder(store).withoutLogging().build();
+        .replicaAcks(1, Duration.ofMillis(100)).build()) {
+      SessionManager manager = SessionManager.builder(store).logEvents(false).build();
       NewSession before = manager.create(ClientInfo.UNKNOWN);
       replica.pause();
       try {
@@ -99,9 +99,9 @@ class RedisReplicaAcknowledgementIT {
     try (RedisProcess alone = TestRedis.localServer();
         RedisSessionStore plain = RedisSessionStore.builder().standalone("127.0.0.1", alone.port()).build();
         RedisSessionStore acknowledged = RedisSessionStore.builder().standalone("127.0.0.1", alone.port())
-            .replicaAcknowledgement(1, Duration.ofMillis(20)).build()) {
-      NewSession s = SessionManager.builder(plain).withoutLogging().build().create(ClientInfo.UNKNOWN);
-      SessionManager manager = SessionManager.builder(acknowledged).withoutLogging().build();
+            .replicaAcks(1, Duration.ofMillis(20)).build()) {
+      NewSession s = SessionManager.builder(plain).logEvents(false).build().create(ClientInfo.UNKNOWN);
+      SessionManager manager = SessionManager.builder(acknowledged).logEvents(false).build();
       assertThat(manager.resolve(s.id()).isFound()).isTrue();
       assertThatThrownBy(() -> manager.create(ClientInfo.UNKNOWN)).isInstanceOf(StoreUnavailableException.class);
       assertThatThrownBy(() -> manager.revoke(s.session().handle(), RevocationReason.ADMIN)).isInstanceOf(StoreUnavailableException.class);
@@ -112,9 +112,9 @@ class RedisReplicaAcknowledgementIT {
   void startUpWarnsWhenTheAcknowledgementsDoNotMatchTheReplicas() {
     try (LogCapture logs = new LogCapture("dev.lanyard");
         RedisSessionStore store = RedisSessionStore.builder().standalone("127.0.0.1", master.port())
-            .commandTimeout(Duration.ofSeconds(1)).replicaAcknowledgement(2, Duration.ofMillis(100)).build()) {
+            .commandTimeout(Duration.ofSeconds(1)).replicaAcks(2, Duration.ofMillis(100)).build()) {
       assertThat(logs.text()).contains("replicaAcks is 2 but the Redis master has 1 attached replica(s)");
-      assertThatThrownBy(() -> SessionManager.builder(store).withoutLogging().build().create(ClientInfo.UNKNOWN))
+      assertThatThrownBy(() -> SessionManager.builder(store).logEvents(false).build().create(ClientInfo.UNKNOWN))
           .isInstanceOf(StoreUnavailableException.class);
     }
     try (RedisProcess second = TestRedis.localServer("--replicaof", "127.0.0.1", Integer.toString(master.port()))) {
@@ -122,15 +122,15 @@ class RedisReplicaAcknowledgementIT {
           String.valueOf(master.call("INFO", "replication")).split("state=online", -1).length - 1 == 2);
       try (LogCapture logs = new LogCapture("dev.lanyard");
           RedisSessionStore store = RedisSessionStore.builder().standalone("127.0.0.1", master.port())
-              .replicaAcknowledgement(1, Duration.ofMillis(100)).build()) {
+              .replicaAcks(1, Duration.ofMillis(100)).build()) {
         assertThat(logs.text()).contains("replicaAcks is 1 but the Redis master has 2 replicas")
             .contains("set replicaAcks to 2");
       }
       try (LogCapture logs = new LogCapture("dev.lanyard");
           RedisSessionStore store = RedisSessionStore.builder().standalone("127.0.0.1", master.port())
-              .commandTimeout(Duration.ofSeconds(1)).replicaAcknowledgement(2, Duration.ofMillis(500)).build()) {
+              .commandTimeout(Duration.ofSeconds(1)).replicaAcks(2, Duration.ofMillis(500)).build()) {
         assertThat(logs.text()).doesNotContain("replicaAcks is");
-        NewSession s = SessionManager.builder(store).withoutLogging().build().create(ClientInfo.UNKNOWN);
+        NewSession s = SessionManager.builder(store).logEvents(false).build().create(ClientInfo.UNKNOWN);
         assertThat(second.call("EXISTS", sessionKey(store, s))).isEqualTo(1L);
       }
     }
@@ -143,30 +143,30 @@ class RedisReplicaAcknowledgementIT {
   void theUriOptionsTurnItOnWithHalfTheCommandTimeoutByDefault() {
     try (SessionStore store = SessionStores.open(master.uri() + "?replicaAcks=1&timeout=400ms&keyPrefix=ack3:")) {
       assertThat(store).isInstanceOf(RedisSessionStore.class);
-      assertThat(((RedisSessionStore) store).replicaAcknowledgements()).isEqualTo(1);
+      assertThat(((RedisSessionStore) store).replicaAcks()).isEqualTo(1);
       assertThat(store.toString()).endsWith("timeout=400ms, acknowledged by 1 replica(s) within 200ms]");
     }
     try (RedisSessionStore store = RedisSessionStore.open(master.uri() + "?replicaAcks=1&replicaAckTimeout=50ms")) {
       assertThat(store.toString()).endsWith("acknowledged by 1 replica(s) within 50ms]");
     }
     try (RedisSessionStore store = RedisSessionStore.open(master.uri())) {
-      assertThat(store.replicaAcknowledgements()).isZero();
+      assertThat(store.replicaAcks()).isZero();
       assertThat(store.toString()).doesNotContain("acknowledged");
     }
   }
 
   @Test
   void badSettingsAreRefusedWithAClearMessage() {
-    assertThatThrownBy(() -> RedisSessionStore.builder().replicaAcknowledgement(0, Duration.ofMillis(10)))
+    assertThatThrownBy(() -> RedisSessionStore.builder().replicaAcks(0, Duration.ofMillis(10)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("between 1 and 16");
-    assertThatThrownBy(() -> RedisSessionStore.builder().replicaAcknowledgement(1, Duration.ZERO))
+    assertThatThrownBy(() -> RedisSessionStore.builder().replicaAcks(1, Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must be positive");
     assertThatThrownBy(() -> RedisSessionStore.builder().standalone("127.0.0.1", master.port())
-        .replicaAcknowledgement(1, Duration.ofMillis(250)).build())
+        .replicaAcks(1, Duration.ofMillis(250)).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("must be shorter than the command timeout (250 ms)");
     assertThatThrownBy(() -> RedisSessionStore.builder().cluster("127.0.0.1:" + master.port())
-        .replicaAcknowledgement(1, Duration.ofMillis(10)).build())
+        .replicaAcks(1, Duration.ofMillis(10)).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("standalone and Sentinel");
     assertThatThrownBy(() -> RedisSessionStore.open(master.uri() + "?replicaAcks=zero"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("replicaAcks must be a number");

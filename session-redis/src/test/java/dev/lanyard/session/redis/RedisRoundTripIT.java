@@ -47,7 +47,7 @@ class RedisRoundTripIT {
     redis = TestRedis.localServer();
     store = RedisSessionStore.builder().location(redis.uri()).build();
     direct = DirectRedis.connect(redis.uri());
-    manager = SessionManager.builder(store).withoutLogging().nodeId("node-a").build();
+    manager = SessionManager.builder(store).logEvents(false).nodeId("node-a").build();
     monitor = CommandMonitor.start(redis.port());
   }
 
@@ -180,7 +180,7 @@ class RedisRoundTripIT {
 
   @Test
   void recordsBytesPerSession() {
-    SessionManager node = SessionManager.builder(store).withoutLogging().nodeId("node-a").build();
+    SessionManager node = SessionManager.builder(store).logEvents(false).nodeId("node-a").build();
     NewSession anonymous = node.create(ClientInfo.of(
         "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0", "203.0.113.9"));
     NewSession s = node.login(anonymous.session(), "alice@example.com", ClientInfo.of(

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The same {@code SENTINEL FAILOVER} as {@link RedisSentinelFailoverIT}, with
- * {@code replicaAcknowledgement(n, ...)} for n replicas: every write the application was told about
+ * {@code replicaAcks(n, ...)} for n replicas: every write the application was told about
  * survives it. Writes that reach the old master after a replica was promoted fail typed instead of
  * being acknowledged and lost. Run with one replica and with two; each test starts its own set,
  * since a failover changes the roles. The refused-write window of each goes to
@@ -59,10 +59,10 @@ class RedisSentinelAcknowledgedFailoverIT {
     ScheduledExecutorService stream = Executors.newSingleThreadScheduledExecutor();
     try (LocalSentinelSet sentinels = LocalSentinelSet.start(replicaCount);
         RedisSessionStore store = RedisSessionStore.builder().location(sentinels.uri())
-            .commandTimeout(Duration.ofSeconds(1)).replicaAcknowledgement(replicaCount, Duration.ofMillis(200))
+            .commandTimeout(Duration.ofSeconds(1)).replicaAcks(replicaCount, Duration.ofMillis(200))
             .build()) {
       int oldMaster = sentinels.master().port();
-      SessionManager manager = SessionManager.builder(store).withoutLogging().build();
+      SessionManager manager = SessionManager.builder(store).logEvents(false).build();
       stream.scheduleAtFixedRate(() -> {
         try {
           NewSession s = manager.create(ClientInfo.UNKNOWN);

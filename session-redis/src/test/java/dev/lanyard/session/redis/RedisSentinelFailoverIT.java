@@ -80,7 +80,7 @@ class RedisSentinelFailoverIT {
     try (RedisSessionStore store = RedisSessionStore.builder().location(sentinels.uri()).build()) {
       assertThat(store.topology()).isEqualTo(RedisSessionStore.Topology.SENTINEL);
       assertThat(store.toString()).contains("SENTINEL 127.0.0.1:" + sentinels.sentinel().port() + "#mymaster");
-      SessionManager manager = SessionManager.builder(store).withoutLogging().build();
+      SessionManager manager = SessionManager.builder(store).logEvents(false).build();
       stream.scheduleAtFixedRate(() -> {
         try {
           NewSession s = manager.create(ClientInfo.UNKNOWN);

@@ -31,7 +31,7 @@ class RedisStoreOptionsIT {
         SessionStore store = SessionStores.open(redis.uri() + "?keyPrefix=loader:")) {
       assertThat(store).isInstanceOf(RedisSessionStore.class);
       assertThat(((RedisSessionStore) store).keyPrefix()).isEqualTo("loader:");
-      NewSession s = SessionManager.builder(store).withoutLogging().build().create(ClientInfo.UNKNOWN);
+      NewSession s = SessionManager.builder(store).logEvents(false).build().create(ClientInfo.UNKNOWN);
       assertThat(call(redis, "EXISTS", "loader:s:{" + s.session().handle().value() + "}")).isEqualTo(1L);
     }
   }
@@ -79,7 +79,7 @@ class RedisStoreOptionsIT {
         LogCapture logs = new LogCapture("dev.lanyard");
         RedisSessionStore store = RedisSessionStore.builder().standalone("127.0.0.1", redis.port())
             .credentials("app", password.toCharArray()).clientName("lanyard-acl").build()) {
-      SessionManager manager = SessionManager.builder(store).withoutLogging()
+      SessionManager manager = SessionManager.builder(store).logEvents(false)
           .policy(dev.lanyard.session.SessionPolicy.builder().sessionLimit(dev.lanyard.session.SessionLimit.evictBeyond(1))
               .build()).build();
       NewSession anonymous = manager.create(ClientInfo.UNKNOWN);

@@ -77,7 +77,7 @@ class RedisTlsIT {
   void aRedissLocationWithTheCaConnectsAndStoresSessions() {
     try (RedisSessionStore store = RedisSessionStore.builder().location("rediss://localhost:" + tlsPort)
         .trustedCertificates(certificates.resolve("ca.crt")).build()) {
-      SessionManager manager = SessionManager.builder(store).withoutLogging().build();
+      SessionManager manager = SessionManager.builder(store).logEvents(false).build();
       NewSession s = manager.create(ClientInfo.UNKNOWN);
       assertThat(manager.resolve(s.id()).isFound()).isTrue();
     }

@@ -21,5 +21,5 @@ public enum CsrfMode {
    * carry the session's token (obtained with {@link LanyardSessions#csrfToken()}) in the
    * configured header or form parameter.
    */
-  ORIGIN_AND_TOKEN
+  TOKEN
 }

@@ -12,7 +12,7 @@ final class FilterSettings {
   final CookieSettings cookie;
   final String headerName;
   final RouteTable routes;
-  final FailureMode defaultFailureMode;
+  final FailureMode failureMode;
   final Duration retryAfter;
   final CsrfMode csrfMode;
   final Set<String> csrfTrustedOrigins;
@@ -30,7 +30,7 @@ final class FilterSettings {
     this.cookie = b.cookie;
     this.headerName = b.headerName;
     this.routes = new RouteTable(b.routes, RoutePolicy.forPattern("/").build());
-    this.defaultFailureMode = b.defaultFailureMode;
+    this.failureMode = b.failureMode;
     this.retryAfter = b.retryAfter;
     this.csrfMode = b.csrfMode;
     this.csrfTrustedOrigins = Set.copyOf(b.csrfTrustedOrigins);
@@ -49,7 +49,7 @@ final class FilterSettings {
     this.cookie = base.cookie;
     this.headerName = base.headerName;
     this.routes = base.routes;
-    this.defaultFailureMode = base.defaultFailureMode;
+    this.failureMode = base.failureMode;
     this.retryAfter = base.retryAfter;
     this.csrfMode = base.csrfMode;
     this.csrfTrustedOrigins = base.csrfTrustedOrigins;
@@ -72,6 +72,6 @@ final class FilterSettings {
   }
 
   FailureMode failureModeOf(RoutePolicy route) {
-    return route.failureMode() != null ? route.failureMode() : defaultFailureMode;
+    return route.failureMode() != null ? route.failureMode() : failureMode;
   }
 }

@@ -34,6 +34,9 @@ final class InitParameters {
 
   static final String ROUTE_PREFIX = "route:";
 
+  /** The keys of a {@code route:} value, as {@code docs/configuration.md} lists them. */
+  static final List<String> ROUTE_KEYS = List.of("idleTimeout", "stepUp", "onStepUp", "failureMode", "csrf", "read");
+
   static final Set<String> KNOWN = Set.of(
       "store", "nodeId", "logEvents", "idleTimeout", "anonymousIdleTimeout", "absoluteTimeout", "touchInterval",
       "clockSkew", "sessionLimit", "sessionLimitOverflow", "payloadSoftLimit", "payloadHardLimit", "allowedPackages",
@@ -66,8 +69,8 @@ final class InitParameters {
       if (params.containsKey("nodeId")) {
         manager.nodeId(params.get("nodeId"));
       }
-      if (params.containsKey("logEvents") && !bool("logEvents", params.get("logEvents"))) {
-        manager.withoutLogging();
+      if (params.containsKey("logEvents")) {
+        manager.logEvents(bool("logEvents", params.get("logEvents")));
       }
       LanyardSessionFilter.Builder builder = LanyardSessionFilter.builder(manager.build());
       configure(builder, params, context);
@@ -166,22 +169,16 @@ final class InitParameters {
     }
     b.cookie(cookie.build());
     if (p.containsKey("headerName") && !p.get("headerName").isEmpty()) {
-      b.headerTransport(p.get("headerName"));
+      b.headerName(p.get("headerName"));
     }
     if (p.containsKey("failureMode")) {
-      b.defaultFailureMode(enumValue(FailureMode.class, "failureMode", p.get("failureMode")));
+      b.failureMode(enumValue(FailureMode.class, "failureMode", p.get("failureMode")));
     }
     if (p.containsKey("retryAfter")) {
       b.retryAfter(duration("retryAfter", p.get("retryAfter")));
     }
     if (p.containsKey("csrf")) {
-      String mode = p.get("csrf").toLowerCase(Locale.ROOT);
-      b.csrf(switch (mode) {
-        case "off" -> CsrfMode.OFF;
-        case "origin" -> CsrfMode.ORIGIN;
-        case "token", "origin-and-token", "origin_and_token" -> CsrfMode.ORIGIN_AND_TOKEN;
-        default -> throw new IllegalArgumentException("csrf (" + mode + ") must be off, origin or token");
-      });
+      b.csrf(enumValue(CsrfMode.class, "csrf", p.get("csrf")));
     }
     for (String origin : list(p.get("csrfTrustedOrigins"))) {
       b.csrfTrustedOrigin(origin);
@@ -223,8 +220,9 @@ final class InitParameters {
   }
 
   /**
-   * Parses {@code idle=PT5M; stepUp=PT10M; onStepUp=401|redirect:/login; failure=open|closed;
-   * csrf=exempt; read=store|cache}.
+   * Parses {@code idleTimeout=PT5M; stepUp=PT10M; onStepUp=401|redirect:/login;
+   * failureMode=open|closed; csrf=exempt; read=store|cache}: each key is the name of the
+   * {@link RoutePolicy.Builder} method it sets (or, for {@code onStepUp}, of its argument).
    */
   static RoutePolicy route(String pattern, String spec) {
     RoutePolicy.Builder route = RoutePolicy.forPattern(pattern);
@@ -242,8 +240,8 @@ final class InitParameters {
       String key = item.substring(0, eq).trim();
       String value = item.substring(eq + 1).trim();
       switch (key) {
-        case "idle":
-          route.idleTimeout(duration("route:" + pattern + " idle", value));
+        case "idleTimeout":
+          route.idleTimeout(duration("route:" + pattern + " idleTimeout", value));
           break;
         case "stepUp":
           stepUp = duration("route:" + pattern + " stepUp", value);
@@ -258,31 +256,25 @@ final class InitParameters {
                 + ") must be 401 or redirect:<location>");
           }
           break;
-        case "failure":
-          route.failureMode(enumValue(FailureMode.class, "route:" + pattern + " failure", value));
+        case "failureMode":
+          route.failureMode(enumValue(FailureMode.class, "route:" + pattern + " failureMode", value));
           break;
         case "csrf":
-          if (!value.equals("exempt")) {
+          if (!value.equalsIgnoreCase("exempt")) {
             throw new IllegalArgumentException("route:" + pattern + ": csrf (" + value + ") can only be exempt");
           }
           route.csrfExempt();
           break;
         case "read":
-          if (value.equals("store")) {
-            route.readMode(ReadMode.STORE_ONLY);
-          } else if (value.equals("cache")) {
-            route.readMode(ReadMode.CACHE_ALLOWED);
-          } else {
-            throw new IllegalArgumentException("route:" + pattern + ": read (" + value + ") must be store or cache");
-          }
+          route.read(enumValue(ReadMode.class, "route:" + pattern + " read", value));
           break;
         default:
           throw new IllegalArgumentException("route:" + pattern + ": unknown key '" + key
-              + "'; known: idle, stepUp, onStepUp, failure, csrf, read");
+              + "'; known: " + String.join(", ", ROUTE_KEYS));
       }
     }
     if (stepUp != null) {
-      route.requireAuthenticationWithin(stepUp, answer);
+      route.stepUp(stepUp, answer);
     } else if (answer.isRedirect()) {
       throw new IllegalArgumentException("route:" + pattern + ": onStepUp needs stepUp");
     }

@@ -88,9 +88,9 @@ public class LanyardSessionFilter implements Filter {
   /** The default {@code Retry-After} of the 503 answer when the store is down. */
   public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(5);
   /** The default CSRF token header. */
-  public static final String DEFAULT_CSRF_HEADER = "X-CSRF-Token";
+  public static final String DEFAULT_CSRF_HEADER_NAME = "X-CSRF-Token";
   /** The default CSRF token form parameter. */
-  public static final String DEFAULT_CSRF_PARAMETER = "_csrf";
+  public static final String DEFAULT_CSRF_PARAMETER_NAME = "_csrf";
   /** The default number of bad session IDs from one network prefix that raises a guessing event. */
   public static final int DEFAULT_GUESSING_THRESHOLD = 20;
   /** The default window in which bad session IDs are counted. */
@@ -136,8 +136,14 @@ public class LanyardSessionFilter implements Filter {
    * init-parameters; one created by the container reads them, opens the store named by
    * {@code store} (default {@code memory:}) and closes it in {@link #destroy()}.
    *
+   * <p>Init never needs the store to be reachable: a Redis store that cannot be reached yet
+   * connects in the background, and until it answers every request meets its route's failure
+   * mode ({@code 503} with {@code Retry-After}, or a transient session on fail-open routes). The
+   * filter publishes its {@link SessionManager} as the context attribute
+   * {@link LanyardSessions#MANAGER_ATTRIBUTE} (see {@link LanyardSessions#manager}).
+   *
    * @throws ServletException if a parameter is unknown or invalid (the message names it), or
-   *     the store cannot be opened
+   *     the store was reached and refused the connection (credentials)
    */
   @Override
   public final void init(FilterConfig config) throws ServletException {
@@ -154,7 +160,14 @@ public class LanyardSessionFilter implements Filter {
           result.store().close();
         }
         throw new ServletException("LanyardSessionFilter configuration: " + e.getMessage(), e);
+      } catch (StoreUnavailableException e) {
+        // Only a store that was reached and refused (credentials) fails here; one that cannot be
+        // reached yet connects in the background while routes meet their failure mode.
+        throw new ServletException("LanyardSessionFilter configuration: store: " + e.getMessage(), e);
       }
+    }
+    if (context != null) {
+      context.setAttribute(LanyardSessions.MANAGER_ATTRIBUTE, settings.manager);
     }
     addContainerListeners();
     listenForTimeouts(settings, context);
@@ -210,6 +223,12 @@ public class LanyardSessionFilter implements Filter {
 
   @Override
   public final void destroy() {
+    ServletContext servletContext = context;
+    FilterSettings s = settings;
+    if (servletContext != null && s != null
+        && servletContext.getAttribute(LanyardSessions.MANAGER_ATTRIBUTE) == s.manager) {
+      servletContext.removeAttribute(LanyardSessions.MANAGER_ATTRIBUTE);
+    }
     ExpiryNotifyingStore.Subscription subscription = timeouts;
     timeouts = null;
     if (subscription != null) {
@@ -458,12 +477,12 @@ public class LanyardSessionFilter implements Filter {
     CookieSettings cookie = CookieSettings.defaults();
     String headerName;
     final List<RoutePolicy> routes = new ArrayList<>();
-    FailureMode defaultFailureMode = FailureMode.CLOSED;
+    FailureMode failureMode = FailureMode.CLOSED;
     Duration retryAfter = DEFAULT_RETRY_AFTER;
     CsrfMode csrfMode = CsrfMode.OFF;
     final Set<String> csrfTrustedOrigins = new LinkedHashSet<>();
-    String csrfHeaderName = DEFAULT_CSRF_HEADER;
-    String csrfParameterName = DEFAULT_CSRF_PARAMETER;
+    String csrfHeaderName = DEFAULT_CSRF_HEADER_NAME;
+    String csrfParameterName = DEFAULT_CSRF_PARAMETER_NAME;
     String requestIdHeader = DEFAULT_REQUEST_ID_HEADER;
     int guessingThreshold = DEFAULT_GUESSING_THRESHOLD;
     Duration guessingWindow = DEFAULT_GUESSING_WINDOW;
@@ -496,8 +515,8 @@ public class LanyardSessionFilter implements Filter {
      * @param name the header, such as {@code X-Session}
      * @return this builder
      */
-    public Builder headerTransport(String name) {
-      this.headerName = Objects.requireNonNull(name, "headerTransport");
+    public Builder headerName(String name) {
+      this.headerName = Objects.requireNonNull(name, "headerName");
       return this;
     }
 
@@ -519,8 +538,8 @@ public class LanyardSessionFilter implements Filter {
      * @param value the mode
      * @return this builder
      */
-    public Builder defaultFailureMode(FailureMode value) {
-      this.defaultFailureMode = Objects.requireNonNull(value, "defaultFailureMode");
+    public Builder failureMode(FailureMode value) {
+      this.failureMode = Objects.requireNonNull(value, "failureMode");
       return this;
     }
 
@@ -558,7 +577,7 @@ public class LanyardSessionFilter implements Filter {
     }
 
     /**
-     * Sets the header that carries the CSRF token (default {@value #DEFAULT_CSRF_HEADER}).
+     * Sets the header that carries the CSRF token (default {@value #DEFAULT_CSRF_HEADER_NAME}).
      *
      * @param value a header name
      * @return this builder
@@ -569,7 +588,7 @@ public class LanyardSessionFilter implements Filter {
     }
 
     /**
-     * Sets the form parameter that carries the CSRF token (default {@value #DEFAULT_CSRF_PARAMETER}).
+     * Sets the form parameter that carries the CSRF token (default {@value #DEFAULT_CSRF_PARAMETER_NAME}).
      *
      * @param value a parameter name
      * @return this builder
@@ -668,10 +687,10 @@ public class LanyardSessionFilter implements Filter {
 
     void validate() {
       if (headerName != null) {
-        checkHeader("headerTransport", headerName);
+        checkHeader("headerName", headerName);
         String lower = headerName.toLowerCase(Locale.ROOT);
         if (lower.equals("cookie") || lower.equals("set-cookie") || lower.equals("authorization")) {
-          throw new IllegalArgumentException("headerTransport (" + headerName + ") must be a dedicated header");
+          throw new IllegalArgumentException("headerName (" + headerName + ") must be a dedicated header");
         }
       }
       checkHeader("csrfHeaderName", csrfHeaderName);

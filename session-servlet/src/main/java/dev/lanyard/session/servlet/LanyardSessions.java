@@ -5,6 +5,8 @@ import dev.lanyard.session.SessionHandle;
 import dev.lanyard.session.SessionLimitExceededException;
 import dev.lanyard.session.SessionSummary;
 import dev.lanyard.session.StoreUnavailableException;
+import dev.lanyard.session.SessionManager;
+import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRequest;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,6 +41,12 @@ public final class LanyardSessions {
   /** The request attribute under which the filter stores the instance. */
   public static final String REQUEST_ATTRIBUTE = LanyardSessions.class.getName();
 
+  /**
+   * The {@code ServletContext} attribute under which an initialised {@link LanyardSessionFilter}
+   * publishes its {@link SessionManager}: {@value}. Read it with {@link #manager(ServletContext)}.
+   */
+  public static final String MANAGER_ATTRIBUTE = "dev.lanyard.session.SessionManager";
+
   private final RequestSession state;
 
   LanyardSessions(RequestSession state) {
@@ -71,6 +79,30 @@ public final class LanyardSessions {
   public static Optional<LanyardSessions> find(ServletRequest request) {
     Object value = Objects.requireNonNull(request, "request").getAttribute(REQUEST_ATTRIBUTE);
     return value instanceof LanyardSessions sessions ? Optional.of(sessions) : Optional.empty();
+  }
+
+  /**
+   * Returns the {@link SessionManager} of the {@link LanyardSessionFilter} initialised in this
+   * application, also when the filter was configured by init-parameters ({@code web.xml}): for
+   * admin revocation ({@code revoke}, {@code revokeAll}), listing a user's sessions, token
+   * services, metrics listeners added later, and readiness ({@code storeHealth()}). Available from
+   * the filter's {@code init} until its {@code destroy}; filters are initialised when the
+   * application starts, so a {@code ServletContextListener} sees it only in
+   * {@code contextInitialized} of a container that initialises filters first, while servlets and
+   * later code always do. With several Lanyard filters in one application, the last initialised
+   * is returned.
+   *
+   * @param context the application's context
+   * @return the manager
+   * @throws IllegalStateException if no Lanyard filter is initialised in this application
+   */
+  public static SessionManager manager(ServletContext context) {
+    Object value = Objects.requireNonNull(context, "context").getAttribute(MANAGER_ATTRIBUTE);
+    if (value instanceof SessionManager manager) {
+      return manager;
+    }
+    throw new IllegalStateException("no LanyardSessionFilter is initialised in this application (the context "
+        + "attribute " + MANAGER_ATTRIBUTE + " is not set)");
   }
 
   /**

@@ -173,9 +173,9 @@ final class RequestSession {
     requestedHandle = id.get().handle().value();
     Resolution resolution;
     try {
-      // The route decides whether a near cache may answer (STORE_ONLY for routes that must see a
+      // The route decides whether a near cache may answer (STORE for routes that must see a
       // revocation made elsewhere at once).
-      resolution = manager.resolve(presented, route.readMode());
+      resolution = manager.resolve(presented, route.read());
     } catch (StoreUnavailableException e) {
       return storeUnavailable(e, "resolve");
     }
@@ -344,7 +344,7 @@ final class RequestSession {
     } else if (origin != null && !isOwnOrigin(origin) && !settings.csrfTrustedOrigins.contains(origin)) {
       return false;
     }
-    if (settings.csrfMode != CsrfMode.ORIGIN_AND_TOKEN || session == null) {
+    if (settings.csrfMode != CsrfMode.TOKEN || session == null) {
       return true;
     }
     Object expected = session.attributes().get(CSRF_ATTRIBUTE);

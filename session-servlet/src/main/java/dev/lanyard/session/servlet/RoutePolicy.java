@@ -87,14 +87,14 @@ public final class RoutePolicy {
   }
 
   /**
-   * Returns where the route reads the session from: {@link ReadMode#CACHE_ALLOWED} (the default)
-   * lets a store's near cache answer; {@link ReadMode#STORE_ONLY} always reads the shared store,
+   * Returns where the route reads the session from: {@link ReadMode#CACHE} (the default)
+   * lets a store's near cache answer; {@link ReadMode#STORE} always reads the shared store,
    * so a revocation made on another node is seen at once (payments, administration). Stores
    * without a near cache always read the store.
    *
    * @return the read mode
    */
-  public ReadMode readMode() {
+  public ReadMode read() {
     return readMode;
   }
 
@@ -102,7 +102,7 @@ public final class RoutePolicy {
   public String toString() {
     return "RoutePolicy[" + pattern + ", idleTimeout=" + idleTimeout + ", stepUpMaxAge=" + stepUpMaxAge
         + ", stepUpAnswer=" + stepUpAnswer + ", failureMode=" + failureMode + ", csrfExempt=" + csrfExempt
-        + ", readMode=" + readMode + "]";
+        + ", read=" + readMode + "]";
   }
 
   /** Collects a route policy. Not thread-safe; {@link #build()} validates. */
@@ -113,7 +113,7 @@ public final class RoutePolicy {
     private StepUpAnswer stepUpAnswer = StepUpAnswer.unauthorized();
     private FailureMode failureMode;
     private boolean csrfExempt;
-    private ReadMode readMode = ReadMode.CACHE_ALLOWED;
+    private ReadMode readMode = ReadMode.CACHE;
 
     private Builder(String pattern) {
       this.pattern = Objects.requireNonNull(pattern, "pattern");
@@ -139,7 +139,7 @@ public final class RoutePolicy {
      * @param answer {@link StepUpAnswer#unauthorized()} or {@link StepUpAnswer#redirectTo(String)}
      * @return this builder
      */
-    public Builder requireAuthenticationWithin(Duration maxAge, StepUpAnswer answer) {
+    public Builder stepUp(Duration maxAge, StepUpAnswer answer) {
       this.stepUpMaxAge = Objects.requireNonNull(maxAge, "maxAge");
       this.stepUpAnswer = Objects.requireNonNull(answer, "answer");
       return this;
@@ -167,26 +167,16 @@ public final class RoutePolicy {
     }
 
     /**
-     * Sets where the route reads the session from (see {@link RoutePolicy#readMode()}; default
-     * {@link ReadMode#CACHE_ALLOWED}).
+     * Sets where the route reads the session from (see {@link RoutePolicy#read()}; default
+     * {@link ReadMode#CACHE}). {@code read(ReadMode.STORE)} costs one store round trip per request
+     * that presents a session. The route key {@code read=store|cache} sets the same.
      *
      * @param value the mode
      * @return this builder
      */
-    public Builder readMode(ReadMode value) {
-      this.readMode = Objects.requireNonNull(value, "readMode");
+    public Builder read(ReadMode value) {
+      this.readMode = Objects.requireNonNull(value, "read");
       return this;
-    }
-
-    /**
-     * Makes the route always read the shared store, bypassing a near cache: the same as
-     * {@code readMode(ReadMode.STORE_ONLY)}. Costs one store round trip per request that presents
-     * a session.
-     *
-     * @return this builder
-     */
-    public Builder storeOnly() {
-      return readMode(ReadMode.STORE_ONLY);
     }
 
     /**
@@ -201,7 +191,7 @@ public final class RoutePolicy {
         throw new IllegalArgumentException("route " + pattern + ": idleTimeout (" + idleTimeout + ") must be positive");
       }
       if (stepUpMaxAge != null && (stepUpMaxAge.isZero() || stepUpMaxAge.isNegative())) {
-        throw new IllegalArgumentException("route " + pattern + ": requireAuthenticationWithin (" + stepUpMaxAge
+        throw new IllegalArgumentException("route " + pattern + ": stepUp (" + stepUpMaxAge
             + ") must be positive");
       }
       return new RoutePolicy(this);

@@ -11,14 +11,14 @@ import org.junit.jupiter.api.Test;
 
 class FilterBuilderTest {
 
-  private final SessionManager manager = SessionManager.builder(InMemorySessionStore.create()).withoutLogging().build();
+  private final SessionManager manager = SessionManager.builder(InMemorySessionStore.create()).logEvents(false).build();
 
   @Test
   void defaultsBuild() {
     LanyardSessionFilter filter = LanyardSessionFilter.builder(manager).build();
     FilterSettings settings = filter.settings();
     assertThat(settings.cookie.name()).isEqualTo("__Host-session");
-    assertThat(settings.defaultFailureMode).isEqualTo(FailureMode.CLOSED);
+    assertThat(settings.failureMode).isEqualTo(FailureMode.CLOSED);
     assertThat(settings.csrfMode).isEqualTo(CsrfMode.OFF);
     assertThat(settings.requestIdHeader).isEqualTo("X-Request-Id");
     assertThat(settings.headerName).isNull();
@@ -27,10 +27,10 @@ class FilterBuilderTest {
 
   @Test
   void headerTransportMustBeADedicatedHeader() {
-    assertThatThrownBy(() -> LanyardSessionFilter.builder(manager).headerTransport("Cookie").build())
-        .hasMessageContaining("headerTransport");
-    assertThatThrownBy(() -> LanyardSessionFilter.builder(manager).headerTransport("X Session").build())
-        .hasMessageContaining("headerTransport");
+    assertThatThrownBy(() -> LanyardSessionFilter.builder(manager).headerName("Cookie").build())
+        .hasMessageContaining("headerName");
+    assertThatThrownBy(() -> LanyardSessionFilter.builder(manager).headerName("X Session").build())
+        .hasMessageContaining("headerName");
   }
 
   @Test

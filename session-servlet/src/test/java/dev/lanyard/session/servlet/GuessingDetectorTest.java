@@ -14,7 +14,7 @@ class GuessingDetectorTest {
   private final MutableClock clock = MutableClock.startingNow();
   private final RecordingEvents events = new RecordingEvents();
   private final SessionManager manager = SessionManager.builder(InMemorySessionStore.create(clock)).clock(clock)
-      .listener(events).withoutLogging().build();
+      .listener(events).logEvents(false).build();
   private final GuessingDetector detector = new GuessingDetector(manager, 3, Duration.ofMinutes(1), 2);
 
   @Test

@@ -37,14 +37,14 @@ class InitParametersTest {
   @Test
   void routeSpecificationSetsEveryOption() {
     RoutePolicy route = InitParameters.route("/admin/*",
-        "idle=5m; stepUp=PT10M; onStepUp=redirect:/login; failure=open; csrf=exempt; read=store");
+        "idleTimeout=5m; stepUp=PT10M; onStepUp=redirect:/login; failureMode=open; csrf=exempt; read=store");
     assertThat(route.pattern()).isEqualTo("/admin/*");
     assertThat(route.idleTimeout()).hasValue(Duration.ofMinutes(5));
     assertThat(route.stepUpMaxAge()).hasValue(Duration.ofMinutes(10));
     assertThat(route.stepUpAnswer().location()).isEqualTo("/login");
     assertThat(route.failureMode()).isEqualTo(FailureMode.OPEN);
     assertThat(route.csrfExempt()).isTrue();
-    assertThat(route.readMode()).isEqualTo(ReadMode.STORE_ONLY);
+    assertThat(route.read()).isEqualTo(ReadMode.STORE);
   }
 
   @Test
@@ -53,12 +53,12 @@ class InitParametersTest {
     assertThat(route.idleTimeout()).isEmpty();
     assertThat(route.stepUpMaxAge()).isEmpty();
     assertThat(route.failureMode()).isNull();
-    assertThat(route.readMode()).isEqualTo(ReadMode.CACHE_ALLOWED);
+    assertThat(route.read()).isEqualTo(ReadMode.CACHE);
   }
 
   @Test
   void routeSpecificationErrorsNameTheRouteAndKey() {
-    assertThatThrownBy(() -> InitParameters.route("/x", "idle"))
+    assertThatThrownBy(() -> InitParameters.route("/x", "idleTimeout"))
         .hasMessageContaining("route:/x").hasMessageContaining("key=value");
     assertThatThrownBy(() -> InitParameters.route("/x", "colour=red"))
         .hasMessageContaining("unknown key 'colour'");
@@ -66,10 +66,10 @@ class InitParametersTest {
         .hasMessageContaining("onStepUp needs stepUp");
     assertThatThrownBy(() -> InitParameters.route("/x", "stepUp=1m; onStepUp=403"))
         .hasMessageContaining("401 or redirect");
-    assertThatThrownBy(() -> InitParameters.route("/x", "failure=maybe"))
+    assertThatThrownBy(() -> InitParameters.route("/x", "failureMode=maybe"))
         .hasMessageContaining("failure");
     assertThatThrownBy(() -> InitParameters.route("/x", "read=sometimes"))
-        .hasMessageContaining("route:/x").hasMessageContaining("read (sometimes) must be store or cache");
+        .hasMessageContaining("route:/x read (sometimes) must be one of [cache, store]");
   }
 
   @Test

@@ -86,8 +86,8 @@ class RouteTableTest {
     assertThatThrownBy(() -> RoutePolicy.forPattern("/a").idleTimeout(Duration.ZERO).build())
         .hasMessageContaining("idleTimeout");
     assertThatThrownBy(() -> RoutePolicy.forPattern("/a")
-        .requireAuthenticationWithin(Duration.ofSeconds(-1), StepUpAnswer.unauthorized()).build())
-        .hasMessageContaining("requireAuthenticationWithin");
+        .stepUp(Duration.ofSeconds(-1), StepUpAnswer.unauthorized()).build())
+        .hasMessageContaining("stepUp");
   }
 
   @Test

@@ -8,6 +8,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
+import dev.lanyard.session.ReadMode;
 import dev.lanyard.session.SessionHandle;
 import dev.lanyard.session.SessionId;
 import dev.lanyard.session.SessionManager;
@@ -210,15 +211,15 @@ abstract class SessionFilterContract {
     SessionManager manager = SessionManager.builder(sharedStore).clock(clock).listener(events).nodeId(nodeId)
         .codec(DefaultAttributeCodec.builder().allowPackage("dev.lanyard.session.servlet").build()).build();
     LanyardSessionFilter filter = LanyardSessionFilter.builder(manager)
-        .headerTransport("X-Session")
+        .headerName("X-Session")
         .route(RoutePolicy.forPattern("/admin/*").idleTimeout(Duration.ofMinutes(5)).build())
         .route(RoutePolicy.forPattern("/secure/*")
-            .requireAuthenticationWithin(Duration.ofMinutes(10), StepUpAnswer.unauthorized()).build())
+            .stepUp(Duration.ofMinutes(10), StepUpAnswer.unauthorized()).build())
         .route(RoutePolicy.forPattern("/secure-page/*")
-            .requireAuthenticationWithin(Duration.ofMinutes(10), StepUpAnswer.redirectTo("/reauth-page")).build())
+            .stepUp(Duration.ofMinutes(10), StepUpAnswer.redirectTo("/reauth-page")).build())
         .route(RoutePolicy.forPattern("/open/*").failureMode(FailureMode.OPEN).build())
-        .route(RoutePolicy.forPattern("/store-only/*").storeOnly().build())
-        .csrf(CsrfMode.ORIGIN_AND_TOKEN)
+        .route(RoutePolicy.forPattern("/store-only/*").read(ReadMode.STORE).build())
+        .csrf(CsrfMode.TOKEN)
         .guessingDetection(5, Duration.ofMinutes(1), 100)
         .listener(recorder)
         .build();

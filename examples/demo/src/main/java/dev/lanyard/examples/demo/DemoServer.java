@@ -121,9 +121,9 @@ final class DemoServer implements AutoCloseable {
         .cookie(settings.devCookie()
             ? CookieSettings.builder().name("lanyard-dev-session").secure(false).build()
             : CookieSettings.defaults())                               // __Host-session; Secure; HttpOnly; SameSite=Lax
-        .csrf(CsrfMode.ORIGIN_AND_TOKEN)                                 // every form carries the session's token
+        .csrf(CsrfMode.TOKEN)                                 // every form carries the session's token
         .route(RoutePolicy.forPattern("/account/security")
-            .requireAuthenticationWithin(STEP_UP, StepUpAnswer.redirectTo("/login?next=/account/security"))
+            .stepUp(STEP_UP, StepUpAnswer.redirectTo("/login?next=/account/security"))
             .build())
         .route(RoutePolicy.forPattern("/api/token/refresh").csrfExempt().build())  // the refresh token is the proof
         .route(RoutePolicy.forPattern("/metrics").failureMode(FailureMode.OPEN).build())

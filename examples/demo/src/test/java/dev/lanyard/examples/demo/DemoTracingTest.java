@@ -27,7 +27,7 @@ class DemoTracingTest {
     List<SpanData> spans = new CopyOnWriteArrayList<>();
     try (DemoTracing tracing = new DemoTracing(collectingInto(spans));
         InMemorySessionStore store = InMemorySessionStore.create()) {
-      SessionManager manager = SessionManager.builder(store).withoutLogging()
+      SessionManager manager = SessionManager.builder(store).logEvents(false)
           .observer(SessionObservations.create(tracing.observations())).build();
 
       NewSession login = manager.login(null, "alice", ClientInfo.UNKNOWN);

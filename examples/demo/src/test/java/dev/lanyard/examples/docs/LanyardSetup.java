@@ -30,9 +30,9 @@ public class LanyardSetup implements ServletContextListener {
     SessionManager manager = SessionManager.builder(store).nodeId("node-a").build();
 
     LanyardSessionFilter filter = LanyardSessionFilter.builder(manager)
-        .csrf(CsrfMode.ORIGIN_AND_TOKEN)
+        .csrf(CsrfMode.TOKEN)
         .route(RoutePolicy.forPattern("/account/*")
-            .requireAuthenticationWithin(Duration.ofMinutes(5), StepUpAnswer.redirectTo("/login"))
+            .stepUp(Duration.ofMinutes(5), StepUpAnswer.redirectTo("/login"))
             .build())
         .build();
     FilterRegistration.Dynamic registration = context.addFilter("lanyard", filter);

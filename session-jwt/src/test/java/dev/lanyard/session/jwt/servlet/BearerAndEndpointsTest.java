@@ -45,7 +45,7 @@ class BearerAndEndpointsTest {
   private final MutableClock clock = MutableClock.startingNow();
   private final InMemorySessionStore memory = InMemorySessionStore.create(clock);
   private final FlakyStore store = new FlakyStore(memory);
-  private final SessionManager manager = SessionManager.builder(store).clock(clock).withoutLogging().build();
+  private final SessionManager manager = SessionManager.builder(store).clock(clock).logEvents(false).build();
   private final KeyRing keys = KeyRing.of(TokenKeySet.of(TokenKey.generate("h1", TokenAlgorithm.HS256)));
   private final AccessTokenIssuer issuer = AccessTokenIssuer.builder(keys).issuer("https://auth.test").audience("api")
       .clock(clock).build();
