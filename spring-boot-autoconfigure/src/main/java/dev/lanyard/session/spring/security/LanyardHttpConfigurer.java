@@ -8,10 +8,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.web.authentication.session.CompositeSessionAuthenticationStrategy;
 import org.springframework.security.web.authentication.session.SessionAuthenticationStrategy;
-import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.security.web.context.SecurityContextRepository;
-import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
-import org.springframework.security.web.savedrequest.RequestCache;
 
 /**
  * Applies Lanyard to an {@code HttpSecurity} chain. Registered as one of Spring Security's default configurers
@@ -40,34 +37,36 @@ public final class LanyardHttpConfigurer extends AbstractHttpConfigurer<LanyardH
   /** Used by Spring Security's default-configurer loading. */
   public LanyardHttpConfigurer() {}
 
+  /**
+   * Runs when the chain's {@code HttpSecurity} is created, before the application's own configuration, so that
+   * whatever the application configures itself (a repository, a request cache, a fixation strategy) wins.
+   */
   @Override
   public void setBuilder(HttpSecurity http) {
     super.setBuilder(http);
-    if (repository(http) != null) {
-      try {
-        http.sessionManagement(session -> session.sessionFixation(fixation -> fixation.none()));
-      } catch (Exception e) {
-        throw new IllegalStateException("could not configure session management for Lanyard", e);
-      }
-    }
-  }
-
-  @Override
-  public void init(HttpSecurity http) {
     LanyardSecurityContextRepository repository = repository(http);
     if (repository == null) {
       return;
     }
-    SecurityContextRepository current = http.getSharedObject(SecurityContextRepository.class);
-    if (current == null || current.getClass() == HttpSessionSecurityContextRepository.class) {
-      http.setSharedObject(SecurityContextRepository.class, repository);
-    } else if (!(current instanceof LanyardSecurityContextRepository)) {
-      LOG.info("this security chain keeps its own SecurityContextRepository ({}), not Lanyard's",
-          current.getClass().getName());
+    try {
+      http.securityContext(context -> context.securityContextRepository(repository));
+      http.requestCache(cache -> cache.requestCache(new LanyardRequestCache()));
+      http.sessionManagement(session -> session.sessionFixation(fixation -> fixation.none()));
+    } catch (Exception e) {
+      throw new IllegalStateException("could not apply Lanyard to the security chain", e);
     }
-    RequestCache cache = http.getSharedObject(RequestCache.class);
-    if (cache == null || cache.getClass() == HttpSessionRequestCache.class) {
-      http.setSharedObject(RequestCache.class, new LanyardRequestCache());
+  }
+
+  /** Puts Lanyard's login first among the chain's session strategies (the CSRF token's renewal follows). */
+  @Override
+  public void init(HttpSecurity http) {
+    if (repository(http) == null) {
+      return;
+    }
+    SecurityContextRepository current = http.getSharedObject(SecurityContextRepository.class);
+    if (!(current instanceof LanyardSecurityContextRepository)) {
+      LOG.info("this security chain keeps its own SecurityContextRepository ({}), not Lanyard's",
+          current == null ? "none" : current.getClass().getName());
     }
     LanyardSessionAuthenticationStrategy lanyard = context(http).getBean(LanyardSessionAuthenticationStrategy.class);
     SessionAuthenticationStrategy others = http.getSharedObject(SessionAuthenticationStrategy.class);
