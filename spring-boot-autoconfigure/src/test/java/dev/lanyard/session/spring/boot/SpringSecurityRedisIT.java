@@ -39,7 +39,7 @@ class SpringSecurityRedisIT {
 
   static ConfigurableApplicationContext instance(String node) {
     return new SpringApplicationBuilder(TestApplication.class).run("--server.port=0",
-        "--lanyard.store=" + redis.uri(), "--lanyard.node-id=" + node, "--lanyard.cookie-name=SESSION",
+        "--lanyard.store=" + redis.uri() + "?timeout=5s", "--lanyard.node-id=" + node, "--lanyard.cookie-name=SESSION",
         "--lanyard.cookie-secure=false", "--lanyard.session-limit=3", "--lanyard.session-limit-overflow=refuse",
         "--spring.main.banner-mode=off");
   }
