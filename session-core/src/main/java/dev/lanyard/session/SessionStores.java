@@ -68,7 +68,18 @@ public final class SessionStores {
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     TreeSet<String> known = new TreeSet<>();
     for (ClassLoader loader : loaders()) {
-      for (SessionStoreProvider provider : ServiceLoader.load(SessionStoreProvider.class, loader)) {
+      java.util.Iterator<SessionStoreProvider> providers = ServiceLoader.load(SessionStoreProvider.class, loader).iterator();
+      while (true) {
+        SessionStoreProvider provider;
+        try {
+          if (!providers.hasNext()) {
+            break;
+          }
+          provider = providers.next();
+        } catch (java.util.ServiceConfigurationError e) {
+          // a provider listed by a jar this loader cannot load (a filtered or partial class path): skip it
+          continue;
+        }
         if (provider.schemes().contains(scheme)) {
           return provider.open(uri, clock);
         }
