@@ -77,7 +77,7 @@ class SpringSecurityRedisIT {
       for (Browser browser : browsers) {
         outcomes.add(pool.submit(() -> {
           String csrf = browser.csrfFromLoginPage();
-          go.await(30, TimeUnit.SECONDS);
+          go.await(120, TimeUnit.SECONDS);
           String location = browser.post("/login", "username=carol&password=correct+horse&_csrf="
               + java.net.URLEncoder.encode(csrf, java.nio.charset.StandardCharsets.UTF_8))
               .headers().firstValue("Location").orElse("");
@@ -87,7 +87,7 @@ class SpringSecurityRedisIT {
       go.countDown();
       int succeeded = 0;
       for (Future<Boolean> outcome : outcomes) {
-        if (outcome.get(60, TimeUnit.SECONDS)) {
+        if (outcome.get(180, TimeUnit.SECONDS)) {
           succeeded++;
         }
       }

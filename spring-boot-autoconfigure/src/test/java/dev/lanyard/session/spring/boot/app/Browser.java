@@ -85,7 +85,7 @@ public final class Browser {
     if (cookie != null) {
       request.header("Cookie", COOKIE + "=" + cookie);
     }
-    request.timeout(Duration.ofSeconds(20));
+    request.timeout(Duration.ofSeconds(90));
     try {
       HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
       for (String set : response.headers().allValues("Set-Cookie")) {
