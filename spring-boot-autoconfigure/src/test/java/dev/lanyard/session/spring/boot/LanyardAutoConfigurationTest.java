@@ -187,6 +187,30 @@ class LanyardAutoConfigurationTest {
         assertThat(context).doesNotHaveBean(StoreProbe.class).hasSingleBean(SessionManager.class));
   }
 
+  @Test
+  void tokensComeFromTheJwkSetAndVerifyAgainstTheSession(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path jwks = dir.resolve("keys.json");
+    java.nio.file.Files.writeString(jwks, "{\"keys\":[{\"kty\":\"oct\",\"kid\":\"k1\",\"alg\":\"HS256\","
+        + "\"k\":\"" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]) + "\"}]}");
+    web.withConfiguration(AutoConfigurations.of(dev.lanyard.session.spring.tokens.LanyardTokensAutoConfiguration.class))
+        .withPropertyValues("lanyard.tokens.issuer=https://shop.example", "lanyard.tokens.audience=shop-api",
+            "lanyard.tokens.jwk-set=" + jwks.toUri())
+        .run(context -> {
+          SessionManager manager = context.getBean(SessionManager.class);
+          dev.lanyard.session.Session session = manager.login(manager.create(dev.lanyard.session.ClientInfo.UNKNOWN)
+              .session(), "alice", dev.lanyard.session.ClientInfo.UNKNOWN).session();
+          String token = context.getBean(dev.lanyard.session.jwt.AccessTokenIssuer.class).issue(session).value();
+          assertThat(context.getBean(dev.lanyard.session.jwt.AccessTokenVerifier.class)
+              .verify(token, dev.lanyard.session.jwt.VerificationMode.CHECKED).isValid()).isTrue();
+        });
+    web.withConfiguration(AutoConfigurations.of(dev.lanyard.session.spring.tokens.LanyardTokensAutoConfiguration.class))
+        .withPropertyValues("lanyard.tokens.issuer=https://shop.example").run(context ->
+            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("lanyard.tokens.jwk-set"));
+    web.withConfiguration(AutoConfigurations.of(dev.lanyard.session.spring.tokens.LanyardTokensAutoConfiguration.class))
+        .run(context -> assertThat(context).doesNotHaveBean(dev.lanyard.session.jwt.AccessTokenIssuer.class));
+  }
+
   private static EnumSet<DispatcherType> dispatcherTypes(FilterRegistrationBean<?> registration) {
     EnumSet<DispatcherType> types = EnumSet.noneOf(DispatcherType.class);
     for (DispatcherType type : DispatcherType.values()) {
