@@ -8,6 +8,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.web.authentication.session.CompositeSessionAuthenticationStrategy;
 import org.springframework.security.web.authentication.session.SessionAuthenticationStrategy;
+import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.context.SecurityContextRepository;
 
 /**
@@ -26,6 +27,9 @@ import org.springframework.security.web.context.SecurityContextRepository;
  *   <li>The saved request before login is a URL string ({@link LanyardRequestCache}), unless the chain names its
  *       own cache.
  * </ul>
+ *
+ * <p>A failed login's {@code AuthenticationException}, which Spring's failure handler keeps in the session and
+ * which carries the password that was tried, is stored as its message only.
  *
  * <p>Logout needs nothing: Spring's logout invalidates the {@code HttpSession}, which removes the Lanyard record
  * on every node. For "sign out everywhere" add {@link SignOutEverywhere} as a logout handler, or call it.
@@ -72,6 +76,14 @@ public final class LanyardHttpConfigurer extends AbstractHttpConfigurer<LanyardH
     SessionAuthenticationStrategy others = http.getSharedObject(SessionAuthenticationStrategy.class);
     http.setSharedObject(SessionAuthenticationStrategy.class, others == null ? lanyard
         : new CompositeSessionAuthenticationStrategy(List.of(lanyard, others)));
+  }
+
+  /** Keeps a failed login's exception (and the password it carries) out of the store. */
+  @Override
+  public void configure(HttpSecurity http) {
+    if (repository(http) != null) {
+      http.addFilterBefore(new AuthenticationFailureScrubber(), SecurityContextHolderFilter.class);
+    }
   }
 
   private static ApplicationContext context(HttpSecurity http) {

@@ -52,7 +52,7 @@ class SpringSecurityMemoryIT {
     HttpResponse<String> me = browser.get("/me");
     assertThat(me.statusCode()).isEqualTo(200);
     assertThat(me.body()).contains("\"name\":\"alice\"").contains("ROLE_ADMIN").contains("ROLE_USER")
-        .contains("dev.lanyard.session.servlet");
+        .contains("\"sessionId\":\"" + handleOf(me.body()) + "\"");
   }
 
   @Test
@@ -77,6 +77,20 @@ class SpringSecurityMemoryIT {
     assertThat(browser.login("bob", "wrong").headers().firstValue("Location")).hasValueSatisfying(
         location -> assertThat(location).contains("/login?error"));
     assertThat(browser.get("/me").statusCode()).isEqualTo(302);
+  }
+
+  @Test
+  void aFailedLoginKeepsItsMessageButNotItsExceptionInTheSession() {
+    Browser browser = new Browser(port);
+    browser.login("bob", "wrong");
+    dev.lanyard.session.Session session = manager.resolve(browser.cookie().orElseThrow()).session().orElseThrow();
+    assertThat(session.attributes()).doesNotContainKey("SPRING_SECURITY_LAST_EXCEPTION")
+        .containsEntry("dev.lanyard.session.spring.lastAuthenticationFailure", "Bad credentials");
+    HttpResponse<String> page = browser.get("/login?error");
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("alert");
+    assertThat(browser.login("bob", TestApplication.PASSWORD).headers().firstValue("Location"))
+        .hasValueSatisfying(location -> assertThat(location).endsWith("/me"));
   }
 
   @Test

@@ -59,7 +59,7 @@ public class TestApplication {
         roles.add(authority.getAuthority());
       }
       return Map.of("name", authentication.getName(), "roles", String.join(",", roles),
-          "session", request.getSession().getClass().getName(),
+          "sessionId", request.getSession().getId(),
           "handle", LanyardSessions.of(request).handle().map(h -> h.value()).orElse(""));
     }
 
