@@ -4,8 +4,10 @@ import dev.lanyard.session.spi.SessionStore;
 import dev.lanyard.session.spi.SessionStoreProvider;
 import java.net.URI;
 import java.time.Clock;
+import java.util.Iterator;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
 
@@ -73,7 +75,18 @@ public final class SessionStores {
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     TreeSet<String> known = new TreeSet<>();
     for (ClassLoader loader : loaders()) {
-      for (SessionStoreProvider provider : ServiceLoader.load(SessionStoreProvider.class, loader)) {
+      Iterator<SessionStoreProvider> providers = ServiceLoader.load(SessionStoreProvider.class, loader).iterator();
+      while (true) {
+        SessionStoreProvider provider;
+        try {
+          if (!providers.hasNext()) {
+            break;
+          }
+          provider = providers.next();
+        } catch (ServiceConfigurationError e) {
+          // a provider listed by a jar this loader cannot load (a filtered or partial class path): skip it
+          continue;
+        }
         if (provider.schemes().contains(scheme)) {
           return provider.open(uri, clock);
         }
