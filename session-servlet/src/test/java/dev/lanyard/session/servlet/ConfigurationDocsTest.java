@@ -74,7 +74,6 @@ class ConfigurationDocsTest {
       "guessingThreshold", "guessingDetection sets the three guessing options together",
       "guessingWindow", "guessingDetection sets the three guessing options together",
       "guessingMaxClients", "guessingDetection sets the three guessing options together",
-      "allowedPackages", "a list; the builder adds one package per allowPackage call",
       "onStepUp", "the StepUpAnswer argument of stepUp",
       "csrf route key", "csrf=exempt is csrfExempt()");
 
