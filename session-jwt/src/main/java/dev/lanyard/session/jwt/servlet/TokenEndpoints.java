@@ -122,13 +122,10 @@ public final class TokenEndpoints {
    * @throws IOException if writing fails
    */
   public void handleRefresh(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    if (tokenInQuery(request)) {
-      error(response, HttpServletResponse.SC_BAD_REQUEST, "invalid_request");
-      return;
-    }
+    // Read the parameters first: that consumes the form body, so a refusal keeps the connection usable.
     String grantType = request.getParameter("grant_type");
     String token = request.getParameter("refresh_token");
-    if (grantType == null || token == null) {
+    if (tokenInQuery(request) || grantType == null || token == null) {
       error(response, HttpServletResponse.SC_BAD_REQUEST, "invalid_request");
       return;
     }
@@ -158,12 +155,8 @@ public final class TokenEndpoints {
    * @throws IOException if writing fails
    */
   public void handleRevoke(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    if (tokenInQuery(request)) {
-      error(response, HttpServletResponse.SC_BAD_REQUEST, "invalid_request");
-      return;
-    }
-    String token = request.getParameter("token");
-    if (token == null) {
+    String token = request.getParameter("token"); // first, as in handleRefresh
+    if (tokenInQuery(request) || token == null) {
       error(response, HttpServletResponse.SC_BAD_REQUEST, "invalid_request");
       return;
     }
