@@ -64,7 +64,7 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Layout</h2>
  * One hash per session under {@code <prefix>s:{<handle>}} with compact metadata fields and one
- * field per attribute; one sorted set per user under {@code <prefix>u:{<userId>}} listing the
+ * field per attribute; one sorted set per user under {@code <prefix>u:{<sha1hex(userId)>}<userId>} listing the
  * user's handles; small values ({@link AtomicValueStore}) under {@code <prefix>v:<key>}. Every key
  * is written with its TTL in the same atomic step, by a server-side script.
  *
@@ -250,7 +250,7 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
   }
 
   byte[] indexKey(String userId) {
-    return RecordCodec.bytes(prefix + "u:{" + userId + "}");
+    return RecordCodec.bytes(prefix + "u:{" + Script.userTag(userId) + "}" + userId);
   }
 
   byte[] timeoutKey(SessionHandle handle) {
@@ -262,7 +262,7 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
   }
 
   byte[] userVersionKey(String userId) {
-    return RecordCodec.bytes(prefix + "uv:{" + userId + "}");
+    return RecordCodec.bytes(prefix + "uv:{" + Script.userTag(userId) + "}" + userId);
   }
 
   byte[] valueKey(String key) {

@@ -28,7 +28,11 @@ import java.security.NoSuchAlgorithmException;
  * without the option can share a prefix (during a rollout) and sessions written before it was
  * turned on keep working. Session scripts name the marker as KEYS[2].
  *
- * <p>User version: a counter under {@code <prefix>uv:{<user>}} (the index's hash tag, so the same
+ * <p>User keys carry a fixed-length digest of the user ID as their hash tag, then the ID itself:
+ * {@code <prefix>u:{<sha1hex(user)>}<user>} and {@code <prefix>uv:{<sha1hex(user)>}<user>}
+ * ({@link #userTag}), so that no user ID can shape the tag.
+ *
+ * <p>User version: a counter under {@code <prefix>uv:{<tag>}<user>} (the index's hash tag, so the same
  * slot; a prefix of its own, so that near caches can track version changes without hearing of
  * every index write), created by the first {@link #REVOKE_ALL}; a session whose {@code w} is below
  * it is dead. Scripts that stamp or admit extend its TTL so that it outlives every session stamped
@@ -393,7 +397,7 @@ enum Script {
         end
         local function revoked()
           if not u then return false end
-          local v = redis.call('GET', ARGV[1] .. 'uv:{' .. u .. '}')
+          local v = redis.call('GET', ARGV[1] .. 'uv:{' .. redis.sha1hex(u) .. '}' .. u)
           return v and tonumber(v) > tonumber(w or '0')
         end
         """;
@@ -415,6 +419,16 @@ enum Script {
 
   String sha() {
     return sha;
+  }
+
+  /**
+   * The hash tag of a user's keys: the SHA-1 of the user ID's UTF-8 bytes, 40 hex digits, as Lua
+   * computes it with {@code redis.sha1hex}. A fixed-length digest, so no user ID (one that starts
+   * with {@code '}'}, holds braces, or is long) can empty the tag or share another user's; the
+   * full ID follows the tag, so two users never share a key even if their digests met.
+   */
+  static String userTag(String userId) {
+    return sha1(userId);
   }
 
   private static String sha1(String text) {

@@ -61,7 +61,7 @@ abstract class RedisStoreContract extends UserIndexedStoreContract {
   }
 
   private String userVersionKey(String userId) {
-    return support().currentPrefix() + "uv:{" + userId + "}";
+    return support().currentPrefix() + "uv:{" + Script.userTag(userId) + "}" + userId;
   }
 
   @Test
@@ -122,6 +122,27 @@ abstract class RedisStoreContract extends UserIndexedStoreContract {
         .as("a session bound before any revocation carries no stamp field").isNull();
     NewSession next = manager.login(null, "long-lived", ClientInfo.UNKNOWN);
     assertThat(support().direct.sync().hget(support().sessionKey(next.session().handle()), "w")).isEqualTo("1");
+  }
+
+  @Test
+  void aUsersKeysShareOneFixedLengthHashTagThatNoUserIdCanShape() {
+    SessionManager manager = manager();
+    String kilobyte = "\u20ac".repeat(85) + "a"; // the manager takes 256 characters at most; the store contract takes 1 KB
+    for (String user : java.util.List.of("}x", "{a}", "a}b", "{}", "a", kilobyte)) {
+      NewSession s = manager.login(null, user, ClientInfo.UNKNOWN);
+      manager.revokeAll(user);
+      java.util.List<String> keys = support().direct.keys(support().currentPrefix()).stream()
+          .filter(k -> k.startsWith(support().currentPrefix() + "u:") || k.startsWith(support().currentPrefix() + "uv:"))
+          .filter(k -> k.endsWith(user) || k.endsWith(user + "}")).toList();
+      assertThat(keys).as(user).isNotEmpty();
+      for (String key : keys) {
+        int open = key.indexOf('{');
+        int close = key.indexOf('}', open + 1);
+        assertThat(close - open - 1).as("the hash tag of " + key).isEqualTo(40);
+        assertThat(key.substring(open + 1, close)).as(key).matches("[0-9a-f]{40}");
+      }
+      assertThat(manager.resolve(s.id()).isFound()).isFalse();
+    }
   }
 
   @Test

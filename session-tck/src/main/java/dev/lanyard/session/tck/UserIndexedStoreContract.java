@@ -193,6 +193,42 @@ public abstract class UserIndexedStoreContract extends SessionStoreContract {
         r.idleTimeout(), r.absoluteExpiry(), r.authenticatedAt(), r.lastNode(), r.client(), r.attributes());
   }
 
+  /**
+   * User IDs are the application's text: some look like Redis hash tags, some are long. Each must
+   * be a user like any other (its own index, its own version, its own limit), and none may break
+   * a multi-key operation (a Cluster answers CROSSSLOT when a user's keys land in two slots).
+   */
+  @Test
+  void userIdsThatLookLikeHashTagsOrAreLongAreUsersLikeAnyOther() {
+    String kilobyte = "\u20ac".repeat(341) + "a"; // 1,024 bytes of UTF-8
+    List<String> users = List.of("}x", "{a}", "a}b", "{}", "a", "b", kilobyte);
+    Map<String, List<SessionHandle>> held = new java.util.LinkedHashMap<>();
+    for (String user : users) {
+      List<SessionHandle> handles = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        SessionHandle h = newHandle();
+        Admission admission = indexed().admit(user, h, SessionLimit.evictBeyond(5), TTL);
+        assertThat(admission.admitted()).as(user).isTrue();
+        assertThat(store.create(record(h, user, Map.of()), TTL)).as(user).isTrue();
+        handles.add(h);
+      }
+      held.put(user, handles);
+    }
+    for (String user : users) {
+      assertThat(handles(indexed().sessionsOf(user))).as(user).containsExactlyInAnyOrderElementsOf(held.get(user));
+    }
+    for (String user : users) {
+      assertThat(indexed().revokeAll(user, TTL)).as(user).containsExactlyInAnyOrderElementsOf(held.get(user));
+      assertThat(indexed().userVersion(user)).as(user).isEqualTo(1);
+      SessionHandle after = newHandle();
+      Admission admission = indexed().admit(user, after, SessionLimit.evictBeyond(5), TTL);
+      assertThat(admission.userVersion()).as(user).isEqualTo(1);
+    }
+    for (List<SessionHandle> handles : held.values()) {
+      handles.forEach(h -> assertThat(store.load(h)).isEmpty());
+    }
+  }
+
   @Test
   void admitRefusesBeyondTheLimitUnderTheRefuseRule() {
     SessionLimit limit = SessionLimit.refuseBeyond(2);
