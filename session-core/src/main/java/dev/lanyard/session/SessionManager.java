@@ -723,6 +723,8 @@ public final class SessionManager {
 
   /**
    * Revokes every session of {@code keep}'s user except {@code keep}: "sign out everywhere else".
+   * One atomic store operation ({@link UserIndexedStore#revokeOthers}) advances the user's version
+   * and re-stamps {@code keep}, so a session of the user that rotates meanwhile does not escape.
    *
    * @param keep the session to keep, authenticated
    * @return how many sessions were removed
@@ -731,13 +733,14 @@ public final class SessionManager {
   public int revokeOthers(Session keep) {
     String userId = keep.userId().orElseThrow(
         () -> new IllegalArgumentException("an anonymous session has no other sessions"));
-    int removed = 0;
-    for (SessionSummary summary : sessionsOf(userId)) {
-      if (!summary.handle().equals(keep.handle()) && revoke(summary.handle(), RevocationReason.USER_WIDE)) {
-        removed++;
-      }
+    UserIndexedStore indexed = requireIndex("revokeOthers");
+    List<SessionHandle> revoked = call(StoreOperation.REVOKE_ALL,
+        () -> indexed.revokeOthers(userId, keep.handle(), policy.absoluteTimeout()));
+    Instant now = clock.instant();
+    for (SessionHandle handle : revoked) {
+      publish(new SessionEvent.Revoked(now, handle, userId, RevocationReason.USER_WIDE));
     }
-    return removed;
+    return revoked.size();
   }
 
   /**

@@ -312,6 +312,15 @@ public final class NearCachedRedisStore implements NearCachingStore, UserIndexed
   }
 
   @Override
+  public List<SessionHandle> revokeOthers(String userId, SessionHandle keep, Duration sessionLifetime) {
+    List<SessionHandle> revoked = store.revokeOthers(userId, keep, sessionLifetime);
+    revoked.forEach(this::invalidate);
+    invalidateUser(userId);
+    invalidate(keep);
+    return revoked;
+  }
+
+  @Override
   public long userVersion(String userId) {
     return store.userVersion(userId);
   }

@@ -583,6 +583,34 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
   }
 
   @Override
+  public List<SessionHandle> revokeOthers(String userId, SessionHandle keep, Duration sessionLifetime) {
+    Objects.requireNonNull(userId, "userId");
+    Objects.requireNonNull(keep, "keep");
+    checkTtl(sessionLifetime);
+    boolean cluster = topology == Topology.CLUSTER;
+    byte[][] keys = cluster ? new byte[][] {indexKey(userId), userVersionKey(userId)}
+        : new byte[][] {indexKey(userId), userVersionKey(userId), sessionKey(keep)};
+    List<Object> reply = await(script(Script.REVOKE_OTHERS, ScriptOutputType.MULTI, keys,
+        RecordCodec.bytes(Long.toString(clock.millis())), millis(RESERVATION_GRACE), millis(sessionLifetime),
+        RecordCodec.bytes(keep.value()), RecordCodec.bytes(userId)), "revokeOthers", null);
+    if (cluster) {
+      // The kept session lives in another slot: re-stamp it in a second step (see the SPI's Javadoc).
+      await(script(Script.RESTAMP, ScriptOutputType.INTEGER, sessionKey(keep), RecordCodec.bytes(userId),
+          (byte[]) reply.get(0), (byte[]) reply.get(1)), "revokeOthers", keep);
+    }
+    List<SessionHandle> handles = new ArrayList<>();
+    for (Object member : reply.subList(2, reply.size())) {
+      SessionHandle h = member instanceof byte[] b ? handleOf(b) : null;
+      if (h != null) {
+        handles.add(h);
+      }
+    }
+    List<SessionHandle> deleted = deleteSessions(handles, "revokeOthers");
+    replicated("revokeOthers", null);
+    return deleted;
+  }
+
+  @Override
   public long userVersion(String userId) {
     Objects.requireNonNull(userId, "userId");
     return versionOf(await(call(() -> redis().get(userVersionKey(userId))), "userVersion", null));

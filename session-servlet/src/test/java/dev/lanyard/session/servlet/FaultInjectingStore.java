@@ -129,6 +129,13 @@ class FaultInjectingStore implements UserIndexedStore, ExpiryNotifyingStore {
     return delegate.revokeAll(userId, sessionLifetime);
   }
 
+  @Override
+  public List<SessionHandle> revokeOthers(String userId, SessionHandle keep, java.time.Duration sessionLifetime) {
+    writes.incrementAndGet();
+    check();
+    return delegate.revokeOthers(userId, keep, sessionLifetime);
+  }
+
   /** Timeouts are reported by the real store when it reports them; faults do not apply. */
   @Override
   public boolean reportsTimeouts() {

@@ -364,6 +364,42 @@ public abstract class UserIndexedStoreContract extends SessionStoreContract {
     assertThat(manager.resolve(laptop.id()).isFound()).isTrue();
   }
 
+  /**
+   * "Sign out everywhere else" while another device's session rotates (a login, a privilege
+   * change, a periodic renewal). The rotation is injected at the worst moment: as soon as the
+   * first other session is revoked, the second one moves to a new handle. Whatever the order, no
+   * session of the user but the kept one may survive.
+   */
+  @Test
+  void revokeOthersLeavesNoSessionEvenWhenOneRotatesMeanwhile() {
+    java.util.concurrent.atomic.AtomicReference<SessionHandle> rotatedTo = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicReference<List<SessionHandle>> others = new java.util.concurrent.atomic.AtomicReference<>();
+    SessionManager manager = SessionManager.builder(store).clock(clock).nodeId("node-a").listener(event -> {
+      if (event instanceof dev.lanyard.session.event.SessionEvent.Revoked revoked && others.get() != null
+          && rotatedTo.get() == null) {
+        SessionHandle victim = others.get().stream().filter(h -> !h.equals(revoked.handle())).findFirst().orElseThrow();
+        SessionHandle next = newHandle();
+        rotatedTo.set(next);
+        store.rotate(victim, new Rotation(next, null, 0, true, null, clock.instant(), null, null, null, null, TTL));
+      }
+    }).build();
+    NewSession keep = manager.login(null, "alice", ClientInfo.UNKNOWN);
+    NewSession phone = manager.login(null, "alice", ClientInfo.UNKNOWN);
+    NewSession tablet = manager.login(null, "alice", ClientInfo.UNKNOWN);
+    others.set(List.of(phone.session().handle(), tablet.session().handle()));
+
+    manager.revokeOthers(keep.session());
+
+    assertThat(rotatedTo.get()).as("the rotation was injected").isNotNull();
+    assertThat(store.load(rotatedTo.get())).as("the session that rotated meanwhile").isEmpty();
+    assertThat(manager.resolve(phone.id()).isFound()).isFalse();
+    assertThat(manager.resolve(tablet.id()).isFound()).isFalse();
+    assertThat(manager.resolve(keep.id()).isFound()).as("the kept session").isTrue();
+    assertThat(manager.sessionsOf("alice")).extracting(SessionSummary::handle).containsExactly(keep.session().handle());
+    NewSession later = manager.login(null, "alice", ClientInfo.UNKNOWN);
+    assertThat(manager.resolve(later.id()).isFound()).as("a login after it").isTrue();
+  }
+
   @Test
   void logoutRemovesTheIndexEntry() {
     SessionManager manager = manager();
