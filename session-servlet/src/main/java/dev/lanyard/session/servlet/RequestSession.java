@@ -1020,7 +1020,9 @@ final class RequestSession {
       if (transport == Transport.HEADER) {
         response.setHeader(settings.headerName, idToSend.value());
       } else {
-        response.addHeader("Set-Cookie", settings.cookie.setCookie(idToSend.value()));
+        Duration sessionLeft = session == null ? null
+            : Duration.between(manager.clock().instant(), session.absoluteExpiry());
+        response.addHeader("Set-Cookie", settings.cookie.setCookie(idToSend.value(), sessionLeft));
       }
       response.setHeader("Cache-Control", "no-store");
     } else if (transport == Transport.COOKIE) {

@@ -840,6 +840,25 @@ abstract class SessionFilterContract {
     }
   }
 
+  @Test
+  void aPersistentCookieNeverOutlivesTheSessionsAbsoluteTimeout() throws Exception {
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("store", "memory:");
+    params.put("cookieName", "sid");
+    params.put("cookieSecure", "false");
+    params.put("absoluteTimeout", "PT2H");
+    params.put("cookieMaxAge", "P30D");                       // "remember me" asks for a month
+    params.put("logEvents", "false");
+    try (Running configured = start(new Deployment(null, params, TestApp.servlets(), Map.of()))) {
+      Browser b = new Browser(client, configured.base(), "sid", seenIds);
+      String cookie = Browser.sessionCookie(b.get("/counter"), "sid").orElseThrow();
+      java.util.regex.Matcher maxAge = java.util.regex.Pattern.compile("Max-Age=(\\d+)").matcher(cookie);
+      assertThat(maxAge.find()).as(cookie.replaceAll("=[A-Za-z0-9_-]{43}", "=<id>")).isTrue();
+      assertThat(Long.parseLong(maxAge.group(1))).as("Max-Age, in seconds")
+          .isPositive().isLessThanOrEqualTo(Duration.ofHours(2).toSeconds());
+    }
+  }
+
   // ------------------------------------------------------------------ secrets
 
   @Test
