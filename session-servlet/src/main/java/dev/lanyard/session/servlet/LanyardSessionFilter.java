@@ -87,6 +87,12 @@ public class LanyardSessionFilter implements Filter {
   public static final String DEFAULT_REQUEST_ID_HEADER = "X-Request-Id";
   /** The default {@code Retry-After} of the 503 answer when the store is down. */
   public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(5);
+  /**
+   * The default CSRF defence: {@link CsrfMode#ORIGIN}, which refuses unsafe requests a browser
+   * marks as sent from another site (a sibling subdomain included, which {@code SameSite=Lax}
+   * lets through) and needs no change to the application.
+   */
+  public static final CsrfMode DEFAULT_CSRF = CsrfMode.ORIGIN;
   /** The default CSRF token header. */
   public static final String DEFAULT_CSRF_HEADER = "X-CSRF-Token";
   /** The default CSRF token form parameter. */
@@ -460,7 +466,7 @@ public class LanyardSessionFilter implements Filter {
     final List<RoutePolicy> routes = new ArrayList<>();
     FailureMode defaultFailureMode = FailureMode.CLOSED;
     Duration retryAfter = DEFAULT_RETRY_AFTER;
-    CsrfMode csrfMode = CsrfMode.OFF;
+    CsrfMode csrfMode = DEFAULT_CSRF;
     final Set<String> csrfTrustedOrigins = new LinkedHashSet<>();
     String csrfHeaderName = DEFAULT_CSRF_HEADER;
     String csrfParameterName = DEFAULT_CSRF_PARAMETER;
@@ -536,7 +542,8 @@ public class LanyardSessionFilter implements Filter {
     }
 
     /**
-     * Sets the CSRF defence (default {@link CsrfMode#OFF}).
+     * Sets the CSRF defence (default {@link #DEFAULT_CSRF}, {@link CsrfMode#ORIGIN});
+     * {@link CsrfMode#ORIGIN_AND_TOKEN} adds a synchronizer token for form applications.
      *
      * @param value the mode
      * @return this builder

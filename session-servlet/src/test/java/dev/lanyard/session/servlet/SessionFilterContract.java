@@ -841,6 +841,30 @@ abstract class SessionFilterContract {
   }
 
   @Test
+  void aSiblingSubdomainCannotPostWithTheCookieUnderTheDefaultConfiguration() throws Exception {
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("store", "memory:");
+    params.put("cookieName", "sid");
+    params.put("cookieSecure", "false");
+    params.put("logEvents", "false");                          // no csrf parameter: the default
+    try (Running configured = start(new Deployment(null, params, TestApp.servlets(), Map.of()))) {
+      Browser b = new Browser(client, configured.base(), "sid", seenIds);
+      b.get("/counter");
+      String self = configured.base().toString().replaceAll("/$", "");
+
+      // SameSite=Lax sends the cookie with a POST from shop.example.com to www.example.com.
+      HttpResponse<String> sibling = b.post("/form", "a=1", "Sec-Fetch-Site", "same-site");
+      HttpResponse<String> oldBrowser = b.post("/form", "a=1", "Origin", "http://evil.localhost");
+
+      assertThat(sibling.statusCode()).isEqualTo(403);
+      assertThat(oldBrowser.statusCode()).isEqualTo(403);
+      assertThat(b.post("/form", "a=1", "Sec-Fetch-Site", "same-origin", "Origin", self).statusCode())
+          .as("positive control: the site's own form").isEqualTo(200);
+      assertThat(b.post("/form", "a=1").statusCode()).as("a non-browser client").isEqualTo(200);
+    }
+  }
+
+  @Test
   void aPersistentCookieNeverOutlivesTheSessionsAbsoluteTimeout() throws Exception {
     Map<String, String> params = new LinkedHashMap<>();
     params.put("store", "memory:");
