@@ -952,7 +952,8 @@ public final class SessionManager {
      * @throws IllegalArgumentException if the policy needs a power the store lacks
      */
     public SessionManager build() {
-      if (policy.sessionLimit().isLimited() && !(store instanceof UserIndexedStore)) {
+      if (policy.sessionLimit().isLimited() && !(store instanceof UserIndexedStore)
+          && !policy.sessionLimit().equals(SessionPolicy.DEFAULT_SESSION_LIMIT)) {
         throw new IllegalArgumentException("sessionLimit (" + policy.sessionLimit().maxSessions()
             + ") needs a store that implements UserIndexedStore; " + store.getClass().getName() + " does not");
       }

@@ -146,6 +146,35 @@ abstract class RedisStoreContract extends UserIndexedStoreContract {
   }
 
   @Test
+  void underTheDefaultLimitALoginCostsTheSameHoweverManyCameBefore() {
+    int limit = SessionPolicy.DEFAULT_SESSION_LIMIT.maxSessions();
+    long[] bounded = loginCosts(manager(), "bounded-user", 3 * limit);
+    long[] unbounded = loginCosts(manager(SessionPolicy.builder().sessionLimit(dev.lanyard.session.SessionLimit.unlimited())
+        .build()), "unbounded-user", 3 * limit);
+
+    // Redis commands per login (scripts' own commands included), at N = limit + 1 and N = 3 * limit.
+    String figures = "default limit: " + bounded[limit] + " -> " + bounded[3 * limit - 1] + "; unlimited: "
+        + unbounded[limit] + " -> " + unbounded[3 * limit - 1];
+    System.out.println("login cost (Redis commands per login, N = limit+1 -> 3*limit): " + figures);
+    assertThat(bounded[3 * limit - 1]).as(figures).isLessThanOrEqualTo(bounded[limit] + 2);
+    assertThat(unbounded[3 * limit - 1]).as("positive control, " + figures).isGreaterThan(unbounded[limit] + limit);
+    assertThat(support().direct.sync().zcard(indexKey("bounded-user"))).isLessThanOrEqualTo(limit + 1L);
+  }
+
+  /** Logs one user in {@code n} times, 31 s apart (past the reservation grace), counting Redis commands per login. */
+  private long[] loginCosts(SessionManager manager, String user, int n) {
+    long[] costs = new long[n];
+    for (int i = 0; i < n; i++) {
+      clock.advance(Duration.ofSeconds(31));
+      support().direct.resetStats();
+      manager.login(null, user, ClientInfo.UNKNOWN);
+      costs[i] = support().direct.commandCalls().entrySet().stream()
+          .filter(e -> !e.getKey().equals("config") && !e.getKey().startsWith("config|")).mapToLong(java.util.Map.Entry::getValue).sum();
+    }
+    return costs;
+  }
+
+  @Test
   @Order(Integer.MAX_VALUE)
   void noKeyWrittenBySuiteLacksATtl() {
     assertThat(support().direct.keys(support().prefix)).as("keys the suite left").isNotEmpty();

@@ -102,7 +102,12 @@ final class InitParameters {
     if (p.containsKey("payloadHardLimit")) {
       b.payloadHardLimit(number("payloadHardLimit", p.get("payloadHardLimit")));
     }
-    if (p.containsKey("sessionLimit")) {
+    if (p.containsKey("sessionLimit") && "none".equalsIgnoreCase(p.get("sessionLimit").trim())) {
+      if (p.containsKey("sessionLimitOverflow")) {
+        throw new IllegalArgumentException("sessionLimitOverflow needs a numeric sessionLimit");
+      }
+      b.sessionLimit(SessionLimit.unlimited());
+    } else if (p.containsKey("sessionLimit")) {
       int max = (int) number("sessionLimit", p.get("sessionLimit"));
       String rule = p.getOrDefault("sessionLimitOverflow", "refuse").toLowerCase(Locale.ROOT);
       switch (rule) {
