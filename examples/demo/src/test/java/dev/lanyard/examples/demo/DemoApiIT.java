@@ -152,6 +152,19 @@ class DemoApiIT {
   }
 
   @Test
+  void anAnonymousCsrfRequestStoresNoSession() throws Exception {
+    // A script (or a flood) asking for a token before it has a session: nothing to protect yet.
+    for (int i = 0; i < 5; i++) {
+      HttpResponse<String> anonymous = http.get(demo, "/api/csrf", null);
+      assertThat(anonymous.statusCode()).isEqualTo(200);
+      assertThat(anonymous.headers().allValues("Set-Cookie")).as("no session created").isEmpty();
+      assertThat(anonymous.body()).contains("\"token\":null");
+    }
+    String alice = http.logIn(demo, "alice", "alice");
+    assertThat(http.csrfToken(demo, alice)).as("a session's token").hasSize(43);
+  }
+
+  @Test
   void metricsAreForAdministratorsOnly() throws Exception {
     assertThat(http.get(demo, "/metrics", null).statusCode()).as("anyone").isEqualTo(401);
     assertThat(http.get(demo, "/metrics", http.logIn(demo, "alice", "alice")).statusCode()).as("a user")
