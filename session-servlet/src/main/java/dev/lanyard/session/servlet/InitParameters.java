@@ -34,7 +34,7 @@ final class InitParameters {
       "clockSkew", "sessionLimit", "sessionLimitOverflow", "payloadSoftLimit", "payloadHardLimit", "allowedPackages",
       "cookieName", "cookieSecure", "cookieHttpOnly", "cookieSameSite", "cookiePath", "cookieDomain", "cookieMaxAge",
       "headerName", "failureMode", "retryAfter", "csrf", "csrfTrustedOrigins", "csrfHeaderName", "csrfParameterName",
-      "requestIdHeader", "guessingThreshold", "guessingWindow", "guessingMaxClients", "listeners",
+      "requestIdHeader", "anonymousSessionLimit", "anonymousSessionWindow", "guessingThreshold", "guessingWindow", "guessingMaxClients", "listeners",
       "containerListeners", "attributeSaveMode");
 
   record Result(LanyardSessionFilter.Builder builder, SessionStore store) {}
@@ -185,6 +185,13 @@ final class InitParameters {
       } else {
         b.requestIdHeader(header);
       }
+    }
+    if (p.containsKey("anonymousSessionLimit") || p.containsKey("anonymousSessionWindow")) {
+      b.anonymousSessionRate(
+          (int) number("anonymousSessionLimit",
+              p.getOrDefault("anonymousSessionLimit", "" + LanyardSessionFilter.DEFAULT_ANONYMOUS_SESSION_LIMIT)),
+          p.containsKey("anonymousSessionWindow") ? duration("anonymousSessionWindow", p.get("anonymousSessionWindow"))
+              : LanyardSessionFilter.DEFAULT_ANONYMOUS_SESSION_WINDOW);
     }
     if (p.containsKey("guessingThreshold") || p.containsKey("guessingWindow") || p.containsKey("guessingMaxClients")) {
       b.guessingDetection(

@@ -391,6 +391,10 @@ final class RequestSession {
     if (degraded) {
       return createTransient();
     }
+    if (!settings.anonymousSessions.tryAcquire(ClientInfo.prefixOf(request.getRemoteAddr()))) {
+      LOG.debug("anonymous session rate reached for a client: serving a transient session");
+      return createTransient();
+    }
     NewSession created;
     try {
       created = manager.create(clientInfo());

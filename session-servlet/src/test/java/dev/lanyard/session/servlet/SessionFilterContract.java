@@ -205,6 +205,7 @@ abstract class SessionFilterContract {
         .route(RoutePolicy.forPattern("/store-only/*").storeOnly().build())
         .csrf(CsrfMode.ORIGIN_AND_TOKEN)
         .guessingDetection(5, Duration.ofMinutes(1), 100)
+        .anonymousSessionRate(0, Duration.ofMinutes(1))           // every test client is 127.0.0.1
         .listener(recorder)
         .build();
     Map<String, Object> attributes = new LinkedHashMap<>();
@@ -861,6 +862,32 @@ abstract class SessionFilterContract {
       assertThat(b.post("/form", "a=1", "Sec-Fetch-Site", "same-origin", "Origin", self).statusCode())
           .as("positive control: the site's own form").isEqualTo(200);
       assertThat(b.post("/form", "a=1").statusCode()).as("a non-browser client").isEqualTo(200);
+    }
+  }
+
+  @Test
+  void oneClientCreatingAnonymousSessionsBeyondTheRateIsServedWithoutStoringThem() throws Exception {
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("store", "memory:");
+    params.put("cookieName", "sid");
+    params.put("cookieSecure", "false");
+    params.put("anonymousSessionLimit", "5");
+    params.put("anonymousSessionWindow", "PT1M");
+    params.put("logEvents", "false");
+    try (Running configured = start(new Deployment(null, params, TestApp.servlets(), Map.of()))) {
+      int stored = 0;
+      int served = 0;
+      for (int i = 0; i < 20; i++) {                              // a script without a cookie jar
+        HttpResponse<String> r = new Browser(client, configured.base(), "sid", seenIds).get("/counter");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("count=1");
+        served++;
+        if (Browser.sessionCookie(r, "sid").isPresent()) {
+          stored++;
+        }
+      }
+      assertThat(served).isEqualTo(20);
+      assertThat(stored).as("sessions stored for one client within the window").isEqualTo(5);
     }
   }
 
