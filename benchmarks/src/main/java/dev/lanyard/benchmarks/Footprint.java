@@ -339,7 +339,7 @@ public final class Footprint {
       Session one = withAttributes(manager, manager.login(null, "memory-user-" + attributes, RedisStoreBenchmark.CLIENT),
           attributes);
       long hash = memoryUsage(redis, store.keyPrefix() + "s:{" + one.handle().value() + "}");
-      long index = memoryUsage(redis, store.keyPrefix() + "u:{memory-user-" + attributes + "}");
+      long index = memoryUsage(redis, userIndexKey(store.keyPrefix(), "memory-user-" + attributes));
       String encoding = String.valueOf(redis.call("OBJECT", "ENCODING", store.keyPrefix() + "s:{" + one.handle().value()
           + "}"));
       long before = usedMemory(redis);
@@ -499,5 +499,16 @@ public final class Footprint {
     }
     Arrays.sort(nanos);
     return new double[] {total / 1e3 / RESOLVES, nanos[RESOLVES / 2] / 1e3, nanos[(int) (RESOLVES * 0.99)] / 1e3};
+  }
+
+  /** The Redis store's user-index key: {@code <prefix>u:{<sha1hex(user)>}<user>} (see its Script javadoc). */
+  private static String userIndexKey(String prefix, String userId) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-1")
+          .digest(userId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return prefix + "u:{" + java.util.HexFormat.of().formatHex(digest) + "}" + userId;
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

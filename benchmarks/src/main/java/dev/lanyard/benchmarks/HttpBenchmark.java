@@ -162,6 +162,7 @@ public class HttpBenchmark {
     return LanyardSessionFilter.builder(manager)
         .cookie(CookieSettings.builder().name(cookieName).secure(false).build())
         .withoutRequestIds()
+        .anonymousSessionRate(0, java.time.Duration.ofMinutes(1))   // the load comes from one address
         .build();
   }
 

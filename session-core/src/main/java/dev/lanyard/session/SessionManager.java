@@ -935,6 +935,8 @@ public final class SessionManager {
 
   /**
    * Revokes every session of {@code keep}'s user except {@code keep}: "sign out everywhere else".
+   * One atomic store operation ({@link UserIndexedStore#revokeOthers}) advances the user's version
+   * and re-stamps {@code keep}, so a session of the user that rotates meanwhile does not escape.
    *
    * @param keep the session to keep, authenticated
    * @return how many sessions were removed
@@ -943,13 +945,14 @@ public final class SessionManager {
   public int revokeOthers(Session keep) {
     String userId = keep.userId().orElseThrow(
         () -> new IllegalArgumentException("an anonymous session has no other sessions"));
-    int removed = 0;
-    for (SessionSummary summary : sessionsOf(userId)) {
-      if (!summary.handle().equals(keep.handle()) && revoke(summary.handle(), RevocationReason.USER_WIDE)) {
-        removed++;
-      }
+    UserIndexedStore indexed = requireIndex("revokeOthers");
+    List<SessionHandle> revoked = call(StoreOperation.REVOKE_ALL,
+        () -> indexed.revokeOthers(userId, keep.handle(), policy.absoluteTimeout()));
+    Instant now = clock.instant();
+    for (SessionHandle handle : revoked) {
+      publish(new SessionEvent.Revoked(now, handle, userId, RevocationReason.USER_WIDE));
     }
-    return removed;
+    return revoked.size();
   }
 
   /**
@@ -1229,7 +1232,8 @@ public final class SessionManager {
      * @throws IllegalArgumentException if the policy needs a power the store lacks
      */
     public SessionManager build() {
-      if (policy.sessionLimit().isLimited() && !(store instanceof UserIndexedStore)) {
+      if (policy.sessionLimit().isLimited() && !(store instanceof UserIndexedStore)
+          && !policy.sessionLimit().equals(SessionPolicy.DEFAULT_SESSION_LIMIT)) {
         throw new IllegalArgumentException("sessionLimit (" + policy.sessionLimit().maxSessions()
             + ") needs a store that implements UserIndexedStore; " + store.getClass().getName() + " does not");
       }

@@ -24,6 +24,15 @@ public final class SessionPolicy {
   public static final long DEFAULT_PAYLOAD_HARD_LIMIT = 64 * 1024;
   /** Default clock skew tolerated between nodes and in token times: 30 seconds. */
   public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
+  /**
+   * The default per-user limit: ten sessions, the least recently used evicted beyond them. A user
+   * keeps a phone, a laptop and a few browsers; an account that logs in without end (a script, a
+   * shared password) keeps a bounded index, so each login costs the same however many came
+   * before. It applies where the store indexes users ({@link dev.lanyard.session.spi.UserIndexedStore});
+   * on a store that does not, the default is not enforced (a limit set explicitly is refused
+   * there, at build time).
+   */
+  public static final SessionLimit DEFAULT_SESSION_LIMIT = SessionLimit.evictBeyond(10);
 
   private static final SessionPolicy DEFAULTS = builder().build();
 
@@ -142,7 +151,7 @@ public final class SessionPolicy {
     private Duration anonymousIdleTimeout = DEFAULT_ANONYMOUS_IDLE_TIMEOUT;
     private Duration absoluteTimeout = DEFAULT_ABSOLUTE_TIMEOUT;
     private Duration touchInterval = DEFAULT_TOUCH_INTERVAL;
-    private SessionLimit sessionLimit = SessionLimit.unlimited();
+    private SessionLimit sessionLimit = DEFAULT_SESSION_LIMIT;
     private long payloadSoftLimit = DEFAULT_PAYLOAD_SOFT_LIMIT;
     private long payloadHardLimit = DEFAULT_PAYLOAD_HARD_LIMIT;
     private Duration clockSkew = DEFAULT_CLOCK_SKEW;
@@ -194,7 +203,8 @@ public final class SessionPolicy {
     }
 
     /**
-     * Sets the per-user session limit (none by default).
+     * Sets the per-user session limit ({@link #DEFAULT_SESSION_LIMIT}: ten, evicting the least
+     * recently used); {@link SessionLimit#unlimited()} turns it off.
      *
      * @param value the limit
      * @return this builder

@@ -36,6 +36,37 @@ class SessionManagerTest {
     return manager(SessionPolicy.defaults());
   }
 
+  @Test
+  void theDefaultPolicyKeepsAUsersSessionsToALimitEvictingTheLeastRecentlyUsed() {
+    // One account logging in without end (a script, a leaked password): its index must stay bounded.
+    SessionManager manager = manager();
+    int limit = SessionPolicy.DEFAULT_SESSION_LIMIT.maxSessions();
+    List<NewSession> logins = new java.util.ArrayList<>();
+    for (int i = 0; i < 3 * limit; i++) {
+      clock.advance(Duration.ofSeconds(1));
+      logins.add(manager.login(null, "busy", ClientInfo.UNKNOWN));
+    }
+
+    assertThat(manager.sessionsOf("busy")).hasSize(limit);
+    assertThat(manager.resolve(logins.get(0).id()).isFound()).as("the oldest").isFalse();
+    assertThat(manager.resolve(logins.get(logins.size() - 1).id()).isFound()).as("the newest").isTrue();
+    assertThat(eventsOf(SessionEvent.LimitReached.class)).hasSize(2 * limit);
+  }
+
+  @Test
+  void theDefaultLimitDoesNotStopAStoreThatIndexesNoUsers() {
+    SessionStore plain = new dev.lanyard.session.spi.SessionStore() {
+      @Override public java.util.Optional<dev.lanyard.session.spi.SessionRecord> load(SessionHandle h) { return store.load(h); }
+      @Override public boolean create(dev.lanyard.session.spi.SessionRecord r, Duration ttl) { return store.create(r, ttl); }
+      @Override public dev.lanyard.session.spi.UpdateResult update(SessionHandle h, SessionDelta d) { return store.update(h, d); }
+      @Override public java.util.Optional<dev.lanyard.session.spi.SessionRecord> rotate(SessionHandle h,
+          dev.lanyard.session.spi.Rotation r) { return store.rotate(h, r); }
+      @Override public boolean delete(SessionHandle h) { return store.delete(h); }
+    };
+    SessionManager manager = manager(plain, SessionPolicy.defaults());
+    assertThat(manager.resolve(manager.login(null, "u", ClientInfo.UNKNOWN).id()).isFound()).isTrue();
+  }
+
   private <T extends SessionEvent> List<T> eventsOf(Class<T> type) {
     return events.stream().filter(type::isInstance).map(type::cast).toList();
   }

@@ -15,7 +15,7 @@ class SessionPolicyTest {
     assertThat(p.anonymousIdleTimeout()).isEqualTo(Duration.ofMinutes(15));
     assertThat(p.absoluteTimeout()).isEqualTo(Duration.ofHours(12));
     assertThat(p.touchInterval()).isEqualTo(Duration.ofMinutes(1));
-    assertThat(p.sessionLimit().isLimited()).isFalse();
+    assertThat(p.sessionLimit()).isEqualTo(SessionPolicy.DEFAULT_SESSION_LIMIT).isEqualTo(SessionLimit.evictBeyond(10));
     assertThat(p.payloadSoftLimit()).isLessThan(p.payloadHardLimit());
   }
 

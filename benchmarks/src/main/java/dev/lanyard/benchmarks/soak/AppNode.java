@@ -106,6 +106,7 @@ final class AppNode implements AutoCloseable {
       LanyardSessionFilter filter = LanyardSessionFilter.builder(manager)
           .cookie(CookieSettings.builder().name(COOKIE).secure(false).build())
           .route(RoutePolicy.forPattern("/catalog").failureMode(FailureMode.OPEN).build())
+          .anonymousSessionRate(0, Duration.ofMinutes(1))   // every simulated client comes from 127.0.0.1
           .build();
 
       server = new Server(new QueuedThreadPool(32, 4));

@@ -109,6 +109,8 @@ public final class LoggingSessionListener implements SessionListener {
       line(Level.DEBUG, "access token rejected").field("reason", e.reason()).emit();
     } else if (event instanceof SessionEvent.TokenReuseDetected e) {
       line(Level.WARN, "refresh token reuse detected; family revoked").handle(e.handle()).emit();
+    } else if (event instanceof SessionEvent.RefreshGraceUsed e) {
+      line(Level.INFO, "refresh grace used; successor handed out a second time").handle(e.handle()).emit();
     } else if (event instanceof SessionEvent.AffinityRebind e) {
       line(Level.DEBUG, "session moved node").handle(e.handle()).field("from", e.fromNode()).emit();
     } else if (event instanceof SessionEvent.GuessingSuspected e) {

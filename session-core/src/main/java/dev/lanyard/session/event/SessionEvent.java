@@ -295,6 +295,17 @@ public sealed interface SessionEvent {
   record TokenReuseDetected(Instant at, SessionHandle handle) implements SessionEvent {}
 
   /**
+   * A refresh token retired moments ago was presented again within the refresh grace period and
+   * received its successor (the second tab of a race). It happens at most once per retired token;
+   * a further presentation is reuse. Frequent grace uses for one client can mean a retrying
+   * client or a thief racing the owner.
+   *
+   * @param at when
+   * @param handle the session the family belongs to
+   */
+  record RefreshGraceUsed(Instant at, SessionHandle handle) implements SessionEvent {}
+
+  /**
    * A session last served by one node was served by another.
    *
    * @param at when

@@ -294,6 +294,52 @@ public final class InMemorySessionStore implements UserIndexedStore, AtomicValue
   }
 
   @Override
+  public List<SessionHandle> revokeOthers(String userId, SessionHandle keep, Duration sessionLifetime) {
+    Objects.requireNonNull(userId, "userId");
+    Objects.requireNonNull(keep, "keep");
+    Objects.requireNonNull(sessionLifetime, "sessionLifetime");
+    return write(now -> {
+      Entry kept = sessions.get(keep);
+      boolean keeps = kept != null && kept.liveAt(now) && userId.equals(kept.record.userId())
+          && !stale(kept.record, now);
+      UserEntry user = users.remove(userId);
+      UserVersion current = userVersions.get(userId);
+      long next = (current == null || !current.liveAt(now) ? 0 : current.value) + 1;
+      Instant versionUntil = later(current == null ? null : current.expiresAt, now.plus(RESERVATION_GRACE));
+      versionUntil = later(versionUntil, now.plus(sessionLifetime));
+      if (user != null) {
+        versionUntil = later(versionUntil, user.expiresAt);
+      }
+      userVersions.put(userId, new UserVersion(next, versionUntil));
+      List<SessionHandle> revoked = new ArrayList<>();
+      if (user != null) {
+        for (SessionHandle handle : user.handles.keySet()) {
+          if (keeps && handle.equals(keep)) {
+            continue;
+          }
+          Entry entry = sessions.remove(handle);
+          if (entry != null && entry.liveAt(now)) {
+            revoked.add(handle);
+          } else if (entry != null) {
+            timedOut(entry.record);
+          }
+        }
+      }
+      if (keeps) {
+        SessionRecord r = kept.record;
+        sessions.put(keep, new Entry(new SessionRecord(r.handle(), r.userId(), r.version(), next, r.createdAt(),
+            r.lastAccessedAt(), r.idleTimeout(), r.absoluteExpiry(), r.authenticatedAt(), r.lastNode(), r.client(),
+            r.attributes()), kept.expiresAt));
+        UserEntry fresh = new UserEntry();
+        fresh.handles.put(keep, user != null && user.handles.containsKey(keep) ? user.handles.get(keep) : now);
+        fresh.expiresAt = later(user == null ? null : user.expiresAt, kept.expiresAt);
+        users.put(userId, fresh);
+      }
+      return revoked;
+    });
+  }
+
+  @Override
   public long userVersion(String userId) {
     Objects.requireNonNull(userId, "userId");
     return userVersionAt(userId, clock.instant());

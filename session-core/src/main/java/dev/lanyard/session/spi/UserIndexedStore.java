@@ -75,6 +75,27 @@ public interface UserIndexedStore extends SessionStore {
   List<SessionHandle> revokeAll(String userId, Duration sessionLifetime);
 
   /**
+   * Ends every session of the user except {@code keep} ("sign out everywhere else"), with the
+   * same first write as {@link #revokeAll}: the user's version grows by one and every other
+   * handle in the index is marked revoked, so a session that rotates to a new handle meanwhile is
+   * ended too (its stamp is older than the new version). {@code keep} is re-stamped with the new
+   * version and stays in the index, if it is a live session of this user that the old version had
+   * not already ended; otherwise it is ended with the others. Then the store deletes the other
+   * sessions it found.
+   *
+   * <p>On a store whose session and user keys cannot change in one atomic step (Redis Cluster),
+   * {@code keep} is re-stamped right after the version moves; between the two a read of
+   * {@code keep} finds it revoked, and if the second step is lost {@code keep} stays ended (the
+   * safe direction: the user logs in again).
+   *
+   * @param userId the user
+   * @param keep the session to keep
+   * @param sessionLifetime as for {@link #revokeAll}
+   * @return the handles of the sessions that were deleted (never {@code keep})
+   */
+  List<SessionHandle> revokeOthers(String userId, SessionHandle keep, Duration sessionLifetime);
+
+  /**
    * Returns the user's current version: {@code 0} for a user never revoked with
    * {@link #revokeAll} (or whose version has outlived every session stamped with it), one more
    * after each revocation.

@@ -8,6 +8,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.Header;
 import com.nimbusds.jose.PlainHeader;
 import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.lanyard.session.Resolution;
@@ -38,9 +39,10 @@ import org.slf4j.LoggerFactory;
  * <p>What it enforces, in order: a size limit before any parsing; a compact JWS, or a nested JWE
  * ({@code cty: JWT}, no {@code zip}, pinned {@code alg}/{@code enc}, known {@code kid}) that
  * decrypts to one; no {@code alg: none}; no header-supplied keys ({@code jwk}, {@code jku},
- * {@code x5u}, {@code x5c}); no {@code crit}; {@code typ: at+jwt}; a {@code kid} naming a
+ * {@code x5u}, {@code x5c}); no {@code crit} (not even an empty list); {@code typ: at+jwt}; a {@code kid} naming a
  * verification key whose pinned algorithm equals the header's (this defeats algorithm confusion);
- * the signature; {@code iss}; {@code aud}; {@code exp} present and not passed; {@code nbf} and
+ * the signature; {@code iss}; {@code aud} (as the {@link AudienceRule} says: by default this
+ * service must be the sole audience); {@code exp} present and not passed; {@code nbf} and
  * {@code iat} not in the future beyond the clock skew; {@code sub}, {@code sid}, {@code ver},
  * {@code jti} present and well formed; the deny-list, if configured; and in checked mode the
  * session via {@link SessionManager#lookup(SessionHandle, long)}. It does not use Nimbus's
@@ -67,11 +69,15 @@ public final class AccessTokenVerifier {
   /** The default capacity of the verified-token cache. */
   public static final int DEFAULT_CACHE_SIZE = 10_000;
 
+  /** The default audience rule: {@link AudienceRule#SOLE}, per RFC 8725 §3.9. */
+  public static final AudienceRule DEFAULT_AUDIENCE_RULE = AudienceRule.SOLE;
+
   private static final int MAX_JTI_LENGTH = 256;
 
   private final KeyRing keys;
   private final String issuer;
   private final String audience;
+  private final AudienceRule audienceRule;
   private final Clock clock;
   private final Duration skew;
   private final int maxTokenLength;
@@ -86,6 +92,7 @@ public final class AccessTokenVerifier {
     this.keys = b.keys;
     this.issuer = b.issuer;
     this.audience = b.audience;
+    this.audienceRule = b.audienceRule;
     this.manager = b.manager;
     this.clock = b.clock != null ? b.clock : (manager != null ? manager.clock() : Clock.systemUTC());
     this.skew = b.skew != null ? b.skew : (manager != null ? manager.policy().clockSkew()
@@ -211,7 +218,7 @@ public final class AccessTokenVerifier {
     if (h.getJWK() != null || h.getJWKURL() != null || h.getX509CertURL() != null || h.getX509CertChain() != null) {
       return Outcome.reject(RejectionReason.HEADER_KEY);
     }
-    if (h.getCriticalParams() != null && !h.getCriticalParams().isEmpty()) {
+    if (hasCriticalHeader(h)) {
       return Outcome.reject(RejectionReason.CRITICAL_HEADER);
     }
     if (h.getContentType() == null || !"JWT".equalsIgnoreCase(h.getContentType())) {
@@ -272,7 +279,7 @@ public final class AccessTokenVerifier {
     if (h.getJWK() != null || h.getJWKURL() != null || h.getX509CertURL() != null || h.getX509CertChain() != null) {
       return Outcome.reject(RejectionReason.HEADER_KEY);
     }
-    if (h.getCriticalParams() != null && !h.getCriticalParams().isEmpty()) {
+    if (hasCriticalHeader(h)) {
       return Outcome.reject(RejectionReason.CRITICAL_HEADER);
     }
     if (!isAccessTokenType(h.getType())) {
@@ -323,6 +330,26 @@ public final class AccessTokenVerifier {
     return checkClaims(claims, key, mode, now);
   }
 
+  /**
+   * Whether the header carries {@code crit} in any form. This verifier understands no critical
+   * extension, so every value is unknown, and an empty list is malformed (RFC 7515 §4.1.11). The
+   * parsed header is checked and then the header as sent, since a parser may drop an empty list.
+   */
+  private static boolean hasCriticalHeader(Header h) {
+    if (h.getCriticalParams() != null || h.getIncludedParams().contains("crit")) {
+      return true;
+    }
+    Base64URL raw = h.getParsedBase64URL();
+    if (raw == null) {
+      return false;
+    }
+    try {
+      return JSONObjectUtils.parse(raw.decodeToString()).containsKey("crit");
+    } catch (ParseException | RuntimeException e) {
+      return true;
+    }
+  }
+
   /** Whether the header of a token that is not a JWS says {@code alg: none}. */
   private static boolean isUnsecured(String token) {
     try {
@@ -351,7 +378,7 @@ public final class AccessTokenVerifier {
         return Outcome.reject(RejectionReason.WRONG_ISSUER);
       }
       List<String> aud = claims.getAudience();
-      if (aud == null || !aud.contains(audience)) {
+      if (aud == null || !aud.contains(audience) || (audienceRule == AudienceRule.SOLE && aud.size() != 1)) {
         return Outcome.reject(RejectionReason.WRONG_AUDIENCE);
       }
       Date exp = claims.getExpirationTime();
@@ -415,7 +442,7 @@ public final class AccessTokenVerifier {
 
   @Override
   public String toString() {
-    return "AccessTokenVerifier[iss=" + issuer + ", aud=" + audience + ", skew=" + skew + ", maxTokenLength="
+    return "AccessTokenVerifier[iss=" + issuer + ", aud=" + audience + ", audienceRule=" + audienceRule + ", skew=" + skew + ", maxTokenLength="
         + maxTokenLength + ", cache=" + (cache != null) + ", denyList=" + (denyList != null) + "]";
   }
 
@@ -424,6 +451,7 @@ public final class AccessTokenVerifier {
     private final KeyRing keys;
     private String issuer;
     private String audience;
+    private AudienceRule audienceRule = DEFAULT_AUDIENCE_RULE;
     private Clock clock;
     private Duration skew;
     private int maxTokenLength = DEFAULT_MAX_TOKEN_LENGTH;
@@ -449,13 +477,26 @@ public final class AccessTokenVerifier {
     }
 
     /**
-     * Sets this service's audience (required): {@code aud} must contain it.
+     * Sets this service's audience (required): {@code aud} must name it, as the
+     * {@link #audienceRule(AudienceRule)} says.
      *
      * @param value the audience
      * @return this builder
      */
     public Builder audience(String value) {
       this.audience = AccessTokenIssuer.requireText(value, "audience");
+      return this;
+    }
+
+    /**
+     * Sets how {@code aud} must name this service ({@link #DEFAULT_AUDIENCE_RULE}: as its sole
+     * audience).
+     *
+     * @param value the rule
+     * @return this builder
+     */
+    public Builder audienceRule(AudienceRule value) {
+      this.audienceRule = Objects.requireNonNull(value, "audienceRule");
       return this;
     }
 
@@ -514,7 +555,10 @@ public final class AccessTokenVerifier {
 
     /**
      * Consults a deny-list on every verification that passes signature and claims (one store
-     * read each).
+     * read each). The deny-list must keep its entries at least as long past {@code exp} as this
+     * verifier's clock skew accepts a token past {@code exp} ({@link TokenDenyList#skew()} at
+     * least {@link #clockSkew(Duration)}), or a denied token would verify again; {@link #build()}
+     * refuses a shorter one.
      *
      * @param value the deny-list
      * @return this builder
@@ -564,8 +608,8 @@ public final class AccessTokenVerifier {
 
     /**
      * @return the verifier
-     * @throws IllegalArgumentException if issuer or audience is missing, or encryption is required
-     *     without a decryption key
+     * @throws IllegalArgumentException if issuer or audience is missing, encryption is required
+     *     without a decryption key, or the deny-list keeps entries for less than the clock skew
      */
     public AccessTokenVerifier build() {
       if (issuer == null) {
@@ -573,6 +617,15 @@ public final class AccessTokenVerifier {
       }
       if (audience == null) {
         throw new IllegalArgumentException("audience is required");
+      }
+      if (denyList != null) {
+        Duration effectiveSkew = skew != null ? skew
+            : (manager != null ? manager.policy().clockSkew() : SessionPolicy.DEFAULT_CLOCK_SKEW);
+        if (denyList.skew().compareTo(effectiveSkew) < 0) {
+          throw new IllegalArgumentException("denyList keeps entries " + denyList.skew() + " past exp, less than "
+              + "clockSkew (" + effectiveSkew + "): a denied token would verify again; create it with "
+              + "TokenDenyList.create(store, clock, " + effectiveSkew + ")");
+        }
       }
       if (requireEncryption && !keys.current().decrypts()) {
         throw new IllegalArgumentException("requireEncryption() needs a decryption key in the key set");

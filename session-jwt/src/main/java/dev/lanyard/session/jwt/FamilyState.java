@@ -38,6 +38,12 @@ record FamilyState(boolean revoked, SessionHandle handle, long generation, Strin
         absoluteExpiry);
   }
 
+  /** The same state with the grace used up: the retired token no longer unlocks the successor. */
+  FamilyState withoutGrace() {
+    return new FamilyState(revoked, handle, generation, currentHash, previousHash, Instant.EPOCH, null, createdAt,
+        lastUsedAt, absoluteExpiry);
+  }
+
   private static String orNone(String s) {
     return s == null ? NONE : s;
   }

@@ -40,9 +40,10 @@ import org.slf4j.LoggerFactory;
  * {@link SessionEvent.TokenReuseDetected}.
  *
  * <p><b>Grace period</b> (off by default). Two tabs of one browser may refresh the same token at
- * the same moment. With a grace period, a refresh of the token retired last, within the grace
- * after its retirement, receives the <em>same</em> successor instead of triggering reuse
- * detection. The successor is stored sealed: AES-256-GCM under a key derived as
+ * the same moment. With a grace period, the first refresh of the token retired last, within the
+ * grace after its retirement, receives the <em>same</em> successor instead of triggering reuse
+ * detection, and publishes {@link SessionEvent.RefreshGraceUsed}. The successor is handed out this
+ * way once: a further presentation of the retired token is reuse. The successor is stored sealed: AES-256-GCM under a key derived as
  * HMAC-SHA256(predecessor token, family ID), so only a holder of the predecessor can read it; the
  * store itself holds only SHA-256 hashes of tokens and this ciphertext, never a usable token.
  *
@@ -270,6 +271,14 @@ public final class RefreshTokenService {
             revokeFamily(familyKey, expected, family);
             return reject(RefreshRejection.SESSION_GONE, familyId);
           }
+          // Hand the successor out once: drop the sealed copy so that a further presentation of
+          // the retired token is reuse.
+          if (!store.compareAndSet(familyKey, expected, family.withoutGrace().encode(),
+              familyTtl(now, family.absoluteExpiry()))) {
+            continue;
+          }
+          LOG.debug("refresh grace used: family {}", familyId);
+          manager.publish(new SessionEvent.RefreshGraceUsed(now, family.handle()));
           if (op != null) {
             op.handle(session.handle()).version(session.version());
           }

@@ -52,6 +52,7 @@ public final class TokenDenyList {
    * @param store the store
    * @param clock the clock
    * @param skew how long past {@code exp} entries stay: at least the verifiers' clock skew
+   *     ({@link AccessTokenVerifier.Builder#build()} refuses a deny-list shorter than its skew)
    * @return the deny-list
    */
   public static TokenDenyList create(AtomicValueStore store, Clock clock, Duration skew) {
@@ -103,6 +104,11 @@ public final class TokenDenyList {
    */
   public boolean isDenied(String jti) {
     return store.get(key(Objects.requireNonNull(jti, "jti"))).isPresent();
+  }
+
+  /** @return how long past each token's {@code exp} its entry is kept */
+  public Duration skew() {
+    return skew;
   }
 
   static String key(String jti) {

@@ -60,19 +60,36 @@ public final class TokenKey {
   }
 
   /**
+   * An HMAC key, with {@link SecretCheck#REFUSE_LOW_ENTROPY}. The secret is copied.
+   *
+   * @param keyId the key ID, 1 to {@value #MAX_KEY_ID_LENGTH} characters of {@code [A-Za-z0-9._-]}
+   * @param algorithm HS256, HS384 or HS512
+   * @param secret at least {@link TokenAlgorithm#minSecretBytes()} random bytes
+   * @return the key, able to sign and verify
+   * @throws IllegalArgumentException if the algorithm is not HMAC, the secret is too short or
+   *     visibly low-entropy; the message names the key ID, not the secret
+   */
+  public static TokenKey hmac(String keyId, TokenAlgorithm algorithm, byte[] secret) {
+    return hmac(keyId, algorithm, secret, SecretCheck.REFUSE_LOW_ENTROPY);
+  }
+
+  /**
    * An HMAC key. The secret is copied.
    *
    * @param keyId the key ID, 1 to {@value #MAX_KEY_ID_LENGTH} characters of {@code [A-Za-z0-9._-]}
    * @param algorithm HS256, HS384 or HS512
    * @param secret at least {@link TokenAlgorithm#minSecretBytes()} bytes
+   * @param check whether to refuse a visibly low-entropy secret ({@link SecretCheck})
    * @return the key, able to sign and verify
-   * @throws IllegalArgumentException if the algorithm is not HMAC or the secret is too short; the
-   *     message names the key ID, not the secret
+   * @throws IllegalArgumentException if the algorithm is not HMAC, the secret is too short, or
+   *     (with {@link SecretCheck#REFUSE_LOW_ENTROPY}) visibly low-entropy; the message names the
+   *     key ID, not the secret
    */
-  public static TokenKey hmac(String keyId, TokenAlgorithm algorithm, byte[] secret) {
+  public static TokenKey hmac(String keyId, TokenAlgorithm algorithm, byte[] secret, SecretCheck check) {
     checkKeyId(keyId);
     Objects.requireNonNull(algorithm, "algorithm");
     Objects.requireNonNull(secret, "secret");
+    Objects.requireNonNull(check, "check");
     if (!algorithm.isSymmetric()) {
       throw new IllegalArgumentException("key '" + keyId + "': " + algorithm + " is not an HMAC algorithm");
     }
@@ -80,12 +97,55 @@ public final class TokenKey {
       throw new IllegalArgumentException("key '" + keyId + "': an " + algorithm + " secret needs at least "
           + algorithm.minSecretBytes() + " bytes (got " + secret.length + ")");
     }
+    if (check == SecretCheck.REFUSE_LOW_ENTROPY) {
+      String weakness = lowEntropyReason(secret);
+      if (weakness != null) {
+        throw new IllegalArgumentException("key '" + keyId + "': the " + algorithm + " secret is visibly "
+            + "low-entropy (" + weakness + "); use bytes from SecureRandom (decode hex or base64 text first), or "
+            + "pass SecretCheck.ACCEPT_AS_GIVEN if this secret is deliberate");
+      }
+    }
     byte[] copy = secret.clone(); // the signer and verifier keep this array: never wipe it
     try {
       return new TokenKey(keyId, algorithm, new MACSigner(copy), new MACVerifier(copy), null);
     } catch (JOSEException e) {
       throw new IllegalArgumentException("key '" + keyId + "': the secret is not usable for " + algorithm, e);
     }
+  }
+
+  /**
+   * Why a secret looks low-entropy, or {@code null}. Random bytes almost never trip these: the
+   * chance that 32 random bytes are all printable ASCII is about 10^-14, that they hold fewer
+   * than a quarter distinct values far lower.
+   */
+  static String lowEntropyReason(byte[] secret) {
+    boolean printable = true;
+    boolean[] seen = new boolean[256];
+    int distinct = 0;
+    for (byte b : secret) {
+      int v = b & 0xFF;
+      printable &= v >= 0x20 && v < 0x7F;
+      if (!seen[v]) {
+        seen[v] = true;
+        distinct++;
+      }
+    }
+    if (printable) {
+      return "only printable ASCII: a passphrase or undecoded text";
+    }
+    if (distinct < Math.min(16, secret.length / 4)) {
+      return "only " + distinct + " distinct byte values";
+    }
+    for (int period = 1; period <= secret.length / 2; period++) {
+      boolean repeats = true;
+      for (int i = period; i < secret.length && repeats; i++) {
+        repeats = secret[i] == secret[i - period];
+      }
+      if (repeats) {
+        return "a " + period + "-byte pattern repeated";
+      }
+    }
+    return null;
   }
 
   /**

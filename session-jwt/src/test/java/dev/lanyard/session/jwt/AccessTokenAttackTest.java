@@ -157,6 +157,43 @@ class AccessTokenAttackTest {
   }
 
   @Test
+  void emptyCriticalHeaderListIsRejected() {
+    // RFC 7515 4.1.11: crit, when present, must not be an empty list.
+    String header = "{\"alg\":\"HS256\",\"typ\":\"at+jwt\",\"kid\":\"h1\",\"crit\":[]}";
+    assertRejected(Forge.hmac(header, claims(), hmacSecret), RejectionReason.CRITICAL_HEADER);
+  }
+
+  @Test
+  void criticalHeaderNamingAKnownParameterIsRejected() {
+    // Nothing in this verifier understands a critical extension, so every crit value is unknown.
+    String header = "{\"alg\":\"HS256\",\"typ\":\"at+jwt\",\"kid\":\"h1\",\"crit\":[\"exp\"]}";
+    assertRejected(Forge.hmac(header, claims(), hmacSecret), RejectionReason.CRITICAL_HEADER);
+  }
+
+  @Test
+  void aTokenForSeveralAudiencesIsRejectedByDefault() {
+    String header = "{\"alg\":\"HS256\",\"typ\":\"at+jwt\",\"kid\":\"h1\"}";
+    // Positive control: the same claims with this service as sole audience pass.
+    String sole = claims().replace("\"aud\":\"api\"", "\"aud\":[\"api\"]");
+    assertThat(verifier.verify(Forge.hmac(header, sole, hmacSecret), VerificationMode.STATELESS).isValid()).isTrue();
+
+    // A token minted for another relying party that also names us is replayed here.
+    String shared = claims().replace("\"aud\":\"api\"", "\"aud\":[\"billing\",\"api\"]");
+    assertRejected(Forge.hmac(header, shared, hmacSecret), RejectionReason.WRONG_AUDIENCE);
+  }
+
+  @Test
+  void severalAudiencesPassOnlyWhenTheVerifierSaysSo() {
+    String header = "{\"alg\":\"HS256\",\"typ\":\"at+jwt\",\"kid\":\"h1\"}";
+    String shared = claims().replace("\"aud\":\"api\"", "\"aud\":[\"billing\",\"api\"]");
+    AccessTokenVerifier lenient = f.verifier(keys).audienceRule(AudienceRule.ANY_OF).build();
+    assertThat(lenient.verify(Forge.hmac(header, shared, hmacSecret), VerificationMode.STATELESS).isValid()).isTrue();
+    String other = claims().replace("\"aud\":\"api\"", "\"aud\":[\"billing\",\"mail\"]");
+    assertThat(lenient.verify(Forge.hmac(header, other, hmacSecret), VerificationMode.STATELESS).rejection())
+        .contains(RejectionReason.WRONG_AUDIENCE);
+  }
+
+  @Test
   void wrongTypIsRejected() {
     assertRejected(Forge.hmac("{\"alg\":\"HS256\",\"typ\":\"JWT\",\"kid\":\"h1\"}", claims(), hmacSecret),
         RejectionReason.WRONG_TYPE);

@@ -225,6 +225,26 @@ class AccessTokenVerifierTest {
   }
 
   @Test
+  void aDeniedTokenCannotVerifyAgainWithinTheVerifiersClockSkew() {
+    AccessTokenIssuer issuer = f.issuer(keys).build();
+    IssuedToken victim = issuer.issue(session);
+    Duration skew = Duration.ofMinutes(5);
+
+    // The attack: a deny-list kept for the default 30 s behind a verifier that tolerates 5 min.
+    assertThatThrownBy(() -> f.verifier(keys).clockSkew(skew).denyList(TokenDenyList.create(f.store, f.clock))
+        .build()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("denyList")
+        .hasMessageContaining("clockSkew");
+
+    // Tied to the skew, the entry outlives every moment the token could still verify.
+    TokenDenyList denyList = TokenDenyList.create(f.store, f.clock, skew);
+    AccessTokenVerifier verifier = f.verifier(keys).clockSkew(skew).denyList(denyList).build();
+    assertThat(denyList.deny(victim)).isTrue();
+    f.advance(AccessTokenIssuer.DEFAULT_LIFETIME.plus(Duration.ofMinutes(4)));
+    assertThat(verifier.verify(victim.value(), VerificationMode.STATELESS).rejection())
+        .contains(RejectionReason.DENIED);
+  }
+
+  @Test
   void denyingAnExpiredTokenWritesNothing() {
     TokenDenyList denyList = TokenDenyList.create(f.store, f.clock);
     IssuedToken token = f.issuer(keys).build().issue(session);

@@ -21,10 +21,41 @@ class TokenKeyTest {
   }
 
   @Test
+  void visiblyLowEntropyHmacSecretsAreRefusedUnlessTheCallerAcceptsThem() {
+    byte[] passphrase = "correct horse battery staple 2024!".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] base64Text = Base64.getEncoder().encodeToString(random(32)).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] zeros = new byte[32];
+    byte[] pattern = new byte[64];
+    for (int i = 0; i < pattern.length; i++) {
+      pattern[i] = (byte) (0xA0 + i % 5);
+    }
+    byte[] fewValues = random(32);
+    for (int i = 0; i < fewValues.length; i++) {
+      fewValues[i] = (byte) (fewValues[i] & 0x03 | 0x80);
+    }
+    // Positive control: 32 bytes from SecureRandom are accepted.
+    assertThat(TokenKey.hmac("h-ok", TokenAlgorithm.HS256, random(32)).keyId()).isEqualTo("h-ok");
+
+    for (byte[] weak : new byte[][] {passphrase, base64Text, zeros, pattern, fewValues}) {
+      assertThatThrownBy(() -> TokenKey.hmac("h-weak", TokenAlgorithm.HS256, weak))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("h-weak")
+          .hasMessageContaining("low-entropy").hasMessageContaining("SecretCheck.ACCEPT_AS_GIVEN");
+      assertThat(TokenKey.hmac("h-weak", TokenAlgorithm.HS256, weak, SecretCheck.ACCEPT_AS_GIVEN).keyId())
+          .isEqualTo("h-weak");
+    }
+  }
+
+  private static byte[] random(int n) {
+    byte[] b = new byte[n];
+    new java.security.SecureRandom().nextBytes(b);
+    return b;
+  }
+
+  @Test
   void eachHmacAlgorithmNeedsASecretOfItsHashSize() {
     assertThatThrownBy(() -> TokenKey.hmac("h", TokenAlgorithm.HS384, new byte[47])).hasMessageContaining("48 bytes");
     assertThatThrownBy(() -> TokenKey.hmac("h", TokenAlgorithm.HS512, new byte[63])).hasMessageContaining("64 bytes");
-    assertThat(TokenKey.hmac("h", TokenAlgorithm.HS512, new byte[64]).algorithm()).isEqualTo(TokenAlgorithm.HS512);
+    assertThat(TokenKey.hmac("h", TokenAlgorithm.HS512, random(64)).algorithm()).isEqualTo(TokenAlgorithm.HS512);
   }
 
   @Test
@@ -71,7 +102,7 @@ class TokenKeyTest {
 
   @Test
   void publicJwkSetHoldsPublicKeysOnlyWithKidAndAlg() {
-    TokenKey hs = TokenKey.hmac("h1", TokenAlgorithm.HS256, new byte[32]);
+    TokenKey hs = TokenKey.hmac("h1", TokenAlgorithm.HS256, random(32));
     TokenKey es = TokenKey.generate("e1", TokenAlgorithm.ES256);
     TokenKey rs = TokenKey.generate("r1", TokenAlgorithm.RS256);
     TokenKeySet set = TokenKeySet.builder().signingKey(es).verificationKey(rs).verificationKey(hs).build();

@@ -57,6 +57,7 @@ final class BoundMeters {
   private final Map<String, Counter> stepUpByRoute;
   private final Counter stepUpOther;
   private final Counter tokenReuse;
+  private final Counter refreshGrace;
   private final ConcurrentHashMap<String, Counter> tokenRejectedByReason = new ConcurrentHashMap<>();
   private final Counter tokenRejectedOther;
   private final Counter rebinds;
@@ -103,6 +104,8 @@ final class BoundMeters {
     stepUpOther = stepUpByRoute.get(SessionMeters.OTHER);
     tokenReuse = counter(SessionMeters.TOKEN_REUSE_DETECTED,
         "Retired refresh tokens presented again; their family and session were revoked");
+    refreshGrace = counter(SessionMeters.REFRESH_GRACE_USED,
+        "Retired refresh tokens that received their successor within the grace period");
     tokenRejectedOther = counter(SessionMeters.TOKEN_REJECTED, "Access tokens rejected", SessionMeters.TAG_REASON,
         SessionMeters.OTHER);
     rebinds = counter(SessionMeters.AFFINITY_REBINDS, "Sessions served by a different node than before");
@@ -218,6 +221,8 @@ final class BoundMeters {
       attributesUnreadable.increment();
     } else if (event instanceof SessionEvent.TokenReuseDetected) {
       tokenReuse.increment();
+    } else if (event instanceof SessionEvent.RefreshGraceUsed) {
+      refreshGrace.increment();
     } else if (event instanceof SessionEvent.FailOpen e) {
       route(failOpenByRoute, failOpenOther, e.route()).increment();
     } else if (event instanceof SessionEvent.GuessingSuspected) {

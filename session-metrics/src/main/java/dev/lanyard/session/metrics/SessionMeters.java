@@ -62,6 +62,12 @@ public final class SessionMeters {
   /** Counter: retired refresh tokens presented again (family and session revoked). No tags. */
   public static final String TOKEN_REUSE_DETECTED = "lanyard.tokens.reuse.detected";
 
+  /**
+   * Counter: retired refresh tokens that received their successor within the refresh grace
+   * period (at most once per token). No tags.
+   */
+  public static final String REFRESH_GRACE_USED = "lanyard.tokens.refresh.grace.used";
+
   /** Counter: access tokens rejected. Tag {@link #TAG_REASON} (a capped set, see the builder). */
   public static final String TOKEN_REJECTED = "lanyard.tokens.rejected";
 

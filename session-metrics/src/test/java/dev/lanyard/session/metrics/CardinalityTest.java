@@ -53,6 +53,7 @@ class CardinalityTest {
         + OverflowRule.values().length                    // limit.reached{rule}
         + 1                                               // step.up.required{route=other}
         + 1                                               // tokens.reuse.detected
+        + 1                                               // tokens.refresh.grace.used
         + 1                                               // tokens.rejected{reason=other}
         + 1                                               // affinity.rebinds
         + 1                                               // fail.open{route=other}

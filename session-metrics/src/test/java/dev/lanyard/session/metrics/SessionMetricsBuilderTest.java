@@ -174,7 +174,7 @@ class SessionMetricsBuilderTest {
     List<String> documented = List.of(SessionMeters.CREATED, SessionMeters.RESOLVED, SessionMeters.NOT_RESOLVED,
         SessionMeters.ROTATED, SessionMeters.SAVES, SessionMeters.REVOKED, SessionMeters.EXPIRED,
         SessionMeters.LOGINS, SessionMeters.LOGOUTS, SessionMeters.LIMIT_REACHED, SessionMeters.STEP_UP_REQUIRED,
-        SessionMeters.TOKEN_REUSE_DETECTED, SessionMeters.TOKEN_REJECTED, SessionMeters.AFFINITY_REBINDS,
+        SessionMeters.TOKEN_REUSE_DETECTED, SessionMeters.REFRESH_GRACE_USED, SessionMeters.TOKEN_REJECTED, SessionMeters.AFFINITY_REBINDS,
         SessionMeters.FAIL_OPEN, SessionMeters.GUESSING_SUSPECTED, SessionMeters.STORE_OPERATIONS,
         SessionMeters.NEAR_CACHE_HIT_RATIO, SessionMeters.PAYLOAD_SIZE, SessionMeters.SESSIONS_PER_USER,
         SessionMeters.UNREADABLE, SessionMeters.ATTRIBUTES_UNREADABLE, SessionMeters.PAYLOAD_OVER_SOFT_LIMIT,

@@ -250,6 +250,16 @@ class SessionMetricsTest {
   }
 
   @Test
+  void refreshGraceUsesAreCounted() {
+    NewSession session = h.login("alice");
+
+    manager().publish(new SessionEvent.RefreshGraceUsed(now(), session.session().handle()));
+    manager().publish(new SessionEvent.RefreshGraceUsed(now(), session.session().handle()));
+
+    assertThat(h.count(SessionMeters.REFRESH_GRACE_USED)).isEqualTo(2);
+  }
+
+  @Test
   void tokenRejectionsAreCountedByLowerCaseReason() {
     manager().publish(new SessionEvent.TokenRejected(now(), "EXPIRED"));
     manager().publish(new SessionEvent.TokenRejected(now(), "EXPIRED"));

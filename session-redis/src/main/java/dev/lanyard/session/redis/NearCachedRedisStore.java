@@ -90,6 +90,8 @@ public final class NearCachedRedisStore implements NearCachingStore, UserIndexed
   private final Clock clock;
   private final String sessionKeyStart;
   private final String trackedPrefix;
+  /** The length of the digest in a user key's hash tag ({@link Script#userTag}). */
+  private static final int USER_TAG_LENGTH = 40;
   private final String userKeyStart;
   private final String trackedUserPrefix;
   /** Moves whenever a user's version changes: a read in flight then keeps nothing. */
@@ -327,6 +329,15 @@ public final class NearCachedRedisStore implements NearCachingStore, UserIndexed
   }
 
   @Override
+  public List<SessionHandle> revokeOthers(String userId, SessionHandle keep, Duration sessionLifetime) {
+    List<SessionHandle> revoked = store.revokeOthers(userId, keep, sessionLifetime);
+    revoked.forEach(this::invalidate);
+    invalidateUser(userId);
+    invalidate(keep);
+    return revoked;
+  }
+
+  @Override
   public long userVersion(String userId) {
     return store.userVersion(userId);
   }
@@ -457,10 +468,11 @@ public final class NearCachedRedisStore implements NearCachingStore, UserIndexed
   /** The user whose version key this is, or null for any other key. */
   private String revokedUserOf(ByteBuffer key) {
     String name = StandardCharsets.UTF_8.decode(key.duplicate()).toString();
-    if (!name.startsWith(userKeyStart) || !name.endsWith("}") || name.length() < userKeyStart.length() + 1) {
+    int tagEnd = userKeyStart.length() + USER_TAG_LENGTH;
+    if (!name.startsWith(userKeyStart) || name.length() < tagEnd + 2 || name.charAt(tagEnd) != '}') {
       return null;
     }
-    return name.substring(userKeyStart.length(), name.length() - 1);
+    return name.substring(tagEnd + 1);
   }
 
   private SessionHandle handleOf(ByteBuffer key) {

@@ -66,7 +66,7 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Layout</h2>
  * One hash per session under {@code <prefix>s:{<handle>}} with compact metadata fields and one
- * field per attribute; one sorted set per user under {@code <prefix>u:{<userId>}} listing the
+ * field per attribute; one sorted set per user under {@code <prefix>u:{<sha1hex(userId)>}<userId>} listing the
  * user's handles; small values ({@link AtomicValueStore}) under {@code <prefix>v:<key>}. Every key
  * is written with its TTL in the same atomic step, by a server-side script.
  *
@@ -294,7 +294,7 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
   }
 
   byte[] indexKey(String userId) {
-    return RecordCodec.bytes(prefix + "u:{" + userId + "}");
+    return RecordCodec.bytes(prefix + "u:{" + Script.userTag(userId) + "}" + userId);
   }
 
   byte[] timeoutKey(SessionHandle handle) {
@@ -306,7 +306,7 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
   }
 
   byte[] userVersionKey(String userId) {
-    return RecordCodec.bytes(prefix + "uv:{" + userId + "}");
+    return RecordCodec.bytes(prefix + "uv:{" + Script.userTag(userId) + "}" + userId);
   }
 
   byte[] valueKey(String key) {
@@ -623,6 +623,34 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
     }
     List<SessionHandle> deleted = deleteSessions(handles, "revokeAll");
     replicated("revokeAll", null);
+    return deleted;
+  }
+
+  @Override
+  public List<SessionHandle> revokeOthers(String userId, SessionHandle keep, Duration sessionLifetime) {
+    Objects.requireNonNull(userId, "userId");
+    Objects.requireNonNull(keep, "keep");
+    checkTtl(sessionLifetime);
+    boolean cluster = topology == Topology.CLUSTER;
+    byte[][] keys = cluster ? new byte[][] {indexKey(userId), userVersionKey(userId)}
+        : new byte[][] {indexKey(userId), userVersionKey(userId), sessionKey(keep)};
+    List<Object> reply = await(script(Script.REVOKE_OTHERS, ScriptOutputType.MULTI, keys,
+        RecordCodec.bytes(Long.toString(clock.millis())), millis(RESERVATION_GRACE), millis(sessionLifetime),
+        RecordCodec.bytes(keep.value()), RecordCodec.bytes(userId)), "revokeOthers", null);
+    if (cluster) {
+      // The kept session lives in another slot: re-stamp it in a second step (see the SPI's Javadoc).
+      await(script(Script.RESTAMP, ScriptOutputType.INTEGER, sessionKey(keep), RecordCodec.bytes(userId),
+          (byte[]) reply.get(0), (byte[]) reply.get(1)), "revokeOthers", keep);
+    }
+    List<SessionHandle> handles = new ArrayList<>();
+    for (Object member : reply.subList(2, reply.size())) {
+      SessionHandle h = member instanceof byte[] b ? handleOf(b) : null;
+      if (h != null) {
+        handles.add(h);
+      }
+    }
+    List<SessionHandle> deleted = deleteSessions(handles, "revokeOthers");
+    replicated("revokeOthers", null);
     return deleted;
   }
 

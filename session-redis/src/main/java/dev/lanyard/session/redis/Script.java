@@ -28,7 +28,11 @@ import java.security.NoSuchAlgorithmException;
  * without the option can share a prefix (during a rollout) and sessions written before it was
  * turned on keep working. Session scripts name the marker as KEYS[2].
  *
- * <p>User version: a counter under {@code <prefix>uv:{<user>}} (the index's hash tag, so the same
+ * <p>User keys carry a fixed-length digest of the user ID as their hash tag, then the ID itself:
+ * {@code <prefix>u:{<sha1hex(user)>}<user>} and {@code <prefix>uv:{<sha1hex(user)>}<user>}
+ * ({@link #userTag}), so that no user ID can shape the tag.
+ *
+ * <p>User version: a counter under {@code <prefix>uv:{<tag>}<user>} (the index's hash tag, so the same
  * slot; a prefix of its own, so that near caches can track version changes without hearing of
  * every index write), created by the first {@link #REVOKE_ALL}; a session whose {@code w} is below
  * it is dead. Scripts that stamp or admit extend its TTL so that it outlives every session stamped
@@ -350,6 +354,48 @@ enum Script {
       return out
       """),
 
+  /**
+   * KEYS[1] index, KEYS[2] user version, KEYS[3] the kept session (single server only; on Cluster
+   * {@link #RESTAMP} follows); ARGV: now ms, grace ms, session lifetime ms, kept handle, user ID.
+   * As {@link #REVOKE_ALL}, except that the kept handle is neither marked nor returned, and (with
+   * KEYS[3]) the kept session, if it is this user's and was live under the old version, is
+   * re-stamped with the new one. Returns the old version, the new version, then the other members.
+   */
+  REVOKE_OTHERS("""
+      local idx = KEYS[1]
+      local keep = math.max(redis.call('PTTL', idx), redis.call('PTTL', KEYS[2]), tonumber(ARGV[2]),
+        tonumber(ARGV[3]))
+      local old = tonumber(redis.call('GET', KEYS[2]) or '0')
+      local new = redis.call('INCR', KEYS[2])
+      redis.call('PEXPIRE', KEYS[2], keep)
+      local members = redis.call('ZRANGE', idx, 0, -1, 'WITHSCORES')
+      local out = {tostring(old), tostring(new)}
+      for j = 1, #members, 2 do
+        if members[j] ~= ARGV[4] then
+          if tonumber(members[j + 1]) >= 0 then redis.call('ZADD', idx, -tonumber(ARGV[1]), members[j]) end
+          table.insert(out, members[j])
+        end
+      end
+      if KEYS[3] and redis.call('HGET', KEYS[3], 'u') == ARGV[5]
+          and tonumber(redis.call('HGET', KEYS[3], 'w') or '0') == old then
+        redis.call('HSET', KEYS[3], 'w', new)
+      end
+      return out
+      """),
+
+  /**
+   * KEYS[1] a session; ARGV: user ID, old version, new version. Re-stamps the session with the new
+   * version if it belongs to the user and carries the old one. Returns 1 when re-stamped.
+   */
+  RESTAMP("""
+      if redis.call('HGET', KEYS[1], 'u') == ARGV[1]
+          and tonumber(redis.call('HGET', KEYS[1], 'w') or '0') == tonumber(ARGV[2]) then
+        redis.call('HSET', KEYS[1], 'w', ARGV[3])
+        return 1
+      end
+      return 0
+      """),
+
   /** KEYS[1] index; ARGV: (member, score seen) pairs. Removes each member still at the seen score. */
   PRUNE("""
       local n = 0
@@ -393,7 +439,7 @@ enum Script {
         end
         local function revoked()
           if not u then return false end
-          local v = redis.call('GET', ARGV[1] .. 'uv:{' .. u .. '}')
+          local v = redis.call('GET', ARGV[1] .. 'uv:{' .. redis.sha1hex(u) .. '}' .. u)
           return v and tonumber(v) > tonumber(w or '0')
         end
         """;
@@ -415,6 +461,16 @@ enum Script {
 
   String sha() {
     return sha;
+  }
+
+  /**
+   * The hash tag of a user's keys: the SHA-1 of the user ID's UTF-8 bytes, 40 hex digits, as Lua
+   * computes it with {@code redis.sha1hex}. A fixed-length digest, so no user ID (one that starts
+   * with {@code '}'}, holds braces, or is long) can empty the tag or share another user's; the
+   * full ID follows the tag, so two users never share a key even if their digests met.
+   */
+  static String userTag(String userId) {
+    return sha1(userId);
   }
 
   private static String sha1(String text) {

@@ -61,7 +61,7 @@ abstract class RedisStoreContract extends UserIndexedStoreContract {
   }
 
   private String userVersionKey(String userId) {
-    return support().currentPrefix() + "uv:{" + userId + "}";
+    return support().currentPrefix() + "uv:{" + Script.userTag(userId) + "}" + userId;
   }
 
   @Test
@@ -122,6 +122,61 @@ abstract class RedisStoreContract extends UserIndexedStoreContract {
         .as("a session bound before any revocation carries no stamp field").isNull();
     NewSession next = manager.login(null, "long-lived", ClientInfo.UNKNOWN);
     assertThat(support().direct.sync().hget(support().sessionKey(next.session().handle()), "w")).isEqualTo("1");
+  }
+
+  @Test
+  void aUsersKeysShareOneFixedLengthHashTagThatNoUserIdCanShape() {
+    SessionManager manager = manager();
+    String kilobyte = "\u20ac".repeat(85) + "a"; // the manager takes 256 characters at most; the store contract takes 1 KB
+    for (String user : java.util.List.of("}x", "{a}", "a}b", "{}", "a", kilobyte)) {
+      NewSession s = manager.login(null, user, ClientInfo.UNKNOWN);
+      manager.revokeAll(user);
+      java.util.List<String> keys = support().direct.keys(support().currentPrefix()).stream()
+          .filter(k -> k.startsWith(support().currentPrefix() + "u:") || k.startsWith(support().currentPrefix() + "uv:"))
+          .filter(k -> k.endsWith(user) || k.endsWith(user + "}")).toList();
+      assertThat(keys).as(user).isNotEmpty();
+      for (String key : keys) {
+        int open = key.indexOf('{');
+        int close = key.indexOf('}', open + 1);
+        assertThat(close - open - 1).as("the hash tag of " + key).isEqualTo(40);
+        assertThat(key.substring(open + 1, close)).as(key).matches("[0-9a-f]{40}");
+      }
+      assertThat(manager.resolve(s.id()).isFound()).isFalse();
+    }
+  }
+
+  @Test
+  void underTheDefaultLimitALoginCostsTheSameHoweverManyCameBefore() {
+    int limit = SessionPolicy.DEFAULT_SESSION_LIMIT.maxSessions();
+    long[] bounded = loginCosts(manager(), "bounded-user", 3 * limit);
+    long[] unbounded = loginCosts(manager(SessionPolicy.builder().sessionLimit(dev.lanyard.session.SessionLimit.unlimited())
+        .build()), "unbounded-user", 3 * limit);
+
+    // Redis commands per login (scripts' own commands included), at N = limit + 1 and N = 3 * limit.
+    String figures = "default limit: " + bounded[limit] + " -> " + bounded[3 * limit - 1] + "; unlimited: "
+        + unbounded[limit] + " -> " + unbounded[3 * limit - 1];
+    System.out.println("login cost (Redis commands per login, N = limit+1 -> 3*limit): " + figures);
+    // Unlimited, each login reads every session the user ever had: the cost grows by more than one
+    // command per earlier login. Under the default limit it stays put, give or take a few commands
+    // of other traffic counted in the same window (a near cache's heartbeat and tracking).
+    assertThat(unbounded[3 * limit - 1] - unbounded[limit]).as("positive control, " + figures).isGreaterThan(limit);
+    assertThat(bounded[3 * limit - 1] - bounded[limit]).as(figures).isLessThanOrEqualTo(limit / 2);
+    assertThat(support().direct.sync().zcard(indexKey("bounded-user"))).isLessThanOrEqualTo(limit + 1L);
+  }
+
+  /** Logs one user in {@code n} times, 31 s apart (past the reservation grace), counting Redis commands per login. */
+  private long[] loginCosts(SessionManager manager, String user, int n) {
+    long[] costs = new long[n];
+    for (int i = 0; i < n; i++) {
+      clock.advance(Duration.ofSeconds(31));
+      support().direct.resetStats();
+      manager.login(null, user, ClientInfo.UNKNOWN);
+      costs[i] = support().direct.commandCalls().entrySet().stream()
+          .filter(e -> !e.getKey().startsWith("config") && !e.getKey().startsWith("ping")
+              && !e.getKey().startsWith("client") && !e.getKey().startsWith("hello"))
+          .mapToLong(java.util.Map.Entry::getValue).sum();
+    }
+    return costs;
   }
 
   @Test

@@ -100,9 +100,26 @@ public final class CookieSettings {
    * @return the header value
    */
   String setCookie(String value) {
+    return setCookie(value, null);
+  }
+
+  /**
+   * Formats the {@code Set-Cookie} value, with a persistent cookie's {@code Max-Age} capped by
+   * what is left of the session's absolute lifetime: a cookie that outlives its session only
+   * keeps a dead credential on the disk.
+   *
+   * @param value the cookie value (the secret session ID: never log the result)
+   * @param sessionLeft how long the session can still live, or {@code null} for no cap
+   * @return the header value
+   */
+  String setCookie(String value, Duration sessionLeft) {
     StringBuilder b = new StringBuilder(160).append(name).append('=').append(value);
     if (maxAge != null) {
-      b.append("; Max-Age=").append(maxAge.getSeconds());
+      long seconds = maxAge.getSeconds();
+      if (sessionLeft != null) {
+        seconds = Math.max(1, Math.min(seconds, sessionLeft.getSeconds()));
+      }
+      b.append("; Max-Age=").append(seconds);
     }
     return attributes(b);
   }
@@ -216,7 +233,8 @@ public final class CookieSettings {
 
     /**
      * Sets {@code Max-Age} (default none: the browser drops the cookie when it closes). The
-     * server-side idle and absolute timeouts apply either way.
+     * server-side idle and absolute timeouts apply either way, and each {@code Set-Cookie} caps
+     * {@code Max-Age} at what is left of the session's absolute timeout.
      *
      * @param value a positive duration
      * @return this builder

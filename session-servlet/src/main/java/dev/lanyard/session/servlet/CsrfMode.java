@@ -7,13 +7,17 @@ package dev.lanyard.session.servlet;
  * by another site and are not checked. A failed check answers {@code 403}.
  */
 public enum CsrfMode {
-  /** No check (the default): rely on {@code SameSite} and the application's own defence. */
+  /**
+   * No check: rely on {@code SameSite} and the application's own defence. {@code SameSite=Lax}
+   * does not stop a sibling subdomain (same site, other origin) from posting with the cookie.
+   */
   OFF,
   /**
    * Reject unsafe requests that a browser marks as coming from another origin:
    * {@code Sec-Fetch-Site} other than {@code same-origin} or {@code none}, or, when that header
    * is absent, an {@code Origin} that is neither this server's origin nor a trusted one.
    * Requests with neither header (non-browser clients) pass. Needs no change to the application.
+   * The default.
    */
   ORIGIN,
   /**

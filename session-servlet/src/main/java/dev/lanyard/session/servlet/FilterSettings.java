@@ -20,6 +20,7 @@ final class FilterSettings {
   final String csrfParameterName;
   final String requestIdHeader;
   final GuessingDetector guessing;
+  final AnonymousSessionLimiter anonymousSessions;
   final SessionListeners listeners;
   final boolean containerListeners;
   final AttributeSaveMode saveMode;
@@ -38,6 +39,8 @@ final class FilterSettings {
     this.csrfParameterName = b.csrfParameterName;
     this.requestIdHeader = b.requestIdHeader;
     this.guessing = new GuessingDetector(b.manager, b.guessingThreshold, b.guessingWindow, b.guessingMaxClients);
+    this.anonymousSessions = new AnonymousSessionLimiter(b.manager.clock(), b.anonymousSessionLimit,
+        b.anonymousSessionWindow, b.guessingMaxClients);
     this.listeners = new SessionListeners(b.listeners);
     this.containerListeners = b.containerListeners;
     this.saveMode = b.saveMode;
@@ -57,6 +60,7 @@ final class FilterSettings {
     this.csrfParameterName = base.csrfParameterName;
     this.requestIdHeader = base.requestIdHeader;
     this.guessing = base.guessing;
+    this.anonymousSessions = base.anonymousSessions;
     this.listeners = listeners;
     this.containerListeners = base.containerListeners;
     this.saveMode = base.saveMode;

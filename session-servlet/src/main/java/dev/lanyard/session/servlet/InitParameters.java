@@ -42,8 +42,8 @@ final class InitParameters {
       "clockSkew", "sessionLimit", "sessionLimitOverflow", "payloadSoftLimit", "payloadHardLimit", "allowedPackages",
       "cookieName", "cookieSecure", "cookieHttpOnly", "cookieSameSite", "cookiePath", "cookieDomain", "cookieMaxAge",
       "headerName", "failureMode", "retryAfter", "csrf", "csrfTrustedOrigins", "csrfHeaderName", "csrfParameterName",
-      "requestIdHeader", "guessingThreshold", "guessingWindow", "guessingMaxClients", "listeners",
-      "containerListeners", "attributeSaveMode", "attributeCodec");
+      "requestIdHeader", "anonymousSessionLimit", "anonymousSessionWindow", "guessingThreshold", "guessingWindow",
+      "guessingMaxClients", "listeners", "containerListeners", "attributeSaveMode", "attributeCodec");
 
   record Result(LanyardSessionFilter.Builder builder, SessionStore store) {}
 
@@ -124,7 +124,12 @@ final class InitParameters {
     if (p.containsKey("payloadHardLimit")) {
       b.payloadHardLimit(number("payloadHardLimit", p.get("payloadHardLimit")));
     }
-    if (p.containsKey("sessionLimit")) {
+    if (p.containsKey("sessionLimit") && "none".equalsIgnoreCase(p.get("sessionLimit").trim())) {
+      if (p.containsKey("sessionLimitOverflow")) {
+        throw new IllegalArgumentException("sessionLimitOverflow needs a numeric sessionLimit");
+      }
+      b.sessionLimit(SessionLimit.unlimited());
+    } else if (p.containsKey("sessionLimit")) {
       int max = (int) number("sessionLimit", p.get("sessionLimit"));
       String rule = p.getOrDefault("sessionLimitOverflow", "refuse").toLowerCase(Locale.ROOT);
       switch (rule) {
@@ -196,6 +201,13 @@ final class InitParameters {
       } else {
         b.requestIdHeader(header);
       }
+    }
+    if (p.containsKey("anonymousSessionLimit") || p.containsKey("anonymousSessionWindow")) {
+      b.anonymousSessionRate(
+          (int) number("anonymousSessionLimit",
+              p.getOrDefault("anonymousSessionLimit", "" + LanyardSessionFilter.DEFAULT_ANONYMOUS_SESSION_LIMIT)),
+          p.containsKey("anonymousSessionWindow") ? duration("anonymousSessionWindow", p.get("anonymousSessionWindow"))
+              : LanyardSessionFilter.DEFAULT_ANONYMOUS_SESSION_WINDOW);
     }
     if (p.containsKey("guessingThreshold") || p.containsKey("guessingWindow") || p.containsKey("guessingMaxClients")) {
       b.guessingDetection(

@@ -87,10 +87,24 @@ public class LanyardSessionFilter implements Filter {
   public static final String DEFAULT_REQUEST_ID_HEADER = "X-Request-Id";
   /** The default {@code Retry-After} of the 503 answer when the store is down. */
   public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(5);
+  /**
+   * The default CSRF defence: {@link CsrfMode#ORIGIN}, which refuses unsafe requests a browser
+   * marks as sent from another site (a sibling subdomain included, which {@code SameSite=Lax}
+   * lets through) and needs no change to the application.
+   */
+  public static final CsrfMode DEFAULT_CSRF = CsrfMode.ORIGIN;
   /** The default CSRF token header. */
   public static final String DEFAULT_CSRF_HEADER_NAME = "X-CSRF-Token";
   /** The default CSRF token form parameter. */
   public static final String DEFAULT_CSRF_PARAMETER_NAME = "_csrf";
+  /**
+   * The default number of anonymous sessions stored for one client network prefix per
+   * {@link #DEFAULT_ANONYMOUS_SESSION_WINDOW}: 300. Beyond it, requests of that prefix get a
+   * transient session that is never stored.
+   */
+  public static final int DEFAULT_ANONYMOUS_SESSION_LIMIT = 300;
+  /** The default window of {@link #DEFAULT_ANONYMOUS_SESSION_LIMIT}: one minute. */
+  public static final Duration DEFAULT_ANONYMOUS_SESSION_WINDOW = Duration.ofMinutes(1);
   /** The default number of bad session IDs from one network prefix that raises a guessing event. */
   public static final int DEFAULT_GUESSING_THRESHOLD = 20;
   /** The default window in which bad session IDs are counted. */
@@ -479,11 +493,13 @@ public class LanyardSessionFilter implements Filter {
     final List<RoutePolicy> routes = new ArrayList<>();
     FailureMode failureMode = FailureMode.CLOSED;
     Duration retryAfter = DEFAULT_RETRY_AFTER;
-    CsrfMode csrfMode = CsrfMode.OFF;
+    CsrfMode csrfMode = DEFAULT_CSRF;
     final Set<String> csrfTrustedOrigins = new LinkedHashSet<>();
     String csrfHeaderName = DEFAULT_CSRF_HEADER_NAME;
     String csrfParameterName = DEFAULT_CSRF_PARAMETER_NAME;
     String requestIdHeader = DEFAULT_REQUEST_ID_HEADER;
+    int anonymousSessionLimit = DEFAULT_ANONYMOUS_SESSION_LIMIT;
+    Duration anonymousSessionWindow = DEFAULT_ANONYMOUS_SESSION_WINDOW;
     int guessingThreshold = DEFAULT_GUESSING_THRESHOLD;
     Duration guessingWindow = DEFAULT_GUESSING_WINDOW;
     int guessingMaxClients = DEFAULT_GUESSING_MAX_CLIENTS;
@@ -555,7 +571,8 @@ public class LanyardSessionFilter implements Filter {
     }
 
     /**
-     * Sets the CSRF defence (default {@link CsrfMode#OFF}).
+     * Sets the CSRF defence (default {@link #DEFAULT_CSRF}, {@link CsrfMode#ORIGIN});
+     * {@link CsrfMode#ORIGIN_AND_TOKEN} adds a synchronizer token for form applications.
      *
      * @param value the mode
      * @return this builder
@@ -616,6 +633,25 @@ public class LanyardSessionFilter implements Filter {
      */
     public Builder withoutRequestIds() {
       this.requestIdHeader = null;
+      return this;
+    }
+
+    /**
+     * Limits the anonymous sessions stored for one client network prefix (IPv4 /24, IPv6 /48, as
+     * {@link dev.lanyard.session.ClientInfo} reduces addresses): at most {@code limit} per
+     * {@code window} ({@link #DEFAULT_ANONYMOUS_SESSION_LIMIT} per
+     * {@link #DEFAULT_ANONYMOUS_SESSION_WINDOW}). Beyond it a request that asks for a session gets a
+     * transient one, which works for that request but is never stored and sends no cookie; a
+     * login from it creates a stored session as usual. Init-parameters
+     * {@code anonymousSessionLimit} and {@code anonymousSessionWindow}.
+     *
+     * @param limit sessions per window, at least 0 (0 turns the limit off)
+     * @param window a positive duration
+     * @return this builder
+     */
+    public Builder anonymousSessionRate(int limit, Duration window) {
+      this.anonymousSessionLimit = limit;
+      this.anonymousSessionWindow = Objects.requireNonNull(window, "anonymousSessionWindow");
       return this;
     }
 
@@ -702,6 +738,12 @@ public class LanyardSessionFilter implements Filter {
       }
       if (retryAfter.toSeconds() < 1) {
         throw new IllegalArgumentException("retryAfter (" + retryAfter + ") must be at least one second");
+      }
+      if (anonymousSessionLimit < 0) {
+        throw new IllegalArgumentException("anonymousSessionLimit (" + anonymousSessionLimit + ") must not be negative");
+      }
+      if (anonymousSessionWindow.isZero() || anonymousSessionWindow.isNegative()) {
+        throw new IllegalArgumentException("anonymousSessionWindow (" + anonymousSessionWindow + ") must be positive");
       }
       if (guessingThreshold < 1) {
         throw new IllegalArgumentException("guessingThreshold (" + guessingThreshold + ") must be at least 1");

@@ -390,6 +390,10 @@ final class RequestSession {
     if (degraded) {
       return createTransient();
     }
+    if (!settings.anonymousSessions.tryAcquire(ClientInfo.prefixOf(request.getRemoteAddr()))) {
+      LOG.debug("anonymous session rate reached for a client: serving a transient session");
+      return createTransient();
+    }
     NewSession created;
     try {
       created = manager.create(clientInfo());
@@ -1019,7 +1023,9 @@ final class RequestSession {
       if (transport == Transport.HEADER) {
         response.setHeader(settings.headerName, idToSend.value());
       } else {
-        response.addHeader("Set-Cookie", settings.cookie.setCookie(idToSend.value()));
+        Duration sessionLeft = session == null ? null
+            : Duration.between(manager.clock().instant(), session.absoluteExpiry());
+        response.addHeader("Set-Cookie", settings.cookie.setCookie(idToSend.value(), sessionLeft));
       }
       response.setHeader("Cache-Control", "no-store");
     } else if (transport == Transport.COOKIE) {

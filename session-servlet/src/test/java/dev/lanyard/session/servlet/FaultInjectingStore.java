@@ -82,6 +82,13 @@ class FaultInjectingStore implements SessionStore, ExpiryNotifyingStore {
     }
 
     @Override
+    public List<SessionHandle> revokeOthers(String userId, SessionHandle keep, java.time.Duration sessionLifetime) {
+      writes.incrementAndGet();
+      check();
+      return indexed.revokeOthers(userId, keep, sessionLifetime);
+    }
+
+    @Override
     public long userVersion(String userId) {
       check();
       return indexed.userVersion(userId);

@@ -19,7 +19,7 @@ class FilterBuilderTest {
     FilterSettings settings = filter.settings();
     assertThat(settings.cookie.name()).isEqualTo("__Host-session");
     assertThat(settings.failureMode).isEqualTo(FailureMode.CLOSED);
-    assertThat(settings.csrfMode).isEqualTo(CsrfMode.OFF);
+    assertThat(settings.csrfMode).isEqualTo(CsrfMode.ORIGIN);
     assertThat(settings.requestIdHeader).isEqualTo("X-Request-Id");
     assertThat(settings.headerName).isNull();
     assertThat(settings.saveMode).isEqualTo(AttributeSaveMode.ON_GET_MUTABLE);

@@ -221,6 +221,7 @@ abstract class SessionFilterContract {
         .route(RoutePolicy.forPattern("/store-only/*").read(ReadMode.STORE).build())
         .csrf(CsrfMode.TOKEN)
         .guessingDetection(5, Duration.ofMinutes(1), 100)
+        .anonymousSessionRate(0, Duration.ofMinutes(1))           // every test client is 127.0.0.1
         .listener(recorder)
         .build();
     Map<String, Object> attributes = new LinkedHashMap<>();
@@ -1027,6 +1028,75 @@ abstract class SessionFilterContract {
       assertThat(logs.list).anyMatch(e -> e.getLevel() == Level.WARN
           && e.getFormattedMessage().contains("attribute 'cart' holds a dev.lanyard.session.servlet.app.ShopCart")
           && e.getFormattedMessage().contains("init-param allowedPackages=dev.lanyard.session.servlet.app"));
+    }
+  }
+
+  @Test
+  void aSiblingSubdomainCannotPostWithTheCookieUnderTheDefaultConfiguration() throws Exception {
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("store", "memory:");
+    params.put("cookieName", "sid");
+    params.put("cookieSecure", "false");
+    params.put("logEvents", "false");                          // no csrf parameter: the default
+    try (Running configured = start(new Deployment(null, params, TestApp.servlets(), Map.of()))) {
+      Browser b = new Browser(client, configured.base(), "sid", seenIds);
+      b.get("/counter");
+      String self = configured.base().toString().replaceAll("/$", "");
+
+      // SameSite=Lax sends the cookie with a POST from shop.example.com to www.example.com.
+      HttpResponse<String> sibling = b.post("/form", "a=1", "Sec-Fetch-Site", "same-site");
+      HttpResponse<String> oldBrowser = b.post("/form", "a=1", "Origin", "http://evil.localhost");
+
+      assertThat(sibling.statusCode()).isEqualTo(403);
+      assertThat(oldBrowser.statusCode()).isEqualTo(403);
+      assertThat(b.post("/form", "a=1", "Sec-Fetch-Site", "same-origin", "Origin", self).statusCode())
+          .as("positive control: the site's own form").isEqualTo(200);
+      assertThat(b.post("/form", "a=1").statusCode()).as("a non-browser client").isEqualTo(200);
+    }
+  }
+
+  @Test
+  void oneClientCreatingAnonymousSessionsBeyondTheRateIsServedWithoutStoringThem() throws Exception {
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("store", "memory:");
+    params.put("cookieName", "sid");
+    params.put("cookieSecure", "false");
+    params.put("anonymousSessionLimit", "5");
+    params.put("anonymousSessionWindow", "PT1M");
+    params.put("logEvents", "false");
+    try (Running configured = start(new Deployment(null, params, TestApp.servlets(), Map.of()))) {
+      int stored = 0;
+      int served = 0;
+      for (int i = 0; i < 20; i++) {                              // a script without a cookie jar
+        HttpResponse<String> r = new Browser(client, configured.base(), "sid", seenIds).get("/counter");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("count=1");
+        served++;
+        if (Browser.sessionCookie(r, "sid").isPresent()) {
+          stored++;
+        }
+      }
+      assertThat(served).isEqualTo(20);
+      assertThat(stored).as("sessions stored for one client within the window").isEqualTo(5);
+    }
+  }
+
+  @Test
+  void aPersistentCookieNeverOutlivesTheSessionsAbsoluteTimeout() throws Exception {
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("store", "memory:");
+    params.put("cookieName", "sid");
+    params.put("cookieSecure", "false");
+    params.put("absoluteTimeout", "PT2H");
+    params.put("cookieMaxAge", "P30D");                       // "remember me" asks for a month
+    params.put("logEvents", "false");
+    try (Running configured = start(new Deployment(null, params, TestApp.servlets(), Map.of()))) {
+      Browser b = new Browser(client, configured.base(), "sid", seenIds);
+      String cookie = Browser.sessionCookie(b.get("/counter"), "sid").orElseThrow();
+      java.util.regex.Matcher maxAge = java.util.regex.Pattern.compile("Max-Age=(\\d+)").matcher(cookie);
+      assertThat(maxAge.find()).as(cookie.replaceAll("=[A-Za-z0-9_-]{43}", "=<id>")).isTrue();
+      assertThat(Long.parseLong(maxAge.group(1))).as("Max-Age, in seconds")
+          .isPositive().isLessThanOrEqualTo(Duration.ofHours(2).toSeconds());
     }
   }
 

@@ -193,6 +193,42 @@ public abstract class UserIndexedStoreContract extends SessionStoreContract {
         r.idleTimeout(), r.absoluteExpiry(), r.authenticatedAt(), r.lastNode(), r.client(), r.attributes());
   }
 
+  /**
+   * User IDs are the application's text: some look like Redis hash tags, some are long. Each must
+   * be a user like any other (its own index, its own version, its own limit), and none may break
+   * a multi-key operation (a Cluster answers CROSSSLOT when a user's keys land in two slots).
+   */
+  @Test
+  void userIdsThatLookLikeHashTagsOrAreLongAreUsersLikeAnyOther() {
+    String kilobyte = "\u20ac".repeat(341) + "a"; // 1,024 bytes of UTF-8
+    List<String> users = List.of("}x", "{a}", "a}b", "{}", "a", "b", kilobyte);
+    Map<String, List<SessionHandle>> held = new java.util.LinkedHashMap<>();
+    for (String user : users) {
+      List<SessionHandle> handles = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        SessionHandle h = newHandle();
+        Admission admission = indexed().admit(user, h, SessionLimit.evictBeyond(5), TTL);
+        assertThat(admission.admitted()).as(user).isTrue();
+        assertThat(store.create(record(h, user, Map.of()), TTL)).as(user).isTrue();
+        handles.add(h);
+      }
+      held.put(user, handles);
+    }
+    for (String user : users) {
+      assertThat(handles(indexed().sessionsOf(user))).as(user).containsExactlyInAnyOrderElementsOf(held.get(user));
+    }
+    for (String user : users) {
+      assertThat(indexed().revokeAll(user, TTL)).as(user).containsExactlyInAnyOrderElementsOf(held.get(user));
+      assertThat(indexed().userVersion(user)).as(user).isEqualTo(1);
+      SessionHandle after = newHandle();
+      Admission admission = indexed().admit(user, after, SessionLimit.evictBeyond(5), TTL);
+      assertThat(admission.userVersion()).as(user).isEqualTo(1);
+    }
+    for (List<SessionHandle> handles : held.values()) {
+      handles.forEach(h -> assertThat(store.load(h)).isEmpty());
+    }
+  }
+
   @Test
   void admitRefusesBeyondTheLimitUnderTheRefuseRule() {
     SessionLimit limit = SessionLimit.refuseBeyond(2);
@@ -326,6 +362,42 @@ public abstract class UserIndexedStoreContract extends SessionStoreContract {
     assertThat(manager.revokeOthers(laptop.session())).isEqualTo(1);
     assertThat(manager.resolve(phone.id()).isFound()).isFalse();
     assertThat(manager.resolve(laptop.id()).isFound()).isTrue();
+  }
+
+  /**
+   * "Sign out everywhere else" while another device's session rotates (a login, a privilege
+   * change, a periodic renewal). The rotation is injected at the worst moment: as soon as the
+   * first other session is revoked, the second one moves to a new handle. Whatever the order, no
+   * session of the user but the kept one may survive.
+   */
+  @Test
+  void revokeOthersLeavesNoSessionEvenWhenOneRotatesMeanwhile() {
+    java.util.concurrent.atomic.AtomicReference<SessionHandle> rotatedTo = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicReference<List<SessionHandle>> others = new java.util.concurrent.atomic.AtomicReference<>();
+    SessionManager manager = SessionManager.builder(store).clock(clock).nodeId("node-a").listener(event -> {
+      if (event instanceof dev.lanyard.session.event.SessionEvent.Revoked revoked && others.get() != null
+          && rotatedTo.get() == null) {
+        SessionHandle victim = others.get().stream().filter(h -> !h.equals(revoked.handle())).findFirst().orElseThrow();
+        SessionHandle next = newHandle();
+        rotatedTo.set(next);
+        store.rotate(victim, new Rotation(next, null, 0, true, null, clock.instant(), null, null, null, null, TTL));
+      }
+    }).build();
+    NewSession keep = manager.login(null, "alice", ClientInfo.UNKNOWN);
+    NewSession phone = manager.login(null, "alice", ClientInfo.UNKNOWN);
+    NewSession tablet = manager.login(null, "alice", ClientInfo.UNKNOWN);
+    others.set(List.of(phone.session().handle(), tablet.session().handle()));
+
+    manager.revokeOthers(keep.session());
+
+    assertThat(rotatedTo.get()).as("the rotation was injected").isNotNull();
+    assertThat(store.load(rotatedTo.get())).as("the session that rotated meanwhile").isEmpty();
+    assertThat(manager.resolve(phone.id()).isFound()).isFalse();
+    assertThat(manager.resolve(tablet.id()).isFound()).isFalse();
+    assertThat(manager.resolve(keep.id()).isFound()).as("the kept session").isTrue();
+    assertThat(manager.sessionsOf("alice")).extracting(SessionSummary::handle).containsExactly(keep.session().handle());
+    NewSession later = manager.login(null, "alice", ClientInfo.UNKNOWN);
+    assertThat(manager.resolve(later.id()).isFound()).as("a login after it").isTrue();
   }
 
   @Test

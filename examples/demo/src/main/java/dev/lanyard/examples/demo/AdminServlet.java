@@ -22,7 +22,9 @@ import java.util.TreeSet;
  * Lanyard offers two tools, and the demo uses each where it applies:
  * <ul>
  *   <li>the administrator's <b>own</b> session: {@link LanyardSessions#privilegeChanged(Set)} replaces
- *       the roles, moves the session to a new ID and grows its version, in this response;
+ *       the roles, moves the session to a new ID and grows its version, in this response; the
+ *       administrator's <b>other</b> sessions (another browser, a phone) still hold the old roles
+ *       and cannot get the new ID either, so {@link LanyardSessions#revokeOthers()} ends them;
  *   <li><b>another</b> user's sessions cannot be given a new ID from here (the new ID would have to
  *       reach that user's browser), so the demo ends them all with
  *       {@link SessionManager#revokeAll(String)}, one store operation on every node. The user logs
@@ -84,6 +86,7 @@ final class AdminServlet extends HttpServlet {
     LanyardSessions sessions = LanyardSessions.of(request);
     if (user.equals(request.getRemoteUser())) {
       sessions.privilegeChanged(roles);        // my own session: new ID and version, in this response
+      sessions.revokeOthers();                 // my other devices still hold the old roles: end them
     } else {
       manager.revokeAll(user);                 // theirs: every session ends, on every node
     }

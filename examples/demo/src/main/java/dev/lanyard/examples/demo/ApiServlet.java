@@ -17,7 +17,8 @@ import java.util.TreeSet;
  * JSON for scripts:
  * <ul>
  *   <li>{@code GET /api/me}: the session's user, roles, version, handle and authentication time, or 401;
- *   <li>{@code GET /api/csrf}: the session's CSRF token, for scripts that post with the session cookie;
+ *   <li>{@code GET /api/csrf}: the session's CSRF token, for scripts that post with the session cookie
+ *       ({@code null} without a session: none is created for it);
  *   <li>{@code GET /api/orders}: needs {@code Authorization: Bearer <access token>} (checked mode).
  * </ul>
  */
@@ -62,7 +63,9 @@ final class ApiServlet extends HttpServlet {
     Map<String, Object> csrf = new LinkedHashMap<>();
     csrf.put("header", sessions.csrfHeaderName());
     csrf.put("parameter", sessions.csrfParameterName());
-    csrf.put("token", sessions.csrfToken());
+    // Without a session there is nothing to forge a request with: answer without creating one
+    // (each would be a stored record, and a GET anyone can send must not fill the store).
+    csrf.put("token", request.getSession(false) == null ? null : sessions.csrfToken());
     Html.json(response, HttpServletResponse.SC_OK, Json.object(csrf));
   }
 

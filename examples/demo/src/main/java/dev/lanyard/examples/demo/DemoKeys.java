@@ -17,9 +17,10 @@ import java.util.Optional;
 /**
  * The ES256 key that signs the demo's access tokens.
  *
- * <p><b>Demo shortcut, do not copy:</b> so that several demo instances verify each other's tokens
- * without any setup, the first instance generates the key pair and leaves it in the shared
- * session store; the others read it. A real deployment loads its signing key from a secret
+ * <p><b>Demo shortcut, do not copy:</b> the private key sits in the session store in clear text
+ * (whoever reads that Redis can mint tokens for any user). So that several demo instances verify
+ * each other's tokens without any setup, the first instance generates the key pair and leaves it
+ * in the shared session store; the others read it. A real deployment loads its signing key from a secret
  * manager (every node the same key, rotated with {@code KeyRing.rotateTo}) and never puts a
  * private key in the session store.
  */

@@ -107,6 +107,8 @@ final class DemoServer implements AutoCloseable {
         .issuer(ISSUER).audience(AUDIENCE).clock(clock).build();
     AccessTokenVerifier verifier = AccessTokenVerifier.builder(keys)
         .issuer(ISSUER).audience(AUDIENCE).manager(manager).build();
+    // A short grace (docs/tokens.md, "The grace period"): two tabs whose refreshes cross both get
+    // the one successor; a third presentation of the retired token is reuse.
     RefreshTokenService refresh = RefreshTokenService.builder(manager, values, issuer)
         .gracePeriod(Duration.ofSeconds(10)).build();
     TokenEndpoints tokenEndpoints = TokenEndpoints.create(refresh,

@@ -26,8 +26,8 @@ import javax.crypto.spec.PBEKeySpec;
  * one, so timing does not reveal which names exist. Plain-text passwords are never kept.
  *
  * <p>Roles changed by an administrator are kept in the shared session store (through its
- * {@link AtomicValueStore} power), so every node of a several-node demo sees them. A real
- * application keeps users in its own database.
+ * {@link AtomicValueStore} power), so every node of a several-node demo sees them, with a TTL of
+ * a century: in effect, without expiry. A real application keeps users in its own database.
  */
 final class Users {
 
@@ -36,7 +36,12 @@ final class Users {
 
   private static final int ITERATIONS = 600_000;
   private static final int HASH_BITS = 256;
-  private static final Duration ROLE_TTL = Duration.ofDays(30);
+  /**
+   * A role decision must not expire: were it dropped, a demoted administrator would fall back to
+   * the default roles and be administrator again. The value store asks for a TTL, so this one
+   * outlives any demo (a real application keeps roles in its own database, without one).
+   */
+  private static final Duration ROLE_TTL = Duration.ofDays(365L * 100);
   private static final Set<String> KNOWN_ROLES = Set.of("user", "admin");
 
   private record Credential(byte[] salt, byte[] hash, Set<String> defaultRoles) {}

@@ -152,6 +152,73 @@ class DemoApiIT {
   }
 
   @Test
+  void anAnonymousCsrfRequestStoresNoSession() throws Exception {
+    // A script (or a flood) asking for a token before it has a session: nothing to protect yet.
+    for (int i = 0; i < 5; i++) {
+      HttpResponse<String> anonymous = http.get(demo, "/api/csrf", null);
+      assertThat(anonymous.statusCode()).isEqualTo(200);
+      assertThat(anonymous.headers().allValues("Set-Cookie")).as("no session created").isEmpty();
+      assertThat(anonymous.body()).contains("\"token\":null");
+    }
+    String alice = http.logIn(demo, "alice", "alice");
+    assertThat(http.csrfToken(demo, alice)).as("a session's token").hasSize(43);
+  }
+
+  @Test
+  void metricsAreForAdministratorsOnly() throws Exception {
+    assertThat(http.get(demo, "/metrics", null).statusCode()).as("anyone").isEqualTo(401);
+    assertThat(http.get(demo, "/metrics", http.logIn(demo, "alice", "alice")).statusCode()).as("a user")
+        .isEqualTo(403);
+    assertThat(http.get(demo, "/metrics", http.logIn(demo, "admin", "admin")).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void anAdminWhoChangesOwnRolesLeavesNoOtherSessionWithTheOldRoles() throws Exception {
+    String admin = http.logIn(demo, "admin", "admin");
+    http.post(demo, "/admin/users/alice/roles", admin, "role=user&role=admin&_csrf=" + http.csrfToken(demo, admin));
+    String desk = http.logIn(demo, "admin", "admin");
+    String phone = http.logIn(demo, "admin", "admin");
+
+    HttpResponse<String> demote = http.post(demo, "/admin/users/admin/roles", desk,
+        "role=user&_csrf=" + http.csrfToken(demo, desk));
+
+    assertThat(demote.statusCode()).isEqualTo(302);
+    HttpResponse<String> other = http.get(demo, "/api/me", phone);
+    assertThat(other.statusCode()).as("the admin's other session, roles " + other.body()).isEqualTo(401);
+    assertThat(http.get(demo, "/admin/users", phone).statusCode()).isNotEqualTo(200);
+    String fresh = http.logIn(demo, "admin", "admin");
+    assertThat(http.get(demo, "/api/me", fresh).body()).contains("\"roles\":[\"user\"]");
+    restoreRoles();
+  }
+
+  @Test
+  void aDemotedAdminStaysDemotedWhenTheDemotionIsOld() throws Exception {
+    String admin = http.logIn(demo, "admin", "admin");
+    http.post(demo, "/admin/users/alice/roles", admin, "role=user&role=admin&_csrf=" + http.csrfToken(demo, admin));
+    String alice = http.logIn(demo, "alice", "alice");
+    http.post(demo, "/admin/users/admin/roles", alice, "role=user&_csrf=" + http.csrfToken(demo, alice));
+
+    clock.advance(Duration.ofDays(40));
+
+    String later = http.logIn(demo, "admin", "admin");
+    assertThat(http.get(demo, "/api/me", later).body()).as("demoted 40 days ago").contains("\"roles\":[\"user\"]");
+    restoreRoles();
+  }
+
+  /** Through alice (an admin for the moment): admin gets its roles back, then alice gives up hers. */
+  private void restoreRoles() throws Exception {
+    String admin = http.logIn(demo, "admin", "admin");
+    String alice = http.logIn(demo, "alice", "alice");
+    if (!http.get(demo, "/api/me", alice).body().contains("\"admin\"")) {
+      http.post(demo, "/admin/users/alice/roles", admin, "role=user&role=admin&_csrf=" + http.csrfToken(demo, admin));
+      alice = http.logIn(demo, "alice", "alice");
+    }
+    http.post(demo, "/admin/users/admin/roles", alice, "role=user&role=admin&_csrf=" + http.csrfToken(demo, alice));
+    alice = http.logIn(demo, "alice", "alice");
+    http.post(demo, "/admin/users/alice/roles", alice, "role=user&_csrf=" + http.csrfToken(demo, alice));
+  }
+
+  @Test
   void theJwkSetHoldsOnlyThePublicKey() throws Exception {
     String jwks = http.get(demo, "/.well-known/jwks.json", null).body();
 
@@ -163,7 +230,7 @@ class DemoApiIT {
   void metricsAreServedInThePrometheusFormat() throws Exception {
     http.logIn(demo, "alice", "alice");
 
-    HttpResponse<String> metrics = http.get(demo, "/metrics", null);
+    HttpResponse<String> metrics = http.get(demo, "/metrics", http.logIn(demo, "admin", "admin"));
 
     assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
     assertThat(metrics.body()).contains("# TYPE lanyard_sessions_logins_total counter")

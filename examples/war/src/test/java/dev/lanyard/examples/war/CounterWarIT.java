@@ -88,7 +88,7 @@ class CounterWarIT {
     HttpResponse<String> first = get(null);
     String id = sessionId(first);
     Map<String, Integer> during = audit(id, "");
-    audit(id, "?leave");
+    leave(id);
     Map<String, Integer> after = audit(null, "");
 
     // SessionAudit is declared in web.xml, ActiveSessions is a @WebListener: both are told.
@@ -99,6 +99,30 @@ class CounterWarIT {
     assertThat(delta(during, after, "destroyed")).isEqualTo(1);
     assertThat(delta(during, after, "active-")).isEqualTo(1);
     assertThat(get(id).body()).as("invalidated everywhere").contains("visited 1 time");
+  }
+
+  @Test
+  void aCrossSiteGetLinkCannotLogAVisitorOut() throws Exception {
+    String id = sessionId(get(null));
+    assertThat(get(id).body()).contains("visited 2 time");
+
+    // What an <img src> or a link on another site sends: a GET with the visitor's cookie.
+    HttpRequest.Builder link = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/audit?leave"))
+        .timeout(Duration.ofSeconds(10)).header("Cookie", "__Host-session=" + id).header("Sec-Fetch-Site", "cross-site");
+    http.send(link.build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(get(id).body()).as("still logged in").contains("visited 3 time");
+    assertThat(leave(id)).isEqualTo(200);
+    assertThat(get(id).body()).as("a same-origin POST ends it").contains("visited 1 time");
+  }
+
+  private int leave(String sessionId) throws Exception {
+    String origin = "http://127.0.0.1:" + port;
+    HttpRequest request = HttpRequest.newBuilder(URI.create(origin + "/audit")).timeout(Duration.ofSeconds(10))
+        .header("Cookie", "__Host-session=" + sessionId).header("Origin", origin)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("leave=1")).build();
+    return http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
   }
 
   private static int delta(Map<String, Integer> from, Map<String, Integer> to, String name) {

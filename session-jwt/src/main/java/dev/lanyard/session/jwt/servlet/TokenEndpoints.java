@@ -10,7 +10,10 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -21,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * Token endpoints an application mounts, as servlets ({@link #issueServlet()},
  * {@link #refreshServlet()}, {@link #revocationServlet()}) or by calling the handler methods
  * from its own framework. All take {@code POST} with an
- * {@code application/x-www-form-urlencoded} body; tokens in the query string are refused (they
- * would end up in access logs). Successful answers are OAuth-style JSON with
+ * {@code application/x-www-form-urlencoded} body; a query string that names any parameter
+ * containing {@code token} (by its decoded name, case-insensitively, so {@code ?refresh_%74oken=}
+ * counts) is refused with 400 {@code invalid_request}, as tokens there end up in access logs. Successful answers are OAuth-style JSON with
  * {@code Cache-Control: no-store}:
  * {@code {"access_token":..., "token_type":"Bearer", "expires_in":300, "refresh_token":...}}.
  *
@@ -118,13 +122,10 @@ public final class TokenEndpoints {
    * @throws IOException if writing fails
    */
   public void handleRefresh(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    if (tokenInQuery(request)) {
-      error(response, HttpServletResponse.SC_BAD_REQUEST, "invalid_request");
-      return;
-    }
+    // Read the parameters first: that consumes the form body, so a refusal keeps the connection usable.
     String grantType = request.getParameter("grant_type");
     String token = request.getParameter("refresh_token");
-    if (grantType == null || token == null) {
+    if (tokenInQuery(request) || grantType == null || token == null) {
       error(response, HttpServletResponse.SC_BAD_REQUEST, "invalid_request");
       return;
     }
@@ -154,12 +155,8 @@ public final class TokenEndpoints {
    * @throws IOException if writing fails
    */
   public void handleRevoke(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    if (tokenInQuery(request)) {
-      error(response, HttpServletResponse.SC_BAD_REQUEST, "invalid_request");
-      return;
-    }
-    String token = request.getParameter("token");
-    if (token == null) {
+    String token = request.getParameter("token"); // first, as in handleRefresh
+    if (tokenInQuery(request) || token == null) {
       error(response, HttpServletResponse.SC_BAD_REQUEST, "invalid_request");
       return;
     }
@@ -177,9 +174,30 @@ public final class TokenEndpoints {
     }
   }
 
-  private static boolean tokenInQuery(HttpServletRequest request) {
+  /**
+   * Whether the query string names a token-bearing parameter, judged by the decoded name as the
+   * container will see it ({@code refresh_%74oken} is {@code refresh_token}), case-insensitively:
+   * any name containing {@code token}. A name that does not decode is refused as well.
+   */
+  static boolean tokenInQuery(HttpServletRequest request) {
     String query = request.getQueryString();
-    return query != null && query.contains("token=");
+    if (query == null || query.isEmpty()) {
+      return false;
+    }
+    for (String pair : query.split("[&;]")) {
+      int eq = pair.indexOf('=');
+      String rawName = eq < 0 ? pair : pair.substring(0, eq);
+      String name;
+      try {
+        name = URLDecoder.decode(rawName, StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        return true;
+      }
+      if (name.toLowerCase(Locale.ROOT).contains("token")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void tokens(HttpServletResponse response, TokenPair pair) throws IOException {

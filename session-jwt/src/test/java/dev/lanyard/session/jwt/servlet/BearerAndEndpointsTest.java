@@ -338,6 +338,30 @@ class BearerAndEndpointsTest {
   }
 
   @Test
+  void aPercentEncodedTokenParameterInTheQueryIsRefused() throws Exception {
+    String valid = refresh.issue(login().session()).refreshToken();
+    // Positive control: the same token in the body is accepted.
+    String second = field(post("/token/refresh", form("grant_type", "refresh_token", "refresh_token", valid)).body(),
+        "refresh_token");
+
+    HttpResponse<String> encodedName = post("/token/refresh?refresh_%74oken=" + second,
+        form("grant_type", "refresh_token"));
+    HttpResponse<String> plusName = post("/token/refresh?refresh%5Ftoken=" + second,
+        form("grant_type", "refresh_token"));
+    HttpResponse<String> revoke = post("/token/revoke?%74oken=" + second, "");
+    HttpResponse<String> upper = post("/token/revoke?TOKEN=" + second, form("token", "x"));
+
+    assertThat(encodedName.statusCode()).isEqualTo(400);
+    assertThat(encodedName.body()).contains("invalid_request");
+    assertThat(plusName.statusCode()).isEqualTo(400);
+    assertThat(revoke.statusCode()).isEqualTo(400);
+    assertThat(upper.statusCode()).isEqualTo(400);
+    // The token was never used: it still refreshes from the body.
+    assertThat(post("/token/refresh", form("grant_type", "refresh_token", "refresh_token", second)).statusCode())
+        .isEqualTo(200);
+  }
+
+  @Test
   void theJwksDocumentPublishesPublicKeysOnlyAndFollowsRotation() throws Exception {
     HttpResponse<String> hmacOnly = get("/jwks.json");
     assertThat(hmacOnly.statusCode()).isEqualTo(200);
