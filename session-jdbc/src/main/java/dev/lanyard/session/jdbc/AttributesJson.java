@@ -38,6 +38,25 @@ final class AttributesJson {
     return out.append('}').toString();
   }
 
+  /**
+   * The names a delta puts or removes, each with its length as {@link
+   * dev.lanyard.session.spi.SessionRecord#attributeBytes()} counts it: {@code [{"n":name,"l":length}]}.
+   */
+  static String touched(Set<String> removals, Set<String> putNames) {
+    StringBuilder out = new StringBuilder().append('[');
+    java.util.Set<String> all = new java.util.LinkedHashSet<>(removals);
+    all.addAll(putNames);
+    for (String name : all) {
+      if (out.length() > 1) {
+        out.append(',');
+      }
+      out.append("{\"n\":");
+      quote(out, name);
+      out.append(",\"l\":").append(name.length()).append('}');
+    }
+    return out.append(']').toString();
+  }
+
   private static StringBuilder member(StringBuilder out, String name) {
     if (out.length() > 1) {
       out.append(',');

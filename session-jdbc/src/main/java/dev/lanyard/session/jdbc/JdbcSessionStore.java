@@ -184,44 +184,20 @@ public final class JdbcSessionStore implements UserIndexedStore, AtomicValueStor
     Objects.requireNonNull(handle, "handle");
     Objects.requireNonNull(delta, "delta");
     String patch = AttributesJson.patch(delta.removals(), delta.puts());
-    if (dialect == Dialect.POSTGRESQL) {
-      return inConnection("update", c -> {
-        for (int attempt = 0; ; attempt++) {
-          long now = clock.millis();
-          try (PreparedStatement s = prepare(c, "update")) {
-            int i = 0;
-            s.setString(++i, patch);
-            s.setString(++i, patch);
-            s.setLong(++i, delta.lastAccessedAt().toEpochMilli());
-            setLongOrNull(s, ++i, delta.idleTimeout() == null ? null : delta.idleTimeout().toMillis());
-            setStringOrNull(s, ++i, delta.lastNode());
-            s.setLong(++i, now + delta.ttl().toMillis());
-            s.setString(++i, handle.value());
-            s.setLong(++i, now);
-            s.setLong(++i, now);
-            s.setString(++i, patch);
-            s.setString(++i, patch);
-            s.setLong(++i, delta.payloadLimit());
-            try (ResultSet rs = s.executeQuery()) {
-              if (rs.next()) {
-                return UpdateResult.applied(rs.getLong(1));
-              }
-            }
-          }
-          UpdateResult refused = refused(c, handle, patch, now, delta.payloadLimit());
-          if (refused != null || attempt >= 2) {
-            return refused != null ? refused : UpdateResult.notFound();
-          }
-        }
-      });
-    }
-    return inTransaction("update", c -> {
+    String touched = AttributesJson.touched(delta.removals(), delta.puts().keySet());
+    long putBytes = SessionRecord.sizeOf(delta.puts());
+    boolean returning = dialect == Dialect.POSTGRESQL;
+    Work<UpdateResult> work = c -> {
       for (int attempt = 0; ; attempt++) {
         long now = clock.millis();
-        int changed;
         try (PreparedStatement s = prepare(c, "update")) {
           int i = 0;
+          s.setString(++i, touched);
+          s.setLong(++i, putBytes);
           s.setString(++i, patch);
+          if (returning) {
+            s.setString(++i, patch);
+          }
           s.setLong(++i, delta.lastAccessedAt().toEpochMilli());
           setLongOrNull(s, ++i, delta.idleTimeout() == null ? null : delta.idleTimeout().toMillis());
           setStringOrNull(s, ++i, delta.lastNode());
@@ -229,37 +205,45 @@ public final class JdbcSessionStore implements UserIndexedStore, AtomicValueStor
           s.setString(++i, handle.value());
           s.setLong(++i, now);
           s.setLong(++i, now);
-          s.setString(++i, patch);
-          s.setString(++i, patch);
+          s.setString(++i, touched);
+          s.setLong(++i, putBytes);
           s.setLong(++i, delta.payloadLimit());
-          changed = s.executeUpdate();
-        }
-        if (changed > 0) {
-          try (PreparedStatement s = prepare(c, "updatedSize")) {
-            s.setString(1, handle.value());
+          if (returning) {
             try (ResultSet rs = s.executeQuery()) {
-              rs.next();
-              return UpdateResult.applied(rs.getLong(1));
+              if (rs.next()) {
+                return UpdateResult.applied(rs.getLong(1));
+              }
+            }
+          } else if (s.executeUpdate() > 0) {
+            try (PreparedStatement size = prepare(c, "updatedSize")) {
+              size.setString(1, handle.value());
+              try (ResultSet rs = size.executeQuery()) {
+                rs.next();
+                return UpdateResult.applied(rs.getLong(1));
+              }
             }
           }
         }
-        UpdateResult refused = refused(c, handle, patch, now, delta.payloadLimit());
+        UpdateResult refused = refused(c, handle, touched, putBytes, now, delta.payloadLimit());
         if (refused != null || attempt >= 2) {
           return refused != null ? refused : UpdateResult.notFound();
         }
       }
-    });
+    };
+    // PostgreSQL: one statement, no transaction needed. MariaDB: the update and the read of its size
+    // in one transaction, so the size read is the one this update wrote.
+    return returning ? inConnection("update", work) : inTransaction("update", work);
   }
 
   /**
    * After an update that changed nothing: {@code TOO_LARGE} or {@code NOT_FOUND}, or {@code null}
    * when the session is live and the delta now fits (a racing delta changed it): try again.
    */
-  private UpdateResult refused(Connection c, SessionHandle handle, String patch, long now, long limit)
-      throws SQLException {
+  private UpdateResult refused(Connection c, SessionHandle handle, String touched, long putBytes, long now,
+      long limit) throws SQLException {
     try (PreparedStatement s = prepare(c, "updateRefused")) {
-      s.setString(1, patch);
-      s.setString(2, patch);
+      s.setString(1, touched);
+      s.setLong(2, putBytes);
       s.setString(3, handle.value());
       s.setLong(4, now);
       s.setLong(5, now);
@@ -687,6 +671,7 @@ public final class JdbcSessionStore implements UserIndexedStore, AtomicValueStor
       s.setString(++i, r.client().userAgent());
       s.setString(++i, r.client().addressPrefix());
       s.setLong(++i, expiresAt);
+      s.setLong(++i, r.attributeBytes());
       s.setString(++i, AttributesJson.encode(r.attributes()));
       setStringOrNull(s, ++i, r.userId());
       s.setLong(++i, r.userVersion());

@@ -17,6 +17,7 @@ CREATE TABLE IF NOT EXISTS ${session} (
   user_agent       VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
   address_prefix   VARCHAR(64)  CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
   expires_at       BIGINT       NOT NULL,
+  attribute_bytes  BIGINT       NOT NULL,
   attributes       LONGTEXT     CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
   INDEX ${session}_user (user_id),
   INDEX ${session}_expiry (expires_at)

@@ -37,41 +37,49 @@ DELETE FROM ${session} WHERE handle = ? AND expires_at <= ?
 
 -- name: insert
 -- handle, userId, version, userVersion, createdAt, lastAccessedAt, idleTimeout, absoluteExpiry,
--- authenticatedAt, lastNode, userAgent, addressPrefix, expiresAt, attributes (JSON),
+-- authenticatedAt, lastNode, userAgent, addressPrefix, expiresAt, attributeBytes, attributes (JSON),
 -- userId, userVersion, now, handle, now
 -- A live row under the handle fails with a duplicate key, which the store reports as "taken".
 INSERT INTO ${session} (handle, user_id, version, user_version, created_at, last_accessed_at, idle_timeout,
-                        absolute_expiry, authenticated_at, last_node, user_agent, address_prefix, expires_at, attributes)
-SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM DUAL
+                        absolute_expiry, authenticated_at, last_node, user_agent, address_prefix, expires_at,
+                        attribute_bytes, attributes)
+SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM DUAL
 WHERE NOT EXISTS (SELECT 1 FROM ${user} u WHERE u.user_id = ? AND u.version > ? AND u.expires_at > ?)
   AND NOT EXISTS (SELECT 1 FROM ${admission} a WHERE a.handle = ? AND a.evicted AND a.expires_at > ?)
 
 -- name: update
--- patch, lastAccessedAt, idleTimeout, lastNode, expiresAt, handle, now, now, patch, patch, payloadLimit
+-- touched, putBytes, patch, lastAccessedAt, idleTimeout, lastNode, expiresAt, handle, now, now,
+-- touched, putBytes, payloadLimit
 -- One statement; the row lock queues concurrent deltas and each merges into the row as the previous
--- one left it. SET is applied left to right, and only attributes reads attributes.
+-- one left it. "touched" lists the names the delta puts or removes with their lengths, so the new
+-- attribute_bytes is the old one minus what those names held plus what the puts bring (putBytes).
+-- MariaDB applies SET left to right: attribute_bytes is computed first, from the attributes as they
+-- were.
 UPDATE ${session} s SET
-  attributes = JSON_MERGE_PATCH(s.attributes, ?),
-  last_accessed_at = GREATEST(s.last_accessed_at, ?),
-  idle_timeout = COALESCE(?, s.idle_timeout),
-  last_node = COALESCE(?, s.last_node),
-  expires_at = ?
+  s.attribute_bytes = s.attribute_bytes - (SELECT COALESCE(SUM(t.l + LENGTH(FROM_BASE64(JSON_UNQUOTE(JSON_EXTRACT(s.attributes, CONCAT('$.', JSON_QUOTE(t.n))))))), 0)
+       FROM JSON_TABLE(?, '$[*]' COLUMNS (n VARCHAR(1024) PATH '$.n', l BIGINT PATH '$.l')) t
+       WHERE JSON_EXTRACT(s.attributes, CONCAT('$.', JSON_QUOTE(t.n))) IS NOT NULL) + ?,
+  s.attributes = JSON_MERGE_PATCH(s.attributes, ?),
+  s.last_accessed_at = GREATEST(s.last_accessed_at, ?),
+  s.idle_timeout = COALESCE(?, s.idle_timeout),
+  s.last_node = COALESCE(?, s.last_node),
+  s.expires_at = ?
 WHERE s.handle = ? AND s.expires_at > ?
   AND NOT EXISTS (SELECT 1 FROM ${user} u WHERE u.user_id = s.user_id AND u.version > s.user_version AND u.expires_at > ?)
-  AND (SELECT COALESCE(SUM(CHAR_LENGTH(k.name) + LENGTH(FROM_BASE64(JSON_UNQUOTE(JSON_EXTRACT(JSON_MERGE_PATCH(s.attributes, ?), CONCAT('$.', JSON_QUOTE(k.name))))))), 0)
-       FROM JSON_TABLE(JSON_KEYS(JSON_MERGE_PATCH(s.attributes, ?)), '$[*]' COLUMNS (name VARCHAR(1024) PATH '$')) k) <= ?
+  AND s.attribute_bytes - (SELECT COALESCE(SUM(t.l + LENGTH(FROM_BASE64(JSON_UNQUOTE(JSON_EXTRACT(s.attributes, CONCAT('$.', JSON_QUOTE(t.n))))))), 0)
+       FROM JSON_TABLE(?, '$[*]' COLUMNS (n VARCHAR(1024) PATH '$.n', l BIGINT PATH '$.l')) t
+       WHERE JSON_EXTRACT(s.attributes, CONCAT('$.', JSON_QUOTE(t.n))) IS NOT NULL) + ? <= ?
 
 -- name: updatedSize
 -- handle
 -- In the delta's transaction, after update changed the row (MariaDB has no UPDATE ... RETURNING).
-SELECT (SELECT COALESCE(SUM(CHAR_LENGTH(k.name) + LENGTH(FROM_BASE64(JSON_UNQUOTE(JSON_EXTRACT(s.attributes, CONCAT('$.', JSON_QUOTE(k.name))))))), 0)
-       FROM JSON_TABLE(JSON_KEYS(s.attributes), '$[*]' COLUMNS (name VARCHAR(1024) PATH '$')) k)
-FROM ${session} s WHERE s.handle = ?
+SELECT attribute_bytes FROM ${session} WHERE handle = ?
 
 -- name: updateRefused
--- patch, patch, handle, now, now
-SELECT (SELECT COALESCE(SUM(CHAR_LENGTH(k.name) + LENGTH(FROM_BASE64(JSON_UNQUOTE(JSON_EXTRACT(JSON_MERGE_PATCH(s.attributes, ?), CONCAT('$.', JSON_QUOTE(k.name))))))), 0)
-       FROM JSON_TABLE(JSON_KEYS(JSON_MERGE_PATCH(s.attributes, ?)), '$[*]' COLUMNS (name VARCHAR(1024) PATH '$')) k)
+-- touched, putBytes, handle, now, now
+SELECT s.attribute_bytes - (SELECT COALESCE(SUM(t.l + LENGTH(FROM_BASE64(JSON_UNQUOTE(JSON_EXTRACT(s.attributes, CONCAT('$.', JSON_QUOTE(t.n))))))), 0)
+       FROM JSON_TABLE(?, '$[*]' COLUMNS (n VARCHAR(1024) PATH '$.n', l BIGINT PATH '$.l')) t
+       WHERE JSON_EXTRACT(s.attributes, CONCAT('$.', JSON_QUOTE(t.n))) IS NOT NULL) + ?
 FROM ${session} s
 WHERE s.handle = ? AND s.expires_at > ?
   AND NOT EXISTS (SELECT 1 FROM ${user} u WHERE u.user_id = s.user_id AND u.version > s.user_version AND u.expires_at > ?)

@@ -6,6 +6,7 @@
 
 -- One row per session. Attributes live in the row, as a JSONB object of name -> base64 bytes, so a
 -- resolve is one primary-key read and a delta is one single-row UPDATE that merges in SQL.
+-- attribute_bytes is the size the payload limits apply to (names plus decoded values), kept by each write.
 CREATE TABLE IF NOT EXISTS ${session} (
   handle           VARCHAR(43)  NOT NULL PRIMARY KEY,
   user_id          VARCHAR(255),
@@ -20,6 +21,7 @@ CREATE TABLE IF NOT EXISTS ${session} (
   user_agent       VARCHAR(255) NOT NULL,
   address_prefix   VARCHAR(64)  NOT NULL,
   expires_at       BIGINT       NOT NULL,
+  attribute_bytes  BIGINT       NOT NULL,
   attributes       JSONB        NOT NULL
 );
 -- The user index is this index: a user's sessions are the rows with the user's ID.

@@ -32,15 +32,15 @@ WHERE s.user_id = ? AND s.expires_at > ?
 
 -- name: insert
 -- handle, userId, version, userVersion, createdAt, lastAccessedAt, idleTimeout, absoluteExpiry,
--- authenticatedAt, lastNode, userAgent, addressPrefix, expiresAt, attributes (JSON),
+-- authenticatedAt, lastNode, userAgent, addressPrefix, expiresAt, attributeBytes, attributes (JSON),
 -- userId, userVersion, now, handle, now, now
 -- Writes a new session unless its stamp is older than its user's version or its handle was evicted
 -- before it was written. A row under the same handle that has expired but not been swept is replaced;
 -- a live one is kept (0 rows).
 INSERT INTO ${session} AS s (handle, user_id, version, user_version, created_at, last_accessed_at, idle_timeout,
                              absolute_expiry, authenticated_at, last_node, user_agent, address_prefix, expires_at,
-                             attributes)
-SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS JSONB)
+                             attribute_bytes, attributes)
+SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS JSONB)
 WHERE NOT EXISTS (SELECT 1 FROM ${user} u WHERE u.user_id = ? AND u.version > ? AND u.expires_at > ?)
   AND NOT EXISTS (SELECT 1 FROM ${admission} a WHERE a.handle = ? AND a.evicted AND a.expires_at > ?)
 ON CONFLICT (handle) DO UPDATE SET
@@ -48,17 +48,23 @@ ON CONFLICT (handle) DO UPDATE SET
   created_at = EXCLUDED.created_at, last_accessed_at = EXCLUDED.last_accessed_at,
   idle_timeout = EXCLUDED.idle_timeout, absolute_expiry = EXCLUDED.absolute_expiry,
   authenticated_at = EXCLUDED.authenticated_at, last_node = EXCLUDED.last_node, user_agent = EXCLUDED.user_agent,
-  address_prefix = EXCLUDED.address_prefix, expires_at = EXCLUDED.expires_at, attributes = EXCLUDED.attributes
+  address_prefix = EXCLUDED.address_prefix, expires_at = EXCLUDED.expires_at,
+  attribute_bytes = EXCLUDED.attribute_bytes, attributes = EXCLUDED.attributes
 WHERE s.expires_at <= ?
 
 -- name: update
--- patch, patch, lastAccessedAt, idleTimeout, lastNode, expiresAt, handle, now, now, patch, patch, payloadLimit
+-- touched, putBytes, patch, patch, lastAccessedAt, idleTimeout, lastNode, expiresAt, handle, now, now,
+-- touched, putBytes, payloadLimit
 -- The delta as one statement. The patch is a JSON object: a name with a string puts that base64 value,
--- a name with null removes the attribute. The row lock makes concurrent deltas queue on this one row;
--- each is applied to the row as the previous one left it (PostgreSQL re-reads the updated row before
--- applying SET and WHERE), so deltas to different attributes never lose each other. The payload limit
--- is checked on the merged attributes in the same statement. Returns the attribute bytes after it.
+-- a name with null removes the attribute. "touched" lists every name the delta puts or removes with
+-- its length, so the new attribute_bytes is the old one minus what those names held plus what the
+-- puts bring (putBytes), checked against the payload limit in the same statement. The row lock makes
+-- concurrent deltas queue on this one row; each applies to the row as the previous one left it
+-- (PostgreSQL re-reads the updated row before applying SET and WHERE), so deltas to different
+-- attributes never lose each other. Returns the attribute bytes after it.
 UPDATE ${session} s SET
+  attribute_bytes = s.attribute_bytes - (SELECT COALESCE(SUM(t.l + OCTET_LENGTH(DECODE(s.attributes ->> t.n, 'base64'))), 0)
+       FROM jsonb_to_recordset(CAST(? AS JSONB)) AS t(n TEXT, l BIGINT) WHERE s.attributes ->> t.n IS NOT NULL) + ?,
   attributes = (s.attributes - ARRAY(SELECT p.key FROM jsonb_each(CAST(? AS JSONB)) p WHERE p.value = 'null'::jsonb))
                || jsonb_strip_nulls(CAST(? AS JSONB)),
   last_accessed_at = GREATEST(s.last_accessed_at, ?),
@@ -67,18 +73,15 @@ UPDATE ${session} s SET
   expires_at = ?
 WHERE s.handle = ? AND s.expires_at > ?
   AND NOT EXISTS (SELECT 1 FROM ${user} u WHERE u.user_id = s.user_id AND u.version > s.user_version AND u.expires_at > ?)
-  AND (SELECT COALESCE(SUM(CHAR_LENGTH(e.key) + OCTET_LENGTH(DECODE(e.value, 'base64'))), 0)
-       FROM jsonb_each_text((s.attributes - ARRAY(SELECT p.key FROM jsonb_each(CAST(? AS JSONB)) p WHERE p.value = 'null'::jsonb))
-                            || jsonb_strip_nulls(CAST(? AS JSONB))) e) <= ?
-RETURNING (SELECT COALESCE(SUM(CHAR_LENGTH(e.key) + OCTET_LENGTH(DECODE(e.value, 'base64'))), 0)
-           FROM jsonb_each_text(s.attributes) e)
+  AND s.attribute_bytes - (SELECT COALESCE(SUM(t.l + OCTET_LENGTH(DECODE(s.attributes ->> t.n, 'base64'))), 0)
+       FROM jsonb_to_recordset(CAST(? AS JSONB)) AS t(n TEXT, l BIGINT) WHERE s.attributes ->> t.n IS NOT NULL) + ? <= ?
+RETURNING s.attribute_bytes
 
 -- name: updateRefused
--- patch, patch, handle, now, now
+-- touched, putBytes, handle, now, now
 -- Only when update changed nothing: the attribute bytes the delta would have reached, if the session is live.
-SELECT (SELECT COALESCE(SUM(CHAR_LENGTH(e.key) + OCTET_LENGTH(DECODE(e.value, 'base64'))), 0)
-        FROM jsonb_each_text((s.attributes - ARRAY(SELECT p.key FROM jsonb_each(CAST(? AS JSONB)) p WHERE p.value = 'null'::jsonb))
-                             || jsonb_strip_nulls(CAST(? AS JSONB))) e)
+SELECT s.attribute_bytes - (SELECT COALESCE(SUM(t.l + OCTET_LENGTH(DECODE(s.attributes ->> t.n, 'base64'))), 0)
+       FROM jsonb_to_recordset(CAST(? AS JSONB)) AS t(n TEXT, l BIGINT) WHERE s.attributes ->> t.n IS NOT NULL) + ?
 FROM ${session} s
 WHERE s.handle = ? AND s.expires_at > ?
   AND NOT EXISTS (SELECT 1 FROM ${user} u WHERE u.user_id = s.user_id AND u.version > s.user_version AND u.expires_at > ?)
