@@ -7,6 +7,7 @@ import dev.lanyard.session.SessionLimit;
 import dev.lanyard.session.StoreUnavailableException;
 import dev.lanyard.session.spi.Admission;
 import dev.lanyard.session.spi.AtomicValueStore;
+import dev.lanyard.session.spi.ExpiryNotifyingStore;
 import dev.lanyard.session.spi.Rotation;
 import dev.lanyard.session.spi.SessionDelta;
 import dev.lanyard.session.spi.SessionRecord;
@@ -25,10 +26,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -38,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * The session store on a relational database: PostgreSQL first-class, MariaDB through its
  * {@link Dialect}. It implements the whole SPI with the Redis store's semantics: deltas, versions,
  * rotation, revocation by session and by user (the user's version), the atomic per-user limit,
- * and the {@link AtomicValueStore} that refresh tokens and the token deny-list use.
+ * the {@link AtomicValueStore} that refresh tokens and the token deny-list use, and reports of
+ * sessions that time out ({@link ExpiryNotifyingStore}), delivered by the sweep that deletes them.
  *
  * <h2>Costs</h2>
  * A resolve is one primary-key {@code SELECT} (one round trip) that also checks expiry and the
@@ -65,7 +69,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe; expensive to create (it starts the sweep thread): create one per application and
  * {@link #close()} it at shutdown. Closing does not close the {@link DataSource}.
  */
-public final class JdbcSessionStore implements UserIndexedStore, AtomicValueStore {
+public final class JdbcSessionStore implements UserIndexedStore, AtomicValueStore, ExpiryNotifyingStore {
 
   /** The default prefix of the table names: {@value}. */
   public static final String DEFAULT_TABLE_PREFIX = "lanyard_";
@@ -100,6 +104,9 @@ public final class JdbcSessionStore implements UserIndexedStore, AtomicValueStor
   private final Duration sweepInterval;
   private final ScheduledExecutorService sweeper;
   private volatile boolean schemaReady;
+  private final CopyOnWriteArrayList<Consumer<SessionRecord>> timeoutSubscribers = new CopyOnWriteArrayList<>();
+  /** Handles of swept rows that were not timeouts (revoked, unreadable); used by the sweep thread only. */
+  private final List<String> revokedSwept = new ArrayList<>();
 
   private JdbcSessionStore(Builder b) {
     this.connections = b.connections;
@@ -534,7 +541,7 @@ public final class JdbcSessionStore implements UserIndexedStore, AtomicValueStor
    * @return how many expired sessions were deleted
    * @throws StoreUnavailableException if the database fails
    */
-  public int sweep() {
+  public synchronized int sweep() {
     long budget = Math.max(timeout.toMillis(), sweepInterval.toMillis() / 2);
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(budget);
     int sessions = 0;
@@ -554,39 +561,108 @@ public final class JdbcSessionStore implements UserIndexedStore, AtomicValueStor
 
   private int sweepBatch(String table) {
     long now = clock.millis();
+    boolean sessions = table.equals("Sessions");
+    List<SessionRecord> timedOut = new ArrayList<>();
+    int removed;
     if (dialect == Dialect.POSTGRESQL) {
-      return inConnection("sweep", c -> {
+      removed = inConnection("sweep", c -> {
         try (PreparedStatement s = prepare(c, "sweep" + table)) {
           s.setLong(1, now);
           s.setInt(2, sweepBatchSize);
-          return s.executeUpdate();
+          if (!sessions) {
+            return s.executeUpdate();
+          }
+          return collectSwept(s, timedOut);
         }
       });
-    }
-    return inTransaction("sweep", c -> {
-      List<String> keys = new ArrayList<>();
-      try (PreparedStatement s = prepare(c, "sweep" + table + "Select")) {
-        s.setLong(1, now);
-        s.setInt(2, sweepBatchSize);
-        try (ResultSet rs = s.executeQuery()) {
-          while (rs.next()) {
-            keys.add(rs.getString(1));
+    } else {
+      removed = inTransaction("sweep", c -> {
+        List<String> keys = new ArrayList<>();
+        try (PreparedStatement s = prepare(c, "sweep" + table + "Select")) {
+          s.setLong(1, now);
+          s.setInt(2, sweepBatchSize);
+          if (sessions) {
+            collectSwept(s, timedOut);
+            timedOut.forEach(r -> keys.add(r.handle().value()));
+            keys.addAll(revokedSwept);
+          } else {
+            try (ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                keys.add(rs.getString(1));
+              }
+            }
           }
         }
-      }
-      if (keys.isEmpty()) {
-        return 0;
-      }
-      try (PreparedStatement s = prepare(c, "sweep" + table + "Delete")) {
-        for (String key : keys) {
-          s.setString(1, key);
-          s.setLong(2, now);
-          s.addBatch();
+        if (keys.isEmpty()) {
+          return 0;
         }
-        s.executeBatch();
+        try (PreparedStatement s = prepare(c, "sweep" + table + "Delete")) {
+          for (String key : keys) {
+            s.setString(1, key);
+            s.setLong(2, now);
+            s.addBatch();
+          }
+          s.executeBatch();
+        }
+        return keys.size();
+      });
+    }
+    deliver(timedOut);
+    return removed;
+  }
+
+  /** Reads swept sessions: those that timed out go to {@code timedOut}; returns how many rows came. */
+  private int collectSwept(PreparedStatement s, List<SessionRecord> timedOut) throws SQLException {
+    int rows = 0;
+    revokedSwept.clear();
+    try (ResultSet rs = s.executeQuery()) {
+      while (rs.next()) {
+        rows++;
+        if (rs.getBoolean(14)) {
+          revokedSwept.add(rs.getString(1));
+          continue;
+        }
+        try {
+          timedOut.add(record(rs));
+        } catch (RuntimeException unreadable) {
+          revokedSwept.add(rs.getString(1));
+        }
       }
-      return keys.size();
-    });
+    }
+    return rows;
+  }
+
+  private void deliver(List<SessionRecord> timedOut) {
+    if (timedOut.isEmpty() || timeoutSubscribers.isEmpty()) {
+      return;
+    }
+    for (SessionRecord record : timedOut) {
+      for (Consumer<SessionRecord> subscriber : timeoutSubscribers) {
+        try {
+          subscriber.accept(record);
+        } catch (RuntimeException e) {
+          LOG.warn("a timeout subscriber threw {}; ignored", e.getClass().getName(), e);
+        }
+      }
+    }
+  }
+
+  /**
+   * Always {@code true}: the sweep reports the sessions it deletes by timeout. A node whose
+   * {@linkplain Builder#sweepInterval sweep is off} reports only what its own {@link #sweep()}
+   * calls delete; the reports come within one sweep interval of the expiry.
+   */
+  @Override
+  public boolean reportsTimeouts() {
+    return true;
+  }
+
+  @Override
+  public Subscription onTimeout(Consumer<SessionRecord> subscriber) {
+    Objects.requireNonNull(subscriber, "subscriber");
+    Consumer<SessionRecord> own = subscriber::accept;
+    timeoutSubscribers.add(own);
+    return () -> timeoutSubscribers.remove(own);
   }
 
   private void sweepQuietly() {

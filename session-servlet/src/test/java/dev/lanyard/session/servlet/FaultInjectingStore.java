@@ -149,6 +149,10 @@ class FaultInjectingStore implements UserIndexedStore, ExpiryNotifyingStore {
       memory.purgeExpired();
       return true;
     }
+    if (delegate instanceof dev.lanyard.session.jdbc.JdbcSessionStore jdbc) {
+      jdbc.sweep();
+      return true;
+    }
     return false;
   }
 

@@ -113,10 +113,13 @@ abstract class SessionFilterContract {
     /** A private redis-server, through the Redis store. */
     REDIS,
     /** A private redis-server, through the Redis store with its near cache. */
-    REDIS_NEAR_CACHE
+    REDIS_NEAR_CACHE,
+    /** A private PostgreSQL, through the JDBC store. */
+    POSTGRESQL
   }
 
   private RedisBacking redis;
+  private JdbcBacking jdbc;
 
   /**
    * Chooses the store every node of this run shares; every test, the multi-node ones included,
@@ -138,6 +141,10 @@ abstract class SessionFilterContract {
     if (backing() == Backing.MEMORY) {
       return InMemorySessionStore.create(clock);
     }
+    if (backing() == Backing.POSTGRESQL) {
+      jdbc = new JdbcBacking();
+      return jdbc.store(clock);
+    }
     redis = new RedisBacking();
     return redis.store(clock, backing() == Backing.REDIS_NEAR_CACHE);
   }
@@ -154,6 +161,9 @@ abstract class SessionFilterContract {
     } finally {
       if (redis != null) {
         redis.close();
+      }
+      if (jdbc != null) {
+        jdbc.close();
       }
       Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
       root.detachAppender(logs);

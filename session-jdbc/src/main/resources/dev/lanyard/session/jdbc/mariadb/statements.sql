@@ -168,7 +168,10 @@ DELETE FROM ${value} WHERE value_key = ? AND expires_at > ?
 -- name: sweepSessionsSelect
 -- now, batchSize
 -- One batch of the sweep, step one: the oldest expired rows no other transaction holds.
-SELECT handle FROM ${session} WHERE expires_at <= ? ORDER BY expires_at LIMIT ? FOR UPDATE SKIP LOCKED
+SELECT s.handle, s.user_id, s.version, s.user_version, s.created_at, s.last_accessed_at, s.idle_timeout,
+       s.absolute_expiry, s.authenticated_at, s.last_node, s.user_agent, s.address_prefix, s.attributes,
+       EXISTS (SELECT 1 FROM ${user} u WHERE u.user_id = s.user_id AND u.version > s.user_version)
+FROM ${session} s WHERE s.expires_at <= ? ORDER BY s.expires_at LIMIT ? FOR UPDATE SKIP LOCKED
 
 -- name: sweepSessionsDelete
 -- key, now

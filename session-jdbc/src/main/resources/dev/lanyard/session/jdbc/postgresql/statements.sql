@@ -172,8 +172,13 @@ DELETE FROM ${value} WHERE value_key = ? AND expires_at > ?
 -- now, batchSize
 -- One batch of the sweep: the oldest expired rows that no other transaction holds (SKIP LOCKED), so
 -- nodes sweeping at once split the work instead of queueing, and no request waits on the sweep.
-DELETE FROM ${session} WHERE handle IN (
+-- Returns the deleted sessions, and whether each was ended by its user's version rather than by time,
+-- so that the node that deleted a session, and only that node, reports its timeout.
+DELETE FROM ${session} s WHERE s.handle IN (
   SELECT handle FROM ${session} WHERE expires_at <= ? ORDER BY expires_at LIMIT ? FOR UPDATE SKIP LOCKED)
+RETURNING s.handle, s.user_id, s.version, s.user_version, s.created_at, s.last_accessed_at, s.idle_timeout,
+       s.absolute_expiry, s.authenticated_at, s.last_node, s.user_agent, s.address_prefix, s.attributes::text,
+       EXISTS (SELECT 1 FROM ${user} u WHERE u.user_id = s.user_id AND u.version > s.user_version)
 
 -- name: sweepUsers
 -- now, batchSize
