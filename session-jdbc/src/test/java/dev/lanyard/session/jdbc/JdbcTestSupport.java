@@ -44,6 +44,10 @@ final class JdbcTestSupport {
   }
 
   static HikariDataSource pool(String url, int size) {
+    return pool(url, size, config -> { });
+  }
+
+  static HikariDataSource pool(String url, int size, java.util.function.Consumer<HikariConfig> tuning) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(url);
     config.setMaximumPoolSize(size);
@@ -51,6 +55,7 @@ final class JdbcTestSupport {
     config.setConnectionTimeout(2000);
     config.setValidationTimeout(1000);
     config.setPoolName("lanyard-test-" + STORES.incrementAndGet());
+    tuning.accept(config);
     return new HikariDataSource(config);
   }
 
