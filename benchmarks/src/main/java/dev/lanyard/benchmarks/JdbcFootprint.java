@@ -20,7 +20,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Figures of the JDBC store on PostgreSQL that JMH cannot take: bytes per logged-in session with
+ * Figures of the JDBC store on PostgreSQL that JMH cannot take: the store's operations against
+ * their floors measured interleaved (one of each in turn, thousands of rounds, medians compared), which
+ * keeps the ratios honest on a machine whose load changes from one JMH benchmark to the next; bytes
+ * per logged-in session with
  * three attributes (table, TOAST and indexes), resolve latency as the table grows from 10^3 to
  * 10^6 rows, and the p99 of resolves while the sweep deletes 10^6 expired rows, against the p99
  * just before. Starts its own PostgreSQL (durability off) and stops it at the end.
@@ -44,6 +47,9 @@ public final class JdbcFootprint {
          JdbcSessionStore store = JdbcSessionStore.builder().dataSource(pool).dialect(Dialect.POSTGRESQL)
              .schema(SchemaSetup.CREATE).timeout(Duration.ofSeconds(10)).sweepInterval(Duration.ZERO).build()) {
       SessionManager manager = SessionManager.builder(store).withoutLogging().build();
+
+      // 0. Interleaved ratios to the floors, on the same pool.
+      interleaved(pool, store, manager);
 
       // 1. Bytes per logged-in session with three attributes.
       long empty = totalSize(pool);
@@ -97,6 +103,61 @@ public final class JdbcFootprint {
       ReportLog.line("resolve p99 before the sweep %.1f µs, during it %.1f µs: %.2fx (median %.1f -> %.1f µs)",
           percentile(before, 99), percentile(duringArray, 99), percentile(duringArray, 99) / percentile(before, 99),
           percentile(before, 50), percentile(duringArray, 50));
+    }
+  }
+
+  private static void interleaved(HikariDataSource pool, JdbcSessionStore store, SessionManager manager)
+      throws SQLException {
+    var resolving = JdbcStoreBenchmark.threeAttributes(manager, manager.login(null, "resolving-user",
+        RedisStoreBenchmark.CLIENT));
+    SessionHandle handle = resolving.session().handle();
+    String presented = resolving.id().value();
+    SessionHandle written = JdbcStoreBenchmark.threeAttributes(manager, manager.create(RedisStoreBenchmark.CLIENT))
+        .session().handle();
+    int rounds = 3_000;
+    String[] names = {"bare SELECT by primary key (floor)", "store load", "manager resolve", "bare UPDATE of one row",
+        "store delta (one attribute + touch)", "manager login (new session)"};
+    long[][] micros = new long[names.length][rounds];
+    for (int r = 0; r < rounds; r++) {
+      long t0 = System.nanoTime();
+      try (Connection c = pool.getConnection();
+           var s = c.prepareStatement("SELECT * FROM lanyard_session WHERE handle = ?")) {
+        s.setString(1, handle.value());
+        try (var rs = s.executeQuery()) {
+          rs.next();
+          rs.getString("attributes");
+        }
+      }
+      long t1 = System.nanoTime();
+      store.load(handle).orElseThrow();
+      long t2 = System.nanoTime();
+      manager.resolve(presented).session().orElseThrow();
+      long t3 = System.nanoTime();
+      try (Connection c = pool.getConnection();
+           var s = c.prepareStatement("UPDATE lanyard_session SET last_accessed_at = ? WHERE handle = ?")) {
+        s.setLong(1, System.currentTimeMillis());
+        s.setString(2, written.value());
+        s.executeUpdate();
+      }
+      long t4 = System.nanoTime();
+      store.update(written, new dev.lanyard.session.spi.SessionDelta(java.util.Map.of("counter",
+          Integer.toString(r).getBytes(java.nio.charset.StandardCharsets.UTF_8)), java.util.Set.of(),
+          java.time.Instant.now(), null, "node-a", Duration.ofMinutes(30), Long.MAX_VALUE));
+      long t5 = System.nanoTime();
+      manager.login(null, "login-user-" + (r % 500), RedisStoreBenchmark.CLIENT);
+      long t6 = System.nanoTime();
+      long[] marks = {t0, t1, t2, t3, t4, t5, t6};
+      for (int k = 0; k < names.length; k++) {
+        micros[k][r] = (marks[k + 1] - marks[k]) / 1_000;
+      }
+    }
+    double select = percentile(micros[0], 50);
+    double update = percentile(micros[3], 50);
+    ReportLog.line("%-40s %12s %12s %10s", "interleaved, " + rounds + " rounds", "median µs", "p99 µs", "ratio");
+    for (int k = 0; k < names.length; k++) {
+      double floor = k == 4 ? update : select;
+      ReportLog.line("%-40s %12.1f %12.1f %9.2fx%s", names[k], percentile(micros[k], 50), percentile(micros[k], 99),
+          percentile(micros[k], 50) / floor, k == 4 ? " (of the bare UPDATE)" : k == 3 ? " (of the SELECT)" : "");
     }
   }
 

@@ -848,7 +848,9 @@ public final class JdbcSessionStore implements UserIndexedStore, AtomicValueStor
       boolean broken = true;
       try {
         c = connections.acquire();
-        int isolation = c.getTransactionIsolation();
+        // PostgreSQL's default is READ COMMITTED already (asking costs a round trip); InnoDB's is
+        // REPEATABLE READ, under which a statement after a lock could read an older snapshot.
+        int isolation = dialect == Dialect.MARIADB ? c.getTransactionIsolation() : Connection.TRANSACTION_READ_COMMITTED;
         if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
           c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
         }

@@ -52,7 +52,7 @@ final class JdbcTestSupport {
     config.setJdbcUrl(url);
     config.setMaximumPoolSize(size);
     config.setMinimumIdle(0);
-    config.setConnectionTimeout(2000);
+    config.setConnectionTimeout(5000);
     config.setValidationTimeout(1000);
     config.setPoolName("lanyard-test-" + STORES.incrementAndGet());
     tuning.accept(config);
