@@ -6,6 +6,8 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Deque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -14,8 +16,9 @@ import java.util.concurrent.TimeUnit;
  * The small bounded pool a store opened from a URI uses (applications that bring a
  * {@link javax.sql.DataSource} use their own pool). At most {@code size} connections; a borrower
  * waits at most the timeout; a connection an operation failed on is closed rather than reused, and
- * idle connections older than a minute are checked before reuse, so the pool heals by itself after a
- * database restart. Thread-safe.
+ * so are the idle ones (after a database restart they are all dead); idle connections older than a
+ * minute are checked before reuse. So the pool heals by itself after a database restart.
+ * Thread-safe.
  */
 final class DriverPool implements Connections {
 
@@ -73,15 +76,21 @@ final class DriverPool implements Connections {
   public void release(Connection connection, boolean broken) {
     try {
       boolean keep;
+      List<Idle> stale = new ArrayList<>();
       synchronized (idle) {
         keep = !broken && !closed;
         if (keep) {
           idle.addFirst(new Idle(connection, System.nanoTime()));
+        } else if (broken) {
+          // A failed operation usually means the database went away: the idle connections went with it.
+          stale.addAll(idle);
+          idle.clear();
         }
       }
       if (!keep) {
         quietlyClose(connection);
       }
+      stale.forEach(i -> quietlyClose(i.connection));
     } finally {
       permits.release();
     }

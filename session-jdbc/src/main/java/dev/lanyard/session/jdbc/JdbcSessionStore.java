@@ -165,7 +165,7 @@ public final class JdbcSessionStore implements UserIndexedStore, AtomicValueStor
           return rs.next() ? Optional.of(record(rs)) : Optional.empty();
         }
       }
-    });
+    }, true);
   }
 
   @Override
@@ -239,7 +239,7 @@ public final class JdbcSessionStore implements UserIndexedStore, AtomicValueStor
     };
     // PostgreSQL: one statement, no transaction needed. MariaDB: the update and the read of its size
     // in one transaction, so the size read is the one this update wrote.
-    return returning ? inConnection("update", work) : inTransaction("update", work);
+    return returning ? inConnection("update", work) : inTransaction("update", work, false);
   }
 
   /**
@@ -388,7 +388,7 @@ public final class JdbcSessionStore implements UserIndexedStore, AtomicValueStor
         }
         return records;
       }
-    });
+    }, true);
   }
 
   /**
@@ -443,7 +443,7 @@ public final class JdbcSessionStore implements UserIndexedStore, AtomicValueStor
           return rs.next() ? rs.getLong(1) : 0L;
         }
       }
-    });
+    }, true);
   }
 
   // ------------------------------------------------------------------ values
@@ -460,7 +460,7 @@ public final class JdbcSessionStore implements UserIndexedStore, AtomicValueStor
           return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.<byte[]>empty();
         }
       }
-    });
+    }, true);
   }
 
   @Override
@@ -605,7 +605,7 @@ public final class JdbcSessionStore implements UserIndexedStore, AtomicValueStor
           s.executeBatch();
         }
         return keys.size();
-      });
+      }, false);
     }
     deliver(timedOut);
     return removed;
@@ -821,27 +821,55 @@ public final class JdbcSessionStore implements UserIndexedStore, AtomicValueStor
   }
 
   private <T> T inConnection(String operation, Work<T> work) {
+    return inConnection(operation, work, false);
+  }
+
+  /**
+   * @param readOnly whether the work only reads: then a failure of the connection itself (the
+   *     database restarted since the pool last used it) is retried once on another connection
+   */
+  private <T> T inConnection(String operation, Work<T> work, boolean readOnly) {
     ensureSchema();
-    Connection c = null;
-    boolean broken = true;
-    try {
-      c = connections.acquire();
-      if (!c.getAutoCommit()) {
-        c.setAutoCommit(true);
-      }
-      T result = work.run(c);
-      broken = false;
-      return result;
-    } catch (SQLException e) {
-      throw unavailable(operation, e);
-    } finally {
-      if (c != null) {
-        connections.release(c, broken);
+    for (int attempt = 1; ; attempt++) {
+      Connection c = null;
+      boolean broken = true;
+      try {
+        c = connections.acquire();
+        if (!c.getAutoCommit()) {
+          c.setAutoCommit(true);
+        }
+        T result = work.run(c);
+        broken = false;
+        return result;
+      } catch (SQLException e) {
+        if (readOnly && attempt == 1 && isConnectionLost(e)) {
+          continue;
+        }
+        throw unavailable(operation, e);
+      } finally {
+        if (c != null) {
+          connections.release(c, broken);
+        }
       }
     }
   }
 
+  /** Whether the connection died (network, or the server ended the session), not the statement. */
+  private static boolean isConnectionLost(SQLException e) {
+    String state = e.getSQLState();
+    return state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
+        || state.equals("57P03")) || e instanceof java.sql.SQLRecoverableException;
+  }
+
   private <T> T inTransaction(String operation, Work<T> work) {
+    return inTransaction(operation, work, true);
+  }
+
+  /**
+   * @param readCommitted whether the transaction needs READ COMMITTED (it reads after taking a lock);
+   *     a transaction that reads only rows it wrote or locked itself can keep the connection's level
+   */
+  private <T> T inTransaction(String operation, Work<T> work, boolean readCommitted) {
     ensureSchema();
     for (int attempt = 1; ; attempt++) {
       Connection c = null;
@@ -850,7 +878,8 @@ public final class JdbcSessionStore implements UserIndexedStore, AtomicValueStor
         c = connections.acquire();
         // PostgreSQL's default is READ COMMITTED already (asking costs a round trip); InnoDB's is
         // REPEATABLE READ, under which a statement after a lock could read an older snapshot.
-        int isolation = dialect == Dialect.MARIADB ? c.getTransactionIsolation() : Connection.TRANSACTION_READ_COMMITTED;
+        int isolation = dialect == Dialect.MARIADB && readCommitted
+            ? c.getTransactionIsolation() : Connection.TRANSACTION_READ_COMMITTED;
         if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
           c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
         }
