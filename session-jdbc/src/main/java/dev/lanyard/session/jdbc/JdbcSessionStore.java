@@ -91,7 +91,7 @@ public final class JdbcSessionStore implements UserIndexedStore, AtomicValueStor
 
   private static final Logger LOG = LoggerFactory.getLogger(JdbcSessionStore.class);
   private static final Pattern TABLE_PREFIX = Pattern.compile("[a-z_][a-z0-9_]{0,30}");
-  private static final int DEADLOCK_RETRIES = 5;
+  private static final int DEADLOCK_RETRIES = 8;
 
   private final Connections connections;
   private final Dialect dialect;
@@ -239,7 +239,7 @@ public final class JdbcSessionStore implements UserIndexedStore, AtomicValueStor
     };
     // PostgreSQL: one statement, no transaction needed. MariaDB: the update and the read of its size
     // in one transaction, so the size read is the one this update wrote.
-    return returning ? inConnection("update", work) : inTransaction("update", work, false);
+    return returning ? inConnection("update", work) : inTransaction("update", work);
   }
 
   /**
@@ -605,7 +605,7 @@ public final class JdbcSessionStore implements UserIndexedStore, AtomicValueStor
           s.executeBatch();
         }
         return keys.size();
-      }, false);
+      });
     }
     deliver(timedOut);
     return removed;
@@ -695,25 +695,50 @@ public final class JdbcSessionStore implements UserIndexedStore, AtomicValueStor
 
   // ------------------------------------------------------------------ helpers
 
+  /**
+   * Locks the user's row until the transaction ends (creating it if needed), keeps it at least until
+   * {@code keepUntil}, and returns the user's version. Must be the transaction's first statement: on
+   * MariaDB it commits the row's creation before taking the lock.
+   */
   private long lockUser(Connection c, String userId, long now, long keepUntil) throws SQLException {
-    try (PreparedStatement s = prepare(c, "lockUser")) {
-      s.setString(1, userId);
-      s.setLong(2, keepUntil);
-      s.setLong(3, now);
-      if (dialect == Dialect.POSTGRESQL) {
+    if (dialect == Dialect.POSTGRESQL) {
+      try (PreparedStatement s = prepare(c, "lockUser")) {
+        s.setString(1, userId);
+        s.setLong(2, keepUntil);
+        s.setLong(3, now);
         try (ResultSet rs = s.executeQuery()) {
           rs.next();
           return rs.getLong(1);
         }
       }
-      s.executeUpdate();
     }
-    try (PreparedStatement s = prepare(c, "lockedUserVersion")) {
-      s.setString(1, userId);
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
+    for (int attempt = 0; ; attempt++) {
+      try (PreparedStatement s = prepare(c, "ensureUser")) {
+        s.setString(1, userId);
+        s.setLong(2, keepUntil);
+        s.executeUpdate();
       }
+      c.commit();
+      long version;
+      try (PreparedStatement s = prepare(c, "lockUser")) {
+        s.setString(1, userId);
+        try (ResultSet rs = s.executeQuery()) {
+          if (!rs.next()) {
+            if (attempt < 3) {
+              continue; // the sweep removed it in between: create it again
+            }
+            throw new SQLException("the user's row keeps disappearing", "40001");
+          }
+          version = rs.getLong(2) <= now ? 0 : rs.getLong(1);
+        }
+      }
+      try (PreparedStatement s = prepare(c, "keepUser")) {
+        s.setLong(1, version);
+        s.setLong(2, keepUntil);
+        s.setString(3, userId);
+        s.executeUpdate();
+      }
+      return version;
     }
   }
 
@@ -829,6 +854,11 @@ public final class JdbcSessionStore implements UserIndexedStore, AtomicValueStor
    *     database restarted since the pool last used it) is retried once on another connection
    */
   private <T> T inConnection(String operation, Work<T> work, boolean readOnly) {
+    if (dialect == Dialect.MARIADB && !readOnly) {
+      // InnoDB's default REPEATABLE READ makes a write's subqueries and point lookups of absent keys
+      // take gap locks, which deadlock with concurrent inserts; under READ COMMITTED they do not.
+      return inTransaction(operation, work);
+    }
     ensureSchema();
     for (int attempt = 1; ; attempt++) {
       Connection c = null;
@@ -862,14 +892,6 @@ public final class JdbcSessionStore implements UserIndexedStore, AtomicValueStor
   }
 
   private <T> T inTransaction(String operation, Work<T> work) {
-    return inTransaction(operation, work, true);
-  }
-
-  /**
-   * @param readCommitted whether the transaction needs READ COMMITTED (it reads after taking a lock);
-   *     a transaction that reads only rows it wrote or locked itself can keep the connection's level
-   */
-  private <T> T inTransaction(String operation, Work<T> work, boolean readCommitted) {
     ensureSchema();
     for (int attempt = 1; ; attempt++) {
       Connection c = null;
@@ -878,8 +900,7 @@ public final class JdbcSessionStore implements UserIndexedStore, AtomicValueStor
         c = connections.acquire();
         // PostgreSQL's default is READ COMMITTED already (asking costs a round trip); InnoDB's is
         // REPEATABLE READ, under which a statement after a lock could read an older snapshot.
-        int isolation = dialect == Dialect.MARIADB && readCommitted
-            ? c.getTransactionIsolation() : Connection.TRANSACTION_READ_COMMITTED;
+        int isolation = dialect == Dialect.MARIADB ? c.getTransactionIsolation() : Connection.TRANSACTION_READ_COMMITTED;
         if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
           c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
         }
@@ -904,6 +925,9 @@ public final class JdbcSessionStore implements UserIndexedStore, AtomicValueStor
         }
       } catch (SQLException e) {
         if (isRetryable(e) && attempt < DEADLOCK_RETRIES) {
+          // back off a little, at random, so that the transactions that collided do not collide again
+          java.util.concurrent.locks.LockSupport.parkNanos(
+              TimeUnit.MILLISECONDS.toNanos(ThreadLocalRandom.current().nextLong(1, 5L * attempt + 2)));
           continue;
         }
         throw unavailable(operation, e);

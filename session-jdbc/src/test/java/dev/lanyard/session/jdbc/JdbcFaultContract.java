@@ -183,7 +183,7 @@ abstract class JdbcFaultContract {
       for (Map.Entry<SessionHandle, List<String>> e : acknowledged.entrySet()) {
         SessionRecord stored = store.load(e.getKey()).orElse(null);
         assertThat(stored).as("an acknowledged session survives the restart").isNotNull();
-        assertThat(stored.attributes()).as("acknowledged attributes survive").containsKeys(e.getValue().toArray(String[]::new));
+        assertThat(stored.attributes().keySet()).as("acknowledged attributes survive").containsAll(e.getValue());
       }
     }
   }

@@ -92,14 +92,22 @@ DELETE FROM ${session} WHERE handle = ? AND expires_at > ?
 -- handle
 DELETE FROM ${session} WHERE handle = ?
 
--- name: lockUser
--- userId, keepUntil, now
-INSERT INTO ${user} (user_id, version, expires_at) VALUES (?, 0, ?)
-ON DUPLICATE KEY UPDATE version = IF(expires_at <= ?, 0, version), expires_at = GREATEST(expires_at, VALUES(expires_at))
+-- name: ensureUser
+-- userId, keepUntil
+-- Step one of locking a user, committed on its own before the transaction goes on: the row exists.
+-- (InnoDB deadlocks racing INSERT ... ON DUPLICATE KEY UPDATE statements that lock a new key inside
+-- longer transactions; with the row created first, lockers only queue on its X lock.)
+INSERT INTO ${user} (user_id, version, expires_at) VALUES (?, 0, ?) ON DUPLICATE KEY UPDATE user_id = user_id
 
--- name: lockedUserVersion
+-- name: lockUser
 -- userId
-SELECT version FROM ${user} WHERE user_id = ?
+-- Step two: lock the user's row until the transaction ends.
+SELECT version, expires_at FROM ${user} WHERE user_id = ? FOR UPDATE
+
+-- name: keepUser
+-- version, keepUntil, userId
+-- Step three: reset a version that outlived its keeping time, and keep the row at least until keepUntil.
+UPDATE ${user} SET version = ?, expires_at = GREATEST(expires_at, ?) WHERE user_id = ?
 
 -- name: bumpUser
 -- keepUntil, userId
