@@ -15,7 +15,10 @@ import dev.lanyard.session.jwt.TokenKeySet;
 import dev.lanyard.session.jwt.TokenPair;
 import dev.lanyard.session.jwt.TokenVerification;
 import dev.lanyard.session.jwt.VerificationMode;
+import dev.lanyard.session.SessionStores;
 import dev.lanyard.session.redis.RedisSessionStore;
+import dev.lanyard.session.spi.AtomicValueStore;
+import dev.lanyard.session.spi.SessionStore;
 import dev.lanyard.session.servlet.CookieSettings;
 import dev.lanyard.session.servlet.FailureMode;
 import dev.lanyard.session.servlet.LanyardSessionFilter;
@@ -64,11 +67,11 @@ final class AppNode implements AutoCloseable {
   static final String ISSUER = "https://soak.lanyard.test";
   static final String AUDIENCE = "shop";
 
-  private final RedisSessionStore store;
+  private final SessionStore store;
   private final Server server;
   private final ServerConnector connector;
 
-  private AppNode(RedisSessionStore store, Server server, ServerConnector connector) {
+  private AppNode(SessionStore store, Server server, ServerConnector connector) {
     this.store = store;
     this.server = server;
     this.connector = connector;
@@ -79,19 +82,22 @@ final class AppNode implements AutoCloseable {
    *
    * @param name the node's ID (the manager's nodeId)
    * @param port the port to listen on, 0 for a free one
-   * @param redisLocation where the store finds Redis, as a {@code redis://} or {@code redis-sentinel://} URI
+   * @param redisLocation where the store finds Redis, as a {@code redis://} or {@code redis-sentinel://} URI,
+   *     or a {@code jdbc:} location for the JDBC store
    * @param keys the token keys every node shares
    * @return the running node
    * @throws Exception if Jetty does not start
    */
   static AppNode start(String name, int port, String redisLocation, TokenKeySet keys) throws Exception {
-    RedisSessionStore store = RedisSessionStore.builder().location(redisLocation)
-        .commandTimeout(COMMAND_TIMEOUT).build();
+    SessionStore store = redisLocation.startsWith("jdbc:")
+        ? SessionStores.open(redisLocation)
+        : RedisSessionStore.builder().location(redisLocation).commandTimeout(COMMAND_TIMEOUT).build();
+    AtomicValueStore values = (AtomicValueStore) store;
     Server server = null;
     try {
       Clock clock = Clock.systemUTC();
       SessionManager manager = SessionManager.builder(store).nodeId(name).logEvents(false)
-          .listener(RefreshFamilyListener.create(store, clock)).build();
+          .listener(RefreshFamilyListener.create(values, clock)).build();
       KeyRing ring = KeyRing.of(keys);
       AccessTokenIssuer issuer = AccessTokenIssuer.builder(ring).issuer(ISSUER).audience(AUDIENCE).clock(clock).build();
       AccessTokenVerifier verifier = AccessTokenVerifier.builder(ring).issuer(ISSUER).audience(AUDIENCE)
@@ -101,7 +107,7 @@ final class AppNode implements AutoCloseable {
       // lost answer already retired. The grace hands it the same successor instead of calling it
       // reuse (docs/tokens.md, "The grace period"); 30 s outlasts the longest fault here (the
       // pause, about 13 s).
-      RefreshTokenService refresh = RefreshTokenService.builder(manager, store, issuer)
+      RefreshTokenService refresh = RefreshTokenService.builder(manager, values, issuer)
           .gracePeriod(Duration.ofSeconds(30)).build();
       LanyardSessionFilter filter = LanyardSessionFilter.builder(manager)
           .cookie(CookieSettings.builder().name(COOKIE).secure(false).build())

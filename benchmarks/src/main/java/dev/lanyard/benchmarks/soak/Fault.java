@@ -15,7 +15,12 @@ public enum Fault {
    * has rejoined as the new master's replica, since writes that must reach a replica fail until
    * then. Only with {@link SoakConfig.Topology#SENTINEL}.
    */
-  SENTINEL_FAILOVER("sentinel-failover", true);
+  SENTINEL_FAILOVER("sentinel-failover", true),
+  /**
+   * The PostgreSQL of the JDBC topology is stopped (fast shutdown: open sessions end, committed data
+   * stays) and started again on the same port. Only with {@link SoakConfig.Topology#POSTGRESQL}.
+   */
+  DATABASE_RESTART("database-restart", true);
 
   private final String label;
   private final boolean storeDown;
@@ -47,6 +52,6 @@ public enum Fault {
       }
     }
     throw new IllegalArgumentException("unknown fault '" + label + "'; known: node-restart, redis-restart, "
-        + "redis-crash, redis-pause, sentinel-failover");
+        + "redis-crash, redis-pause, sentinel-failover, database-restart");
   }
 }

@@ -4,6 +4,7 @@ import dev.lanyard.benchmarks.ReportLog;
 import dev.lanyard.session.jwt.TokenAlgorithm;
 import dev.lanyard.session.jwt.TokenKey;
 import dev.lanyard.session.jwt.TokenKeySet;
+import dev.lanyard.session.jdbc.testing.DatabaseProcess;
 import dev.lanyard.session.redis.testing.LocalSentinelSet;
 import dev.lanyard.session.redis.testing.RedisProcess;
 import java.io.IOException;
@@ -110,9 +111,11 @@ public final class Soak {
     ExecutorService clientThreads = Executors.newFixedThreadPool(4);
     Thread injector = null;
     try (Deployment redis = Deployment.start(config.topology())) {
-      Object aof = redis.master().call("CONFIG", "GET", "appendfsync");
-      if (!String.valueOf(aof).contains("everysec")) {
-        throw new IllegalStateException("redis-server did not take appendfsync everysec: " + aof);
+      if (!config.topology().jdbc()) {
+        Object aof = redis.master().call("CONFIG", "GET", "appendfsync");
+        if (!String.valueOf(aof).contains("everysec")) {
+          throw new IllegalStateException("redis-server did not take appendfsync everysec: " + aof);
+        }
       }
       nodes[0] = AppNode.start("node-a", 0, redis.location(), keys);
       nodes[1] = AppNode.start("node-b", 0, redis.location(), keys);
@@ -382,14 +385,24 @@ public final class Soak {
     private final RedisProcess single;
     private final LocalSentinelSet sentinels;
     private final boolean acknowledged;
+    private final DatabaseProcess database;
 
     private Deployment(RedisProcess single, LocalSentinelSet sentinels, boolean acknowledged) {
+      this(single, sentinels, acknowledged, null);
+    }
+
+    private Deployment(RedisProcess single, LocalSentinelSet sentinels, boolean acknowledged,
+        DatabaseProcess database) {
       this.single = single;
       this.sentinels = sentinels;
       this.acknowledged = acknowledged;
+      this.database = database;
     }
 
     static Deployment start(SoakConfig.Topology topology) {
+      if (topology.jdbc()) {
+        return new Deployment(null, null, false, DatabaseProcess.postgres());
+      }
       return topology.sentinel()
           ? new Deployment(null, LocalSentinelSet.start(AOF), topology == SoakConfig.Topology.SENTINEL)
           : new Deployment(RedisProcess.start(AOF), null, false);
@@ -397,6 +410,9 @@ public final class Soak {
 
     /** @return the store location the app nodes use; on Sentinel, writes wait for the replica */
     String location() {
+      if (database != null) {
+        return database.jdbcUrl() + "&tablePrefix=soak_&schema=create&timeout=PT1S&poolSize=16";
+      }
       if (single != null) {
         return single.uri();
       }
@@ -453,9 +469,16 @@ public final class Soak {
       }
     }
 
+    /** @return the database of the JDBC topology */
+    DatabaseProcess database() {
+      return java.util.Objects.requireNonNull(database, "not the JDBC topology");
+    }
+
     @Override
     public void close() {
-      if (single != null) {
+      if (database != null) {
+        database.close();
+      } else if (single != null) {
         single.close();
       } else {
         sentinels.close();
@@ -533,6 +556,9 @@ public final class Soak {
         case SENTINEL_FAILOVER:
           redis.failover();
           redis.settle();
+          break;
+        case DATABASE_RESTART:
+          redis.database().restart();
           break;
         default:
           throw new IllegalStateException("unknown fault " + fault);

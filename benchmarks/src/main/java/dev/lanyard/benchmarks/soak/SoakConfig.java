@@ -15,7 +15,7 @@ import java.util.Objects;
  *     most {@link #DRAIN} for the last users
  * @param thinkTime the pause between two requests of one user
  * @param faults the fault schedule
- * @param topology one Redis, or a Sentinel-monitored master with a replica
+ * @param topology one Redis, a Sentinel-monitored master with a replica, or one PostgreSQL
  */
 public record SoakConfig(int users, int concurrency, Duration duration, Duration thinkTime, List<ScheduledFault> faults,
     Topology topology) {
@@ -34,10 +34,19 @@ public record SoakConfig(int users, int concurrency, Duration duration, Duration
      * The same Sentinel set with Redis's default asynchronous replication (no {@code replicaAcks}):
      * shows what a failover loses without acknowledged writes.
      */
-    SENTINEL_UNACKNOWLEDGED;
+    SENTINEL_UNACKNOWLEDGED,
+    /**
+     * One private PostgreSQL, through the JDBC store ({@code session-jdbc}); its fault is
+     * {@link Fault#DATABASE_RESTART}.
+     */
+    POSTGRESQL;
 
     boolean sentinel() {
-      return this != STANDALONE;
+      return this == SENTINEL || this == SENTINEL_UNACKNOWLEDGED;
+    }
+
+    boolean jdbc() {
+      return this == POSTGRESQL;
     }
   }
 
@@ -71,6 +80,13 @@ public record SoakConfig(int users, int concurrency, Duration duration, Duration
     }
     faults = List.copyOf(faults);
     Objects.requireNonNull(topology, "topology");
+    if (topology.jdbc() && faults.stream().anyMatch(f -> f.fault() != Fault.NODE_RESTART
+        && f.fault() != Fault.DATABASE_RESTART)) {
+      throw new IllegalArgumentException("with --jdbc, the faults are node-restart and database-restart");
+    }
+    if (!topology.jdbc() && faults.stream().anyMatch(f -> f.fault() == Fault.DATABASE_RESTART)) {
+      throw new IllegalArgumentException("the database-restart fault needs --jdbc");
+    }
     if (!topology.sentinel() && faults.stream().anyMatch(f -> f.fault() == Fault.SENTINEL_FAILOVER)) {
       throw new IllegalArgumentException("the sentinel-failover fault needs --sentinel");
     }
@@ -95,6 +111,21 @@ public record SoakConfig(int users, int concurrency, Duration duration, Duration
   }
 
   /**
+   * The CI short form on PostgreSQL through the JDBC store: 120 users, at most 12 at once, over 30
+   * seconds, with one restart of an app node and two restarts of the database. Fewer users than the
+   * Redis short form: on the shared two-core CI machine a PostgreSQL and two app nodes answer a
+   * request several times slower than Redis does, and the form must finish within its window.
+   *
+   * @return the JDBC short form
+   */
+  public static SoakConfig jdbcShortForm() {
+    return new SoakConfig(120, 12, Duration.ofSeconds(30), Duration.ofMillis(60), List.of(
+        new ScheduledFault(Duration.ofSeconds(6), Fault.NODE_RESTART),
+        new ScheduledFault(Duration.ofSeconds(12), Fault.DATABASE_RESTART),
+        new ScheduledFault(Duration.ofSeconds(20), Fault.DATABASE_RESTART)), Topology.POSTGRESQL);
+  }
+
+  /**
    * The CI short form on Sentinel: 300 users, at most 24 at once, over 30 seconds, with one
    * restart of an app node, one Sentinel failover and one pause of the (new) master.
    *
@@ -111,7 +142,8 @@ public record SoakConfig(int users, int concurrency, Duration duration, Duration
    * Parses {@code --users N --concurrency N --duration 600s --think 100ms --faults
    * 10s:node-restart,20s:redis-pause,...} (or {@code --faults cycle:30s} for every fault kind in
    * turn every 30 seconds) and {@code --sentinel} (a Sentinel set instead of one Redis; add
-   * {@code --no-replica-acks} to leave replication asynchronous); what is
+   * {@code --no-replica-acks} to leave replication asynchronous) or {@code --jdbc} (one PostgreSQL
+   * through the JDBC store); what is
    * not given comes from {@link #shortForm()}, or {@link #sentinelShortForm()} with
    * {@code --sentinel}.
    *
@@ -124,7 +156,11 @@ public record SoakConfig(int users, int concurrency, Duration duration, Duration
     if (unacknowledged && !sentinel) {
       throw new IllegalArgumentException("--no-replica-acks goes with --sentinel");
     }
-    SoakConfig base = sentinel ? sentinelShortForm() : shortForm();
+    boolean jdbc = List.of(args).contains("--jdbc");
+    if (jdbc && sentinel) {
+      throw new IllegalArgumentException("--jdbc and --sentinel exclude each other");
+    }
+    SoakConfig base = sentinel ? sentinelShortForm() : jdbc ? jdbcShortForm() : shortForm();
     int users = base.users;
     int concurrency = base.concurrency;
     Duration duration = base.duration;
@@ -138,9 +174,9 @@ public record SoakConfig(int users, int concurrency, Duration duration, Duration
         case "--duration": duration = duration(require(args[i], value)); i++; break;
         case "--think": think = duration(require(args[i], value)); i++; break;
         case "--faults": faults = require(args[i], value); i++; break;
-        case "--sentinel", "--no-replica-acks": break;
+        case "--sentinel", "--no-replica-acks", "--jdbc": break;
         default: throw new IllegalArgumentException("unknown option " + args[i]
-            + "; use --users, --concurrency, --duration, --think, --faults, --sentinel, --no-replica-acks");
+            + "; use --users, --concurrency, --duration, --think, --faults, --sentinel, --no-replica-acks, --jdbc");
       }
     }
     List<ScheduledFault> schedule = new ArrayList<>();
@@ -150,6 +186,7 @@ public record SoakConfig(int users, int concurrency, Duration duration, Duration
       Duration every = duration(faults.substring("cycle:".length()));
       Fault[] kinds = sentinel
           ? new Fault[] {Fault.NODE_RESTART, Fault.SENTINEL_FAILOVER, Fault.REDIS_PAUSE}
+          : jdbc ? new Fault[] {Fault.NODE_RESTART, Fault.DATABASE_RESTART}
           : new Fault[] {Fault.NODE_RESTART, Fault.REDIS_PAUSE, Fault.REDIS_RESTART, Fault.REDIS_CRASH};
       int n = 0;
       for (Duration at = every; at.compareTo(duration) < 0; at = at.plus(every)) {

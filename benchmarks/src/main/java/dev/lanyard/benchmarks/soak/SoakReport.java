@@ -59,6 +59,7 @@ public record SoakReport(SoakConfig config, long requests, long[] byStatusClass,
         switch (config.topology()) {
           case SENTINEL -> "Sentinel master + replica with AOF everysec, writes acknowledged by the replica";
           case SENTINEL_UNACKNOWLEDGED -> "Sentinel master + replica with AOF everysec, asynchronous replication";
+          case POSTGRESQL -> "PostgreSQL through the JDBC store";
           default -> "redis-server with AOF everysec";
         },
         faults.isEmpty() ? "none" : String.join(", ", faults)));

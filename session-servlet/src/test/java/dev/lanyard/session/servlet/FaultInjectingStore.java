@@ -177,6 +177,10 @@ class FaultInjectingStore implements SessionStore, ExpiryNotifyingStore {
       memory.purgeExpired();
       return true;
     }
+    if (delegate instanceof dev.lanyard.session.jdbc.JdbcSessionStore jdbc) {
+      jdbc.sweep();
+      return true;
+    }
     return false;
   }
 

@@ -121,11 +121,14 @@ abstract class SessionFilterContract {
     /** A private redis-server, through the Redis store with its near cache. */
     REDIS_NEAR_CACHE,
     /** Two private memcached servers, through the Memcached store (no user index, no timeout reports). */
-    MEMCACHED
+    MEMCACHED,
+    /** A private PostgreSQL, through the JDBC store. */
+    POSTGRESQL
   }
 
   private RedisBacking redis;
   private MemcachedBacking memcached;
+  private JdbcBacking jdbc;
 
   /**
    * Chooses the store every node of this run shares; every test, the multi-node ones included,
@@ -151,6 +154,10 @@ abstract class SessionFilterContract {
       memcached = new MemcachedBacking();
       return memcached.store(clock);
     }
+    if (backing() == Backing.POSTGRESQL) {
+      jdbc = new JdbcBacking();
+      return jdbc.store(clock);
+    }
     redis = new RedisBacking();
     return redis.store(clock, backing() == Backing.REDIS_NEAR_CACHE);
   }
@@ -170,6 +177,9 @@ abstract class SessionFilterContract {
       }
       if (memcached != null) {
         memcached.close();
+      }
+      if (jdbc != null) {
+        jdbc.close();
       }
       Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
       root.detachAppender(logs);

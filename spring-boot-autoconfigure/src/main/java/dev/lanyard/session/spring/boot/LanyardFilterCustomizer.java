@@ -11,7 +11,7 @@ import dev.lanyard.session.servlet.LanyardSessionFilter;
  * @Bean
  * LanyardFilterCustomizer adminRoutes() {
  *   return filter -> filter.route(RoutePolicy.forPattern("/admin/*")
- *       .requireAuthenticationWithin(Duration.ofMinutes(10), StepUpAnswer.redirectTo("/login")).build());
+ *       .stepUp(Duration.ofMinutes(10), StepUpAnswer.redirectTo("/login")).build());
  * }
  * }</pre>
  */

@@ -1,0 +1,15 @@
+package dev.lanyard.session.jdbc;
+
+import dev.lanyard.session.jdbc.testing.DatabaseProcess;
+import dev.lanyard.session.spi.AtomicValueStore;
+import dev.lanyard.session.tck.AtomicValueStoreContract;
+import dev.lanyard.session.tck.MutableClock;
+
+/** The atomic-value contract (refresh tokens, the deny-list) on MariaDB. */
+class MariaDbAtomicValueStoreIT extends AtomicValueStoreContract {
+
+  @Override
+  protected AtomicValueStore createValueStore(MutableClock clock) {
+    return JdbcTestSupport.of(DatabaseProcess.Kind.MARIADB).store(clock);
+  }
+}
