@@ -14,6 +14,8 @@ import java.util.TreeSet;
  * {@value #JAVA} (the default, {@link DefaultAttributeCodec}) or any name an
  * {@link AttributeCodecProvider} on the class path registers ({@code json} with
  * {@code session-jackson}). Names are case-insensitive.
+ *
+ * @since 0.1.0
  */
 public final class AttributeCodecs {
 

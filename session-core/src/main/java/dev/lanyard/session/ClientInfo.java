@@ -9,6 +9,8 @@ package dev.lanyard.session;
  *     empty when unknown
  * @param addressPrefix the client's network prefix (IPv4 /24 as {@code 192.0.2.0/24}, IPv6 /48),
  *     empty when unknown
+ *
+ * @since 0.1.0
  */
 public record ClientInfo(String userAgent, String addressPrefix) {
 

@@ -1,6 +1,10 @@
 package dev.lanyard.session;
 
-/** Why a session stopped being valid without anyone revoking it. */
+/**
+ * Why a session stopped being valid without anyone revoking it.
+ *
+ * @since 0.1.0
+ */
 public enum ExpiryReason {
   /** It was not used for longer than its idle timeout. */
   IDLE,

@@ -8,6 +8,8 @@ import java.util.Objects;
  *
  * @param id the secret ID; its {@code toString()} shows only the handle
  * @param session the session's state
+ *
+ * @since 0.1.0
  */
 public record NewSession(SessionId id, Session session) {
 

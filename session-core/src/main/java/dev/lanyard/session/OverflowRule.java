@@ -1,6 +1,10 @@
 package dev.lanyard.session;
 
-/** What a login does when the user already holds the maximum number of sessions. */
+/**
+ * What a login does when the user already holds the maximum number of sessions.
+ *
+ * @since 0.1.0
+ */
 public enum OverflowRule {
   /** Refuse the new login with {@link SessionLimitExceededException}; existing sessions stay. */
   REFUSE_NEW,

@@ -3,6 +3,8 @@ package dev.lanyard.session;
 /**
  * A write was refused because the session's attributes would exceed the hard payload limit
  * ({@link SessionPolicy#payloadHardLimit()}). Nothing of the write was applied.
+ *
+ * @since 0.1.0
  */
 public class PayloadTooLargeException extends SessionException {
 

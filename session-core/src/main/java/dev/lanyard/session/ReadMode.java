@@ -4,6 +4,8 @@ package dev.lanyard.session;
  * Where a resolve may read a session from. Only stores with a near cache
  * ({@link dev.lanyard.session.spi.NearCachingStore}) make a difference; every other store always
  * reads the store.
+ *
+ * @since 0.1.0
  */
 public enum ReadMode {
   /**

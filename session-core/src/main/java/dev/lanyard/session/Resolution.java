@@ -7,6 +7,8 @@ import java.util.Optional;
  * The answer to "which session does this ID name?": a valid {@link Session}, or the reason there
  * is none. A caller that only needs the session uses {@link #session()}; one that reacts to
  * guessing or expiry reads {@link #status()}.
+ *
+ * @since 0.1.0
  */
 public final class Resolution {
 

@@ -1,6 +1,10 @@
 package dev.lanyard.session;
 
-/** The outcome of resolving a presented session ID. */
+/**
+ * The outcome of resolving a presented session ID.
+ *
+ * @since 0.1.0
+ */
 public enum ResolutionStatus {
   /** A valid session was found. */
   FOUND,

@@ -1,6 +1,10 @@
 package dev.lanyard.session;
 
-/** Why a session was ended on purpose. */
+/**
+ * Why a session was ended on purpose.
+ *
+ * @since 0.1.0
+ */
 public enum RevocationReason {
   /** The user logged out of this session. */
   LOGOUT,

@@ -1,6 +1,10 @@
 package dev.lanyard.session;
 
-/** Why a session's ID was replaced by a new one. In every case the old ID is dead at once. */
+/**
+ * Why a session's ID was replaced by a new one. In every case the old ID is dead at once.
+ *
+ * @since 0.1.0
+ */
 public enum RotationCause {
   /** A user logged in. */
   LOGIN,

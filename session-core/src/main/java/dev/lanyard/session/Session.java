@@ -18,6 +18,8 @@ import java.util.Optional;
  * while the session and its login stay. Values are the objects the codec decoded; the snapshot
  * does not copy them, so a caller that mutates a value must save it again for the change to
  * reach the store.
+ *
+ * @since 0.1.0
  */
 public final class Session {
 

@@ -4,6 +4,8 @@ package dev.lanyard.session;
  * The root of Lanyard's exceptions. All are unchecked, and none carries a raw session ID,
  * token or key in its message: where a session must be named, the message uses its
  * {@link SessionHandle}.
+ *
+ * @since 0.1.0
  */
 public class SessionException extends RuntimeException {
 

@@ -12,6 +12,8 @@ import java.util.Objects;
  * sessions by handle, so a leaked store dump holds no usable credential either.
  *
  * <p>Instances are immutable and thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class SessionHandle implements Comparable<SessionHandle> {
 

@@ -18,6 +18,8 @@ import java.util.Optional;
  * that a transport (a cookie, a header) can hand it to the client.
  *
  * <p>Instances are immutable and thread-safe. {@link #equals(Object)} compares in constant time.
+ *
+ * @since 0.1.0
  */
 public final class SessionId {
 

@@ -8,6 +8,8 @@ import java.util.Objects;
  * @param maxSessions the most sessions a user may hold, at least 1; {@link Integer#MAX_VALUE}
  *     means no limit
  * @param overflow what a login beyond the limit does
+ *
+ * @since 0.1.0
  */
 public record SessionLimit(int maxSessions, OverflowRule overflow) {
 

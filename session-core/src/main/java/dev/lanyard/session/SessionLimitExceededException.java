@@ -4,6 +4,8 @@ package dev.lanyard.session;
  * A login was refused because the user already holds as many sessions as
  * {@link SessionLimit#maxSessions()} allows and the overflow rule is
  * {@link OverflowRule#REFUSE_NEW}. No session was created or changed.
+ *
+ * @since 0.1.0
  */
 public class SessionLimitExceededException extends SessionException {
 

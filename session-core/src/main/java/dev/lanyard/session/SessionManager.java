@@ -54,6 +54,8 @@ import org.slf4j.LoggerFactory;
  * within the store's timeout. An unreadable record is never an error for the caller: the
  * session is dropped, reported as {@link SessionEvent.Unreadable}, and resolves as
  * {@link ResolutionStatus#UNREADABLE}. Listeners can never break a call.
+ *
+ * @since 0.1.0
  */
 public final class SessionManager {
 

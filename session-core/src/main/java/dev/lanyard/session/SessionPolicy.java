@@ -7,6 +7,8 @@ import java.util.Objects;
  * The lifetimes and limits every session obeys. Immutable and thread-safe; build one with
  * {@link #builder()} or start from {@link #defaults()}. {@link Builder#build()} rejects
  * combinations that cannot work, with a message naming the option.
+ *
+ * @since 0.1.0
  */
 public final class SessionPolicy {
 

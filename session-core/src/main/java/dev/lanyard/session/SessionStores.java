@@ -20,6 +20,8 @@ import java.util.TreeSet;
  * returns a store that connects in the background (see
  * {@link dev.lanyard.session.spi.HealthReportingStore}), and only a malformed location, an unknown
  * option or credentials the server refuses fail here.
+ *
+ * @since 0.1.0
  */
 public final class SessionStores {
 

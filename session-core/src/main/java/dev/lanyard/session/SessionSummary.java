@@ -14,6 +14,8 @@ import java.util.Optional;
  * @param authenticatedAt when the user last authenticated in it, or {@code null}
  * @param client its client summary
  * @param lastNode the node that last wrote it, or {@code null}
+ *
+ * @since 0.1.0
  */
 public record SessionSummary(
     SessionHandle handle,

@@ -12,6 +12,8 @@ import java.util.Set;
  * The changes one request makes to a session: attributes put and removed, and optionally a new
  * idle timeout. Immutable; build one with {@link #builder()}. An empty update still renews the
  * session when a touch is due.
+ *
+ * @since 0.1.0
  */
 public final class SessionUpdate {
 

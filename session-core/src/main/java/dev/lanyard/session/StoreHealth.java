@@ -13,6 +13,8 @@ import java.util.Optional;
  * @param state the state
  * @param since when the store entered it
  * @param cause why the store is not up, or {@code null} when it is up or the cause is unknown
+ *
+ * @since 0.1.0
  */
 public record StoreHealth(StoreState state, Instant since, String cause) {
 

@@ -2,6 +2,8 @@ package dev.lanyard.session;
 
 /**
  * Whether a session store can be reached, as the store last saw it. See {@link StoreHealth}.
+ *
+ * @since 0.1.0
  */
 public enum StoreState {
   /** The store answers: sessions work. */

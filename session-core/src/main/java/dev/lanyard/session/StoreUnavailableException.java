@@ -5,6 +5,8 @@ package dev.lanyard.session;
  * not have been applied; every store operation is atomic, so it was applied whole or not at all.
  * Callers decide between failing closed (an error to the client) and failing open (an anonymous
  * request), per route.
+ *
+ * @since 0.1.0
  */
 public class StoreUnavailableException extends SessionException {
 

@@ -5,6 +5,8 @@ package dev.lanyard.session;
  * deploy), changed incompatibly ({@code serialVersionUID}), is refused by the codec's allow-list
  * or gadget deny-list, or the bytes are corrupt. The manager drops that attribute alone; the
  * session and its login survive.
+ *
+ * @since 0.1.0
  */
 public class UnreadableAttributeException extends UnreadableSessionException {
 

@@ -7,6 +7,8 @@ import java.util.Objects;
  * written by an incompatible version, names a class that no longer exists, or was refused by
  * the deserialization allow-list. {@link SessionManager} drops such a session and reports it;
  * the client continues as anonymous.
+ *
+ * @since 0.1.0
  */
 public class UnreadableSessionException extends SessionException {
 

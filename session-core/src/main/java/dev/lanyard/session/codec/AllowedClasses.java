@@ -20,6 +20,8 @@ import java.util.Set;
  * {@link #classDirectories()} (a web application's {@code WEB-INF/classes}; never a JAR file).
  *
  * <p>Immutable and thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class AllowedClasses {
 

@@ -58,6 +58,8 @@ import org.slf4j.LoggerFactory;
  * array length and stream size are bounded too.
  *
  * <p>Immutable configuration, thread-safe; cheap to keep one per application.
+ *
+ * @since 0.1.0
  */
 public final class DefaultAttributeCodec implements AttributeCodec {
 

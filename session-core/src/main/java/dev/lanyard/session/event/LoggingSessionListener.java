@@ -17,6 +17,8 @@ import org.slf4j.spi.LoggingEventBuilder;
  * <p>Levels keep production INFO quiet: logins, logouts and revocations at INFO; per-request
  * events (resolve, save, touch) at DEBUG or TRACE; suspicious or failing events at WARN.
  * User IDs are logged only when enabled with {@link #withUserIds()}. Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class LoggingSessionListener implements SessionListener {
 

@@ -16,6 +16,8 @@ import java.util.OptionalLong;
  * {@link #store} take a small, fixed set of values (enum constants in lower case) and are safe as
  * metric tags. {@link #handle} and {@link #version} are per session: trace attributes only, never
  * tags. Nothing here ever holds a raw session ID, a token or a user ID.
+ *
+ * @since 0.1.0
  */
 public final class ObservedOperation {
 

@@ -19,6 +19,8 @@ import java.util.Objects;
  *
  * <p>The set is closed so that a listener can switch over every kind; all modules publish these
  * through {@link dev.lanyard.session.SessionManager#publish(SessionEvent)}.
+ *
+ * @since 0.1.0
  */
 public sealed interface SessionEvent {
 

@@ -19,6 +19,8 @@ package dev.lanyard.session.event;
  * observer it is given.
  *
  * <p>Implementations must be thread-safe: operations of many threads are observed at once.
+ *
+ * @since 0.1.0
  */
 public interface SessionObserver {
 

@@ -9,6 +9,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Calls every listener, and logs and drops whatever one throws, so that an observer can never
  * break the request that caused an event. Internal: no compatibility promise.
+ *
+ * @since 0.1.0
  */
 public final class GuardedListeners {
 

@@ -50,6 +50,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: reads take no lock; writes are serialised by one lock, which makes every
  * operation atomic, including those that touch a session and its user's index together.
+ *
+ * @since 0.1.0
  */
 public final class InMemorySessionStore implements UserIndexedStore, AtomicValueStore, ExpiryNotifyingStore {
 

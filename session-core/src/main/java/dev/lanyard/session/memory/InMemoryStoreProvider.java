@@ -9,6 +9,8 @@ import java.util.Set;
 /**
  * Opens an {@link InMemorySessionStore} for the {@code memory:} scheme. Registered with
  * {@link java.util.ServiceLoader}; applications do not use it directly.
+ *
+ * @since 0.1.0
  */
 public final class InMemoryStoreProvider implements SessionStoreProvider {
 

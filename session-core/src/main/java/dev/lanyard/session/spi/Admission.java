@@ -14,6 +14,8 @@ import java.util.Objects;
  *     when admitted
  * @param userVersion the user's version at the decision ({@link UserIndexedStore#userVersion}); the
  *     session written for this admission carries it
+ *
+ * @since 0.1.0
  */
 public record Admission(Decision decision, List<SessionHandle> evicted, int sessions, long userVersion) {
 

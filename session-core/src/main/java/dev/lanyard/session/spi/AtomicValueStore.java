@@ -14,6 +14,8 @@ import java.util.Optional;
  * own prefix. Values are at most {@value #MAX_VALUE_BYTES} bytes. Every value has a TTL; a value
  * whose TTL has passed is absent to every operation. Thread-safe. Backend failures throw
  * {@link dev.lanyard.session.StoreUnavailableException} within the store's timeout.
+ *
+ * @since 0.1.0
  */
 public interface AtomicValueStore {
 

@@ -4,6 +4,8 @@ package dev.lanyard.session.spi;
  * Turns attribute values into bytes for the store and back. Implementations must be
  * thread-safe and must never execute code chosen by whoever wrote the bytes: a record in the
  * store is not trusted input.
+ *
+ * @since 0.1.0
  */
 public interface AttributeCodec {
 

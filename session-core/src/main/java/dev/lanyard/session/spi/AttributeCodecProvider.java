@@ -9,6 +9,8 @@ import java.util.Objects;
  * servlet filter's init-param {@code attributeCodec}). Registered with
  * {@link java.util.ServiceLoader}; {@code java} (the default codec) is built in, and
  * {@code session-jackson} registers {@code json}.
+ *
+ * @since 0.1.0
  */
 public interface AttributeCodecProvider {
 

@@ -21,6 +21,8 @@ import java.util.function.Consumer;
  *   <li>Every subscriber of the claiming instance sees each report; a subscriber that throws is
  *       logged and does not stop the others.
  * </ul>
+ *
+ * @since 0.1.0
  */
 public interface ExpiryNotifyingStore extends SessionStore {
 

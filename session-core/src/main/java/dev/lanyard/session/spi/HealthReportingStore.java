@@ -21,6 +21,8 @@ import java.util.function.Consumer;
  *   <li>Each change of state is reported once to every listener, in order, on a thread of the
  *       store; a listener that throws is logged and does not stop the others.
  * </ul>
+ *
+ * @since 0.1.0
  */
 public interface HealthReportingStore extends SessionStore {
 

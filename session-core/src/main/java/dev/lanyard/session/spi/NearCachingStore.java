@@ -12,6 +12,8 @@ import java.util.Optional;
  * has missed no invalidation (its invalidation channel has been connected since the copy was
  * made); otherwise it reads the shared store, as {@link SessionStore#load} does. Writes go to the
  * shared store first; the local copy changes only after the store accepted them.
+ *
+ * @since 0.1.0
  */
 public interface NearCachingStore extends SessionStore {
 

@@ -26,6 +26,8 @@ import java.util.Objects;
  * @param lastNode the node rotating, or {@code null} to keep
  * @param client new client information, or {@code null} to keep
  * @param ttl the time to live of the new session, counted from when the store applies it
+ *
+ * @since 0.1.0
  */
 public record Rotation(
     SessionHandle newHandle,

@@ -22,6 +22,8 @@ import java.util.Set;
  * @param ttl the time to live to set on the stored session, counted from when the store applies it
  * @param payloadLimit the most bytes of attributes ({@link SessionRecord#attributeBytes()}) the
  *     session may hold after the change; beyond it nothing is applied
+ *
+ * @since 0.1.0
  */
 public record SessionDelta(
     Map<String, byte[]> puts,

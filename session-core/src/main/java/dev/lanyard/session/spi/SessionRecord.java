@@ -30,6 +30,8 @@ import java.util.Objects;
  * @param lastNode the node that last wrote the session, or {@code null}
  * @param client what the session remembers of its client
  * @param attributes the encoded attributes, by name
+ *
+ * @since 0.1.0
  */
 public record SessionRecord(
     SessionHandle handle,

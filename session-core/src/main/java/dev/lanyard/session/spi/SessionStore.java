@@ -33,6 +33,8 @@ import java.util.Optional;
  * {@link UserIndexedStore} (per-user index, limits, listing, revoke-all by the user's version),
  * {@link ExpiryNotifyingStore} (reports of sessions that time out). The contract tests in
  * {@code session-tck} check all of this against a real backend.
+ *
+ * @since 0.1.0
  */
 public interface SessionStore extends AutoCloseable {
 

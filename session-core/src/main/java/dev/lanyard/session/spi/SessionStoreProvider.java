@@ -9,6 +9,8 @@ import java.util.Set;
  * {@link java.util.ServiceLoader}: an adapter lists its provider in
  * {@code META-INF/services/dev.lanyard.session.spi.SessionStoreProvider}, and
  * {@link dev.lanyard.session.SessionStores#open(String)} picks it by scheme.
+ *
+ * @since 0.1.0
  */
 public interface SessionStoreProvider {
 

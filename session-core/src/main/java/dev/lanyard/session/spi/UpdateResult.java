@@ -8,6 +8,8 @@ import java.util.Objects;
  * @param status whether it was applied
  * @param attributeBytes the session's attribute size after the update when applied, or the size
  *     the update would have reached when refused as too large; 0 when not found
+ *
+ * @since 0.1.0
  */
 public record UpdateResult(Status status, long attributeBytes) {
 

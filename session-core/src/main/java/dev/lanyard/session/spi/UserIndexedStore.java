@@ -23,6 +23,8 @@ import java.util.List;
  * one atomic write that advances the version ends every session the user held, including a
  * session whose index entry a crash lost, even if the deletions that follow it never happen.
  * The store keeps the version at least as long as any session stamped with it can live.
+ *
+ * @since 0.1.0
  */
 public interface UserIndexedStore extends SessionStore {
 

@@ -46,6 +46,8 @@ import tools.jackson.databind.type.TypeFactory;
  * every value is read back once when written, so what was accepted can be read.
  *
  * <p>Immutable configuration, thread-safe; build one per application.
+ *
+ * @since 0.1.0
  */
 public final class JsonAttributeCodec implements AttributeCodec {
 

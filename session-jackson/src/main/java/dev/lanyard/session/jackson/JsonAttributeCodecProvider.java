@@ -8,6 +8,8 @@ import java.nio.file.Path;
  * Registers {@link JsonAttributeCodec} under the name {@code json} (init-param
  * {@code attributeCodec=json}). Found through {@link java.util.ServiceLoader}; applications do
  * not use it directly.
+ *
+ * @since 0.1.0
  */
 public final class JsonAttributeCodecProvider implements AttributeCodecProvider {
 

@@ -6,6 +6,8 @@ import java.util.Locale;
  * The SQL a {@link JdbcSessionStore} speaks. Each dialect's statements and schema are readable
  * resource files ({@code dev/lanyard/session/jdbc/<dialect>/statements.sql} and
  * {@code schema.sql}) in this module's jar.
+ *
+ * @since 0.1.0
  */
 public enum Dialect {
 

@@ -68,6 +68,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe; expensive to create (it starts the sweep thread): create one per application and
  * {@link #close()} it at shutdown. Closing does not close the {@link DataSource}.
+ *
+ * @since 0.1.0
  */
 public final class JdbcSessionStore implements UserIndexedStore, AtomicValueStore, ExpiryNotifyingStore {
 

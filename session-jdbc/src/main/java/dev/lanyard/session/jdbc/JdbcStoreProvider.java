@@ -16,6 +16,8 @@ import java.util.Set;
  * {@code sweepBatchSize} and {@code poolSize} (the store's own small pool; default 10). The driver
  * must be on the class path. Found by {@link java.util.ServiceLoader}; applications do not use it
  * directly. Stateless and thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class JdbcStoreProvider implements SessionStoreProvider {
 

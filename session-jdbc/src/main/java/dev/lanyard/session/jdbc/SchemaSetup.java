@@ -2,6 +2,8 @@ package dev.lanyard.session.jdbc;
 
 /**
  * What a {@link JdbcSessionStore} does about its tables when it starts.
+ *
+ * @since 0.1.0
  */
 public enum SchemaSetup {
 

@@ -30,6 +30,8 @@ import java.util.Set;
  *
  * <p>Thread-safe and cheap to share. Each call reads the key set once. Cost: one signature (HS256
  * a few microseconds, ES256 and RS256 around a millisecond), plus one encryption when enabled.
+ *
+ * @since 0.1.0
  */
 public final class AccessTokenIssuer {
 

@@ -58,6 +58,8 @@ import org.slf4j.LoggerFactory;
  * until {@code exp}, so a repeated token costs one SHA-256 and the claim checks. Checked mode adds
  * one session-store read; a deny-list adds one value-store read. Store failures throw
  * {@link dev.lanyard.session.StoreUnavailableException}. Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class AccessTokenVerifier {
 

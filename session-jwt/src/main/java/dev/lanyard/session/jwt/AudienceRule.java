@@ -4,6 +4,8 @@ package dev.lanyard.session.jwt;
  * How an access token's {@code aud} claim must name this service. RFC 8725 §3.9 asks a relying
  * party to reject tokens not meant for it; a token that names several audiences is meant for all
  * of them, so any of them can replay it here. The default is therefore {@link #SOLE}.
+ *
+ * @since 0.1.0
  */
 public enum AudienceRule {
   /**

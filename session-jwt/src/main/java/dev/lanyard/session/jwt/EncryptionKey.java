@@ -25,6 +25,8 @@ import javax.crypto.spec.SecretKeySpec;
  * ({@code zip}) is never used and never accepted.
  *
  * <p>Immutable and thread-safe; {@link #toString()} shows the key ID and kind only.
+ *
+ * @since 0.1.0
  */
 public final class EncryptionKey {
 

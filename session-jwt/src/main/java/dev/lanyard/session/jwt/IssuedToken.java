@@ -12,6 +12,8 @@ import java.util.Objects;
  * @param issuedAt its {@code iat}
  * @param expiresAt its {@code exp}
  * @param keyId the signing key's ID
+ *
+ * @since 0.1.0
  */
 public record IssuedToken(String value, String jti, Instant issuedAt, Instant expiresAt, String keyId) {
 

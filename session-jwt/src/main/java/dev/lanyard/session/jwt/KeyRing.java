@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Thread-safe; the update methods are atomic. Key rotation without downtime is:
  * {@link #rotateTo(TokenKey)} (the new key signs, the old verifies), wait at least one token
  * lifetime plus the clock skew, then {@link #retire(String)} the old key.
+ *
+ * @since 0.1.0
  */
 public final class KeyRing {
 

@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  * rotated, costs a few store operations per rotation of a session that has families (one read
  * otherwise), and never throws: a failure is logged and the families then end as if it were not
  * registered. Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class RefreshFamilyListener implements SessionListener {
 

@@ -1,6 +1,10 @@
 package dev.lanyard.session.jwt;
 
-/** Why a refresh token was not accepted. A small, fixed set, safe as a metric tag. */
+/**
+ * Why a refresh token was not accepted. A small, fixed set, safe as a metric tag.
+ *
+ * @since 0.1.0
+ */
 public enum RefreshRejection {
   /** Not of the form of a refresh token; the store was not asked. */
   MALFORMED,

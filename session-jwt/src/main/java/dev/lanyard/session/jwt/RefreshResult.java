@@ -3,7 +3,11 @@ package dev.lanyard.session.jwt;
 import java.util.Objects;
 import java.util.Optional;
 
-/** The outcome of a refresh: a new token pair, or the reason there is none. Immutable. */
+/**
+ * The outcome of a refresh: a new token pair, or the reason there is none. Immutable.
+ *
+ * @since 0.1.0
+ */
 public final class RefreshResult {
 
   private final TokenPair tokens;

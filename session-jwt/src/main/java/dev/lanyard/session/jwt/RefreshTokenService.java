@@ -63,6 +63,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe. Store failures throw {@link dev.lanyard.session.StoreUnavailableException}; a
  * refresh that fails that way has retired nothing unless its compare-and-set was applied.
+ *
+ * @since 0.1.0
  */
 public final class RefreshTokenService {
 

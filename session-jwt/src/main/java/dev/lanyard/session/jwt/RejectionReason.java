@@ -3,6 +3,8 @@ package dev.lanyard.session.jwt;
 /**
  * Why an access token was rejected: a small, fixed set, safe as a metric tag. Published as
  * {@link dev.lanyard.session.event.SessionEvent.TokenRejected} with the constant's name.
+ *
+ * @since 0.1.0
  */
 public enum RejectionReason {
   /** No token, or not a compact JWS/JWE: wrong number of parts, bad base64url, bad header JSON. */

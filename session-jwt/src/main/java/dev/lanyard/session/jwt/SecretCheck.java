@@ -4,6 +4,8 @@ package dev.lanyard.session.jwt;
  * Whether {@link TokenKey#hmac(String, TokenAlgorithm, byte[], SecretCheck)} inspects an HMAC
  * secret for visible signs of low entropy before accepting it. Length alone does not make a key
  * strong: a 32-character passphrase is 32 bytes with far fewer than 256 bits of entropy.
+ *
+ * @since 0.1.0
  */
 public enum SecretCheck {
   /**

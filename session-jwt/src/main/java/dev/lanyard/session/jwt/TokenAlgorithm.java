@@ -6,6 +6,8 @@ import com.nimbusds.jose.JWSAlgorithm;
  * The signature algorithms Lanyard issues and accepts. Each {@link TokenKey} is pinned to exactly
  * one of them: a token whose header names another algorithm than its key's is rejected, which is
  * what defeats algorithm confusion (an HMAC token "signed" with an RSA or EC public key).
+ *
+ * @since 0.1.0
  */
 public enum TokenAlgorithm {
   /** HMAC with SHA-256; the secret has at least 32 bytes. */

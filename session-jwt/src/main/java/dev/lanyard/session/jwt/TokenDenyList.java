@@ -16,6 +16,8 @@ import java.util.Objects;
  * <p>Thread-safe. Each {@link #deny} is one store write, each {@link #isDenied} one store read
  * (of a key that is usually absent). Store failures throw
  * {@link dev.lanyard.session.StoreUnavailableException}.
+ *
+ * @since 0.1.0
  */
 public final class TokenDenyList {
 

@@ -5,6 +5,8 @@ import dev.lanyard.session.SessionException;
 /**
  * A token operation failed for a reason that is not the caller's input: a key that cannot sign,
  * a cryptographic provider that fails. Messages name key IDs, never key material or tokens.
+ *
+ * @since 0.1.0
  */
 public class TokenException extends SessionException {
 

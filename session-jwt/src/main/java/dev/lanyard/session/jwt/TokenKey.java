@@ -39,6 +39,8 @@ import java.util.Optional;
  * <p>Immutable and thread-safe; {@link #toString()} shows the key ID and algorithm only. Building
  * a key pair key costs one probe signature (to catch a private key that does not match its
  * public key).
+ *
+ * @since 0.1.0
  */
 public final class TokenKey {
 

@@ -26,6 +26,8 @@ import java.util.Optional;
  * keeps verifying; once every token it signed has expired, {@link #without(String)} removes it.
  * Sets are immutable and thread-safe; the rotation methods return new sets (hold the current one
  * in a {@link KeyRing} to swap it under running issuers and verifiers).
+ *
+ * @since 0.1.0
  */
 public final class TokenKeySet {
 

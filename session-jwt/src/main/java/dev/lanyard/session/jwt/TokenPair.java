@@ -10,6 +10,8 @@ import java.util.Objects;
  * @param refreshToken the opaque refresh token (43 base64url characters); a secret
  * @param familyId the public ID of the refresh-token family, safe to log
  * @param refreshExpiresAt when the family ends however it is used (its absolute lifetime)
+ *
+ * @since 0.1.0
  */
 public record TokenPair(IssuedToken accessToken, String refreshToken, String familyId, Instant refreshExpiresAt) {
 

@@ -3,7 +3,11 @@ package dev.lanyard.session.jwt;
 import dev.lanyard.session.SessionException;
 import java.util.Objects;
 
-/** An access token was rejected. The message names the reason, never the token. */
+/**
+ * An access token was rejected. The message names the reason, never the token.
+ *
+ * @since 0.1.0
+ */
 public class TokenRejectedException extends SessionException {
 
   /** Serialization version. */

@@ -6,6 +6,8 @@ import java.util.Optional;
 /**
  * The outcome of verifying an access token: the verified token, or the reason it was rejected.
  * Immutable.
+ *
+ * @since 0.1.0
  */
 public final class TokenVerification {
 

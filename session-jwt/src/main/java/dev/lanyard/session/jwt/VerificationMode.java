@@ -1,6 +1,10 @@
 package dev.lanyard.session.jwt;
 
-/** How much a route trusts an access token. */
+/**
+ * How much a route trusts an access token.
+ *
+ * @since 0.1.0
+ */
 public enum VerificationMode {
   /**
    * Signature and claims only: no store access (unless a deny-list is configured). A token stays

@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param keyId the signing key's ID
  * @param claims every claim, registered and application, unmodifiable
  * @param session the session as looked up in {@link VerificationMode#CHECKED} mode, else empty
+ *
+ * @since 0.1.0
  */
 public record VerifiedToken(String subject, SessionHandle sessionHandle, long version, String jti, Instant issuedAt,
     Instant expiresAt, String keyId, Map<String, Object> claims, Optional<Session> session) {

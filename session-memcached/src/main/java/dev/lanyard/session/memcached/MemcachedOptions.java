@@ -21,6 +21,8 @@ import java.util.Objects;
  * with the options {@code keyPrefix}, {@code timeout}, {@code connectTimeout} and
  * {@code casRetries}. Durations are ISO-8601 ({@code PT0.5S}) or a number with {@code ms} or
  * {@code s} ({@code 500ms}).
+ *
+ * @since 0.1.0
  */
 public final class MemcachedOptions {
 

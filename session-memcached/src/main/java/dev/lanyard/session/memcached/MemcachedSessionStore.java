@@ -74,6 +74,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe; expensive to open (one client, its selector threads and connections): open one
  * per application and close it at shutdown.
+ *
+ * @since 0.1.0
  */
 public final class MemcachedSessionStore implements SessionStore {
 

@@ -10,6 +10,8 @@ import java.util.Set;
  * Opens a {@link MemcachedSessionStore} for {@code memcached://} locations (see
  * {@link MemcachedOptions#fromUri(URI)}). Registered with {@link java.util.ServiceLoader};
  * applications use {@link dev.lanyard.session.SessionStores#open(String)}.
+ *
+ * @since 0.1.0
  */
 public final class MemcachedStoreProvider implements SessionStoreProvider {
 

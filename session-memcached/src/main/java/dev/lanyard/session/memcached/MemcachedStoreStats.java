@@ -13,6 +13,8 @@ package dev.lanyard.session.memcached;
  * @param lostToDeadServer reads that found the server holding the session down while another
  *     server answered, and so resolved the session as absent
  * @param unavailable operations that failed with {@link dev.lanyard.session.StoreUnavailableException}
+ *
+ * @since 0.1.0
  */
 public record MemcachedStoreStats(long casWrites, long casRetries, long casGiveUps, long lostToDeadServer,
     long unavailable) {

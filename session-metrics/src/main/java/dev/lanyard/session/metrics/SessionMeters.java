@@ -16,6 +16,8 @@ import java.util.Locale;
  * {@code true}/{@code false}, a route name the application configured, a rejection reason from a
  * capped set, or {@link #OTHER}. No tag ever carries a session ID, a handle, a user, a client
  * address or a node name.
+ *
+ * @since 0.1.0
  */
 public final class SessionMeters {
 

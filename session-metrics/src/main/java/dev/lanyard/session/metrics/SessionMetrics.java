@@ -48,6 +48,8 @@ import org.slf4j.LoggerFactory;
  * start-up and propagates what the registry throws.
  *
  * <p>Thread-safe. Events that arrive before the first {@link #bindTo} are not counted.
+ *
+ * @since 0.1.0
  */
 public final class SessionMetrics implements MeterBinder, SessionListener {
 

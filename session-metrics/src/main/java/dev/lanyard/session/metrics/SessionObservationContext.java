@@ -10,6 +10,8 @@ import java.util.Objects;
  * {@link io.micrometer.observation.ObservationConvention} or
  * {@link io.micrometer.observation.ObservationHandler} can read it. Not thread-safe, like every
  * observation context.
+ *
+ * @since 0.1.0
  */
 public final class SessionObservationContext extends Observation.Context {
 

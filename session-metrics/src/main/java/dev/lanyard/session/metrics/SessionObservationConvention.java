@@ -10,6 +10,8 @@ import io.micrometer.observation.ObservationConvention;
  * low-cardinality keys are always all present ({@value #NONE} where they do not apply), so a meter
  * handler registers one consistent set of tags per name. The high-cardinality keys, the session
  * handle and version, go to traces only. Stateless and thread-safe; extend it to add keys.
+ *
+ * @since 0.1.0
  */
 public class SessionObservationConvention implements ObservationConvention<SessionObservationContext> {
 

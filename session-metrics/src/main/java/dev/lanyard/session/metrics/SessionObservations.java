@@ -23,6 +23,8 @@ import java.util.Objects;
  * the operation runs, so store calls are children of the resolve, save or login that made them, and
  * Lanyard's observations are children of whatever observation the application had open (its HTTP
  * server request). Thread-safe; holds no per-operation state.
+ *
+ * @since 0.1.0
  */
 public final class SessionObservations implements SessionObserver {
 

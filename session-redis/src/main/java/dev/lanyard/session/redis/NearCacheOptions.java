@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param heartbeatInterval how often the invalidation connection is pinged (default
  *     {@link #DEFAULT_HEARTBEAT_INTERVAL}); the cache answers only while a ping sent less than
  *     {@link #LEASE_HEARTBEATS} intervals ago was answered
+ *
+ * @since 0.1.0
  */
 public record NearCacheOptions(long maximumSize, Duration maximumEntryAge, Duration heartbeatInterval) {
 

@@ -10,6 +10,8 @@ package dev.lanyard.session.redis;
  *     re-established, silent past its lease, or Redis flushed its data
  * @param active whether the cache may answer right now (its invalidation channel is healthy)
  * @param size the approximate number of records held
+ *
+ * @since 0.1.0
  */
 public record NearCacheStats(long hits, long misses, long invalidations, long resets, boolean active, long size) {
 

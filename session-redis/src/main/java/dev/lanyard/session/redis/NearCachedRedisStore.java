@@ -78,6 +78,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe. Expensive to create (it opens a connection): share one per application and
  * close it on shutdown, which also closes the wrapped store.
+ *
+ * @since 0.1.0
  */
 public final class NearCachedRedisStore implements NearCachingStore, UserIndexedStore, AtomicValueStore,
     ExpiryNotifyingStore, HealthReportingStore {

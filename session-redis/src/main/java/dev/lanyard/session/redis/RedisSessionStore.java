@@ -102,6 +102,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe; expensive to create (it starts threads and connects), so share one per
  * application and close it on shutdown.
+ *
+ * @since 0.1.0
  */
 public final class RedisSessionStore implements UserIndexedStore, AtomicValueStore, ExpiryNotifyingStore,
     HealthReportingStore {

@@ -12,6 +12,8 @@ import java.util.Set;
  * {@code redis}, {@code rediss}, {@code redis-sentinel}, {@code rediss-sentinel},
  * {@code redis-cluster} and {@code rediss-cluster}. Found by {@link java.util.ServiceLoader};
  * applications do not use it directly. Stateless and thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class RedisStoreProvider implements SessionStoreProvider {
 

@@ -3,6 +3,8 @@ package dev.lanyard.session.servlet;
 /**
  * Which attributes a request writes back to the store. Changes are always collected per request
  * and written as one delta before the response commits.
+ *
+ * @since 0.1.0
  */
 public enum AttributeSaveMode {
   /**

@@ -14,6 +14,8 @@ import java.util.Objects;
  * {@code Domain}, so a sibling subdomain cannot plant one ("cookie tossing"); {@link
  * Builder#build()} enforces those rules whenever the name uses that prefix, and {@code Secure}
  * for the {@code __Secure-} prefix.
+ *
+ * @since 0.1.0
  */
 public final class CookieSettings {
 

@@ -5,6 +5,8 @@ package dev.lanyard.session.servlet;
  * unsafe methods (anything but {@code GET}, {@code HEAD}, {@code OPTIONS} and {@code TRACE}) of
  * requests whose session travels in a cookie; requests using header transport cannot be forged
  * by another site and are not checked. A failed check answers {@code 403}.
+ *
+ * @since 0.1.0
  */
 public enum CsrfMode {
   /**

@@ -1,6 +1,10 @@
 package dev.lanyard.session.servlet;
 
-/** What a route does when the session store is unavailable. */
+/**
+ * What a route does when the session store is unavailable.
+ *
+ * @since 0.1.0
+ */
 public enum FailureMode {
   /**
    * Answer {@code 503 Service Unavailable} with {@code Retry-After}, without running the

@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
  * {@link LanyardSessionFilter.Builder#listener}). The instances live as long as the application;
  * no {@code @PreDestroy} is called on them. The context parameter {@link #CONTEXT_PARAMETER}
  * ({@code false}) turns the discovery off before it reads or creates anything.
+ *
+ * @since 0.1.0
  */
 @HandlesTypes(WebListener.class)
 public final class LanyardListenerDiscovery implements ServletContainerInitializer {

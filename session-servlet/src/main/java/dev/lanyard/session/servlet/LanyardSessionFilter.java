@@ -76,6 +76,8 @@ import org.slf4j.MDC;
  *
  * <p>Thread-safe: one instance serves all requests. The hot path allocates a few small objects
  * per request and logs nothing at INFO or above.
+ *
+ * @since 0.1.0
  */
 public class LanyardSessionFilter implements Filter {
 

@@ -35,6 +35,8 @@ import java.util.Set;
  *
  * <p>Failure: operations that reach the store throw {@link StoreUnavailableException} when it is
  * down; left uncaught, the filter answers {@code 503}.
+ *
+ * @since 0.1.0
  */
 public final class LanyardSessions {
 

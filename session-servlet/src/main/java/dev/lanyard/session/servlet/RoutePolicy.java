@@ -16,6 +16,8 @@ import java.util.Optional;
  * tricks cannot dodge a policy.
  *
  * <p>Immutable and thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class RoutePolicy {
 

@@ -1,6 +1,10 @@
 package dev.lanyard.session.servlet;
 
-/** The {@code SameSite} attribute of the session cookie. */
+/**
+ * The {@code SameSite} attribute of the session cookie.
+ *
+ * @since 0.1.0
+ */
 public enum SameSite {
   /** Sent only with requests that start on the same site. Cross-site links arrive without a session. */
   STRICT("Strict"),

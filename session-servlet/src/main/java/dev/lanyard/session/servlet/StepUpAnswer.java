@@ -5,6 +5,8 @@ import java.util.Objects;
 /**
  * How a route answers a request whose user has not authenticated recently enough: {@code 401}
  * (for APIs) or a redirect to a re-authentication page (for browsers). Immutable.
+ *
+ * @since 0.1.0
  */
 public final class StepUpAnswer {
 

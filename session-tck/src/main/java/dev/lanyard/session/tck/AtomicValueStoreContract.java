@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The contract of stores that also implement {@link AtomicValueStore}. Extend it in the
  * adapter's tests, alongside {@link SessionStoreContract}.
+ *
+ * @since 0.1.0
  */
 public abstract class AtomicValueStoreContract {
 

@@ -29,6 +29,8 @@ import org.junit.jupiter.api.Test;
  * kept alive, are not; every open subscription hears each report and a closed one hears nothing.
  * Stores on real time let their TTLs run out (sessions here live {@link #shortTtl()}); stores on
  * the test clock advance it in {@link #timePasses}.
+ *
+ * @since 0.1.0
  */
 public abstract class ExpiryNotifyingStoreContract {
 

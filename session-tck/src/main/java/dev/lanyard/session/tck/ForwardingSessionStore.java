@@ -14,6 +14,8 @@ import java.util.Optional;
  * A store that passes every call to a real one after {@link #beforeCall(String)}: the base of
  * test doubles that count calls or make a real store fail on demand, without reimplementing it.
  * It has exactly the powers of {@link SessionStore}; a manager over it sees no optional power.
+ *
+ * @since 0.1.0
  */
 public class ForwardingSessionStore implements SessionStore {
 

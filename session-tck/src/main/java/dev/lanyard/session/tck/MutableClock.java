@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>It starts at the real current time (to the millisecond), so that stores that keep real time
  * themselves (Redis's TTL) and the manager agree on what "now" means when a test begins.
+ *
+ * @since 0.1.0
  */
 public final class MutableClock extends Clock {
 

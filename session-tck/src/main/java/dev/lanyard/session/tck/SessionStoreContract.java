@@ -43,6 +43,8 @@ import org.junit.jupiter.api.Test;
  * from {@link #createStore(MutableClock)}. Stores that keep time themselves (Redis) may ignore the
  * clock; they then override {@link #awaitExpiry(SessionHandle, Duration)} to wait, with a
  * deadline, for the backend's own TTL.
+ *
+ * @since 0.1.0
  */
 public abstract class SessionStoreContract {
 

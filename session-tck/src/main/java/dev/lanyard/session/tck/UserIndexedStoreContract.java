@@ -27,6 +27,8 @@ import org.junit.jupiter.api.Test;
  * The contract of stores that also implement {@link UserIndexedStore}: everything in
  * {@link SessionStoreContract}, plus the per-user index, limits under races, listing and
  * revoke-all.
+ *
+ * @since 0.1.0
  */
 public abstract class UserIndexedStoreContract extends SessionStoreContract {
 

@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  * checked verification cannot reach the store. Never 500; the token is never logged or echoed.
  *
  * <p>Thread-safe; one instance per route policy.
+ *
+ * @since 0.1.0
  */
 public final class BearerAuthenticator {
 

@@ -15,6 +15,8 @@ import java.util.Objects;
  * {@link dev.lanyard.session.jwt.TokenKeySet#publicJwkSetJson()} of the ring's current set on
  * each request, so rotations show at once; HMAC secrets and private parts never appear.
  * Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class JwksServlet extends HttpServlet {
 

@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A store that cannot be reached gives 503 with {@code Retry-After}; nothing gives 500, and no
  * token is logged. Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class TokenEndpoints {
 

@@ -7,7 +7,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-/** Attribute values as an attacker with write access to the store would craft them (default codec's format). */
+/**
+ * Attribute values as an attacker with write access to the store would craft them (default codec's format).
+ *
+ * @since 0.1.0
+ */
 public final class GadgetRecords {
 
   /** Classes of published gadget chains. */

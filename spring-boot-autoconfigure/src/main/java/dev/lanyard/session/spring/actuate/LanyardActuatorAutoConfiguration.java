@@ -15,6 +15,8 @@ import org.springframework.context.annotation.Bean;
 /**
  * The {@code sessions} endpoint and the store probe, when the actuator is present. Works on Boot 3.5 and 4.0: the
  * endpoint annotations did not move between them.
+ *
+ * @since 0.1.0
  */
 @AutoConfiguration(after = LanyardAutoConfiguration.class)
 @ConditionalOnClass({Endpoint.class, ConditionalOnAvailableEndpoint.class})

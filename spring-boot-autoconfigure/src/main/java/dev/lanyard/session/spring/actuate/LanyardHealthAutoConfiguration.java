@@ -12,6 +12,8 @@ import org.springframework.context.annotation.Bean;
  * {@code org.springframework.boot.health}). On Boot 3.5 the class is absent and this backs off; there, adapt
  * {@link StoreProbe} in a few lines (see docs/spring-boot.md). {@code management.health.lanyard.enabled=false}
  * turns it off.
+ *
+ * @since 0.1.0
  */
 @AutoConfiguration(after = LanyardActuatorAutoConfiguration.class)
 @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")

@@ -26,6 +26,8 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
  * Sessions are named by their public handle, never by ID. Exposed and secured as every actuator endpoint is
  * ({@code management.endpoints.web.exposure.include=sessions}; protect {@code /actuator/**} with Spring Security).
  * Needs a store that indexes users (memory and Redis do).
+ *
+ * @since 0.1.0
  */
 @Endpoint(id = "sessions")
 public class LanyardSessionsEndpoint {

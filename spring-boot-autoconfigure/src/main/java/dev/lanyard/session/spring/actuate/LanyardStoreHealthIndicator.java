@@ -9,6 +9,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * answers a read, DOWN (with the failure's class name, never a location or ID) when it does not. Include it in
  * the readiness group ({@code management.endpoint.health.group.readiness.include=readinessState,lanyard}) so a
  * node without its store takes no traffic. Costs one store read per health request.
+ *
+ * @since 0.1.0
  */
 public final class LanyardStoreHealthIndicator implements HealthIndicator {
 

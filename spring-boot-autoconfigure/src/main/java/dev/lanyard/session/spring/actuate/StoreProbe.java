@@ -11,6 +11,8 @@ import java.util.Objects;
  * Asks the session store whether it answers, by reading a session handle that never exists: one round trip,
  * bounded by the store's own command timeout, no write. Independent of Spring Boot's health API (which moved
  * between Boot 3 and Boot 4), so an application on either line can adapt it. Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class StoreProbe {
 

@@ -33,6 +33,8 @@ import org.springframework.util.ClassUtils;
  * <p>Each bean backs off when the application defines its own of that type; {@code lanyard.enabled=false}
  * switches everything off. Nothing here contacts the store: a store that is down at start-up leaves the
  * application starting, and its routes meet their failure mode until the store answers.
+ *
+ * @since 0.1.0
  */
 @AutoConfiguration
 @ConditionalOnProperty(prefix = "lanyard", name = "enabled", havingValue = "true", matchIfMissing = true)

@@ -14,6 +14,8 @@ import dev.lanyard.session.servlet.LanyardSessionFilter;
  *       .stepUp(Duration.ofMinutes(10), StepUpAnswer.redirectTo("/login")).build());
  * }
  * }</pre>
+ *
+ * @since 0.1.0
  */
 @FunctionalInterface
 public interface LanyardFilterCustomizer {

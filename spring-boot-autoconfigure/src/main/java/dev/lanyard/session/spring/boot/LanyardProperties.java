@@ -19,6 +19,8 @@ import org.springframework.core.io.Resource;
  * application at start with a message naming the option.
  *
  * <p>A mutable bean, as Spring binding requires; read it only during start-up.
+ *
+ * @since 0.1.0
  */
 @ConfigurationProperties(prefix = "lanyard")
 public class LanyardProperties {

@@ -32,6 +32,8 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
  *
  * <p>Implementations are called on every request that presents a logged-in session, so must be thread-safe and
  * cheap. Role strings may not contain commas.
+ *
+ * @since 0.1.0
  */
 public interface AuthenticationMapper {
 

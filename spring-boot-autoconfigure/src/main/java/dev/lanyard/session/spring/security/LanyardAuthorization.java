@@ -26,6 +26,8 @@ import org.springframework.security.web.access.intercept.RequestAuthorizationCon
  * filter answers it before the chain runs, per {@code lanyard.failure-mode} and {@code lanyard.routes}.
  *
  * @param <T> the secured object; {@link RequestAuthorizationContext} or {@link HttpServletRequest}
+ *
+ * @since 0.1.0
  */
 public final class LanyardAuthorization<T> implements AuthorizationManager<T> {
 

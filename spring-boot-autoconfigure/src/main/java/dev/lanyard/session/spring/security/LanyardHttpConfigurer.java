@@ -33,6 +33,8 @@ import org.springframework.security.web.context.SecurityContextRepository;
  *
  * <p>Logout needs nothing: Spring's logout invalidates the {@code HttpSession}, which removes the Lanyard record
  * on every node. For "sign out everywhere" add {@link SignOutEverywhere} as a logout handler, or call it.
+ *
+ * @since 0.1.0
  */
 public final class LanyardHttpConfigurer extends AbstractHttpConfigurer<LanyardHttpConfigurer, HttpSecurity> {
 

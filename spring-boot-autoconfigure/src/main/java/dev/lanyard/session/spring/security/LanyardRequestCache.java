@@ -13,6 +13,8 @@ import org.springframework.security.web.util.UrlUtils;
  * the user back there. Spring Security's own cache keeps a Java-serialized {@code DefaultSavedRequest}, which
  * Lanyard's attribute allow-list refuses. Only {@code GET} requests that are not XHR are remembered; nothing of
  * the request but its URL is replayed. Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class LanyardRequestCache implements RequestCache {
 

@@ -16,6 +16,8 @@ import org.springframework.security.web.context.SecurityContextRepository;
 /**
  * The Spring Security integration's beans, when Spring Security's web and config modules are present and
  * {@code lanyard.security.enabled} is not false. {@link LanyardHttpConfigurer} wires them into every chain.
+ *
+ * @since 0.1.0
  */
 @AutoConfiguration(after = LanyardAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)

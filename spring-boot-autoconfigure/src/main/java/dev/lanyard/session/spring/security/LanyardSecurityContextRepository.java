@@ -26,6 +26,8 @@ import org.springframework.security.web.context.SecurityContextRepository;
  * Lanyard filter did not handle have no context and save nothing.
  *
  * <p>Thread-safe. The context is loaded lazily: a request that never asks who the user is costs no store read.
+ *
+ * @since 0.1.0
  */
 public final class LanyardSecurityContextRepository implements SecurityContextRepository {
 

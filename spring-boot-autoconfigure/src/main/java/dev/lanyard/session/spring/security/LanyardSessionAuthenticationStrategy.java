@@ -18,6 +18,8 @@ import org.springframework.security.web.authentication.session.SessionAuthentica
  *
  * <p>This takes the place of Spring Security's {@code maximumSessions(n)} and session-fixation strategies, whose
  * registry is per node and not atomic. Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class LanyardSessionAuthenticationStrategy implements SessionAuthenticationStrategy {
 

@@ -13,6 +13,8 @@ import org.springframework.security.web.authentication.logout.LogoutHandler;
  * As a {@link LogoutHandler} ({@code http.logout(l -> l.logoutUrl("/logout-everywhere").addLogoutHandler(new
  * SignOutEverywhere()))}) it ends the user's other sessions and leaves this one to the logout that follows; as
  * {@link #signOut(HttpServletRequest)} it does all of it. Thread-safe and stateless.
+ *
+ * @since 0.1.0
  */
 public final class SignOutEverywhere implements LogoutHandler {
 

@@ -22,6 +22,8 @@ import org.springframework.core.io.Resource;
  * from {@code lanyard.tokens.jwk-set}, an {@link AccessTokenIssuer} and an {@link AccessTokenVerifier} that also
  * checks the session (version, revocation) through the {@link SessionManager}. Each backs off when the application
  * defines its own.
+ *
+ * @since 0.1.0
  */
 @AutoConfiguration(after = LanyardAutoConfiguration.class)
 @ConditionalOnClass({AccessTokenIssuer.class, com.nimbusds.jose.jwk.JWKSet.class})
