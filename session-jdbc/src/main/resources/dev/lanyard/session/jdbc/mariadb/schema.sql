@@ -5,7 +5,7 @@
 
 CREATE TABLE IF NOT EXISTS ${session} (
   handle           VARCHAR(43)  CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,
-  user_id          VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin,
+  user_id          VARCHAR(768) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin,
   version          BIGINT       NOT NULL,
   user_version     BIGINT       NOT NULL,
   created_at       BIGINT       NOT NULL,
@@ -24,7 +24,7 @@ CREATE TABLE IF NOT EXISTS ${session} (
 ) ENGINE = InnoDB;
 
 CREATE TABLE IF NOT EXISTS ${user} (
-  user_id          VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL PRIMARY KEY,
+  user_id          VARCHAR(768) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL PRIMARY KEY,
   version          BIGINT       NOT NULL,
   expires_at       BIGINT       NOT NULL,
   INDEX ${user}_expiry (expires_at)
@@ -32,7 +32,7 @@ CREATE TABLE IF NOT EXISTS ${user} (
 
 CREATE TABLE IF NOT EXISTS ${admission} (
   handle           VARCHAR(43)  CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,
-  user_id          VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  user_id          VARCHAR(768) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
   admitted_at      BIGINT       NOT NULL,
   evicted          BOOLEAN      NOT NULL,
   expires_at       BIGINT       NOT NULL,

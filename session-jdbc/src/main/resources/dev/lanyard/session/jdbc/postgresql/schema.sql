@@ -9,7 +9,7 @@
 -- attribute_bytes is the size the payload limits apply to (names plus decoded values), kept by each write.
 CREATE TABLE IF NOT EXISTS ${session} (
   handle           VARCHAR(43)  NOT NULL PRIMARY KEY,
-  user_id          VARCHAR(255),
+  user_id          VARCHAR(768),
   version          BIGINT       NOT NULL,
   user_version     BIGINT       NOT NULL,
   created_at       BIGINT       NOT NULL,
@@ -31,7 +31,7 @@ CREATE INDEX IF NOT EXISTS ${session}_expiry ON ${session} (expires_at);
 -- One row per user that logged in or was revoked: the user's version (0 until the first revokeAll)
 -- and the row every user-scoped decision (admission, login, revokeAll) locks.
 CREATE TABLE IF NOT EXISTS ${user} (
-  user_id          VARCHAR(255) NOT NULL PRIMARY KEY,
+  user_id          VARCHAR(768) NOT NULL PRIMARY KEY,
   version          BIGINT       NOT NULL,
   expires_at       BIGINT       NOT NULL
 );
@@ -41,7 +41,7 @@ CREATE INDEX IF NOT EXISTS ${user}_expiry ON ${user} (expires_at);
 -- flight), and handles evicted before they were written, which may never be written.
 CREATE TABLE IF NOT EXISTS ${admission} (
   handle           VARCHAR(43)  NOT NULL PRIMARY KEY,
-  user_id          VARCHAR(255) NOT NULL,
+  user_id          VARCHAR(768) NOT NULL,
   admitted_at      BIGINT       NOT NULL,
   evicted          BOOLEAN      NOT NULL,
   expires_at       BIGINT       NOT NULL
