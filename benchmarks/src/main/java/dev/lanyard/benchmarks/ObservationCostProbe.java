@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The configurations of {@link ObservationBenchmark}, measured in <b>CPU time of the measuring
@@ -24,6 +26,7 @@ import java.util.Locale;
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.lanyard.benchmarks.ObservationCostProbe [rounds] [resolves]</pre>
  */
 public final class ObservationCostProbe {
+  private static final Logger LOG = LoggerFactory.getLogger(ObservationCostProbe.class);
 
   private ObservationCostProbe() {}
 
@@ -66,14 +69,14 @@ public final class ObservationCostProbe {
       }
     }
     double base = median(samples, 0);
-    System.out.printf(Locale.ROOT, "%-40s %14s %8s%n", "configuration (" + rounds + " interleaved rounds)",
-        "median ns/op", "ratio");
+    LOG.info(String.format(Locale.ROOT, "%-40s %14s %8s", "configuration (" + rounds + " interleaved rounds)",
+        "median ns/op", "ratio"));
     for (int i = 0; i < 3; i++) {
       double m = median(samples, i);
-      System.out.printf(Locale.ROOT, "%-40s %14.1f %7.2fx%n", names[i], m, m / base);
+      LOG.info(String.format(Locale.ROOT, "%-40s %14.1f %7.2fx", names[i], m, m / base));
     }
     if (sink == 42) {
-      System.out.println();
+      LOG.trace("sink {}", sink); // keeps the resolves from being optimised away
     }
   }
 
