@@ -192,7 +192,7 @@ class LanyardAutoConfigurationTest {
       throws Exception {
     java.nio.file.Path jwks = dir.resolve("keys.json");
     java.nio.file.Files.writeString(jwks, "{\"keys\":[{\"kty\":\"oct\",\"kid\":\"k1\",\"alg\":\"HS256\","
-        + "\"k\":\"" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]) + "\"}]}");
+        + "\"k\":\"" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(randomSecret()) + "\"}]}");
     web.withConfiguration(AutoConfigurations.of(dev.lanyard.session.spring.tokens.LanyardTokensAutoConfiguration.class))
         .withPropertyValues("lanyard.tokens.issuer=https://shop.example", "lanyard.tokens.audience=shop-api",
             "lanyard.tokens.jwk-set=" + jwks.toUri())
@@ -219,5 +219,12 @@ class LanyardAutoConfigurationTest {
       }
     }
     return types;
+  }
+
+  /** A random HS256 secret: the key ring refuses visibly low-entropy ones such as all zeros. */
+  private static byte[] randomSecret() {
+    byte[] secret = new byte[32];
+    new java.security.SecureRandom().nextBytes(secret);
+    return secret;
   }
 }
