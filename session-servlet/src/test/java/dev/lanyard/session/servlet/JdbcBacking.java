@@ -18,6 +18,7 @@ import java.util.UUID;
 final class JdbcBacking implements AutoCloseable {
 
   private final HikariDataSource pool;
+  private String prefix;
 
   JdbcBacking() {
     HikariConfig config = new HikariConfig();
@@ -33,9 +34,18 @@ final class JdbcBacking implements AutoCloseable {
    * @return a store on fresh tables
    */
   UserIndexedStore store(Clock clock) {
-    String prefix = "servlet_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12) + "_";
+    prefix = "servlet_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12) + "_";
     return JdbcSessionStore.builder().dataSource(pool).dialect(Dialect.POSTGRESQL).tablePrefix(prefix)
         .schema(SchemaSetup.CREATE).timeout(Duration.ofSeconds(2)).clock(clock).build();
+  }
+
+  /**
+   * @return where init-parameters point a deployment: the same database and tables as the last
+   *     {@link #store}, by the store's own URI
+   */
+  String uri() {
+    String url = TestDatabases.postgresUrl();
+    return url + (url.contains("?") ? "&" : "?") + "tablePrefix=" + prefix + "&schema=create";
   }
 
   @Override

@@ -21,6 +21,11 @@ final class MemcachedBacking implements AutoCloseable {
         .timeout(Duration.ofSeconds(2)).build(), clock);
   }
 
+  /** @return where init-parameters point a deployment: both servers, by the store's own URI */
+  String uri() {
+    return "memcached://" + first.address() + "," + second.address();
+  }
+
   @Override
   public void close() {
     first.close();

@@ -890,7 +890,12 @@ abstract class SessionFilterContract {
 
   /** Where init-parameters point a drop-in deployment: this run's store, by URI. */
   String storeUri() {
-    return backing() == Backing.MEMORY ? "memory:" : redis.uri();
+    return switch (backing()) {
+      case MEMORY -> "memory:";
+      case MEMCACHED -> memcached.uri();
+      case POSTGRESQL -> jdbc.uri();
+      default -> redis.uri();
+    };
   }
 
   /**
