@@ -574,7 +574,7 @@ public class LanyardSessionFilter implements Filter {
 
     /**
      * Sets the CSRF defence (default {@link #DEFAULT_CSRF}, {@link CsrfMode#ORIGIN});
-     * {@link CsrfMode#ORIGIN_AND_TOKEN} adds a synchronizer token for form applications.
+     * {@link CsrfMode#TOKEN} adds a synchronizer token for form applications.
      *
      * @param value the mode
      * @return this builder
