@@ -305,14 +305,14 @@ public final class LanyardSessions {
    * @return the form parameter that carries the CSRF token
    */
   public String csrfParameterName() {
-    return state.csrfParameterName();
+    return state.csrf().parameterName();
   }
 
   /**
    * @return the header that carries the CSRF token
    */
   public String csrfHeaderName() {
-    return state.csrfHeaderName();
+    return state.csrf().headerName();
   }
 
   /**

@@ -73,8 +73,7 @@ final class RequestSession {
   private TransientSession transientSession;
   private LanyardHttpSession facade;
   private boolean isNew;
-  private boolean storeDown;
-  private boolean failOpenPublished;
+  private final StoreOutage outage;
 
   // What goes back to the client, and what has been written.
   private final IdReply reply;
@@ -100,6 +99,7 @@ final class RequestSession {
     this.transport = SessionIdTransport.of(settings, request);
     this.pending = new PendingChanges(settings.saveMode, () -> session);
     this.reply = new IdReply(transport, response);
+    this.outage = new StoreOutage(manager, route, settings.failureModeOf(route));
   }
 
   LanyardSessions api() {
@@ -118,12 +118,8 @@ final class RequestSession {
     return manager;
   }
 
-  String csrfParameterName() {
-    return settings.csrf.parameterName();
-  }
-
-  String csrfHeaderName() {
-    return settings.csrf.headerName();
+  CsrfGuard csrf() {
+    return settings.csrf;
   }
 
   // ------------------------------------------------------------------ 1. begin
@@ -196,30 +192,14 @@ final class RequestSession {
     return true;
   }
 
-  /**
-   * Meets the route's failure mode: fail-open forgets the stored session and serves transient ones
-   * for the rest of the request (publishing {@code FailOpen} once).
-   *
-   * @return whether the request may go on
-   */
+  /** Meets a store failure; returns whether the request may go on (the route fails open). */
   private boolean storeUnavailable(StoreUnavailableException e, String what) {
-    LOG.warn(
-        "session store unavailable ({}) on route {}: {}", what, route.pattern(), e.getMessage());
-    if (settings.failureModeOf(route) != FailureMode.OPEN) {
+    if (!outage.failsOpen(e, what)) {
       return false;
     }
-    storeDown = true;
     session = null;
     requestedValid = false;
-    if (!failOpenPublished) {
-      failOpenPublished = true;
-      manager.publish(new SessionEvent.FailOpen(manager.clock().instant(), route.pattern()));
-    }
     return true;
-  }
-
-  boolean failsOpen() {
-    return settings.failureModeOf(route) == FailureMode.OPEN;
   }
 
   /**
@@ -262,7 +242,7 @@ final class RequestSession {
       return null;
     }
     requireUncommitted("create a session");
-    if (storeDown) {
+    if (outage.isDown()) {
       return startTransient();
     }
     if (!settings.anonymousSessions.tryAcquire(ClientInfo.prefixOf(request.getRemoteAddr()))) {
@@ -353,7 +333,7 @@ final class RequestSession {
     requestedValid = false;
     isNew = false;
     pending.clear();
-    if (wasTransient || storeDown) {
+    if (wasTransient || outage.isDown()) {
       reply.forgetId();
     } else {
       reply.expire();
