@@ -1,7 +1,9 @@
 package dev.lanyard.session.servlet;
 
+import dev.lanyard.session.Session;
 import dev.lanyard.session.SessionId;
 import jakarta.servlet.http.HttpServletResponse;
+import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,9 +56,9 @@ final class IdReply {
   /**
    * Writes the reply to the response, unless it is committed (then the client keeps what it has).
    *
-   * @param sessionLeft the time until the session's absolute expiry, or {@code null}
+   * @param session the request's stored session, or {@code null}: a cookie lives no longer
    */
-  void write(Duration sessionLeft) {
+  void write(Session session, Clock clock) {
     written = true;
     if (idToSend == null && !expire) {
       return;
@@ -69,6 +71,8 @@ final class IdReply {
       return;
     }
     if (idToSend != null) {
+      Duration sessionLeft =
+          session == null ? null : Duration.between(clock.instant(), session.absoluteExpiry());
       transport.send(response, idToSend, sessionLeft);
     } else {
       transport.expire(response);

@@ -97,7 +97,9 @@ final class LanyardHttpSession implements HttpSession {
         return;
       }
       // Refused here, where the application can see it, rather than lost on the next request.
-      owner.checkStorable(name, value);
+      if (!(owner.contents() instanceof TransientSession)) {
+        owner.manager().checkAttribute(name, value);
+      }
       Object old = owner.contents().peek(name);
       owner.contents().put(name, value);
       owner.listeners().set(this, name, value, old);

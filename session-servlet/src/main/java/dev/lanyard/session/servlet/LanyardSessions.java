@@ -246,14 +246,20 @@ public final class LanyardSessions {
    * @return the logged-in user, or empty for an anonymous request
    */
   public Optional<String> userId() {
-    return state.userId();
+    return state.current().flatMap(Session::userId);
   }
 
   /**
    * @return the logged-in user's roles; empty when anonymous
    */
   public Set<String> roles() {
-    return state.roles();
+    synchronized (state) {
+      Optional<Session> session = state.current();
+      if (session.isEmpty() || !session.get().isAuthenticated()) {
+        return Set.of();
+      }
+      return Roles.split(state.peek(Roles.ATTRIBUTE));
+    }
   }
 
   /**
@@ -298,7 +304,15 @@ public final class LanyardSessions {
    * @throws IllegalStateException if a session must be created and the response is committed
    */
   public String csrfToken() {
-    return state.csrfToken();
+    synchronized (state) {
+      if (state.peek(CsrfGuard.TOKEN_ATTRIBUTE) instanceof String token) {
+        return token;
+      }
+      state.createSessionIfNone();
+      String token = state.csrf().newToken();
+      state.internalPut(CsrfGuard.TOKEN_ATTRIBUTE, token);
+      return token;
+    }
   }
 
   /**

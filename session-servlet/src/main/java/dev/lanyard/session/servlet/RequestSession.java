@@ -4,19 +4,14 @@ import dev.lanyard.session.ClientInfo;
 import dev.lanyard.session.ExpiryReason;
 import dev.lanyard.session.NewSession;
 import dev.lanyard.session.Resolution;
-import dev.lanyard.session.ResolutionStatus;
 import dev.lanyard.session.Session;
-import dev.lanyard.session.SessionId;
 import dev.lanyard.session.SessionManager;
 import dev.lanyard.session.StoreUnavailableException;
 import dev.lanyard.session.event.SessionEvent;
-import dev.lanyard.session.servlet.SessionIdTransport.PresentedId;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
-import jakarta.servlet.http.HttpSessionBindingListener;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
@@ -40,10 +35,9 @@ import org.slf4j.MDC;
  *   <li>{@link #finish()}: write what changed since, once.
  * </ol>
  *
- * CSRF is decided by {@link CsrfGuard}. The request and response wrappers, the {@link HttpSession}
- * facade and {@link LanyardSessions} all act through this class. Methods are synchronized because
- * async requests may touch the session from other threads; the lock is uncontended in the common
- * case, and it guards the helpers too.
+ * The wrappers, the {@link HttpSession} facade and {@link LanyardSessions} act through this class,
+ * under its lock (async requests may touch the session from other threads; it is uncontended in the
+ * common case), which guards the helpers too.
  */
 final class RequestSession {
 
@@ -64,9 +58,7 @@ final class RequestSession {
   private final SessionIdTransport transport;
   private final PendingChanges pending;
 
-  // What the client presented.
-  private String requestedHandle;
-  private boolean requestedValid;
+  private final RequestedId requested;
 
   // The session of this request: a stored one, a transient one, or none.
   private Session session;
@@ -97,6 +89,7 @@ final class RequestSession {
     this.api = new LanyardSessions(this);
     this.requestId = requestId;
     this.transport = SessionIdTransport.of(settings, request);
+    this.requested = new RequestedId(transport);
     this.pending = new PendingChanges(settings.saveMode, () -> session);
     this.reply = new IdReply(transport, response);
     this.outage = new StoreOutage(manager, route, settings.failureModeOf(route));
@@ -131,55 +124,26 @@ final class RequestSession {
    * @return {@code false} when the store is unavailable and the route fails closed
    */
   synchronized boolean begin() {
-    PresentedId presented = transport.read(request);
-    if (presented.ambiguous()) {
-      // Several different values (cookie tossing): trust none, ask the store nothing, and leave
-      // the cookies alone (clearing could only remove ours).
-      countBadId();
-      return true;
-    }
-    if (presented.value() == null) {
-      return true;
-    }
-    requestedHandle =
-        SessionId.parse(presented.value()).map(id -> id.handle().value()).orElse(null);
-    Resolution resolution;
+    Optional<Resolution> resolution;
     try {
-      // A malformed value is refused (and reported to listeners) without a store call. The route
-      // decides whether a near cache may answer (STORE for routes that must see a revocation made
-      // elsewhere at once).
-      resolution = manager.resolve(presented.value(), route.read());
+      resolution = requested.resolve(request, manager, route.read(), settings.guessing);
     } catch (StoreUnavailableException e) {
       return storeUnavailable(e, "resolve");
     }
-    if (resolution.isFound()) {
-      session = resolution.session().orElseThrow();
-      requestedValid = true;
-      mdcSession();
-      return applyRouteIdleWindow();
+    if (resolution.isEmpty()) {
+      return true;
     }
-    ResolutionStatus status = resolution.status();
-    if (status == ResolutionStatus.UNKNOWN
-        || status == ResolutionStatus.UNREADABLE
-        || status == ResolutionStatus.MALFORMED) {
-      countBadId();
+    if (!resolution.get().isFound()) {
+      reply.expire();
+      return true;
     }
-    reply.expire();
-    return true;
-  }
-
-  /** Counts an unknown or malformed ID against the client for guessing detection. */
-  private void countBadId() {
-    settings.guessing.badId(ClientInfo.prefixOf(request.getRemoteAddr()));
+    session = resolution.get().session().orElseThrow();
+    mdcSession();
+    return applyRouteIdleWindow();
   }
 
   private boolean applyRouteIdleWindow() {
-    Optional<Duration> window = route.idleTimeout();
-    if (window.isEmpty()) {
-      return true;
-    }
-    Instant now = manager.clock().instant();
-    if (!now.isAfter(session.lastAccessedAt().plus(window.get()))) {
+    if (!route.idleWindowPassed(session, manager.clock().instant())) {
       return true;
     }
     Session ended = session;
@@ -198,20 +162,14 @@ final class RequestSession {
       return false;
     }
     session = null;
-    requestedValid = false;
+    requested.invalidate();
     return true;
   }
 
-  /**
-   * @return whether the route demands a more recent authentication than the session has
-   */
+  /** Whether the route demands a more recent authentication than the session has. */
   synchronized boolean stepUpRequired() {
-    Optional<Duration> maxAge = route.stepUpMaxAge();
-    if (maxAge.isEmpty()) {
-      return false;
-    }
     Instant now = manager.clock().instant();
-    if (session != null && session.authenticatedWithin(maxAge.get(), now)) {
+    if (!route.demandsStepUp(session, now)) {
       return false;
     }
     if (session != null) {
@@ -220,14 +178,17 @@ final class RequestSession {
     return true;
   }
 
-  /**
-   * @return whether {@link CsrfGuard} lets this request through
-   */
+  /** Whether {@link CsrfGuard} lets this request through. */
   synchronized boolean csrfAllows() {
     return settings.csrf.allows(request, route, transport, session);
   }
 
   // ------------------------------------------------------------------ 2. the session
+
+  /** Makes sure the request has a session, creating one as {@code getSession(true)} would. */
+  synchronized void createSessionIfNone() {
+    session(true);
+  }
 
   /** {@code request.getSession(create)}. */
   synchronized HttpSession session(boolean create) {
@@ -317,20 +278,12 @@ final class RequestSession {
   private void destroyLocally() {
     LanyardHttpSession old = facade != null ? facade : new LanyardHttpSession(this);
     facade = old;
-    settings.listeners.destroyed(old);
-    if (settings.listeners.hasAttributeListeners() || hasBindingListeners()) {
-      for (String name : visibleNames()) {
-        Object value = peek(name);
-        if (value != null) {
-          settings.listeners.removed(old, name, value);
-        }
-      }
-    }
+    settings.listeners.ended(old, this::visibleNames, this::peek);
     boolean wasTransient = transientSession != null;
     facade = null;
     session = null;
     transientSession = null;
-    requestedValid = false;
+    requested.invalidate();
     isNew = false;
     pending.clear();
     if (wasTransient || outage.isDown()) {
@@ -342,15 +295,6 @@ final class RequestSession {
       }
     }
     mdcSession();
-  }
-
-  private boolean hasBindingListeners() {
-    for (String name : visibleNames()) {
-      if (peek(name) instanceof HttpSessionBindingListener) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private void requireUncommitted(String what) {
@@ -406,13 +350,6 @@ final class RequestSession {
     return transientSession != null ? transientSession : pending;
   }
 
-  /** Refuses, where the application sees it, a value the store could not read back. */
-  void checkStorable(String name, Object value) {
-    if (transientSession == null) {
-      manager.checkAttribute(name, value);
-    }
-  }
-
   /** The attribute names the application sees: Lanyard's own ({@value #RESERVED_PREFIX}) hidden. */
   Set<String> visibleNames() {
     Set<String> names = contents().names();
@@ -420,22 +357,23 @@ final class RequestSession {
     return names;
   }
 
-  private Object peek(String name) {
+  /** Reads an attribute without marking it; {@code null} without a session. */
+  Object peek(String name) {
     return session == null && transientSession == null ? null : contents().peek(name);
   }
 
   // ------------------------------------------------------------------ request-level methods
 
   synchronized String requestedSessionId() {
-    return requestedHandle;
+    return requested.handle();
   }
 
   synchronized boolean requestedSessionIdValid() {
-    return requestedValid && session != null && session.handle().value().equals(requestedHandle);
+    return requested.isValidFor(session);
   }
 
   synchronized boolean requestedFromCookie() {
-    return requestedHandle != null && transport.isCookie();
+    return requested.fromCookie();
   }
 
   synchronized String changeSessionId() {
@@ -505,30 +443,6 @@ final class RequestSession {
     return Optional.ofNullable(session);
   }
 
-  synchronized Optional<String> userId() {
-    return session == null ? Optional.empty() : session.userId();
-  }
-
-  synchronized Set<String> roles() {
-    if (session == null || !session.isAuthenticated()) {
-      return Set.of();
-    }
-    return Roles.split(peek(Roles.ATTRIBUTE));
-  }
-
-  /**
-   * @return the session's CSRF token, creating the session and the token if needed
-   */
-  synchronized String csrfToken() {
-    if (peek(CsrfGuard.TOKEN_ATTRIBUTE) instanceof String token) {
-      return token;
-    }
-    session(true);
-    String token = settings.csrf.newToken();
-    internalPut(CsrfGuard.TOKEN_ATTRIBUTE, token);
-    return token;
-  }
-
   /** Returns the session of the logged-in user, or throws when the request has none. */
   synchronized Session requireUser() {
     if (session == null || !session.isAuthenticated()) {
@@ -537,7 +451,10 @@ final class RequestSession {
     return session;
   }
 
-  private void internalPut(String name, Object value) {
+  /**
+   * Writes one of Lanyard's own attributes ({@value #RESERVED_PREFIX}…); {@code null} removes it.
+   */
+  void internalPut(String name, Object value) {
     if (value == null) {
       internalRemove(name);
     } else if (session != null || transientSession != null) {
@@ -628,21 +545,12 @@ final class RequestSession {
     }
   }
 
-  /** Writes the reply about the session ID to the response. */
   private void writeId() {
-    Duration sessionLeft =
-        session == null
-            ? null
-            : Duration.between(manager.clock().instant(), session.absoluteExpiry());
-    reply.write(sessionLeft);
+    reply.write(session, manager.clock());
   }
 
   @Override
   public String toString() {
-    return "RequestSession[route="
-        + route.pattern()
-        + ", session="
-        + (session == null ? "none" : session.handle())
-        + "]";
+    return "RequestSession[route=" + route.pattern() + ", session=" + currentId() + "]";
   }
 }
