@@ -55,20 +55,21 @@ final class RequestSession {
   private final Thread filterThread;
   private final LanyardSessions api;
   private final String requestId;
-  private final SessionIdTransport transport;
-  private final PendingChanges pending;
 
+  // The helpers this lifecycle drives, each with its own part of the request's state.
+  private final SessionIdTransport transport;
   private final RequestedId requested;
+  private final PendingChanges pending;
+  private final IdReply reply;
+  private final StoreOutage outage;
 
   // The session of this request: a stored one, a transient one, or none.
   private Session session;
   private TransientSession transientSession;
   private LanyardHttpSession facade;
   private boolean isNew;
-  private final StoreOutage outage;
 
-  // What goes back to the client, and what has been written.
-  private final IdReply reply;
+  // Whether the changes were written once, and whether the request has finished.
   private boolean saveAttempted;
   private boolean finished;
 
