@@ -1,7 +1,8 @@
 package dev.lanyard.session;
 
 /**
- * Why a session's ID was replaced by a new one. In every case the old ID is dead at once.
+ * Why a session's ID was replaced by a new one. The old ID is dead at once, except after a
+ * {@link #RENEWAL}, where it leads to the session for a short, bounded overlap.
  *
  * @since 0.1.0
  */
@@ -13,5 +14,13 @@ public enum RotationCause {
   /** The session's privileges changed (roles, password). */
   PRIVILEGE_CHANGE,
   /** The application asked for a new ID ({@code HttpServletRequest.changeSessionId()}). */
-  REQUESTED
+  REQUESTED,
+  /**
+   * The ID reached its age limit and was renewed ({@link SessionManager#renewId}); nothing else
+   * changed. The old ID leads to the session for the overlap the caller chose, so that requests
+   * already in flight with it do not fail.
+   *
+   * @since 0.1.0
+   */
+  RENEWAL
 }

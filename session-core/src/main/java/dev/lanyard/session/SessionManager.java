@@ -816,12 +816,73 @@ public final class SessionManager {
     return rotate(session, RotationCause.REAUTHENTICATION, true, clock.instant());
   }
 
+  /**
+   * Renews a session's ID because the ID is old ({@link RotationCause#RENEWAL}): the session moves
+   * to a new ID and nothing else changes. Unlike the other rotations, the old ID is not dead at
+   * once: for {@code overlap} it leads to the renewed session through
+   * {@link #resolveRenewed(SessionId)}, so requests already in flight with it (other tabs, parallel
+   * fetches) do not fail. The overlap is recorded in the store's {@link AtomicValueStore}, keyed by
+   * the old handle, <em>before</em> the session moves, and that record is also the claim: of
+   * several requests that renew one session at once, one succeeds and the others get empty.
+   * Costs two store writes.
+   *
+   * @param session the session
+   * @param overlap how long the old ID keeps leading to the session; positive
+   * @return the session under its new ID, or empty when it no longer exists or another request
+   *     renewed it meanwhile
+   * @throws UnsupportedOperationException if the store lacks {@link AtomicValueStore}
+   */
+  public Optional<NewSession> renewId(Session session, Duration overlap) {
+    Objects.requireNonNull(overlap, "overlap");
+    if (overlap.isNegative() || overlap.isZero()) {
+      throw new IllegalArgumentException("overlap (" + overlap + ") must be positive");
+    }
+    if (!(store instanceof AtomicValueStore)) {
+      throw new UnsupportedOperationException("renewId needs a store that implements AtomicValueStore; "
+          + store.getClass().getName() + " does not");
+    }
+    return rotate(session, RotationCause.RENEWAL, false, null, overlap);
+  }
+
+  /**
+   * Follows an ID that {@link #renewId} renewed less than its overlap ago to the session it now
+   * has. The caller proves it holds the old ID by presenting it (the store keeps only hashes).
+   * Costs one value read, plus one store read when the ID was renewed.
+   *
+   * @param old the ID the client presented, which no longer resolves
+   * @return the renewed session, or {@link ResolutionStatus#UNKNOWN} when the ID was not renewed,
+   *     its overlap is over, or the renewed session no longer exists
+   */
+  public Resolution resolveRenewed(SessionId old) {
+    Objects.requireNonNull(old, "old");
+    if (!(store instanceof AtomicValueStore values)) {
+      return miss(ResolutionStatus.UNKNOWN);
+    }
+    String successor = values.get(renewalKey(old.handle()))
+        .map(bytes -> new String(bytes, java.nio.charset.StandardCharsets.US_ASCII)).orElse(null);
+    if (successor == null || !SessionHandle.isWellFormed(successor)) {
+      return miss(ResolutionStatus.UNKNOWN);
+    }
+    return lookup(SessionHandle.of(successor));
+  }
+
+  /** The value key that records where a renewed handle leads during its overlap. */
+  private static String renewalKey(SessionHandle old) {
+    return "renewed:" + old.value();
+  }
+
   private Optional<NewSession> rotate(Session session, RotationCause cause, boolean bumpVersion, Instant authAt) {
+    return rotate(session, cause, bumpVersion, authAt, null);
+  }
+
+  /** {@code overlap}: how long the old ID leads to the new one, or {@code null} when it dies at once. */
+  private Optional<NewSession> rotate(Session session, RotationCause cause, boolean bumpVersion, Instant authAt,
+      Duration overlap) {
     Objects.requireNonNull(session, "session");
     if (observer == null) {
-      return doRotate(session, cause, bumpVersion, authAt);
+      return doRotate(session, cause, bumpVersion, authAt, overlap);
     }
-    return observe(ObservedOperation.Kind.ROTATE, () -> doRotate(session, cause, bumpVersion, authAt),
+    return observe(ObservedOperation.Kind.ROTATE, () -> doRotate(session, cause, bumpVersion, authAt, overlap),
         (op, rotated) -> {
           op.reason(cause);
           if (rotated.isEmpty()) {
@@ -832,7 +893,8 @@ public final class SessionManager {
         });
   }
 
-  private Optional<NewSession> doRotate(Session session, RotationCause cause, boolean bumpVersion, Instant authAt) {
+  private Optional<NewSession> doRotate(Session session, RotationCause cause, boolean bumpVersion, Instant authAt,
+      Duration overlap) {
     Instant now = clock.instant();
     SessionRecord old = session.record();
     Duration ttl = ttl(now, old.idleTimeout(), old.absoluteExpiry());
@@ -848,8 +910,17 @@ public final class SessionManager {
         .lastNode(nodeId)
         .ttl(ttl)
         .build();
+    AtomicValueStore values = overlap == null ? null : (AtomicValueStore) store;
+    String renewalKey = renewalKey(old.handle());
+    if (values != null && !values.putIfAbsent(renewalKey,
+        id.handle().value().getBytes(java.nio.charset.StandardCharsets.US_ASCII), overlap)) {
+      return Optional.empty();
+    }
     Optional<SessionRecord> rotated = call(StoreOperation.ROTATE, () -> store.rotate(old.handle(), rotation));
     if (rotated.isEmpty()) {
+      if (values != null) {
+        values.remove(renewalKey);
+      }
       return Optional.empty();
     }
     publish(new SessionEvent.Rotated(now, old.handle(), id.handle(), cause, rotated.get().version()));
