@@ -29,6 +29,7 @@ final class FilterSettings {
   final CookieIdTransport cookieTransport;
   final HeaderIdTransport headerTransport;
   final CsrfGuard csrf;
+  final IdRenewal renewal;
 
   FilterSettings(LanyardSessionFilter.Builder b) {
     this.manager = b.manager;
@@ -59,6 +60,10 @@ final class FilterSettings {
     this.headerTransport = headerName == null ? null : new HeaderIdTransport(headerName);
     this.csrf =
         new CsrfGuard(csrfMode, csrfTrustedOrigins, csrfHeaderName, csrfParameterName, random);
+    this.renewal =
+        b.idRenewalInterval == null
+            ? IdRenewal.OFF
+            : new IdRenewal(b.idRenewalInterval, b.idRenewalOverlap);
   }
 
   private FilterSettings(FilterSettings base, SessionListeners listeners) {
@@ -82,6 +87,7 @@ final class FilterSettings {
     this.cookieTransport = base.cookieTransport;
     this.headerTransport = base.headerTransport;
     this.csrf = base.csrf;
+    this.renewal = base.renewal;
   }
 
   /**
@@ -141,11 +147,38 @@ final class FilterSettings {
       throw new IllegalArgumentException(
           "guessingMaxClients (" + b.guessingMaxClients + ") must be at least 1");
     }
+    validateRenewal(b);
     for (String origin : b.csrfTrustedOrigins) {
       if (!origin.matches("https?://[A-Za-z0-9.\\-\\[\\]:]+")) {
         throw new IllegalArgumentException(
             "csrfTrustedOrigin (" + origin + ") must be scheme://host[:port]");
       }
+    }
+  }
+
+  private static void validateRenewal(LanyardSessionFilter.Builder b) {
+    Duration overlap = b.idRenewalOverlap;
+    if (overlap.isZero()
+        || overlap.isNegative()
+        || overlap.compareTo(LanyardSessionFilter.MAX_ID_RENEWAL_OVERLAP) > 0) {
+      throw new IllegalArgumentException(
+          "idRenewalOverlap ("
+              + overlap
+              + ") must be positive and at most "
+              + LanyardSessionFilter.MAX_ID_RENEWAL_OVERLAP);
+    }
+    Duration interval = b.idRenewalInterval;
+    if (interval == null) {
+      return;
+    }
+    if (interval.compareTo(overlap) <= 0) {
+      throw new IllegalArgumentException(
+          "idRenewalInterval (" + interval + ") must be longer than idRenewalOverlap (" + overlap + ")");
+    }
+    if (b.manager.values().isEmpty()) {
+      throw new IllegalArgumentException(
+          "idRenewalInterval needs a store that implements AtomicValueStore, to keep the old ID's"
+              + " overlap; the manager's store does not");
     }
   }
 

@@ -36,6 +36,11 @@ final class IdReply {
     return written;
   }
 
+  /** Whether the reply so far says nothing about the ID (no new ID, no removal). */
+  boolean saysNothing() {
+    return idToSend == null && !expire;
+  }
+
   /** From now on the reply sends this ID. */
   void send(SessionId id) {
     idToSend = id;

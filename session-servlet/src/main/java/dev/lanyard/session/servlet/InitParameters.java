@@ -43,7 +43,7 @@ final class InitParameters {
       "cookieName", "cookieSecure", "cookieHttpOnly", "cookieSameSite", "cookiePath", "cookieDomain", "cookieMaxAge",
       "headerName", "failureMode", "retryAfter", "csrf", "csrfTrustedOrigins", "csrfHeaderName", "csrfParameterName",
       "requestIdHeader", "anonymousSessionLimit", "anonymousSessionWindow", "guessingThreshold", "guessingWindow",
-      "guessingMaxClients", "listeners", "containerListeners", "attributeSaveMode", "attributeCodec");
+      "guessingMaxClients", "idRenewalInterval", "idRenewalOverlap", "listeners", "containerListeners", "attributeSaveMode", "attributeCodec");
 
   record Result(LanyardSessionFilter.Builder builder, SessionStore store) {}
 
@@ -217,6 +217,12 @@ final class InitParameters {
               : LanyardSessionFilter.DEFAULT_GUESSING_WINDOW,
           (int) number("guessingMaxClients",
               p.getOrDefault("guessingMaxClients", "" + LanyardSessionFilter.DEFAULT_GUESSING_MAX_CLIENTS)));
+    }
+    if (p.containsKey("idRenewalInterval") && !p.get("idRenewalInterval").isEmpty()) {
+      b.idRenewalInterval(duration("idRenewalInterval", p.get("idRenewalInterval")));
+    }
+    if (p.containsKey("idRenewalOverlap")) {
+      b.idRenewalOverlap(duration("idRenewalOverlap", p.get("idRenewalOverlap")));
     }
     if (p.containsKey("attributeSaveMode")) {
       b.attributeSaveMode(enumValue(AttributeSaveMode.class, "attributeSaveMode", p.get("attributeSaveMode")));

@@ -120,6 +120,15 @@ public class LanyardSessionFilter implements Filter {
   /** The default bound on client prefixes tracked by guessing detection. */
   public static final int DEFAULT_GUESSING_MAX_CLIENTS = 10_000;
 
+  /**
+   * The default overlap after an ID renewal (see {@link Builder#idRenewalInterval}): 30 seconds, in
+   * which the old ID still leads to the session.
+   */
+  public static final Duration DEFAULT_ID_RENEWAL_OVERLAP = Duration.ofSeconds(30);
+
+  /** The longest overlap {@link Builder#idRenewalOverlap} accepts: five minutes. */
+  public static final Duration MAX_ID_RENEWAL_OVERLAP = Duration.ofMinutes(5);
+
   private static final Logger LOG = LoggerFactory.getLogger(LanyardSessionFilter.class);
 
   private final Builder programmatic;
@@ -286,6 +295,8 @@ public class LanyardSessionFilter implements Filter {
     final List<EventListener> listeners = new ArrayList<>();
     boolean containerListeners = true;
     AttributeSaveMode saveMode = AttributeSaveMode.ON_GET_MUTABLE;
+    Duration idRenewalInterval;
+    Duration idRenewalOverlap = DEFAULT_ID_RENEWAL_OVERLAP;
 
     Builder(SessionManager manager) {
       this.manager = Objects.requireNonNull(manager, "manager");
@@ -489,6 +500,39 @@ public class LanyardSessionFilter implements Filter {
      */
     public Builder attributeSaveMode(AttributeSaveMode value) {
       this.saveMode = Objects.requireNonNull(value, "attributeSaveMode");
+      return this;
+    }
+
+    /**
+     * Renews a session's ID once it is {@code value} old (default: never; OWASP's "renewal
+     * timeout"). The renewal happens at the end of a request that presented the old ID, just before
+     * its response commits, so the new ID always reaches the client: the session moves to a new ID
+     * with every attribute and its login, and the response sends the new ID. Requests already in
+     * flight with the old ID (other tabs, parallel fetches) are served on the renewed session for
+     * {@link #idRenewalOverlap} and get no new ID of their own; after that the old ID is refused.
+     * The age counts from creation, login, step-up or the last rotation. Needs a store that
+     * implements {@link dev.lanyard.session.spi.AtomicValueStore} (all of Lanyard's do).
+     * Init-parameter {@code idRenewalInterval}.
+     *
+     * @param value a positive duration, longer than the overlap
+     * @return this builder
+     */
+    public Builder idRenewalInterval(Duration value) {
+      this.idRenewalInterval = Objects.requireNonNull(value, "idRenewalInterval");
+      return this;
+    }
+
+    /**
+     * Sets how long a renewed ID still leads to its session (default {@link
+     * #DEFAULT_ID_RENEWAL_OVERLAP}, at most {@link #MAX_ID_RENEWAL_OVERLAP}); used only with {@link
+     * #idRenewalInterval}. Whoever holds the old ID during the overlap is served the session, but is
+     * never handed its new ID. Init-parameter {@code idRenewalOverlap}.
+     *
+     * @param value a positive duration
+     * @return this builder
+     */
+    public Builder idRenewalOverlap(Duration value) {
+      this.idRenewalOverlap = Objects.requireNonNull(value, "idRenewalOverlap");
       return this;
     }
 

@@ -127,7 +127,8 @@ final class RequestSession {
   synchronized boolean begin() {
     Optional<Resolution> resolution;
     try {
-      resolution = requested.resolve(request, manager, route.read(), settings.guessing);
+      resolution =
+          requested.resolve(request, manager, route.read(), settings.guessing, settings.renewal);
     } catch (StoreUnavailableException e) {
       return storeUnavailable(e, "resolve");
     }
@@ -263,7 +264,50 @@ final class RequestSession {
           "cannot " + what + ": the session ended meanwhile (revoked or expired)");
     }
     adopt(rotated.get(), false);
+    recordIdIssued();
     settings.listeners.idChanged(facade, oldId);
+  }
+
+  /** Records when the session's new ID was issued, for renewal (only while renewal is on). */
+  private void recordIdIssued() {
+    if (settings.renewal.isOn()) {
+      internalPut(IdRenewal.ISSUED_AT, IdRenewal.record(manager.clock().instant()));
+    }
+  }
+
+  /**
+   * Renews the session's ID when it is at least the renewal interval old: only for a stored session
+   * this request presented and did not otherwise give a new ID, and only while the response is
+   * uncommitted, so that the new ID reaches the client. A request that followed a renewal, or
+   * whose session another request renews at the same time, leaves the ID alone.
+   */
+  private void renewIfDue() {
+    if (!settings.renewal.isOn()
+        || session == null
+        || transientSession != null
+        || outage.isDown()
+        || requested.followedRenewal()
+        || !reply.saysNothing()
+        || response.isCommitted()
+        || !settings.renewal.due(session, peek(IdRenewal.ISSUED_AT), manager.clock().instant())) {
+      return;
+    }
+    Session old = session;
+    Optional<NewSession> renewed;
+    try {
+      renewed = manager.renewId(old, settings.renewal.overlap());
+    } catch (StoreUnavailableException e) {
+      LOG.debug("the session ID is due for renewal, but the store is unavailable; a later request renews it");
+      return;
+    }
+    if (renewed.isEmpty()) {
+      // Another request renewed it meanwhile (its response carries the new ID), or it ended.
+      return;
+    }
+    adopt(renewed.get(), false);
+    settings.listeners.idChanged(facade, old.handle().value());
+    recordIdIssued();
+    save();
   }
 
   /** Ends the current session: listeners first (attributes still readable), then the store. */
@@ -481,6 +525,7 @@ final class RequestSession {
       return;
     }
     save();
+    renewIfDue();
     writeId();
   }
 
@@ -499,6 +544,7 @@ final class RequestSession {
     finished = true;
     save();
     if (!reply.isWritten()) {
+      renewIfDue();
       writeId();
     }
   }
@@ -530,6 +576,14 @@ final class RequestSession {
     Optional<Session> saved;
     try {
       saved = manager.save(session, update);
+      if (saved.isEmpty() && settings.renewal.isOn()) {
+        // Renewed by another request while this one ran: the changes go to the renewed session.
+        Optional<Session> renewed = requested.followRenewal(manager, session);
+        if (renewed.isPresent()) {
+          session = renewed.get();
+          saved = manager.save(session, update);
+        }
+      }
     } catch (StoreUnavailableException e) {
       if (storeUnavailable(e, "save")) {
         pending.clear();

@@ -24,6 +24,10 @@ final class RequestedId {
   private final SessionIdTransport transport;
   private String handle;
   private boolean valid;
+  /** The presented ID, kept to follow a renewal (never logged); {@code null} if none or malformed. */
+  private SessionId presentedId;
+  /** The handle a renewal moved the presented ID to, when the request followed it; else {@code null}. */
+  private String renewedTo;
 
   RequestedId(SessionIdTransport transport) {
     this.transport = transport;
@@ -42,7 +46,8 @@ final class RequestedId {
       HttpServletRequest request,
       SessionManager manager,
       ReadMode mode,
-      GuessingDetector guessing) {
+      GuessingDetector guessing,
+      IdRenewal renewal) {
     PresentedId presented = transport.read(request);
     if (presented.ambiguous()) {
       // Several different values (cookie tossing): trust none, ask the store nothing, and leave
@@ -53,9 +58,18 @@ final class RequestedId {
     if (presented.value() == null) {
       return Optional.empty();
     }
-    handle = SessionId.parse(presented.value()).map(id -> id.handle().value()).orElse(null);
+    presentedId = SessionId.parse(presented.value()).orElse(null);
+    handle = presentedId == null ? null : presentedId.handle().value();
     // A malformed value is refused (and reported to listeners) without a store call.
     Resolution resolution = manager.resolve(presented.value(), mode);
+    if (resolution.status() == ResolutionStatus.UNKNOWN && presentedId != null && renewal.isOn()) {
+      // Renewed moments ago by a request of the same client: within the overlap it leads on.
+      Resolution renewed = manager.resolveRenewed(presentedId);
+      if (renewed.isFound()) {
+        resolution = renewed;
+        renewedTo = renewed.session().orElseThrow().handle().value();
+      }
+    }
     valid = resolution.isFound();
     ResolutionStatus status = resolution.status();
     if (status == ResolutionStatus.UNKNOWN
@@ -64,6 +78,27 @@ final class RequestedId {
       guessing.badId(ClientInfo.prefixOf(request.getRemoteAddr()));
     }
     return Optional.of(resolution);
+  }
+
+  /**
+   * Follows a renewal made by another request after this one resolved {@code current}: the
+   * session the presented ID now leads to, within the overlap.
+   *
+   * @return the renewed session, or empty when {@code current} is not what the client presented or
+   *     was not renewed
+   */
+  Optional<Session> followRenewal(SessionManager manager, Session current) {
+    if (presentedId == null || !presentedId.handle().equals(current.handle())) {
+      return Optional.empty();
+    }
+    Optional<Session> renewed = manager.resolveRenewed(presentedId).session();
+    renewed.ifPresent(s -> renewedTo = s.handle().value());
+    return renewed;
+  }
+
+  /** Whether the presented ID was renewed by another request and this one followed it. */
+  boolean followedRenewal() {
+    return renewedTo != null;
   }
 
   /** The request no longer holds the session it presented (ended, or the store failed). */
@@ -80,7 +115,9 @@ final class RequestedId {
 
   /** Whether the presented ID named a live session that is still the request's {@code current}. */
   boolean isValidFor(Session current) {
-    return valid && current != null && current.handle().value().equals(handle);
+    return valid
+        && current != null
+        && (current.handle().value().equals(handle) || current.handle().value().equals(renewedTo));
   }
 
   boolean fromCookie() {

@@ -915,6 +915,194 @@ abstract class SessionFilterContract {
     return new Deployment(filter, Map.of(), servlets, Map.of());
   }
 
+  // ------------------------------------------------------------------ ID renewal
+
+  static final Duration RENEWAL_INTERVAL = Duration.ofMinutes(10);
+  static final Duration RENEWAL_OVERLAP = Duration.ofSeconds(30);
+
+  /** A node that renews IDs older than {@link #RENEWAL_INTERVAL}, on the shared store. */
+  Deployment renewing(FaultInjectingStore sharedStore, String nodeId) {
+    SessionManager manager = SessionManager.builder(sharedStore).clock(clock).listener(events).nodeId(nodeId)
+        .codec(DefaultAttributeCodec.builder().allowPackage("dev.lanyard.session.servlet").build()).build();
+    LanyardSessionFilter filter = LanyardSessionFilter.builder(manager)
+        .idRenewalInterval(RENEWAL_INTERVAL)
+        .idRenewalOverlap(RENEWAL_OVERLAP)
+        .anonymousSessionRate(0, Duration.ofMinutes(1))
+        .build();
+    return new Deployment(filter, Map.of(), TestApp.servlets(), Map.of(TestApp.RECORDER, recorder));
+  }
+
+  private Browser holding(Running node, String id) {
+    Browser copy = browser().on(node.base());
+    copy.cookie(id);
+    return copy;
+  }
+
+  private List<SessionEvent.Rotated> renewals() {
+    return events.of(SessionEvent.Rotated.class).stream()
+        .filter(r -> r.cause() == dev.lanyard.session.RotationCause.RENEWAL).toList();
+  }
+
+  @Test
+  void anIdOlderThanTheRenewalIntervalIsRenewedWithItsAttributesAndLogin() throws Exception {
+    try (Running node = start(renewing(store, "node-r"))) {
+      Browser b = browser().on(node.base());
+      b.get("/login?user=rita&roles=admin");
+      b.get("/attr?name=color&value=red");
+      String old = b.cookie();
+      clock.advance(RENEWAL_INTERVAL.minusSeconds(1));
+      assertThat(Browser.sessionCookie(b.get("/info"), COOKIE)).isEmpty();
+      int renewedBefore = renewals().size();
+
+      clock.advance(Duration.ofSeconds(2));
+      HttpResponse<String> renewing = b.get("/info");
+
+      assertThat(Browser.sessionCookie(renewing, COOKIE)).isPresent();
+      assertThat(b.cookie()).isNotNull().isNotEqualTo(old);
+      assertThat(renewals()).hasSize(renewedBefore + 1);
+      assertThat(b.get("/info").body()).contains("user=rita", "admin=true", "requestedValid=true");
+      assertThat(b.get("/attrs").body()).contains("color=red");
+    }
+  }
+
+  @Test
+  void aRequestStillCarryingTheRenewedIdWithinTheOverlapIsServedAndGetsNoNewId() throws Exception {
+    try (Running node = start(renewing(store, "node-r"))) {
+      Browser tab1 = browser().on(node.base());
+      tab1.get("/login?user=otto");
+      String old = tab1.cookie();
+      clock.advance(RENEWAL_INTERVAL.plusSeconds(1));
+      tab1.get("/info");
+      String renewed = tab1.cookie();
+      assertThat(renewed).isNotEqualTo(old);
+      int renewedBefore = renewals().size();
+
+      Browser tab2 = holding(node, old);
+      clock.advance(RENEWAL_OVERLAP.minusSeconds(1));
+      HttpResponse<String> late = tab2.get("/attr?name=fromTab2&value=yes");
+      HttpResponse<String> info = tab2.get("/info");
+
+      assertThat(late.statusCode()).isEqualTo(200);
+      assertThat(Browser.sessionCookie(late, COOKIE)).isEmpty();
+      assertThat(Browser.sessionCookie(info, COOKIE)).isEmpty();
+      assertThat(info.body()).contains("user=otto", "requestedValid=true",
+          "session=" + handleOf(renewed));
+      assertThat(tab2.cookie()).isEqualTo(old);
+      assertThat(renewals()).hasSize(renewedBefore);
+      assertThat(tab1.get("/attrs").body()).contains("fromTab2=yes");
+      assertThat(tab1.cookie()).isEqualTo(renewed);
+    }
+  }
+
+  @Test
+  void afterTheOverlapTheRenewedIdIsRefused() throws Exception {
+    try (Running node = start(renewing(store, "node-r"))) {
+      Browser b = browser().on(node.base());
+      b.get("/login?user=ursula");
+      String old = b.cookie();
+      clock.advance(RENEWAL_INTERVAL.plusSeconds(1));
+      b.get("/info");
+      String renewed = b.cookie();
+
+      clock.advance(RENEWAL_OVERLAP.plusSeconds(1));
+      Browser attacker = holding(node, old);
+      HttpResponse<String> refused = attacker.get("/info");
+
+      assertThat(refused.body()).contains("user=none", "session=none", "requestedValid=false");
+      assertThat(b.get("/info").body()).contains("user=ursula");
+      assertThat(b.cookie()).isEqualTo(renewed);
+    }
+  }
+
+  @Test
+  void aLogoutWithinTheOverlapEndsTheOldIdToo() throws Exception {
+    try (Running node = start(renewing(store, "node-r"))) {
+      Browser b = browser().on(node.base());
+      b.get("/login?user=lotte");
+      String old = b.cookie();
+      clock.advance(RENEWAL_INTERVAL.plusSeconds(1));
+      b.get("/info");
+
+      b.get("/logout");
+
+      assertThat(holding(node, old).get("/info").body()).contains("user=none", "session=none");
+    }
+  }
+
+  @Test
+  void withoutARenewalIntervalAnOldIdIsKept() {
+    Browser b = browser();
+    b.get("/login?user=nora");
+    String id = b.cookie();
+    int renewedBefore = renewals().size();
+    for (int i = 0; i < 3; i++) {
+      clock.advance(Duration.ofMinutes(20));
+      HttpResponse<String> response = b.get("/info");
+      assertThat(response.body()).contains("user=nora");
+      assertThat(Browser.sessionCookie(response, COOKIE)).isEmpty();
+    }
+    assertThat(b.cookie()).isEqualTo(id);
+    assertThat(renewals()).hasSize(renewedBefore);
+  }
+
+  @Test
+  void anIdIsNotRenewedOnAResponseCommittedBehindTheFilter() throws Exception {
+    try (Running node = start(renewing(store, "node-r"))) {
+      Browser b = browser().on(node.base());
+      b.get("/login?user=carl");
+      String old = b.cookie();
+      clock.advance(RENEWAL_INTERVAL.plusSeconds(1));
+      int renewedBefore = renewals().size();
+
+      HttpResponse<String> raw = b.get("/raw-flush");
+
+      assertThat(raw.body()).isEqualTo("raw");
+      assertThat(Browser.sessionCookie(raw, COOKIE)).isEmpty();
+      assertThat(renewals()).hasSize(renewedBefore);
+      clock.advance(RENEWAL_OVERLAP.plusSeconds(1));
+      assertThat(b.cookie()).isEqualTo(old);
+      HttpResponse<String> next = b.get("/info");
+      assertThat(next.body()).contains("user=carl");
+      assertThat(b.cookie()).isNotEqualTo(old);
+    }
+  }
+
+  @Test
+  void anIdDueForRenewalIsRenewedBeforeTheApplicationFlushesTheResponse() throws Exception {
+    try (Running node = start(renewing(store, "node-r"))) {
+      Browser b = browser().on(node.base());
+      b.get("/login?user=flora");
+      String old = b.cookie();
+      clock.advance(RENEWAL_INTERVAL.plusSeconds(1));
+
+      HttpResponse<String> flushed = b.get("/flushing-fragment");
+
+      assertThat(Browser.sessionCookie(flushed, COOKIE)).isPresent();
+      assertThat(b.cookie()).isNotEqualTo(old);
+      clock.advance(RENEWAL_OVERLAP.plusSeconds(1));
+      assertThat(b.get("/info").body()).contains("user=flora");
+    }
+  }
+
+  @Test
+  void aChangedIdCountsAsFreshForRenewal() throws Exception {
+    try (Running node = start(renewing(store, "node-r"))) {
+      Browser b = browser().on(node.base());
+      b.get("/login?user=chad");
+      clock.advance(RENEWAL_INTERVAL.minusMinutes(1));
+      b.get("/change-id");
+      String changed = b.cookie();
+      int renewedBefore = renewals().size();
+
+      clock.advance(Duration.ofMinutes(2));
+      HttpResponse<String> response = b.get("/info");
+
+      assertThat(Browser.sessionCookie(response, COOKIE)).isEmpty();
+      assertThat(b.cookie()).isEqualTo(changed);
+      assertThat(renewals()).hasSize(renewedBefore);
+    }
+  }
+
   private void writeStraightIntoTheStore(Browser b, String name, byte[] bytes) {
     store.update(SessionId.parse(b.cookie()).orElseThrow().handle(), new SessionDelta(Map.of(name, bytes), Set.of(),
         clock.instant(), null, null, Duration.ofMinutes(30), Long.MAX_VALUE));

@@ -68,6 +68,7 @@ final class TestApp {
     s.put("/include", new IncludeServlet());
     s.put("/context-include", new ContextIncludeServlet());
     s.put("/flushing-fragment", new FlushingFragmentServlet());
+    s.put("/raw-flush", new RawFlushServlet());
     s.put("/teapot", new TeapotServlet());
     s.put(ERROR_PAGE, new ErrorPageServlet());
     s.put("/admin/*", new InfoServlet());
@@ -489,6 +490,26 @@ final class TestApp {
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
       resp.getWriter().write("fragment");
       resp.flushBuffer();
+    }
+  }
+
+  /**
+   * Commits the container's own response behind the filter's wrapper: the filter cannot send a
+   * header any more when the request ends.
+   */
+  static final class RawFlushServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+      req.getSession(false);
+      jakarta.servlet.ServletResponse raw = resp;
+      while (raw instanceof jakarta.servlet.ServletResponseWrapper wrapper) {
+        raw = wrapper.getResponse();
+      }
+      raw.setContentType("text/plain;charset=UTF-8");
+      raw.getWriter().write("raw");
+      raw.flushBuffer();
     }
   }
 
