@@ -4,6 +4,7 @@ import dev.lanyard.session.SessionHandle;
 import dev.lanyard.session.SessionLimit;
 import dev.lanyard.session.StoreUnavailableException;
 import dev.lanyard.session.spi.Admission;
+import dev.lanyard.session.spi.AtomicValueStore;
 import dev.lanyard.session.spi.ExpiryNotifyingStore;
 import dev.lanyard.session.spi.NearCachingStore;
 import dev.lanyard.session.spi.Rotation;
@@ -24,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * It also counts calls, to prove how many the filter makes. Several servers may share one
  * instance: that is how a second node is started.
  */
-class FaultInjectingStore implements SessionStore, ExpiryNotifyingStore {
+class FaultInjectingStore implements SessionStore, ExpiryNotifyingStore, AtomicValueStore {
 
   private final SessionStore delegate;
   volatile boolean down;
@@ -155,6 +156,42 @@ class FaultInjectingStore implements SessionStore, ExpiryNotifyingStore {
     writes.incrementAndGet();
     check();
     return delegate.delete(handle);
+  }
+
+  private AtomicValueStore values() {
+    if (!(delegate instanceof AtomicValueStore values)) {
+      throw new UnsupportedOperationException("the real store keeps no values");
+    }
+    return values;
+  }
+
+  /** Values (ID renewal's overlap) pass through to the real store, with faults like any call. */
+  @Override
+  public Optional<byte[]> get(String key) {
+    loads.incrementAndGet();
+    check();
+    return values().get(key);
+  }
+
+  @Override
+  public boolean putIfAbsent(String key, byte[] value, Duration ttl) {
+    writes.incrementAndGet();
+    check();
+    return values().putIfAbsent(key, value, ttl);
+  }
+
+  @Override
+  public boolean compareAndSet(String key, byte[] expected, byte[] replacement, Duration ttl) {
+    writes.incrementAndGet();
+    check();
+    return values().compareAndSet(key, expected, replacement, ttl);
+  }
+
+  @Override
+  public boolean remove(String key) {
+    writes.incrementAndGet();
+    check();
+    return values().remove(key);
   }
 
   /** Timeouts are reported by the real store when it reports them; faults do not apply. */
