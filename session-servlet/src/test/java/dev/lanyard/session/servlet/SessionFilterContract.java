@@ -922,6 +922,10 @@ abstract class SessionFilterContract {
 
   /** A node that renews IDs older than {@link #RENEWAL_INTERVAL}, on the shared store. */
   Deployment renewing(FaultInjectingStore sharedStore, String nodeId) {
+    return renewing(sharedStore, nodeId, new TestApp.Gate());
+  }
+
+  Deployment renewing(FaultInjectingStore sharedStore, String nodeId, TestApp.Gate gate) {
     SessionManager manager = SessionManager.builder(sharedStore).clock(clock).listener(events).nodeId(nodeId)
         .codec(DefaultAttributeCodec.builder().allowPackage("dev.lanyard.session.servlet").build()).build();
     LanyardSessionFilter filter = LanyardSessionFilter.builder(manager)
@@ -929,7 +933,8 @@ abstract class SessionFilterContract {
         .idRenewalOverlap(RENEWAL_OVERLAP)
         .anonymousSessionRate(0, Duration.ofMinutes(1))
         .build();
-    return new Deployment(filter, Map.of(), TestApp.servlets(), Map.of(TestApp.RECORDER, recorder));
+    return new Deployment(filter, Map.of(), TestApp.servlets(),
+        Map.of(TestApp.RECORDER, recorder, TestApp.GATE, gate));
   }
 
   private Browser holding(Running node, String id) {
@@ -991,6 +996,40 @@ abstract class SessionFilterContract {
       assertThat(renewals()).hasSize(renewedBefore);
       assertThat(tab1.get("/attrs").body()).contains("fromTab2=yes");
       assertThat(tab1.cookie()).isEqualTo(renewed);
+    }
+  }
+
+  @Test
+  void aRequestThatResolvedTheOldIdBeforeTheRenewalKeepsItsChangesAndTheCookie() throws Exception {
+    TestApp.Gate gate = new TestApp.Gate();
+    try (Running node = start(renewing(store, "node-r", gate))) {
+      Browser tab1 = browser().on(node.base());
+      tab1.get("/login?user=ines");
+      String old = tab1.cookie();
+      clock.advance(RENEWAL_INTERVAL.plusSeconds(1));
+      Browser tab2 = holding(node, old);
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      try {
+        CompletableFuture<HttpResponse<String>> inFlight =
+            CompletableFuture.supplyAsync(() -> tab2.get("/gated-attr?name=slow&value=kept"), pool);
+        assertThat(gate.entered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        int renewedBefore = renewals().size();
+
+        tab1.get("/info");
+        String renewed = tab1.cookie();
+        gate.release.countDown();
+        HttpResponse<String> late = inFlight.get(15, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(renewed).isNotEqualTo(old);
+        assertThat(late.statusCode()).isEqualTo(200);
+        assertThat(Browser.sessionCookie(late, COOKIE)).isEmpty();
+        assertThat(renewals()).hasSize(renewedBefore + 1);
+        assertThat(tab1.get("/attrs").body()).contains("slow=kept");
+        assertThat(tab1.get("/info").body()).contains("user=ines");
+      } finally {
+        gate.release.countDown();
+        pool.shutdownNow();
+      }
     }
   }
 

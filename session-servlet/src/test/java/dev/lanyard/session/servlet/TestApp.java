@@ -69,6 +69,7 @@ final class TestApp {
     s.put("/context-include", new ContextIncludeServlet());
     s.put("/flushing-fragment", new FlushingFragmentServlet());
     s.put("/raw-flush", new RawFlushServlet());
+    s.put("/gated-attr", new GatedAttrServlet());
     s.put("/teapot", new TeapotServlet());
     s.put(ERROR_PAGE, new ErrorPageServlet());
     s.put("/admin/*", new InfoServlet());
@@ -510,6 +511,35 @@ final class TestApp {
       raw.setContentType("text/plain;charset=UTF-8");
       raw.getWriter().write("raw");
       raw.flushBuffer();
+    }
+  }
+
+  /** The context attribute holding the {@link Gate} of {@link GatedAttrServlet}. */
+  static final String GATE = "test.gate";
+
+  /** Lets a test hold a request in the middle of the application. */
+  static final class Gate {
+    final java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+    final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+  }
+
+  /** Sets an attribute, then waits at the context's {@link Gate} until the test releases it. */
+  static final class GatedAttrServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+      req.getSession().setAttribute(req.getParameter("name"), req.getParameter("value"));
+      Gate gate = (Gate) req.getServletContext().getAttribute(GATE);
+      gate.entered.countDown();
+      try {
+        if (!gate.release.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+          throw new IllegalStateException("the gate was never released");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      text(resp, "ok");
     }
   }
 
