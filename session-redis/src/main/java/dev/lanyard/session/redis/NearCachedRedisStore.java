@@ -90,12 +90,7 @@ public final class NearCachedRedisStore implements NearCachingStore, UserIndexed
   private final RedisSessionStore store;
   private final NearCacheOptions options;
   private final Clock clock;
-  private final String sessionKeyStart;
-  private final String trackedPrefix;
-  /** The length of the digest in a user key's hash tag ({@link Script#userTag}). */
-  private static final int USER_TAG_LENGTH = 40;
-  private final String userKeyStart;
-  private final String trackedUserPrefix;
+  private final RedisSchema schema;
   /** Moves whenever a user's version changes: a read in flight then keeps nothing. */
   private final AtomicLong userRevocations = new AtomicLong();
   private final Cache<SessionHandle, Entry> cache;
@@ -126,10 +121,7 @@ public final class NearCachedRedisStore implements NearCachingStore, UserIndexed
     this.store = store;
     this.options = options;
     this.clock = store.clock();
-    this.sessionKeyStart = store.keyPrefix() + "s:{";
-    this.trackedPrefix = store.keyPrefix() + "s:";
-    this.userKeyStart = store.keyPrefix() + "uv:{";
-    this.trackedUserPrefix = store.keyPrefix() + "uv:";
+    this.schema = store.schema();
     this.leaseNanos = options.heartbeatInterval().toNanos() * NearCacheOptions.LEASE_HEARTBEATS;
     this.cache = Caffeine.newBuilder()
         .maximumSize(options.maximumSize())
@@ -448,12 +440,13 @@ public final class NearCachedRedisStore implements NearCachingStore, UserIndexed
       if (!(key instanceof ByteBuffer b)) {
         continue;
       }
-      SessionHandle handle = handleOf(b);
+      String name = StandardCharsets.UTF_8.decode(b.duplicate()).toString();
+      SessionHandle handle = schema.handleOfSessionKey(name);
       if (handle != null) {
         invalidate(handle);
         continue;
       }
-      String user = revokedUserOf(b);
+      String user = schema.userOfVersionKey(name);
       if (user != null) {
         invalidateUser(user);
       }
@@ -467,24 +460,6 @@ public final class NearCachedRedisStore implements NearCachingStore, UserIndexed
     invalidations.increment();
   }
 
-  /** The user whose version key this is, or null for any other key. */
-  private String revokedUserOf(ByteBuffer key) {
-    String name = StandardCharsets.UTF_8.decode(key.duplicate()).toString();
-    int tagEnd = userKeyStart.length() + USER_TAG_LENGTH;
-    if (!name.startsWith(userKeyStart) || name.length() < tagEnd + 2 || name.charAt(tagEnd) != '}') {
-      return null;
-    }
-    return name.substring(tagEnd + 1);
-  }
-
-  private SessionHandle handleOf(ByteBuffer key) {
-    String name = StandardCharsets.UTF_8.decode(key.duplicate()).toString();
-    if (!name.startsWith(sessionKeyStart) || !name.endsWith("}")) {
-      return null;
-    }
-    String value = name.substring(sessionKeyStart.length(), name.length() - 1);
-    return SessionHandle.isWellFormed(value) ? SessionHandle.of(value) : null;
-  }
 
   // ------------------------------------------------------------------ the invalidation connection
 
@@ -513,7 +488,7 @@ public final class NearCachedRedisStore implements NearCachingStore, UserIndexed
     long sent = System.nanoTime();
     try {
       connection.async().clientTracking(TrackingArgs.Builder.enabled(false));
-      connection.async().clientTracking(TrackingArgs.Builder.enabled().bcast().prefixes(trackedPrefix, trackedUserPrefix))
+      connection.async().clientTracking(TrackingArgs.Builder.enabled().bcast().prefixes(schema.trackedPrefixes()))
           .whenComplete((ok, error) -> {
             enabling.set(false);
             if (error != null) {

@@ -64,7 +64,7 @@ final class DirectRedis implements AutoCloseable {
   }
 
   static String indexKey(String prefix, String userId) {
-    return prefix + "u:{" + Script.userTag(userId) + "}" + userId;
+    return prefix + "u:{" + RedisSchema.userTag(userId) + "}" + userId;
   }
 
   boolean exists(String key) {

@@ -235,8 +235,8 @@ class RedisExpiryNotificationIT extends ExpiryNotifyingStoreContract {
     try (var subscription = store.onTimeout(r -> reports.add(r.handle()))) {
       SessionRecord revoked = writtenFor(redisStore, "revoked-user", Duration.ofMillis(700));
       // Only revokeAll's first write: the session itself survives, stamped with the old version.
-      String index = prefix + "u:{" + Script.userTag("revoked-user") + "}revoked-user";
-      call("EVAL", Script.REVOKE_ALL.body(), "2", index, prefix + "uv:{" + Script.userTag("revoked-user") + "}revoked-user",
+      String index = prefix + "u:{" + RedisSchema.userTag("revoked-user") + "}revoked-user";
+      call("EVAL", Script.REVOKE_ALL.body(), "2", index, prefix + "uv:{" + RedisSchema.userTag("revoked-user") + "}revoked-user",
           Long.toString(clock.millis()), "30000", Long.toString(LONG_TTL.toMillis()));
       SessionRecord marker = written(redisStore, Duration.ofMillis(700));
 

@@ -61,7 +61,7 @@ abstract class RedisStoreContract extends UserIndexedStoreContract {
   }
 
   private String userVersionKey(String userId) {
-    return support().currentPrefix() + "uv:{" + Script.userTag(userId) + "}" + userId;
+    return support().currentPrefix() + "uv:{" + RedisSchema.userTag(userId) + "}" + userId;
   }
 
   @Test
