@@ -22,11 +22,11 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
- * Runs commands and scripts on the store's connection and turns their futures into answers or
- * typed failures: every wait is bounded by the command timeout (plus a margin for Lettuce's own
- * timeout to fire first), and every failure becomes a {@link StoreUnavailableException} or, for a
- * session that cannot be read, an {@link UnreadableSessionException}, with messages that never
- * repeat an argument. Also waits for replica acknowledgements. Thread-safe.
+ * Runs commands and scripts on the store's connection and turns their futures into answers or typed
+ * failures: every wait is bounded by the command timeout (plus a margin for Lettuce's own timeout
+ * to fire first), and every failure becomes a {@link StoreUnavailableException} or, for a session
+ * that cannot be read, an {@link UnreadableSessionException}, with messages that never repeat an
+ * argument. Also waits for replica acknowledgements. Thread-safe.
  */
 final class CommandRunner {
 
@@ -37,8 +37,12 @@ final class CommandRunner {
   private final int ackReplicas;
   private final Duration ackTimeout;
 
-  CommandRunner(ReconnectingConnection connection, boolean cluster, Duration timeout,
-      int ackReplicas, Duration ackTimeout) {
+  CommandRunner(
+      ReconnectingConnection connection,
+      boolean cluster,
+      Duration timeout,
+      int ackReplicas,
+      Duration ackTimeout) {
     this.connection = connection;
     this.cluster = cluster;
     this.timeout = timeout;
@@ -61,7 +65,8 @@ final class CommandRunner {
   }
 
   /** Runs a script whose only key is {@code key}. */
-  <T> CompletableFuture<T> script(Script script, ScriptOutputType type, byte[] key, ScriptArgs args) {
+  <T> CompletableFuture<T> script(
+      Script script, ScriptOutputType type, byte[] key, ScriptArgs args) {
     return script(script, type, new byte[][] {key}, args);
   }
 
@@ -74,13 +79,14 @@ final class CommandRunner {
     script.checkKeys(keys);
     byte[][] argv = args.build();
     return this.<T>call(redis -> redis.evalsha(script.sha(), type, keys, argv))
-        .exceptionallyCompose(e -> {
-          Throwable cause = unwrap(e);
-          if (cause instanceof RedisNoScriptException) {
-            return call(redis -> redis.<T>eval(script.body(), type, keys, argv));
-          }
-          return CompletableFuture.failedFuture(cause);
-        });
+        .exceptionallyCompose(
+            e -> {
+              Throwable cause = unwrap(e);
+              if (cause instanceof RedisNoScriptException) {
+                return call(redis -> redis.<T>eval(script.body(), type, keys, argv));
+              }
+              return CompletableFuture.failedFuture(cause);
+            });
   }
 
   /** Waits for one answer; {@code handle} (may be null) names the session a failure is about. */
@@ -122,22 +128,32 @@ final class CommandRunner {
   }
 
   /**
-   * With replica acknowledgements, waits ({@code WAIT}) until enough replicas hold every write
-   * this connection made so far. {@code WAIT} covers all earlier writes of the connection, which
-   * every thread of the store shares, so one wait after an operation's last write is enough. Why
-   * and what it costs: {@code docs/redis.md} ("Acknowledged writes").
+   * With replica acknowledgements, waits ({@code WAIT}) until enough replicas hold every write this
+   * connection made so far. {@code WAIT} covers all earlier writes of the connection, which every
+   * thread of the store shares, so one wait after an operation's last write is enough. Why and what
+   * it costs: {@code docs/redis.md} ("Acknowledged writes").
    */
   void replicated(String operation, SessionHandle handle) {
     if (ackReplicas == 0) {
       return;
     }
-    Long acknowledged = await(
-        call(redis -> redis.waitForReplication(ackReplicas, ackTimeout.toMillis())),
-        operation, handle);
+    Long acknowledged =
+        await(
+            call(redis -> redis.waitForReplication(ackReplicas, ackTimeout.toMillis())),
+            operation,
+            handle);
     if (acknowledged == null || acknowledged < ackReplicas) {
-      throw new StoreUnavailableException("Redis replicated " + operation + " to " + acknowledged
-          + " of the " + ackReplicas + " replica(s) required within " + ackTimeout.toMillis()
-          + " ms; the write may be lost in a failover", null);
+      throw new StoreUnavailableException(
+          "Redis replicated "
+              + operation
+              + " to "
+              + acknowledged
+              + " of the "
+              + ackReplicas
+              + " replica(s) required within "
+              + ackTimeout.toMillis()
+              + " ms; the write may be lost in a failover",
+          null);
     }
   }
 
@@ -161,8 +177,9 @@ final class CommandRunner {
       return notAnswered(operation, cause);
     }
     if (cause instanceof RedisException || cause instanceof IOException) {
-      return new StoreUnavailableException("Redis is unavailable for " + operation + " ("
-          + cause.getClass().getSimpleName() + ")", cause);
+      return new StoreUnavailableException(
+          "Redis is unavailable for " + operation + " (" + cause.getClass().getSimpleName() + ")",
+          cause);
     }
     return new StoreUnavailableException("the Redis call failed (" + operation + ")", cause);
   }

@@ -11,8 +11,8 @@ import java.util.Map;
  * The one definition of what the store keeps in Redis: key names and session hash fields. Java
  * builds and parses keys only here, {@link RecordCodec} names fields only through these constants,
  * and the scripts receive the field names from {@link #luaPrelude()} (they never spell one). The
- * layout itself, with its reasons, is documented in {@code docs/redis.md} ("Key layout").
- * Immutable and thread-safe.
+ * layout itself, with its reasons, is documented in {@code docs/redis.md} ("Key layout"). Immutable
+ * and thread-safe.
  */
 final class RedisSchema {
 
@@ -53,6 +53,7 @@ final class RedisSchema {
 
   /** Kinds of key, each {@code <prefix><kind>:}. */
   static final String SESSION = "s:";
+
   static final String TIMEOUT_MARKER = "x:";
   static final String USER_INDEX = "u:";
   static final String USER_VERSION = "uv:";
@@ -163,8 +164,8 @@ final class RedisSchema {
   /**
    * The hash tag of a user's keys: the SHA-1 of the user ID's UTF-8 bytes, 40 hex digits, as Lua
    * computes it with {@code redis.sha1hex}. A fixed-length digest, so no user ID (one that starts
-   * with {@code '}'}, holds braces, or is long) can empty the tag or share another user's; the
-   * full ID follows the tag, so two users never share a key even if their digests met.
+   * with {@code '}'}, holds braces, or is long) can empty the tag or share another user's; the full
+   * ID follows the tag, so two users never share a key even if their digests met.
    */
   static String userTag(String userId) {
     return sha1(userId);

@@ -1,24 +1,11 @@
 package dev.lanyard.session.redis;
 
-import dev.lanyard.session.SessionHandle;
-import dev.lanyard.session.SessionLimit;
-import dev.lanyard.session.StoreHealth;
 import dev.lanyard.session.StoreUnavailableException;
 import dev.lanyard.session.UnreadableSessionException;
-import dev.lanyard.session.spi.Admission;
 import dev.lanyard.session.spi.AtomicValueStore;
 import dev.lanyard.session.spi.ExpiryNotifyingStore;
-import dev.lanyard.session.spi.HealthReportingStore;
-import dev.lanyard.session.spi.Rotation;
-import dev.lanyard.session.spi.SessionDelta;
-import dev.lanyard.session.spi.SessionRecord;
-import dev.lanyard.session.spi.UpdateResult;
-import dev.lanyard.session.spi.UserIndexedStore;
-import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.SslOptions;
 import io.lettuce.core.resource.ClientResources;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,10 +13,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,17 +41,16 @@ import org.slf4j.LoggerFactory;
  * Builder#build()} returns a store that is {@link dev.lanyard.session.StoreState#CONNECTING
  * CONNECTING}, whose calls fail at once with {@link StoreUnavailableException}, and which connects
  * in the background every {@link ReconnectingConnection#RETRY_DELAY one second}. The start-up
- * checks ({@code maxmemory-policy}, {@code notify-keyspace-events}, attached replicas) run when
- * the connection is first established. Only configuration errors fail the build: a malformed
- * location, an unknown option, conflicting options, or credentials Redis refuses while it is up.
+ * checks ({@code maxmemory-policy}, {@code notify-keyspace-events}, attached replicas) run when the
+ * connection is first established. Only configuration errors fail the build: a malformed location,
+ * an unknown option, conflicting options, or credentials Redis refuses while it is up.
  *
  * <p>Thread-safe; expensive to create (it starts threads and connects), so share one per
  * application and close it on shutdown.
  *
  * @since 0.1.0
  */
-public final class RedisSessionStore
-    implements UserIndexedStore, AtomicValueStore, ExpiryNotifyingStore, HealthReportingStore {
+public final class RedisSessionStore extends RedisStoreOperations {
 
   /** The default command timeout: 250 ms. */
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(250);
@@ -88,8 +72,8 @@ public final class RedisSessionStore
   public static final String DEFAULT_KEY_PREFIX = "lanyard:";
 
   /**
-   * How long a handle admitted by {@link #admit} counts against the user's limit before its
-   * session is written, and how long revocation marks are kept: 30 seconds.
+   * How long a handle admitted by {@link #admit} counts against the user's limit before its session
+   * is written, and how long revocation marks are kept: 30 seconds.
    */
   public static final Duration RESERVATION_GRACE = Duration.ofSeconds(30);
 
@@ -108,48 +92,61 @@ public final class RedisSessionStore
   public enum Topology {
     /** One Redis server (or a proxy in front of several). */
     STANDALONE,
-    /** A master found through Redis Sentinel; Lettuce asks the sentinels again on every reconnect. */
+    /**
+     * A master found through Redis Sentinel; Lettuce asks the sentinels again on every reconnect.
+     */
     SENTINEL,
     /** Redis Cluster: keys spread over hash slots on several masters. */
     CLUSTER
   }
 
-  private final ReconnectingConnection connection;
   private final Topology topology;
-  private final RedisSchema schema;
-  private final Clock clock;
+  private final String prefix;
   private final Duration timeout;
   private final int ackReplicas;
-  private final boolean reportsTimeouts;
-  private final CommandRunner runner;
-  private final SessionOperations sessions;
-  private final UserIndexOperations users;
-  private final ValueOperations values;
-  private final TimeoutSubscription timeouts;
   private final String description;
 
-  RedisSessionStore(Builder b, RedisLocation location, ReconnectingConnection connection,
-      String prefix, Duration timeout, int ackReplicas, Duration ackTimeout) {
-    this.connection = connection;
+  RedisSessionStore(
+      Builder b,
+      RedisLocation location,
+      ReconnectingConnection connection,
+      String prefix,
+      Duration timeout,
+      int ackReplicas,
+      Duration ackTimeout) {
+    super(
+        connection,
+        new RedisSchema(prefix),
+        b.clock,
+        location.topology == Topology.CLUSTER,
+        timeout,
+        ackReplicas,
+        ackTimeout,
+        b.expiryNotifications,
+        location.uris.get(0).getDatabase());
     this.topology = location.topology;
-    this.schema = new RedisSchema(prefix);
-    this.clock = b.clock;
+    this.prefix = prefix;
     this.timeout = timeout;
     this.ackReplicas = ackReplicas;
-    this.reportsTimeouts = b.expiryNotifications;
-    boolean cluster = topology == Topology.CLUSTER;
-    this.runner = new CommandRunner(connection, cluster, timeout, ackReplicas, ackTimeout);
-    this.sessions = new SessionOperations(runner, schema, clock, cluster,
-        reportsTimeouts ? TIMEOUT_GRACE : Duration.ZERO);
-    this.users = new UserIndexOperations(runner, schema, clock, cluster);
-    this.values = new ValueOperations(runner, schema);
-    this.timeouts = new TimeoutSubscription(connection, runner, schema,
-        location.uris.get(0).getDatabase());
-    this.description = "RedisSessionStore[" + topology + " " + location.describe()
-        + ", prefix=" + prefix + ", timeout=" + timeout.toMillis() + "ms"
-        + (ackReplicas > 0 ? ", acknowledged by " + ackReplicas + " replica(s) within "
-            + ackTimeout.toMillis() + "ms" : "")
-        + (reportsTimeouts ? ", expiry notifications" : "") + "]";
+    this.description =
+        "RedisSessionStore["
+            + topology
+            + " "
+            + location.describe()
+            + ", prefix="
+            + prefix
+            + ", timeout="
+            + timeout.toMillis()
+            + "ms"
+            + (ackReplicas > 0
+                ? ", acknowledged by "
+                    + ackReplicas
+                    + " replica(s) within "
+                    + ackTimeout.toMillis()
+                    + "ms"
+                : "")
+            + (b.expiryNotifications ? ", expiry notifications" : "")
+            + "]";
   }
 
   /**
@@ -174,17 +171,23 @@ public final class RedisSessionStore
     return builder().location(location).build();
   }
 
-  /** @return how Redis is deployed */
+  /**
+   * @return how Redis is deployed
+   */
   public Topology topology() {
     return topology;
   }
 
-  /** @return the prefix of every key this store writes */
+  /**
+   * @return the prefix of every key this store writes
+   */
   public String keyPrefix() {
-    return schema.prefix();
+    return prefix;
   }
 
-  /** @return the command timeout */
+  /**
+   * @return the command timeout
+   */
   public Duration commandTimeout() {
     return timeout;
   }
@@ -197,196 +200,10 @@ public final class RedisSessionStore
     return ackReplicas;
   }
 
-  /**
-   * Tells whether Redis can be reached, without a round trip: {@code CONNECTING} from {@link
-   * Builder#build()} until the first connection, {@code UP} while commands answer, {@code DOWN}
-   * from a lost connection until it answers again (probed every second). Each change is logged
-   * once, at INFO when the store comes up and at WARN when it is not reachable or lost.
-   */
-  @Override
-  public StoreHealth health() {
-    return connection.health().health();
-  }
-
-  @Override
-  public HealthReportingStore.HealthSubscription onHealthChange(Consumer<StoreHealth> listener) {
-    return connection.health().subscribe(Objects.requireNonNull(listener, "listener"));
-  }
-
-  /** @return the shared connection, for the near cache's own connection */
-  ReconnectingConnection connection() {
-    return connection;
-  }
-
-  /** @return the clock of the store's own time stamps */
-  Clock clock() {
-    return clock;
-  }
-
-  /** The start-up checks this store's options call for, run by the caller on first connect. */
-  StartupChecks startupChecks(boolean evictionPolicy) {
-    return new StartupChecks(connection, runner, evictionPolicy, ackReplicas, reportsTimeouts);
-  }
-
-  /** @return the key layout of this store */
-  RedisSchema schema() {
-    return schema;
-  }
-
-  // ------------------------------------------------------------------ SessionStore
-
-  @Override
-  public Optional<SessionRecord> load(SessionHandle handle) {
-    return sessions.load(Objects.requireNonNull(handle, "handle"));
-  }
-
-  @Override
-  public boolean create(SessionRecord record, Duration ttl) {
-    Objects.requireNonNull(record, "record");
-    checkTtl(ttl);
-    return sessions.create(record, ttl);
-  }
-
-  @Override
-  public UpdateResult update(SessionHandle handle, SessionDelta delta) {
-    Objects.requireNonNull(handle, "handle");
-    Objects.requireNonNull(delta, "delta");
-    return sessions.update(handle, delta);
-  }
-
-  /** Takes the old session, writes the new one, moves the index entry: see {@code docs/redis.md}. */
-  @Override
-  public Optional<SessionRecord> rotate(SessionHandle from, Rotation rotation) {
-    Objects.requireNonNull(from, "from");
-    Objects.requireNonNull(rotation, "rotation");
-    return sessions.rotate(from, rotation);
-  }
-
-  @Override
-  public boolean delete(SessionHandle handle) {
-    return sessions.delete(Objects.requireNonNull(handle, "handle"));
-  }
-
-  // ------------------------------------------------------------------ UserIndexedStore
-
-  @Override
-  public Admission admit(String userId, SessionHandle handle, SessionLimit limit, Duration ttl) {
-    Objects.requireNonNull(userId, "userId");
-    Objects.requireNonNull(handle, "handle");
-    Objects.requireNonNull(limit, "limit");
-    checkTtl(ttl);
-    return users.admit(userId, handle, limit, ttl);
-  }
-
-  @Override
-  public List<SessionRecord> sessionsOf(String userId) {
-    return users.sessionsOf(Objects.requireNonNull(userId, "userId"));
-  }
-
-  @Override
-  public List<SessionHandle> revokeAll(String userId, Duration sessionLifetime) {
-    Objects.requireNonNull(userId, "userId");
-    checkTtl(sessionLifetime);
-    return users.revokeAll(userId, sessionLifetime);
-  }
-
-  @Override
-  public List<SessionHandle> revokeOthers(String userId, SessionHandle keep,
-      Duration sessionLifetime) {
-    Objects.requireNonNull(userId, "userId");
-    Objects.requireNonNull(keep, "keep");
-    checkTtl(sessionLifetime);
-    return users.revokeOthers(userId, keep, sessionLifetime);
-  }
-
-  @Override
-  public long userVersion(String userId) {
-    return sessions.userVersion(Objects.requireNonNull(userId, "userId"));
-  }
-
-  // ------------------------------------------------------------------ ExpiryNotifyingStore
-
-  /** @return whether the store was built with {@link Builder#expiryNotifications()} */
-  @Override
-  public boolean reportsTimeouts() {
-    return reportsTimeouts;
-  }
-
-  /**
-   * Subscribes to sessions that time out. The first subscription opens one more connection, which
-   * subscribes to Redis's {@code expired} keyspace events ({@code notify-keyspace-events} must
-   * include {@code Ex}); the node whose claim takes a timed-out session reports it, on a thread of
-   * this store, at most {@link #TIMEOUT_GRACE} after the timeout. Events published while the
-   * connection is down are lost. If Redis cannot be reached, or after a Sentinel failover, the
-   * store keeps trying to subscribe every {@link #TIMEOUT_RESUBSCRIBE_DELAY} (logging once); this
-   * method never fails for an unreachable Redis.
-   *
-   * @throws IllegalStateException without {@link Builder#expiryNotifications()}
-   */
-  @Override
-  public Subscription onTimeout(Consumer<SessionRecord> subscriber) {
-    Objects.requireNonNull(subscriber, "subscriber");
-    if (!reportsTimeouts) {
-      throw new IllegalStateException(
-          "this store does not report timeouts: build it with expiryNotifications()");
-    }
-    return timeouts.subscribe(subscriber);
-  }
-
-  // ------------------------------------------------------------------ AtomicValueStore
-
-  @Override
-  public Optional<byte[]> get(String key) {
-    AtomicValueStore.checkKeyAndValue(key, null);
-    return values.get(key);
-  }
-
-  @Override
-  public boolean putIfAbsent(String key, byte[] value, Duration ttl) {
-    AtomicValueStore.checkKeyAndValue(key, value);
-    Objects.requireNonNull(value, "value");
-    checkTtl(ttl);
-    return values.putIfAbsent(key, value, ttl);
-  }
-
-  @Override
-  public boolean compareAndSet(String key, byte[] expected, byte[] replacement, Duration ttl) {
-    AtomicValueStore.checkKeyAndValue(key, replacement);
-    Objects.requireNonNull(expected, "expected");
-    Objects.requireNonNull(replacement, "replacement");
-    checkTtl(ttl);
-    return values.compareAndSet(key, expected, replacement, ttl);
-  }
-
-  @Override
-  public boolean remove(String key) {
-    AtomicValueStore.checkKeyAndValue(key, null);
-    return values.remove(key);
-  }
-
-  // ------------------------------------------------------------------ lifecycle
-
-  /**
-   * Closes the connection and, unless they were supplied, the client resources. Waits at most a
-   * few seconds. Calls after close fail with {@link StoreUnavailableException}.
-   */
-  @Override
-  public void close() {
-    timeouts.close();
-    connection.close();
-  }
-
   /** Describes the store by topology, nodes, prefix and timeout; never credentials. */
   @Override
   public String toString() {
     return description;
-  }
-
-  private static void checkTtl(Duration ttl) {
-    Objects.requireNonNull(ttl, "ttl");
-    if (ttl.isNegative() || ttl.isZero()) {
-      throw new IllegalArgumentException("ttl (" + ttl + ") must be positive");
-    }
   }
 
   // ------------------------------------------------------------------ builder
@@ -417,22 +234,24 @@ public final class RedisSessionStore
 
     /**
      * Sets where Redis is, as a URI:
+     *
      * <ul>
      *   <li>{@code redis://[[user]:password@]host[:port][/database][?options]} — standalone;
      *   <li>{@code rediss://...} — standalone over TLS;
-     *   <li>{@code redis-sentinel://[[user]:password@]host:port[,host:port...][?sentinelMasterId=name]}
+     *   <li>{@code
+     *       redis-sentinel://[[user]:password@]host:port[,host:port...][?sentinelMasterId=name]}
      *       (or {@code #name}) — the master named {@code name}, found through these sentinels
      *       ({@code rediss-sentinel://} for TLS);
      *   <li>{@code redis-cluster://[[user]:password@]host:port[,host:port...][?options]} — a Redis
      *       Cluster, reached through these seed nodes ({@code rediss-cluster://} for TLS).
      * </ul>
-     * Options: Lettuce's ({@code timeout=250ms}, {@code clientName=...}, {@code database=n},
-     * {@code verifyPeer=FULL|CA|NONE}) and Lanyard's {@code keyPrefix=...},
-     * {@code replicaAcks=n} and {@code replicaAckTimeout=ms} (see {@link #replicaAcks};
-     * the timeout defaults to half the command timeout). Lanyard's
-     * {@code nearCache=true} is honoured only where the location opens a store through
-     * {@code SessionStores.open} (the provider wraps the store in a {@link NearCachedRedisStore});
-     * this builder ignores it: use {@link NearCachedRedisStore#wrap}.
+     *
+     * Options: Lettuce's ({@code timeout=250ms}, {@code clientName=...}, {@code database=n}, {@code
+     * verifyPeer=FULL|CA|NONE}) and Lanyard's {@code keyPrefix=...}, {@code replicaAcks=n} and
+     * {@code replicaAckTimeout=ms} (see {@link #replicaAcks}; the timeout defaults to half the
+     * command timeout). Lanyard's {@code nearCache=true} is honoured only where the location opens
+     * a store through {@code SessionStores.open} (the provider wraps the store in a {@link
+     * NearCachedRedisStore}); this builder ignores it: use {@link NearCachedRedisStore#wrap}.
      *
      * @param location the URI
      * @return this builder
@@ -537,8 +356,8 @@ public final class RedisSessionStore
     }
 
     /**
-     * Sets the prefix of every key (default {@value RedisSessionStore#DEFAULT_KEY_PREFIX}), so
-     * that several applications can share one Redis.
+     * Sets the prefix of every key (default {@value RedisSessionStore#DEFAULT_KEY_PREFIX}), so that
+     * several applications can share one Redis.
      *
      * @param keyPrefix printable ASCII without braces, at most 64 characters; may be empty
      * @return this builder
@@ -561,7 +380,8 @@ public final class RedisSessionStore
     }
 
     /**
-     * Connects with TLS (as {@code rediss://} does), verifying the server's certificate and host name.
+     * Connects with TLS (as {@code rediss://} does), verifying the server's certificate and host
+     * name.
      *
      * @return this builder
      */
@@ -571,7 +391,8 @@ public final class RedisSessionStore
     }
 
     /**
-     * Trusts the CA certificates in a PEM file for TLS (default: the JVM's trust store). Implies {@link #tls()}.
+     * Trusts the CA certificates in a PEM file for TLS (default: the JVM's trust store). Implies
+     * {@link #tls()}.
      *
      * @param pemFile the CA certificates
      * @return this builder
@@ -597,8 +418,8 @@ public final class RedisSessionStore
     }
 
     /**
-     * Sets the clock for the store's own time stamps (admission reservations and revocation
-     * marks). TTLs are kept by Redis itself. Default {@link Clock#systemUTC()}.
+     * Sets the clock for the store's own time stamps (admission reservations and revocation marks).
+     * TTLs are kept by Redis itself. Default {@link Clock#systemUTC()}.
      *
      * @param clock the clock
      * @return this builder
@@ -623,16 +444,11 @@ public final class RedisSessionStore
 
     /**
      * Makes every write wait until at least {@code replicas} replicas hold it ({@code WAIT}), and
-     * fail with {@link StoreUnavailableException} when they do not within {@code timeout}. Without
-     * it, Redis replicates asynchronously: a write the master acknowledged just before a failover
-     * may be missing on the promoted replica, and with it a login, a cart item or a revocation.
-     * With it, a write the application is told about is on the replicas, and a write to a master
-     * that was already replaced fails (the caller retries, by then on the new master). The cost is
-     * one more round trip per write plus the replication delay. Ask for as many acknowledgements
-     * as the master has replicas: a write that only some replicas hold is lost if Sentinel promotes
-     * one of the others ({@link #build()} warns when the numbers differ). Standalone and Sentinel only:
-     * Cluster routes keys to different masters, each with its own replicas, which one {@code WAIT}
-     * cannot cover.
+     * fail with {@link StoreUnavailableException} when they do not within {@code timeout}, so that
+     * a write the application is told about survives a Sentinel failover. Ask for as many
+     * acknowledgements as the master has replicas ({@link #build()} warns when the numbers differ);
+     * why, and the measured trade, in {@code docs/redis.md} ("Acknowledged writes"). Costs one more
+     * round trip per write. Standalone and Sentinel only.
      *
      * @param replicas how many replicas must hold a write, 1 to 16
      * @param timeout how long to wait for them; positive and shorter than the command timeout
@@ -645,7 +461,8 @@ public final class RedisSessionStore
       }
       Objects.requireNonNull(timeout, "timeout");
       if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("the replica acknowledgement timeout (" + timeout + ") must be positive");
+        throw new IllegalArgumentException(
+            "the replica acknowledgement timeout (" + timeout + ") must be positive");
       }
       this.ackReplicas = replicas;
       this.ackTimeout = timeout;
@@ -653,17 +470,14 @@ public final class RedisSessionStore
     }
 
     /**
-     * Makes the store report sessions that time out ({@link ExpiryNotifyingStore}), so that the
-     * servlet filter can call {@code HttpSessionListener.sessionDestroyed} for them as a container
-     * would, with the attributes readable. Each session gets a timeout marker key in its slot
-     * whose TTL is the session's, while the session hash lives {@link #TIMEOUT_GRACE} longer;
-     * when the marker expires, Redis publishes an {@code expired} keyspace event and one
-     * subscribed node claims the session. Redis must publish those events
-     * ({@code notify-keyspace-events} including {@code Ex}; {@link #build()} checks and warns).
-     * Every node that writes sessions under the same prefix must use the same setting. Costs: one
-     * more key per session, expired sessions kept up to the grace, and one pub/sub connection per
-     * subscribed node. Standalone and Sentinel only: Cluster publishes keyspace events per node.
-     * Also {@code expiryNotifications=true} in the location URI.
+     * Makes the store report sessions that time out ({@link ExpiryNotifyingStore}), with their
+     * attributes readable, so that the servlet filter can call {@code
+     * HttpSessionListener.sessionDestroyed} as a container would. Each session gets a timeout
+     * marker key and its hash lives {@link #TIMEOUT_GRACE} longer; Redis must publish expired-key
+     * events ({@code notify-keyspace-events} including {@code Ex}; {@link #build()} checks and
+     * warns). How it works and what it costs: {@code docs/redis.md} ("Expiry notifications"). Every
+     * node writing under one prefix should use the same setting. Standalone and Sentinel only. Also
+     * {@code expiryNotifications=true} in the location URI.
      *
      * @return this builder
      */

@@ -10,14 +10,14 @@ import java.util.List;
 
 /**
  * The server-side scripts of the store, one {@code .lua} resource each under {@code
- * dev/lanyard/session/redis/scripts/}, read once when the class loads. Each file states its
- * {@code KEYS} and {@code ARGV} by name in its header; the Java side passes arguments through
- * {@link #args()}, which checks them against those names, so neither side mirrors positions by
- * hand. Every key a script touches comes from {@code KEYS} and all of a script's keys share one
- * Cluster slot ({@code ScriptKeysTest} checks the files), except in scripts marked {@code
- * SINGLE-SERVER}, which also read the version key of the session's user, a key no caller can name
- * before the session is read; {@link CommandRunner} refuses to run those on Cluster. The schema
- * they work on, and what each one does, is in {@code docs/redis.md} ("Scripts").
+ * dev/lanyard/session/redis/scripts/}, read once when the class loads. Each file states its {@code
+ * KEYS} and {@code ARGV} by name in its header; the Java side passes arguments through {@link
+ * #args()}, which checks them against those names, so neither side mirrors positions by hand. Every
+ * key a script touches comes from {@code KEYS} and all of a script's keys share one Cluster slot
+ * ({@code ScriptKeysTest} checks the files), except in scripts marked {@code SINGLE-SERVER}, which
+ * also read the version key of the session's user, a key no caller can name before the session is
+ * read; {@link CommandRunner} refuses to run those on Cluster. The schema they work on, and what
+ * each one does, is in {@code docs/redis.md} ("Scripts").
  *
  * <p>Scripts run by SHA ({@code EVALSHA}); on {@code NOSCRIPT} (a restarted or new node, {@code
  * SCRIPT FLUSH}) the body is sent once with {@code EVAL}, which caches it on that node again.
@@ -93,7 +93,9 @@ enum Script {
     return singleServer;
   }
 
-  /** @return a builder of this script's ARGV, given by name in the order the script declares */
+  /**
+   * @return a builder of this script's ARGV, given by name in the order the script declares
+   */
   ScriptArgs args() {
     return new ScriptArgs(this);
   }

@@ -9,8 +9,8 @@ import java.util.List;
 /**
  * The ARGV of one script call, given by name: each {@link #put} must name the script's next
  * declared argument, and {@link #build()} fails when one is missing, so a Java call reads as the
- * script's header and cannot drift from it. A variadic tail ({@code ...name}) is filled with
- * {@link #rest}. Not thread-safe; one per call.
+ * script's header and cannot drift from it. A variadic tail ({@code ...name}) is filled with {@link
+ * #rest}. Not thread-safe; one per call.
  */
 final class ScriptArgs {
 

@@ -14,8 +14,7 @@ import org.slf4j.LoggerFactory;
 /**
  * What {@link RedisSessionStore.Builder#build()} does: resolves the builder's options against the
  * location's (the builder wins), rejects conflicting ones with a message that names the option,
- * configures the connection and connects once, wiring the start-up checks to the first
- * connection.
+ * configures the connection and connects once, wiring the start-up checks to the first connection.
  */
 final class StoreAssembly {
 
@@ -34,45 +33,60 @@ final class StoreAssembly {
       throw new IllegalArgumentException(
           "database (" + b.database + ") must be 0 with Redis Cluster");
     }
-    String prefix = b.keyPrefix != null ? b.keyPrefix
-        : location.keyPrefix != null ? checkPrefix(location.keyPrefix)
-        : RedisSessionStore.DEFAULT_KEY_PREFIX;
-    Duration timeout = b.commandTimeout != null ? b.commandTimeout
-        : location.timeoutGiven ? checkTimeout(location.uris.get(0).getTimeout())
-        : RedisSessionStore.DEFAULT_COMMAND_TIMEOUT;
+    String prefix =
+        b.keyPrefix != null
+            ? b.keyPrefix
+            : location.keyPrefix != null
+                ? checkPrefix(location.keyPrefix)
+                : RedisSessionStore.DEFAULT_KEY_PREFIX;
+    Duration timeout =
+        b.commandTimeout != null
+            ? b.commandTimeout
+            : location.timeoutGiven
+                ? checkTimeout(location.uris.get(0).getTimeout())
+                : RedisSessionStore.DEFAULT_COMMAND_TIMEOUT;
     int acks = b.ackReplicas;
     Duration ackWait = b.ackTimeout;
     if (acks == 0 && location.replicaAcks > 0) {
       acks = location.replicaAcks;
-      ackWait = location.replicaAckTimeout != null
-          ? location.replicaAckTimeout : timeout.dividedBy(2);
+      ackWait =
+          location.replicaAckTimeout != null ? location.replicaAckTimeout : timeout.dividedBy(2);
     }
     if (acks > 0) {
       if (cluster) {
-        throw new IllegalArgumentException("replicaAcks is for standalone and Sentinel; a Cluster "
-            + "spreads keys over masters that one WAIT cannot cover");
+        throw new IllegalArgumentException(
+            "replicaAcks is for standalone and Sentinel; a Cluster "
+                + "spreads keys over masters that one WAIT cannot cover");
       }
       if (ackWait.isZero() || ackWait.compareTo(timeout) >= 0) {
-        throw new IllegalArgumentException("the replica acknowledgement timeout ("
-            + ackWait.toMillis() + " ms) must be shorter than the command timeout ("
-            + timeout.toMillis() + " ms)");
+        throw new IllegalArgumentException(
+            "the replica acknowledgement timeout ("
+                + ackWait.toMillis()
+                + " ms) must be shorter than the command timeout ("
+                + timeout.toMillis()
+                + " ms)");
       }
     }
     if (location.expiryNotifications) {
       b.expiryNotifications = true;
     }
     if (b.expiryNotifications && cluster) {
-      throw new IllegalArgumentException("expiryNotifications is for standalone and Sentinel; "
-          + "Redis Cluster publishes keyspace events on each node separately");
+      throw new IllegalArgumentException(
+          "expiryNotifications is for standalone and Sentinel; "
+              + "Redis Cluster publishes keyspace events on each node separately");
     }
     configure(b, location, timeout);
     SslOptions tls = trust(b);
-    HealthTracker health = new HealthTracker(b.clock,
-        "Redis (" + location.topology + " " + location.describe() + ")");
-    ReconnectingConnection connection = new ReconnectingConnection(b.clientResources,
-        resources -> cluster
-            ? Connection.cluster(location.uris, timeout, tls, resources)
-            : Connection.standalone(location.uris.get(0), timeout, tls, resources), health);
+    HealthTracker health =
+        new HealthTracker(b.clock, "Redis (" + location.topology + " " + location.describe() + ")");
+    ReconnectingConnection connection =
+        new ReconnectingConnection(
+            b.clientResources,
+            resources ->
+                cluster
+                    ? Connection.cluster(location.uris, timeout, tls, resources)
+                    : Connection.standalone(location.uris.get(0), timeout, tls, resources),
+            health);
     RedisSessionStore store =
         new RedisSessionStore(b, location, connection, prefix, timeout, acks, ackWait);
     StartupChecks checks = store.startupChecks(b.checkEvictionPolicy);
@@ -81,17 +95,22 @@ final class StoreAssembly {
       connection.start();
     } catch (RedisException e) {
       connection.close();
-      throw new StoreUnavailableException("Redis (" + location.topology + ") refused the "
-          + "connection: " + ReconnectingConnection.causeOf(e)
-          + " (check the credentials and the TLS trust)", null);
+      throw new StoreUnavailableException(
+          "Redis ("
+              + location.topology
+              + ") refused the "
+              + "connection: "
+              + ReconnectingConnection.causeOf(e)
+              + " (check the credentials and the TLS trust)",
+          null);
     }
     LOG.debug("opened {}", store);
     return store;
   }
 
   /** Applies the builder's connection options to every URI of the location. */
-  private static void configure(RedisSessionStore.Builder b, RedisLocation location,
-      Duration timeout) {
+  private static void configure(
+      RedisSessionStore.Builder b, RedisLocation location, Duration timeout) {
     for (RedisURI uri : location.uris) {
       uri.setTimeout(timeout);
       if (b.password != null) {
@@ -122,8 +141,10 @@ final class StoreAssembly {
       throw new IllegalArgumentException(
           "trustedCertificates (" + b.trustedCertificates + ") is not a readable file");
     }
-    return SslOptions.builder().jdkSslProvider()
-        .trustManager(b.trustedCertificates.toFile()).build();
+    return SslOptions.builder()
+        .jdkSslProvider()
+        .trustManager(b.trustedCertificates.toFile())
+        .build();
   }
 
   static String checkPrefix(String prefix) {

@@ -22,11 +22,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The expired-key subscription behind {@link RedisSessionStore#onTimeout}: one pub/sub connection,
- * opened for the first subscriber and closed with the last, on which each expired timeout marker
- * of the store's prefix is claimed with {@link Script#CLAIM} and, when this node's claim takes the
+ * opened for the first subscriber and closed with the last, on which each expired timeout marker of
+ * the store's prefix is claimed with {@link Script#CLAIM} and, when this node's claim takes the
  * session, reported to the subscribers on a thread of its own. Resubscribes after a failure and
- * after a Sentinel failover. How the markers work: {@code docs/redis.md} ("Expiry
- * notifications"). Thread-safe: its state is guarded by its own lock.
+ * after a Sentinel failover. How the markers work: {@code docs/redis.md} ("Expiry notifications").
+ * Thread-safe: its state is guarded by its own lock.
  */
 final class TimeoutSubscription {
 
@@ -38,17 +38,20 @@ final class TimeoutSubscription {
   private final byte[] expiredChannel;
   private final Object lock = new Object();
   private final List<Consumer<SessionRecord>> subscribers = new CopyOnWriteArrayList<>();
+
   /** The keyspace-event subscription; guarded by lock. */
   private StatefulRedisPubSubConnection<byte[], byte[]> channel;
+
   /** The thread that delivers reports and retries; written under lock. */
   private volatile ScheduledExecutorService delivery;
+
   private boolean failing;
   private boolean connecting;
   private boolean followingMaster;
   private boolean closed;
 
-  TimeoutSubscription(ReconnectingConnection connection, CommandRunner runner, RedisSchema schema,
-      int database) {
+  TimeoutSubscription(
+      ReconnectingConnection connection, CommandRunner runner, RedisSchema schema, int database) {
     this.connection = connection;
     this.runner = runner;
     this.schema = schema;
@@ -96,17 +99,19 @@ final class TimeoutSubscription {
   /** Guarded by lock. */
   private void ensureDelivery() {
     if (delivery == null) {
-      delivery = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "lanyard-redis-timeouts");
-        t.setDaemon(true);
-        return t;
-      });
+      delivery =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "lanyard-redis-timeouts");
+                t.setDaemon(true);
+                return t;
+              });
     }
   }
 
   /**
-   * Connects and subscribes without holding the lock, then installs the subscription if it is
-   * still wanted, or schedules another try when Redis cannot be reached. Runs only while {@code
+   * Connects and subscribes without holding the lock, then installs the subscription if it is still
+   * wanted, or schedules another try when Redis cannot be reached. Runs only while {@code
    * connecting} is set, which it clears.
    */
   private void connect() {
@@ -114,12 +119,13 @@ final class TimeoutSubscription {
     RedisException failure = null;
     try {
       opened = connection.connectPubSub();
-      opened.addListener(new RedisPubSubAdapter<>() {
-        @Override
-        public void message(byte[] source, byte[] key) {
-          onExpiredKey(key);
-        }
-      });
+      opened.addListener(
+          new RedisPubSubAdapter<>() {
+            @Override
+            public void message(byte[] source, byte[] key) {
+              onExpiredKey(key);
+            }
+          });
       opened.sync().subscribe(expiredChannel);
     } catch (RedisException e) {
       failure = e;
@@ -157,14 +163,17 @@ final class TimeoutSubscription {
   private void retryLater(RedisException failure) {
     if (!failing) {
       failing = true;
-      LOG.warn("could not subscribe to Redis's expired-key events ({}); sessions that time out "
-          + "meanwhile are not reported; trying again every {} ms",
+      LOG.warn(
+          "could not subscribe to Redis's expired-key events ({}); sessions that time out "
+              + "meanwhile are not reported; trying again every {} ms",
           CommandRunner.unwrap(failure).getClass().getSimpleName(),
           RedisSessionStore.TIMEOUT_RESUBSCRIBE_DELAY.toMillis());
     }
     connecting = true;
     ensureDelivery();
-    delivery.schedule(this::connect, RedisSessionStore.TIMEOUT_RESUBSCRIBE_DELAY.toMillis(),
+    delivery.schedule(
+        this::connect,
+        RedisSessionStore.TIMEOUT_RESUBSCRIBE_DELAY.toMillis(),
         TimeUnit.MILLISECONDS);
   }
 
@@ -212,21 +221,30 @@ final class TimeoutSubscription {
     if (handle == null || deliverer == null) {
       return;
     }
-    runner.<List<Object>>script(Script.CLAIM, ScriptOutputType.MULTI, schema.sessionKeys(handle),
+    runner
+        .<List<Object>>script(
+            Script.CLAIM,
+            ScriptOutputType.MULTI,
+            schema.sessionKeys(handle),
             Script.CLAIM.args().put("prefix", schema.prefix()))
-        .whenComplete((fields, error) -> {
-          try {
-            deliverer.execute(() -> deliver(handle, fields, error));
-          } catch (RejectedExecutionException closing) {
-            LOG.debug("timed-out session {} claimed while the last subscription closed; not "
-                + "reported", handle);
-          }
-        });
+        .whenComplete(
+            (fields, error) -> {
+              try {
+                deliverer.execute(() -> deliver(handle, fields, error));
+              } catch (RejectedExecutionException closing) {
+                LOG.debug(
+                    "timed-out session {} claimed while the last subscription closed; not "
+                        + "reported",
+                    handle);
+              }
+            });
   }
 
   private void deliver(SessionHandle handle, List<Object> fields, Throwable error) {
     if (error != null) {
-      LOG.debug("could not claim timed-out session {} ({})", handle,
+      LOG.debug(
+          "could not claim timed-out session {} ({})",
+          handle,
           CommandRunner.unwrap(error).getClass().getSimpleName());
       return;
     }

@@ -70,29 +70,37 @@ final class UserIndexOperations {
         markedButPresent.add(h);
       }
     }
-    ScriptArgs args = Script.ADMIT.args()
-        .put("handle", bytes(handle))
-        .put("limit", limit.maxSessions())
-        .put("evict", limit.overflow() != OverflowRule.REFUSE_NEW)
-        .put("now", clock.instant().toEpochMilli())
-        .put("grace", RedisSessionStore.RESERVATION_GRACE)
-        .put("indexTtl", ttl)
-        .put("seenCount", members.size())
-        .rest("seen", seen);
-    List<Object> result = redis.await(redis.script(Script.ADMIT, ScriptOutputType.MULTI,
-        schema.userKeys(userId), args), "admit", null);
+    ScriptArgs args =
+        Script.ADMIT
+            .args()
+            .put("handle", bytes(handle))
+            .put("limit", limit.maxSessions())
+            .put("evict", limit.overflow() != OverflowRule.REFUSE_NEW)
+            .put("now", clock.instant().toEpochMilli())
+            .put("grace", RedisSessionStore.RESERVATION_GRACE)
+            .put("indexTtl", ttl)
+            .put("seenCount", members.size())
+            .rest("seen", seen);
+    List<Object> result =
+        redis.await(
+            redis.script(Script.ADMIT, ScriptOutputType.MULTI, schema.userKeys(userId), args),
+            "admit",
+            null);
     boolean admitted = number(result, 0) == 1;
     int sessions = (int) number(result, 1);
     long userVersion = number(result, 2);
-    List<SessionHandle> evicted = handlesIn(result.subList(Math.min(3, result.size()),
-        result.size()));
+    List<SessionHandle> evicted =
+        handlesIn(result.subList(Math.min(3, result.size()), result.size()));
     // Delete the sessions chosen now, and finish evictions or revocations a crash left half-done.
     List<SessionHandle> toDelete = new ArrayList<>(evicted);
     toDelete.addAll(markedButPresent);
     deleteSessions(toDelete, "admit");
     redis.replicated("admit", handle);
-    return new Admission(admitted ? Admission.Decision.ADMITTED : Admission.Decision.REFUSED,
-        evicted, sessions, userVersion);
+    return new Admission(
+        admitted ? Admission.Decision.ADMITTED : Admission.Decision.REFUSED,
+        evicted,
+        sessions,
+        userVersion);
   }
 
   /**
@@ -104,14 +112,16 @@ final class UserIndexOperations {
     if (cluster) {
       return redis.call(r -> r.hget(schema.sessionKey(h), lastAccess)); // no markers on Cluster
     }
-    CompletableFuture<List<KeyValue<byte[], byte[]>>> fields = redis.call(
-        r -> r.hmget(schema.sessionKey(h), lastAccess, RedisSchema.Field.MARKED.bytes));
+    CompletableFuture<List<KeyValue<byte[], byte[]>>> fields =
+        redis.call(r -> r.hmget(schema.sessionKey(h), lastAccess, RedisSchema.Field.MARKED.bytes));
     CompletableFuture<Long> marker = redis.call(r -> r.exists(schema.timeoutKey(h)));
-    return fields.thenCombine(marker, (values, markers) -> {
-      byte[] last = values.get(0).getValueOrElse(null);
-      boolean marked = values.get(1).hasValue();
-      return marked && (markers == null || markers == 0) ? null : last;
-    });
+    return fields.thenCombine(
+        marker,
+        (values, markers) -> {
+          byte[] last = values.get(0).getValueOrElse(null);
+          boolean marked = values.get(1).hasValue();
+          return marked && (markers == null || markers == 0) ? null : last;
+        });
   }
 
   List<SessionRecord> sessionsOf(String userId) {
@@ -128,8 +138,10 @@ final class UserIndexOperations {
       if (h != null && member.getScore() >= 0) {
         candidates.add(member);
         reads.add(redis.call(r -> r.hgetall(schema.sessionKey(h))));
-        markers.add(cluster ? CompletableFuture.completedFuture(1L)
-            : redis.call(r -> r.exists(schema.timeoutKey(h))));
+        markers.add(
+            cluster
+                ? CompletableFuture.completedFuture(1L)
+                : redis.call(r -> r.exists(schema.timeoutKey(h))));
       }
     }
     redis.awaitAll(reads, "sessionsOf");
@@ -141,7 +153,9 @@ final class UserIndexOperations {
       ScoredValue<byte[]> member = candidates.get(i);
       SessionHandle h = handleOf(member.getValue());
       Map<byte[], byte[]> fields = reads.get(i).join();
-      if (fields != null && !fields.isEmpty() && markers.get(i).join() == 0
+      if (fields != null
+          && !fields.isEmpty()
+          && markers.get(i).join() == 0
           && hasField(fields, RedisSchema.Field.MARKED.bytes)) {
         continue; // timed out: its claim reports it
       }
@@ -163,19 +177,30 @@ final class UserIndexOperations {
       }
     }
     if (!dead.isEmpty()) {
-      redis.await(redis.script(Script.PRUNE, ScriptOutputType.INTEGER, index,
-          Script.PRUNE.args().rest("seen", dead)), "sessionsOf", null);
+      redis.await(
+          redis.script(
+              Script.PRUNE,
+              ScriptOutputType.INTEGER,
+              index,
+              Script.PRUNE.args().rest("seen", dead)),
+          "sessionsOf",
+          null);
     }
     return records;
   }
 
   List<SessionHandle> revokeAll(String userId, Duration sessionLifetime) {
-    ScriptArgs args = Script.REVOKE_ALL.args()
-        .put("now", clock.millis())
-        .put("grace", RedisSessionStore.RESERVATION_GRACE)
-        .put("lifetime", sessionLifetime);
-    List<Object> members = redis.await(redis.script(Script.REVOKE_ALL, ScriptOutputType.MULTI,
-        schema.userKeys(userId), args), "revokeAll", null);
+    ScriptArgs args =
+        Script.REVOKE_ALL
+            .args()
+            .put("now", clock.millis())
+            .put("grace", RedisSessionStore.RESERVATION_GRACE)
+            .put("lifetime", sessionLifetime);
+    List<Object> members =
+        redis.await(
+            redis.script(Script.REVOKE_ALL, ScriptOutputType.MULTI, schema.userKeys(userId), args),
+            "revokeAll",
+            null);
     List<SessionHandle> deleted = deleteSessions(handlesIn(members), "revokeAll");
     redis.replicated("revokeAll", null);
     return deleted;
@@ -184,23 +209,36 @@ final class UserIndexOperations {
   List<SessionHandle> revokeOthers(String userId, SessionHandle keep, Duration sessionLifetime) {
     // On a single server the script also re-stamps the kept session; on Cluster it lives in
     // another slot, so a second step does (see the SPI's Javadoc).
-    byte[][] keys = cluster ? schema.userKeys(userId) : new byte[][] {
-        schema.indexKey(userId), schema.userVersionKey(userId), schema.sessionKey(keep)};
-    ScriptArgs args = Script.REVOKE_OTHERS.args()
-        .put("now", clock.millis())
-        .put("grace", RedisSessionStore.RESERVATION_GRACE)
-        .put("lifetime", sessionLifetime)
-        .put("keptHandle", keep.value())
-        .put("user", userId);
-    List<Object> reply = redis.await(redis.script(Script.REVOKE_OTHERS, ScriptOutputType.MULTI,
-        keys, args), "revokeOthers", null);
+    byte[][] keys =
+        cluster
+            ? schema.userKeys(userId)
+            : new byte[][] {
+              schema.indexKey(userId), schema.userVersionKey(userId), schema.sessionKey(keep)
+            };
+    ScriptArgs args =
+        Script.REVOKE_OTHERS
+            .args()
+            .put("now", clock.millis())
+            .put("grace", RedisSessionStore.RESERVATION_GRACE)
+            .put("lifetime", sessionLifetime)
+            .put("keptHandle", keep.value())
+            .put("user", userId);
+    List<Object> reply =
+        redis.await(
+            redis.script(Script.REVOKE_OTHERS, ScriptOutputType.MULTI, keys, args),
+            "revokeOthers",
+            null);
     if (cluster) {
-      ScriptArgs restamp = Script.RESTAMP.args()
-          .put("user", userId)
-          .put("oldVersion", (byte[]) reply.get(0))
-          .put("newVersion", (byte[]) reply.get(1));
-      redis.await(redis.script(Script.RESTAMP, ScriptOutputType.INTEGER, schema.sessionKey(keep),
-          restamp), "revokeOthers", keep);
+      ScriptArgs restamp =
+          Script.RESTAMP
+              .args()
+              .put("user", userId)
+              .put("oldVersion", (byte[]) reply.get(0))
+              .put("newVersion", (byte[]) reply.get(1));
+      redis.await(
+          redis.script(Script.RESTAMP, ScriptOutputType.INTEGER, schema.sessionKey(keep), restamp),
+          "revokeOthers",
+          keep);
     }
     List<SessionHandle> deleted =
         deleteSessions(handlesIn(reply.subList(2, reply.size())), "revokeOthers");
@@ -216,8 +254,9 @@ final class UserIndexOperations {
     // The delete script leaves a session that timed out for its claim (reported, not revoked).
     List<CompletableFuture<List<Object>>> deletions = new ArrayList<>(handles.size());
     for (SessionHandle h : handles) {
-      deletions.add(redis.script(Script.DELETE, ScriptOutputType.MULTI, schema.sessionKeys(h),
-          Script.DELETE.args()));
+      deletions.add(
+          redis.script(
+              Script.DELETE, ScriptOutputType.MULTI, schema.sessionKeys(h), Script.DELETE.args()));
     }
     redis.awaitAll(deletions, operation);
     List<SessionHandle> deleted = new ArrayList<>();

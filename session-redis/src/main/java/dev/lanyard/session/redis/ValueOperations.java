@@ -21,13 +21,17 @@ final class ValueOperations {
   }
 
   Optional<byte[]> get(String key) {
-    return Optional.ofNullable(redis.await(redis.call(r -> r.get(schema.valueKey(key))), "get",
-        null));
+    return Optional.ofNullable(
+        redis.await(redis.call(r -> r.get(schema.valueKey(key))), "get", null));
   }
 
   boolean putIfAbsent(String key, byte[] value, Duration ttl) {
-    String ok = redis.await(redis.call(r -> r.set(schema.valueKey(key), value,
-        SetArgs.Builder.nx().px(ttl.toMillis()))), "putIfAbsent", null);
+    String ok =
+        redis.await(
+            redis.call(
+                r -> r.set(schema.valueKey(key), value, SetArgs.Builder.nx().px(ttl.toMillis()))),
+            "putIfAbsent",
+            null);
     if (!"OK".equals(ok)) {
       return false;
     }
@@ -36,12 +40,18 @@ final class ValueOperations {
   }
 
   boolean compareAndSet(String key, byte[] expected, byte[] replacement, Duration ttl) {
-    ScriptArgs args = Script.COMPARE_AND_SET.args()
-        .put("expected", expected)
-        .put("replacement", replacement)
-        .put("ttl", ttl);
-    Long replaced = redis.await(redis.script(Script.COMPARE_AND_SET, ScriptOutputType.INTEGER,
-        schema.valueKey(key), args), "compareAndSet", null);
+    ScriptArgs args =
+        Script.COMPARE_AND_SET
+            .args()
+            .put("expected", expected)
+            .put("replacement", replacement)
+            .put("ttl", ttl);
+    Long replaced =
+        redis.await(
+            redis.script(
+                Script.COMPARE_AND_SET, ScriptOutputType.INTEGER, schema.valueKey(key), args),
+            "compareAndSet",
+            null);
     if (replaced == null || replaced != 1L) {
       return false;
     }

@@ -1,0 +1,269 @@
+package dev.lanyard.session.redis;
+
+import dev.lanyard.session.SessionHandle;
+import dev.lanyard.session.SessionLimit;
+import dev.lanyard.session.StoreHealth;
+import dev.lanyard.session.StoreUnavailableException;
+import dev.lanyard.session.spi.Admission;
+import dev.lanyard.session.spi.AtomicValueStore;
+import dev.lanyard.session.spi.ExpiryNotifyingStore;
+import dev.lanyard.session.spi.HealthReportingStore;
+import dev.lanyard.session.spi.Rotation;
+import dev.lanyard.session.spi.SessionDelta;
+import dev.lanyard.session.spi.SessionRecord;
+import dev.lanyard.session.spi.UpdateResult;
+import dev.lanyard.session.spi.UserIndexedStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The store SPI of {@link RedisSessionStore}: each operation checks its arguments and hands the
+ * work to the class that owns it ({@link SessionOperations}, {@link UserIndexOperations}, {@link
+ * ValueOperations}, {@link TimeoutSubscription}). The public class adds the configuration, the
+ * builder and the constants; a change to what an operation does lands in the operation classes, a
+ * change to what the SPI promises lands here.
+ */
+abstract class RedisStoreOperations
+    implements UserIndexedStore, AtomicValueStore, ExpiryNotifyingStore, HealthReportingStore {
+
+  private final ReconnectingConnection connection;
+  private final RedisSchema schema;
+  private final Clock clock;
+  private final int ackReplicas;
+  private final boolean reportsTimeouts;
+  private final CommandRunner runner;
+  private final SessionOperations sessions;
+  private final UserIndexOperations users;
+  private final ValueOperations values;
+  private final TimeoutSubscription timeouts;
+
+  /**
+   * @param cluster whether Redis is a Cluster (no single-server scripts, no timeout markers)
+   * @param database the database whose expired-key events report timeouts
+   */
+  RedisStoreOperations(
+      ReconnectingConnection connection,
+      RedisSchema schema,
+      Clock clock,
+      boolean cluster,
+      Duration timeout,
+      int ackReplicas,
+      Duration ackTimeout,
+      boolean reportsTimeouts,
+      int database) {
+    this.connection = connection;
+    this.schema = schema;
+    this.clock = clock;
+    this.ackReplicas = ackReplicas;
+    this.reportsTimeouts = reportsTimeouts;
+    this.runner = new CommandRunner(connection, cluster, timeout, ackReplicas, ackTimeout);
+    Duration grace = reportsTimeouts ? RedisSessionStore.TIMEOUT_GRACE : Duration.ZERO;
+    this.sessions = new SessionOperations(runner, schema, clock, cluster, grace);
+    this.users = new UserIndexOperations(runner, schema, clock, cluster);
+    this.values = new ValueOperations(runner, schema);
+    this.timeouts = new TimeoutSubscription(connection, runner, schema, database);
+  }
+
+  /**
+   * Tells whether Redis can be reached, without a round trip: {@code CONNECTING} from {@link
+   * RedisSessionStore.Builder#build()} until the first connection, {@code UP} while commands
+   * answer, {@code DOWN} from a lost connection until it answers again (probed every second). Each
+   * change is logged once, at INFO when the store comes up and at WARN when it is not reachable or
+   * lost.
+   */
+  @Override
+  public StoreHealth health() {
+    return connection.health().health();
+  }
+
+  @Override
+  public HealthReportingStore.HealthSubscription onHealthChange(Consumer<StoreHealth> listener) {
+    return connection.health().subscribe(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /**
+   * @return the shared connection, for the near cache's own connection
+   */
+  ReconnectingConnection connection() {
+    return connection;
+  }
+
+  /**
+   * @return the clock of the store's own time stamps
+   */
+  Clock clock() {
+    return clock;
+  }
+
+  /** The start-up checks this store's options call for, run by the caller on first connect. */
+  StartupChecks startupChecks(boolean evictionPolicy) {
+    return new StartupChecks(connection, runner, evictionPolicy, ackReplicas, reportsTimeouts);
+  }
+
+  /**
+   * @return the key layout of this store
+   */
+  RedisSchema schema() {
+    return schema;
+  }
+
+  // ------------------------------------------------------------------ SessionStore
+
+  @Override
+  public Optional<SessionRecord> load(SessionHandle handle) {
+    return sessions.load(Objects.requireNonNull(handle, "handle"));
+  }
+
+  @Override
+  public boolean create(SessionRecord record, Duration ttl) {
+    Objects.requireNonNull(record, "record");
+    checkTtl(ttl);
+    return sessions.create(record, ttl);
+  }
+
+  @Override
+  public UpdateResult update(SessionHandle handle, SessionDelta delta) {
+    Objects.requireNonNull(handle, "handle");
+    Objects.requireNonNull(delta, "delta");
+    return sessions.update(handle, delta);
+  }
+
+  /**
+   * Takes the old session, writes the new one, moves the index entry: see {@code docs/redis.md}.
+   */
+  @Override
+  public Optional<SessionRecord> rotate(SessionHandle from, Rotation rotation) {
+    Objects.requireNonNull(from, "from");
+    Objects.requireNonNull(rotation, "rotation");
+    return sessions.rotate(from, rotation);
+  }
+
+  @Override
+  public boolean delete(SessionHandle handle) {
+    return sessions.delete(Objects.requireNonNull(handle, "handle"));
+  }
+
+  // ------------------------------------------------------------------ UserIndexedStore
+
+  @Override
+  public Admission admit(String userId, SessionHandle handle, SessionLimit limit, Duration ttl) {
+    Objects.requireNonNull(userId, "userId");
+    Objects.requireNonNull(handle, "handle");
+    Objects.requireNonNull(limit, "limit");
+    checkTtl(ttl);
+    return users.admit(userId, handle, limit, ttl);
+  }
+
+  @Override
+  public List<SessionRecord> sessionsOf(String userId) {
+    return users.sessionsOf(Objects.requireNonNull(userId, "userId"));
+  }
+
+  @Override
+  public List<SessionHandle> revokeAll(String userId, Duration sessionLifetime) {
+    Objects.requireNonNull(userId, "userId");
+    checkTtl(sessionLifetime);
+    return users.revokeAll(userId, sessionLifetime);
+  }
+
+  @Override
+  public List<SessionHandle> revokeOthers(
+      String userId, SessionHandle keep, Duration sessionLifetime) {
+    Objects.requireNonNull(userId, "userId");
+    Objects.requireNonNull(keep, "keep");
+    checkTtl(sessionLifetime);
+    return users.revokeOthers(userId, keep, sessionLifetime);
+  }
+
+  @Override
+  public long userVersion(String userId) {
+    return sessions.userVersion(Objects.requireNonNull(userId, "userId"));
+  }
+
+  // ------------------------------------------------------------------ ExpiryNotifyingStore
+
+  /**
+   * @return whether the store was built with {@link
+   *     RedisSessionStore.Builder#expiryNotifications()}
+   */
+  @Override
+  public boolean reportsTimeouts() {
+    return reportsTimeouts;
+  }
+
+  /**
+   * Subscribes to sessions that time out. The first subscription opens one more connection, which
+   * subscribes to Redis's {@code expired} keyspace events ({@code notify-keyspace-events} must
+   * include {@code Ex}); the node whose claim takes a timed-out session reports it, on a thread of
+   * this store, at most {@link RedisSessionStore#TIMEOUT_GRACE} after the timeout. Events published
+   * while the connection is down are lost. If Redis cannot be reached, or after a Sentinel
+   * failover, the store keeps trying to subscribe every {@link
+   * RedisSessionStore#TIMEOUT_RESUBSCRIBE_DELAY} (logging once); this method never fails for an
+   * unreachable Redis.
+   *
+   * @throws IllegalStateException without {@link RedisSessionStore.Builder#expiryNotifications()}
+   */
+  @Override
+  public Subscription onTimeout(Consumer<SessionRecord> subscriber) {
+    Objects.requireNonNull(subscriber, "subscriber");
+    if (!reportsTimeouts) {
+      throw new IllegalStateException(
+          "this store does not report timeouts: build it with expiryNotifications()");
+    }
+    return timeouts.subscribe(subscriber);
+  }
+
+  // ------------------------------------------------------------------ AtomicValueStore
+
+  @Override
+  public Optional<byte[]> get(String key) {
+    AtomicValueStore.checkKeyAndValue(key, null);
+    return values.get(key);
+  }
+
+  @Override
+  public boolean putIfAbsent(String key, byte[] value, Duration ttl) {
+    AtomicValueStore.checkKeyAndValue(key, value);
+    Objects.requireNonNull(value, "value");
+    checkTtl(ttl);
+    return values.putIfAbsent(key, value, ttl);
+  }
+
+  @Override
+  public boolean compareAndSet(String key, byte[] expected, byte[] replacement, Duration ttl) {
+    AtomicValueStore.checkKeyAndValue(key, replacement);
+    Objects.requireNonNull(expected, "expected");
+    Objects.requireNonNull(replacement, "replacement");
+    checkTtl(ttl);
+    return values.compareAndSet(key, expected, replacement, ttl);
+  }
+
+  @Override
+  public boolean remove(String key) {
+    AtomicValueStore.checkKeyAndValue(key, null);
+    return values.remove(key);
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  /**
+   * Closes the connection and, unless they were supplied, the client resources. Waits at most a few
+   * seconds. Calls after close fail with {@link StoreUnavailableException}.
+   */
+  @Override
+  public void close() {
+    timeouts.close();
+    connection.close();
+  }
+
+  private static void checkTtl(Duration ttl) {
+    Objects.requireNonNull(ttl, "ttl");
+    if (ttl.isNegative() || ttl.isZero()) {
+      throw new IllegalArgumentException("ttl (" + ttl + ") must be positive");
+    }
+  }
+}
