@@ -28,9 +28,10 @@ import java.util.Map;
  * (64 bytes) and the hash keeps the small listpack encoding: one packed field {@code m} holds the
  * fields that only rotation changes (version and creation time in base 36, absolute expiry and
  * authentication time as base-36 offsets from creation), and the fields a script must read or
- * change are separate decimal integers (the user's version stamp {@code w} only when not 0).
- * Attributes are fields named {@code _<name>}; metadata names never start with {@code _}, so no
- * attribute can collide with metadata. Stateless and thread-safe.
+ * change are separate decimal integers (the user's version stamp {@code w} only when not 0). Attributes
+ * are fields named {@code _<name>}; metadata names never start with {@code _}, so no attribute can
+ * collide with metadata. The field names are defined in {@link RedisSchema.Field}. Stateless and
+ * thread-safe.
  */
 final class RecordCodec {
 
@@ -50,16 +51,9 @@ final class RecordCodec {
     // "0" for a login session instead of two 8-digit instants keep a typical hash 32 bytes smaller
     // (it stays in a smaller allocation class).
     long created = r.createdAt().toEpochMilli();
-    String meta =
-        Long.toString(r.version(), 36)
-            + '.'
-            + Long.toString(created, 36)
-            + '.'
-            + Long.toString(r.absoluteExpiry().toEpochMilli() - created, 36)
-            + '.'
-            + (r.authenticatedAt() == null
-                ? ""
-                : Long.toString(r.authenticatedAt().toEpochMilli() - created, 36));
+    String meta = Long.toString(r.version(), 36) + '.' + Long.toString(created, 36) + '.'
+        + Long.toString(r.absoluteExpiry().toEpochMilli() - created, 36) + '.'
+        + (r.authenticatedAt() == null ? "" : Long.toString(r.authenticatedAt().toEpochMilli() - created, 36));
     put(out, META, meta);
     put(out, LAST_ACCESS, Long.toString(r.lastAccessedAt().toEpochMilli()));
     put(out, IDLE_TIMEOUT, Long.toString(r.idleTimeout().toMillis()));
@@ -121,8 +115,7 @@ final class RecordCodec {
     Map<String, String> meta = new HashMap<>();
     for (int i = from; i + 1 < flat.size(); i += 2) {
       if (!(flat.get(i) instanceof byte[] key) || !(flat.get(i + 1) instanceof byte[] value)) {
-        throw new UnreadableSessionException(
-            handle, "the stored session has a malformed field", null);
+        throw new UnreadableSessionException(handle, "the stored session has a malformed field", null);
       }
       String name = new String(key, StandardCharsets.UTF_8);
       if (name.startsWith(ATTRIBUTE_PREFIX)) {
@@ -134,8 +127,7 @@ final class RecordCodec {
     return decode(handle, meta, attributes);
   }
 
-  private static SessionRecord decode(
-      SessionHandle handle, Map<String, String> meta, Map<String, byte[]> attributes) {
+  private static SessionRecord decode(SessionHandle handle, Map<String, String> meta, Map<String, byte[]> attributes) {
     try {
       String[] packed = required(meta, META).split("\\.", -1);
       if (packed.length != 4) {
@@ -144,38 +136,18 @@ final class RecordCodec {
       long version = Long.parseLong(packed[0], 36);
       long createdMillis = Long.parseLong(packed[1], 36);
       Instant created = Instant.ofEpochMilli(createdMillis);
-      Instant absolute =
-          Instant.ofEpochMilli(Math.addExact(createdMillis, Long.parseLong(packed[2], 36)));
-      Instant authenticated =
-          packed[3].isEmpty()
-              ? null
-              : Instant.ofEpochMilli(Math.addExact(createdMillis, Long.parseLong(packed[3], 36)));
+      Instant absolute = Instant.ofEpochMilli(Math.addExact(createdMillis, Long.parseLong(packed[2], 36)));
+      Instant authenticated = packed[3].isEmpty() ? null
+          : Instant.ofEpochMilli(Math.addExact(createdMillis, Long.parseLong(packed[3], 36)));
       Instant lastAccess = Instant.ofEpochMilli(Long.parseLong(required(meta, LAST_ACCESS)));
       Duration idle = Duration.ofMillis(Long.parseLong(required(meta, IDLE_TIMEOUT)));
-      ClientInfo client =
-          new ClientInfo(meta.getOrDefault(AGENT.name, ""), meta.getOrDefault(ADDRESS.name, ""));
-      long userVersion =
-          meta.containsKey(USER_VERSION.name) ? Long.parseLong(meta.get(USER_VERSION.name)) : 0;
-      return new SessionRecord(
-          handle,
-          meta.get(USER.name),
-          version,
-          userVersion,
-          created,
-          lastAccess,
-          idle,
-          absolute,
-          authenticated,
-          meta.get(NODE.name),
-          client,
-          attributes);
-    } catch (IllegalArgumentException
-        | ArithmeticException
-        | NullPointerException
-        | java.time.DateTimeException e) {
+      ClientInfo client = new ClientInfo(meta.getOrDefault(AGENT.name, ""), meta.getOrDefault(ADDRESS.name, ""));
+      long userVersion = meta.containsKey(USER_VERSION.name) ? Long.parseLong(meta.get(USER_VERSION.name)) : 0;
+      return new SessionRecord(handle, meta.get(USER.name), version, userVersion, created, lastAccess, idle, absolute, authenticated,
+          meta.get(NODE.name), client, attributes);
+    } catch (IllegalArgumentException | ArithmeticException | NullPointerException | java.time.DateTimeException e) {
       // The message names what is wrong with the metadata, never a stored value.
-      throw new UnreadableSessionException(
-          handle, "the stored session's metadata cannot be read", null);
+      throw new UnreadableSessionException(handle, "the stored session's metadata cannot be read", null);
     }
   }
 

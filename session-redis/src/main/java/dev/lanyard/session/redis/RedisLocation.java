@@ -12,62 +12,41 @@ import java.util.Set;
 
 /**
  * A parsed store location: the topology, the Lettuce URIs (one, or the cluster seeds), and the
- * options that belong to Lanyard rather than to Lettuce ({@code keyPrefix}). Parsing never puts the
- * location into an exception message, because it may hold a password.
+ * options that belong to Lanyard rather than to Lettuce ({@code keyPrefix}). Parsing never puts
+ * the location into an exception message, because it may hold a password.
  */
 final class RedisLocation {
 
   /** The URI schemes this module opens. */
   static final Set<String> SCHEMES =
-      Set.of(
-          "redis",
-          "rediss",
-          "redis-sentinel",
-          "rediss-sentinel",
-          "redis-cluster",
-          "rediss-cluster");
+      Set.of("redis", "rediss", "redis-sentinel", "rediss-sentinel", "redis-cluster", "rediss-cluster");
 
   /** The options Lanyard reads from a location's query; spelled as the builder methods are. */
   static final Set<String> LANYARD_OPTIONS =
       Set.of("keyPrefix", "nearCache", "replicaAcks", "replicaAckTimeout", "expiryNotifications");
 
   /** The options handed on to Lettuce (its {@code RedisURI} parameter names). */
-  static final Set<String> LETTUCE_OPTIONS =
-      Set.of(
-          RedisURI.PARAMETER_NAME_TIMEOUT,
-          RedisURI.PARAMETER_NAME_DATABASE,
-          RedisURI.PARAMETER_NAME_DATABASE_ALT,
-          RedisURI.PARAMETER_NAME_SENTINEL_MASTER_ID,
-          RedisURI.PARAMETER_NAME_CLIENT_NAME,
-          RedisURI.PARAMETER_NAME_LIBRARY_NAME,
-          RedisURI.PARAMETER_NAME_LIBRARY_VERSION,
-          RedisURI.PARAMETER_NAME_VERIFY_PEER);
+  static final Set<String> LETTUCE_OPTIONS = Set.of(RedisURI.PARAMETER_NAME_TIMEOUT,
+      RedisURI.PARAMETER_NAME_DATABASE, RedisURI.PARAMETER_NAME_DATABASE_ALT,
+      RedisURI.PARAMETER_NAME_SENTINEL_MASTER_ID, RedisURI.PARAMETER_NAME_CLIENT_NAME,
+      RedisURI.PARAMETER_NAME_LIBRARY_NAME, RedisURI.PARAMETER_NAME_LIBRARY_VERSION,
+      RedisURI.PARAMETER_NAME_VERIFY_PEER);
 
   final RedisSessionStore.Topology topology;
   final List<RedisURI> uris;
   final String keyPrefix;
   final boolean timeoutGiven;
-
   /** {@code nearCache=true}: honoured by the provider, which wraps the store in a near cache. */
   final boolean nearCache;
-
   /** {@code replicaAcks=n}: writes wait for n replicas (0: they do not). */
   final int replicaAcks;
-
   /** {@code replicaAckTimeout=ms}, or null for the builder's default. */
   final Duration replicaAckTimeout;
-
   /** {@code expiryNotifications=true}: the store reports sessions that time out. */
   final boolean expiryNotifications;
 
-  private RedisLocation(
-      RedisSessionStore.Topology topology,
-      List<RedisURI> uris,
-      String keyPrefix,
-      boolean timeoutGiven,
-      boolean nearCache,
-      int replicaAcks,
-      Duration replicaAckTimeout,
+  private RedisLocation(RedisSessionStore.Topology topology, List<RedisURI> uris, String keyPrefix,
+      boolean timeoutGiven, boolean nearCache, int replicaAcks, Duration replicaAckTimeout,
       boolean expiryNotifications) {
     this.topology = topology;
     this.uris = List.copyOf(uris);
@@ -112,8 +91,7 @@ final class RedisLocation {
       int eq = parameter.indexOf('=');
       String name = eq < 0 ? parameter : parameter.substring(0, eq);
       if (name.equalsIgnoreCase("keyPrefix")) {
-        keyPrefix =
-            eq < 0 ? "" : URLDecoder.decode(parameter.substring(eq + 1), StandardCharsets.UTF_8);
+        keyPrefix = eq < 0 ? "" : URLDecoder.decode(parameter.substring(eq + 1), StandardCharsets.UTF_8);
       } else if (name.equalsIgnoreCase("nearCache")) {
         String value = eq < 0 ? "true" : parameter.substring(eq + 1).toLowerCase(Locale.ROOT);
         if (!value.equals("true") && !value.equals("false")) {
@@ -127,28 +105,16 @@ final class RedisLocation {
         }
         expiryNotifications = value.equals("true");
       } else if (name.equalsIgnoreCase("replicaAcks")) {
-        replicaAcks =
-            (int) number(parameter, eq, 1, 16, "replicaAcks must be a number from 1 to 16");
+        replicaAcks = (int) number(parameter, eq, 1, 16, "replicaAcks must be a number from 1 to 16");
       } else if (name.equalsIgnoreCase("replicaAckTimeout")) {
-        replicaAckTimeout =
-            Duration.ofMillis(
-                number(
-                    parameter,
-                    eq,
-                    1,
-                    60_000,
-                    "replicaAckTimeout must be a number of milliseconds from 1 to 60000"));
+        replicaAckTimeout = Duration.ofMillis(number(parameter, eq, 1, 60_000,
+            "replicaAckTimeout must be a number of milliseconds from 1 to 60000"));
       } else if (LETTUCE_OPTIONS.stream().anyMatch(name::equalsIgnoreCase)) {
         timeoutGiven |= name.equalsIgnoreCase("timeout");
         kept.add(parameter);
       } else {
-        throw malformed(
-            "unknown option '"
-                + printable(name)
-                + "'; the options are "
-                + new java.util.TreeSet<>(LANYARD_OPTIONS)
-                + " and Lettuce's "
-                + new java.util.TreeSet<>(LETTUCE_OPTIONS));
+        throw malformed("unknown option '" + printable(name) + "'; the options are "
+            + new java.util.TreeSet<>(LANYARD_OPTIONS) + " and Lettuce's " + new java.util.TreeSet<>(LETTUCE_OPTIONS));
       }
     }
     String lettuceQuery = kept.isEmpty() ? "" : "?" + String.join("&", kept);
@@ -166,8 +132,7 @@ final class RedisLocation {
         throw malformed("a port is not a number");
       }
     }
-    if (scheme.endsWith("-sentinel")
-        && !query.toLowerCase(Locale.ROOT).contains("sentinelmasterid=")
+    if (scheme.endsWith("-sentinel") && !query.toLowerCase(Locale.ROOT).contains("sentinelmasterid=")
         && rest.indexOf('#') < 0) {
       throw malformed("a redis-sentinel location names its master (sentinelMasterId=... or #name)");
     }
@@ -195,38 +160,21 @@ final class RedisLocation {
         if (seeds.isEmpty()) {
           throw malformed("a cluster location names at least one seed node");
         }
-        return new RedisLocation(
-            RedisSessionStore.Topology.CLUSTER,
-            seeds,
-            keyPrefix,
-            timeoutGiven,
-            nearCache,
-            replicaAcks,
-            replicaAckTimeout,
-            expiryNotifications);
+        return new RedisLocation(RedisSessionStore.Topology.CLUSTER, seeds, keyPrefix, timeoutGiven, nearCache,
+            replicaAcks, replicaAckTimeout, expiryNotifications);
       }
       RedisURI uri = RedisURI.create(scheme + "://" + rest + lettuceQuery);
       if (!scheme.endsWith("-sentinel")) {
         checked(uri);
       }
-      RedisSessionStore.Topology topology =
-          scheme.endsWith("-sentinel")
-              ? RedisSessionStore.Topology.SENTINEL
-              : RedisSessionStore.Topology.STANDALONE;
+      RedisSessionStore.Topology topology = scheme.endsWith("-sentinel")
+          ? RedisSessionStore.Topology.SENTINEL : RedisSessionStore.Topology.STANDALONE;
       if (topology == RedisSessionStore.Topology.SENTINEL
           && (uri.getSentinelMasterId() == null || uri.getSentinelMasterId().isEmpty())) {
-        throw malformed(
-            "a redis-sentinel location names its master (sentinelMasterId=... or #name)");
+        throw malformed("a redis-sentinel location names its master (sentinelMasterId=... or #name)");
       }
-      return new RedisLocation(
-          topology,
-          List.of(uri),
-          keyPrefix,
-          timeoutGiven,
-          nearCache,
-          replicaAcks,
-          replicaAckTimeout,
-          expiryNotifications);
+      return new RedisLocation(topology, List.of(uri), keyPrefix, timeoutGiven, nearCache, replicaAcks,
+          replicaAckTimeout, expiryNotifications);
     } catch (IllegalArgumentException e) {
       if (e.getMessage() != null && e.getMessage().startsWith("the Redis location")) {
         throw e;
@@ -248,9 +196,7 @@ final class RedisLocation {
     return new RedisLocation(topology, uris, null, false, false, 0, null, false);
   }
 
-  /**
-   * Parses the value of {@code name=value} as a bounded number, with an optional {@code ms} suffix.
-   */
+  /** Parses the value of {@code name=value} as a bounded number, with an optional {@code ms} suffix. */
   private static long number(String parameter, int eq, long min, long max, String rule) {
     String value = eq < 0 ? "" : parameter.substring(eq + 1).trim().toLowerCase(Locale.ROOT);
     if (value.endsWith("ms")) {
@@ -277,11 +223,9 @@ final class RedisLocation {
   }
 
   private static IllegalArgumentException malformed(String why) {
-    return new IllegalArgumentException(
-        "the Redis location is malformed: "
-            + why
-            + " (expected redis://, rediss://, redis-sentinel://host:port,...?sentinelMasterId=name"
-            + " or redis-cluster://host:port,host:port)");
+    return new IllegalArgumentException("the Redis location is malformed: " + why
+        + " (expected redis://, rediss://, redis-sentinel://host:port,...?sentinelMasterId=name or"
+        + " redis-cluster://host:port,host:port)");
   }
 
   /** Hosts and ports (sentinels and master name for Sentinel), never credentials. */
@@ -307,8 +251,7 @@ final class RedisLocation {
       Objects.requireNonNull(text, "host:port");
       int colon = text.lastIndexOf(':');
       if (colon <= 0 || colon == text.length() - 1) {
-        throw new IllegalArgumentException(
-            "expected host:port, got " + text.length() + " characters without a port");
+        throw new IllegalArgumentException("expected host:port, got " + text.length() + " characters without a port");
       }
       String host = text.substring(0, colon);
       if (host.startsWith("[") && host.endsWith("]")) {
