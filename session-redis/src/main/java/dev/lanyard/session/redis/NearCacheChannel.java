@@ -69,7 +69,7 @@ final class NearCacheChannel {
 
   NearCacheChannel(RedisSessionStore store, NearCacheOptions options, Copies copies) {
     this.store = store;
-    this.schema = store.schema();
+    this.schema = store.operations().schema();
     this.copies = copies;
     this.heartbeatNanos = options.heartbeatInterval().toNanos();
     this.leaseNanos = heartbeatNanos * NearCacheOptions.LEASE_HEARTBEATS;
@@ -80,7 +80,7 @@ final class NearCacheChannel {
    * first is; follows Sentinel failovers; starts the heartbeat.
    */
   void start() {
-    ReconnectingConnection connection = store.connection();
+    ReconnectingConnection connection = store.operations().connection();
     connection.whenConnected(
         () -> {
           StatefulRedisConnection<byte[], byte[]> opened;
@@ -289,6 +289,7 @@ final class NearCacheChannel {
             + "reconnecting its channel");
     // Connecting blocks: not on the Lettuce thread that reported the switch.
     store
+        .operations()
         .connection()
         .resources
         .eventExecutorGroup()
@@ -296,7 +297,7 @@ final class NearCacheChannel {
             () -> {
               try {
                 if (!closed) {
-                  attach(store.connection().connectAnother());
+                  attach(store.operations().connection().connectAnother());
                 }
               } catch (RuntimeException e) {
                 LOG.warn(

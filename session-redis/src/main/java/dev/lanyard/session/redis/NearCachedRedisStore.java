@@ -88,7 +88,7 @@ public final class NearCachedRedisStore
   private NearCachedRedisStore(RedisSessionStore store, NearCacheOptions options) {
     this.store = store;
     this.options = options;
-    this.clock = store.clock();
+    this.clock = store.operations().clock();
     this.cache =
         Caffeine.newBuilder()
             .maximumSize(options.maximumSize())

@@ -228,6 +228,41 @@ final class RedisLocation {
         + " redis-cluster://host:port,host:port)");
   }
 
+  /** Every option a location accepts, Lanyard's and Lettuce's, sorted; unmodifiable. */
+  static Set<String> allOptions() {
+    Set<String> all = new java.util.TreeSet<>(LANYARD_OPTIONS);
+    all.addAll(LETTUCE_OPTIONS);
+    return java.util.Collections.unmodifiableSet(all);
+  }
+
+  /** The master that Sentinel names {@code masterId}, found through these sentinels. */
+  static RedisLocation sentinel(String masterId, String... sentinels) {
+    Objects.requireNonNull(masterId, "masterId");
+    if (sentinels.length == 0) {
+      throw new IllegalArgumentException("sentinels: name at least one sentinel host:port");
+    }
+    HostPort first = HostPort.parse(sentinels[0]);
+    RedisURI.Builder b = RedisURI.Builder.sentinel(first.host(), first.port(), masterId);
+    for (int i = 1; i < sentinels.length; i++) {
+      HostPort s = HostPort.parse(sentinels[i]);
+      b.withSentinel(s.host(), s.port());
+    }
+    return of(RedisSessionStore.Topology.SENTINEL, List.of(b.build()));
+  }
+
+  /** A Redis Cluster reached through these seed nodes. */
+  static RedisLocation cluster(String... seeds) {
+    if (seeds.length == 0) {
+      throw new IllegalArgumentException("seeds: name at least one cluster node host:port");
+    }
+    List<RedisURI> uris = new ArrayList<>();
+    for (String seed : seeds) {
+      HostPort s = HostPort.parse(seed);
+      uris.add(RedisURI.create(s.host(), s.port()));
+    }
+    return of(RedisSessionStore.Topology.CLUSTER, uris);
+  }
+
   /** Hosts and ports (sentinels and master name for Sentinel), never credentials. */
   String describe() {
     List<String> nodes = new ArrayList<>();

@@ -1,22 +1,29 @@
 package dev.lanyard.session.redis;
 
+import dev.lanyard.session.SessionHandle;
+import dev.lanyard.session.SessionLimit;
+import dev.lanyard.session.StoreHealth;
 import dev.lanyard.session.StoreUnavailableException;
 import dev.lanyard.session.UnreadableSessionException;
+import dev.lanyard.session.spi.Admission;
 import dev.lanyard.session.spi.AtomicValueStore;
 import dev.lanyard.session.spi.ExpiryNotifyingStore;
+import dev.lanyard.session.spi.HealthReportingStore;
+import dev.lanyard.session.spi.Rotation;
+import dev.lanyard.session.spi.SessionDelta;
+import dev.lanyard.session.spi.SessionRecord;
+import dev.lanyard.session.spi.UpdateResult;
+import dev.lanyard.session.spi.UserIndexedStore;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.resource.ClientResources;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.Consumer;
 
 /**
  * The production session store: sessions in Redis (standalone, Sentinel or Cluster) through one
@@ -27,30 +34,22 @@ import org.slf4j.LoggerFactory;
  * atomic step, by a server-side script. The key layout, the hash fields and every script with its
  * {@code KEYS} and {@code ARGV} are in {@code docs/redis.md}.
  *
- * <p><b>Cost.</b> {@link #load} is one round trip (a second one for a user's session on Cluster),
- * {@link #update} one, {@link #create} one or two, {@link #rotate} two to five; with {@link
- * Builder#replicaAcks}, every operation that wrote adds one {@code WAIT}. The table per operation
- * is in {@code docs/redis.md}.
- *
- * <p><b>Failure.</b> Every round trip either answers within the command timeout (default {@link
- * #DEFAULT_COMMAND_TIMEOUT}) or throws {@link StoreUnavailableException}; commands issued while
- * disconnected are rejected at once rather than queued. Lettuce reconnects by itself; the store
- * needs no restart. A record that cannot be decoded throws {@link UnreadableSessionException}.
- *
- * <p><b>Start-up.</b> Building the store never needs Redis: when Redis cannot be reached, {@link
- * Builder#build()} returns a store that is {@link dev.lanyard.session.StoreState#CONNECTING
- * CONNECTING}, whose calls fail at once with {@link StoreUnavailableException}, and which connects
- * in the background every {@link ReconnectingConnection#RETRY_DELAY one second}. The start-up
- * checks ({@code maxmemory-policy}, {@code notify-keyspace-events}, attached replicas) run when the
- * connection is first established. Only configuration errors fail the build: a malformed location,
- * an unknown option, conflicting options, or credentials Redis refuses while it is up.
+ * <p>Every round trip answers within the command timeout (default {@link #DEFAULT_COMMAND_TIMEOUT})
+ * or throws {@link StoreUnavailableException}; Lettuce reconnects by itself. A record that cannot
+ * be decoded throws {@link UnreadableSessionException}. Building the store never needs Redis: when
+ * Redis cannot be reached, {@link Builder#build()} returns a store that is {@link
+ * dev.lanyard.session.StoreState#CONNECTING CONNECTING}, whose calls fail at once, and which
+ * connects in the background every {@link ReconnectingConnection#RETRY_DELAY second}. Only
+ * configuration errors fail the build. Costs per operation, failure behaviour and start-up checks:
+ * {@code docs/redis.md}.
  *
  * <p>Thread-safe; expensive to create (it starts threads and connects), so share one per
  * application and close it on shutdown.
  *
  * @since 0.1.0
  */
-public final class RedisSessionStore extends RedisStoreOperations {
+public final class RedisSessionStore
+    implements UserIndexedStore, AtomicValueStore, ExpiryNotifyingStore, HealthReportingStore {
 
   /** The default command timeout: 250 ms. */
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(250);
@@ -60,13 +59,7 @@ public final class RedisSessionStore extends RedisStoreOperations {
    * the builder methods and the configuration guide spell them, and Lettuce's. Any other option
    * fails the build with a message naming it. Matched case-insensitively.
    */
-  public static final java.util.Set<String> LOCATION_OPTIONS;
-
-  static {
-    Set<String> all = new TreeSet<>(RedisLocation.LANYARD_OPTIONS);
-    all.addAll(RedisLocation.LETTUCE_OPTIONS);
-    LOCATION_OPTIONS = Collections.unmodifiableSet(all);
-  }
+  public static final Set<String> LOCATION_OPTIONS = RedisLocation.allOptions();
 
   /** The default prefix of every key the store writes. */
   public static final String DEFAULT_KEY_PREFIX = "lanyard:";
@@ -86,15 +79,11 @@ public final class RedisSessionStore extends RedisStoreOperations {
   /** How long the store waits before it tries again to subscribe to expired-key events. */
   public static final Duration TIMEOUT_RESUBSCRIBE_DELAY = Duration.ofSeconds(1);
 
-  private static final Logger LOG = LoggerFactory.getLogger(RedisSessionStore.class);
-
   /** How Redis is deployed. */
   public enum Topology {
     /** One Redis server (or a proxy in front of several). */
     STANDALONE,
-    /**
-     * A master found through Redis Sentinel; Lettuce asks the sentinels again on every reconnect.
-     */
+    /** A master found through Redis Sentinel, asked again on every reconnect. */
     SENTINEL,
     /** Redis Cluster: keys spread over hash slots on several masters. */
     CLUSTER
@@ -105,48 +94,22 @@ public final class RedisSessionStore extends RedisStoreOperations {
   private final Duration timeout;
   private final int ackReplicas;
   private final String description;
+  private final RedisStoreOperations ops;
 
+  /** Assembled by {@link StoreAssembly}; {@code description} never holds credentials. */
   RedisSessionStore(
-      Builder b,
-      RedisLocation location,
-      ReconnectingConnection connection,
+      Topology topology,
       String prefix,
       Duration timeout,
       int ackReplicas,
-      Duration ackTimeout) {
-    super(
-        connection,
-        new RedisSchema(prefix),
-        b.clock,
-        location.topology == Topology.CLUSTER,
-        timeout,
-        ackReplicas,
-        ackTimeout,
-        b.expiryNotifications,
-        location.uris.get(0).getDatabase());
-    this.topology = location.topology;
+      RedisStoreOperations ops,
+      String description) {
+    this.topology = topology;
     this.prefix = prefix;
     this.timeout = timeout;
     this.ackReplicas = ackReplicas;
-    this.description =
-        "RedisSessionStore["
-            + topology
-            + " "
-            + location.describe()
-            + ", prefix="
-            + prefix
-            + ", timeout="
-            + timeout.toMillis()
-            + "ms"
-            + (ackReplicas > 0
-                ? ", acknowledged by "
-                    + ackReplicas
-                    + " replica(s) within "
-                    + ackTimeout.toMillis()
-                    + "ms"
-                : "")
-            + (b.expiryNotifications ? ", expiry notifications" : "")
-            + "]";
+    this.ops = ops;
+    this.description = description;
   }
 
   /**
@@ -171,33 +134,146 @@ public final class RedisSessionStore extends RedisStoreOperations {
     return builder().location(location).build();
   }
 
-  /**
-   * @return how Redis is deployed
-   */
+  /** Returns how Redis is deployed. */
   public Topology topology() {
     return topology;
   }
 
-  /**
-   * @return the prefix of every key this store writes
-   */
+  /** Returns the prefix of every key this store writes. */
   public String keyPrefix() {
     return prefix;
   }
 
-  /**
-   * @return the command timeout
-   */
+  /** Returns the command timeout. */
   public Duration commandTimeout() {
     return timeout;
   }
 
-  /**
-   * @return how many replicas must acknowledge a write before the store reports it done; 0 when
-   *     writes are not waited for (the default)
-   */
+  /** Returns how many replicas must acknowledge a write; 0 (the default) when none must. */
   public int replicaAcks() {
     return ackReplicas;
+  }
+
+  /**
+   * Tells whether Redis can be reached, without a round trip: {@code CONNECTING} until the first
+   * connection, {@code UP} while commands answer, {@code DOWN} from a lost connection until it
+   * answers again (probed every second). Each change is logged once.
+   */
+  @Override
+  public StoreHealth health() {
+    return ops.health();
+  }
+
+  @Override
+  public HealthSubscription onHealthChange(Consumer<StoreHealth> listener) {
+    return ops.onHealthChange(listener);
+  }
+
+  @Override
+  public Optional<SessionRecord> load(SessionHandle handle) {
+    return ops.load(handle);
+  }
+
+  @Override
+  public boolean create(SessionRecord record, Duration ttl) {
+    return ops.create(record, ttl);
+  }
+
+  @Override
+  public UpdateResult update(SessionHandle handle, SessionDelta delta) {
+    return ops.update(handle, delta);
+  }
+
+  /**
+   * Takes the old session, writes the new one, moves the index entry: see {@code docs/redis.md}.
+   */
+  @Override
+  public Optional<SessionRecord> rotate(SessionHandle from, Rotation rotation) {
+    return ops.rotate(from, rotation);
+  }
+
+  @Override
+  public boolean delete(SessionHandle handle) {
+    return ops.delete(handle);
+  }
+
+  @Override
+  public Admission admit(String userId, SessionHandle handle, SessionLimit limit, Duration ttl) {
+    return ops.admit(userId, handle, limit, ttl);
+  }
+
+  @Override
+  public List<SessionRecord> sessionsOf(String userId) {
+    return ops.sessionsOf(userId);
+  }
+
+  @Override
+  public List<SessionHandle> revokeAll(String userId, Duration sessionLifetime) {
+    return ops.revokeAll(userId, sessionLifetime);
+  }
+
+  @Override
+  public List<SessionHandle> revokeOthers(
+      String userId, SessionHandle keep, Duration sessionLifetime) {
+    return ops.revokeOthers(userId, keep, sessionLifetime);
+  }
+
+  @Override
+  public long userVersion(String userId) {
+    return ops.userVersion(userId);
+  }
+
+  /** Returns whether the store was built with {@link Builder#expiryNotifications()}. */
+  @Override
+  public boolean reportsTimeouts() {
+    return ops.reportsTimeouts();
+  }
+
+  /**
+   * Subscribes to sessions that time out, reported on a thread of this store at most {@link
+   * #TIMEOUT_GRACE} after the timeout by the node whose claim takes the session. The first
+   * subscription opens a connection for Redis's {@code expired} events; while Redis cannot be
+   * reached it tries again every {@link #TIMEOUT_RESUBSCRIBE_DELAY}, never failing this call.
+   *
+   * @throws IllegalStateException without {@link Builder#expiryNotifications()}
+   */
+  @Override
+  public Subscription onTimeout(Consumer<SessionRecord> subscriber) {
+    return ops.onTimeout(subscriber);
+  }
+
+  @Override
+  public Optional<byte[]> get(String key) {
+    return ops.get(key);
+  }
+
+  @Override
+  public boolean putIfAbsent(String key, byte[] value, Duration ttl) {
+    return ops.putIfAbsent(key, value, ttl);
+  }
+
+  @Override
+  public boolean compareAndSet(String key, byte[] expected, byte[] replacement, Duration ttl) {
+    return ops.compareAndSet(key, expected, replacement, ttl);
+  }
+
+  @Override
+  public boolean remove(String key) {
+    return ops.remove(key);
+  }
+
+  /**
+   * Closes the connection and, unless they were supplied, the client resources. Waits at most a few
+   * seconds. Calls after close fail with {@link StoreUnavailableException}.
+   */
+  @Override
+  public void close() {
+    ops.close();
+  }
+
+  /** The operations behind the SPI, for the near cache and the assembly. */
+  RedisStoreOperations operations() {
+    return ops;
   }
 
   /** Describes the store by topology, nodes, prefix and timeout; never credentials. */
@@ -233,25 +309,16 @@ public final class RedisSessionStore extends RedisStoreOperations {
     private Builder() {}
 
     /**
-     * Sets where Redis is, as a URI:
-     *
-     * <ul>
-     *   <li>{@code redis://[[user]:password@]host[:port][/database][?options]} — standalone;
-     *   <li>{@code rediss://...} — standalone over TLS;
-     *   <li>{@code
-     *       redis-sentinel://[[user]:password@]host:port[,host:port...][?sentinelMasterId=name]}
-     *       (or {@code #name}) — the master named {@code name}, found through these sentinels
-     *       ({@code rediss-sentinel://} for TLS);
-     *   <li>{@code redis-cluster://[[user]:password@]host:port[,host:port...][?options]} — a Redis
-     *       Cluster, reached through these seed nodes ({@code rediss-cluster://} for TLS).
-     * </ul>
-     *
-     * Options: Lettuce's ({@code timeout=250ms}, {@code clientName=...}, {@code database=n}, {@code
-     * verifyPeer=FULL|CA|NONE}) and Lanyard's {@code keyPrefix=...}, {@code replicaAcks=n} and
-     * {@code replicaAckTimeout=ms} (see {@link #replicaAcks}; the timeout defaults to half the
-     * command timeout). Lanyard's {@code nearCache=true} is honoured only where the location opens
-     * a store through {@code SessionStores.open} (the provider wraps the store in a {@link
-     * NearCachedRedisStore}); this builder ignores it: use {@link NearCachedRedisStore#wrap}.
+     * Sets where Redis is, as a URI: {@code redis://[[user]:password@]host[:port][/database]} (or
+     * {@code rediss://} for TLS) for one server; {@code redis-sentinel://host:port[,host:port...]}
+     * with {@code ?sentinelMasterId=name} or {@code #name} for the master Sentinel names; {@code
+     * redis-cluster://host:port[,host:port...]} for a Cluster through these seeds ({@code
+     * rediss-sentinel://}, {@code rediss-cluster://} for TLS). Options in the query: Lettuce's
+     * ({@code timeout=250ms}, {@code clientName=...}, {@code database=n}, ...) and Lanyard's, named
+     * as the builder methods ({@code keyPrefix}, {@code replicaAcks}, {@code replicaAckTimeout},
+     * {@code expiryNotifications}); {@link RedisSessionStore#LOCATION_OPTIONS} lists them all and
+     * {@code docs/redis.md} explains each. {@code nearCache=true} counts only through {@code
+     * SessionStores.open}; here use {@link NearCachedRedisStore#wrap}.
      *
      * @param location the URI
      * @return this builder
@@ -282,17 +349,7 @@ public final class RedisSessionStore extends RedisStoreOperations {
      * @return this builder
      */
     public Builder sentinel(String masterId, String... sentinels) {
-      Objects.requireNonNull(masterId, "masterId");
-      if (sentinels.length == 0) {
-        throw new IllegalArgumentException("sentinels: name at least one sentinel host:port");
-      }
-      RedisLocation.HostPort first = RedisLocation.HostPort.parse(sentinels[0]);
-      RedisURI.Builder b = RedisURI.Builder.sentinel(first.host(), first.port(), masterId);
-      for (int i = 1; i < sentinels.length; i++) {
-        RedisLocation.HostPort s = RedisLocation.HostPort.parse(sentinels[i]);
-        b.withSentinel(s.host(), s.port());
-      }
-      this.location = RedisLocation.of(Topology.SENTINEL, List.of(b.build()));
+      this.location = RedisLocation.sentinel(masterId, sentinels);
       return this;
     }
 
@@ -303,15 +360,7 @@ public final class RedisSessionStore extends RedisStoreOperations {
      * @return this builder
      */
     public Builder cluster(String... seeds) {
-      if (seeds.length == 0) {
-        throw new IllegalArgumentException("seeds: name at least one cluster node host:port");
-      }
-      List<RedisURI> uris = new ArrayList<>();
-      for (String seed : seeds) {
-        RedisLocation.HostPort s = RedisLocation.HostPort.parse(seed);
-        uris.add(RedisURI.create(s.host(), s.port()));
-      }
-      this.location = RedisLocation.of(Topology.CLUSTER, uris);
+      this.location = RedisLocation.cluster(seeds);
       return this;
     }
 
@@ -347,11 +396,7 @@ public final class RedisSessionStore extends RedisStoreOperations {
      * @return this builder
      */
     public Builder clientName(String clientName) {
-      Objects.requireNonNull(clientName, "clientName");
-      if (clientName.isEmpty() || clientName.chars().anyMatch(c -> c <= ' ' || c > '~')) {
-        throw new IllegalArgumentException("clientName must be printable ASCII without spaces");
-      }
-      this.clientName = clientName;
+      this.clientName = StoreAssembly.checkClientName(clientName);
       return this;
     }
 
@@ -410,10 +455,7 @@ public final class RedisSessionStore extends RedisStoreOperations {
      * @return this builder
      */
     public Builder database(int database) {
-      if (database < 0) {
-        throw new IllegalArgumentException("database (" + database + ") must not be negative");
-      }
-      this.database = database;
+      this.database = StoreAssembly.checkDatabase(database);
       return this;
     }
 
@@ -456,15 +498,7 @@ public final class RedisSessionStore extends RedisStoreOperations {
      * @return this builder
      */
     public Builder replicaAcks(int replicas, Duration timeout) {
-      if (replicas < 1 || replicas > 16) {
-        throw new IllegalArgumentException("replicas (" + replicas + ") must be between 1 and 16");
-      }
-      Objects.requireNonNull(timeout, "timeout");
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException(
-            "the replica acknowledgement timeout (" + timeout + ") must be positive");
-      }
-      this.ackReplicas = replicas;
+      this.ackReplicas = StoreAssembly.checkReplicaAcks(replicas, timeout);
       this.ackTimeout = timeout;
       return this;
     }

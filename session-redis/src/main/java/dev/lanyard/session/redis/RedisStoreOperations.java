@@ -3,7 +3,6 @@ package dev.lanyard.session.redis;
 import dev.lanyard.session.SessionHandle;
 import dev.lanyard.session.SessionLimit;
 import dev.lanyard.session.StoreHealth;
-import dev.lanyard.session.StoreUnavailableException;
 import dev.lanyard.session.spi.Admission;
 import dev.lanyard.session.spi.AtomicValueStore;
 import dev.lanyard.session.spi.ExpiryNotifyingStore;
@@ -12,7 +11,6 @@ import dev.lanyard.session.spi.Rotation;
 import dev.lanyard.session.spi.SessionDelta;
 import dev.lanyard.session.spi.SessionRecord;
 import dev.lanyard.session.spi.UpdateResult;
-import dev.lanyard.session.spi.UserIndexedStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -21,14 +19,12 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The store SPI of {@link RedisSessionStore}: each operation checks its arguments and hands the
+ * The store SPI behind {@link RedisSessionStore}: each operation checks its arguments and hands the
  * work to the class that owns it ({@link SessionOperations}, {@link UserIndexOperations}, {@link
- * ValueOperations}, {@link TimeoutSubscription}). The public class adds the configuration, the
- * builder and the constants; a change to what an operation does lands in the operation classes, a
- * change to what the SPI promises lands here.
+ * ValueOperations}, {@link TimeoutSubscription}), which the constructor wires together. The public
+ * class delegates every SPI method here and keeps the configuration, the builder and the constants.
  */
-abstract class RedisStoreOperations
-    implements UserIndexedStore, AtomicValueStore, ExpiryNotifyingStore, HealthReportingStore {
+final class RedisStoreOperations {
 
   private final ReconnectingConnection connection;
   private final RedisSchema schema;
@@ -68,20 +64,11 @@ abstract class RedisStoreOperations
     this.timeouts = new TimeoutSubscription(connection, runner, schema, database);
   }
 
-  /**
-   * Tells whether Redis can be reached, without a round trip: {@code CONNECTING} from {@link
-   * RedisSessionStore.Builder#build()} until the first connection, {@code UP} while commands
-   * answer, {@code DOWN} from a lost connection until it answers again (probed every second). Each
-   * change is logged once, at INFO when the store comes up and at WARN when it is not reachable or
-   * lost.
-   */
-  @Override
-  public StoreHealth health() {
+  StoreHealth health() {
     return connection.health().health();
   }
 
-  @Override
-  public HealthReportingStore.HealthSubscription onHealthChange(Consumer<StoreHealth> listener) {
+  HealthReportingStore.HealthSubscription onHealthChange(Consumer<StoreHealth> listener) {
     return connection.health().subscribe(Objects.requireNonNull(listener, "listener"));
   }
 
@@ -113,20 +100,17 @@ abstract class RedisStoreOperations
 
   // ------------------------------------------------------------------ SessionStore
 
-  @Override
-  public Optional<SessionRecord> load(SessionHandle handle) {
+  Optional<SessionRecord> load(SessionHandle handle) {
     return sessions.load(Objects.requireNonNull(handle, "handle"));
   }
 
-  @Override
-  public boolean create(SessionRecord record, Duration ttl) {
+  boolean create(SessionRecord record, Duration ttl) {
     Objects.requireNonNull(record, "record");
     checkTtl(ttl);
     return sessions.create(record, ttl);
   }
 
-  @Override
-  public UpdateResult update(SessionHandle handle, SessionDelta delta) {
+  UpdateResult update(SessionHandle handle, SessionDelta delta) {
     Objects.requireNonNull(handle, "handle");
     Objects.requireNonNull(delta, "delta");
     return sessions.update(handle, delta);
@@ -135,22 +119,19 @@ abstract class RedisStoreOperations
   /**
    * Takes the old session, writes the new one, moves the index entry: see {@code docs/redis.md}.
    */
-  @Override
-  public Optional<SessionRecord> rotate(SessionHandle from, Rotation rotation) {
+  Optional<SessionRecord> rotate(SessionHandle from, Rotation rotation) {
     Objects.requireNonNull(from, "from");
     Objects.requireNonNull(rotation, "rotation");
     return sessions.rotate(from, rotation);
   }
 
-  @Override
-  public boolean delete(SessionHandle handle) {
+  boolean delete(SessionHandle handle) {
     return sessions.delete(Objects.requireNonNull(handle, "handle"));
   }
 
   // ------------------------------------------------------------------ UserIndexedStore
 
-  @Override
-  public Admission admit(String userId, SessionHandle handle, SessionLimit limit, Duration ttl) {
+  Admission admit(String userId, SessionHandle handle, SessionLimit limit, Duration ttl) {
     Objects.requireNonNull(userId, "userId");
     Objects.requireNonNull(handle, "handle");
     Objects.requireNonNull(limit, "limit");
@@ -158,57 +139,34 @@ abstract class RedisStoreOperations
     return users.admit(userId, handle, limit, ttl);
   }
 
-  @Override
-  public List<SessionRecord> sessionsOf(String userId) {
+  List<SessionRecord> sessionsOf(String userId) {
     return users.sessionsOf(Objects.requireNonNull(userId, "userId"));
   }
 
-  @Override
-  public List<SessionHandle> revokeAll(String userId, Duration sessionLifetime) {
+  List<SessionHandle> revokeAll(String userId, Duration sessionLifetime) {
     Objects.requireNonNull(userId, "userId");
     checkTtl(sessionLifetime);
     return users.revokeAll(userId, sessionLifetime);
   }
 
-  @Override
-  public List<SessionHandle> revokeOthers(
-      String userId, SessionHandle keep, Duration sessionLifetime) {
+  List<SessionHandle> revokeOthers(String userId, SessionHandle keep, Duration sessionLifetime) {
     Objects.requireNonNull(userId, "userId");
     Objects.requireNonNull(keep, "keep");
     checkTtl(sessionLifetime);
     return users.revokeOthers(userId, keep, sessionLifetime);
   }
 
-  @Override
-  public long userVersion(String userId) {
+  long userVersion(String userId) {
     return sessions.userVersion(Objects.requireNonNull(userId, "userId"));
   }
 
   // ------------------------------------------------------------------ ExpiryNotifyingStore
 
-  /**
-   * @return whether the store was built with {@link
-   *     RedisSessionStore.Builder#expiryNotifications()}
-   */
-  @Override
-  public boolean reportsTimeouts() {
+  boolean reportsTimeouts() {
     return reportsTimeouts;
   }
 
-  /**
-   * Subscribes to sessions that time out. The first subscription opens one more connection, which
-   * subscribes to Redis's {@code expired} keyspace events ({@code notify-keyspace-events} must
-   * include {@code Ex}); the node whose claim takes a timed-out session reports it, on a thread of
-   * this store, at most {@link RedisSessionStore#TIMEOUT_GRACE} after the timeout. Events published
-   * while the connection is down are lost. If Redis cannot be reached, or after a Sentinel
-   * failover, the store keeps trying to subscribe every {@link
-   * RedisSessionStore#TIMEOUT_RESUBSCRIBE_DELAY} (logging once); this method never fails for an
-   * unreachable Redis.
-   *
-   * @throws IllegalStateException without {@link RedisSessionStore.Builder#expiryNotifications()}
-   */
-  @Override
-  public Subscription onTimeout(Consumer<SessionRecord> subscriber) {
+  ExpiryNotifyingStore.Subscription onTimeout(Consumer<SessionRecord> subscriber) {
     Objects.requireNonNull(subscriber, "subscriber");
     if (!reportsTimeouts) {
       throw new IllegalStateException(
@@ -219,22 +177,19 @@ abstract class RedisStoreOperations
 
   // ------------------------------------------------------------------ AtomicValueStore
 
-  @Override
-  public Optional<byte[]> get(String key) {
+  Optional<byte[]> get(String key) {
     AtomicValueStore.checkKeyAndValue(key, null);
     return values.get(key);
   }
 
-  @Override
-  public boolean putIfAbsent(String key, byte[] value, Duration ttl) {
+  boolean putIfAbsent(String key, byte[] value, Duration ttl) {
     AtomicValueStore.checkKeyAndValue(key, value);
     Objects.requireNonNull(value, "value");
     checkTtl(ttl);
     return values.putIfAbsent(key, value, ttl);
   }
 
-  @Override
-  public boolean compareAndSet(String key, byte[] expected, byte[] replacement, Duration ttl) {
+  boolean compareAndSet(String key, byte[] expected, byte[] replacement, Duration ttl) {
     AtomicValueStore.checkKeyAndValue(key, replacement);
     Objects.requireNonNull(expected, "expected");
     Objects.requireNonNull(replacement, "replacement");
@@ -242,20 +197,14 @@ abstract class RedisStoreOperations
     return values.compareAndSet(key, expected, replacement, ttl);
   }
 
-  @Override
-  public boolean remove(String key) {
+  boolean remove(String key) {
     AtomicValueStore.checkKeyAndValue(key, null);
     return values.remove(key);
   }
 
   // ------------------------------------------------------------------ lifecycle
 
-  /**
-   * Closes the connection and, unless they were supplied, the client resources. Waits at most a few
-   * seconds. Calls after close fail with {@link StoreUnavailableException}.
-   */
-  @Override
-  public void close() {
+  void close() {
     timeouts.close();
     connection.close();
   }

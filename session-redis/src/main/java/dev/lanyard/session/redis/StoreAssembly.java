@@ -87,9 +87,35 @@ final class StoreAssembly {
                     ? Connection.cluster(location.uris, timeout, tls, resources)
                     : Connection.standalone(location.uris.get(0), timeout, tls, resources),
             health);
+    RedisStoreOperations ops =
+        new RedisStoreOperations(
+            connection,
+            new RedisSchema(prefix),
+            b.clock,
+            cluster,
+            timeout,
+            acks,
+            ackWait,
+            b.expiryNotifications,
+            location.uris.get(0).getDatabase());
+    String description =
+        "RedisSessionStore["
+            + location.topology
+            + " "
+            + location.describe()
+            + ", prefix="
+            + prefix
+            + ", timeout="
+            + timeout.toMillis()
+            + "ms"
+            + (acks > 0
+                ? ", acknowledged by " + acks + " replica(s) within " + ackWait.toMillis() + "ms"
+                : "")
+            + (b.expiryNotifications ? ", expiry notifications" : "")
+            + "]";
     RedisSessionStore store =
-        new RedisSessionStore(b, location, connection, prefix, timeout, acks, ackWait);
-    StartupChecks checks = store.startupChecks(b.checkEvictionPolicy);
+        new RedisSessionStore(location.topology, prefix, timeout, acks, ops, description);
+    StartupChecks checks = ops.startupChecks(b.checkEvictionPolicy);
     connection.whenConnected(checks::run);
     try {
       connection.start();
@@ -165,5 +191,32 @@ final class StoreAssembly {
           "commandTimeout (" + timeout + ") must be between 1 ms and 60 s");
     }
     return timeout;
+  }
+
+  static String checkClientName(String clientName) {
+    Objects.requireNonNull(clientName, "clientName");
+    if (clientName.isEmpty() || clientName.chars().anyMatch(c -> c <= ' ' || c > '~')) {
+      throw new IllegalArgumentException("clientName must be printable ASCII without spaces");
+    }
+    return clientName;
+  }
+
+  static int checkDatabase(int database) {
+    if (database < 0) {
+      throw new IllegalArgumentException("database (" + database + ") must not be negative");
+    }
+    return database;
+  }
+
+  static int checkReplicaAcks(int replicas, Duration timeout) {
+    if (replicas < 1 || replicas > 16) {
+      throw new IllegalArgumentException("replicas (" + replicas + ") must be between 1 and 16");
+    }
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException(
+          "the replica acknowledgement timeout (" + timeout + ") must be positive");
+    }
+    return replicas;
   }
 }
