@@ -143,8 +143,20 @@ final class RecordCodec {
       Duration idle = Duration.ofMillis(Long.parseLong(required(meta, IDLE_TIMEOUT)));
       ClientInfo client = new ClientInfo(meta.getOrDefault(AGENT.name, ""), meta.getOrDefault(ADDRESS.name, ""));
       long userVersion = meta.containsKey(USER_VERSION.name) ? Long.parseLong(meta.get(USER_VERSION.name)) : 0;
-      return new SessionRecord(handle, meta.get(USER.name), version, userVersion, created, lastAccess, idle, absolute, authenticated,
-          meta.get(NODE.name), client, attributes);
+      return SessionRecord.builder()
+          .handle(handle)
+          .userId(meta.get(USER.name))
+          .version(version)
+          .userVersion(userVersion)
+          .createdAt(created)
+          .lastAccessedAt(lastAccess)
+          .idleTimeout(idle)
+          .absoluteExpiry(absolute)
+          .authenticatedAt(authenticated)
+          .lastNode(meta.get(NODE.name))
+          .client(client)
+          .attributes(attributes)
+          .build();
     } catch (IllegalArgumentException | ArithmeticException | NullPointerException | java.time.DateTimeException e) {
       // The message names what is wrong with the metadata, never a stored value.
       throw new UnreadableSessionException(handle, "the stored session's metadata cannot be read", null);
