@@ -100,6 +100,19 @@ abstract class Connection implements AutoCloseable {
     // only Sentinel switches masters
   }
 
+  /**
+   * Replaces the shared connection with a new one (under Sentinel, to the master the sentinels
+   * name now) and closes the old one, without blocking; commands in flight on the old one finish
+   * or fail. For a connection that stopped answering without being closed (a blackhole), which
+   * Lettuce would keep using. Does nothing on Cluster, whose node connections Lettuce replaces as
+   * its topology refresh finds them gone.
+   *
+   * @param reason for the log
+   */
+  void reconnect(String reason) {
+    // Cluster: nothing
+  }
+
   @Override
   public void close() {
     try {
@@ -119,12 +132,12 @@ abstract class Connection implements AutoCloseable {
         .build();
   }
 
-  private static SocketOptions socketOptions(Duration commandTimeout) {
+  private static SocketOptions socketOptions(Duration commandTimeout, ConnectionLiveness liveness) {
     Duration connect = commandTimeout.multipliedBy(4);
     if (connect.compareTo(Duration.ofSeconds(1)) < 0) {
       connect = Duration.ofSeconds(1);
     }
-    return SocketOptions.builder().connectTimeout(connect).keepAlive(true).build();
+    return liveness.socketOptions(connect);
   }
 
   private static Duration handshakeTimeout(Duration timeout) {
@@ -133,7 +146,8 @@ abstract class Connection implements AutoCloseable {
   }
 
   /** Opens a standalone or Sentinel connection. */
-  static Connection standalone(RedisURI uri, Duration timeout, SslOptions ssl, ClientResources shared) {
+  static Connection standalone(RedisURI uri, Duration timeout, SslOptions ssl, ClientResources shared,
+      ConnectionLiveness liveness) {
     ClientResources resources = shared != null ? shared : defaultResources();
     RedisClient client = RedisClient.create(resources);
     ClientOptions.Builder options = ClientOptions.builder()
@@ -141,7 +155,7 @@ abstract class Connection implements AutoCloseable {
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
         // Every command expires after the connection's timeout, set below.
         .timeoutOptions(TimeoutOptions.enabled())
-        .socketOptions(socketOptions(timeout));
+        .socketOptions(socketOptions(timeout, liveness));
     if (ssl != null) {
       options.sslOptions(ssl);
     }
@@ -164,14 +178,15 @@ abstract class Connection implements AutoCloseable {
   }
 
   /** Opens a Cluster connection and opens a connection to every node at once. */
-  static Connection cluster(List<RedisURI> seeds, Duration timeout, SslOptions ssl, ClientResources shared) {
+  static Connection cluster(List<RedisURI> seeds, Duration timeout, SslOptions ssl, ClientResources shared,
+      ConnectionLiveness liveness) {
     ClientResources resources = shared != null ? shared : defaultResources();
     RedisClusterClient client = RedisClusterClient.create(resources, seeds);
     ClusterClientOptions.Builder options = ClusterClientOptions.builder()
         .autoReconnect(true)
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
         .timeoutOptions(TimeoutOptions.enabled(timeout))
-        .socketOptions(socketOptions(timeout))
+        .socketOptions(socketOptions(timeout, liveness))
         .maxRedirects(3)
         // Lettuce 7 enables every adaptive refresh trigger (MOVED, ASK, reconnects, unknown node,
         // uncovered slot) by default; add a rate limit and a periodic refresh as a backstop.
@@ -201,6 +216,7 @@ abstract class Connection implements AutoCloseable {
     private volatile StatefulRedisConnection<byte[], byte[]> connection;
     private final List<StatefulRedisPubSubConnection<String, String>> sentinelWatches = new ArrayList<>();
     private final AtomicReference<String> followedMaster = new AtomicReference<>("");
+    private final java.util.concurrent.atomic.AtomicBoolean replacing = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean closed;
     private final List<Runnable> switchActions = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -258,19 +274,42 @@ abstract class Connection implements AutoCloseable {
         return;
       }
       LOG.info("Sentinel moved master {} to {}; reconnecting", parts[0], next);
+      replace("the new master of " + parts[0], true);
+    }
+
+    @Override
+    void reconnect(String reason) {
+      LOG.warn("reconnecting to Redis: {}", reason);
+      replace("Redis", false);
+    }
+
+    /**
+     * Opens a new connection (which asks the sentinels for the master, under Sentinel), swaps it in
+     * and closes the old one. At most one replacement for timeouts at a time; a master switch
+     * always replaces.
+     */
+    private void replace(String target, boolean switched) {
+      if (!replacing.compareAndSet(false, true) && !switched) {
+        return;
+      }
       client.connectAsync(ByteArrayCodec.INSTANCE, uri).whenComplete((fresh, error) -> {
+        replacing.set(false);
         if (error != null) {
-          LOG.warn("could not connect to the new master of {} ({}); the store follows when its connection drops",
-              parts[0], error.getClass().getSimpleName());
+          LOG.warn("could not connect to {} ({}); the store follows when its connection drops",
+              target, error.getClass().getSimpleName());
           return;
         }
         if (closed) {
           fresh.closeAsync();
           return;
         }
+        fresh.setTimeout(uri.getTimeout());
         StatefulRedisConnection<byte[], byte[]> old = connection;
         connection = fresh;
         old.closeAsync();
+        if (!switched) {
+          return;
+        }
         for (Runnable action : switchActions) {
           try {
             action.run();

@@ -85,6 +85,13 @@ public final class NearCachedRedisStore implements NearCachingStore, UserIndexed
     ExpiryNotifyingStore, HealthReportingStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(NearCachedRedisStore.class);
+
+  /**
+   * After how many unanswered heartbeats or tracking requests in a row the invalidation
+   * connection is replaced by a new one: a half-open connection (its peer vanished without a
+   * reset) would otherwise keep the cache off until the kernel gives up on it.
+   */
+  static final int UNANSWERED_BEFORE_REOPEN = 2;
   private static final int STRIPES = 1024;
 
   private final RedisSessionStore store;
@@ -116,6 +123,9 @@ public final class NearCachedRedisStore implements NearCachingStore, UserIndexed
   private final AtomicLong resets = new AtomicLong();
   private final PushListener pushListener = this::onPush;
   private final RedisConnectionStateListener stateListener = new StateListener();
+  /** Unanswered heartbeats and tracking requests in a row; enough of them and the channel is reopened. */
+  private final ConnectionLiveness.TimeoutCounter unanswered =
+      new ConnectionLiveness.TimeoutCounter(UNANSWERED_BEFORE_REOPEN);
   private volatile StatefulRedisConnection<byte[], byte[]> tracking;
   private volatile boolean closed;
   private final ScheduledFuture<?> heartbeat;
@@ -519,8 +529,10 @@ public final class NearCachedRedisStore implements NearCachingStore, UserIndexed
             if (error != null) {
               LOG.debug("could not turn on client tracking yet ({}); the near cache stays off",
                   error.getClass().getSimpleName());
+              reopenIfUnanswered(connection);
               return;
             }
+            unanswered.answered();
             synchronized (lock) {
               if (epoch.get() == e && connection == tracking && !closed) {
                 leaseEnd = sent + leaseNanos;
@@ -561,8 +573,10 @@ public final class NearCachedRedisStore implements NearCachingStore, UserIndexed
               reset();
             }
           }
+          reopenIfUnanswered(connection);
           return;
         }
+        unanswered.answered();
         // Replies arrive in order on this connection: every invalidation Redis produced before it
         // answered this ping has been applied.
         if (epoch.get() == e) {
@@ -575,12 +589,23 @@ public final class NearCachedRedisStore implements NearCachingStore, UserIndexed
     }
   }
 
+  /** Replaces the channel after enough unanswered requests in a row (see {@link #UNANSWERED_BEFORE_REOPEN}). */
+  private void reopenIfUnanswered(StatefulRedisConnection<byte[], byte[]> connection) {
+    if (connection == tracking && unanswered.timedOut()) {
+      reopen("the near cache's invalidation connection stopped answering: dropped the local copy, reopening it");
+    }
+  }
+
   private void followNewMaster() {
+    reopen("the near cache follows the new Sentinel master: dropped the local copy, reconnecting its channel");
+  }
+
+  private void reopen(String why) {
     if (closed) {
       return;
     }
     reset();
-    LOG.info("the near cache follows the new Sentinel master: dropped the local copy, reconnecting its channel");
+    LOG.info(why);
     // Connecting blocks: not on the Lettuce thread that reported the switch.
     store.connection().resources.eventExecutorGroup().execute(() -> {
       try {
@@ -588,7 +613,7 @@ public final class NearCachedRedisStore implements NearCachingStore, UserIndexed
           attach(store.connection().connectAnother());
         }
       } catch (RuntimeException e) {
-        LOG.warn("could not open the near cache's channel to the new master ({}); the cache stays off",
+        LOG.warn("could not reopen the near cache's channel ({}); the cache stays off until a later try",
             e.getClass().getSimpleName());
       }
     });

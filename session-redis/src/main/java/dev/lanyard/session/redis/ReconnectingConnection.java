@@ -41,7 +41,8 @@ import reactor.core.Disposable;
  * <p>It also keeps the store's {@link HealthTracker}: up when a connection or a command answers,
  * down when a command or Lettuce's connection events show the connection gone, and, while down, a
  * {@code PING} every {@link #RETRY_DELAY} to see it come back even without traffic. A command that
- * merely times out changes nothing (a slow Redis is not a lost one).
+ * merely times out does not change the health (a slow Redis is not a lost one), but a run of them
+ * with no answer in between replaces the connection ({@link #timedOut()}).
  *
  * <p>Thread-safe.
  */
@@ -63,6 +64,7 @@ final class ReconnectingConnection extends Connection {
   /** A probe is scheduled: at most one waits at a time, however many commands fail. */
   private final AtomicBoolean probeScheduled = new AtomicBoolean();
   private final Disposable connectionEvents;
+  private final ConnectionLiveness.TimeoutCounter timeouts;
   private volatile Connection delegate;
   private volatile boolean closed;
 
@@ -73,11 +75,14 @@ final class ReconnectingConnection extends Connection {
    * @param opener opens a standalone, Sentinel or Cluster connection on the given resources, or
    *     throws a {@link RedisException}; it must not shut the resources down
    * @param health the store's health
+   * @param liveness after how many consecutive command timeouts to replace the connection
    */
-  ReconnectingConnection(ClientResources shared, Function<ClientResources, Connection> opener, HealthTracker health) {
+  ReconnectingConnection(ClientResources shared, Function<ClientResources, Connection> opener, HealthTracker health,
+      ConnectionLiveness liveness) {
     super(shared != null ? shared : defaultResources(), shared == null);
     this.opener = opener;
     this.health = health;
+    this.timeouts = liveness.counter();
     ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "lanyard-redis-connect");
       t.setDaemon(true);
@@ -189,6 +194,7 @@ final class ReconnectingConnection extends Connection {
 
   /** A command answered: the connection is up. Cheap when it already was. */
   void answered() {
+    timeouts.answered();
     if (!health.isUp() && delegate != null) {
       health.up();
     }
@@ -196,9 +202,25 @@ final class ReconnectingConnection extends Connection {
 
   /** A command failed: if the connection is gone, the store is down until a probe answers. */
   void failed(Throwable cause) {
+    if (unwrap(cause) instanceof RedisCommandTimeoutException) {
+      timedOut();
+      return;
+    }
     if (delegate != null && isDisconnection(cause)) {
       health.down(cause.getClass().getSimpleName());
       scheduleProbe();
+    }
+  }
+
+  /**
+   * A command got no answer within the command timeout. Enough of them in a row, with no answer
+   * in between, and the connection is replaced: its peer may have vanished without a reset (see
+   * {@link ConnectionLiveness}).
+   */
+  void timedOut() {
+    Connection current = delegate;
+    if (current != null && !closed && timeouts.timedOut()) {
+      current.reconnect("commands timed out in a row with no answer in between; the connection may be half-open");
     }
   }
 

@@ -1059,6 +1059,7 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
       throw new StoreUnavailableException("interrupted while waiting for Redis (" + operation + ")", e);
     } catch (TimeoutException e) {
       future.cancel(false);
+      connection.timedOut();
       throw new StoreUnavailableException("Redis did not answer " + operation + " within " + timeout.toMillis()
           + " ms", null);
     } catch (ExecutionException | CancellationException e) {
@@ -1267,8 +1268,15 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
     private int ackReplicas;
     private Duration ackTimeout;
     private boolean expiryNotifications;
+    private ConnectionLiveness liveness;
 
     private Builder() {}
+
+    /** For tests: how the store notices a vanished peer (default {@link ConnectionLiveness#defaults}). */
+    Builder liveness(ConnectionLiveness liveness) {
+      this.liveness = Objects.requireNonNull(liveness, "liveness");
+      return this;
+    }
 
     /**
      * Sets where Redis is, as a URI:
@@ -1612,10 +1620,12 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
       SslOptions tlsOptions = ssl;
       Duration commandTimeout = timeout;
       HealthTracker health = new HealthTracker(clock, "Redis (" + location.topology + " " + describe(location) + ")");
+      ConnectionLiveness alive = liveness != null ? liveness : ConnectionLiveness.defaults(commandTimeout);
       ReconnectingConnection connection = new ReconnectingConnection(clientResources, resources ->
           location.topology == Topology.CLUSTER
-              ? Connection.cluster(location.uris, commandTimeout, tlsOptions, resources)
-              : Connection.standalone(location.uris.get(0), commandTimeout, tlsOptions, resources), health);
+              ? Connection.cluster(location.uris, commandTimeout, tlsOptions, resources, alive)
+              : Connection.standalone(location.uris.get(0), commandTimeout, tlsOptions, resources, alive),
+          health, alive);
       RedisSessionStore store = new RedisSessionStore(this, location, connection, prefix, timeout, acks, ackWait);
       boolean checkPolicy = checkEvictionPolicy;
       connection.whenConnected(() -> store.checkOnConnect(checkPolicy));
