@@ -40,9 +40,9 @@ import reactor.core.Disposable;
  *
  * <p>Options common to both: commands issued while disconnected are rejected at once
  * ({@code REJECT_COMMANDS}) instead of queued, every command times out after the command timeout
- * ({@link TimeoutOptions}), the connection reconnects by itself with a delay growing from 10 ms to
- * at most one second (the default grows to 30 s, which would keep a restarted Redis unused for
- * long).
+ * ({@link TimeoutOptions}), the connection reconnects by itself with a jittered delay growing from
+ * 10 ms to at most one second (the default grows to 30 s, which would keep a restarted Redis unused
+ * for long), and {@link ConnectionLiveness} decides how a vanished peer is noticed.
  */
 abstract class Connection implements AutoCloseable {
 
@@ -108,9 +108,10 @@ abstract class Connection implements AutoCloseable {
    * its topology refresh finds them gone.
    *
    * @param reason for the log
+   * @return completes when the new connection is in use, fails when it could not be opened
    */
-  void reconnect(String reason) {
-    // Cluster: nothing
+  java.util.concurrent.CompletableFuture<Void> reconnect(String reason) {
+    return java.util.concurrent.CompletableFuture.completedFuture(null); // Cluster: nothing
   }
 
   @Override
@@ -128,8 +129,18 @@ abstract class Connection implements AutoCloseable {
     return DefaultClientResources.builder()
         .ioThreadPoolSize(2)
         .computationThreadPoolSize(2)
-        .reconnectDelay(Delay.exponential(Duration.ofMillis(10), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
+        .reconnectDelay(reconnectDelay())
         .build();
+  }
+
+  /**
+   * Lettuce's reconnect delay: growing from 10 ms to {@link #MAX_RECONNECT_DELAY}, each step
+   * between half and all of it at random (equal jitter), so that the nodes whose connections one
+   * event dropped (a Redis restart, {@code CLIENT KILL}) do not all come back in the same
+   * millisecond.
+   */
+  static Delay reconnectDelay() {
+    return Delay.equalJitter(Duration.ofMillis(10), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS);
   }
 
   private static SocketOptions socketOptions(Duration commandTimeout, ConnectionLiveness liveness) {
@@ -278,9 +289,9 @@ abstract class Connection implements AutoCloseable {
     }
 
     @Override
-    void reconnect(String reason) {
+    java.util.concurrent.CompletableFuture<Void> reconnect(String reason) {
       LOG.warn("reconnecting to Redis: {}", reason);
-      replace("Redis", false);
+      return replace("Redis", false);
     }
 
     /**
@@ -288,25 +299,30 @@ abstract class Connection implements AutoCloseable {
      * and closes the old one. At most one replacement for timeouts at a time; a master switch
      * always replaces.
      */
-    private void replace(String target, boolean switched) {
+    private java.util.concurrent.CompletableFuture<Void> replace(String target, boolean switched) {
+      java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
       if (!replacing.compareAndSet(false, true) && !switched) {
-        return;
+        done.complete(null); // one is under way
+        return done;
       }
       client.connectAsync(ByteArrayCodec.INSTANCE, uri).whenComplete((fresh, error) -> {
         replacing.set(false);
         if (error != null) {
           LOG.warn("could not connect to {} ({}); the store follows when its connection drops",
               target, error.getClass().getSimpleName());
+          done.completeExceptionally(error);
           return;
         }
         if (closed) {
           fresh.closeAsync();
+          done.complete(null);
           return;
         }
         fresh.setTimeout(uri.getTimeout());
         StatefulRedisConnection<byte[], byte[]> old = connection;
         connection = fresh;
         old.closeAsync();
+        done.complete(null);
         if (!switched) {
           return;
         }
@@ -318,6 +334,7 @@ abstract class Connection implements AutoCloseable {
           }
         }
       });
+      return done;
     }
 
     @Override

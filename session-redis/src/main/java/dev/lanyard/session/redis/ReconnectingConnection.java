@@ -32,7 +32,8 @@ import reactor.core.Disposable;
 /**
  * The store's connection as the store sees it: it never needs Redis to be reachable when the
  * store is built. It tries once at once; while Redis cannot be reached it tries again every
- * {@link #RETRY_DELAY} on a daemon thread of its own, and every command fails at once with a
+ * {@link #RETRY_DELAY} (jittered: between half and all of it) on a daemon thread of its own, and
+ * every command fails at once with a
  * {@link RedisConnectionException} (which the store turns into a
  * {@code StoreUnavailableException}). Once connected it delegates to the standalone, Sentinel or
  * Cluster connection, which reconnects by itself, and runs the actions registered with
@@ -164,10 +165,19 @@ final class ReconnectingConnection extends Connection {
 
   private void scheduleConnect() {
     try {
-      worker.schedule(this::retryConnect, RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+      worker.schedule(this::retryConnect, jittered(RETRY_DELAY).toMillis(), TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException closing) {
       // closed meanwhile
     }
+  }
+
+  /**
+   * Between half and all of {@code delay}, at random: nodes that lost Redis at the same moment
+   * (a restart, {@code CLIENT KILL}, a full {@code maxclients}) then do not retry in step.
+   */
+  static Duration jittered(Duration delay) {
+    long half = delay.toMillis() / 2;
+    return Duration.ofMillis(half + java.util.concurrent.ThreadLocalRandom.current().nextLong(half + 1));
   }
 
   private void retryConnect() {
@@ -220,7 +230,14 @@ final class ReconnectingConnection extends Connection {
   void timedOut() {
     Connection current = delegate;
     if (current != null && !closed && timeouts.timedOut()) {
-      current.reconnect("commands timed out in a row with no answer in between; the connection may be half-open");
+      current.reconnect("commands timed out in a row with no answer in between; the connection may be half-open")
+          .whenComplete((ok, error) -> {
+            if (error != null) {
+              // No answer on the old connection and no new one: as down as a refused connection.
+              health.down(causeOf(error));
+              scheduleProbe();
+            }
+          });
     }
   }
 
@@ -232,7 +249,7 @@ final class ReconnectingConnection extends Connection {
       worker.schedule(() -> {
         probeScheduled.set(false);
         probe();
-      }, RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+      }, jittered(RETRY_DELAY).toMillis(), TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException closing) {
       probeScheduled.set(false); // closed meanwhile
     }
@@ -257,7 +274,9 @@ final class ReconnectingConnection extends Connection {
         return;
       }
       Throwable cause = unwrap(error);
-      if (isDisconnection(cause)) {
+      if (cause instanceof RedisCommandTimeoutException) {
+        timedOut();
+      } else if (isDisconnection(cause)) {
         health.down(cause.getClass().getSimpleName());
       }
       if (!health.isUp()) {
