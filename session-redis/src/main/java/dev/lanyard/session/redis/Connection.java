@@ -134,13 +134,20 @@ abstract class Connection implements AutoCloseable {
   }
 
   /**
-   * Lettuce's reconnect delay: growing from 10 ms to {@link #MAX_RECONNECT_DELAY}, each step
-   * between half and all of it at random (equal jitter), so that the nodes whose connections one
-   * event dropped (a Redis restart, {@code CLIENT KILL}) do not all come back in the same
-   * millisecond.
+   * Lettuce's reconnect delay: doubling from 10 ms up to {@link #MAX_RECONNECT_DELAY}, each one
+   * then taken at random between half and all of it, so that the nodes whose connections one event
+   * dropped (a Redis restart, {@code CLIENT KILL}) do not all come back in the same millisecond,
+   * also once the delay reached its cap (Lettuce's own jittered delays clip to the cap there).
    */
   static Delay reconnectDelay() {
-    return Delay.equalJitter(Duration.ofMillis(10), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS);
+    return new Delay() {
+      @Override
+      public Duration createDelay(long attempt) {
+        long millis = attempt >= 7 ? MAX_RECONNECT_DELAY.toMillis()
+            : Math.min(MAX_RECONNECT_DELAY.toMillis(), 10L << Math.max(0, attempt - 1));
+        return ReconnectingConnection.jittered(Duration.ofMillis(millis));
+      }
+    };
   }
 
   private static SocketOptions socketOptions(Duration commandTimeout, ConnectionLiveness liveness) {

@@ -8,7 +8,7 @@ import dev.lanyard.session.NewSession;
 import dev.lanyard.session.RevocationReason;
 import dev.lanyard.session.SessionManager;
 import dev.lanyard.session.event.SessionEvent;
-import dev.lanyard.session.redis.testing.FaultProxy;
+import dev.lanyard.session.tck.net.FaultProxy;
 import dev.lanyard.session.redis.testing.RedisProcess;
 import dev.lanyard.session.redis.testing.TestRedis;
 import java.time.Duration;

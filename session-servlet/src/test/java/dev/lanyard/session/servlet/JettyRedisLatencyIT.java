@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.lanyard.session.SessionManager;
 import dev.lanyard.session.redis.RedisSessionStore;
-import dev.lanyard.session.redis.testing.FaultProxy;
+import dev.lanyard.session.tck.net.FaultProxy;
 import dev.lanyard.session.redis.testing.RedisProcess;
 import dev.lanyard.session.redis.testing.TestRedis;
 import jakarta.servlet.DispatcherType;

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * half-open while it retransmits. {@link #restore()} sets the link up again.
  *
  * <p>The machine's kernel has no {@code netem} or classifier qdiscs, so latency and per-connection
- * faults come from {@link FaultProxy} instead.
+ * faults come from {@code dev.lanyard.session.tck.net.FaultProxy} instead.
  *
  * <p>Not thread-safe: one test drives it.
  */

@@ -1,4 +1,4 @@
-package dev.lanyard.session.redis.testing;
+package dev.lanyard.session.tck.net;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,15 +20,19 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A fault-injecting TCP proxy on 127.0.0.1 in front of one server, for the faults the kernel of
  * this machine cannot make (it has no {@code netem}): every reply held back by a delay
- * ({@link #delayReplies}), every reply stalled until released ({@link #stallReplies}), and one
- * connection silenced while the others work ({@link #silence}). Replies keep their order.
+ * ({@link #delayReplies}), every reply stalled until released ({@link #stallReplies}), one
+ * connection silenced while the others work ({@link #silence}), and a blackhole of every
+ * connection, open and new ({@link #blackhole()}). Replies keep their order.
  *
  * <p>What the client's kernel sees differs from a real network fault in one way: the proxy's
- * kernel acknowledges what the client sends, so {@code TCP_USER_TIMEOUT} never fires on a silenced
- * connection; only the application's own liveness checks can notice it, which is what these
- * faults test.
+ * kernel acknowledges what the client sends (and accepts new connections), so
+ * {@code TCP_USER_TIMEOUT} never fires on a silenced connection; only the client's own timeouts
+ * and liveness checks can notice it, which is what these faults test. Where the kernel's own
+ * behaviour matters, use a network namespace whose link goes down instead.
  *
  * <p>Thread-safe. Threads are daemons; {@link #close()} closes every socket.
+ *
+ * @since 0.1.0
  */
 public final class FaultProxy implements AutoCloseable {
 
@@ -37,6 +41,7 @@ public final class FaultProxy implements AutoCloseable {
   private final List<Link> links = new CopyOnWriteArrayList<>();
   private volatile long delayNanos;
   private volatile boolean stalled;
+  private volatile boolean blackholed;
   private volatile boolean closed;
 
   private FaultProxy(ServerSocket server, InetSocketAddress target) {
@@ -102,12 +107,28 @@ public final class FaultProxy implements AutoCloseable {
    */
   public boolean silence(int serverSidePort) {
     for (Link link : links) {
-      if (link.upstream.getLocalPort() == serverSidePort) {
+      if (link.upstream.isBound() && link.upstream.getLocalPort() == serverSidePort) {
         link.silenced = true;
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * Blackholes every connection: those open now are silenced for good (as {@link #silence}), and
+   * new ones are accepted but never reach the server, until {@link #restore()}.
+   */
+  public void blackhole() {
+    blackholed = true;
+    for (Link link : links) {
+      link.silenced = true;
+    }
+  }
+
+  /** Ends the blackhole for new connections; the ones it silenced stay silent, as half-open ones would. */
+  public void restore() {
+    blackholed = false;
   }
 
   /** @return how many connections the proxy has carried that are still open */
@@ -119,6 +140,10 @@ public final class FaultProxy implements AutoCloseable {
     while (!closed) {
       try {
         Socket client = server.accept();
+        if (blackholed) {
+          links.add(new Link(client, new Socket())); // held open, never answered
+          continue;
+        }
         Socket upstream = new Socket();
         try {
           upstream.connect(target, 2000);
