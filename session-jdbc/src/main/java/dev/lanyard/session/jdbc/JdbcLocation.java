@@ -54,6 +54,7 @@ final class JdbcLocation {
     String poolSize = null;
     boolean connectTimeoutGiven = false;
     boolean socketTimeoutGiven = false;
+    boolean cancelTimeoutGiven = false;
     for (String pair : pairs) {
       if (pair.isEmpty()) {
         continue;
@@ -71,6 +72,7 @@ final class JdbcLocation {
         default -> {
           connectTimeoutGiven |= key.equalsIgnoreCase("connectTimeout");
           socketTimeoutGiven |= key.equalsIgnoreCase("socketTimeout");
+          cancelTimeoutGiven |= key.equalsIgnoreCase("cancelSignalTimeout");
           driverQuery.add(pair);
         }
       }
@@ -111,6 +113,11 @@ final class JdbcLocation {
       long queryTimeoutSeconds = Math.max(1, (parsed.timeout.toMillis() + 999) / 1000);
       driverQuery.add("socketTimeout=" + (dialect == Dialect.POSTGRESQL ? queryTimeoutSeconds + 1
           : (queryTimeoutSeconds + 1) * 1000));
+    }
+    if (dialect == Dialect.POSTGRESQL && !cancelTimeoutGiven) {
+      // PgJDBC waits up to 10 s for the cancel request a query timeout sends; on a blackholed
+      // database that wait alone would be ten timeouts.
+      driverQuery.add("cancelSignalTimeout=" + Math.max(1, (parsed.timeout.toMillis() + 999) / 1000));
     }
     String driverUrl = driverQuery.length() == 0 ? base : base + "?" + driverQuery;
     JdbcLocation result = new JdbcLocation(driverUrl, dialect);

@@ -55,7 +55,7 @@ class MemcachedBlackholeIT {
 
       proxy.restore();
       long restored = System.nanoTime();
-      await("the store uses the server again").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+      await("the store uses the server again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
           .ignoreException(StoreUnavailableException.class)
           .until(() -> store.load(handle).isPresent());
       LOG.info("blackhole: Memcached (timeout {} ms): calls failed in at most {} ms; used again {} ms after the "
