@@ -55,6 +55,7 @@ final class JdbcLocation {
     boolean connectTimeoutGiven = false;
     boolean socketTimeoutGiven = false;
     boolean cancelTimeoutGiven = false;
+    boolean loginTimeoutGiven = false;
     for (String pair : pairs) {
       if (pair.isEmpty()) {
         continue;
@@ -73,6 +74,7 @@ final class JdbcLocation {
           connectTimeoutGiven |= key.equalsIgnoreCase("connectTimeout");
           socketTimeoutGiven |= key.equalsIgnoreCase("socketTimeout");
           cancelTimeoutGiven |= key.equalsIgnoreCase("cancelSignalTimeout");
+          loginTimeoutGiven |= key.equalsIgnoreCase("loginTimeout");
           driverQuery.add(pair);
         }
       }
@@ -118,6 +120,11 @@ final class JdbcLocation {
       // PgJDBC waits up to 10 s for the cancel request a query timeout sends; on a blackholed
       // database that wait alone would be ten timeouts.
       driverQuery.add("cancelSignalTimeout=" + Math.max(1, (parsed.timeout.toMillis() + 999) / 1000));
+    }
+    if (dialect == Dialect.POSTGRESQL && !loginTimeoutGiven) {
+      // connectTimeout bounds only the TCP connect; a server that accepts and never answers the
+      // start-up would hold a new connection until socketTimeout, per read.
+      driverQuery.add("loginTimeout=" + Math.max(1, (parsed.timeout.toMillis() + 999) / 1000));
     }
     String driverUrl = driverQuery.length() == 0 ? base : base + "?" + driverQuery;
     JdbcLocation result = new JdbcLocation(driverUrl, dialect);

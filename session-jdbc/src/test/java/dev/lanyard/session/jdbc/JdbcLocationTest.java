@@ -14,7 +14,7 @@ class JdbcLocationTest {
         + "&schema=CREATE&timeout=PT3S&sweepInterval=PT30S&sweepBatchSize=200&poolSize=4&ssl=true");
     assertThat(l.dialect).isEqualTo(Dialect.POSTGRESQL);
     assertThat(l.driverUrl).isEqualTo("jdbc:postgresql://db:5432/app?user=u&password=s%26cret&ssl=true&connectTimeout=3"
-        + "&socketTimeout=4&cancelSignalTimeout=3");
+        + "&socketTimeout=4&cancelSignalTimeout=3&loginTimeout=3");
     assertThat(l.tablePrefix).isEqualTo("app_");
     assertThat(l.schema).isEqualTo(SchemaSetup.CREATE);
     assertThat(l.timeout).isEqualTo(Duration.ofSeconds(3));
@@ -26,7 +26,7 @@ class JdbcLocationTest {
   @Test
   void aGivenSocketTimeoutIsKept() {
     assertThat(JdbcLocation.parse("jdbc:postgresql://db/app?socketTimeout=30&connectTimeout=2").driverUrl)
-        .isEqualTo("jdbc:postgresql://db/app?socketTimeout=30&connectTimeout=2&cancelSignalTimeout=2");
+        .isEqualTo("jdbc:postgresql://db/app?socketTimeout=30&connectTimeout=2&cancelSignalTimeout=2&loginTimeout=2");
   }
 
   @Test

@@ -35,7 +35,7 @@ class PostgresBlackholeIT {
    * A failing call ends within this: a socket read of the query timeout plus one second, then
    * possibly a new connection's start-up bounded the same way, and a loaded machine's margin.
    */
-  private static final Duration FAIL_WITHIN = Duration.ofSeconds(8);
+  private static final Duration FAIL_WITHIN = Duration.ofSeconds(10);
 
   @Test
   void aBlackholedDatabaseFailsCallsTypedWithinTheSocketTimeoutAndTheStoreRecovers() {
