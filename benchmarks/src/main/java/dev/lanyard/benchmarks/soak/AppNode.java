@@ -153,7 +153,8 @@ final class AppNode implements AutoCloseable {
    */
   static void awaitServing(AppNode[] nodes, Duration limit) {
     long deadline = System.nanoTime() + limit.toNanos();
-    SessionHandle probe = SessionId.generate(new java.security.SecureRandom()).handle();
+    SessionHandle probe =
+        dev.lanyard.session.SessionId.generate(new java.security.SecureRandom()).handle();
     for (AppNode node : nodes) {
       int answered = 0;
       while (answered < 3) {
