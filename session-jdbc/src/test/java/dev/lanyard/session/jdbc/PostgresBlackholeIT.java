@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.lanyard.session.ClientInfo;
 import dev.lanyard.session.SessionHandle;
 import dev.lanyard.session.SessionId;
 import dev.lanyard.session.SessionStores;
@@ -16,7 +15,6 @@ import dev.lanyard.session.tck.net.FaultProxy;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,9 +46,9 @@ class PostgresBlackholeIT {
       try {
         SessionHandle handle = SessionId.generate(random).handle();
         Instant now = Instant.now();
-        assertThat(store.create(new SessionRecord(handle, null, 1, 0, now, now, Duration.ofMinutes(30),
-            now.plus(Duration.ofHours(1)), null, "node-a", ClientInfo.UNKNOWN, Map.of()), Duration.ofMinutes(30)))
-            .isTrue();
+        SessionRecord record = SessionRecord.builder().handle(handle).createdAt(now).lastAccessedAt(now)
+            .idleTimeout(Duration.ofMinutes(30)).absoluteExpiry(now.plus(Duration.ofHours(1))).build();
+        assertThat(store.create(record, Duration.ofMinutes(30))).isTrue();
 
         proxy.blackhole();
         long slowest = 0;

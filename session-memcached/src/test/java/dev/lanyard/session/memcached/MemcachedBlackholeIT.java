@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.lanyard.session.ClientInfo;
 import dev.lanyard.session.SessionHandle;
 import dev.lanyard.session.SessionId;
 import dev.lanyard.session.StoreUnavailableException;
@@ -15,7 +14,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,8 +38,8 @@ class MemcachedBlackholeIT {
             Clock.systemUTC())) {
       SessionHandle handle = SessionId.generate(new SecureRandom()).handle();
       Instant now = Instant.now();
-      SessionRecord record = new SessionRecord(handle, null, 1, 0, now, now, Duration.ofMinutes(30),
-          now.plus(Duration.ofHours(1)), null, null, ClientInfo.UNKNOWN, Map.of());
+      SessionRecord record = SessionRecord.builder().handle(handle).createdAt(now).lastAccessedAt(now)
+          .idleTimeout(Duration.ofMinutes(30)).absoluteExpiry(now.plus(Duration.ofHours(1))).build();
       assertThat(store.create(record, Duration.ofMinutes(30))).isTrue();
 
       proxy.blackhole();
