@@ -328,7 +328,15 @@ abstract class Connection implements AutoCloseable {
         fresh.setTimeout(uri.getTimeout());
         StatefulRedisConnection<byte[], byte[]> old = connection;
         connection = fresh;
-        old.closeAsync();
+        if (switched) {
+          old.closeAsync(); // the old master: nothing more may be acknowledged by it
+        } else {
+          // Commands in flight on the old connection answer or time out within the command
+          // timeout: close it after that, so that a swap on a merely overloaded connection fails
+          // nothing that would have been answered.
+          resources.eventExecutorGroup().schedule(old::closeAsync, uri.getTimeout().toMillis(),
+              TimeUnit.MILLISECONDS);
+        }
         done.complete(null);
         if (!switched) {
           return;
