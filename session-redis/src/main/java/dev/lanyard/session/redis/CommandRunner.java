@@ -102,6 +102,7 @@ final class CommandRunner {
           "interrupted while waiting for Redis (" + operation + ")", e);
     } catch (TimeoutException e) {
       future.cancel(false);
+      connection.timedOut();
       throw notAnswered(operation, null);
     } catch (ExecutionException | CancellationException e) {
       throw translate(e instanceof ExecutionException ? e.getCause() : e, operation, handle);

@@ -42,6 +42,13 @@ final class NearCacheChannel {
 
   private static final Logger LOG = LoggerFactory.getLogger(NearCachedRedisStore.class);
 
+  /**
+   * After how many unanswered heartbeats or tracking requests in a row the invalidation connection
+   * is replaced by a new one: a half-open connection (its peer vanished without a reset) would
+   * otherwise keep the cache off until the kernel gives up on it.
+   */
+  static final int UNANSWERED_BEFORE_REOPEN = 2;
+
   private final RedisSessionStore store;
   private final RedisSchema schema;
   private final Copies copies;
@@ -63,6 +70,10 @@ final class NearCacheChannel {
   private final AtomicLong resets = new AtomicLong();
   private final PushListener pushListener = this::onPush;
   private final RedisConnectionStateListener stateListener = new StateListener();
+  /** Unanswered heartbeats and tracking requests in a row; enough of them reopen the channel. */
+  private final ConnectionLiveness.TimeoutCounter unanswered =
+      new ConnectionLiveness.TimeoutCounter(UNANSWERED_BEFORE_REOPEN);
+
   private volatile StatefulRedisConnection<byte[], byte[]> tracking;
   private volatile boolean closed;
   private ScheduledFuture<?> heartbeat;
@@ -216,8 +227,10 @@ final class NearCacheChannel {
                   LOG.debug(
                       "could not turn on client tracking yet ({}); the near cache stays off",
                       error.getClass().getSimpleName());
+                  reopenIfUnanswered(connection);
                   return;
                 }
+                unanswered.answered();
                 synchronized (lock) {
                   if (epoch.get() == e && connection == tracking && !closed) {
                     leaseEnd = sent + leaseNanos;
@@ -264,11 +277,12 @@ final class NearCacheChannel {
                       reset();
                     }
                   }
+                  reopenIfUnanswered(connection);
                   return;
                 }
+                unanswered.answered();
                 // Replies arrive in order on this connection: every invalidation Redis produced
-                // before it
-                // answered this ping has been applied.
+                // before it answered this ping has been applied.
                 if (epoch.get() == e) {
                   leaseEnd = sent + leaseNanos;
                 }
@@ -279,14 +293,27 @@ final class NearCacheChannel {
     }
   }
 
+  /** Replaces the channel after enough unanswered requests in a row. */
+  private void reopenIfUnanswered(StatefulRedisConnection<byte[], byte[]> connection) {
+    if (connection == tracking && unanswered.timedOut()) {
+      reopen(
+          "the near cache's invalidation connection stopped answering: dropped the local copy, "
+              + "reopening it");
+    }
+  }
+
   private void followNewMaster() {
+    reopen(
+        "the near cache follows the new Sentinel master: dropped the local copy, "
+            + "reconnecting its channel");
+  }
+
+  private void reopen(String why) {
     if (closed) {
       return;
     }
     reset();
-    LOG.info(
-        "the near cache follows the new Sentinel master: dropped the local copy, "
-            + "reconnecting its channel");
+    LOG.info(why);
     // Connecting blocks: not on the Lettuce thread that reported the switch.
     store
         .operations()
@@ -301,8 +328,8 @@ final class NearCacheChannel {
                 }
               } catch (RuntimeException e) {
                 LOG.warn(
-                    "could not open the near cache's channel to the new master ({}); the cache "
-                        + "stays off",
+                    "could not reopen the near cache's channel ({}); the cache stays off until "
+                        + "a later try",
                     e.getClass().getSimpleName());
               }
             });

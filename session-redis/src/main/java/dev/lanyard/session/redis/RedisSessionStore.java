@@ -305,8 +305,15 @@ public final class RedisSessionStore
     int ackReplicas;
     Duration ackTimeout;
     boolean expiryNotifications;
+    ConnectionLiveness liveness;
 
     private Builder() {}
+
+    /** For tests: how the store notices a vanished peer (default {@link ConnectionLiveness#defaults}). */
+    Builder liveness(ConnectionLiveness liveness) {
+      this.liveness = Objects.requireNonNull(liveness, "liveness");
+      return this;
+    }
 
     /**
      * Sets where Redis is, as a URI: {@code redis://[[user]:password@]host[:port][/database]} (or

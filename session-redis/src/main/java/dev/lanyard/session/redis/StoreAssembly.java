@@ -79,14 +79,17 @@ final class StoreAssembly {
     SslOptions tls = trust(b);
     HealthTracker health =
         new HealthTracker(b.clock, "Redis (" + location.topology + " " + location.describe() + ")");
+    ConnectionLiveness alive =
+        b.liveness != null ? b.liveness : ConnectionLiveness.defaults(timeout);
     ReconnectingConnection connection =
         new ReconnectingConnection(
             b.clientResources,
             resources ->
                 cluster
-                    ? Connection.cluster(location.uris, timeout, tls, resources)
-                    : Connection.standalone(location.uris.get(0), timeout, tls, resources),
-            health);
+                    ? Connection.cluster(location.uris, timeout, tls, resources, alive)
+                    : Connection.standalone(location.uris.get(0), timeout, tls, resources, alive),
+            health,
+            alive);
     RedisStoreOperations ops =
         new RedisStoreOperations(
             connection,
