@@ -36,7 +36,7 @@ final class SessionOperations {
   Optional<SessionRecord> load(SessionHandle handle) {
     long now = clock.millis();
     return db.inConnection("load", c -> {
-      try (PreparedStatement s = db.prepare(c, "load")) {
+      try (PreparedStatement s = db.prepareRead(c, "load")) {
         s.setString(1, handle.value());
         s.setLong(2, now);
         s.setLong(3, now);

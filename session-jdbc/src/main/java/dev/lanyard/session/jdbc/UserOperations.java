@@ -92,7 +92,7 @@ final class UserOperations {
   List<SessionRecord> sessionsOf(String userId) {
     long now = clock.millis();
     return db.inConnection("sessionsOf", c -> {
-      try (PreparedStatement s = db.prepare(c, "sessionsOf")) {
+      try (PreparedStatement s = db.prepareRead(c, "sessionsOf")) {
         s.setString(1, userId);
         s.setLong(2, now);
         s.setLong(3, now);
@@ -190,7 +190,7 @@ final class UserOperations {
   long userVersion(String userId) {
     long now = clock.millis();
     return db.inConnection("userVersion", c -> {
-      try (PreparedStatement s = db.prepare(c, "userVersion")) {
+      try (PreparedStatement s = db.prepareRead(c, "userVersion")) {
         s.setString(1, userId);
         s.setLong(2, now);
         try (ResultSet rs = s.executeQuery()) {

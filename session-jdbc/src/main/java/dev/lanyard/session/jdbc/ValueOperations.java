@@ -28,7 +28,7 @@ final class ValueOperations {
     AtomicValueStore.checkKeyAndValue(key, null);
     long now = clock.millis();
     return db.inConnection("get", c -> {
-      try (PreparedStatement s = db.prepare(c, "valueGet")) {
+      try (PreparedStatement s = db.prepareRead(c, "valueGet")) {
         s.setString(1, key);
         s.setLong(2, now);
         try (ResultSet rs = s.executeQuery()) {
