@@ -327,10 +327,12 @@ public final class JdbcSessionStore
     }
 
     /**
-     * Sets the longest a statement may run (default {@link JdbcSessionStore#DEFAULT_TIMEOUT}),
-     * applied with {@link java.sql.Statement#setQueryTimeout} and so rounded up to whole seconds;
-     * beyond it an operation throws {@link StoreUnavailableException}. A transaction of several
-     * statements (login, rotation) may take this long per statement.
+     * Sets the longest a statement may run (default {@link JdbcSessionStore#DEFAULT_TIMEOUT});
+     * beyond it an operation throws {@link StoreUnavailableException}. Writes, and every statement
+     * on MariaDB, apply it with {@link java.sql.Statement#setQueryTimeout}, rounded up to whole
+     * seconds; on PostgreSQL the reads that take no lock apply it as the connection's
+     * {@linkplain java.sql.Connection#setNetworkTimeout network timeout} while they run. A
+     * transaction of several statements (login, rotation) may take this long per statement.
      *
      * @param timeout the timeout, positive, at most one minute
      * @return this builder
