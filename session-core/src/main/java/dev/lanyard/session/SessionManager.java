@@ -9,6 +9,8 @@ import dev.lanyard.session.event.SessionEvent.StoreOperation;
 import dev.lanyard.session.event.SessionListener;
 import dev.lanyard.session.event.SessionObserver;
 import dev.lanyard.session.internal.GuardedListeners;
+import dev.lanyard.session.internal.ListenerGuard;
+import dev.lanyard.session.internal.ModuleEvents;
 import dev.lanyard.session.spi.Admission;
 import dev.lanyard.session.spi.AtomicValueStore;
 import dev.lanyard.session.spi.AttributeCodec;
@@ -61,6 +63,10 @@ public final class SessionManager {
 
   private static final Logger LOG = LoggerFactory.getLogger(SessionManager.class);
 
+  static {
+    ModuleEvents.install(SessionManager::publish);
+  }
+
   /** Whether session events are logged unless {@link Builder#logEvents(boolean)} says otherwise: {@code true}. */
   public static final boolean DEFAULT_LOG_EVENTS = true;
 
@@ -83,6 +89,7 @@ public final class SessionManager {
   /** When this manager was built: a store without a health report counts as up since then. */
   private final Instant builtAt;
   /** Who hears of timeouts; the store is subscribed while this is not empty. */
+  private final ListenerGuard timeoutGuard = new ListenerGuard(LOG, "timeout subscriber");
   private final CopyOnWriteArrayList<Consumer<Session>> timeoutSubscribers =
       new CopyOnWriteArrayList<>();
   private ExpiryNotifyingStore.Subscription storeTimeouts;
@@ -247,13 +254,7 @@ public final class SessionManager {
 
   private void reportTimeout(SessionRecord record) {
     Session session = new Session(record, SessionAttributes.lazy(record.attributes(), reader(record, false)));
-    for (Consumer<Session> subscriber : timeoutSubscribers) {
-      try {
-        subscriber.accept(session);
-      } catch (RuntimeException e) {
-        LOG.warn("a timeout subscriber threw {}; ignored", e.getClass().getName(), e);
-      }
-    }
+    timeoutGuard.callEach(timeoutSubscribers, "a timed-out session", s -> s.accept(session));
   }
 
   // ---------------------------------------------------------------- create and resolve
@@ -1021,12 +1022,10 @@ public final class SessionManager {
   // ---------------------------------------------------------------- events
 
   /**
-   * Delivers an event to this manager's listeners. Lanyard's modules (servlet, tokens, near
-   * cache) publish their events here so that one set of listeners sees the whole lifecycle.
-   *
-   * @param event the event
+   * Delivers an event to this manager's listeners. Lanyard's modules (servlet, tokens) reach it
+   * through {@link ModuleEvents}; applications cannot, so they cannot forge lifecycle events.
    */
-  public void publish(SessionEvent event) {
+  void publish(SessionEvent event) {
     Objects.requireNonNull(event, "event");
     listeners.publish(event);
   }

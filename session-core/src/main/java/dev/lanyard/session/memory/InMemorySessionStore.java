@@ -2,6 +2,7 @@ package dev.lanyard.session.memory;
 
 import dev.lanyard.session.SessionHandle;
 import dev.lanyard.session.SessionLimit;
+import dev.lanyard.session.internal.ListenerGuard;
 import dev.lanyard.session.spi.Admission;
 import dev.lanyard.session.spi.AtomicValueStore;
 import dev.lanyard.session.spi.ExpiryNotifyingStore;
@@ -73,6 +74,7 @@ public final class InMemorySessionStore implements UserIndexedStore, AtomicValue
   private final Map<String, UserEntry> users = new HashMap<>();
   private final ConcurrentHashMap<String, Value> values = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, UserVersion> userVersions = new ConcurrentHashMap<>();
+  private final ListenerGuard timeoutGuard = new ListenerGuard(LOG, "timeout subscriber");
   private final CopyOnWriteArrayList<Consumer<SessionRecord>> timeoutSubscribers = new CopyOnWriteArrayList<>();
   /** Sessions removed by timeout and not yet delivered; filled only while someone subscribes. */
   private final ConcurrentLinkedQueue<SessionRecord> timedOut = new ConcurrentLinkedQueue<>();
@@ -467,13 +469,8 @@ public final class InMemorySessionStore implements UserIndexedStore, AtomicValue
   private void deliverTimeouts() {
     SessionRecord record;
     while ((record = timedOut.poll()) != null) {
-      for (Consumer<SessionRecord> subscriber : timeoutSubscribers) {
-        try {
-          subscriber.accept(copy(record));
-        } catch (RuntimeException e) {
-          LOG.warn("a timeout subscriber threw {}; ignored", e.getClass().getName(), e);
-        }
-      }
+      SessionRecord timedOut = record;
+      timeoutGuard.callEach(timeoutSubscribers, "a timed-out session", s -> s.accept(copy(timedOut)));
     }
   }
 

@@ -5,6 +5,7 @@ import dev.lanyard.session.OverflowRule;
 import dev.lanyard.session.SessionHandle;
 import dev.lanyard.session.SessionLimit;
 import dev.lanyard.session.StoreUnavailableException;
+import dev.lanyard.session.internal.ListenerGuard;
 import dev.lanyard.session.spi.Admission;
 import dev.lanyard.session.spi.AtomicValueStore;
 import dev.lanyard.session.spi.ExpiryNotifyingStore;
@@ -106,6 +107,7 @@ public final class JdbcSessionStore implements UserIndexedStore, AtomicValueStor
   private final Duration sweepInterval;
   private final ScheduledExecutorService sweeper;
   private volatile boolean schemaReady;
+  private final ListenerGuard timeoutGuard = new ListenerGuard(LOG, "timeout subscriber");
   private final CopyOnWriteArrayList<Consumer<SessionRecord>> timeoutSubscribers = new CopyOnWriteArrayList<>();
   /** Handles of swept rows that were not timeouts (revoked, unreadable); used by the sweep thread only. */
   private final List<String> revokedSwept = new ArrayList<>();
@@ -695,13 +697,7 @@ public final class JdbcSessionStore implements UserIndexedStore, AtomicValueStor
       return;
     }
     for (SessionRecord record : timedOut) {
-      for (Consumer<SessionRecord> subscriber : timeoutSubscribers) {
-        try {
-          subscriber.accept(record);
-        } catch (RuntimeException e) {
-          LOG.warn("a timeout subscriber threw {}; ignored", e.getClass().getName(), e);
-        }
-      }
+      timeoutGuard.callEach(timeoutSubscribers, "a timed-out session", s -> s.accept(record));
     }
   }
 

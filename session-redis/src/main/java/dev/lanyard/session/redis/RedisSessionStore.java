@@ -6,6 +6,7 @@ import dev.lanyard.session.SessionLimit;
 import dev.lanyard.session.StoreHealth;
 import dev.lanyard.session.StoreUnavailableException;
 import dev.lanyard.session.UnreadableSessionException;
+import dev.lanyard.session.internal.ListenerGuard;
 import dev.lanyard.session.spi.Admission;
 import dev.lanyard.session.spi.AtomicValueStore;
 import dev.lanyard.session.spi.ExpiryNotifyingStore;
@@ -176,6 +177,7 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
   private final String timeoutKeyStart;
   private final String description;
   private final Object timeoutLock = new Object();
+  private final ListenerGuard timeoutGuard = new ListenerGuard(LOG, "timeout subscriber");
   private final List<Consumer<SessionRecord>> timeoutSubscribers = new CopyOnWriteArrayList<>();
   /** The keyspace-event subscription and the thread that delivers reports; guarded by timeoutLock. */
   private StatefulRedisPubSubConnection<byte[], byte[]> timeoutChannel;
@@ -876,13 +878,7 @@ public final class RedisSessionStore implements UserIndexedStore, AtomicValueSto
       LOG.debug("timed-out session {} cannot be read; not reported", handle);
       return;
     }
-    for (Consumer<SessionRecord> subscriber : timeoutSubscribers) {
-      try {
-        subscriber.accept(record);
-      } catch (RuntimeException e) {
-        LOG.warn("a timeout subscriber threw {}; ignored", e.getClass().getName(), e);
-      }
-    }
+    timeoutGuard.callEach(timeoutSubscribers, "a timed-out session", s -> s.accept(record));
   }
 
   // ------------------------------------------------------------------ AtomicValueStore

@@ -14,6 +14,7 @@ import dev.lanyard.session.SessionSummary;
 import dev.lanyard.session.SessionUpdate;
 import dev.lanyard.session.StoreUnavailableException;
 import dev.lanyard.session.event.SessionEvent;
+import dev.lanyard.session.internal.ModuleEvents;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -303,7 +304,7 @@ final class RequestSession {
     requestedValid = false;
     if (!failOpenPublished) {
       failOpenPublished = true;
-      manager.publish(new SessionEvent.FailOpen(manager.clock().instant(), route.pattern()));
+      ModuleEvents.publish(manager, new SessionEvent.FailOpen(manager.clock().instant(), route.pattern()));
     }
   }
 
@@ -323,7 +324,7 @@ final class RequestSession {
       return false;
     }
     if (session != null) {
-      manager.publish(new SessionEvent.StepUpRequired(manager.clock().instant(), session.handle(), route.pattern()));
+      ModuleEvents.publish(manager, new SessionEvent.StepUpRequired(manager.clock().instant(), session.handle(), route.pattern()));
     }
     return true;
   }
