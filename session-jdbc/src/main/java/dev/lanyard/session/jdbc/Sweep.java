@@ -1,5 +1,6 @@
 package dev.lanyard.session.jdbc;
 
+import dev.lanyard.session.internal.ListenerGuard;
 import dev.lanyard.session.spi.ExpiryNotifyingStore.Subscription;
 import dev.lanyard.session.spi.SessionRecord;
 import java.sql.PreparedStatement;
@@ -32,6 +33,7 @@ final class Sweep implements AutoCloseable {
   private final int batchSize;
   private final Duration interval;
   private final ScheduledExecutorService sweeper;
+  private final ListenerGuard timeoutGuard = new ListenerGuard(LOG, "timeout subscriber");
   private final CopyOnWriteArrayList<Consumer<SessionRecord>> timeoutSubscribers =
       new CopyOnWriteArrayList<>();
   /** Handles of swept rows that were not timeouts (revoked, unreadable); sweep thread only. */
@@ -155,13 +157,7 @@ final class Sweep implements AutoCloseable {
       return;
     }
     for (SessionRecord record : timedOut) {
-      for (Consumer<SessionRecord> subscriber : timeoutSubscribers) {
-        try {
-          subscriber.accept(record);
-        } catch (RuntimeException e) {
-          LOG.warn("a timeout subscriber threw {}; ignored", e.getClass().getName(), e);
-        }
-      }
+      timeoutGuard.callEach(timeoutSubscribers, "a timed-out session", s -> s.accept(record));
     }
   }
 

@@ -2,6 +2,7 @@ package dev.lanyard.session.redis;
 
 import dev.lanyard.session.SessionHandle;
 import dev.lanyard.session.UnreadableSessionException;
+import dev.lanyard.session.internal.ListenerGuard;
 import dev.lanyard.session.spi.ExpiryNotifyingStore;
 import dev.lanyard.session.spi.SessionRecord;
 import io.lettuce.core.RedisException;
@@ -37,6 +38,7 @@ final class TimeoutSubscription {
   private final RedisSchema schema;
   private final byte[] expiredChannel;
   private final Object lock = new Object();
+  private final ListenerGuard guard = new ListenerGuard(LOG, "timeout subscriber");
   private final List<Consumer<SessionRecord>> subscribers = new CopyOnWriteArrayList<>();
 
   /** The keyspace-event subscription; guarded by lock. */
@@ -258,12 +260,7 @@ final class TimeoutSubscription {
       LOG.debug("timed-out session {} cannot be read; not reported", handle);
       return;
     }
-    for (Consumer<SessionRecord> subscriber : subscribers) {
-      try {
-        subscriber.accept(record);
-      } catch (RuntimeException e) {
-        LOG.warn("a timeout subscriber threw {}; ignored", e.getClass().getName(), e);
-      }
-    }
+    SessionRecord timedOut = record;
+    guard.callEach(subscribers, "a timed-out session", s -> s.accept(timedOut));
   }
 }
