@@ -8,6 +8,7 @@ import dev.lanyard.session.Session;
 import dev.lanyard.session.SessionManager;
 import dev.lanyard.session.StoreUnavailableException;
 import dev.lanyard.session.event.SessionEvent;
+import dev.lanyard.session.internal.ModuleEvents;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -175,7 +176,8 @@ final class RequestSession {
       return false;
     }
     if (session != null) {
-      manager.publish(new SessionEvent.StepUpRequired(now, session.handle(), route.pattern()));
+      ModuleEvents.publish(
+          manager, new SessionEvent.StepUpRequired(now, session.handle(), route.pattern()));
     }
     return true;
   }

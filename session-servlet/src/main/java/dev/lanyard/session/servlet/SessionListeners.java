@@ -1,5 +1,6 @@
 package dev.lanyard.session.servlet;
 
+import dev.lanyard.session.internal.ListenerGuard;
 import jakarta.servlet.http.HttpSession;
 import jakarta.servlet.http.HttpSessionAttributeListener;
 import jakarta.servlet.http.HttpSessionBindingEvent;
@@ -8,6 +9,7 @@ import jakarta.servlet.http.HttpSessionEvent;
 import jakarta.servlet.http.HttpSessionIdListener;
 import jakarta.servlet.http.HttpSessionListener;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EventListener;
 import java.util.HashSet;
 import java.util.List;
@@ -27,7 +29,11 @@ final class SessionListeners {
 
   private static final Logger LOG = LoggerFactory.getLogger(SessionListeners.class);
 
+  private final ListenerGuard guard = new ListenerGuard(LOG, "session listener");
+
   private final List<HttpSessionListener> lifecycle = new ArrayList<>();
+  /** The lifecycle listeners last to first: destruction is reported in reverse order. */
+  private final List<HttpSessionListener> lifecycleReversed;
   private final List<HttpSessionAttributeListener> attributes = new ArrayList<>();
   private final List<HttpSessionIdListener> ids = new ArrayList<>();
   private final List<EventListener> all;
@@ -55,6 +61,9 @@ final class SessionListeners {
                 + "HttpSessionAttributeListener, HttpSessionIdListener");
       }
     }
+    List<HttpSessionListener> reversed = new ArrayList<>(lifecycle);
+    Collections.reverse(reversed);
+    this.lifecycleReversed = reversed;
   }
 
   /**
@@ -100,13 +109,7 @@ final class SessionListeners {
       return;
     }
     HttpSessionEvent event = new HttpSessionEvent(session);
-    for (HttpSessionListener l : lifecycle) {
-      try {
-        l.sessionCreated(event);
-      } catch (RuntimeException e) {
-        failed(l, "sessionCreated", e);
-      }
-    }
+    guard.callEach(lifecycle, "sessionCreated", l -> l.sessionCreated(event));
   }
 
   void destroyed(HttpSession session) {
@@ -114,14 +117,7 @@ final class SessionListeners {
       return;
     }
     HttpSessionEvent event = new HttpSessionEvent(session);
-    for (int i = lifecycle.size() - 1; i >= 0; i--) {
-      HttpSessionListener l = lifecycle.get(i);
-      try {
-        l.sessionDestroyed(event);
-      } catch (RuntimeException e) {
-        failed(l, "sessionDestroyed", e);
-      }
-    }
+    guard.callEach(lifecycleReversed, "sessionDestroyed", l -> l.sessionDestroyed(event));
   }
 
   /**
@@ -171,42 +167,25 @@ final class SessionListeners {
       return;
     }
     HttpSessionEvent event = new HttpSessionEvent(session);
-    for (HttpSessionIdListener l : ids) {
-      try {
-        l.sessionIdChanged(event, oldId);
-      } catch (RuntimeException e) {
-        failed(l, "sessionIdChanged", e);
-      }
-    }
+    guard.callEach(ids, "sessionIdChanged", l -> l.sessionIdChanged(event, oldId));
   }
 
   /** A value was set: bind the new value, unbind the old, then tell the attribute listeners. */
   void set(HttpSession session, String name, Object value, Object old) {
     if (old != value) {
       if (value instanceof HttpSessionBindingListener b) {
-        try {
-          b.valueBound(new HttpSessionBindingEvent(session, name, value));
-        } catch (RuntimeException e) {
-          failed(b, "valueBound", e);
-        }
+        guard.call(b, "valueBound", l -> l.valueBound(new HttpSessionBindingEvent(session, name, value)));
       }
       unbind(session, name, old);
     }
     if (attributes.isEmpty()) {
       return;
     }
-    HttpSessionBindingEvent event =
-        new HttpSessionBindingEvent(session, name, old == null ? value : old);
-    for (HttpSessionAttributeListener l : attributes) {
-      try {
-        if (old == null) {
-          l.attributeAdded(event);
-        } else {
-          l.attributeReplaced(event);
-        }
-      } catch (RuntimeException e) {
-        failed(l, old == null ? "attributeAdded" : "attributeReplaced", e);
-      }
+    HttpSessionBindingEvent event = new HttpSessionBindingEvent(session, name, old == null ? value : old);
+    if (old == null) {
+      guard.callEach(attributes, "attributeAdded", l -> l.attributeAdded(event));
+    } else {
+      guard.callEach(attributes, "attributeReplaced", l -> l.attributeReplaced(event));
     }
   }
 
@@ -217,31 +196,12 @@ final class SessionListeners {
       return;
     }
     HttpSessionBindingEvent event = new HttpSessionBindingEvent(session, name, old);
-    for (HttpSessionAttributeListener l : attributes) {
-      try {
-        l.attributeRemoved(event);
-      } catch (RuntimeException e) {
-        failed(l, "attributeRemoved", e);
-      }
-    }
+    guard.callEach(attributes, "attributeRemoved", l -> l.attributeRemoved(event));
   }
 
-  private static void unbind(HttpSession session, String name, Object old) {
+  private void unbind(HttpSession session, String name, Object old) {
     if (old instanceof HttpSessionBindingListener b) {
-      try {
-        b.valueUnbound(new HttpSessionBindingEvent(session, name, old));
-      } catch (RuntimeException e) {
-        failed(b, "valueUnbound", e);
-      }
+      guard.call(b, "valueUnbound", l -> l.valueUnbound(new HttpSessionBindingEvent(session, name, old)));
     }
-  }
-
-  private static void failed(Object listener, String method, RuntimeException e) {
-    LOG.warn(
-        "session listener {}.{} threw {}; ignored",
-        listener.getClass().getName(),
-        method,
-        e.getClass().getName(),
-        e);
   }
 }

@@ -3,6 +3,7 @@ package dev.lanyard.session.servlet;
 import dev.lanyard.session.SessionManager;
 import dev.lanyard.session.StoreUnavailableException;
 import dev.lanyard.session.event.SessionEvent;
+import dev.lanyard.session.internal.ModuleEvents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +49,8 @@ final class StoreOutage {
     }
     if (!down) {
       down = true;
-      manager.publish(new SessionEvent.FailOpen(manager.clock().instant(), route.pattern()));
+      ModuleEvents.publish(
+          manager, new SessionEvent.FailOpen(manager.clock().instant(), route.pattern()));
     }
     return true;
   }
