@@ -89,7 +89,7 @@ class OpsMetricNamesTest {
         "control: metric lanyard_sessions_created_total is not emitted",
         "control: no Lanyard metric has the label user",
         "control: lanyard_sessions_rotated_total never has cause=\"logout\" (it has [login, privilege_change, "
-            + "reauthentication, requested])",
+            + "reauthentication, renewal, requested])",
         "control: lanyard_sessions_logins_total has no label node",
         "control: no Lanyard metric has the label handle");
   }
