@@ -25,7 +25,7 @@ final class SessionLogins {
   }
 
   NewSession login(Session current, String userId, ClientInfo client) {
-    SessionManager.checkUserId(userId);
+    ManagerRules.checkUserId(userId);
     Objects.requireNonNull(client, "client");
     if (m.observer == null) {
       return doLogin(current, userId, client);
@@ -51,7 +51,7 @@ final class SessionLogins {
     SessionId id = SessionId.generate(m.random);
     SessionHandle handle = id.handle();
     Instant absoluteExpiry = now.plus(m.policy.absoluteTimeout());
-    Duration ttl = SessionManager.ttl(now, m.policy.idleTimeout(), absoluteExpiry);
+    Duration ttl = ManagerRules.ttl(now, m.policy.idleTimeout(), absoluteExpiry);
 
     Admission admission = admit(userId, handle);
     int sessions = admission == null ? 0 : admission.sessions();
@@ -163,7 +163,7 @@ final class SessionLogins {
   private Optional<NewSession> doRotate(Session session, RotationCause cause, boolean bumpVersion, Instant authAt) {
     Instant now = m.clock.instant();
     SessionRecord old = session.record();
-    Duration ttl = SessionManager.ttl(now, old.idleTimeout(), old.absoluteExpiry());
+    Duration ttl = ManagerRules.ttl(now, old.idleTimeout(), old.absoluteExpiry());
     if (ttl == null) {
       return Optional.empty();
     }
@@ -186,6 +186,6 @@ final class SessionLogins {
 
   private Session sessionOrFresh(SessionRecord record, Instant now) {
     // Carried-over attributes decode on first read; one that cannot be read drops alone.
-    return new Session(record, SessionAttributes.lazy(record.attributes(), m.reader(record, true)));
+    return new Session(record, SessionAttributes.lazy(record.attributes(), m.readers.reader(record, true)));
   }
 }
