@@ -8,9 +8,12 @@ import java.util.Optional;
 
 /**
  * Wraps the application's endpoint: registers the socket with its bound session before the application sees
- * it, and forgets it when it closes.
+ * it, and forgets it when it closes. Public only because the Jakarta WebSocket containers require a public
+ * endpoint class; applications never create or name it ({@link SocketSessions#endpoint} does).
+ *
+ * @since 0.1.0
  */
-final class BoundEndpoint extends Endpoint {
+public final class BoundEndpoint extends Endpoint {
 
   private final SocketSessions sockets;
   private final Endpoint delegate;
