@@ -1,6 +1,7 @@
 package dev.lanyard.session.websocket;
 
 import jakarta.websocket.server.ServerEndpointConfig;
+import java.time.Duration;
 import java.util.List;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
@@ -20,6 +21,8 @@ class JettyIT extends SocketContract {
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
     JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) -> {
+      // Jetty closes a silent socket after 30 s by default; the figures hold sockets open for minutes
+      container.setDefaultMaxSessionIdleTimeout(Duration.ofMinutes(10).toMillis());
       for (ServerEndpointConfig endpoint : endpoints) {
         container.addEndpoint(endpoint);
       }
