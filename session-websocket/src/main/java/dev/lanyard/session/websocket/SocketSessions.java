@@ -75,6 +75,8 @@ public final class SocketSessions implements AutoCloseable {
   private final Map<jakarta.websocket.Session, Socket> sockets = new ConcurrentHashMap<>();
   private final Map<SocketCloseCause, LongAdder> closes = new EnumMap<>(SocketCloseCause.class);
   private final LongAdder refusedHandshakes = new LongAdder();
+  /** Sessions found gone without a note saying why: given one more check for the note to arrive. */
+  private final Set<SessionHandle> unexplained = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
   /** One open socket: its session as bound, and its route. */
@@ -300,6 +302,7 @@ public final class SocketSessions implements AutoCloseable {
     for (Socket s : sockets.values()) {
       bySession.computeIfAbsent(s.bound().handle(), h -> new ArrayList<>()).add(s);
     }
+    unexplained.retainAll(bySession.keySet());
     for (Map.Entry<SessionHandle, List<Socket>> e : bySession.entrySet()) {
       check(e.getKey(), e.getValue().get(0).bound().version(), e.getValue(), true);
     }
@@ -310,7 +313,7 @@ public final class SocketSessions implements AutoCloseable {
    *
    * @return whether the session is live (or the store is down and every socket's route fails open)
    */
-  private boolean check(SessionHandle handle, long version, List<Socket> open, boolean touch) {
+  private boolean check(SessionHandle handle, long version, List<Socket> open, boolean periodic) {
     Resolution resolution;
     try {
       resolution = manager.lookup(handle, version);
@@ -326,12 +329,17 @@ public final class SocketSessions implements AutoCloseable {
     }
     if (resolution.isFound()) {
       Session session = resolution.session().orElseThrow();
-      if (touch && manager.touchDue(session)) {
+      if (periodic && manager.touchDue(session)) {
         touch(session);
       }
       return true;
     }
     SocketCloseCause cause = why(handle, resolution.status());
+    if (cause == SocketCloseCause.ENDED && periodic && unexplained.add(handle)) {
+      // the node that ended the session writes its note just after the store change: wait one check for it
+      return false;
+    }
+    unexplained.remove(handle);
     for (Socket s : open) {
       closeSocket(s, cause);
     }
