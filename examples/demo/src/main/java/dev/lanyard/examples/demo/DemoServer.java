@@ -170,10 +170,12 @@ final class DemoServer implements AutoCloseable {
     context.addServlet(new ServletHolder(new JwksServlet(keys, Duration.ofMinutes(5))), "/.well-known/jwks.json");
     context.addServlet(new ServletHolder(new MetricsServlet(registry)), "/metrics");
     context.addServlet(new ServletHolder(new LiveServlet()), "/live");
+    // [live-endpoint-start] Jetty's way to reach the ServerContainer; in a war, a ServletContextListener does it
     JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) -> {
-      container.setDefaultMaxSessionIdleTimeout(Duration.ofMinutes(10).toMillis());
+      container.setDefaultMaxSessionIdleTimeout(Duration.ofMinutes(10).toMillis());   // Jetty's default is 30 s
       container.addEndpoint(sockets.endpoint("/live/socket", LiveEndpoint::new, SocketRoute.defaults()));
     });
+    // [live-endpoint-end]
     // The admin page's live charts: the meters sampled on a wall clock (the session clock may be a test's).
     ChartHistory charts = new ChartHistory(registry, Clock.systemUTC());
     context.addServlet(new ServletHolder(new ChartsServlet(charts, CHART_INTERVAL)), "/admin/charts.json");
