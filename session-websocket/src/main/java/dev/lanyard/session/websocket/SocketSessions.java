@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  *       active only on a socket is not cut by the idle timeout. The absolute timeout still ends it.
  *   <li><b>Closed.</b> A session that ended (logout, revocation of one or all sessions, token reuse, rotation,
  *       expiry, stale version), on whichever node it ended, closes its sockets here within one check interval
- *       plus the store's invalidation delay, with code 1008 and a reason naming the cause
+ *       plus the store's invalidation delay (two intervals when no {@link SessionEndNotes} note names the
+ *       cause), with code 1008 and a reason naming the cause
  *       ({@link SocketCloseCause}). On a {@link SocketCheck#EACH_MESSAGE} route, {@link #admit} also checks
  *       before each inbound message.
  * </ul>
