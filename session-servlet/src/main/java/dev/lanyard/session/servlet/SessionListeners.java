@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,15 +49,17 @@ final class SessionListeners {
         known = true;
       }
       if (!known) {
-        throw new IllegalArgumentException(l.getClass().getName() + " is none of HttpSessionListener, "
-            + "HttpSessionAttributeListener, HttpSessionIdListener");
+        throw new IllegalArgumentException(
+            l.getClass().getName()
+                + " is none of HttpSessionListener, "
+                + "HttpSessionAttributeListener, HttpSessionIdListener");
       }
     }
   }
 
   /**
-   * Adds the listeners the application declared to its container, except those of a class
-   * already registered here (so a listener registered both ways is notified once).
+   * Adds the listeners the application declared to its container, except those of a class already
+   * registered here (so a listener registered both ways is notified once).
    *
    * @param declared what {@link LanyardListenerDiscovery} found
    * @return these listeners plus the new ones
@@ -67,7 +71,8 @@ final class SessionListeners {
       known.add(l.getClass());
     }
     for (Object o : declared) {
-      if (o instanceof EventListener l && LanyardListenerDiscovery.isSessionListener(l.getClass())
+      if (o instanceof EventListener l
+          && LanyardListenerDiscovery.isSessionListener(l.getClass())
           && known.add(l.getClass())) {
         merged.add(l);
       }
@@ -75,7 +80,9 @@ final class SessionListeners {
     return new SessionListeners(merged);
   }
 
-  /** @return how many listeners are registered */
+  /**
+   * @return how many listeners are registered
+   */
   int size() {
     return all.size();
   }
@@ -118,6 +125,37 @@ final class SessionListeners {
   }
 
   /**
+   * A session ended in a request (invalidated, logged out, revoked meanwhile): {@code
+   * sessionDestroyed} while its attributes are readable, then each attribute the application sees
+   * is unbound and reported removed, in name order. Names and values are read after {@code
+   * sessionDestroyed}, so what its listeners changed counts.
+   *
+   * @param names the attribute names the application sees, sorted
+   * @param values an attribute's value as it is now
+   */
+  void ended(HttpSession session, Supplier<Set<String>> names, Function<String, Object> values) {
+    destroyed(session);
+    if (attributes.isEmpty() && !holdsBindingListener(names.get(), values)) {
+      return;
+    }
+    for (String name : names.get()) {
+      Object value = values.apply(name);
+      if (value != null) {
+        removed(session, name, value);
+      }
+    }
+  }
+
+  private static boolean holdsBindingListener(Set<String> names, Function<String, Object> values) {
+    for (String name : names) {
+      if (values.apply(name) instanceof HttpSessionBindingListener) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * A session timed out: {@code sessionDestroyed} while its attributes are readable, then each
    * attribute is unbound and reported removed, in name order.
    */
@@ -157,7 +195,8 @@ final class SessionListeners {
     if (attributes.isEmpty()) {
       return;
     }
-    HttpSessionBindingEvent event = new HttpSessionBindingEvent(session, name, old == null ? value : old);
+    HttpSessionBindingEvent event =
+        new HttpSessionBindingEvent(session, name, old == null ? value : old);
     for (HttpSessionAttributeListener l : attributes) {
       try {
         if (old == null) {
@@ -198,7 +237,11 @@ final class SessionListeners {
   }
 
   private static void failed(Object listener, String method, RuntimeException e) {
-    LOG.warn("session listener {}.{} threw {}; ignored", listener.getClass().getName(), method,
-        e.getClass().getName(), e);
+    LOG.warn(
+        "session listener {}.{} threw {}; ignored",
+        listener.getClass().getName(),
+        method,
+        e.getClass().getName(),
+        e);
   }
 }
