@@ -49,6 +49,7 @@ class HealthIT {
     try (ConfigurableApplicationContext app = new SpringApplicationBuilder(TestApplication.class).run(
         "--server.port=0", "--spring.main.banner-mode=off", "--lanyard.health.readiness=false",
         "--management.endpoint.health.probes.enabled=true",
+        "--management.endpoint.health.group.readiness.show-details=always",
         "--management.endpoint.health.show-details=always")) {
       Browser probe = new Browser(Integer.parseInt(app.getEnvironment().getProperty("local.server.port")));
       assertThat(probe.get("/actuator/health/lanyard").body()).contains("\"status\":\"UP\"");
@@ -65,7 +66,8 @@ class HealthIT {
         "--management.endpoint.health.group.readiness.include=readinessState",
         "--management.endpoint.health.show-details=always")) {
       Browser probe = new Browser(Integer.parseInt(app.getEnvironment().getProperty("local.server.port")));
-      assertThat(probe.get("/actuator/health/readiness").body()).doesNotContain("\"lanyard\"");
+      assertThat(probe.get("/actuator/health/readiness").body()).contains("readinessState")
+          .doesNotContain("\"lanyard\"");
     }
   }
 }
