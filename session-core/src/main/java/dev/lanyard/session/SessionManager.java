@@ -700,6 +700,9 @@ public final class SessionManager {
       logout(current);
       current = null;
     }
+    if (current != null && !current.isAuthenticated()) {
+      current = dropAtLogin(current);
+    }
     SessionRecord record = null;
     if (current != null) {
       Rotation rotation = new Rotation(handle, userId, userVersion, true, now, now, policy.idleTimeout(), absoluteExpiry, nodeId,
@@ -725,6 +728,18 @@ public final class SessionManager {
     Session session = sessionOrFresh(record, now);
     publish(new SessionEvent.LoggedIn(now, handle, userId, session.version(), sessions));
     return new NewSession(id, session);
+  }
+
+  /**
+   * Removes from an anonymous session, before it rotates into a login, the attributes the
+   * {@link LoginAttributePolicy} keeps out (removed first, so a failed rotation carries none).
+   */
+  private Session dropAtLogin(Session anonymous) {
+    SessionUpdate.Builder dropped = SessionUpdate.builder();
+    anonymous.record().attributes().keySet().stream()
+        .filter(name -> !policy.loginAttributes().carries(name)).forEach(dropped::remove);
+    SessionUpdate update = dropped.build();
+    return update.isEmpty() ? anonymous : doSave(anonymous, update, null).orElse(null);
   }
 
   private Admission admit(String userId, SessionHandle handle) {

@@ -1,6 +1,8 @@
 package dev.lanyard.examples.demo;
 
+import dev.lanyard.session.LoginAttributePolicy;
 import dev.lanyard.session.SessionManager;
+import dev.lanyard.session.SessionPolicy;
 import dev.lanyard.session.SessionStores;
 import dev.lanyard.session.jwt.AccessTokenIssuer;
 import dev.lanyard.session.jwt.AccessTokenVerifier;
@@ -96,6 +98,9 @@ final class DemoServer implements AutoCloseable {
     SessionManager manager = SessionManager.builder(store)
         .clock(clock)
         .nodeId(settings.nodeId())
+        // Only the cart crosses a login: nothing an anonymous visitor left behind becomes
+        // security state of the logged-in session (docs/security.md, "The login boundary")
+        .policy(SessionPolicy.builder().loginAttributes(LoginAttributePolicy.named(ShopServlet.CART)).build())
         .listener(metrics)
         .observer(SessionObservations.create(tracing.observations()))
         .build();
