@@ -277,8 +277,15 @@ public final class SessionManager {
     Instant now = clock.instant();
     for (int attempt = 0; ; attempt++) {
       SessionId id = SessionId.generate(random);
-      SessionRecord record = new SessionRecord(id.handle(), null, 1, 0, now, now, policy.anonymousIdleTimeout(),
-          now.plus(policy.absoluteTimeout()), null, nodeId, client, Map.of());
+      SessionRecord record = SessionRecord.builder()
+          .handle(id.handle())
+          .createdAt(now)
+          .lastAccessedAt(now)
+          .idleTimeout(policy.anonymousIdleTimeout())
+          .absoluteExpiry(now.plus(policy.absoluteTimeout()))
+          .lastNode(nodeId)
+          .client(client)
+          .build();
       boolean created = call(StoreOperation.CREATE, () -> store.create(record, ttl(record, now)));
       if (created) {
         publish(new SessionEvent.Created(now, record.handle(), false));
@@ -640,10 +647,12 @@ public final class SessionManager {
       attributes.remove(name);
     }
     attributes.putAll(encoded);
-    SessionRecord updated = new SessionRecord(old.handle(), old.userId(), old.version(), old.userVersion(), old.createdAt(),
-        now, idle,
-        old.absoluteExpiry(), old.authenticatedAt(), nodeId != null ? nodeId : old.lastNode(), old.client(),
-        attributes);
+    SessionRecord updated = old.mutate()
+        .lastAccessedAt(now)
+        .idleTimeout(idle)
+        .lastNode(nodeId != null ? nodeId : old.lastNode())
+        .attributes(attributes)
+        .build();
     return Optional.of(new Session(updated,
         before.next(updated.attributes(), update.puts(), update.removals(), reader(updated, true))));
   }
@@ -705,8 +714,19 @@ public final class SessionManager {
     }
     SessionRecord record = null;
     if (current != null) {
-      Rotation rotation = new Rotation(handle, userId, userVersion, true, now, now, policy.idleTimeout(), absoluteExpiry, nodeId,
-          client, ttl);
+      Rotation rotation = Rotation.builder()
+          .newHandle(handle)
+          .userId(userId)
+          .userVersion(userVersion)
+          .bumpVersion(true)
+          .authenticatedAt(now)
+          .lastAccessedAt(now)
+          .idleTimeout(policy.idleTimeout())
+          .absoluteExpiry(absoluteExpiry)
+          .lastNode(nodeId)
+          .client(client)
+          .ttl(ttl)
+          .build();
       SessionHandle from = current.handle();
       record = call(StoreOperation.ROTATE, () -> store.rotate(from, rotation)).orElse(null);
       if (record != null) {
@@ -714,9 +734,19 @@ public final class SessionManager {
       }
     }
     if (record == null) {
-      SessionRecord fresh = new SessionRecord(handle, userId, 1, userVersion, now, now, policy.idleTimeout(), absoluteExpiry,
-          now,
-          nodeId, client, Map.of());
+      SessionRecord fresh = SessionRecord.builder()
+          .handle(handle)
+          .userId(userId)
+          .version(1)
+          .userVersion(userVersion)
+          .createdAt(now)
+          .lastAccessedAt(now)
+          .idleTimeout(policy.idleTimeout())
+          .absoluteExpiry(absoluteExpiry)
+          .authenticatedAt(now)
+          .lastNode(nodeId)
+          .client(client)
+          .build();
       if (!call(StoreOperation.CREATE, () -> store.create(fresh, ttl))) {
         // The handle was admitted, then evicted by a racing login of the same user.
         publish(new SessionEvent.LimitReached(now, userId, policy.sessionLimit().overflow(), 0));
@@ -825,7 +855,14 @@ public final class SessionManager {
       return Optional.empty();
     }
     SessionId id = SessionId.generate(random);
-    Rotation rotation = new Rotation(id.handle(), null, 0, bumpVersion, authAt, now, null, null, nodeId, null, ttl);
+    Rotation rotation = Rotation.builder()
+        .newHandle(id.handle())
+        .bumpVersion(bumpVersion)
+        .authenticatedAt(authAt)
+        .lastAccessedAt(now)
+        .lastNode(nodeId)
+        .ttl(ttl)
+        .build();
     Optional<SessionRecord> rotated = call(StoreOperation.ROTATE, () -> store.rotate(old.handle(), rotation));
     if (rotated.isEmpty()) {
       return Optional.empty();

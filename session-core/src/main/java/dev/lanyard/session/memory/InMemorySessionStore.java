@@ -158,11 +158,13 @@ public final class InMemorySessionStore implements UserIndexedStore, AtomicValue
       }
       Instant lastAccess = delta.lastAccessedAt().isAfter(old.lastAccessedAt())
           ? delta.lastAccessedAt() : old.lastAccessedAt();
-      SessionRecord updated = new SessionRecord(handle, old.userId(), old.version(), old.userVersion(),
-          old.createdAt(), lastAccess,
-          delta.idleTimeout() != null ? delta.idleTimeout() : old.idleTimeout(), old.absoluteExpiry(),
-          old.authenticatedAt(), delta.lastNode() != null ? delta.lastNode() : old.lastNode(), old.client(),
-          attributes);
+      SessionRecord updated = old.mutate()
+          .handle(handle)
+          .lastAccessedAt(lastAccess)
+          .idleTimeout(delta.idleTimeout() != null ? delta.idleTimeout() : old.idleTimeout())
+          .lastNode(delta.lastNode() != null ? delta.lastNode() : old.lastNode())
+          .attributes(attributes)
+          .build();
       sessions.put(handle, new Entry(updated, now.plus(delta.ttl())));
       return UpdateResult.applied(size);
     });
@@ -329,9 +331,7 @@ public final class InMemorySessionStore implements UserIndexedStore, AtomicValue
       }
       if (keeps) {
         SessionRecord r = kept.record;
-        sessions.put(keep, new Entry(new SessionRecord(r.handle(), r.userId(), r.version(), next, r.createdAt(),
-            r.lastAccessedAt(), r.idleTimeout(), r.absoluteExpiry(), r.authenticatedAt(), r.lastNode(), r.client(),
-            r.attributes()), kept.expiresAt));
+        sessions.put(keep, new Entry(r.withUserVersion(next), kept.expiresAt));
         UserEntry fresh = new UserEntry();
         fresh.handles.put(keep, user != null && user.handles.containsKey(keep) ? user.handles.get(keep) : now);
         fresh.expiresAt = later(user == null ? null : user.expiresAt, kept.expiresAt);
@@ -580,10 +580,7 @@ public final class InMemorySessionStore implements UserIndexedStore, AtomicValue
   private static SessionRecord copy(SessionRecord record) {
     Map<String, byte[]> attributes = new LinkedHashMap<>();
     record.attributes().forEach((name, value) -> attributes.put(name, value.clone()));
-    return new SessionRecord(record.handle(), record.userId(), record.version(), record.userVersion(),
-        record.createdAt(),
-        record.lastAccessedAt(), record.idleTimeout(), record.absoluteExpiry(), record.authenticatedAt(),
-        record.lastNode(), record.client(), attributes);
+    return record.withAttributes(attributes);
   }
 
   @Override

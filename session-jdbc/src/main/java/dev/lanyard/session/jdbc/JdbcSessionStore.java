@@ -853,10 +853,20 @@ public final class JdbcSessionStore implements UserIndexedStore, AtomicValueStor
     SessionHandle handle = SessionHandle.of(rs.getString(1));
     long authenticatedAt = rs.getLong(9);
     Instant authenticated = rs.wasNull() ? null : Instant.ofEpochMilli(authenticatedAt);
-    return new SessionRecord(handle, rs.getString(2), rs.getLong(3), rs.getLong(4),
-        Instant.ofEpochMilli(rs.getLong(5)), Instant.ofEpochMilli(rs.getLong(6)), Duration.ofMillis(rs.getLong(7)),
-        Instant.ofEpochMilli(rs.getLong(8)), authenticated, rs.getString(10),
-        new ClientInfo(rs.getString(11), rs.getString(12)), AttributesJson.decode(handle, rs.getString(13)));
+    return SessionRecord.builder()
+        .handle(handle)
+        .userId(rs.getString(2))
+        .version(rs.getLong(3))
+        .userVersion(rs.getLong(4))
+        .createdAt(Instant.ofEpochMilli(rs.getLong(5)))
+        .lastAccessedAt(Instant.ofEpochMilli(rs.getLong(6)))
+        .idleTimeout(Duration.ofMillis(rs.getLong(7)))
+        .absoluteExpiry(Instant.ofEpochMilli(rs.getLong(8)))
+        .authenticatedAt(authenticated)
+        .lastNode(rs.getString(10))
+        .client(new ClientInfo(rs.getString(11), rs.getString(12)))
+        .attributes(AttributesJson.decode(handle, rs.getString(13)))
+        .build();
   }
 
   private PreparedStatement prepare(Connection c, String name) throws SQLException {

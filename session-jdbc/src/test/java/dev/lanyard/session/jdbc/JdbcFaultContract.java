@@ -111,8 +111,14 @@ abstract class JdbcFaultContract {
 
   private SessionRecord record(SessionHandle handle) {
     Instant now = clock.instant();
-    return new SessionRecord(handle, null, 1, 0, now, now, Duration.ofMinutes(30), now.plus(Duration.ofHours(1)),
-        null, "node-a", ClientInfo.UNKNOWN, Map.of());
+    return SessionRecord.builder()
+        .handle(handle)
+        .createdAt(now)
+        .lastAccessedAt(now)
+        .idleTimeout(Duration.ofMinutes(30))
+        .absoluteExpiry(now.plus(Duration.ofHours(1)))
+        .lastNode("node-a")
+        .build();
   }
 
   private SessionDelta put(String name, String value) {

@@ -274,10 +274,13 @@ public final class MemcachedSessionStore implements SessionStore {
         }
         Instant lastAccess = delta.lastAccessedAt().isAfter(old.lastAccessedAt())
             ? delta.lastAccessedAt() : old.lastAccessedAt();
-        SessionRecord updated = new SessionRecord(handle, old.userId(), old.version(), old.userVersion(),
-            old.createdAt(), lastAccess, delta.idleTimeout() != null ? delta.idleTimeout() : old.idleTimeout(),
-            old.absoluteExpiry(), old.authenticatedAt(), delta.lastNode() != null ? delta.lastNode() : old.lastNode(),
-            old.client(), attributes);
+        SessionRecord updated = old.mutate()
+            .handle(handle)
+            .lastAccessedAt(lastAccess)
+            .idleTimeout(delta.idleTimeout() != null ? delta.idleTimeout() : old.idleTimeout())
+            .lastNode(delta.lastNode() != null ? delta.lastNode() : old.lastNode())
+            .attributes(attributes)
+            .build();
         byte[] value = RecordCodec.encode(updated, now.plus(delta.ttl()));
         if (client.cas(key, expiry(delta.ttl()), value, RawBytesTranscoder.INSTANCE, remaining(deadline),
             found.getCas())) {

@@ -157,8 +157,21 @@ final class RecordCodec {
       if (in.read() != -1) {
         throw new UnreadableSessionException(handle, "the session item has trailing bytes", null);
       }
-      return new Item(new SessionRecord(handle, userId, version, userVersion, createdAt, lastAccessedAt, idleTimeout,
-          absoluteExpiry, authenticatedAt, lastNode, client, attributes), deadline);
+      SessionRecord record = SessionRecord.builder()
+          .handle(handle)
+          .userId(userId)
+          .version(version)
+          .userVersion(userVersion)
+          .createdAt(createdAt)
+          .lastAccessedAt(lastAccessedAt)
+          .idleTimeout(idleTimeout)
+          .absoluteExpiry(absoluteExpiry)
+          .authenticatedAt(authenticatedAt)
+          .lastNode(lastNode)
+          .client(client)
+          .attributes(attributes)
+          .build();
+      return new Item(record, deadline);
     } catch (IOException | RuntimeException e) {
       if (e instanceof UnreadableSessionException u) {
         throw u;

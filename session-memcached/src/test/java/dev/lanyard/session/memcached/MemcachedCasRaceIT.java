@@ -56,8 +56,13 @@ class MemcachedCasRaceIT {
     try (MemcachedSessionStore store = MemcachedSessionStore.open(options, Clock.systemUTC())) {
       Instant now = Instant.now();
       SessionHandle handle = SessionId.generate(new SecureRandom()).handle();
-      assertThat(store.create(new SessionRecord(handle, null, 1, 0, now, now, Duration.ofMinutes(30),
-          now.plus(Duration.ofHours(1)), null, null, ClientInfo.UNKNOWN, Map.of()), Duration.ofMinutes(30))).isTrue();
+      assertThat(store.create(SessionRecord.builder()
+          .handle(handle)
+          .createdAt(now)
+          .lastAccessedAt(now)
+          .idleTimeout(Duration.ofMinutes(30))
+          .absoluteExpiry(now.plus(Duration.ofHours(1)))
+          .build(), Duration.ofMinutes(30))).isTrue();
 
       ExecutorService pool = Executors.newFixedThreadPool(THREADS);
       try {

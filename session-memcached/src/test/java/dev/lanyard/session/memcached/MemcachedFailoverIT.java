@@ -12,6 +12,7 @@ import dev.lanyard.session.Session;
 import dev.lanyard.session.SessionManager;
 import dev.lanyard.session.SessionUpdate;
 import dev.lanyard.session.StoreUnavailableException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,6 +48,8 @@ class MemcachedFailoverIT {
             support.options().timeout(Duration.ofSeconds(2)).connectTimeout(Duration.ofMillis(300)).build(),
             Clock.systemUTC())) {
       SessionManager manager = SessionManager.builder(store).nodeId("node-a").build();
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
+      MemcachedStoreMetrics.of(store).bindTo(registry);
       MemcachedProcess victim = support.processes.get(0);
       String victimAddress = victim.address();
 
@@ -129,6 +132,9 @@ class MemcachedFailoverIT {
         assertThat(manager.resolve(s.id()).status()).isEqualTo(ResolutionStatus.UNKNOWN);
       }
       assertThat(store.stats().lostToDeadServer()).isGreaterThanOrEqualTo(onVictim.size());
+      // ...and the operator sees them as a meter, not only through stats().
+      assertThat(registry.get("lanyard.memcached.sessions.lost").tag("cause", "dead_server").functionCounter()
+          .count()).isEqualTo(store.stats().lostToDeadServer()).isGreaterThanOrEqualTo(onVictim.size());
       for (NewSession s : liveOnSurvivors) {
         Session found = manager.resolve(s.id()).session().orElseThrow();
         assertThat(found.attributes()).containsEntry("n", sessions.indexOf(s));

@@ -82,8 +82,15 @@ class MemcachedSaslIT {
 
   private static SessionRecord record(SessionHandle handle) {
     Instant now = Instant.now();
-    return new SessionRecord(handle, "alice", 1, 0, now, now, Duration.ofMinutes(30), now.plus(Duration.ofHours(1)),
-        now, null, ClientInfo.UNKNOWN, Map.of());
+    return SessionRecord.builder()
+        .handle(handle)
+        .userId("alice")
+        .createdAt(now)
+        .lastAccessedAt(now)
+        .idleTimeout(Duration.ofMinutes(30))
+        .absoluteExpiry(now.plus(Duration.ofHours(1)))
+        .authenticatedAt(now)
+        .build();
   }
 
   @Test

@@ -85,8 +85,11 @@ class MemcachedStoreContractIT extends SessionStoreContract {
     assertThat(store.update(r.handle(), delta(Map.of("late", bytes("x")), Set.of())).status())
         .isEqualTo(UpdateResult.Status.NOT_FOUND);
     SessionHandle next = newHandle();
-    assertThat(store.rotate(r.handle(), new Rotation(next, null, 0, false, null, clock.instant(), null, null, null,
-        null, TTL))).isEmpty();
+    assertThat(store.rotate(r.handle(), Rotation.builder()
+        .newHandle(next)
+        .lastAccessedAt(clock.instant())
+        .ttl(TTL)
+        .build())).isEmpty();
     assertThat(backendHolds(next)).isFalse();
     assertThat(store.delete(r.handle())).isFalse();
   }
@@ -123,8 +126,11 @@ class MemcachedStoreContractIT extends SessionStoreContract {
       }
       tasks.add(pool.submit(() -> {
         start.await();
-        assertThat(store.rotate(r.handle(), new Rotation(next, null, 0, false, null, clock.instant(), null, null, null,
-            null, TTL))).isPresent();
+        assertThat(store.rotate(r.handle(), Rotation.builder()
+            .newHandle(next)
+            .lastAccessedAt(clock.instant())
+            .ttl(TTL)
+            .build())).isPresent();
         return null;
       }));
       start.countDown();

@@ -23,8 +23,13 @@ class MemcachedUnavailableIT {
 
   private static SessionRecord record(SessionHandle handle) {
     Instant now = Instant.now();
-    return new SessionRecord(handle, null, 1, 0, now, now, Duration.ofMinutes(30), now.plus(Duration.ofHours(1)),
-        null, null, ClientInfo.UNKNOWN, Map.of());
+    return SessionRecord.builder()
+        .handle(handle)
+        .createdAt(now)
+        .lastAccessedAt(now)
+        .idleTimeout(Duration.ofMinutes(30))
+        .absoluteExpiry(now.plus(Duration.ofHours(1)))
+        .build();
   }
 
   @Test

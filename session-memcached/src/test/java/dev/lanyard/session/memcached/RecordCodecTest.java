@@ -22,9 +22,20 @@ class RecordCodecTest {
   private final Instant now = Instant.parse("2026-12-07T12:00:00.123456789Z");
 
   private SessionRecord record() {
-    return new SessionRecord(handle, "alice", 3, 2, now, now, Duration.ofMinutes(30), now.plus(Duration.ofHours(12)),
-        now, "node-a", ClientInfo.of("Firefox/128", "192.0.2.7"),
-        Map.of("cart", "3 apples".getBytes(StandardCharsets.UTF_8), "empty", new byte[0]));
+    return SessionRecord.builder()
+        .handle(handle)
+        .userId("alice")
+        .version(3)
+        .userVersion(2)
+        .createdAt(now)
+        .lastAccessedAt(now)
+        .idleTimeout(Duration.ofMinutes(30))
+        .absoluteExpiry(now.plus(Duration.ofHours(12)))
+        .authenticatedAt(now)
+        .lastNode("node-a")
+        .client(ClientInfo.of("Firefox/128", "192.0.2.7"))
+        .attributes(Map.of("cart", "3 apples".getBytes(StandardCharsets.UTF_8), "empty", new byte[0]))
+        .build();
   }
 
   @Test

@@ -134,8 +134,20 @@ final class RecordCodec {
       Duration idle = Duration.ofMillis(Long.parseLong(required(meta, "i")));
       ClientInfo client = new ClientInfo(meta.getOrDefault("a", ""), meta.getOrDefault("p", ""));
       long userVersion = meta.containsKey("w") ? Long.parseLong(meta.get("w")) : 0;
-      return new SessionRecord(handle, meta.get("u"), version, userVersion, created, lastAccess, idle, absolute, authenticated,
-          meta.get("n"), client, attributes);
+      return SessionRecord.builder()
+          .handle(handle)
+          .userId(meta.get("u"))
+          .version(version)
+          .userVersion(userVersion)
+          .createdAt(created)
+          .lastAccessedAt(lastAccess)
+          .idleTimeout(idle)
+          .absoluteExpiry(absolute)
+          .authenticatedAt(authenticated)
+          .lastNode(meta.get("n"))
+          .client(client)
+          .attributes(attributes)
+          .build();
     } catch (IllegalArgumentException | ArithmeticException | NullPointerException | java.time.DateTimeException e) {
       // The message names what is wrong with the metadata, never a stored value.
       throw new UnreadableSessionException(handle, "the stored session's metadata cannot be read", null);

@@ -25,10 +25,20 @@ class RecordCodecTest {
   private static final Instant NOW = Instant.parse("2026-11-23T18:00:00.123Z");
 
   private static SessionRecord typical() {
-    return new SessionRecord(HANDLE, "alice@example.com", 3, 2, NOW.minusSeconds(60), NOW, Duration.ofMinutes(30),
-        NOW.plus(Duration.ofHours(12)), NOW.minusSeconds(60), "node-a",
-        ClientInfo.of("Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0", "203.0.113.9"),
-        Map.of("cart", "3 apples".getBytes(StandardCharsets.UTF_8), "_looks_like_meta", new byte[] {1}));
+    return SessionRecord.builder()
+        .handle(HANDLE)
+        .userId("alice@example.com")
+        .version(3)
+        .userVersion(2)
+        .createdAt(NOW.minusSeconds(60))
+        .lastAccessedAt(NOW)
+        .idleTimeout(Duration.ofMinutes(30))
+        .absoluteExpiry(NOW.plus(Duration.ofHours(12)))
+        .authenticatedAt(NOW.minusSeconds(60))
+        .lastNode("node-a")
+        .client(ClientInfo.of("Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0", "203.0.113.9"))
+        .attributes(Map.of("cart", "3 apples".getBytes(StandardCharsets.UTF_8), "_looks_like_meta", new byte[] {1}))
+        .build();
   }
 
   private static Map<byte[], byte[]> asHash(List<byte[]> flat) {
@@ -48,21 +58,42 @@ class RecordCodecTest {
 
   @Test
   void anAnonymousRecordWithoutOptionalFieldsRoundTrips() {
-    SessionRecord r = new SessionRecord(HANDLE, null, 1, 0, NOW, NOW, Duration.ofMinutes(15), NOW.plusSeconds(3600),
-        null, null, ClientInfo.UNKNOWN, Map.of());
+    SessionRecord r = SessionRecord.builder()
+        .handle(HANDLE)
+        .createdAt(NOW)
+        .lastAccessedAt(NOW)
+        .idleTimeout(Duration.ofMinutes(15))
+        .absoluteExpiry(NOW.plusSeconds(3600))
+        .build();
     assertThat(RecordCodec.decode(HANDLE, asHash(RecordCodec.encode(r)))).isEqualTo(r);
   }
 
   @Test
   void lifetimesAreStoredAsOffsetsFromCreationAndMayPrecedeIt() {
     Instant created = NOW.minusSeconds(60);
-    SessionRecord login = new SessionRecord(HANDLE, "alice", 2, 0, created, NOW, Duration.ofMinutes(30),
-        created.plus(Duration.ofHours(12)), created, null, ClientInfo.UNKNOWN, Map.of());
+    SessionRecord login = SessionRecord.builder()
+        .handle(HANDLE)
+        .userId("alice")
+        .version(2)
+        .createdAt(created)
+        .lastAccessedAt(NOW)
+        .idleTimeout(Duration.ofMinutes(30))
+        .absoluteExpiry(created.plus(Duration.ofHours(12)))
+        .authenticatedAt(created)
+        .build();
     assertThat(meta(login)).isEqualTo("2." + Long.toString(created.toEpochMilli(), 36) + ".ppxc0.0");
     assertThat(RecordCodec.decode(HANDLE, asHash(RecordCodec.encode(login)))).isEqualTo(login);
     // A rotated session keeps an authentication time from before its own creation.
-    SessionRecord rotated = new SessionRecord(HANDLE, "alice", 3, 0, NOW, NOW, Duration.ofMinutes(30),
-        NOW.plus(Duration.ofHours(1)), NOW.minusSeconds(600), null, ClientInfo.UNKNOWN, Map.of());
+    SessionRecord rotated = SessionRecord.builder()
+        .handle(HANDLE)
+        .userId("alice")
+        .version(3)
+        .createdAt(NOW)
+        .lastAccessedAt(NOW)
+        .idleTimeout(Duration.ofMinutes(30))
+        .absoluteExpiry(NOW.plus(Duration.ofHours(1)))
+        .authenticatedAt(NOW.minusSeconds(600))
+        .build();
     assertThat(meta(rotated)).endsWith(".-" + Long.toString(600_000, 36));
     assertThat(RecordCodec.decode(HANDLE, asHash(RecordCodec.encode(rotated)))).isEqualTo(rotated);
   }

@@ -67,8 +67,17 @@ class RedisCrashRepairIT {
 
   private SessionRecord record(SessionHandle handle, String userId) {
     Instant now = clock.instant();
-    return new SessionRecord(handle, userId, 1, 0, now, now, TTL, now.plus(Duration.ofHours(12)),
-        userId == null ? null : now, "node-a", ClientInfo.UNKNOWN, Map.of("a", new byte[] {1}));
+    return SessionRecord.builder()
+        .handle(handle)
+        .userId(userId)
+        .createdAt(now)
+        .lastAccessedAt(now)
+        .idleTimeout(TTL)
+        .absoluteExpiry(now.plus(Duration.ofHours(12)))
+        .authenticatedAt(userId == null ? null : now)
+        .lastNode("node-a")
+        .attributes(Map.of("a", new byte[] {1}))
+        .build();
   }
 
   private String sessionKey(SessionHandle h) {
@@ -123,7 +132,12 @@ class RedisCrashRepairIT {
     markRevoked("alice", old);
     SessionHandle next = handle();
 
-    assertThat(store.rotate(old, new Rotation(next, null, 0, true, null, clock.instant(), null, null, null, null, TTL)))
+    assertThat(store.rotate(old, Rotation.builder()
+        .newHandle(next)
+        .bumpVersion(true)
+        .lastAccessedAt(clock.instant())
+        .ttl(TTL)
+        .build()))
         .isEmpty();
 
     assertThat(support.direct.exists(sessionKey(old))).isFalse();
@@ -138,8 +152,14 @@ class RedisCrashRepairIT {
     store.admit("alice", next, SessionLimit.unlimited(), TTL);
     markRevoked("alice", next);
 
-    assertThat(store.rotate(anonymous, new Rotation(next, "alice", 0, true, clock.instant(), clock.instant(), null, null,
-        null, null, TTL))).isEmpty();
+    assertThat(store.rotate(anonymous, Rotation.builder()
+        .newHandle(next)
+        .userId("alice")
+        .bumpVersion(true)
+        .authenticatedAt(clock.instant())
+        .lastAccessedAt(clock.instant())
+        .ttl(TTL)
+        .build())).isEmpty();
 
     assertThat(support.direct.exists(sessionKey(next))).isFalse();
     assertThat(support.direct.exists(sessionKey(anonymous))).isFalse();

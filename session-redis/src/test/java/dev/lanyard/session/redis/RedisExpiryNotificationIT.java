@@ -78,8 +78,14 @@ class RedisExpiryNotificationIT extends ExpiryNotifyingStoreContract {
 
   private SessionRecord written(RedisSessionStore on, Duration ttl) {
     Instant now = clock.instant();
-    SessionRecord r = new SessionRecord(SessionId.generate(RANDOM).handle(), null, 1, 0, now, now, ttl,
-        now.plus(LONG_TTL), null, null, ClientInfo.UNKNOWN, Map.of("a", "1".getBytes(StandardCharsets.UTF_8)));
+    SessionRecord r = SessionRecord.builder()
+        .handle(SessionId.generate(RANDOM).handle())
+        .createdAt(now)
+        .lastAccessedAt(now)
+        .idleTimeout(ttl)
+        .absoluteExpiry(now.plus(LONG_TTL))
+        .attributes(Map.of("a", "1".getBytes(StandardCharsets.UTF_8)))
+        .build();
     assertThat(on.create(r, ttl)).isTrue();
     return r;
   }
@@ -173,8 +179,16 @@ class RedisExpiryNotificationIT extends ExpiryNotifyingStoreContract {
     Instant now = clock.instant();
     SessionHandle handle = SessionId.generate(RANDOM).handle();
     on.admit(userId, handle, dev.lanyard.session.SessionLimit.refuseBeyond(1), LONG_TTL);
-    SessionRecord r = new SessionRecord(handle, userId, 1, on.userVersion(userId), now, now, ttl, now.plus(LONG_TTL),
-        now, null, ClientInfo.UNKNOWN, Map.of());
+    SessionRecord r = SessionRecord.builder()
+        .handle(handle)
+        .userId(userId)
+        .userVersion(on.userVersion(userId))
+        .createdAt(now)
+        .lastAccessedAt(now)
+        .idleTimeout(ttl)
+        .absoluteExpiry(now.plus(LONG_TTL))
+        .authenticatedAt(now)
+        .build();
     assertThat(on.create(r, ttl)).isTrue();
     return r;
   }

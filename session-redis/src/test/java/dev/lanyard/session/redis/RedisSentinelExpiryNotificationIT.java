@@ -27,8 +27,13 @@ class RedisSentinelExpiryNotificationIT {
 
   private static SessionRecord written(RedisSessionStore store, Duration ttl) {
     Instant now = Instant.now();
-    SessionRecord r = new SessionRecord(SessionId.generate(RANDOM).handle(), null, 1, 0, now, now, ttl,
-        now.plus(Duration.ofHours(1)), null, null, ClientInfo.UNKNOWN, Map.of());
+    SessionRecord r = SessionRecord.builder()
+        .handle(SessionId.generate(RANDOM).handle())
+        .createdAt(now)
+        .lastAccessedAt(now)
+        .idleTimeout(ttl)
+        .absoluteExpiry(now.plus(Duration.ofHours(1)))
+        .build();
     assertThat(store.create(r, ttl)).isTrue();
     return r;
   }

@@ -93,8 +93,15 @@ public abstract class ExpiryNotifyingStoreContract {
 
   private SessionRecord created(Duration ttl, Map<String, byte[]> attributes) {
     Instant now = clock.instant();
-    SessionRecord r = new SessionRecord(newHandle(), null, 1, 0, now, now, ttl, now.plus(LONG_TTL), null, "node-a",
-        ClientInfo.UNKNOWN, attributes);
+    SessionRecord r = SessionRecord.builder()
+        .handle(newHandle())
+        .createdAt(now)
+        .lastAccessedAt(now)
+        .idleTimeout(ttl)
+        .absoluteExpiry(now.plus(LONG_TTL))
+        .lastNode("node-a")
+        .attributes(attributes)
+        .build();
     assertThat(store.create(r, ttl)).isTrue();
     return r;
   }
@@ -157,8 +164,11 @@ public abstract class ExpiryNotifyingStoreContract {
       SessionRecord kept = created(shortTtl(), Map.of());
       assertThat(store.delete(deleted.handle())).isTrue();
       SessionHandle next = newHandle();
-      assertThat(store.rotate(rotated.handle(), new Rotation(next, null, 0, false, null, clock.instant(), null, null,
-          null, null, LONG_TTL))).isPresent();
+      assertThat(store.rotate(rotated.handle(), Rotation.builder()
+          .newHandle(next)
+          .lastAccessedAt(clock.instant())
+          .ttl(LONG_TTL)
+          .build())).isPresent();
       assertThat(store.update(kept.handle(), new SessionDelta(Map.of(), Set.of(), clock.instant(), LONG_TTL, null,
           LONG_TTL, Long.MAX_VALUE)).status()).isEqualTo(UpdateResult.Status.APPLIED);
       SessionRecord marker = created(shortTtl(), Map.of());

@@ -144,8 +144,18 @@ public abstract class SessionStoreContract {
    */
   protected SessionRecord record(SessionHandle handle, String userId, Map<String, byte[]> attributes) {
     Instant now = clock.instant();
-    return new SessionRecord(handle, userId, 1, 0, now, now, Duration.ofMinutes(30), now.plus(Duration.ofHours(12)),
-        userId == null ? null : now, "node-a", ClientInfo.of("Firefox/128", "192.0.2.7"), attributes);
+    return SessionRecord.builder()
+        .handle(handle)
+        .userId(userId)
+        .createdAt(now)
+        .lastAccessedAt(now)
+        .idleTimeout(Duration.ofMinutes(30))
+        .absoluteExpiry(now.plus(Duration.ofHours(12)))
+        .authenticatedAt(userId == null ? null : now)
+        .lastNode("node-a")
+        .client(ClientInfo.of("Firefox/128", "192.0.2.7"))
+        .attributes(attributes)
+        .build();
   }
 
   /**
@@ -200,10 +210,20 @@ public abstract class SessionStoreContract {
       allBytes[i] = (byte) i;
     }
     Instant now = clock.instant();
-    SessionRecord r = new SessionRecord(newHandle(), "üser@example.com", 7, 4, now.minusSeconds(60), now,
-        Duration.ofMinutes(17), now.plus(Duration.ofHours(3)), now.minusSeconds(5), "node-ß",
-        ClientInfo.of("Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0", "2001:db8:1:2::7"),
-        Map.of("binary", allBytes, "ünïcødé name", bytes("välue"), "empty", new byte[0]));
+    SessionRecord r = SessionRecord.builder()
+        .handle(newHandle())
+        .userId("üser@example.com")
+        .version(7)
+        .userVersion(4)
+        .createdAt(now.minusSeconds(60))
+        .lastAccessedAt(now)
+        .idleTimeout(Duration.ofMinutes(17))
+        .absoluteExpiry(now.plus(Duration.ofHours(3)))
+        .authenticatedAt(now.minusSeconds(5))
+        .lastNode("node-ß")
+        .client(ClientInfo.of("Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0", "2001:db8:1:2::7"))
+        .attributes(Map.of("binary", allBytes, "ünïcødé name", bytes("välue"), "empty", new byte[0]))
+        .build();
     assertThat(store.create(r, TTL)).isTrue();
     assertThat(store.load(r.handle())).contains(r);
   }
@@ -318,7 +338,11 @@ public abstract class SessionStoreContract {
     SessionRecord r = created(null, Map.of("cart", bytes("3 apples"), "theme", bytes("dark")));
     SessionHandle next = newHandle();
     Optional<SessionRecord> rotated = store.rotate(r.handle(),
-        new Rotation(next, null, 0, false, null, clock.instant(), null, null, null, null, TTL));
+        Rotation.builder()
+            .newHandle(next)
+            .lastAccessedAt(clock.instant())
+            .ttl(TTL)
+            .build());
     assertThat(rotated).hasValueSatisfying(n -> {
       assertThat(n.handle()).isEqualTo(next);
       assertThat(n.attributes()).containsOnlyKeys("cart", "theme");
@@ -334,8 +358,18 @@ public abstract class SessionStoreContract {
   void rotationCanBindAUserAndBumpTheVersion() {
     SessionRecord r = created(null, Map.of("cart", bytes("1")));
     Instant now = clock.instant();
-    SessionRecord n = store.rotate(r.handle(), new Rotation(newHandle(), "alice", 0, true, now, now,
-        Duration.ofMinutes(20), now.plus(Duration.ofHours(8)), "node-b", ClientInfo.of("curl/8", null), TTL))
+    SessionRecord n = store.rotate(r.handle(), Rotation.builder()
+        .newHandle(newHandle())
+        .userId("alice")
+        .bumpVersion(true)
+        .authenticatedAt(now)
+        .lastAccessedAt(now)
+        .idleTimeout(Duration.ofMinutes(20))
+        .absoluteExpiry(now.plus(Duration.ofHours(8)))
+        .lastNode("node-b")
+        .client(ClientInfo.of("curl/8", null))
+        .ttl(TTL)
+        .build())
         .orElseThrow();
     assertThat(n.userId()).isEqualTo("alice");
     assertThat(n.version()).isEqualTo(r.version() + 1);
@@ -350,7 +384,11 @@ public abstract class SessionStoreContract {
   void rotationOfAnUnknownSessionWritesNothing() {
     SessionHandle next = newHandle();
     assertThat(store.rotate(newHandle(),
-        new Rotation(next, null, 0, false, null, clock.instant(), null, null, null, null, TTL))).isEmpty();
+        Rotation.builder()
+            .newHandle(next)
+            .lastAccessedAt(clock.instant())
+            .ttl(TTL)
+            .build())).isEmpty();
     assertThat(backendHolds(next)).isFalse();
   }
 
@@ -358,8 +396,11 @@ public abstract class SessionStoreContract {
   void rotatedSessionHasATtl() {
     SessionRecord r = created(null, Map.of());
     SessionHandle next = newHandle();
-    store.rotate(r.handle(), new Rotation(next, null, 0, false, null, clock.instant(), null, null, null, null,
-        Duration.ofMinutes(10)));
+    store.rotate(r.handle(), Rotation.builder()
+        .newHandle(next)
+        .lastAccessedAt(clock.instant())
+        .ttl(Duration.ofMinutes(10))
+        .build());
     assertThat(backendTtl(next)).hasValueSatisfying(ttl ->
         assertThat(ttl).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(10)));
   }

@@ -72,7 +72,12 @@ public abstract class UserIndexedStoreContract extends SessionStoreContract {
   void rotationMovesTheIndexEntry() {
     SessionRecord r = createdFor("alice");
     SessionHandle next = newHandle();
-    store.rotate(r.handle(), new Rotation(next, null, 0, true, null, clock.instant(), null, null, null, null, TTL));
+    store.rotate(r.handle(), Rotation.builder()
+        .newHandle(next)
+        .bumpVersion(true)
+        .lastAccessedAt(clock.instant())
+        .ttl(TTL)
+        .build());
     assertThat(handles(indexed().sessionsOf("alice"))).containsExactly(next);
   }
 
@@ -82,7 +87,14 @@ public abstract class UserIndexedStoreContract extends SessionStoreContract {
     store.create(anonymous, TTL);
     SessionHandle next = newHandle();
     store.rotate(anonymous.handle(),
-        new Rotation(next, "alice", 0, true, clock.instant(), clock.instant(), null, null, null, null, TTL));
+        Rotation.builder()
+            .newHandle(next)
+            .userId("alice")
+            .bumpVersion(true)
+            .authenticatedAt(clock.instant())
+            .lastAccessedAt(clock.instant())
+            .ttl(TTL)
+            .build());
     assertThat(handles(indexed().sessionsOf("alice"))).containsExactly(next);
   }
 
@@ -158,7 +170,14 @@ public abstract class UserIndexedStoreContract extends SessionStoreContract {
     store.create(anonymous, TTL);
     SessionHandle next = newHandle();
     assertThat(store.rotate(anonymous.handle(),
-        new Rotation(next, "alice", 0, true, clock.instant(), clock.instant(), null, null, null, null, TTL))).isEmpty();
+        Rotation.builder()
+            .newHandle(next)
+            .userId("alice")
+            .bumpVersion(true)
+            .authenticatedAt(clock.instant())
+            .lastAccessedAt(clock.instant())
+            .ttl(TTL)
+            .build())).isEmpty();
     assertThat(store.load(next)).isEmpty();
     assertThat(backendHolds(next)).isFalse();
     assertThat(indexed().sessionsOf("alice")).isEmpty();
@@ -170,8 +189,13 @@ public abstract class UserIndexedStoreContract extends SessionStoreContract {
     SessionRecord r = stamped(record(newHandle(), "alice", Map.of()), 1);
     assertThat(store.create(r, TTL)).isTrue();
     SessionHandle next = newHandle();
-    assertThat(store.rotate(r.handle(), new Rotation(next, null, 7, true, null, clock.instant(), null, null, null,
-        null, TTL))).hasValueSatisfying(n -> assertThat(n.userVersion()).isEqualTo(1));
+    assertThat(store.rotate(r.handle(), Rotation.builder()
+        .newHandle(next)
+        .userVersion(7)
+        .bumpVersion(true)
+        .lastAccessedAt(clock.instant())
+        .ttl(TTL)
+        .build())).hasValueSatisfying(n -> assertThat(n.userVersion()).isEqualTo(1));
     assertThat(store.load(next)).hasValueSatisfying(n -> assertThat(n.userVersion()).isEqualTo(1));
   }
 
@@ -191,8 +215,7 @@ public abstract class UserIndexedStoreContract extends SessionStoreContract {
   }
 
   private static SessionRecord stamped(SessionRecord r, long userVersion) {
-    return new SessionRecord(r.handle(), r.userId(), r.version(), userVersion, r.createdAt(), r.lastAccessedAt(),
-        r.idleTimeout(), r.absoluteExpiry(), r.authenticatedAt(), r.lastNode(), r.client(), r.attributes());
+    return r.withUserVersion(userVersion);
   }
 
   /**
@@ -282,8 +305,14 @@ public abstract class UserIndexedStoreContract extends SessionStoreContract {
 
     SessionRecord anonymous = record(newHandle(), null, Map.of());
     store.create(anonymous, TTL);
-    assertThat(store.rotate(anonymous.handle(), new Rotation(first, "alice", 0, true, clock.instant(), clock.instant(),
-        null, null, null, null, TTL))).isEmpty();
+    assertThat(store.rotate(anonymous.handle(), Rotation.builder()
+        .newHandle(first)
+        .userId("alice")
+        .bumpVersion(true)
+        .authenticatedAt(clock.instant())
+        .lastAccessedAt(clock.instant())
+        .ttl(TTL)
+        .build())).isEmpty();
     assertThat(backendHolds(first)).isFalse();
     assertThat(handles(indexed().sessionsOf("alice"))).doesNotContain(first);
   }
@@ -382,7 +411,12 @@ public abstract class UserIndexedStoreContract extends SessionStoreContract {
         SessionHandle victim = others.get().stream().filter(h -> !h.equals(revoked.handle())).findFirst().orElseThrow();
         SessionHandle next = newHandle();
         rotatedTo.set(next);
-        store.rotate(victim, new Rotation(next, null, 0, true, null, clock.instant(), null, null, null, null, TTL));
+        store.rotate(victim, Rotation.builder()
+            .newHandle(next)
+            .bumpVersion(true)
+            .lastAccessedAt(clock.instant())
+            .ttl(TTL)
+            .build());
       }
     }).build();
     NewSession keep = manager.login(null, "alice", ClientInfo.UNKNOWN);
