@@ -4,39 +4,30 @@ import dev.lanyard.session.codec.DefaultAttributeCodec;
 import dev.lanyard.session.event.LoggingSessionListener;
 import dev.lanyard.session.event.ObservedOperation;
 import dev.lanyard.session.event.SessionEvent;
-import dev.lanyard.session.event.SessionEvent.Outcome;
 import dev.lanyard.session.event.SessionEvent.StoreOperation;
 import dev.lanyard.session.event.SessionListener;
 import dev.lanyard.session.event.SessionObserver;
 import dev.lanyard.session.internal.GuardedListeners;
-import dev.lanyard.session.spi.Admission;
+import dev.lanyard.session.internal.ModuleEvents;
 import dev.lanyard.session.spi.AtomicValueStore;
 import dev.lanyard.session.spi.AttributeCodec;
 import dev.lanyard.session.spi.ExpiryNotifyingStore;
 import dev.lanyard.session.spi.HealthReportingStore;
 import dev.lanyard.session.spi.NearCachingStore;
-import dev.lanyard.session.spi.Rotation;
 import dev.lanyard.session.spi.SessionDelta;
 import dev.lanyard.session.spi.SessionRecord;
 import dev.lanyard.session.spi.SessionStore;
-import dev.lanyard.session.spi.UpdateResult;
 import dev.lanyard.session.spi.UserIndexedStore;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +50,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class SessionManager {
 
-  private static final Logger LOG = LoggerFactory.getLogger(SessionManager.class);
+  static final Logger LOG = LoggerFactory.getLogger(SessionManager.class);
+
+  static {
+    ModuleEvents.install(SessionManager::publish);
+  }
 
   /** Whether session events are logged unless {@link Builder#logEvents(boolean)} says otherwise: {@code true}. */
   public static final boolean DEFAULT_LOG_EVENTS = true;
@@ -69,32 +64,35 @@ public final class SessionManager {
 
   // Observation reasons that are not enum constants (docs/metrics.md, "Tracing").
   /** The reason of a saved session that needed no write. */
-  private static final String UNCHANGED = "unchanged";
+  static final String UNCHANGED = "unchanged";
   /** The reason of a refused operation whose session no longer exists. */
-  private static final String NOT_FOUND = "not_found";
+  static final String NOT_FOUND = "not_found";
   /** The reason of a login refused by the per-user session limit. */
-  private static final String LIMIT_REACHED = "limit_reached";
+  static final String LIMIT_REACHED = "limit_reached";
 
-  private final SessionStore store;
-  private final UserIndexedStore indexedStore;
-  private final NearCachingStore cachingStore;
-  private final ExpiryNotifyingStore expiringStore;
-  private final HealthReportingStore healthStore;
+  final SessionStore store;
+  final UserIndexedStore indexedStore;
+  final NearCachingStore cachingStore;
+  final ExpiryNotifyingStore expiringStore;
+  final HealthReportingStore healthStore;
   /** When this manager was built: a store without a health report counts as up since then. */
-  private final Instant builtAt;
+  final Instant builtAt;
   /** Who hears of timeouts; the store is subscribed while this is not empty. */
-  private final CopyOnWriteArrayList<Consumer<Session>> timeoutSubscribers =
-      new CopyOnWriteArrayList<>();
-  private ExpiryNotifyingStore.Subscription storeTimeouts;
-  private final Clock clock;
-  private final SessionPolicy policy;
-  private final AttributeCodec codec;
-  private final GuardedListeners listeners;
-  private final SecureRandom random;
-  private final String nodeId;
+  final SessionTimeouts timeouts = new SessionTimeouts(this);
+  final Clock clock;
+  final SessionPolicy policy;
+  final AttributeCodec codec;
+  final GuardedListeners listeners;
+  final SecureRandom random;
+  final String nodeId;
   /** The guarded observer, or {@code null}: then no operation is observed and nothing is allocated for it. */
-  private final SessionObserver observer;
-  private final String storeKind;
+  final SessionObserver observer;
+  final String storeKind;
+  final StoreCalls calls;
+  private final SessionResolver resolver;
+  private final SessionSaves saves;
+  private final SessionLogins logins;
+  private final SessionRevocations revocations;
 
   private SessionManager(Builder b) {
     this.store = b.store;
@@ -116,6 +114,11 @@ public final class SessionManager {
     this.storeKind = ObservedOperation.storeKind(b.store);
     this.healthStore = b.store instanceof HealthReportingStore reporting ? reporting : null;
     this.builtAt = clock.instant();
+    this.calls = new StoreCalls(observer, listeners, storeKind, clock);
+    this.resolver = new SessionResolver(this);
+    this.saves = new SessionSaves(this);
+    this.logins = new SessionLogins(this);
+    this.revocations = new SessionRevocations(this);
   }
 
   /** Publishes the store's state now and on every change (once per manager, at build). */
@@ -215,45 +218,7 @@ public final class SessionManager {
    * @throws UnsupportedOperationException if {@link #reportsTimeouts()} is {@code false}
    */
   public ExpiryNotifyingStore.Subscription onTimeout(Consumer<Session> subscriber) {
-    Objects.requireNonNull(subscriber, "subscriber");
-    if (!reportsTimeouts()) {
-      throw new UnsupportedOperationException("the store (" + store.getClass().getSimpleName()
-          + ") does not report sessions that time out");
-    }
-    Consumer<Session> own = subscriber::accept;
-    synchronized (timeoutSubscribers) {
-      if (storeTimeouts == null) {
-        storeTimeouts = expiringStore.onTimeout(this::timedOut);
-      }
-      timeoutSubscribers.add(own);
-    }
-    return () -> {
-      synchronized (timeoutSubscribers) {
-        if (timeoutSubscribers.remove(own) && timeoutSubscribers.isEmpty() && storeTimeouts != null) {
-          storeTimeouts.close();
-          storeTimeouts = null;
-        }
-      }
-    };
-  }
-
-  /** A session the store removed by timeout. */
-  private void timedOut(SessionRecord record) {
-    Instant now = clock.instant();
-    ExpiryReason reason = now.isBefore(record.absoluteExpiry()) ? ExpiryReason.IDLE : ExpiryReason.ABSOLUTE;
-    publish(new SessionEvent.Expired(now, record.handle(), reason));
-    reportTimeout(record);
-  }
-
-  private void reportTimeout(SessionRecord record) {
-    Session session = new Session(record, SessionAttributes.lazy(record.attributes(), reader(record, false)));
-    for (Consumer<Session> subscriber : timeoutSubscribers) {
-      try {
-        subscriber.accept(session);
-      } catch (RuntimeException e) {
-        LOG.warn("a timeout subscriber threw {}; ignored", e.getClass().getName(), e);
-      }
-    }
+    return timeouts.subscribe(subscriber);
   }
 
   // ---------------------------------------------------------------- create and resolve
@@ -265,36 +230,7 @@ public final class SessionManager {
    * @return the new session and its secret ID
    */
   public NewSession create(ClientInfo client) {
-    Objects.requireNonNull(client, "client");
-    if (observer == null) {
-      return doCreate(client);
-    }
-    return observe(ObservedOperation.Kind.CREATE, () -> doCreate(client),
-        (op, created) -> op.handle(created.session().handle()).version(created.session().version()));
-  }
-
-  private NewSession doCreate(ClientInfo client) {
-    Instant now = clock.instant();
-    for (int attempt = 0; ; attempt++) {
-      SessionId id = SessionId.generate(random);
-      SessionRecord record = SessionRecord.builder()
-          .handle(id.handle())
-          .createdAt(now)
-          .lastAccessedAt(now)
-          .idleTimeout(policy.anonymousIdleTimeout())
-          .absoluteExpiry(now.plus(policy.absoluteTimeout()))
-          .lastNode(nodeId)
-          .client(client)
-          .build();
-      boolean created = call(StoreOperation.CREATE, () -> store.create(record, ttl(record, now)));
-      if (created) {
-        publish(new SessionEvent.Created(now, record.handle(), false));
-        return new NewSession(id, new Session(record, SessionAttributes.EMPTY));
-      }
-      if (attempt == 2) {
-        throw new SessionException("could not create a session: the store reported three ID collisions in a row");
-      }
-    }
+    return resolver.create(client);
   }
 
   /**
@@ -305,7 +241,7 @@ public final class SessionManager {
    * @return the session, or why there is none
    */
   public Resolution resolve(String presented) {
-    return resolve(presented, ReadMode.CACHE);
+    return resolver.resolve(presented);
   }
 
   /**
@@ -316,12 +252,7 @@ public final class SessionManager {
    * @return the session, or why there is none
    */
   public Resolution resolve(String presented, ReadMode mode) {
-    Optional<SessionId> id = SessionId.parse(presented);
-    if (id.isEmpty()) {
-      return observer == null ? miss(ResolutionStatus.MALFORMED)
-          : observeResolve(null, () -> miss(ResolutionStatus.MALFORMED));
-    }
-    return resolve(id.get(), mode);
+    return resolver.resolve(presented, mode);
   }
 
   /**
@@ -332,7 +263,7 @@ public final class SessionManager {
    * @return the session, or why there is none
    */
   public Resolution resolve(SessionId id) {
-    return resolve(id, ReadMode.CACHE);
+    return resolver.resolve(id);
   }
 
   /**
@@ -343,12 +274,7 @@ public final class SessionManager {
    * @return the session, or why there is none
    */
   public Resolution resolve(SessionId id, ReadMode mode) {
-    SessionHandle handle = Objects.requireNonNull(id, "id").handle();
-    Objects.requireNonNull(mode, "mode");
-    if (observer == null) {
-      return load(handle, mode);
-    }
-    return observeResolve(handle, () -> load(handle, mode));
+    return resolver.resolve(id, mode);
   }
 
   /**
@@ -360,11 +286,7 @@ public final class SessionManager {
    * @return the session, or why there is none
    */
   public Resolution lookup(SessionHandle handle) {
-    Objects.requireNonNull(handle, "handle");
-    if (observer == null) {
-      return load(handle, ReadMode.CACHE);
-    }
-    return observeResolve(handle, () -> load(handle, ReadMode.CACHE));
+    return resolver.lookup(handle);
   }
 
   /**
@@ -380,101 +302,7 @@ public final class SessionManager {
    * @return the session, or why there is none
    */
   public Resolution lookup(SessionHandle handle, long expectedVersion) {
-    Objects.requireNonNull(handle, "handle");
-    if (observer == null) {
-      return lookupVersion(handle, expectedVersion);
-    }
-    return observeResolve(handle, () -> lookupVersion(handle, expectedVersion));
-  }
-
-  private Resolution lookupVersion(SessionHandle handle, long expectedVersion) {
-    Resolution resolution = load(handle, ReadMode.CACHE);
-    if (resolution.isFound() && resolution.session().orElseThrow().version() != expectedVersion
-        && cachingStore != null) {
-      resolution = load(handle, ReadMode.STORE);
-    }
-    if (resolution.isFound() && resolution.session().orElseThrow().version() != expectedVersion) {
-      publish(new SessionEvent.Expired(clock.instant(), handle, ExpiryReason.VERSION));
-      return miss(ResolutionStatus.STALE_VERSION);
-    }
-    return resolution;
-  }
-
-  /** Runs a resolution under a {@link ObservedOperation.Kind#RESOLVE} observation. */
-  private Resolution observeResolve(SessionHandle handle, Supplier<Resolution> action) {
-    return observe(ObservedOperation.Kind.RESOLVE, action, (op, resolution) -> {
-      op.handle(handle);
-      if (resolution.isFound()) {
-        op.version(resolution.session().orElseThrow().version());
-      } else {
-        op.refused(resolution.status());
-      }
-    });
-  }
-
-  private Resolution load(SessionHandle handle, ReadMode mode) {
-    SessionRecord record;
-    SessionEvent.Source source = SessionEvent.Source.STORE;
-    try {
-      if (cachingStore != null && mode == ReadMode.CACHE) {
-        NearCachingStore.CachedRecord cached = call(StoreOperation.LOAD, () -> cachingStore.loadCached(handle))
-            .orElse(null);
-        record = cached == null ? null : cached.record();
-        if (cached != null && cached.fromCache()) {
-          source = SessionEvent.Source.NEAR_CACHE;
-        }
-      } else {
-        record = call(StoreOperation.LOAD, () -> store.load(handle)).orElse(null);
-      }
-    } catch (UnreadableSessionException e) {
-      return dropUnreadable(handle, e);
-    }
-    if (record == null) {
-      return miss(ResolutionStatus.UNKNOWN);
-    }
-    Instant now = clock.instant();
-    if (!now.isBefore(record.absoluteExpiry())) {
-      return expire(record, ExpiryReason.ABSOLUTE, now);
-    }
-    if (!now.isBefore(record.lastAccessedAt().plus(record.idleTimeout()))) {
-      return expire(record, ExpiryReason.IDLE, now);
-    }
-    if (!listeners.isEmpty()) {
-      listeners.publish(new SessionEvent.Resolved(now, handle, source));
-    }
-    return Resolution.found(new Session(record, SessionAttributes.lazy(record.attributes(), reader(record, true))));
-  }
-
-  private Resolution miss(ResolutionStatus status) {
-    if (!listeners.isEmpty()) {
-      listeners.publish(new SessionEvent.NotResolved(clock.instant(), status));
-    }
-    return Resolution.absent(status);
-  }
-
-  private Resolution expire(SessionRecord record, ExpiryReason reason, Instant now) {
-    boolean removed = deleteQuietly(record.handle());
-    publish(new SessionEvent.Expired(now, record.handle(), reason));
-    if (removed && !timeoutSubscribers.isEmpty()) {
-      reportTimeout(record);
-    }
-    return miss(reason == ExpiryReason.IDLE ? ResolutionStatus.EXPIRED_IDLE : ResolutionStatus.EXPIRED_ABSOLUTE);
-  }
-
-  private Resolution dropUnreadable(SessionHandle handle, UnreadableSessionException e) {
-    LOG.debug("dropping unreadable session {}", handle, e);
-    deleteQuietly(handle);
-    publish(new SessionEvent.Unreadable(clock.instant(), handle, rootCauseName(e)));
-    return miss(ResolutionStatus.UNREADABLE);
-  }
-
-  private boolean deleteQuietly(SessionHandle handle) {
-    try {
-      return call(StoreOperation.DELETE, () -> store.delete(handle));
-    } catch (StoreUnavailableException e) {
-      LOG.debug("could not delete session {} now; its TTL will remove it", handle);
-      return false;
-    }
+    return resolver.lookup(handle, expectedVersion);
   }
 
   /**
@@ -483,7 +311,7 @@ public final class SessionManager {
    * {@link SessionEvent.AttributeUnreadable} event, and, for a live session, its removal from the
    * store so that later requests do not meet it again. The session and its login stay.
    */
-  private SessionAttributes.Reader reader(SessionRecord record, boolean live) {
+  SessionAttributes.Reader reader(SessionRecord record, boolean live) {
     return (name, bytes) -> {
       try {
         return codec.decode(name, bytes);
@@ -502,7 +330,7 @@ public final class SessionManager {
     };
   }
 
-  private void removeQuietly(SessionRecord record, String name, Instant now) {
+  void removeQuietly(SessionRecord record, String name, Instant now) {
     Duration ttl = ttl(now, record.idleTimeout(), record.absoluteExpiry());
     if (ttl == null) {
       return;
@@ -510,7 +338,7 @@ public final class SessionManager {
     SessionDelta drop = new SessionDelta(Map.of(), java.util.Set.of(name), now, null, nodeId, ttl,
         policy.payloadHardLimit());
     try {
-      call(StoreOperation.UPDATE, () -> store.update(record.handle(), drop));
+      calls.call(StoreOperation.UPDATE, () -> store.update(record.handle(), drop));
     } catch (StoreUnavailableException e) {
       LOG.debug("could not remove unreadable attribute '{}' of session {} now; it is skipped on each read",
           name, record.handle());
@@ -530,9 +358,7 @@ public final class SessionManager {
    *     attribute, the class, and the option that allows it
    */
   public void checkAttribute(String name, Object value) {
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(value, "value");
-    codec.encode(name, value);
+    saves.checkAttribute(name, value);
   }
 
   /**
@@ -543,7 +369,7 @@ public final class SessionManager {
    * @return {@code true} when a touch is due
    */
   public boolean touchDue(Session session) {
-    return !clock.instant().isBefore(session.lastAccessedAt().plus(policy.touchInterval()));
+    return saves.touchDue(session);
   }
 
   /**
@@ -562,99 +388,7 @@ public final class SessionManager {
    * @throws IllegalArgumentException if the codec cannot encode a value
    */
   public Optional<Session> save(Session session, SessionUpdate update) {
-    Objects.requireNonNull(session, "session");
-    Objects.requireNonNull(update, "update");
-    if (observer == null) {
-      return doSave(session, update, null);
-    }
-    ObservedOperation op = ObservedOperation.start(observer, ObservedOperation.Kind.SAVE)
-        .handle(session.handle()).version(session.version());
-    try {
-      Optional<Session> saved = doSave(session, update, op);
-      if (saved.isEmpty()) {
-        op.refused(NOT_FOUND);
-      } else if (op.reason().isEmpty()) {
-        op.reason(UNCHANGED);
-      }
-      return saved;
-    } catch (RuntimeException e) {
-      op.failed(e);
-      throw e;
-    } finally {
-      op.stop(observer);
-    }
-  }
-
-  private Optional<Session> doSave(Session session, SessionUpdate update, ObservedOperation op) {
-    if (update.isEmpty() && !touchDue(session)) {
-      return Optional.of(session);
-    }
-    SessionRecord old = session.record();
-    Map<String, byte[]> encoded = new LinkedHashMap<>();
-    long putBytes = 0;
-    for (Map.Entry<String, Object> e : update.puts().entrySet()) {
-      byte[] bytes = codec.encode(e.getKey(), e.getValue());
-      if (java.util.Arrays.equals(bytes, old.attributes().get(e.getKey()))) {
-        continue;
-      }
-      putBytes += e.getKey().length() + bytes.length;
-      encoded.put(e.getKey(), bytes);
-    }
-    boolean changes = !encoded.isEmpty() || !update.removals().isEmpty() || update.idleTimeout() != null;
-    if (!changes && !touchDue(session)) {
-      return Optional.of(session);
-    }
-    Instant now = clock.instant();
-    if (putBytes > policy.payloadHardLimit()) {
-      throw new PayloadTooLargeException(old.handle(), putBytes, policy.payloadHardLimit());
-    }
-    Duration idle = update.idleTimeout() != null ? update.idleTimeout() : old.idleTimeout();
-    Duration ttl = ttl(now, idle, old.absoluteExpiry());
-    if (ttl == null) {
-      return Optional.empty();
-    }
-    SessionDelta delta = new SessionDelta(encoded, update.removals(), now, update.idleTimeout(), nodeId, ttl,
-        policy.payloadHardLimit());
-    UpdateResult result = call(StoreOperation.UPDATE, () -> store.update(old.handle(), delta));
-    switch (result.status()) {
-      case NOT_FOUND:
-        return Optional.empty();
-      case TOO_LARGE:
-        throw new PayloadTooLargeException(old.handle(), result.attributeBytes(), policy.payloadHardLimit());
-      default:
-        break;
-    }
-    if (result.attributeBytes() > policy.payloadSoftLimit() && old.attributeBytes() <= policy.payloadSoftLimit()) {
-      publish(new SessionEvent.PayloadOverSoftLimit(now, old.handle(), result.attributeBytes(),
-          policy.payloadSoftLimit()));
-    }
-    if (nodeId != null && old.lastNode() != null && !nodeId.equals(old.lastNode())) {
-      publish(new SessionEvent.AffinityRebind(now, old.handle(), old.lastNode(), nodeId));
-    }
-    SessionEvent.SaveKind kind = changes ? SessionEvent.SaveKind.ATTRIBUTES : SessionEvent.SaveKind.TOUCH;
-    if (op != null) {
-      op.reason(kind);
-    }
-    publish(new SessionEvent.Saved(now, old.handle(), kind, encoded.size() + update.removals().size(),
-        result.attributeBytes()));
-
-    SessionAttributes before = session.lazyAttributes();
-    Map<String, byte[]> attributes = new HashMap<>(old.attributes());
-    for (String name : update.removals()) {
-      attributes.remove(name);
-    }
-    for (String name : before.unreadableNames()) {
-      attributes.remove(name);
-    }
-    attributes.putAll(encoded);
-    SessionRecord updated = old.mutate()
-        .lastAccessedAt(now)
-        .idleTimeout(idle)
-        .lastNode(nodeId != null ? nodeId : old.lastNode())
-        .attributes(attributes)
-        .build();
-    return Optional.of(new Session(updated,
-        before.next(updated.attributes(), update.puts(), update.removals(), reader(updated, true))));
+    return saves.save(session, update);
   }
 
   // ---------------------------------------------------------------- rotation and login
@@ -674,123 +408,7 @@ public final class SessionManager {
    *     a racing login of the same user evicted this one before it was written
    */
   public NewSession login(Session current, String userId, ClientInfo client) {
-    checkUserId(userId);
-    Objects.requireNonNull(client, "client");
-    if (observer == null) {
-      return doLogin(current, userId, client);
-    }
-    ObservedOperation op = ObservedOperation.start(observer, ObservedOperation.Kind.LOGIN);
-    try {
-      NewSession session = doLogin(current, userId, client);
-      op.handle(session.session().handle()).version(session.session().version());
-      return session;
-    } catch (SessionLimitExceededException e) {
-      op.refused(LIMIT_REACHED);
-      throw e;
-    } catch (RuntimeException e) {
-      op.failed(e);
-      throw e;
-    } finally {
-      op.stop(observer);
-    }
-  }
-
-  private NewSession doLogin(Session current, String userId, ClientInfo client) {
-    Instant now = clock.instant();
-    SessionId id = SessionId.generate(random);
-    SessionHandle handle = id.handle();
-    Instant absoluteExpiry = now.plus(policy.absoluteTimeout());
-    Duration ttl = ttl(now, policy.idleTimeout(), absoluteExpiry);
-
-    Admission admission = admit(userId, handle);
-    int sessions = admission == null ? 0 : admission.sessions();
-    long userVersion = admission == null ? 0 : admission.userVersion();
-    if (current != null && current.isAuthenticated() && !userId.equals(current.userId().orElseThrow())) {
-      logout(current);
-      current = null;
-    }
-    if (current != null && !current.isAuthenticated()) {
-      current = dropAtLogin(current);
-    }
-    SessionRecord record = null;
-    if (current != null) {
-      Rotation rotation = Rotation.builder()
-          .newHandle(handle)
-          .userId(userId)
-          .userVersion(userVersion)
-          .bumpVersion(true)
-          .authenticatedAt(now)
-          .lastAccessedAt(now)
-          .idleTimeout(policy.idleTimeout())
-          .absoluteExpiry(absoluteExpiry)
-          .lastNode(nodeId)
-          .client(client)
-          .ttl(ttl)
-          .build();
-      SessionHandle from = current.handle();
-      record = call(StoreOperation.ROTATE, () -> store.rotate(from, rotation)).orElse(null);
-      if (record != null) {
-        publish(new SessionEvent.Rotated(now, from, handle, RotationCause.LOGIN, record.version()));
-      }
-    }
-    if (record == null) {
-      SessionRecord fresh = SessionRecord.builder()
-          .handle(handle)
-          .userId(userId)
-          .version(1)
-          .userVersion(userVersion)
-          .createdAt(now)
-          .lastAccessedAt(now)
-          .idleTimeout(policy.idleTimeout())
-          .absoluteExpiry(absoluteExpiry)
-          .authenticatedAt(now)
-          .lastNode(nodeId)
-          .client(client)
-          .build();
-      if (!call(StoreOperation.CREATE, () -> store.create(fresh, ttl))) {
-        // The handle was admitted, then evicted by a racing login of the same user.
-        publish(new SessionEvent.LimitReached(now, userId, policy.sessionLimit().overflow(), 0));
-        throw new SessionLimitExceededException(policy.sessionLimit().maxSessions());
-      }
-      publish(new SessionEvent.Created(now, handle, true));
-      record = fresh;
-    }
-    Session session = sessionOrFresh(record, now);
-    publish(new SessionEvent.LoggedIn(now, handle, userId, session.version(), sessions));
-    return new NewSession(id, session);
-  }
-
-  /**
-   * Removes from an anonymous session, before it rotates into a login, the attributes the
-   * {@link LoginAttributePolicy} keeps out (removed first, so a failed rotation carries none).
-   */
-  private Session dropAtLogin(Session anonymous) {
-    SessionUpdate.Builder dropped = SessionUpdate.builder();
-    anonymous.record().attributes().keySet().stream()
-        .filter(name -> !policy.loginAttributes().carries(name)).forEach(dropped::remove);
-    SessionUpdate update = dropped.build();
-    return update.isEmpty() ? anonymous : doSave(anonymous, update, null).orElse(null);
-  }
-
-  private Admission admit(String userId, SessionHandle handle) {
-    if (indexedStore == null) {
-      return null;
-    }
-    SessionLimit limit = policy.sessionLimit();
-    Admission admission = call(StoreOperation.ADMIT,
-        () -> indexedStore.admit(userId, handle, limit, policy.absoluteTimeout()));
-    Instant now = clock.instant();
-    if (!admission.admitted()) {
-      publish(new SessionEvent.LimitReached(now, userId, limit.overflow(), 0));
-      throw new SessionLimitExceededException(limit.maxSessions());
-    }
-    if (!admission.evicted().isEmpty()) {
-      publish(new SessionEvent.LimitReached(now, userId, limit.overflow(), admission.evicted().size()));
-      for (SessionHandle evicted : admission.evicted()) {
-        publish(new SessionEvent.Revoked(now, evicted, userId, RevocationReason.LIMIT_OVERFLOW));
-      }
-    }
-    return admission;
+    return logins.login(current, userId, client);
   }
 
   /**
@@ -801,7 +419,7 @@ public final class SessionManager {
    * @return the session under its new ID, or empty if it no longer exists
    */
   public Optional<NewSession> changeId(Session session) {
-    return rotate(session, RotationCause.REQUESTED, false, null);
+    return logins.changeId(session);
   }
 
   /**
@@ -813,7 +431,7 @@ public final class SessionManager {
    * @return the session under its new ID, or empty if it no longer exists
    */
   public Optional<NewSession> privilegeChanged(Session session) {
-    return rotate(session, RotationCause.PRIVILEGE_CHANGE, true, null);
+    return logins.privilegeChanged(session);
   }
 
   /**
@@ -825,55 +443,7 @@ public final class SessionManager {
    * @throws IllegalArgumentException if the session is anonymous
    */
   public Optional<NewSession> reauthenticated(Session session) {
-    if (!session.isAuthenticated()) {
-      throw new IllegalArgumentException("only an authenticated session can re-authenticate; log in instead");
-    }
-    return rotate(session, RotationCause.REAUTHENTICATION, true, clock.instant());
-  }
-
-  private Optional<NewSession> rotate(Session session, RotationCause cause, boolean bumpVersion, Instant authAt) {
-    Objects.requireNonNull(session, "session");
-    if (observer == null) {
-      return doRotate(session, cause, bumpVersion, authAt);
-    }
-    return observe(ObservedOperation.Kind.ROTATE, () -> doRotate(session, cause, bumpVersion, authAt),
-        (op, rotated) -> {
-          op.reason(cause);
-          if (rotated.isEmpty()) {
-            op.handle(session.handle()).refused(NOT_FOUND);
-          } else {
-            op.handle(rotated.get().session().handle()).version(rotated.get().session().version());
-          }
-        });
-  }
-
-  private Optional<NewSession> doRotate(Session session, RotationCause cause, boolean bumpVersion, Instant authAt) {
-    Instant now = clock.instant();
-    SessionRecord old = session.record();
-    Duration ttl = ttl(now, old.idleTimeout(), old.absoluteExpiry());
-    if (ttl == null) {
-      return Optional.empty();
-    }
-    SessionId id = SessionId.generate(random);
-    Rotation rotation = Rotation.builder()
-        .newHandle(id.handle())
-        .bumpVersion(bumpVersion)
-        .authenticatedAt(authAt)
-        .lastAccessedAt(now)
-        .lastNode(nodeId)
-        .ttl(ttl)
-        .build();
-    Optional<SessionRecord> rotated = call(StoreOperation.ROTATE, () -> store.rotate(old.handle(), rotation));
-    if (rotated.isEmpty()) {
-      return Optional.empty();
-    }
-    publish(new SessionEvent.Rotated(now, old.handle(), id.handle(), cause, rotated.get().version()));
-    return Optional.of(new NewSession(id, sessionOrFresh(rotated.get(), now)));
-  }
-
-  private Session sessionOrFresh(SessionRecord record, Instant now) {
-    // Carried-over attributes decode on first read; one that cannot be read drops alone.
-    return new Session(record, SessionAttributes.lazy(record.attributes(), reader(record, true)));
+    return logins.reauthenticated(session);
   }
 
   // ---------------------------------------------------------------- logout and revocation
@@ -886,33 +456,7 @@ public final class SessionManager {
    * @return {@code true} if a live session was removed
    */
   public boolean logout(Session session) {
-    Objects.requireNonNull(session, "session");
-    if (observer == null) {
-      return doLogout(session);
-    }
-    return observe(ObservedOperation.Kind.REVOKE, () -> doLogout(session),
-        (op, removed) -> revoked(op.handle(session.handle()).version(session.version()), RevocationReason.LOGOUT,
-            removed));
-  }
-
-  /** Describes a revocation: its reason, and a refusal when there was nothing to remove. */
-  private static void revoked(ObservedOperation op, RevocationReason reason, boolean removed) {
-    if (removed) {
-      op.reason(reason);
-    } else {
-      op.refused(NOT_FOUND);
-    }
-  }
-
-  private boolean doLogout(Session session) {
-    boolean removed = call(StoreOperation.DELETE, () -> store.delete(session.handle()));
-    Instant now = clock.instant();
-    String userId = session.userId().orElse(null);
-    if (removed) {
-      publish(new SessionEvent.Revoked(now, session.handle(), userId, RevocationReason.LOGOUT));
-    }
-    publish(new SessionEvent.LoggedOut(now, session.handle(), userId));
-    return removed;
+    return revocations.logout(session);
   }
 
   /**
@@ -925,11 +469,7 @@ public final class SessionManager {
    * @return {@code true} if a live session was removed
    */
   public boolean expire(Session session, ExpiryReason reason) {
-    Objects.requireNonNull(session, "session");
-    Objects.requireNonNull(reason, "reason");
-    boolean removed = call(StoreOperation.DELETE, () -> store.delete(session.handle()));
-    publish(new SessionEvent.Expired(clock.instant(), session.handle(), reason));
-    return removed;
+    return revocations.expire(session, reason);
   }
 
   /**
@@ -941,21 +481,7 @@ public final class SessionManager {
    * @return {@code true} if a live session was removed
    */
   public boolean revoke(SessionHandle handle, RevocationReason reason) {
-    Objects.requireNonNull(handle, "handle");
-    Objects.requireNonNull(reason, "reason");
-    if (observer == null) {
-      return doRevoke(handle, reason);
-    }
-    return observe(ObservedOperation.Kind.REVOKE, () -> doRevoke(handle, reason),
-        (op, removed) -> revoked(op.handle(handle), reason, removed));
-  }
-
-  private boolean doRevoke(SessionHandle handle, RevocationReason reason) {
-    boolean removed = call(StoreOperation.DELETE, () -> store.delete(handle));
-    if (removed) {
-      publish(new SessionEvent.Revoked(clock.instant(), handle, null, reason));
-    }
-    return removed;
+    return revocations.revoke(handle, reason);
   }
 
   /**
@@ -969,22 +495,7 @@ public final class SessionManager {
    * @throws UnsupportedOperationException if the store does not index users
    */
   public int revokeAll(String userId) {
-    checkUserId(userId);
-    UserIndexedStore indexed = requireIndex("revokeAll");
-    if (observer == null) {
-      return doRevokeAll(indexed, userId);
-    }
-    return observe(ObservedOperation.Kind.REVOKE, () -> doRevokeAll(indexed, userId),
-        (op, removed) -> op.reason(RevocationReason.USER_WIDE));
-  }
-
-  private int doRevokeAll(UserIndexedStore indexed, String userId) {
-    List<SessionHandle> revoked = call(StoreOperation.REVOKE_ALL, () -> indexed.revokeAll(userId, policy.absoluteTimeout()));
-    Instant now = clock.instant();
-    for (SessionHandle handle : revoked) {
-      publish(new SessionEvent.Revoked(now, handle, userId, RevocationReason.USER_WIDE));
-    }
-    return revoked.size();
+    return revocations.revokeAll(userId);
   }
 
   /**
@@ -997,16 +508,7 @@ public final class SessionManager {
    * @throws UnsupportedOperationException if the store does not index users
    */
   public int revokeOthers(Session keep) {
-    String userId = keep.userId().orElseThrow(
-        () -> new IllegalArgumentException("an anonymous session has no other sessions"));
-    UserIndexedStore indexed = requireIndex("revokeOthers");
-    List<SessionHandle> revoked = call(StoreOperation.REVOKE_ALL,
-        () -> indexed.revokeOthers(userId, keep.handle(), policy.absoluteTimeout()));
-    Instant now = clock.instant();
-    for (SessionHandle handle : revoked) {
-      publish(new SessionEvent.Revoked(now, handle, userId, RevocationReason.USER_WIDE));
-    }
-    return revoked.size();
+    return revocations.revokeOthers(keep);
   }
 
   /**
@@ -1017,106 +519,35 @@ public final class SessionManager {
    * @throws UnsupportedOperationException if the store does not index users
    */
   public List<SessionSummary> sessionsOf(String userId) {
-    checkUserId(userId);
-    UserIndexedStore indexed = requireIndex("sessionsOf");
-    List<SessionRecord> records = call(StoreOperation.LIST, () -> indexed.sessionsOf(userId));
-    Instant now = clock.instant();
-    List<SessionSummary> summaries = new ArrayList<>(records.size());
-    for (SessionRecord r : records) {
-      if (now.isBefore(r.expiresAt()) && userId.equals(r.userId())) {
-        summaries.add(new SessionSummary(r.handle(), r.createdAt(), r.lastAccessedAt(), r.authenticatedAt(),
-            r.client(), r.lastNode()));
-      }
-    }
-    summaries.sort(Comparator.comparing(SessionSummary::lastAccessedAt).reversed()
-        .thenComparing(SessionSummary::handle));
-    return summaries;
+    return revocations.sessionsOf(userId);
   }
 
   // ---------------------------------------------------------------- events
 
   /**
-   * Delivers an event to this manager's listeners. Lanyard's modules (servlet, tokens, near
-   * cache) publish their events here so that one set of listeners sees the whole lifecycle.
-   *
-   * @param event the event
+   * Delivers an event to this manager's listeners. Lanyard's modules (servlet, tokens) reach it
+   * through {@link ModuleEvents}; applications cannot, so they cannot forge lifecycle events.
    */
-  public void publish(SessionEvent event) {
+  void publish(SessionEvent event) {
     Objects.requireNonNull(event, "event");
     listeners.publish(event);
   }
 
   // ---------------------------------------------------------------- helpers
 
-  /**
-   * Runs one observed operation: starts it, lets {@code describe} record what the result says,
-   * marks an exception as its failure, and stops it. Only called when an observer is configured.
-   */
-  private <T> T observe(ObservedOperation.Kind kind, Supplier<T> action, BiConsumer<ObservedOperation, T> describe) {
-    ObservedOperation op = ObservedOperation.start(observer, kind);
-    try {
-      T result = action.get();
-      describe.accept(op, result);
-      return result;
-    } catch (RuntimeException e) {
-      op.failed(e);
-      throw e;
-    } finally {
-      op.stop(observer);
-    }
-  }
-
-  private <T> T call(StoreOperation operation, Supplier<T> action) {
-    if (observer != null) {
-      ObservedOperation op = ObservedOperation.startStoreCall(observer, operation, storeKind);
-      try {
-        return timed(operation, action);
-      } catch (UnreadableSessionException e) {
-        op.refused(ResolutionStatus.UNREADABLE);
-        throw e;
-      } catch (RuntimeException e) {
-        op.failed(e);
-        throw e;
-      } finally {
-        op.stop(observer);
-      }
-    }
-    return timed(operation, action);
-  }
-
-  /** Runs a store call, timing it for the listeners when there are any. */
-  private <T> T timed(StoreOperation operation, Supplier<T> action) {
-    if (listeners.isEmpty()) {
-      return action.get();
-    }
-    long start = System.nanoTime();
-    Outcome outcome = Outcome.FAILURE;
-    try {
-      T result = action.get();
-      outcome = Outcome.SUCCESS;
-      return result;
-    } catch (UnreadableSessionException e) {
-      outcome = Outcome.SUCCESS;
-      throw e;
-    } finally {
-      listeners.publish(new SessionEvent.StoreCall(clock.instant(), operation, outcome,
-          Duration.ofNanos(System.nanoTime() - start)));
-    }
-  }
-
-  private static Duration ttl(SessionRecord record, Instant now) {
+  static Duration ttl(SessionRecord record, Instant now) {
     return ttl(now, record.idleTimeout(), record.absoluteExpiry());
   }
 
   /** The time to live from {@code now}, or {@code null} when the session is already over. */
-  private static Duration ttl(Instant now, Duration idle, Instant absoluteExpiry) {
+  static Duration ttl(Instant now, Duration idle, Instant absoluteExpiry) {
     Instant idleExpiry = now.plus(idle);
     Instant end = idleExpiry.isBefore(absoluteExpiry) ? idleExpiry : absoluteExpiry;
     Duration ttl = Duration.between(now, end);
     return ttl.isNegative() || ttl.isZero() ? null : ttl;
   }
 
-  private UserIndexedStore requireIndex(String operation) {
+  UserIndexedStore requireIndex(String operation) {
     if (indexedStore == null) {
       throw new UnsupportedOperationException(operation + " needs a store that implements UserIndexedStore; "
           + store.getClass().getName() + " does not");
@@ -1124,7 +555,7 @@ public final class SessionManager {
     return indexedStore;
   }
 
-  private static void checkUserId(String userId) {
+  static void checkUserId(String userId) {
     Objects.requireNonNull(userId, "userId");
     if (userId.isEmpty() || userId.length() > MAX_USER_ID_LENGTH) {
       throw new IllegalArgumentException(
@@ -1138,7 +569,7 @@ public final class SessionManager {
     }
   }
 
-  private static String rootCauseName(Throwable e) {
+  static String rootCauseName(Throwable e) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();

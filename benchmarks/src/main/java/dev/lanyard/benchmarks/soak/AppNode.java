@@ -143,6 +143,34 @@ final class AppNode implements AutoCloseable {
     return connector.getLocalPort();
   }
 
+  /**
+   * Waits until every node's store answers three reads in a row (after a network fault, a node
+   * replaces a silenced connection only after repeated timeouts).
+   *
+   * @param nodes the nodes
+   * @param limit how long to wait at most
+   * @throws IllegalStateException if a node does not serve again within the limit
+   */
+  static void awaitServing(AppNode[] nodes, Duration limit) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    SessionHandle probe =
+        dev.lanyard.session.SessionId.generate(new java.security.SecureRandom()).handle();
+    for (AppNode node : nodes) {
+      int answered = 0;
+      while (answered < 3) {
+        try {
+          node.store.load(probe);
+          answered++;
+        } catch (RuntimeException notYet) {
+          answered = 0;
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("a node's store did not answer within " + limit.toSeconds() + " s");
+          }
+        }
+      }
+    }
+  }
+
   /** Stops Jetty at once (open connections are dropped, as in a crash) and closes the store. */
   @Override
   public void close() throws Exception {

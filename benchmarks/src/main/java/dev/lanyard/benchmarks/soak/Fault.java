@@ -20,7 +20,16 @@ public enum Fault {
    * The PostgreSQL of the JDBC topology is stopped (fast shutdown: open sessions end, committed data
    * stays) and started again on the same port. Only with {@link SoakConfig.Topology#POSTGRESQL}.
    */
-  DATABASE_RESTART("database-restart", true);
+  DATABASE_RESTART("database-restart", true),
+  /**
+   * Redis vanishes for the app nodes without a reset (a proxy between them answers nothing and
+   * closes nothing) for about 2.5 s; their connections stay half-open and must be replaced.
+   */
+  NETWORK_BLACKHOLE("network-blackhole", true),
+  /**
+   * Every Redis reply is held back, first by a fifth of the command timeout, then by twice it.
+   */
+  LATENCY("latency", true);
 
   private final String label;
   private final boolean storeDown;
@@ -28,6 +37,11 @@ public enum Fault {
   Fault(String label, boolean storeDown) {
     this.label = label;
     this.storeDown = storeDown;
+  }
+
+  /** @return whether this fault needs the proxy between the app nodes and a standalone Redis */
+  public boolean network() {
+    return this == NETWORK_BLACKHOLE || this == LATENCY;
   }
 
   /** @return the name used in schedules and tables */
@@ -52,6 +66,6 @@ public enum Fault {
       }
     }
     throw new IllegalArgumentException("unknown fault '" + label + "'; known: node-restart, redis-restart, "
-        + "redis-crash, redis-pause, sentinel-failover, database-restart");
+        + "redis-crash, redis-pause, sentinel-failover, database-restart, network-blackhole, latency");
   }
 }

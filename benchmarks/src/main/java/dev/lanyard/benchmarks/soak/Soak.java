@@ -112,7 +112,8 @@ public final class Soak {
     ExecutorService shoppers = Executors.newFixedThreadPool(config.concurrency());
     ExecutorService clientThreads = Executors.newFixedThreadPool(4);
     Thread injector = null;
-    try (Deployment redis = Deployment.start(config.topology())) {
+    try (Deployment redis = Deployment.start(config.topology(), config.faults().stream()
+        .anyMatch(f -> f.fault().network()))) {
       if (!config.topology().jdbc()) {
         Object aof = redis.master().call("CONFIG", "GET", "appendfsync");
         if (!String.valueOf(aof).contains("everysec")) {
@@ -397,113 +398,6 @@ public final class Soak {
 
   // ------------------------------------------------------------------ faults
 
-  /** The soak's Redis: one server, or a Sentinel set whose current master takes the Redis faults. */
-  private static final class Deployment implements AutoCloseable {
-    private static final String[] AOF = {"--appendonly", "yes", "--appendfsync", "everysec"};
-    private final RedisProcess single;
-    private final LocalSentinelSet sentinels;
-    private final boolean acknowledged;
-    private final DatabaseProcess database;
-
-    private Deployment(RedisProcess single, LocalSentinelSet sentinels, boolean acknowledged) {
-      this(single, sentinels, acknowledged, null);
-    }
-
-    private Deployment(RedisProcess single, LocalSentinelSet sentinels, boolean acknowledged,
-        DatabaseProcess database) {
-      this.single = single;
-      this.sentinels = sentinels;
-      this.acknowledged = acknowledged;
-      this.database = database;
-    }
-
-    static Deployment start(SoakConfig.Topology topology) {
-      if (topology.jdbc()) {
-        return new Deployment(null, null, false, DatabaseProcess.postgres());
-      }
-      return topology.sentinel()
-          ? new Deployment(null, LocalSentinelSet.start(AOF), topology == SoakConfig.Topology.SENTINEL)
-          : new Deployment(RedisProcess.start(AOF), null, false);
-    }
-
-    /** @return the store location the app nodes use; on Sentinel, writes wait for the replica */
-    String location() {
-      if (database != null) {
-        return database.jdbcUrl() + "&tablePrefix=soak_&schema=create&timeout=PT1S&poolSize=16";
-      }
-      if (single != null) {
-        return single.uri();
-      }
-      return acknowledged
-          ? sentinels.uri() + "&replicaAcks=1&replicaAckTimeout=" + AppNode.COMMAND_TIMEOUT.dividedBy(2).toMillis()
-          : sentinels.uri();
-    }
-
-    /** @return the server that is the master now */
-    RedisProcess master() {
-      if (single != null) {
-        return single;
-      }
-      return sentinels.currentMasterPort() == sentinels.master().port() ? sentinels.master() : sentinels.replica();
-    }
-
-    /** Asks Sentinel for a failover and waits until it promoted the replica. */
-    void failover() {
-      int before = sentinels.currentMasterPort();
-      sentinels.failover();
-      waitFor(Duration.ofSeconds(30), "Sentinel to promote the replica", () -> sentinels.currentMasterPort() != before);
-    }
-
-    /**
-     * On Sentinel, waits until the master has its replica attached and in sync again (after any
-     * fault: a pause or restart longer than Sentinel's down-after time also fails over).
-     */
-    void settle() {
-      if (sentinels == null) {
-        return;
-      }
-      waitFor(Duration.ofSeconds(60), "the Sentinel set to have a master with an attached replica", () -> {
-        RedisProcess master = master();
-        RedisProcess replica = master == sentinels.master() ? sentinels.replica() : sentinels.master();
-        return String.valueOf(master.call("INFO", "replication")).contains("connected_slaves:1")
-            && String.valueOf(replica.call("INFO", "replication")).contains("master_link_status:up");
-      });
-    }
-
-    private static void waitFor(Duration limit, String what, java.util.function.BooleanSupplier condition) {
-      long deadline = System.nanoTime() + limit.toNanos();
-      while (true) {
-        try {
-          if (condition.getAsBoolean()) {
-            return;
-          }
-        } catch (RuntimeException notYet) {
-          // a server restarting or loading its AOF
-        }
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("timed out after " + limit.toSeconds() + " s waiting for " + what);
-        }
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-      }
-    }
-
-    /** @return the database of the JDBC topology */
-    DatabaseProcess database() {
-      return java.util.Objects.requireNonNull(database, "not the JDBC topology");
-    }
-
-    @Override
-    public void close() {
-      if (database != null) {
-        database.close();
-      } else if (single != null) {
-        single.close();
-      } else {
-        sentinels.close();
-      }
-    }
-  }
-
   private final class FaultInjector implements Runnable {
     private final Deployment redis;
     private final AppNode[] nodes;
@@ -577,6 +471,15 @@ public final class Soak {
           break;
         case DATABASE_RESTART:
           redis.database().restart();
+          break;
+        case NETWORK_BLACKHOLE:
+          redis.blackhole(PAUSE_TIME);
+          AppNode.awaitServing(nodes, Duration.ofSeconds(30));
+          break;
+        case LATENCY:
+          redis.slowLink(AppNode.COMMAND_TIMEOUT.dividedBy(5), PAUSE_TIME);
+          redis.slowLink(AppNode.COMMAND_TIMEOUT.multipliedBy(2), PAUSE_TIME.dividedBy(2));
+          AppNode.awaitServing(nodes, Duration.ofSeconds(30));
           break;
         default:
           throw new IllegalStateException("unknown fault " + fault);

@@ -95,6 +95,10 @@ public record SoakConfig(int users, int concurrency, Duration duration, Duration
       // A restarted server would come back with its start-up role, not the one Sentinel gave it since.
       throw new IllegalArgumentException("with --sentinel, Redis faults are sentinel-failover and redis-pause");
     }
+    if (topology != Topology.STANDALONE && faults.stream().anyMatch(f -> f.fault().network())) {
+      throw new IllegalArgumentException("the network faults (network-blackhole, latency) need one Redis: "
+          + "not with --sentinel or --jdbc");
+    }
   }
 
   /**
@@ -123,6 +127,19 @@ public record SoakConfig(int users, int concurrency, Duration duration, Duration
         new ScheduledFault(Duration.ofSeconds(6), Fault.NODE_RESTART),
         new ScheduledFault(Duration.ofSeconds(12), Fault.DATABASE_RESTART),
         new ScheduledFault(Duration.ofSeconds(20), Fault.DATABASE_RESTART)), Topology.POSTGRESQL);
+  }
+
+  /**
+   * The CI short form of the network faults: 300 users, at most 24 at once, over 30 seconds, with
+   * one restart of an app node, a blackhole of Redis (half-open connections) and a slow link.
+   *
+   * @return the network short form
+   */
+  public static SoakConfig networkShortForm() {
+    return new SoakConfig(300, 24, Duration.ofSeconds(30), Duration.ofMillis(60), List.of(
+        new ScheduledFault(Duration.ofSeconds(5), Fault.NODE_RESTART),
+        new ScheduledFault(Duration.ofSeconds(10), Fault.NETWORK_BLACKHOLE),
+        new ScheduledFault(Duration.ofSeconds(20), Fault.LATENCY)), Topology.STANDALONE);
   }
 
   /**
@@ -187,7 +204,8 @@ public record SoakConfig(int users, int concurrency, Duration duration, Duration
       Fault[] kinds = sentinel
           ? new Fault[] {Fault.NODE_RESTART, Fault.SENTINEL_FAILOVER, Fault.REDIS_PAUSE}
           : jdbc ? new Fault[] {Fault.NODE_RESTART, Fault.DATABASE_RESTART}
-          : new Fault[] {Fault.NODE_RESTART, Fault.REDIS_PAUSE, Fault.REDIS_RESTART, Fault.REDIS_CRASH};
+          : new Fault[] {Fault.NODE_RESTART, Fault.REDIS_PAUSE, Fault.REDIS_RESTART, Fault.REDIS_CRASH,
+              Fault.NETWORK_BLACKHOLE, Fault.LATENCY};
       int n = 0;
       for (Duration at = every; at.compareTo(duration) < 0; at = at.plus(every)) {
         schedule.add(new ScheduledFault(at, kinds[n++ % kinds.length]));

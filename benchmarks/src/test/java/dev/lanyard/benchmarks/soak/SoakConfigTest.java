@@ -34,7 +34,18 @@ class SoakConfigTest {
   }
 
   @Test
+  void theStandaloneCycleIncludesTheNetworkFaults() {
+    SoakConfig config = SoakConfig.parse("--duration", "100s", "--faults", "cycle:10s");
+    assertThat(config.faults()).extracting(SoakConfig.ScheduledFault::fault)
+        .contains(Fault.NETWORK_BLACKHOLE, Fault.LATENCY);
+    assertThat(SoakConfig.networkShortForm().faults()).extracting(SoakConfig.ScheduledFault::fault)
+        .contains(Fault.NETWORK_BLACKHOLE, Fault.LATENCY);
+  }
+
+  @Test
   void combinationsThatCannotRunAreRefusedWithAReason() {
+    assertThatThrownBy(() -> SoakConfig.parse("--sentinel", "--faults", "5s:network-blackhole"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("need one Redis");
     assertThatThrownBy(() -> SoakConfig.parse("--faults", "5s:sentinel-failover"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs --sentinel");
     assertThatThrownBy(() -> SoakConfig.parse("--sentinel", "--faults", "5s:redis-crash"))

@@ -23,11 +23,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -73,10 +68,7 @@ public final class InMemorySessionStore implements UserIndexedStore, AtomicValue
   private final Map<String, UserEntry> users = new HashMap<>();
   private final ConcurrentHashMap<String, Value> values = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, UserVersion> userVersions = new ConcurrentHashMap<>();
-  private final CopyOnWriteArrayList<Consumer<SessionRecord>> timeoutSubscribers = new CopyOnWriteArrayList<>();
-  /** Sessions removed by timeout and not yet delivered; filled only while someone subscribes. */
-  private final ConcurrentLinkedQueue<SessionRecord> timedOut = new ConcurrentLinkedQueue<>();
-  private ScheduledExecutorService timeoutTicker;
+  private final MemoryTimeouts timeouts;
   /** Admitted handles evicted before their session was written: they may never be written. */
   private final Map<SessionHandle, Instant> deadReservations = new HashMap<>();
   private final ReentrantLock writeLock = new ReentrantLock();
@@ -91,6 +83,8 @@ public final class InMemorySessionStore implements UserIndexedStore, AtomicValue
       throw new IllegalArgumentException("sweepInterval (" + sweepInterval + ") must be positive");
     }
     this.nextSweep = clock.instant().plus(sweepInterval);
+    Duration tick = sweepInterval.compareTo(DEFAULT_TIMEOUT_CHECK) < 0 ? sweepInterval : DEFAULT_TIMEOUT_CHECK;
+    this.timeouts = new MemoryTimeouts(this::purgeQuietly, tick);
   }
 
   /** @return a store on the system clock */
@@ -290,7 +284,7 @@ public final class InMemorySessionStore implements UserIndexedStore, AtomicValue
         if (entry != null && entry.liveAt(now)) {
           revoked.add(handle);
         } else if (entry != null) {
-          timedOut(entry.record);
+          timeouts.timedOut(entry.record);
         }
       }
       return revoked;
@@ -325,7 +319,7 @@ public final class InMemorySessionStore implements UserIndexedStore, AtomicValue
           if (entry != null && entry.liveAt(now)) {
             revoked.add(handle);
           } else if (entry != null) {
-            timedOut(entry.record);
+            timeouts.timedOut(entry.record);
           }
         }
       }
@@ -398,7 +392,7 @@ public final class InMemorySessionStore implements UserIndexedStore, AtomicValue
    */
   public int purgeExpired() {
     int removed = write(now -> sweep(now));
-    deliverTimeouts();
+    timeouts.deliver(InMemorySessionStore::copy);
     return removed;
   }
 
@@ -410,44 +404,13 @@ public final class InMemorySessionStore implements UserIndexedStore, AtomicValue
 
   @Override
   public Subscription onTimeout(Consumer<SessionRecord> subscriber) {
-    Objects.requireNonNull(subscriber, "subscriber");
-    Consumer<SessionRecord> own = subscriber::accept;
-    synchronized (timeoutSubscribers) {
-      timeoutSubscribers.add(own);
-      if (timeoutTicker == null) {
-        timeoutTicker = Executors.newSingleThreadScheduledExecutor(r -> {
-          Thread t = new Thread(r, "lanyard-memory-timeouts");
-          t.setDaemon(true);
-          return t;
-        });
-        long period = Math.max(1, Math.min(sweepInterval.toMillis(), DEFAULT_TIMEOUT_CHECK.toMillis()));
-        timeoutTicker.scheduleWithFixedDelay(this::purgeQuietly, period, period, TimeUnit.MILLISECONDS);
-      }
-    }
-    return () -> {
-      synchronized (timeoutSubscribers) {
-        if (timeoutSubscribers.remove(own) && timeoutSubscribers.isEmpty()) {
-          stopTicker();
-        }
-      }
-    };
+    return timeouts.subscribe(subscriber);
   }
 
   /** Stops the timeout thread, if one runs. Sessions stay; subscriptions end. */
   @Override
   public void close() {
-    synchronized (timeoutSubscribers) {
-      timeoutSubscribers.clear();
-      stopTicker();
-    }
-  }
-
-  private void stopTicker() {
-    if (timeoutTicker != null) {
-      timeoutTicker.shutdownNow();
-      timeoutTicker = null;
-    }
-    timedOut.clear();
+    timeouts.close();
   }
 
   private void purgeQuietly() {
@@ -455,25 +418,6 @@ public final class InMemorySessionStore implements UserIndexedStore, AtomicValue
       purgeExpired();
     } catch (RuntimeException e) {
       LOG.warn("the timeout sweep failed: {}", e.getClass().getName(), e);
-    }
-  }
-
-  private void timedOut(SessionRecord record) {
-    if (!timeoutSubscribers.isEmpty()) {
-      timedOut.add(record);
-    }
-  }
-
-  private void deliverTimeouts() {
-    SessionRecord record;
-    while ((record = timedOut.poll()) != null) {
-      for (Consumer<SessionRecord> subscriber : timeoutSubscribers) {
-        try {
-          subscriber.accept(copy(record));
-        } catch (RuntimeException e) {
-          LOG.warn("a timeout subscriber threw {}; ignored", e.getClass().getName(), e);
-        }
-      }
     }
   }
 
@@ -516,7 +460,7 @@ public final class InMemorySessionStore implements UserIndexedStore, AtomicValue
       Entry entry = it.next().getValue();
       if (!entry.liveAt(now)) {
         it.remove();
-        timedOut(entry.record);
+        timeouts.timedOut(entry.record);
         removed++;
       }
     }

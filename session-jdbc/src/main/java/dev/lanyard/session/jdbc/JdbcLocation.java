@@ -53,6 +53,9 @@ final class JdbcLocation {
     String sweepBatchSize = null;
     String poolSize = null;
     boolean connectTimeoutGiven = false;
+    boolean socketTimeoutGiven = false;
+    boolean cancelTimeoutGiven = false;
+    boolean loginTimeoutGiven = false;
     for (String pair : pairs) {
       if (pair.isEmpty()) {
         continue;
@@ -69,6 +72,9 @@ final class JdbcLocation {
         case "poolSize" -> poolSize = value;
         default -> {
           connectTimeoutGiven |= key.equalsIgnoreCase("connectTimeout");
+          socketTimeoutGiven |= key.equalsIgnoreCase("socketTimeout");
+          cancelTimeoutGiven |= key.equalsIgnoreCase("cancelSignalTimeout");
+          loginTimeoutGiven |= key.equalsIgnoreCase("loginTimeout");
           driverQuery.add(pair);
         }
       }
@@ -99,6 +105,26 @@ final class JdbcLocation {
       // The driver's own connect timeout, so that a database that does not answer fails within ours.
       long millis = parsed.timeout.toMillis();
       driverQuery.add("connectTimeout=" + (dialect == Dialect.POSTGRESQL ? Math.max(1, (millis + 999) / 1000) : millis));
+    }
+    if (!socketTimeoutGiven) {
+      // A read bound on the socket. The statement's query timeout normally ends a slow statement
+      // (by a cancel request on another connection), but when the database vanished without a
+      // reset (a blackhole) neither the reply nor the cancel arrives and the read would wait for
+      // the kernel's retransmission horizon (up to 15 minutes): this ends it one second after the
+      // query timeout would have.
+      long queryTimeoutSeconds = Math.max(1, (parsed.timeout.toMillis() + 999) / 1000);
+      driverQuery.add("socketTimeout=" + (dialect == Dialect.POSTGRESQL ? queryTimeoutSeconds + 1
+          : (queryTimeoutSeconds + 1) * 1000));
+    }
+    if (dialect == Dialect.POSTGRESQL && !cancelTimeoutGiven) {
+      // PgJDBC waits up to 10 s for the cancel request a query timeout sends; on a blackholed
+      // database that wait alone would be ten timeouts.
+      driverQuery.add("cancelSignalTimeout=" + Math.max(1, (parsed.timeout.toMillis() + 999) / 1000));
+    }
+    if (dialect == Dialect.POSTGRESQL && !loginTimeoutGiven) {
+      // connectTimeout bounds only the TCP connect; a server that accepts and never answers the
+      // start-up would hold a new connection until socketTimeout, per read.
+      driverQuery.add("loginTimeout=" + Math.max(1, (parsed.timeout.toMillis() + 999) / 1000));
     }
     String driverUrl = driverQuery.length() == 0 ? base : base + "?" + driverQuery;
     JdbcLocation result = new JdbcLocation(driverUrl, dialect);

@@ -49,7 +49,7 @@ abstract class JdbcFaultContract {
 
   private static final Map<DatabaseProcess.Kind, DatabaseProcess> SERVERS = new ConcurrentHashMap<>();
 
-  private DatabaseProcess server() {
+  DatabaseProcess server() {
     return SERVERS.computeIfAbsent(kind(), k -> k == DatabaseProcess.Kind.POSTGRESQL
         ? DatabaseProcess.postgres() : DatabaseProcess.mariadb());
   }
@@ -62,10 +62,10 @@ abstract class JdbcFaultContract {
 
   private String prefix;
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(1);
+  static final Duration TIMEOUT = Duration.ofSeconds(1);
   /** What a failing call may take beyond the timeout: scheduling on a loaded 2-core machine. */
-  private static final Duration SLACK = Duration.ofMillis(1500);
-  private static final SecureRandom RANDOM = new SecureRandom();
+  static final Duration SLACK = Duration.ofMillis(1500);
+  static final SecureRandom RANDOM = new SecureRandom();
 
   private final Clock clock = Clock.systemUTC();
 
@@ -76,9 +76,13 @@ abstract class JdbcFaultContract {
     });
   }
 
-  private JdbcSessionStore store(HikariDataSource pool) {
+  JdbcSessionStore store(HikariDataSource pool) {
+    return store(JdbcSessionStore.builder().dataSource(pool));
+  }
+
+  JdbcSessionStore store(JdbcSessionStore.Builder builder) {
     prefix = JdbcTestSupport.freshPrefix();
-    return JdbcSessionStore.builder().dataSource(pool)
+    return builder
         .dialect(kind() == DatabaseProcess.Kind.POSTGRESQL ? Dialect.POSTGRESQL : Dialect.MARIADB)
         .tablePrefix(prefix).schema(SchemaSetup.CREATE).timeout(TIMEOUT)
         .sweepInterval(Duration.ZERO).clock(clock).build();
@@ -109,7 +113,7 @@ abstract class JdbcFaultContract {
     }
   }
 
-  private SessionRecord record(SessionHandle handle) {
+  SessionRecord record(SessionHandle handle) {
     Instant now = clock.instant();
     return SessionRecord.builder()
         .handle(handle)
@@ -127,7 +131,7 @@ abstract class JdbcFaultContract {
   }
 
   /** Runs an operation and checks that, if it fails, it fails typed and in time. */
-  private static <T> T timed(java.util.function.Supplier<T> operation, List<Duration> failures) {
+  static <T> T timed(java.util.function.Supplier<T> operation, List<Duration> failures) {
     long start = System.nanoTime();
     try {
       return operation.get();

@@ -12,6 +12,7 @@ import dev.lanyard.session.SessionPolicy;
 import dev.lanyard.session.event.ObservedOperation;
 import dev.lanyard.session.event.SessionEvent;
 import dev.lanyard.session.event.SessionObserver;
+import dev.lanyard.session.internal.ModuleEvents;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -164,7 +165,8 @@ public final class AccessTokenVerifier {
     if (outcome.reason() != null) {
       LOG.debug("access token rejected: {}", outcome.reason());
       if (manager != null) {
-        manager.publish(new SessionEvent.TokenRejected(now, outcome.reason().name()));
+        ModuleEvents.publish(manager,
+            new SessionEvent.TokenRejected(now, outcome.reason().name()));
       }
       return TokenVerification.rejected(outcome.reason());
     }

@@ -9,6 +9,7 @@ import dev.lanyard.session.SessionUpdate;
 import dev.lanyard.session.event.ObservedOperation;
 import dev.lanyard.session.event.SessionEvent;
 import dev.lanyard.session.event.SessionObserver;
+import dev.lanyard.session.internal.ModuleEvents;
 import dev.lanyard.session.spi.AtomicValueStore;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -280,7 +281,7 @@ public final class RefreshTokenService {
             continue;
           }
           LOG.debug("refresh grace used: family {}", familyId);
-          manager.publish(new SessionEvent.RefreshGraceUsed(now, family.handle()));
+          ModuleEvents.publish(manager, new SessionEvent.RefreshGraceUsed(now, family.handle()));
           if (op != null) {
             op.handle(session.handle()).version(session.version());
           }
@@ -295,7 +296,7 @@ public final class RefreshTokenService {
       }
       LOG.warn("refresh token reuse detected: family {} and session {} revoked", familyId, family.handle());
       manager.revoke(family.handle(), RevocationReason.REUSE_DETECTED);
-      manager.publish(new SessionEvent.TokenReuseDetected(now, family.handle()));
+      ModuleEvents.publish(manager, new SessionEvent.TokenReuseDetected(now, family.handle()));
       return RefreshResult.rejected(RefreshRejection.REUSED);
     }
     return reject(RefreshRejection.CONTENDED, familyId);

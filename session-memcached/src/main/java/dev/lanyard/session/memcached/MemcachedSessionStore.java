@@ -87,6 +87,7 @@ public final class MemcachedSessionStore implements SessionStore {
   private static final long RELATIVE_EXPIRY_LIMIT = Duration.ofDays(30).getSeconds();
 
   private final MemcachedClient client;
+  private final StalledServers stalls;
   private final MemcachedOptions options;
   private final Clock clock;
   private final String sessionPrefix;
@@ -142,6 +143,7 @@ public final class MemcachedSessionStore implements SessionStore {
     }
     try {
       this.client = builder.build();
+      this.stalls = new StalledServers(client);
     } catch (IOException e) {
       checks.shutdownNow();
       throw new StoreUnavailableException("the Memcached client could not start", e);
@@ -203,6 +205,7 @@ public final class MemcachedSessionStore implements SessionStore {
     GetsResponse<byte[]> found;
     try {
       found = client.gets(key, remaining(deadline), RawBytesTranscoder.INSTANCE);
+      stalls.answered(key);
     } catch (MemcachedException e) {
       if (serverLost(key)) {
         lostToDeadServer.increment();
@@ -210,6 +213,7 @@ public final class MemcachedSessionStore implements SessionStore {
       }
       throw unavailable("load", e);
     } catch (TimeoutException e) {
+      stalls.timedOut(key);
       if (serverLost(key)) {
         lostToDeadServer.increment();
         return Optional.empty();
@@ -240,9 +244,15 @@ public final class MemcachedSessionStore implements SessionStore {
     long deadline = System.nanoTime() + timeoutNanos;
     Instant now = clock.instant();
     byte[] value = RecordCodec.encode(record, now.plus(ttl));
+    String key = itemKey(record.handle());
     try {
-      return client.add(itemKey(record.handle()), expiry(ttl), value, RawBytesTranscoder.INSTANCE, remaining(deadline));
+      boolean added = client.add(key, expiry(ttl), value, RawBytesTranscoder.INSTANCE, remaining(deadline));
+      stalls.answered(key);
+      return added;
     } catch (MemcachedException | TimeoutException | InterruptedException e) {
+      if (e instanceof TimeoutException) {
+        stalls.timedOut(key);
+      }
       throw unavailable("create", e);
     }
   }
@@ -290,6 +300,9 @@ public final class MemcachedSessionStore implements SessionStore {
         lostRace(attempt, deadline);
       }
     } catch (MemcachedException | TimeoutException | InterruptedException e) {
+      if (e instanceof TimeoutException) {
+        stalls.timedOut(key);
+      }
       throw unavailable("update", e);
     }
     throw gaveUp("update");

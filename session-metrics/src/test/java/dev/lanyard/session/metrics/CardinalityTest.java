@@ -14,6 +14,7 @@ import dev.lanyard.session.SessionManager;
 import dev.lanyard.session.SessionPolicy;
 import dev.lanyard.session.SessionUpdate;
 import dev.lanyard.session.event.SessionEvent;
+import dev.lanyard.session.internal.ModuleEvents;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
 import java.time.Duration;
@@ -129,21 +130,21 @@ class CardinalityTest {
     NewSession loggedIn = manager.login(saved, user, Harness.CLIENT);
     NewSession rotated = manager.changeId(loggedIn.session()).orElseThrow();
     manager.lookup(rotated.session().handle(), rotated.session().version() + 1);           // expired{version}
-    manager.publish(new SessionEvent.Resolved(now, rotated.session().handle(), SessionEvent.Source.NEAR_CACHE));
+    ModuleEvents.publish(manager, new SessionEvent.Resolved(now, rotated.session().handle(), SessionEvent.Source.NEAR_CACHE));
     manager.resolve("garbage-" + i);                                                        // not.resolved{malformed}
     switch (i % 3) {
       case 0 -> manager.logout(rotated.session());
       case 1 -> manager.revoke(rotated.session().handle(), RevocationReason.ADMIN);
       default -> manager.login(null, user, Harness.CLIENT);                                 // evicts: limit 1
     }
-    manager.publish(new SessionEvent.TokenRejected(now, "REASON_" + (i % 50)));
-    manager.publish(new SessionEvent.TokenRejected(now, "sub=" + user + "\n"));
-    manager.publish(new SessionEvent.StepUpRequired(now, rotated.session().handle(), "/users/" + i + "/email"));
-    manager.publish(new SessionEvent.FailOpen(now, "/orders/" + i));
-    manager.publish(new SessionEvent.AffinityRebind(now, rotated.session().handle(), "node-" + i, "node-a"));
-    manager.publish(new SessionEvent.GuessingSuspected(now, "10." + (i % 250) + ".0.0/24", i));
-    manager.publish(new SessionEvent.TokenReuseDetected(now, rotated.session().handle()));
-    manager.publish(new SessionEvent.Unreadable(now, rotated.session().handle(), "Cause" + i));
+    ModuleEvents.publish(manager, new SessionEvent.TokenRejected(now, "REASON_" + (i % 50)));
+    ModuleEvents.publish(manager, new SessionEvent.TokenRejected(now, "sub=" + user + "\n"));
+    ModuleEvents.publish(manager, new SessionEvent.StepUpRequired(now, rotated.session().handle(), "/users/" + i + "/email"));
+    ModuleEvents.publish(manager, new SessionEvent.FailOpen(now, "/orders/" + i));
+    ModuleEvents.publish(manager, new SessionEvent.AffinityRebind(now, rotated.session().handle(), "node-" + i, "node-a"));
+    ModuleEvents.publish(manager, new SessionEvent.GuessingSuspected(now, "10." + (i % 250) + ".0.0/24", i));
+    ModuleEvents.publish(manager, new SessionEvent.TokenReuseDetected(now, rotated.session().handle()));
+    ModuleEvents.publish(manager, new SessionEvent.Unreadable(now, rotated.session().handle(), "Cause" + i));
     if (i % 100 == 0) {
       h.clock().advance(Duration.ofSeconds(1));
     }

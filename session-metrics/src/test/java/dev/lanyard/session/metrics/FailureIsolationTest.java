@@ -11,6 +11,7 @@ import dev.lanyard.session.SessionManager;
 import dev.lanyard.session.SessionUpdate;
 import dev.lanyard.session.event.SessionEvent;
 import dev.lanyard.session.event.SessionListener;
+import dev.lanyard.session.internal.ModuleEvents;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Nested;
@@ -31,8 +32,8 @@ class FailureIsolationTest {
     assertThat(loggedIn.session().userId()).contains("alice");
     assertThat(manager.resolve(anonymous.id()).isFound()).as("the pre-login ID is dead").isFalse();
     NewSession rotated = manager.privilegeChanged(loggedIn.session()).orElseThrow();
-    manager.publish(new SessionEvent.TokenRejected(h.clock().instant(), "EXPIRED"));
-    manager.publish(new SessionEvent.FailOpen(h.clock().instant(), "checkout"));
+    ModuleEvents.publish(manager, new SessionEvent.TokenRejected(h.clock().instant(), "EXPIRED"));
+    ModuleEvents.publish(manager, new SessionEvent.FailOpen(h.clock().instant(), "checkout"));
     assertThat(manager.logout(rotated.session())).isTrue();
     NewSession other = h.login("bob");
     assertThat(manager.revoke(other.session().handle(), RevocationReason.ADMIN)).isTrue();

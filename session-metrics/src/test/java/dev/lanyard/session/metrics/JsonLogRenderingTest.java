@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import dev.lanyard.session.NewSession;
 import dev.lanyard.session.event.LoggingSessionListener;
 import dev.lanyard.session.event.SessionEvent;
+import dev.lanyard.session.internal.ModuleEvents;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import net.logstash.logback.encoder.LogstashEncoder;
@@ -80,7 +81,7 @@ class JsonLogRenderingTest {
   @Test
   void hostileTextStaysInsideItsField() {
     NewSession session = h.login("alice");
-    h.manager().publish(new SessionEvent.StepUpRequired(h.clock().instant(), session.session().handle(),
+    ModuleEvents.publish(h.manager(), new SessionEvent.StepUpRequired(h.clock().instant(), session.session().handle(),
         "admin\"}\n{\"level\":\"ERROR\",\"message\":\"forged"));
 
     JsonNode stepUp = renderedAt(Level.DEBUG).stream()

@@ -10,6 +10,7 @@ import dev.lanyard.session.SessionPolicy;
 import dev.lanyard.session.SessionUpdate;
 import dev.lanyard.session.event.LoggingSessionListener;
 import dev.lanyard.session.event.SessionEvent;
+import dev.lanyard.session.internal.ModuleEvents;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,8 +102,8 @@ class LifecycleLoggingTest {
   @Test
   void suspiciousEventsAreWarnings() {
     NewSession session = h.login("alice");
-    h.manager().publish(new SessionEvent.TokenReuseDetected(h.clock().instant(), session.session().handle()));
-    h.manager().publish(new SessionEvent.GuessingSuspected(h.clock().instant(), "198.51.100.0/24", 64));
+    ModuleEvents.publish(h.manager(), new SessionEvent.TokenReuseDetected(h.clock().instant(), session.session().handle()));
+    ModuleEvents.publish(h.manager(), new SessionEvent.GuessingSuspected(h.clock().instant(), "198.51.100.0/24", 64));
 
     assertThat(lifecycleEvents().stream().filter(e -> e.getLevel() == Level.WARN))
         .map(ILoggingEvent::getMessage)
@@ -113,7 +114,7 @@ class LifecycleLoggingTest {
   @Test
   void applicationTextCannotForgeALineOrAField() {
     NewSession session = h.login("alice");
-    h.manager().publish(new SessionEvent.StepUpRequired(h.clock().instant(), session.session().handle(),
+    ModuleEvents.publish(h.manager(), new SessionEvent.StepUpRequired(h.clock().instant(), session.session().handle(),
         "admin\n2026-01-01 INFO dev.lanyard.session.events - user logged in user=\"root\""));
 
     ILoggingEvent stepUp = lifecycleEvents().get(lifecycleEvents().size() - 1);

@@ -27,6 +27,7 @@ import dev.lanyard.session.SessionPolicy;
 import dev.lanyard.session.SessionUpdate;
 import dev.lanyard.session.StoreUnavailableException;
 import dev.lanyard.session.event.SessionEvent;
+import dev.lanyard.session.internal.ModuleEvents;
 import dev.lanyard.session.spi.SessionDelta;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Timer;
@@ -82,7 +83,7 @@ class SessionMetricsTest {
     NewSession session = h.newSession();
     h.resolve(session);
     for (int i = 0; i < 3; i++) {
-      manager().publish(new SessionEvent.Resolved(now(), session.session().handle(), SessionEvent.Source.NEAR_CACHE));
+      ModuleEvents.publish(manager(), new SessionEvent.Resolved(now(), session.session().handle(), SessionEvent.Source.NEAR_CACHE));
     }
 
     assertThat(h.count(SessionMeters.RESOLVED, TAG_SOURCE, "near_cache")).isEqualTo(3);
@@ -219,9 +220,9 @@ class SessionMetricsTest {
   void aConfiguredRouteNamesItsStepUpAndAnyOtherRouteCountsAsOther() {
     NewSession session = h.login("alice");
 
-    manager().publish(new SessionEvent.StepUpRequired(now(), session.session().handle(), "/admin/*"));
-    manager().publish(new SessionEvent.StepUpRequired(now(), session.session().handle(), "/account/1234/delete"));
-    manager().publish(new SessionEvent.StepUpRequired(now(), session.session().handle(), "/x\n/../"));
+    ModuleEvents.publish(manager(), new SessionEvent.StepUpRequired(now(), session.session().handle(), "/admin/*"));
+    ModuleEvents.publish(manager(), new SessionEvent.StepUpRequired(now(), session.session().handle(), "/account/1234/delete"));
+    ModuleEvents.publish(manager(), new SessionEvent.StepUpRequired(now(), session.session().handle(), "/x\n/../"));
 
     assertThat(h.count(SessionMeters.STEP_UP_REQUIRED, TAG_ROUTE, "/admin/*")).isEqualTo(1);
     assertThat(h.count(SessionMeters.STEP_UP_REQUIRED, TAG_ROUTE, OTHER)).isEqualTo(2);
@@ -230,9 +231,9 @@ class SessionMetricsTest {
 
   @Test
   void failOpenIsCountedByConfiguredRoute() {
-    manager().publish(new SessionEvent.FailOpen(now(), "/checkout"));
-    manager().publish(new SessionEvent.FailOpen(now(), "/checkout"));
-    manager().publish(new SessionEvent.FailOpen(now(), "/static/app.js"));
+    ModuleEvents.publish(manager(), new SessionEvent.FailOpen(now(), "/checkout"));
+    ModuleEvents.publish(manager(), new SessionEvent.FailOpen(now(), "/checkout"));
+    ModuleEvents.publish(manager(), new SessionEvent.FailOpen(now(), "/static/app.js"));
 
     assertThat(h.count(SessionMeters.FAIL_OPEN, TAG_ROUTE, "/checkout")).isEqualTo(2);
     assertThat(h.count(SessionMeters.FAIL_OPEN, TAG_ROUTE, OTHER)).isEqualTo(1);
@@ -242,7 +243,7 @@ class SessionMetricsTest {
   void refreshTokenReuseIsCounted() {
     NewSession session = h.login("alice");
 
-    manager().publish(new SessionEvent.TokenReuseDetected(now(), session.session().handle()));
+    ModuleEvents.publish(manager(), new SessionEvent.TokenReuseDetected(now(), session.session().handle()));
     manager().revoke(session.session().handle(), RevocationReason.REUSE_DETECTED);
 
     assertThat(h.count(SessionMeters.TOKEN_REUSE_DETECTED)).isEqualTo(1);
@@ -253,17 +254,17 @@ class SessionMetricsTest {
   void refreshGraceUsesAreCounted() {
     NewSession session = h.login("alice");
 
-    manager().publish(new SessionEvent.RefreshGraceUsed(now(), session.session().handle()));
-    manager().publish(new SessionEvent.RefreshGraceUsed(now(), session.session().handle()));
+    ModuleEvents.publish(manager(), new SessionEvent.RefreshGraceUsed(now(), session.session().handle()));
+    ModuleEvents.publish(manager(), new SessionEvent.RefreshGraceUsed(now(), session.session().handle()));
 
     assertThat(h.count(SessionMeters.REFRESH_GRACE_USED)).isEqualTo(2);
   }
 
   @Test
   void tokenRejectionsAreCountedByLowerCaseReason() {
-    manager().publish(new SessionEvent.TokenRejected(now(), "EXPIRED"));
-    manager().publish(new SessionEvent.TokenRejected(now(), "EXPIRED"));
-    manager().publish(new SessionEvent.TokenRejected(now(), "BAD_SIGNATURE"));
+    ModuleEvents.publish(manager(), new SessionEvent.TokenRejected(now(), "EXPIRED"));
+    ModuleEvents.publish(manager(), new SessionEvent.TokenRejected(now(), "EXPIRED"));
+    ModuleEvents.publish(manager(), new SessionEvent.TokenRejected(now(), "BAD_SIGNATURE"));
 
     assertThat(h.count(SessionMeters.TOKEN_REJECTED, TAG_REASON, "expired")).isEqualTo(2);
     assertThat(h.count(SessionMeters.TOKEN_REJECTED, TAG_REASON, "bad_signature")).isEqualTo(1);
@@ -271,9 +272,9 @@ class SessionMetricsTest {
 
   @Test
   void tokenRejectionReasonsThatAreNotEnumNamesCountAsOther() {
-    manager().publish(new SessionEvent.TokenRejected(now(), "kid=attacker\" admin=\"true\nFORGED"));
-    manager().publish(new SessionEvent.TokenRejected(now(), "x".repeat(65)));
-    manager().publish(new SessionEvent.TokenRejected(now(), ""));
+    ModuleEvents.publish(manager(), new SessionEvent.TokenRejected(now(), "kid=attacker\" admin=\"true\nFORGED"));
+    ModuleEvents.publish(manager(), new SessionEvent.TokenRejected(now(), "x".repeat(65)));
+    ModuleEvents.publish(manager(), new SessionEvent.TokenRejected(now(), ""));
 
     assertThat(h.count(SessionMeters.TOKEN_REJECTED, TAG_REASON, OTHER)).isEqualTo(3);
     assertThat(h.registry().find(SessionMeters.TOKEN_REJECTED).counters()).hasSize(1);
@@ -292,7 +293,7 @@ class SessionMetricsTest {
 
   @Test
   void guessingSuspicionsAreCountedWithoutTheClient() {
-    manager().publish(new SessionEvent.GuessingSuspected(now(), "198.51.100.0/24", 50));
+    ModuleEvents.publish(manager(), new SessionEvent.GuessingSuspected(now(), "198.51.100.0/24", 50));
 
     assertThat(h.count(SessionMeters.GUESSING_SUSPECTED)).isEqualTo(1);
     assertThat(h.registry().find(SessionMeters.GUESSING_SUSPECTED).counter().getId().getTags()).isEmpty();

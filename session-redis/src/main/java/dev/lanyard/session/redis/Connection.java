@@ -40,9 +40,9 @@ import reactor.core.Disposable;
  *
  * <p>Options common to both: commands issued while disconnected are rejected at once
  * ({@code REJECT_COMMANDS}) instead of queued, every command times out after the command timeout
- * ({@link TimeoutOptions}), the connection reconnects by itself with a delay growing from 10 ms to
- * at most one second (the default grows to 30 s, which would keep a restarted Redis unused for
- * long).
+ * ({@link TimeoutOptions}), the connection reconnects by itself with a jittered delay growing from
+ * 10 ms to at most one second (the default grows to 30 s, which would keep a restarted Redis unused
+ * for long), and {@link ConnectionLiveness} decides how a vanished peer is noticed.
  */
 abstract class Connection implements AutoCloseable {
 
@@ -100,6 +100,20 @@ abstract class Connection implements AutoCloseable {
     // only Sentinel switches masters
   }
 
+  /**
+   * Replaces the shared connection with a new one (under Sentinel, to the master the sentinels
+   * name now) and closes the old one, without blocking; commands in flight on the old one finish
+   * or fail. For a connection that stopped answering without being closed (a blackhole), which
+   * Lettuce would keep using. Does nothing on Cluster, whose node connections Lettuce replaces as
+   * its topology refresh finds them gone.
+   *
+   * @param reason for the log
+   * @return completes when the new connection is in use, fails when it could not be opened
+   */
+  java.util.concurrent.CompletableFuture<Void> reconnect(String reason) {
+    return java.util.concurrent.CompletableFuture.completedFuture(null); // Cluster: nothing
+  }
+
   @Override
   public void close() {
     try {
@@ -115,16 +129,33 @@ abstract class Connection implements AutoCloseable {
     return DefaultClientResources.builder()
         .ioThreadPoolSize(2)
         .computationThreadPoolSize(2)
-        .reconnectDelay(Delay.exponential(Duration.ofMillis(10), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
+        .reconnectDelay(reconnectDelay())
         .build();
   }
 
-  private static SocketOptions socketOptions(Duration commandTimeout) {
+  /**
+   * Lettuce's reconnect delay: doubling from 10 ms up to {@link #MAX_RECONNECT_DELAY}, each one
+   * then taken at random between half and all of it, so that the nodes whose connections one event
+   * dropped (a Redis restart, {@code CLIENT KILL}) do not all come back in the same millisecond,
+   * also once the delay reached its cap (Lettuce's own jittered delays clip to the cap there).
+   */
+  static Delay reconnectDelay() {
+    return new Delay() {
+      @Override
+      public Duration createDelay(long attempt) {
+        long millis = attempt >= 7 ? MAX_RECONNECT_DELAY.toMillis()
+            : Math.min(MAX_RECONNECT_DELAY.toMillis(), 10L << Math.max(0, attempt - 1));
+        return ReconnectingConnection.jittered(Duration.ofMillis(millis));
+      }
+    };
+  }
+
+  private static SocketOptions socketOptions(Duration commandTimeout, ConnectionLiveness liveness) {
     Duration connect = commandTimeout.multipliedBy(4);
     if (connect.compareTo(Duration.ofSeconds(1)) < 0) {
       connect = Duration.ofSeconds(1);
     }
-    return SocketOptions.builder().connectTimeout(connect).keepAlive(true).build();
+    return liveness.socketOptions(connect);
   }
 
   private static Duration handshakeTimeout(Duration timeout) {
@@ -133,7 +164,8 @@ abstract class Connection implements AutoCloseable {
   }
 
   /** Opens a standalone or Sentinel connection. */
-  static Connection standalone(RedisURI uri, Duration timeout, SslOptions ssl, ClientResources shared) {
+  static Connection standalone(RedisURI uri, Duration timeout, SslOptions ssl, ClientResources shared,
+      ConnectionLiveness liveness) {
     ClientResources resources = shared != null ? shared : defaultResources();
     RedisClient client = RedisClient.create(resources);
     ClientOptions.Builder options = ClientOptions.builder()
@@ -141,7 +173,7 @@ abstract class Connection implements AutoCloseable {
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
         // Every command expires after the connection's timeout, set below.
         .timeoutOptions(TimeoutOptions.enabled())
-        .socketOptions(socketOptions(timeout));
+        .socketOptions(socketOptions(timeout, liveness));
     if (ssl != null) {
       options.sslOptions(ssl);
     }
@@ -164,14 +196,15 @@ abstract class Connection implements AutoCloseable {
   }
 
   /** Opens a Cluster connection and opens a connection to every node at once. */
-  static Connection cluster(List<RedisURI> seeds, Duration timeout, SslOptions ssl, ClientResources shared) {
+  static Connection cluster(List<RedisURI> seeds, Duration timeout, SslOptions ssl, ClientResources shared,
+      ConnectionLiveness liveness) {
     ClientResources resources = shared != null ? shared : defaultResources();
     RedisClusterClient client = RedisClusterClient.create(resources, seeds);
     ClusterClientOptions.Builder options = ClusterClientOptions.builder()
         .autoReconnect(true)
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
         .timeoutOptions(TimeoutOptions.enabled(timeout))
-        .socketOptions(socketOptions(timeout))
+        .socketOptions(socketOptions(timeout, liveness))
         .maxRedirects(3)
         // Lettuce 7 enables every adaptive refresh trigger (MOVED, ASK, reconnects, unknown node,
         // uncovered slot) by default; add a rate limit and a periodic refresh as a backstop.
@@ -201,6 +234,7 @@ abstract class Connection implements AutoCloseable {
     private volatile StatefulRedisConnection<byte[], byte[]> connection;
     private final List<StatefulRedisPubSubConnection<String, String>> sentinelWatches = new ArrayList<>();
     private final AtomicReference<String> followedMaster = new AtomicReference<>("");
+    private final java.util.concurrent.atomic.AtomicBoolean replacing = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean closed;
     private final List<Runnable> switchActions = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -258,19 +292,55 @@ abstract class Connection implements AutoCloseable {
         return;
       }
       LOG.info("Sentinel moved master {} to {}; reconnecting", parts[0], next);
+      replace("the new master of " + parts[0], true);
+    }
+
+    @Override
+    java.util.concurrent.CompletableFuture<Void> reconnect(String reason) {
+      LOG.warn("reconnecting to Redis: {}", reason);
+      return replace("Redis", false);
+    }
+
+    /**
+     * Opens a new connection (which asks the sentinels for the master, under Sentinel), swaps it in
+     * and closes the old one. At most one replacement for timeouts at a time; a master switch
+     * always replaces.
+     */
+    private java.util.concurrent.CompletableFuture<Void> replace(String target, boolean switched) {
+      java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+      if (!replacing.compareAndSet(false, true) && !switched) {
+        done.complete(null); // one is under way
+        return done;
+      }
       client.connectAsync(ByteArrayCodec.INSTANCE, uri).whenComplete((fresh, error) -> {
+        replacing.set(false);
         if (error != null) {
-          LOG.warn("could not connect to the new master of {} ({}); the store follows when its connection drops",
-              parts[0], error.getClass().getSimpleName());
+          LOG.warn("could not connect to {} ({}); the store follows when its connection drops",
+              target, error.getClass().getSimpleName());
+          done.completeExceptionally(error);
           return;
         }
         if (closed) {
           fresh.closeAsync();
+          done.complete(null);
           return;
         }
+        fresh.setTimeout(uri.getTimeout());
         StatefulRedisConnection<byte[], byte[]> old = connection;
         connection = fresh;
-        old.closeAsync();
+        if (switched) {
+          old.closeAsync(); // the old master: nothing more may be acknowledged by it
+        } else {
+          // Commands in flight on the old connection answer or time out within the command
+          // timeout: close it after that, so that a swap on a merely overloaded connection fails
+          // nothing that would have been answered.
+          resources.eventExecutorGroup().schedule(old::closeAsync, uri.getTimeout().toMillis(),
+              TimeUnit.MILLISECONDS);
+        }
+        done.complete(null);
+        if (!switched) {
+          return;
+        }
         for (Runnable action : switchActions) {
           try {
             action.run();
@@ -279,6 +349,7 @@ abstract class Connection implements AutoCloseable {
           }
         }
       });
+      return done;
     }
 
     @Override

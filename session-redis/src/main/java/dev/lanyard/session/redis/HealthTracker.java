@@ -2,6 +2,7 @@ package dev.lanyard.session.redis;
 
 import dev.lanyard.session.StoreHealth;
 import dev.lanyard.session.StoreState;
+import dev.lanyard.session.internal.ListenerGuard;
 import dev.lanyard.session.spi.HealthReportingStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,6 +23,7 @@ final class HealthTracker {
 
   private final Clock clock;
   private final String name;
+  private final ListenerGuard guard = new ListenerGuard(LOG, "store health listener");
   private final List<Consumer<StoreHealth>> listeners = new CopyOnWriteArrayList<>();
   private final Object lock = new Object();
   private volatile StoreHealth health;
@@ -99,12 +101,6 @@ final class HealthTracker {
   }
 
   private void deliver(StoreHealth next) {
-    for (Consumer<StoreHealth> listener : listeners) {
-      try {
-        listener.accept(next);
-      } catch (RuntimeException e) {
-        LOG.warn("a store health listener threw {}; ignored", e.getClass().getName(), e);
-      }
-    }
+    guard.callEach(listeners, "a store state change", l -> l.accept(next));
   }
 }

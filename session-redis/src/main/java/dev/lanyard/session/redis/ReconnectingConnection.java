@@ -32,7 +32,8 @@ import reactor.core.Disposable;
 /**
  * The store's connection as the store sees it: it never needs Redis to be reachable when the
  * store is built. It tries once at once; while Redis cannot be reached it tries again every
- * {@link #RETRY_DELAY} on a daemon thread of its own, and every command fails at once with a
+ * {@link #RETRY_DELAY} (jittered: between half and all of it) on a daemon thread of its own, and
+ * every command fails at once with a
  * {@link RedisConnectionException} (which the store turns into a
  * {@code StoreUnavailableException}). Once connected it delegates to the standalone, Sentinel or
  * Cluster connection, which reconnects by itself, and runs the actions registered with
@@ -41,7 +42,8 @@ import reactor.core.Disposable;
  * <p>It also keeps the store's {@link HealthTracker}: up when a connection or a command answers,
  * down when a command or Lettuce's connection events show the connection gone, and, while down, a
  * {@code PING} every {@link #RETRY_DELAY} to see it come back even without traffic. A command that
- * merely times out changes nothing (a slow Redis is not a lost one).
+ * merely times out does not change the health (a slow Redis is not a lost one), but a run of them
+ * with no answer in between replaces the connection ({@link #timedOut()}).
  *
  * <p>Thread-safe.
  */
@@ -63,6 +65,7 @@ final class ReconnectingConnection extends Connection {
   /** A probe is scheduled: at most one waits at a time, however many commands fail. */
   private final AtomicBoolean probeScheduled = new AtomicBoolean();
   private final Disposable connectionEvents;
+  private final ConnectionLiveness.TimeoutCounter timeouts;
   private volatile Connection delegate;
   private volatile boolean closed;
 
@@ -73,11 +76,14 @@ final class ReconnectingConnection extends Connection {
    * @param opener opens a standalone, Sentinel or Cluster connection on the given resources, or
    *     throws a {@link RedisException}; it must not shut the resources down
    * @param health the store's health
+   * @param liveness after how many consecutive command timeouts to replace the connection
    */
-  ReconnectingConnection(ClientResources shared, Function<ClientResources, Connection> opener, HealthTracker health) {
+  ReconnectingConnection(ClientResources shared, Function<ClientResources, Connection> opener, HealthTracker health,
+      ConnectionLiveness liveness) {
     super(shared != null ? shared : defaultResources(), shared == null);
     this.opener = opener;
     this.health = health;
+    this.timeouts = liveness.counter();
     ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "lanyard-redis-connect");
       t.setDaemon(true);
@@ -159,10 +165,19 @@ final class ReconnectingConnection extends Connection {
 
   private void scheduleConnect() {
     try {
-      worker.schedule(this::retryConnect, RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+      worker.schedule(this::retryConnect, jittered(RETRY_DELAY).toMillis(), TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException closing) {
       // closed meanwhile
     }
+  }
+
+  /**
+   * Between half and all of {@code delay}, at random: nodes that lost Redis at the same moment
+   * (a restart, {@code CLIENT KILL}, a full {@code maxclients}) then do not retry in step.
+   */
+  static Duration jittered(Duration delay) {
+    long half = delay.toMillis() / 2;
+    return Duration.ofMillis(half + java.util.concurrent.ThreadLocalRandom.current().nextLong(half + 1));
   }
 
   private void retryConnect() {
@@ -189,6 +204,7 @@ final class ReconnectingConnection extends Connection {
 
   /** A command answered: the connection is up. Cheap when it already was. */
   void answered() {
+    timeouts.answered();
     if (!health.isUp() && delegate != null) {
       health.up();
     }
@@ -196,9 +212,32 @@ final class ReconnectingConnection extends Connection {
 
   /** A command failed: if the connection is gone, the store is down until a probe answers. */
   void failed(Throwable cause) {
+    if (unwrap(cause) instanceof RedisCommandTimeoutException) {
+      timedOut();
+      return;
+    }
     if (delegate != null && isDisconnection(cause)) {
       health.down(cause.getClass().getSimpleName());
       scheduleProbe();
+    }
+  }
+
+  /**
+   * A command got no answer within the command timeout. Enough of them in a row, with no answer
+   * in between, and the connection is replaced: its peer may have vanished without a reset (see
+   * {@link ConnectionLiveness}).
+   */
+  void timedOut() {
+    Connection current = delegate;
+    if (current != null && !closed && timeouts.timedOut()) {
+      current.reconnect("commands timed out in a row with no answer in between; the connection may be half-open")
+          .whenComplete((ok, error) -> {
+            if (error != null) {
+              // No answer on the old connection and no new one: as down as a refused connection.
+              health.down(causeOf(error));
+              scheduleProbe();
+            }
+          });
     }
   }
 
@@ -210,7 +249,7 @@ final class ReconnectingConnection extends Connection {
       worker.schedule(() -> {
         probeScheduled.set(false);
         probe();
-      }, RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+      }, jittered(RETRY_DELAY).toMillis(), TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException closing) {
       probeScheduled.set(false); // closed meanwhile
     }
@@ -235,7 +274,9 @@ final class ReconnectingConnection extends Connection {
         return;
       }
       Throwable cause = unwrap(error);
-      if (isDisconnection(cause)) {
+      if (cause instanceof RedisCommandTimeoutException) {
+        timedOut();
+      } else if (isDisconnection(cause)) {
         health.down(cause.getClass().getSimpleName());
       }
       if (!health.isUp()) {

@@ -1,5 +1,15 @@
 package dev.lanyard.session.redis;
 
+import static dev.lanyard.session.redis.RedisSchema.Field.ADDRESS;
+import static dev.lanyard.session.redis.RedisSchema.Field.AGENT;
+import static dev.lanyard.session.redis.RedisSchema.Field.IDLE_TIMEOUT;
+import static dev.lanyard.session.redis.RedisSchema.Field.LAST_ACCESS;
+import static dev.lanyard.session.redis.RedisSchema.Field.META;
+import static dev.lanyard.session.redis.RedisSchema.Field.NODE;
+import static dev.lanyard.session.redis.RedisSchema.Field.SIZE;
+import static dev.lanyard.session.redis.RedisSchema.Field.USER;
+import static dev.lanyard.session.redis.RedisSchema.Field.USER_VERSION;
+
 import dev.lanyard.session.ClientInfo;
 import dev.lanyard.session.SessionHandle;
 import dev.lanyard.session.UnreadableSessionException;
@@ -20,13 +30,12 @@ import java.util.Map;
  * authentication time as base-36 offsets from creation), and the fields a script must read or
  * change are separate decimal integers (the user's version stamp {@code w} only when not 0). Attributes
  * are fields named {@code _<name>}; metadata names never start with {@code _}, so no attribute can
- * collide with metadata. Stateless and thread-safe.
+ * collide with metadata. The field names are defined in {@link RedisSchema.Field}. Stateless and
+ * thread-safe.
  */
 final class RecordCodec {
 
-  static final String ATTRIBUTE_PREFIX = "_";
-  static final byte[] LAST_ACCESS = bytes("l");
-  static final byte[] META = bytes("m");
+  static final String ATTRIBUTE_PREFIX = RedisSchema.ATTRIBUTE_PREFIX;
 
   private RecordCodec() {}
 
@@ -45,24 +54,24 @@ final class RecordCodec {
     String meta = Long.toString(r.version(), 36) + '.' + Long.toString(created, 36) + '.'
         + Long.toString(r.absoluteExpiry().toEpochMilli() - created, 36) + '.'
         + (r.authenticatedAt() == null ? "" : Long.toString(r.authenticatedAt().toEpochMilli() - created, 36));
-    put(out, "m", meta);
-    put(out, "l", Long.toString(r.lastAccessedAt().toEpochMilli()));
-    put(out, "i", Long.toString(r.idleTimeout().toMillis()));
-    put(out, "z", Long.toString(r.attributeBytes()));
+    put(out, META, meta);
+    put(out, LAST_ACCESS, Long.toString(r.lastAccessedAt().toEpochMilli()));
+    put(out, IDLE_TIMEOUT, Long.toString(r.idleTimeout().toMillis()));
+    put(out, SIZE, Long.toString(r.attributeBytes()));
     if (r.userId() != null) {
-      put(out, "u", r.userId());
+      put(out, USER, r.userId());
     }
     if (r.userVersion() != 0) {
-      put(out, "w", Long.toString(r.userVersion()));
+      put(out, USER_VERSION, Long.toString(r.userVersion()));
     }
     if (r.lastNode() != null) {
-      put(out, "n", r.lastNode());
+      put(out, NODE, r.lastNode());
     }
     if (!r.client().userAgent().isEmpty()) {
-      put(out, "a", r.client().userAgent());
+      put(out, AGENT, r.client().userAgent());
     }
     if (!r.client().addressPrefix().isEmpty()) {
-      put(out, "p", r.client().addressPrefix());
+      put(out, ADDRESS, r.client().addressPrefix());
     }
     for (Map.Entry<String, byte[]> e : r.attributes().entrySet()) {
       out.add(attributeField(e.getKey()));
@@ -120,7 +129,7 @@ final class RecordCodec {
 
   private static SessionRecord decode(SessionHandle handle, Map<String, String> meta, Map<String, byte[]> attributes) {
     try {
-      String[] packed = required(meta, "m").split("\\.", -1);
+      String[] packed = required(meta, META).split("\\.", -1);
       if (packed.length != 4) {
         throw new IllegalArgumentException("packed metadata has " + packed.length + " parts");
       }
@@ -130,13 +139,13 @@ final class RecordCodec {
       Instant absolute = Instant.ofEpochMilli(Math.addExact(createdMillis, Long.parseLong(packed[2], 36)));
       Instant authenticated = packed[3].isEmpty() ? null
           : Instant.ofEpochMilli(Math.addExact(createdMillis, Long.parseLong(packed[3], 36)));
-      Instant lastAccess = Instant.ofEpochMilli(Long.parseLong(required(meta, "l")));
-      Duration idle = Duration.ofMillis(Long.parseLong(required(meta, "i")));
-      ClientInfo client = new ClientInfo(meta.getOrDefault("a", ""), meta.getOrDefault("p", ""));
-      long userVersion = meta.containsKey("w") ? Long.parseLong(meta.get("w")) : 0;
+      Instant lastAccess = Instant.ofEpochMilli(Long.parseLong(required(meta, LAST_ACCESS)));
+      Duration idle = Duration.ofMillis(Long.parseLong(required(meta, IDLE_TIMEOUT)));
+      ClientInfo client = new ClientInfo(meta.getOrDefault(AGENT.name, ""), meta.getOrDefault(ADDRESS.name, ""));
+      long userVersion = meta.containsKey(USER_VERSION.name) ? Long.parseLong(meta.get(USER_VERSION.name)) : 0;
       return SessionRecord.builder()
           .handle(handle)
-          .userId(meta.get("u"))
+          .userId(meta.get(USER.name))
           .version(version)
           .userVersion(userVersion)
           .createdAt(created)
@@ -144,7 +153,7 @@ final class RecordCodec {
           .idleTimeout(idle)
           .absoluteExpiry(absolute)
           .authenticatedAt(authenticated)
-          .lastNode(meta.get("n"))
+          .lastNode(meta.get(NODE.name))
           .client(client)
           .attributes(attributes)
           .build();
@@ -154,10 +163,10 @@ final class RecordCodec {
     }
   }
 
-  private static String required(Map<String, String> meta, String name) {
-    String value = meta.get(name);
+  private static String required(Map<String, String> meta, RedisSchema.Field field) {
+    String value = meta.get(field.name);
     if (value == null) {
-      throw new IllegalArgumentException("missing field " + name);
+      throw new IllegalArgumentException("missing field " + field.name);
     }
     return value;
   }
@@ -166,8 +175,8 @@ final class RecordCodec {
     return bytes(ATTRIBUTE_PREFIX + name);
   }
 
-  private static void put(List<byte[]> out, String field, String value) {
-    out.add(bytes(field));
+  private static void put(List<byte[]> out, RedisSchema.Field field, String value) {
+    out.add(field.bytes);
     out.add(bytes(value));
   }
 

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -225,5 +226,81 @@ final class RedisLocation {
     return new IllegalArgumentException("the Redis location is malformed: " + why
         + " (expected redis://, rediss://, redis-sentinel://host:port,...?sentinelMasterId=name or"
         + " redis-cluster://host:port,host:port)");
+  }
+
+  /** Every option a location accepts, Lanyard's and Lettuce's, sorted; unmodifiable. */
+  static Set<String> allOptions() {
+    Set<String> all = new java.util.TreeSet<>(LANYARD_OPTIONS);
+    all.addAll(LETTUCE_OPTIONS);
+    return java.util.Collections.unmodifiableSet(all);
+  }
+
+  /** The master that Sentinel names {@code masterId}, found through these sentinels. */
+  static RedisLocation sentinel(String masterId, String... sentinels) {
+    Objects.requireNonNull(masterId, "masterId");
+    if (sentinels.length == 0) {
+      throw new IllegalArgumentException("sentinels: name at least one sentinel host:port");
+    }
+    HostPort first = HostPort.parse(sentinels[0]);
+    RedisURI.Builder b = RedisURI.Builder.sentinel(first.host(), first.port(), masterId);
+    for (int i = 1; i < sentinels.length; i++) {
+      HostPort s = HostPort.parse(sentinels[i]);
+      b.withSentinel(s.host(), s.port());
+    }
+    return of(RedisSessionStore.Topology.SENTINEL, List.of(b.build()));
+  }
+
+  /** A Redis Cluster reached through these seed nodes. */
+  static RedisLocation cluster(String... seeds) {
+    if (seeds.length == 0) {
+      throw new IllegalArgumentException("seeds: name at least one cluster node host:port");
+    }
+    List<RedisURI> uris = new ArrayList<>();
+    for (String seed : seeds) {
+      HostPort s = HostPort.parse(seed);
+      uris.add(RedisURI.create(s.host(), s.port()));
+    }
+    return of(RedisSessionStore.Topology.CLUSTER, uris);
+  }
+
+  /** Hosts and ports (sentinels and master name for Sentinel), never credentials. */
+  String describe() {
+    List<String> nodes = new ArrayList<>();
+    for (RedisURI uri : uris) {
+      if (uri.getSentinels() != null && !uri.getSentinels().isEmpty()) {
+        List<String> sentinels = new ArrayList<>();
+        for (RedisURI s : uri.getSentinels()) {
+          sentinels.add(s.getHost() + ":" + s.getPort());
+        }
+        nodes.add(String.join(",", sentinels) + "#" + uri.getSentinelMasterId());
+      } else {
+        nodes.add(uri.getHost() + ":" + uri.getPort());
+      }
+    }
+    return String.join(",", nodes);
+  }
+
+  /** A {@code host:port} of a seed or sentinel; an IPv6 host may be bracketed. */
+  record HostPort(String host, int port) {
+    static HostPort parse(String text) {
+      Objects.requireNonNull(text, "host:port");
+      int colon = text.lastIndexOf(':');
+      if (colon <= 0 || colon == text.length() - 1) {
+        throw new IllegalArgumentException("expected host:port, got " + text.length() + " characters without a port");
+      }
+      String host = text.substring(0, colon);
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      }
+      try {
+        int port = Integer.parseInt(text.substring(colon + 1));
+        if (port < 1 || port > 65535) {
+          throw new IllegalArgumentException("port " + port + " is out of range");
+        }
+        return new HostPort(host, port);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("expected host:port with a numeric port");
+      }
+    }
   }
 }

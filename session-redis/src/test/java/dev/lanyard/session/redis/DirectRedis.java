@@ -59,12 +59,41 @@ final class DirectRedis implements AutoCloseable {
     return sync;
   }
 
+  // Key names come from the store's schema, never spelled here.
+
   static String sessionKey(String prefix, SessionHandle handle) {
-    return prefix + "s:{" + handle.value() + "}";
+    return text(new RedisSchema(prefix).sessionKey(handle));
   }
 
   static String indexKey(String prefix, String userId) {
-    return prefix + "u:{" + Script.userTag(userId) + "}" + userId;
+    return text(new RedisSchema(prefix).indexKey(userId));
+  }
+
+  static String userVersionKey(String prefix, String userId) {
+    return text(new RedisSchema(prefix).userVersionKey(userId));
+  }
+
+  static String timeoutKey(String prefix, SessionHandle handle) {
+    return text(new RedisSchema(prefix).timeoutKey(handle));
+  }
+
+  static String valueKey(String prefix, String key) {
+    return text(new RedisSchema(prefix).valueKey(key));
+  }
+
+  private static String text(byte[] key) {
+    return new String(key, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Runs revokeAll's script and nothing after it, as a node that crashed right after its first
+   * write leaves the user: the version advanced and the index marked, the sessions not deleted.
+   */
+  void revokeAllFirstWriteOnly(String prefix, String userId, long nowMillis, Duration lifetime) {
+    sync.eval(Script.REVOKE_ALL.body(), io.lettuce.core.ScriptOutputType.MULTI,
+        new String[] {indexKey(prefix, userId), userVersionKey(prefix, userId)},
+        Long.toString(nowMillis), Long.toString(dev.lanyard.session.redis.RedisSessionStore.RESERVATION_GRACE.toMillis()),
+        Long.toString(lifetime.toMillis()));
   }
 
   boolean exists(String key) {

@@ -184,10 +184,8 @@ class NearCacheIT {
 
     // Only revokeAll's first write (the user's version), as a node that crashed right after it leaves it.
     try (DirectRedis direct = DirectRedis.connect(redis.uri())) {
-      String index = DirectRedis.indexKey(RedisSessionStore.DEFAULT_KEY_PREFIX, "carol");
-      direct.sync().eval(Script.REVOKE_ALL.body(), io.lettuce.core.ScriptOutputType.MULTI,
-          new String[] {index, RedisSessionStore.DEFAULT_KEY_PREFIX + "uv:{" + Script.userTag("carol") + "}carol"}, Long.toString(System.currentTimeMillis()), "30000",
-          "3600000");
+      direct.revokeAllFirstWriteOnly(RedisSessionStore.DEFAULT_KEY_PREFIX, "carol", System.currentTimeMillis(),
+          Duration.ofHours(1));
       assertThat(direct.exists(DirectRedis.sessionKey(RedisSessionStore.DEFAULT_KEY_PREFIX,
           session.session().handle()))).as("the session itself was not deleted").isTrue();
     }

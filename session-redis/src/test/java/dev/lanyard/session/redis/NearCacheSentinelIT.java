@@ -42,7 +42,7 @@ class NearCacheSentinelIT {
         return nodeB.resolve(id).isFound() && hitsOnB.get() > before;
       });
       RedisProcess replica = sentinels.replica();
-      String key = storeA.delegate().keyPrefix() + "s:{" + session.id().handle().value() + "}";
+      String key = DirectRedis.sessionKey(storeA.delegate().keyPrefix(), session.id().handle());
       await("the session reached the replica").atMost(Duration.ofSeconds(5))
           .until(() -> Long.valueOf(1L).equals(replica.call("EXISTS", key)));
 

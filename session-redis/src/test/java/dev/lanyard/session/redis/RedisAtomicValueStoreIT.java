@@ -38,7 +38,7 @@ class RedisAtomicValueStoreIT extends AtomicValueStoreContract {
 
   @Override
   protected void awaitExpiry(String key, Duration ttl) {
-    support.awaitGone(support.currentPrefix() + "v:" + key, ttl);
+    support.awaitGone(DirectRedis.valueKey(support.currentPrefix(), key), ttl);
   }
 
   @Test

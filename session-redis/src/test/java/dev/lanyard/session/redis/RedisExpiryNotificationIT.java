@@ -115,27 +115,27 @@ class RedisExpiryNotificationIT extends ExpiryNotifyingStoreContract {
     RedisSessionStore redisStore = (RedisSessionStore) store;
     SessionRecord r = written(redisStore, LONG_TTL);
     // What the marker's expiry does, without its event (a DEL publishes no "expired"): nobody claims it.
-    redis.call("DEL", prefix + "x:{" + r.handle().value() + "}");
+    redis.call("DEL", DirectRedis.timeoutKey(prefix, r.handle()));
 
     assertThat(store.load(r.handle())).isEmpty();
     assertThat(store.update(r.handle(), new SessionDelta(Map.of("b", new byte[] {1}), Set.of(), clock.instant(), null,
         null, LONG_TTL, Long.MAX_VALUE)).status()).isEqualTo(UpdateResult.Status.NOT_FOUND);
     assertThat(store.delete(r.handle())).as("left for the claim, which reports it").isFalse();
-    assertThat(redis.call("EXISTS", prefix + "s:{" + r.handle().value() + "}")).isEqualTo(1L);
-    assertThat(redis.call("EXISTS", prefix + "x:{" + r.handle().value() + "}"))
+    assertThat(redis.call("EXISTS", DirectRedis.sessionKey(prefix, r.handle()))).isEqualTo(1L);
+    assertThat(redis.call("EXISTS", DirectRedis.timeoutKey(prefix, r.handle())))
         .as("the update did not bring the marker back").isEqualTo(0L);
   }
 
   @Test
   void theMarkerHasTheSessionsTtlAndTheHashTheGraceMore() {
     SessionRecord r = written((RedisSessionStore) store, Duration.ofMinutes(10));
-    long marker = (Long) redis.call("PTTL", prefix + "x:{" + r.handle().value() + "}");
-    long hash = (Long) redis.call("PTTL", prefix + "s:{" + r.handle().value() + "}");
+    long marker = (Long) redis.call("PTTL", DirectRedis.timeoutKey(prefix, r.handle()));
+    long hash = (Long) redis.call("PTTL", DirectRedis.sessionKey(prefix, r.handle()));
     assertThat(marker).isBetween(Duration.ofMinutes(9).toMillis(), Duration.ofMinutes(10).toMillis());
     assertThat(hash - marker).isBetween(RedisSessionStore.TIMEOUT_GRACE.toMillis() - 1_000,
         RedisSessionStore.TIMEOUT_GRACE.toMillis() + 1_000);
     LOG.info("expiry notifications: the timeout marker of a session takes {} bytes (MEMORY USAGE)",
-        redis.call("MEMORY", "USAGE", prefix + "x:{" + r.handle().value() + "}"));
+        redis.call("MEMORY", "USAGE", DirectRedis.timeoutKey(prefix, r.handle())));
   }
 
   @Test
@@ -202,13 +202,13 @@ class RedisExpiryNotificationIT extends ExpiryNotifyingStoreContract {
     try (RedisSessionStore plain = RedisSessionStore.builder().location(redis.uri()).keyPrefix(prefix).clock(clock)
         .commandTimeout(Duration.ofSeconds(2)).build()) {
       SessionRecord before = written(plain, LONG_TTL);
-      assertThat(call("EXISTS", prefix + "x:{" + before.handle().value() + "}")).isEqualTo(0L);
+      assertThat(call("EXISTS", DirectRedis.timeoutKey(prefix, before.handle()))).isEqualTo(0L);
 
       assertThat(store.load(before.handle())).as("written without the option, read with it").isPresent();
       assertThat(store.update(before.handle(), new SessionDelta(Map.of("b", new byte[] {1}), Set.of(), clock.instant(),
           null, null, LONG_TTL, Long.MAX_VALUE)).status()).isEqualTo(UpdateResult.Status.APPLIED);
-      assertThat(call("EXISTS", prefix + "x:{" + before.handle().value() + "}")).isEqualTo(1L);
-      assertThat(call("HEXISTS", prefix + "s:{" + before.handle().value() + "}", "x")).isEqualTo(1L);
+      assertThat(call("EXISTS", DirectRedis.timeoutKey(prefix, before.handle()))).isEqualTo(1L);
+      assertThat(call("HEXISTS", DirectRedis.sessionKey(prefix, before.handle()), RedisSchema.Field.MARKED.name)).isEqualTo(1L);
     }
   }
 
@@ -219,11 +219,11 @@ class RedisExpiryNotificationIT extends ExpiryNotifyingStoreContract {
       SessionRecord kept = written((RedisSessionStore) store, Duration.ofSeconds(20));
       assertThat(plain.update(kept.handle(), new SessionDelta(Map.of(), Set.of(), clock.instant(), null, null,
           LONG_TTL, Long.MAX_VALUE)).status()).isEqualTo(UpdateResult.Status.APPLIED);
-      assertThat((Long) call("PTTL", prefix + "x:{" + kept.handle().value() + "}"))
+      assertThat((Long) call("PTTL", DirectRedis.timeoutKey(prefix, kept.handle())))
           .as("the marker follows the new TTL").isGreaterThan(Duration.ofMinutes(29).toMillis());
 
       SessionRecord timedOut = written((RedisSessionStore) store, LONG_TTL);
-      call("DEL", prefix + "x:{" + timedOut.handle().value() + "}");
+      call("DEL", DirectRedis.timeoutKey(prefix, timedOut.handle()));
       assertThat(plain.load(timedOut.handle())).isEmpty();
       assertThat(plain.delete(timedOut.handle())).isFalse();
     }
@@ -233,13 +233,13 @@ class RedisExpiryNotificationIT extends ExpiryNotifyingStoreContract {
   void aTimedOutSessionAwaitingItsClaimCountsNowhere() {
     RedisSessionStore redisStore = (RedisSessionStore) store;
     SessionRecord timedOut = writtenFor(redisStore, "limited", LONG_TTL);
-    call("DEL", prefix + "x:{" + timedOut.handle().value() + "}");
+    call("DEL", DirectRedis.timeoutKey(prefix, timedOut.handle()));
 
     assertThat(redisStore.sessionsOf("limited")).isEmpty();
     assertThat(redisStore.admit("limited", SessionId.generate(RANDOM).handle(),
         dev.lanyard.session.SessionLimit.refuseBeyond(1), LONG_TTL).admitted()).as("not held against the limit").isTrue();
     assertThat(redisStore.revokeAll("limited", LONG_TTL)).as("not revoked: it timed out").isEmpty();
-    assertThat(call("EXISTS", prefix + "s:{" + timedOut.handle().value() + "}")).as("left for its claim").isEqualTo(1L);
+    assertThat(call("EXISTS", DirectRedis.sessionKey(prefix, timedOut.handle()))).as("left for its claim").isEqualTo(1L);
   }
 
   @Test
@@ -249,14 +249,14 @@ class RedisExpiryNotificationIT extends ExpiryNotifyingStoreContract {
     try (var subscription = store.onTimeout(r -> reports.add(r.handle()))) {
       SessionRecord revoked = writtenFor(redisStore, "revoked-user", Duration.ofMillis(700));
       // Only revokeAll's first write: the session itself survives, stamped with the old version.
-      String index = prefix + "u:{" + Script.userTag("revoked-user") + "}revoked-user";
-      call("EVAL", Script.REVOKE_ALL.body(), "2", index, prefix + "uv:{" + Script.userTag("revoked-user") + "}revoked-user",
-          Long.toString(clock.millis()), "30000", Long.toString(LONG_TTL.toMillis()));
+      try (DirectRedis direct = DirectRedis.connect(redis.uri())) {
+        direct.revokeAllFirstWriteOnly(prefix, "revoked-user", clock.millis(), LONG_TTL);
+      }
       SessionRecord marker = written(redisStore, Duration.ofMillis(700));
 
       await().atMost(Duration.ofSeconds(15)).until(() -> reports.contains(marker.handle()));
       await("the claim deleted it").atMost(Duration.ofSeconds(15))
-          .until(() -> Long.valueOf(0L).equals(call("EXISTS", prefix + "s:{" + revoked.handle().value() + "}")));
+          .until(() -> Long.valueOf(0L).equals(call("EXISTS", DirectRedis.sessionKey(prefix, revoked.handle()))));
       assertThat(reports).doesNotContain(revoked.handle());
     }
   }

@@ -48,7 +48,7 @@ class RedisReplicaAcknowledgementIT {
   }
 
   private static String sessionKey(RedisSessionStore store, NewSession s) {
-    return store.keyPrefix() + "s:{" + s.session().handle().value() + "}";
+    return DirectRedis.sessionKey(store.keyPrefix(), s.session().handle());
   }
 
   @Test

@@ -56,7 +56,7 @@ class RedisSentinelExpiryNotificationIT {
       await("a write on the new master").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
           .ignoreException(StoreUnavailableException.class).until(() -> {
             SessionHandle h = written(store, Duration.ofSeconds(1)).handle();
-            if (Long.valueOf(1L).equals(replica.call("EXISTS", store.keyPrefix() + "s:{" + h.value() + "}"))) {
+            if (Long.valueOf(1L).equals(replica.call("EXISTS", DirectRedis.sessionKey(store.keyPrefix(), h)))) {
               after[0] = h;
               return true;
             }

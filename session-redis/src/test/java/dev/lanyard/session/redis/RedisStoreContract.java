@@ -61,7 +61,7 @@ abstract class RedisStoreContract extends UserIndexedStoreContract {
   }
 
   private String userVersionKey(String userId) {
-    return support().currentPrefix() + "uv:{" + Script.userTag(userId) + "}" + userId;
+    return DirectRedis.userVersionKey(support().currentPrefix(), userId);
   }
 
   @Test
@@ -74,9 +74,7 @@ abstract class RedisStoreContract extends UserIndexedStoreContract {
     assertThat(manager.resolve(laptop.id()).isFound()).isTrue();
 
     // revokeAll's one write, and nothing after it: the node crashed before deleting the sessions.
-    support().direct.sync().eval(Script.REVOKE_ALL.body(), ScriptOutputType.MULTI,
-        new String[] {indexKey("crash-user"), userVersionKey("crash-user")}, Long.toString(clock.millis()), "30000",
-        Long.toString(TTL.toMillis()));
+    support().direct.revokeAllFirstWriteOnly(support().currentPrefix(), "crash-user", clock.millis(), TTL);
     assertThat(backendHolds(phone.session().handle())).as("the session was not deleted").isTrue();
 
     // A near cache learns of the version asynchronously; a plain store answers at once.
@@ -118,10 +116,10 @@ abstract class RedisStoreContract extends UserIndexedStoreContract {
     assertThat(support().direct.ttl(userVersionKey("long-lived"))).hasValueSatisfying(ttl ->
         assertThat(ttl).isGreaterThan(SessionPolicy.DEFAULT_ABSOLUTE_TIMEOUT.minusMinutes(1)));
     assertThat(manager.resolve(s.id()).isFound()).isFalse();
-    assertThat(support().direct.sync().hget(support().sessionKey(s.session().handle()), "w"))
+    assertThat(support().direct.sync().hget(support().sessionKey(s.session().handle()), RedisSchema.Field.USER_VERSION.name))
         .as("a session bound before any revocation carries no stamp field").isNull();
     NewSession next = manager.login(null, "long-lived", ClientInfo.UNKNOWN);
-    assertThat(support().direct.sync().hget(support().sessionKey(next.session().handle()), "w")).isEqualTo("1");
+    assertThat(support().direct.sync().hget(support().sessionKey(next.session().handle()), RedisSchema.Field.USER_VERSION.name)).isEqualTo("1");
   }
 
   @Test

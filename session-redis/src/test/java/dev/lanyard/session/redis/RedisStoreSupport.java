@@ -75,7 +75,7 @@ final class RedisStoreSupport implements AutoCloseable {
   }
 
   void corrupt(SessionHandle handle) {
-    direct.sync().hset(sessionKey(handle), "m", "not packed metadata");
+    direct.sync().hset(sessionKey(handle), RedisSchema.Field.META.name, "not packed metadata");
   }
 
   void awaitGone(String key, Duration ttl) {

@@ -3,6 +3,7 @@ package dev.lanyard.session.servlet;
 import dev.lanyard.session.SessionManager;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Set;
 
 /** Everything a filter instance decided at build time. Immutable and thread-safe. */
@@ -25,6 +26,9 @@ final class FilterSettings {
   final boolean containerListeners;
   final AttributeSaveMode saveMode;
   final SecureRandom random;
+  final CookieIdTransport cookieTransport;
+  final HeaderIdTransport headerTransport;
+  final CsrfGuard csrf;
 
   FilterSettings(LanyardSessionFilter.Builder b) {
     this.manager = b.manager;
@@ -38,13 +42,23 @@ final class FilterSettings {
     this.csrfHeaderName = b.csrfHeaderName;
     this.csrfParameterName = b.csrfParameterName;
     this.requestIdHeader = b.requestIdHeader;
-    this.guessing = new GuessingDetector(b.manager, b.guessingThreshold, b.guessingWindow, b.guessingMaxClients);
-    this.anonymousSessions = new AnonymousSessionLimiter(b.manager.clock(), b.anonymousSessionLimit,
-        b.anonymousSessionWindow, b.guessingMaxClients);
+    this.guessing =
+        new GuessingDetector(
+            b.manager, b.guessingThreshold, b.guessingWindow, b.guessingMaxClients);
+    this.anonymousSessions =
+        new AnonymousSessionLimiter(
+            b.manager.clock(),
+            b.anonymousSessionLimit,
+            b.anonymousSessionWindow,
+            b.guessingMaxClients);
     this.listeners = new SessionListeners(b.listeners);
     this.containerListeners = b.containerListeners;
     this.saveMode = b.saveMode;
     this.random = new SecureRandom();
+    this.cookieTransport = new CookieIdTransport(cookie);
+    this.headerTransport = headerName == null ? null : new HeaderIdTransport(headerName);
+    this.csrf =
+        new CsrfGuard(csrfMode, csrfTrustedOrigins, csrfHeaderName, csrfParameterName, random);
   }
 
   private FilterSettings(FilterSettings base, SessionListeners listeners) {
@@ -65,6 +79,9 @@ final class FilterSettings {
     this.containerListeners = base.containerListeners;
     this.saveMode = base.saveMode;
     this.random = base.random;
+    this.cookieTransport = base.cookieTransport;
+    this.headerTransport = base.headerTransport;
+    this.csrf = base.csrf;
   }
 
   /**
@@ -77,5 +94,64 @@ final class FilterSettings {
 
   FailureMode failureModeOf(RoutePolicy route) {
     return route.failureMode() != null ? route.failureMode() : failureMode;
+  }
+
+  /**
+   * Checks a builder's options together.
+   *
+   * @throws IllegalArgumentException naming the first option that does not fit
+   */
+  static void validate(LanyardSessionFilter.Builder b) {
+    if (b.headerName != null) {
+      checkHeader("headerName", b.headerName);
+      String lower = b.headerName.toLowerCase(Locale.ROOT);
+      if (lower.equals("cookie") || lower.equals("set-cookie") || lower.equals("authorization")) {
+        throw new IllegalArgumentException(
+            "headerName (" + b.headerName + ") must be a dedicated header");
+      }
+    }
+    checkHeader("csrfHeaderName", b.csrfHeaderName);
+    if (b.requestIdHeader != null) {
+      checkHeader("requestIdHeader", b.requestIdHeader);
+    }
+    if (b.csrfParameterName.isEmpty()) {
+      throw new IllegalArgumentException("csrfParameterName must not be empty");
+    }
+    if (b.retryAfter.toSeconds() < 1) {
+      throw new IllegalArgumentException(
+          "retryAfter (" + b.retryAfter + ") must be at least one second");
+    }
+    if (b.anonymousSessionLimit < 0) {
+      throw new IllegalArgumentException(
+          "anonymousSessionLimit (" + b.anonymousSessionLimit + ") must not be negative");
+    }
+    if (b.anonymousSessionWindow.isZero() || b.anonymousSessionWindow.isNegative()) {
+      throw new IllegalArgumentException(
+          "anonymousSessionWindow (" + b.anonymousSessionWindow + ") must be positive");
+    }
+    if (b.guessingThreshold < 1) {
+      throw new IllegalArgumentException(
+          "guessingThreshold (" + b.guessingThreshold + ") must be at least 1");
+    }
+    if (b.guessingWindow.isZero() || b.guessingWindow.isNegative()) {
+      throw new IllegalArgumentException(
+          "guessingWindow (" + b.guessingWindow + ") must be positive");
+    }
+    if (b.guessingMaxClients < 1) {
+      throw new IllegalArgumentException(
+          "guessingMaxClients (" + b.guessingMaxClients + ") must be at least 1");
+    }
+    for (String origin : b.csrfTrustedOrigins) {
+      if (!origin.matches("https?://[A-Za-z0-9.\\-\\[\\]:]+")) {
+        throw new IllegalArgumentException(
+            "csrfTrustedOrigin (" + origin + ") must be scheme://host[:port]");
+      }
+    }
+  }
+
+  private static void checkHeader(String option, String name) {
+    if (name.isEmpty() || !name.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
+      throw new IllegalArgumentException(option + " (" + name + ") must be an HTTP header name");
+    }
   }
 }

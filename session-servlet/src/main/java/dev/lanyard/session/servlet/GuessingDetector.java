@@ -2,6 +2,7 @@ package dev.lanyard.session.servlet;
 
 import dev.lanyard.session.SessionManager;
 import dev.lanyard.session.event.SessionEvent;
+import dev.lanyard.session.internal.ModuleEvents;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -62,7 +63,7 @@ final class GuessingDetector {
       reached = c.count;
     }
     if (reached == threshold) {
-      manager.publish(new SessionEvent.GuessingSuspected(now, key, reached));
+      ModuleEvents.publish(manager, new SessionEvent.GuessingSuspected(now, key, reached));
     }
   }
 

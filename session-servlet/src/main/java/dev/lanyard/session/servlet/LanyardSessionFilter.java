@@ -1,6 +1,5 @@
 package dev.lanyard.session.servlet;
 
-import dev.lanyard.session.Session;
 import dev.lanyard.session.SessionManager;
 import dev.lanyard.session.StoreUnavailableException;
 import dev.lanyard.session.spi.ExpiryNotifyingStore;
@@ -10,27 +9,20 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.ServletRequest;
-import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EventListener;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * The servlet filter that backs {@code HttpSession} with a Lanyard {@link SessionManager}: map it
@@ -38,6 +30,7 @@ import org.slf4j.MDC;
  * safe without change.
  *
  * <h2>What it does per request</h2>
+ *
  * <ol>
  *   <li>Reads the session ID from the cookie (default {@value CookieSettings#DEFAULT_NAME}) or,
  *       when configured and present, a header. Absent, duplicated (cookie tossing), oversized and
@@ -45,37 +38,39 @@ import org.slf4j.MDC;
  *       store read. Never a 500.
  *   <li>Resolves the session (one store read), applies the route's policy (idle window, step-up,
  *       CSRF) and answers {@code 503} at once when the store is down on a fail-closed route.
- *   <li>Wraps request and response: {@code getSession()} and every {@code HttpSession} method
- *       are answered by Lanyard, never by the container, so no {@code JSESSIONID} is created;
- *       URLs are never rewritten. Sessions are created only when the application asks.
+ *   <li>Wraps request and response: {@code getSession()} and every {@code HttpSession} method are
+ *       answered by Lanyard, never by the container, so no {@code JSESSIONID} is created; URLs are
+ *       never rewritten. Sessions are created only when the application asks.
  *   <li>Collects attribute changes and writes them as one delta before the response commits
- *       (redirect, error, flush, buffer overflow, content length reached, include) and in
- *       {@code finally}; asynchronous requests are written when the async work ends.
+ *       (redirect, error, flush, buffer overflow, content length reached, include) and in {@code
+ *       finally}; asynchronous requests are written when the async work ends.
  * </ol>
  *
  * <h2>{@code HttpSession.getId()} returns the public handle</h2>
+ *
  * The session ID is a bearer credential: whoever reads it holds the session. Applications log
- * {@code session.getId()}, show it in admin pages and send it to analytics; a container-style
- * ID there would leak the credential. Lanyard's {@code getId()} (and
- * {@code getRequestedSessionId()}) therefore return the session's handle, the SHA-256 of the ID:
- * stable for the session (until rotation), unique, safe to log, and what device lists and admin
- * revocation use. The ID itself only ever appears in the {@code Set-Cookie} header.
+ * {@code session.getId()}, show it in admin pages and send it to analytics; a container-style ID
+ * there would leak the credential. Lanyard's {@code getId()} (and {@code getRequestedSessionId()})
+ * therefore return the session's handle, the SHA-256 of the ID: stable for the session (until
+ * rotation), unique, safe to log, and what device lists and admin revocation use. The ID itself
+ * only ever appears in the {@code Set-Cookie} header.
  *
  * <h2>Configuration</h2>
- * Either programmatic ({@link #builder(SessionManager)}, then register the instance with
- * {@code ServletContext.addFilter}) or by init-parameters when the container instantiates the
- * class (web.xml, {@code @WebFilter}, {@code addFilter(name, LanyardSessionFilter.class)}); every
- * parameter is documented in {@code docs/configuration.md}. Session listeners are those given
- * to the filter (builder or {@code listeners} parameter) plus, unless turned off, those the
- * application declares in {@code web.xml} or with {@code @WebListener}, as
- * {@link LanyardListenerDiscovery} finds them. Sessions that time out are reported to them when
- * the store reports timeouts ({@link SessionManager#reportsTimeouts()}).
+ *
+ * Either programmatic ({@link #builder(SessionManager)}, then register the instance with {@code
+ * ServletContext.addFilter}) or by init-parameters when the container instantiates the class
+ * (web.xml, {@code @WebFilter}, {@code addFilter(name, LanyardSessionFilter.class)}); every
+ * parameter is documented in {@code docs/configuration.md}. Session listeners are those given to
+ * the filter (builder or {@code listeners} parameter) plus, unless turned off, those the
+ * application declares in {@code web.xml} or with {@code @WebListener}, as {@link
+ * LanyardListenerDiscovery} finds them. Sessions that time out are reported to them when the store
+ * reports timeouts ({@link SessionManager#reportsTimeouts()}).
  *
  * <p>The class is open only so that an application can declare it with {@code @WebFilter} on an
  * empty subclass; every method is final.
  *
- * <p>Thread-safe: one instance serves all requests. The hot path allocates a few small objects
- * per request and logs nothing at INFO or above.
+ * <p>Thread-safe: one instance serves all requests. The hot path allocates a few small objects per
+ * request and logs nothing at INFO or above.
  *
  * @since 0.1.0
  */
@@ -83,39 +78,49 @@ public class LanyardSessionFilter implements Filter {
 
   /** MDC key of the request's correlation ID. */
   public static final String MDC_REQUEST_ID = "requestId";
+
   /** MDC key of the session handle of the request (absent while anonymous). */
   public static final String MDC_SESSION = "session";
+
   /** The default header of request correlation IDs. */
   public static final String DEFAULT_REQUEST_ID_HEADER = "X-Request-Id";
+
   /** The default {@code Retry-After} of the 503 answer when the store is down. */
   public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(5);
+
   /**
    * The default CSRF defence: {@link CsrfMode#ORIGIN}, which refuses unsafe requests a browser
-   * marks as sent from another site (a sibling subdomain included, which {@code SameSite=Lax}
-   * lets through) and needs no change to the application.
+   * marks as sent from another site (a sibling subdomain included, which {@code SameSite=Lax} lets
+   * through) and needs no change to the application.
    */
   public static final CsrfMode DEFAULT_CSRF = CsrfMode.ORIGIN;
+
   /** The default CSRF token header. */
   public static final String DEFAULT_CSRF_HEADER_NAME = "X-CSRF-Token";
+
   /** The default CSRF token form parameter. */
   public static final String DEFAULT_CSRF_PARAMETER_NAME = "_csrf";
+
   /**
-   * The default number of anonymous sessions stored for one client network prefix per
-   * {@link #DEFAULT_ANONYMOUS_SESSION_WINDOW}: 300. Beyond it, requests of that prefix get a
-   * transient session that is never stored.
+   * The default number of anonymous sessions stored for one client network prefix per {@link
+   * #DEFAULT_ANONYMOUS_SESSION_WINDOW}: 300. Beyond it, requests of that prefix get a transient
+   * session that is never stored.
    */
   public static final int DEFAULT_ANONYMOUS_SESSION_LIMIT = 300;
+
   /** The default window of {@link #DEFAULT_ANONYMOUS_SESSION_LIMIT}: one minute. */
   public static final Duration DEFAULT_ANONYMOUS_SESSION_WINDOW = Duration.ofMinutes(1);
+
   /** The default number of bad session IDs from one network prefix that raises a guessing event. */
   public static final int DEFAULT_GUESSING_THRESHOLD = 20;
+
   /** The default window in which bad session IDs are counted. */
   public static final Duration DEFAULT_GUESSING_WINDOW = Duration.ofMinutes(1);
+
   /** The default bound on client prefixes tracked by guessing detection. */
   public static final int DEFAULT_GUESSING_MAX_CLIENTS = 10_000;
 
   private static final Logger LOG = LoggerFactory.getLogger(LanyardSessionFilter.class);
-  private static final int MAX_REQUEST_ID = 64;
 
   private final Builder programmatic;
   private volatile FilterSettings settings;
@@ -124,9 +129,8 @@ public class LanyardSessionFilter implements Filter {
   private volatile ExpiryNotifyingStore.Subscription timeouts;
 
   /**
-   * Creates a filter configured by init-parameters in {@link #init(FilterConfig)}: the
-   * constructor containers call for web.xml, and that an empty {@code @WebFilter} subclass
-   * inherits.
+   * Creates a filter configured by init-parameters in {@link #init(FilterConfig)}: the constructor
+   * containers call for web.xml, and that an empty {@code @WebFilter} subclass inherits.
    */
   public LanyardSessionFilter() {
     this.programmatic = null;
@@ -149,17 +153,17 @@ public class LanyardSessionFilter implements Filter {
 
   /**
    * Initialises the filter. A filter built with {@link #builder(SessionManager)} ignores
-   * init-parameters; one created by the container reads them, opens the store named by
-   * {@code store} (default {@code memory:}) and closes it in {@link #destroy()}.
+   * init-parameters; one created by the container reads them, opens the store named by {@code
+   * store} (default {@code memory:}) and closes it in {@link #destroy()}.
    *
    * <p>Init never needs the store to be reachable: a Redis store that cannot be reached yet
-   * connects in the background, and until it answers every request meets its route's failure
-   * mode ({@code 503} with {@code Retry-After}, or a transient session on fail-open routes). The
-   * filter publishes its {@link SessionManager} as the context attribute
-   * {@link LanyardSessions#MANAGER_ATTRIBUTE} (see {@link LanyardSessions#manager}).
+   * connects in the background, and until it answers every request meets its route's failure mode
+   * ({@code 503} with {@code Retry-After}, or a transient session on fail-open routes). The filter
+   * publishes its {@link SessionManager} as the context attribute {@link
+   * LanyardSessions#MANAGER_ATTRIBUTE} (see {@link LanyardSessions#manager}).
    *
-   * @throws ServletException if a parameter is unknown or invalid (the message names it), or
-   *     the store was reached and refused the connection (credentials)
+   * @throws ServletException if a parameter is unknown or invalid (the message names it), or the
+   *     store was reached and refused the connection (credentials)
    */
   @Override
   public final void init(FilterConfig config) throws ServletException {
@@ -179,69 +183,38 @@ public class LanyardSessionFilter implements Filter {
       } catch (StoreUnavailableException e) {
         // Only a store that was reached and refused (credentials) fails here; one that cannot be
         // reached yet connects in the background while routes meet their failure mode.
-        throw new ServletException("LanyardSessionFilter configuration: store: " + e.getMessage(), e);
+        throw new ServletException(
+            "LanyardSessionFilter configuration: store: " + e.getMessage(), e);
       }
     }
     if (context != null) {
       context.setAttribute(LanyardSessions.MANAGER_ATTRIBUTE, settings.manager);
     }
     addContainerListeners();
-    listenForTimeouts(settings, context);
+    timeouts = TimeoutReports.subscribe(settings, context);
   }
 
   /** Adds the session listeners {@link LanyardListenerDiscovery} found, unless turned off. */
   private void addContainerListeners() {
     FilterSettings s = settings;
-    Object found = context == null ? null : context.getAttribute(LanyardListenerDiscovery.ATTRIBUTE);
+    Object found =
+        context == null ? null : context.getAttribute(LanyardListenerDiscovery.ATTRIBUTE);
     if (!s.containerListeners || !(found instanceof List<?> declared) || declared.isEmpty()) {
       return;
     }
     SessionListeners merged = s.listeners.plus(declared);
-    LOG.info("Lanyard notifies {} session listener(s) the application declared to the container",
+    LOG.info(
+        "Lanyard notifies {} session listener(s) the application declared to the container",
         merged.size() - s.listeners.size());
     settings = s.withListeners(merged);
-  }
-
-  /**
-   * Subscribes to sessions that time out in the store, so that listeners hear of them as a
-   * container's would: {@code sessionDestroyed} with the attributes readable, then
-   * {@code valueUnbound} and {@code attributeRemoved} per attribute.
-   */
-  private void listenForTimeouts(FilterSettings s, ServletContext servletContext) {
-    if (!s.manager.reportsTimeouts()) {
-      if (s.listeners.hasLifecycleListeners()) {
-        LOG.warn("the session store does not report sessions that time out: HttpSessionListener.sessionDestroyed "
-            + "is called only for sessions that end otherwise (for Redis, enable expiryNotifications)");
-      }
-      return;
-    }
-    try {
-      timeouts = s.manager.onTimeout(session -> timedOut(s, servletContext, session));
-    } catch (RuntimeException e) {
-      LOG.warn("could not subscribe to sessions that time out ({}: {}): sessionDestroyed will not be called for them "
-          + "until the application restarts", e.getClass().getSimpleName(), e.getMessage());
-    }
-  }
-
-  private static void timedOut(FilterSettings s, ServletContext servletContext, Session session) {
-    String previous = MDC.get(MDC_SESSION);
-    MDC.put(MDC_SESSION, session.handle().value());
-    try {
-      s.listeners.timedOut(new TimedOutHttpSession(session, servletContext), session.attributes());
-    } finally {
-      if (previous == null) {
-        MDC.remove(MDC_SESSION);
-      } else {
-        MDC.put(MDC_SESSION, previous);
-      }
-    }
   }
 
   @Override
   public final void destroy() {
     ServletContext servletContext = context;
     FilterSettings s = settings;
-    if (servletContext != null && s != null
+    if (servletContext != null
+        && s != null
         && servletContext.getAttribute(LanyardSessions.MANAGER_ATTRIBUTE) == s.manager) {
       servletContext.removeAttribute(LanyardSessions.MANAGER_ATTRIBUTE);
     }
@@ -268,212 +241,17 @@ public class LanyardSessionFilter implements Filter {
     if (s == null) {
       throw new ServletException("LanyardSessionFilter was not initialised");
     }
-    if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)) {
+    if (!(req instanceof HttpServletRequest request)
+        || !(res instanceof HttpServletResponse response)) {
       chain.doFilter(req, res);
       return;
     }
-    Object existing = req.getAttribute(LanyardSessions.REQUEST_ATTRIBUTE);
-    if (existing != null) {
-      if (existing instanceof LanyardSessions api && !isWrapped(request)) {
-        redispatch(api.state(), request, response, chain);
-      } else {
-        chain.doFilter(req, res); // a forward, include or async dispatch of the wrapped request
-      }
-      return;
-    }
-    String requestId = null;
-    if (s.requestIdHeader != null) {
-      requestId = requestId(request.getHeader(s.requestIdHeader));
-      response.setHeader(s.requestIdHeader, requestId);
-      MDC.put(MDC_REQUEST_ID, requestId);
-    }
-    try {
-      RoutePolicy route = s.routes.match(pathOf(request));
-      RequestSession state = new RequestSession(s, context, request, response, route, requestId);
-      request.setAttribute(LanyardSessions.REQUEST_ATTRIBUTE, state.api());
-      if (!state.begin()) {
-        state.abandon();
-        unavailable(s, response, requestId);
-        return;
-      }
-      if (!state.csrfAllows()) {
-        if (finishOrUnavailable(s, state, response, requestId, null)) {
-          refuse(response, HttpServletResponse.SC_FORBIDDEN, "Forbidden: cross-site request refused\n");
-        }
-        return;
-      }
-      if (state.stepUpRequired()) {
-        if (finishOrUnavailable(s, state, response, requestId, null)) {
-          stepUp(request, response, route.stepUpAnswer());
-        }
-        return;
-      }
-      SessionResponse wrappedResponse = new SessionResponse(response, state);
-      SessionRequest wrappedRequest = new SessionRequest(request, state, wrappedResponse);
-      Throwable failure = null;
-      try {
-        chain.doFilter(wrappedRequest, wrappedResponse);
-      } catch (IOException | ServletException | RuntimeException | Error e) {
-        failure = e;
-      }
-      if (failure != null && causedByStore(failure) && !response.isCommitted()) {
-        state.abandon();
-        unavailable(s, response, requestId);
-        return;
-      }
-      if (!wrappedRequest.isAsyncStarted()) {
-        finishOrUnavailable(s, state, response, requestId, failure);
-      }
-      rethrow(failure);
-    } finally {
-      MDC.remove(MDC_SESSION);
-      if (requestId != null) {
-        MDC.remove(MDC_REQUEST_ID);
-      }
-    }
-  }
-
-  private static boolean isWrapped(ServletRequest request) {
-    return request instanceof SessionRequest
-        || request instanceof ServletRequestWrapper wrapper && wrapper.isWrapperFor(SessionRequest.class);
+    RequestCycle.run(s, context, request, response, chain);
   }
 
   /**
-   * An error dispatch reaches the filter again with the container's own request: wrap it on the
-   * same per-request state, so that an error page sees the same session and never the container's.
+   * @return the settings in force (for tests), or {@code null} before init
    */
-  private static void redispatch(RequestSession state, HttpServletRequest request, HttpServletResponse response,
-      FilterChain chain) throws IOException, ServletException {
-    state.reopen();
-    SessionResponse wrappedResponse = new SessionResponse(response, state);
-    SessionRequest wrappedRequest = new SessionRequest(request, state, wrappedResponse);
-    try {
-      chain.doFilter(wrappedRequest, wrappedResponse);
-    } finally {
-      if (!wrappedRequest.isAsyncStarted()) {
-        try {
-          state.finish();
-        } catch (StoreUnavailableException e) {
-          LOG.warn("session changes of an error page were lost: the store is unavailable ({})", e.getMessage());
-        }
-      }
-    }
-  }
-
-  /** @return {@code false} when the store failed and a 503 was sent instead */
-  private boolean finishOrUnavailable(FilterSettings s, RequestSession state, HttpServletResponse response,
-      String requestId, Throwable failure) throws IOException {
-    try {
-      state.finish();
-      return true;
-    } catch (StoreUnavailableException e) {
-      if (!response.isCommitted() && failure == null) {
-        unavailable(s, response, requestId);
-      } else {
-        LOG.warn("session changes of this request were lost: the store is unavailable ({})", e.getMessage());
-      }
-      return false;
-    }
-  }
-
-  private static boolean causedByStore(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof StoreUnavailableException) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static void rethrow(Throwable failure) throws IOException, ServletException {
-    if (failure == null) {
-      return;
-    }
-    if (failure instanceof IOException e) {
-      throw e;
-    }
-    if (failure instanceof ServletException e) {
-      throw e;
-    }
-    if (failure instanceof RuntimeException e) {
-      throw e;
-    }
-    throw (Error) failure;
-  }
-
-  private static String pathOf(HttpServletRequest request) {
-    String servletPath = request.getServletPath();
-    String pathInfo = request.getPathInfo();
-    if (servletPath == null) {
-      servletPath = "";
-    }
-    return pathInfo == null ? servletPath : servletPath + pathInfo;
-  }
-
-  private static String requestId(String presented) {
-    if (presented != null && !presented.isEmpty() && presented.length() <= MAX_REQUEST_ID) {
-      boolean ok = true;
-      for (int i = 0; i < presented.length() && ok; i++) {
-        char c = presented.charAt(i);
-        ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
-            || c == '.' || c == ':';
-      }
-      if (ok) {
-        return presented;
-      }
-    }
-    // A correlation ID is not a secret: a fast non-blocking generator is enough.
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    return new UUID(random.nextLong(), random.nextLong()).toString();
-  }
-
-  private static void unavailable(FilterSettings s, HttpServletResponse response, String requestId)
-      throws IOException {
-    if (response.isCommitted()) {
-      return;
-    }
-    response.reset();
-    if (requestId != null) {
-      response.setHeader(s.requestIdHeader, requestId);
-    }
-    response.setHeader("Retry-After", Long.toString(Math.max(1, s.retryAfter.toSeconds())));
-    refuse(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
-        "Service unavailable: sessions cannot be read right now. Retry later.\n");
-  }
-
-  private static void stepUp(HttpServletRequest request, HttpServletResponse response, StepUpAnswer answer)
-      throws IOException {
-    if (answer.isRedirect()) {
-      String location = answer.location();
-      if (location.startsWith("/") && !location.startsWith("//")) {
-        location = request.getContextPath() + location;
-      }
-      response.setHeader("Cache-Control", "no-store");
-      response.sendRedirect(location);
-      return;
-    }
-    response.setHeader("WWW-Authenticate", "Session realm=\"step-up\"");
-    refuse(response, HttpServletResponse.SC_UNAUTHORIZED, "Unauthorized: recent authentication required\n");
-  }
-
-  private static void refuse(HttpServletResponse response, int status, String body) throws IOException {
-    if (response.isCommitted()) {
-      return;
-    }
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    response.setStatus(status);
-    response.setHeader("Cache-Control", "no-store");
-    response.setContentType("text/plain;charset=UTF-8");
-    response.setContentLength(bytes.length);
-    try {
-      ServletOutputStream out = response.getOutputStream();
-      out.write(bytes);
-    } catch (IllegalStateException writerInUse) {
-      response.getWriter().write(body);
-    }
-  }
-
-  /** @return the settings in force (for tests), or {@code null} before init */
   final FilterSettings settings() {
     return settings;
   }
@@ -525,10 +303,10 @@ public class LanyardSessionFilter implements Filter {
     }
 
     /**
-     * Accepts the session ID in a request header too, for API clients (default: cookie only).
-     * A request that carries the header (even empty) uses header transport: new IDs come back in
-     * the same response header, no cookie is set, and CSRF checks do not apply. The header wins
-     * over a cookie.
+     * Accepts the session ID in a request header too, for API clients (default: cookie only). A
+     * request that carries the header (even empty) uses header transport: new IDs come back in the
+     * same response header, no cookie is set, and CSRF checks do not apply. The header wins over a
+     * cookie.
      *
      * @param name the header, such as {@code X-Session}
      * @return this builder
@@ -550,8 +328,8 @@ public class LanyardSessionFilter implements Filter {
     }
 
     /**
-     * Sets what routes without their own failure mode do when the store is down (default
-     * {@link FailureMode#CLOSED}).
+     * Sets what routes without their own failure mode do when the store is down (default {@link
+     * FailureMode#CLOSED}).
      *
      * @param value the mode
      * @return this builder
@@ -573,8 +351,8 @@ public class LanyardSessionFilter implements Filter {
     }
 
     /**
-     * Sets the CSRF defence (default {@link #DEFAULT_CSRF}, {@link CsrfMode#ORIGIN});
-     * {@link CsrfMode#TOKEN} adds a synchronizer token for form applications.
+     * Sets the CSRF defence (default {@link #DEFAULT_CSRF}, {@link CsrfMode#ORIGIN}); {@link
+     * CsrfMode#TOKEN} adds a synchronizer token for form applications.
      *
      * @param value the mode
      * @return this builder
@@ -607,7 +385,8 @@ public class LanyardSessionFilter implements Filter {
     }
 
     /**
-     * Sets the form parameter that carries the CSRF token (default {@value #DEFAULT_CSRF_PARAMETER_NAME}).
+     * Sets the form parameter that carries the CSRF token (default {@value
+     * #DEFAULT_CSRF_PARAMETER_NAME}).
      *
      * @param value a parameter name
      * @return this builder
@@ -640,12 +419,12 @@ public class LanyardSessionFilter implements Filter {
 
     /**
      * Limits the anonymous sessions stored for one client network prefix (IPv4 /24, IPv6 /48, as
-     * {@link dev.lanyard.session.ClientInfo} reduces addresses): at most {@code limit} per
-     * {@code window} ({@link #DEFAULT_ANONYMOUS_SESSION_LIMIT} per
-     * {@link #DEFAULT_ANONYMOUS_SESSION_WINDOW}). Beyond it a request that asks for a session gets a
-     * transient one, which works for that request but is never stored and sends no cookie; a
-     * login from it creates a stored session as usual. Init-parameters
-     * {@code anonymousSessionLimit} and {@code anonymousSessionWindow}.
+     * {@link dev.lanyard.session.ClientInfo} reduces addresses): at most {@code limit} per {@code
+     * window} ({@link #DEFAULT_ANONYMOUS_SESSION_LIMIT} per {@link
+     * #DEFAULT_ANONYMOUS_SESSION_WINDOW}). Beyond it a request that asks for a session gets a
+     * transient one, which works for that request but is never stored and sends no cookie; a login
+     * from it creates a stored session as usual. Init-parameters {@code anonymousSessionLimit} and
+     * {@code anonymousSessionWindow}.
      *
      * @param limit sessions per window, at least 0 (0 turns the limit off)
      * @param window a positive duration
@@ -676,8 +455,8 @@ public class LanyardSessionFilter implements Filter {
 
     /**
      * Adds a session listener: an {@code HttpSessionListener}, {@code HttpSessionAttributeListener}
-     * and/or {@code HttpSessionIdListener}. Lanyard notifies these as a container would, with
-     * those the application declares to the container (see {@link #containerListeners}).
+     * and/or {@code HttpSessionIdListener}. Lanyard notifies these as a container would, with those
+     * the application declares to the container (see {@link #containerListeners}).
      *
      * @param listener the listener
      * @return this builder
@@ -689,9 +468,9 @@ public class LanyardSessionFilter implements Filter {
 
     /**
      * Whether the session listeners the application declares to its container ({@code <listener>}
-     * in {@code web.xml}, {@code @WebListener}) are notified too, as found at start-up by
-     * {@link LanyardListenerDiscovery} (default {@code true}). A class registered both here and
-     * with the container is notified once, through the instance given here.
+     * in {@code web.xml}, {@code @WebListener}) are notified too, as found at start-up by {@link
+     * LanyardListenerDiscovery} (default {@code true}). A class registered both here and with the
+     * container is notified once, through the instance given here.
      *
      * @param value {@code false} to notify only the listeners given to this builder
      * @return this builder
@@ -702,7 +481,8 @@ public class LanyardSessionFilter implements Filter {
     }
 
     /**
-     * Sets which attributes a request writes back (default {@link AttributeSaveMode#ON_GET_MUTABLE}).
+     * Sets which attributes a request writes back (default {@link
+     * AttributeSaveMode#ON_GET_MUTABLE}).
      *
      * @param value the mode
      * @return this builder
@@ -724,49 +504,7 @@ public class LanyardSessionFilter implements Filter {
     }
 
     void validate() {
-      if (headerName != null) {
-        checkHeader("headerName", headerName);
-        String lower = headerName.toLowerCase(Locale.ROOT);
-        if (lower.equals("cookie") || lower.equals("set-cookie") || lower.equals("authorization")) {
-          throw new IllegalArgumentException("headerName (" + headerName + ") must be a dedicated header");
-        }
-      }
-      checkHeader("csrfHeaderName", csrfHeaderName);
-      if (requestIdHeader != null) {
-        checkHeader("requestIdHeader", requestIdHeader);
-      }
-      if (csrfParameterName.isEmpty()) {
-        throw new IllegalArgumentException("csrfParameterName must not be empty");
-      }
-      if (retryAfter.toSeconds() < 1) {
-        throw new IllegalArgumentException("retryAfter (" + retryAfter + ") must be at least one second");
-      }
-      if (anonymousSessionLimit < 0) {
-        throw new IllegalArgumentException("anonymousSessionLimit (" + anonymousSessionLimit + ") must not be negative");
-      }
-      if (anonymousSessionWindow.isZero() || anonymousSessionWindow.isNegative()) {
-        throw new IllegalArgumentException("anonymousSessionWindow (" + anonymousSessionWindow + ") must be positive");
-      }
-      if (guessingThreshold < 1) {
-        throw new IllegalArgumentException("guessingThreshold (" + guessingThreshold + ") must be at least 1");
-      }
-      if (guessingWindow.isZero() || guessingWindow.isNegative()) {
-        throw new IllegalArgumentException("guessingWindow (" + guessingWindow + ") must be positive");
-      }
-      if (guessingMaxClients < 1) {
-        throw new IllegalArgumentException("guessingMaxClients (" + guessingMaxClients + ") must be at least 1");
-      }
-      for (String origin : csrfTrustedOrigins) {
-        if (!origin.matches("https?://[A-Za-z0-9.\\-\\[\\]:]+")) {
-          throw new IllegalArgumentException("csrfTrustedOrigin (" + origin + ") must be scheme://host[:port]");
-        }
-      }
-    }
-
-    private static void checkHeader(String option, String name) {
-      if (name.isEmpty() || !name.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
-        throw new IllegalArgumentException(option + " (" + name + ") must be an HTTP header name");
-      }
+      FilterSettings.validate(this);
     }
   }
 }

@@ -1,11 +1,13 @@
 package dev.lanyard.session.servlet;
 
+import dev.lanyard.session.Resolution;
+import dev.lanyard.session.RevocationReason;
 import dev.lanyard.session.Session;
 import dev.lanyard.session.SessionHandle;
 import dev.lanyard.session.SessionLimitExceededException;
+import dev.lanyard.session.SessionManager;
 import dev.lanyard.session.SessionSummary;
 import dev.lanyard.session.StoreUnavailableException;
-import dev.lanyard.session.SessionManager;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRequest;
 import java.time.Duration;
@@ -16,9 +18,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The session operations an application's login code needs, for the current request: log in,
- * record a privilege change or a re-authentication, log out, list and revoke the user's other
- * sessions, and get the CSRF token for forms.
+ * The session operations an application's login code needs, for the current request: log in, record
+ * a privilege change or a re-authentication, log out, list and revoke the user's other sessions,
+ * and get the CSRF token for forms.
  *
  * <pre>{@code
  * LanyardSessions sessions = LanyardSessions.of(request);
@@ -27,11 +29,11 @@ import java.util.Set;
  * sessions.logout();                                // the record is gone on every node
  * }</pre>
  *
- * <p>Obtained from the request (the filter stores it as a request attribute), so there is no
- * static state and each instance belongs to one request. Every operation that moves the session
- * to a new ID sends the new ID in the same response, and so must run before the response
- * commits ({@link IllegalStateException} otherwise). Thread-safe for the rare async request;
- * do not keep an instance beyond its request.
+ * <p>Obtained from the request (the filter stores it as a request attribute), so there is no static
+ * state and each instance belongs to one request. Every operation that moves the session to a new
+ * ID sends the new ID in the same response, and so must run before the response commits ({@link
+ * IllegalStateException} otherwise). Thread-safe for the rare async request; do not keep an
+ * instance beyond its request.
  *
  * <p>Failure: operations that reach the store throw {@link StoreUnavailableException} when it is
  * down; left uncaught, the filter answers {@code 503}.
@@ -68,8 +70,12 @@ public final class LanyardSessions {
    *     this URL, or is mapped after the code that calls this)
    */
   public static LanyardSessions of(ServletRequest request) {
-    return find(request).orElseThrow(() -> new IllegalStateException(
-        "no LanyardSessionFilter handled this request: map the filter to this URL, before other filters"));
+    return find(request)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "no LanyardSessionFilter handled this request: map the filter to this URL,"
+                        + " before other filters"));
   }
 
   /**
@@ -89,10 +95,10 @@ public final class LanyardSessions {
    * admin revocation ({@code revoke}, {@code revokeAll}), listing a user's sessions, token
    * services, metrics listeners added later, and readiness ({@code storeHealth()}). Available from
    * the filter's {@code init} until its {@code destroy}; filters are initialised when the
-   * application starts, so a {@code ServletContextListener} sees it only in
-   * {@code contextInitialized} of a container that initialises filters first, while servlets and
-   * later code always do. With several Lanyard filters in one application, the last initialised
-   * is returned.
+   * application starts, so a {@code ServletContextListener} sees it only in {@code
+   * contextInitialized} of a container that initialises filters first, while servlets and later
+   * code always do. With several Lanyard filters in one application, the last initialised is
+   * returned.
    *
    * @param context the application's context
    * @return the manager
@@ -103,8 +109,11 @@ public final class LanyardSessions {
     if (value instanceof SessionManager manager) {
       return manager;
     }
-    throw new IllegalStateException("no LanyardSessionFilter is initialised in this application (the context "
-        + "attribute " + MANAGER_ATTRIBUTE + " is not set)");
+    throw new IllegalStateException(
+        "no LanyardSessionFilter is initialised in this application (the context "
+            + "attribute "
+            + MANAGER_ATTRIBUTE
+            + " is not set)");
   }
 
   /**
@@ -118,12 +127,11 @@ public final class LanyardSessions {
 
   /**
    * Logs a user in, once the application has checked the credentials: the session (or a new one)
-   * moves to a new ID, the old ID is dead at once (no fixation), the user and roles are bound,
-   * the authentication time is now and the version grows. Attributes of an anonymous session are
-   * kept; a session of another user is ended and a fresh one started. The roles are kept as a
-   * session attribute and answer {@code request.isUserInRole}. Listeners hear
-   * {@code sessionIdChanged} (or {@code sessionCreated} when there was no session). Costs one
-   * or two store writes.
+   * moves to a new ID, the old ID is dead at once (no fixation), the user and roles are bound, the
+   * authentication time is now and the version grows. Attributes of an anonymous session are kept;
+   * a session of another user is ended and a fresh one started. The roles are kept as a session
+   * attribute and answer {@code request.isUserInRole}. Listeners hear {@code sessionIdChanged} (or
+   * {@code sessionCreated} when there was no session). Costs one or two store writes.
    *
    * @param userId the user, 1 to 256 characters
    * @param roles role names (no commas), possibly empty
@@ -167,8 +175,8 @@ public final class LanyardSessions {
   }
 
   /**
-   * Logs out: the session's record is removed from the store, so its ID is dead on every node,
-   * and the cookie is cleared in this response. Same as {@code HttpSession.invalidate()}.
+   * Logs out: the session's record is removed from the store, so its ID is dead on every node, and
+   * the cookie is cleared in this response. Same as {@code HttpSession.invalidate()}.
    *
    * @return {@code true} if there was a session to end
    */
@@ -177,16 +185,27 @@ public final class LanyardSessions {
   }
 
   /**
-   * Ends another session of the logged-in user ("sign out that device"). A handle of a session
-   * that belongs to someone else, or to no one, changes nothing. The current session's own handle
-   * logs out.
+   * Ends another session of the logged-in user ("sign out that device"). A handle of a session that
+   * belongs to someone else, or to no one, changes nothing. The current session's own handle logs
+   * out.
    *
    * @param handle the session's handle, as listed by {@link #sessions()}
    * @return {@code true} if a session of this user was ended
    * @throws IllegalStateException if no user is logged in
    */
   public boolean revoke(SessionHandle handle) {
-    return state.revoke(Objects.requireNonNull(handle, "handle"));
+    Objects.requireNonNull(handle, "handle");
+    Session own = state.requireUser();
+    if (handle.equals(own.handle())) {
+      return state.logout();
+    }
+    SessionManager manager = state.manager();
+    Resolution other = manager.lookup(handle);
+    String user = own.userId().orElseThrow();
+    if (!other.isFound() || !user.equals(other.session().orElseThrow().userId().orElse(null))) {
+      return false;
+    }
+    return manager.revoke(handle, RevocationReason.LOGOUT);
   }
 
   /**
@@ -197,14 +216,14 @@ public final class LanyardSessions {
    * @throws UnsupportedOperationException if the store does not index users
    */
   public int revokeOthers() {
-    return state.revokeOthers();
+    return state.manager().revokeOthers(state.requireUser());
   }
 
   /**
-   * Returns the session as this request resolved it or last wrote it: its handle, user, version
-   * and times, for code that works with {@link dev.lanyard.session.SessionManager} directly (issuing
-   * an access token, say). Attribute changes this request has not saved yet are not in it; use
-   * {@code HttpSession} for attributes.
+   * Returns the session as this request resolved it or last wrote it: its handle, user, version and
+   * times, for code that works with {@link dev.lanyard.session.SessionManager} directly (issuing an
+   * access token, say). Attribute changes this request has not saved yet are not in it; use {@code
+   * HttpSession} for attributes.
    *
    * @return the session, or empty when the request has none
    */
@@ -220,27 +239,41 @@ public final class LanyardSessions {
    * @throws UnsupportedOperationException if the store does not index users
    */
   public List<SessionSummary> sessions() {
-    return state.sessions();
+    return state.manager().sessionsOf(state.requireUser().userId().orElseThrow());
   }
 
-  /** @return the logged-in user, or empty for an anonymous request */
+  /**
+   * @return the logged-in user, or empty for an anonymous request
+   */
   public Optional<String> userId() {
-    return state.userId();
+    return state.current().flatMap(Session::userId);
   }
 
-  /** @return the logged-in user's roles; empty when anonymous */
+  /**
+   * @return the logged-in user's roles; empty when anonymous
+   */
   public Set<String> roles() {
-    return state.roles();
+    synchronized (state) {
+      Optional<Session> session = state.current();
+      if (session.isEmpty() || !session.get().isAuthenticated()) {
+        return Set.of();
+      }
+      return Roles.split(state.peek(Roles.ATTRIBUTE));
+    }
   }
 
-  /** @return the current session's public handle, or empty when there is none */
+  /**
+   * @return the current session's public handle, or empty when there is none
+   */
   public Optional<SessionHandle> handle() {
-    return state.handle();
+    return state.current().map(Session::handle);
   }
 
-  /** @return when the user last authenticated in this session, or empty */
+  /**
+   * @return when the user last authenticated in this session, or empty
+   */
   public Optional<Instant> authenticatedAt() {
-    return state.authenticatedAt();
+    return state.current().flatMap(Session::authenticatedAt);
   }
 
   /**
@@ -249,39 +282,56 @@ public final class LanyardSessions {
    */
   public boolean authenticatedWithin(Duration maxAge) {
     Objects.requireNonNull(maxAge, "maxAge");
-    Optional<Instant> at = state.authenticatedAt();
-    return at.isPresent() && !at.get().plus(maxAge).isBefore(Instant.now(state.clock()));
-  }
-
-  /** @return the session version (grows with each privilege change); 0 without a session */
-  public long version() {
-    return state.version();
+    Optional<Instant> at = authenticatedAt();
+    Instant now = state.manager().clock().instant();
+    return at.isPresent() && !at.get().plus(maxAge).isBefore(now);
   }
 
   /**
-   * Returns the session's CSRF token, creating the session (anonymous) and the token if needed.
-   * Put it in forms as the configured parameter (default {@code _csrf}) or send it in the
-   * configured header (default {@code X-CSRF-Token}). The token is a secret: never log it. It is
-   * replaced at login.
+   * @return the session version (grows with each privilege change); 0 without a session
+   */
+  public long version() {
+    return state.current().map(Session::version).orElse(0L);
+  }
+
+  /**
+   * Returns the session's CSRF token, creating the session (anonymous) and the token if needed. Put
+   * it in forms as the configured parameter (default {@code _csrf}) or send it in the configured
+   * header (default {@code X-CSRF-Token}). The token is a secret: never log it. It is replaced at
+   * login.
    *
    * @return the token, 43 base64url characters
    * @throws IllegalStateException if a session must be created and the response is committed
    */
   public String csrfToken() {
-    return state.csrfToken();
+    synchronized (state) {
+      if (state.peek(CsrfGuard.TOKEN_ATTRIBUTE) instanceof String token) {
+        return token;
+      }
+      state.createSessionIfNone();
+      String token = state.csrf().newToken();
+      state.internalPut(CsrfGuard.TOKEN_ATTRIBUTE, token);
+      return token;
+    }
   }
 
-  /** @return the form parameter that carries the CSRF token */
+  /**
+   * @return the form parameter that carries the CSRF token
+   */
   public String csrfParameterName() {
-    return state.csrfParameterName();
+    return state.csrf().parameterName();
   }
 
-  /** @return the header that carries the CSRF token */
+  /**
+   * @return the header that carries the CSRF token
+   */
   public String csrfHeaderName() {
-    return state.csrfHeaderName();
+    return state.csrf().headerName();
   }
 
-  /** @return this request's correlation ID, or empty when request IDs are off */
+  /**
+   * @return this request's correlation ID, or empty when request IDs are off
+   */
   public Optional<String> requestId() {
     return Optional.ofNullable(state.requestId());
   }

@@ -4,49 +4,41 @@ import dev.lanyard.session.ClientInfo;
 import dev.lanyard.session.ExpiryReason;
 import dev.lanyard.session.NewSession;
 import dev.lanyard.session.Resolution;
-import dev.lanyard.session.ResolutionStatus;
-import dev.lanyard.session.RevocationReason;
 import dev.lanyard.session.Session;
-import dev.lanyard.session.SessionHandle;
-import dev.lanyard.session.SessionId;
 import dev.lanyard.session.SessionManager;
-import dev.lanyard.session.SessionSummary;
-import dev.lanyard.session.SessionUpdate;
 import dev.lanyard.session.StoreUnavailableException;
 import dev.lanyard.session.event.SessionEvent;
+import dev.lanyard.session.internal.ModuleEvents;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.TemporalAccessor;
-import java.util.Base64;
-import java.util.Collections;
-import java.util.Enumeration;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.UUID;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * One request's view of its session: what the client presented, the session resolved for it,
- * the changes the request made, and whether the session ID has been sent back. The request and
- * response wrappers, the {@link HttpSession} facade and {@link LanyardSessions} all act through
- * it. Methods are synchronized because async requests may touch the session from other threads;
- * the lock is uncontended in the common case.
+ * One request's session, from what the client presented to what is written back. Its life has four
+ * steps, each a method the filter calls:
+ *
+ * <ol>
+ *   <li>{@link #begin()}: read the presented ID through the request's {@link SessionIdTransport}
+ *       and resolve it (at most one store read);
+ *   <li>while the application runs: create ({@link #session(boolean)}), rotate (login, {@code
+ *       changeSessionId}) or end the session; attribute changes collect in {@link PendingChanges},
+ *       or in a {@link TransientSession} when none may be stored;
+ *   <li>{@link #beforeCommit()}: write the changes as one delta and send the ID (or its removal)
+ *       before the response commits;
+ *   <li>{@link #finish()}: write what changed since, once.
+ * </ol>
+ *
+ * The wrappers, the {@link HttpSession} facade and {@link LanyardSessions} act through this class,
+ * under its lock (async requests may touch the session from other threads; it is uncontended in the
+ * common case), which guards the helpers too.
  */
 final class RequestSession {
 
@@ -54,15 +46,6 @@ final class RequestSession {
 
   /** Prefix of attribute names Lanyard keeps for itself; hidden from {@code getAttributeNames}. */
   static final String RESERVED_PREFIX = "lanyard.";
-  static final String ROLES_ATTRIBUTE = "lanyard.roles";
-  static final String CSRF_ATTRIBUTE = "lanyard.csrf";
-
-  private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
-
-  enum Transport {
-    COOKIE,
-    HEADER
-  }
 
   private final FilterSettings settings;
   private final SessionManager manager;
@@ -70,50 +53,48 @@ final class RequestSession {
   private final HttpServletRequest request;
   private final HttpServletResponse response;
   private final RoutePolicy route;
-  private final FailureMode failureMode;
   private final Thread filterThread;
   private final LanyardSessions api;
   private final String requestId;
 
-  private Transport transport = Transport.COOKIE;
-  private String requestedHandle;
-  private boolean requestedValid;
-  private boolean ambiguous;
-  private boolean degraded;
-  private boolean failOpenPublished;
+  // The helpers this lifecycle drives, each with its own part of the request's state.
+  private final SessionIdTransport transport;
+  private final RequestedId requested;
+  private final PendingChanges pending;
+  private final IdReply reply;
+  private final StoreOutage outage;
 
+  // The session of this request: a stored one, a transient one, or none.
   private Session session;
+  private TransientSession transientSession;
   private LanyardHttpSession facade;
-  private SessionId idToSend;
-  private boolean clearCookie;
   private boolean isNew;
 
-  private Map<String, Object> transientAttributes;
-  private String transientId;
-  private Instant transientCreated;
-  private Duration transientIdle;
-
-  private Map<String, Object> puts;
-  private Set<String> removals;
-  private Map<String, Object> readMutable;
-  private Duration idleTimeout;
+  // Whether the changes were written once, and whether the request has finished.
   private boolean saveAttempted;
-
-  private boolean transportWritten;
   private boolean finished;
 
-  RequestSession(FilterSettings settings, ServletContext context, HttpServletRequest request,
-      HttpServletResponse response, RoutePolicy route, String requestId) {
+  RequestSession(
+      FilterSettings settings,
+      ServletContext context,
+      HttpServletRequest request,
+      HttpServletResponse response,
+      RoutePolicy route,
+      String requestId) {
     this.settings = settings;
     this.manager = settings.manager;
     this.context = context;
     this.request = request;
     this.response = response;
     this.route = route;
-    this.failureMode = settings.failureModeOf(route);
     this.filterThread = Thread.currentThread();
     this.api = new LanyardSessions(this);
     this.requestId = requestId;
+    this.transport = SessionIdTransport.of(settings, request);
+    this.requested = new RequestedId(transport);
+    this.pending = new PendingChanges(settings.saveMode, () -> session);
+    this.reply = new IdReply(transport, response);
+    this.outage = new StoreOutage(manager, route, settings.failureModeOf(route));
   }
 
   LanyardSessions api() {
@@ -124,27 +105,19 @@ final class RequestSession {
     return requestId;
   }
 
-  RoutePolicy route() {
-    return route;
-  }
-
   ServletContext servletContext() {
     return context;
   }
 
-  java.time.Clock clock() {
-    return manager.clock();
+  SessionManager manager() {
+    return manager;
   }
 
-  String csrfParameterName() {
-    return settings.csrfParameterName;
+  CsrfGuard csrf() {
+    return settings.csrf;
   }
 
-  String csrfHeaderName() {
-    return settings.csrfHeaderName;
-  }
-
-  // ------------------------------------------------------------------ resolution
+  // ------------------------------------------------------------------ 1. begin
 
   /**
    * Reads what the client presented and resolves it: at most one store read, none for absent,
@@ -153,128 +126,26 @@ final class RequestSession {
    * @return {@code false} when the store is unavailable and the route fails closed
    */
   synchronized boolean begin() {
-    String presented = readPresented();
-    if (ambiguous) {
-      // Several different values (cookie tossing): trust none, ask the store nothing, and leave
-      // the cookies alone (clearing could only remove ours).
-      badId();
-      return true;
-    }
-    if (presented == null) {
-      return true;
-    }
-    Optional<SessionId> id = SessionId.parse(presented);
-    if (id.isEmpty()) {
-      manager.resolve(presented); // publishes NotResolved(MALFORMED); never calls the store
-      badId();
-      clearCookie = true;
-      return true;
-    }
-    requestedHandle = id.get().handle().value();
-    Resolution resolution;
+    Optional<Resolution> resolution;
     try {
-      // The route decides whether a near cache may answer (STORE for routes that must see a
-      // revocation made elsewhere at once).
-      resolution = manager.resolve(presented, route.read());
+      resolution = requested.resolve(request, manager, route.read(), settings.guessing);
     } catch (StoreUnavailableException e) {
       return storeUnavailable(e, "resolve");
     }
-    if (resolution.isFound()) {
-      session = resolution.session().orElseThrow();
-      requestedValid = true;
-      mdcSession();
-      return applyRouteIdleWindow();
+    if (resolution.isEmpty()) {
+      return true;
     }
-    ResolutionStatus status = resolution.status();
-    if (status == ResolutionStatus.UNKNOWN || status == ResolutionStatus.UNREADABLE
-        || status == ResolutionStatus.MALFORMED) {
-      badId();
+    if (!resolution.get().isFound()) {
+      reply.expire();
+      return true;
     }
-    clearCookie = true;
-    return true;
-  }
-
-  private String readPresented() {
-    if (settings.headerName != null) {
-      String header = request.getHeader(settings.headerName);
-      if (header != null) {
-        transport = Transport.HEADER;
-        String value = header.trim();
-        return value.isEmpty() ? null : value;
-      }
-    }
-    Enumeration<String> headers = request.getHeaders("Cookie");
-    if (headers == null) {
-      return null;
-    }
-    String name = settings.cookie.name();
-    String found = null;
-    while (headers.hasMoreElements()) {
-      String header = headers.nextElement();
-      if (header == null) {
-        continue;
-      }
-      int at = 0;
-      int length = header.length();
-      while (at < length) {
-        int end = header.indexOf(';', at);
-        if (end < 0) {
-          end = length;
-        }
-        int start = at;
-        while (start < end && (header.charAt(start) == ' ' || header.charAt(start) == '\t')) {
-          start++;
-        }
-        if (end - start > name.length() && header.startsWith(name, start)) {
-          int eq = start + name.length();
-          while (eq < end && header.charAt(eq) == ' ') {
-            eq++;
-          }
-          if (eq < end && header.charAt(eq) == '=') {
-            String value = cookieValue(header, eq + 1, end);
-            if (found == null) {
-              found = value;
-            } else if (!found.equals(value)) {
-              ambiguous = true;
-              return null;
-            }
-          }
-        }
-        at = end + 1;
-      }
-    }
-    return found;
-  }
-
-  private static String cookieValue(String header, int from, int to) {
-    while (from < to && header.charAt(from) == ' ') {
-      from++;
-    }
-    while (to > from && header.charAt(to - 1) == ' ') {
-      to--;
-    }
-    if (to - from >= 2 && header.charAt(from) == '"' && header.charAt(to - 1) == '"') {
-      from++;
-      to--;
-    }
-    // Longer than any session ID: do not copy it, it is malformed anyway.
-    if (to - from > SessionId.LENGTH + 2) {
-      return "";
-    }
-    return header.substring(from, to);
-  }
-
-  private void badId() {
-    settings.guessing.badId(ClientInfo.prefixOf(request.getRemoteAddr()));
+    session = resolution.get().session().orElseThrow();
+    mdcSession();
+    return applyRouteIdleWindow();
   }
 
   private boolean applyRouteIdleWindow() {
-    Optional<Duration> window = route.idleTimeout();
-    if (window.isEmpty()) {
-      return true;
-    }
-    Instant now = manager.clock().instant();
-    if (!now.isAfter(session.lastAccessedAt().plus(window.get()))) {
+    if (!route.idleWindowPassed(session, manager.clock().instant())) {
       return true;
     }
     Session ended = session;
@@ -287,92 +158,40 @@ final class RequestSession {
     return true;
   }
 
-  /** Decides fail-open or fail-closed; returns whether the request may go on. */
+  /** Meets a store failure; returns whether the request may go on (the route fails open). */
   private boolean storeUnavailable(StoreUnavailableException e, String what) {
-    LOG.warn("session store unavailable ({}) on route {}: {}", what, route.pattern(), e.getMessage());
-    if (failureMode == FailureMode.OPEN) {
-      failOpen();
-      return true;
-    }
-    return false;
-  }
-
-  private void failOpen() {
-    degraded = true;
-    session = null;
-    requestedValid = false;
-    if (!failOpenPublished) {
-      failOpenPublished = true;
-      manager.publish(new SessionEvent.FailOpen(manager.clock().instant(), route.pattern()));
-    }
-  }
-
-  boolean failsOpen() {
-    return failureMode == FailureMode.OPEN;
-  }
-
-  // ------------------------------------------------------------------ policy checks
-
-  /** @return whether the route demands a more recent authentication than the session has */
-  synchronized boolean stepUpRequired() {
-    Optional<Duration> maxAge = route.stepUpMaxAge();
-    if (maxAge.isEmpty()) {
+    if (!outage.failsOpen(e, what)) {
       return false;
     }
-    if (session != null && session.authenticatedWithin(maxAge.get(), manager.clock().instant())) {
+    session = null;
+    requested.invalidate();
+    return true;
+  }
+
+  /** Whether the route demands a more recent authentication than the session has. */
+  synchronized boolean stepUpRequired() {
+    Instant now = manager.clock().instant();
+    if (!route.demandsStepUp(session, now)) {
       return false;
     }
     if (session != null) {
-      manager.publish(new SessionEvent.StepUpRequired(manager.clock().instant(), session.handle(), route.pattern()));
+      ModuleEvents.publish(
+          manager, new SessionEvent.StepUpRequired(now, session.handle(), route.pattern()));
     }
     return true;
   }
 
-  /** @return whether the CSRF defence lets this request through */
+  /** Whether {@link CsrfGuard} lets this request through. */
   synchronized boolean csrfAllows() {
-    if (settings.csrfMode == CsrfMode.OFF || route.csrfExempt() || transport == Transport.HEADER
-        || isSafe(request.getMethod())) {
-      return true;
-    }
-    String origin = request.getHeader("Origin");
-    String site = request.getHeader("Sec-Fetch-Site");
-    if (site != null) {
-      if (!"same-origin".equals(site) && !"none".equals(site)
-          && !(origin != null && settings.csrfTrustedOrigins.contains(origin))) {
-        return false;
-      }
-    } else if (origin != null && !isOwnOrigin(origin) && !settings.csrfTrustedOrigins.contains(origin)) {
-      return false;
-    }
-    if (settings.csrfMode != CsrfMode.TOKEN || session == null) {
-      return true;
-    }
-    Object expected = session.attributes().get(CSRF_ATTRIBUTE);
-    String presented = request.getHeader(settings.csrfHeaderName);
-    if (presented == null) {
-      String type = request.getContentType();
-      if (type != null && type.regionMatches(true, 0, "application/x-www-form-urlencoded", 0, 33)) {
-        presented = request.getParameter(settings.csrfParameterName);
-      }
-    }
-    return expected instanceof String token && presented != null
-        && MessageDigest.isEqual(token.getBytes(StandardCharsets.US_ASCII), presented.getBytes(StandardCharsets.UTF_8));
+    return settings.csrf.allows(request, route, transport, session);
   }
 
-  private static boolean isSafe(String method) {
-    return "GET".equals(method) || "HEAD".equals(method) || "OPTIONS".equals(method) || "TRACE".equals(method);
-  }
+  // ------------------------------------------------------------------ 2. the session
 
-  private boolean isOwnOrigin(String origin) {
-    String scheme = request.getScheme();
-    int port = request.getServerPort();
-    boolean defaultPort = ("http".equalsIgnoreCase(scheme) && port == 80)
-        || ("https".equalsIgnoreCase(scheme) && port == 443);
-    String own = scheme + "://" + request.getServerName() + (defaultPort ? "" : ":" + port);
-    return own.equalsIgnoreCase(origin);
+  /** Makes sure the request has a session, creating one as {@code getSession(true)} would. */
+  synchronized void createSessionIfNone() {
+    session(true);
   }
-
-  // ------------------------------------------------------------------ the session
 
   /** {@code request.getSession(create)}. */
   synchronized HttpSession session(boolean create) {
@@ -387,12 +206,12 @@ final class RequestSession {
       return null;
     }
     requireUncommitted("create a session");
-    if (degraded) {
-      return createTransient();
+    if (outage.isDown()) {
+      return startTransient();
     }
     if (!settings.anonymousSessions.tryAcquire(ClientInfo.prefixOf(request.getRemoteAddr()))) {
       LOG.debug("anonymous session rate reached for a client: serving a transient session");
-      return createTransient();
+      return startTransient();
     }
     NewSession created;
     try {
@@ -401,27 +220,26 @@ final class RequestSession {
       if (!storeUnavailable(e, "create")) {
         throw e;
       }
-      return createTransient();
+      return startTransient();
     }
     adopt(created, true);
     settings.listeners.created(facade);
     return facade;
   }
 
-  private HttpSession createTransient() {
-    transientAttributes = new LinkedHashMap<>();
-    transientId = SessionId.generate(settings.random).handle().value();
-    transientCreated = manager.clock().instant();
-    transientIdle = manager.policy().anonymousIdleTimeout();
+  private HttpSession startTransient() {
+    transientSession =
+        new TransientSession(
+            settings.random, manager.clock().instant(), manager.policy().anonymousIdleTimeout());
     isNew = true;
     facade = new LanyardHttpSession(this);
     return facade;
   }
 
+  /** Makes a new or rotated session this request's, and sends its ID. */
   private void adopt(NewSession fresh, boolean created) {
     session = fresh.session();
-    idToSend = fresh.id();
-    clearCookie = false;
+    reply.send(fresh.id());
     if (created) {
       isNew = true;
     }
@@ -429,15 +247,66 @@ final class RequestSession {
       facade = new LanyardHttpSession(this);
     }
     mdcSession();
-    if (transportWritten) {
-      writeTransport();
+    if (reply.isWritten()) {
+      writeId();
     }
+  }
+
+  private void rotate(Function<Session, Optional<NewSession>> operation, String what) {
+    if (session == null) {
+      throw new IllegalStateException("cannot " + what + ": the request has no session");
+    }
+    requireUncommitted(what);
+    String oldId = session.handle().value();
+    Optional<NewSession> rotated = operation.apply(session);
+    if (rotated.isEmpty()) {
+      destroyLocally();
+      throw new IllegalStateException(
+          "cannot " + what + ": the session ended meanwhile (revoked or expired)");
+    }
+    adopt(rotated.get(), false);
+    settings.listeners.idChanged(facade, oldId);
+  }
+
+  /** Ends the current session: listeners first (attributes still readable), then the store. */
+  void end() {
+    Session ended = session;
+    destroyLocally();
+    if (ended != null) {
+      manager.logout(ended);
+    }
+  }
+
+  /** Notifies listeners and forgets the session in this request; the store is not touched. */
+  private void destroyLocally() {
+    LanyardHttpSession old = facade != null ? facade : new LanyardHttpSession(this);
+    facade = old;
+    settings.listeners.ended(old, this::visibleNames, this::peek);
+    boolean wasTransient = transientSession != null;
+    facade = null;
+    session = null;
+    transientSession = null;
+    requested.invalidate();
+    isNew = false;
+    pending.clear();
+    if (wasTransient || outage.isDown()) {
+      reply.forgetId();
+    } else {
+      reply.expire();
+      if (reply.isWritten()) {
+        writeId();
+      }
+    }
+    mdcSession();
   }
 
   private void requireUncommitted(String what) {
     if (response.isCommitted()) {
-      throw new IllegalStateException("cannot " + what + " after the response has been committed: the session "
-          + "cookie could no longer be sent. Call request.getSession() (or log in) before writing the response body.");
+      throw new IllegalStateException(
+          "cannot "
+              + what
+              + " after the response has been committed: the session cookie could no longer be"
+              + " sent. Call request.getSession() (or log in) before writing the response body.");
     }
   }
 
@@ -457,322 +326,93 @@ final class RequestSession {
   }
 
   private String currentId() {
-    if (session != null) {
-      return session.handle().value();
-    }
-    return transientId;
+    return session == null && transientSession == null ? null : contents().id();
   }
 
-  // ------------------------------------------------------------------ HttpSession contract
+  // ------------------------------------------------------------------ for the facades
 
-  synchronized void checkValid(LanyardHttpSession caller) {
-    if (caller != facade || (session == null && transientAttributes == null)) {
+  // LanyardHttpSession and LanyardSessions call these holding this object's lock.
+
+  /** Throws unless {@code caller} is the live session of this request. */
+  void checkValid(LanyardHttpSession caller) {
+    if (caller != facade || (session == null && transientSession == null)) {
       throw new IllegalStateException("the session has been invalidated");
     }
   }
 
-  synchronized String id(LanyardHttpSession caller) {
-    checkValid(caller);
-    return currentId();
+  SessionListeners listeners() {
+    return settings.listeners;
   }
 
-  synchronized long creationTime(LanyardHttpSession caller) {
-    checkValid(caller);
-    return session != null ? session.createdAt().toEpochMilli() : transientCreated.toEpochMilli();
-  }
-
-  synchronized long lastAccessedTime(LanyardHttpSession caller) {
-    checkValid(caller);
-    return session != null ? session.lastAccessedAt().toEpochMilli() : transientCreated.toEpochMilli();
-  }
-
-  synchronized boolean isNew(LanyardHttpSession caller) {
-    checkValid(caller);
+  boolean isNew() {
     return isNew;
   }
 
-  synchronized int maxInactiveInterval(LanyardHttpSession caller) {
-    checkValid(caller);
-    Duration idle = idleTimeout != null ? idleTimeout : session != null ? session.idleTimeout() : transientIdle;
-    return (int) Math.min(Integer.MAX_VALUE, idle.getSeconds());
+  /** The session the application sees; only while it is valid. */
+  SessionContents contents() {
+    return transientSession != null ? transientSession : pending;
   }
 
-  synchronized void maxInactiveInterval(LanyardHttpSession caller, int seconds) {
-    checkValid(caller);
-    Duration absolute = manager.policy().absoluteTimeout();
-    Duration idle = seconds <= 0 ? absolute : Duration.ofSeconds(seconds);
-    if (idle.compareTo(absolute) > 0) {
-      idle = absolute;
-    }
-    if (session == null) {
-      transientIdle = idle;
-    } else {
-      idleTimeout = idle;
-    }
-  }
-
-  synchronized Object attribute(LanyardHttpSession caller, String name) {
-    checkValid(caller);
-    if (name == null) {
-      return null;
-    }
-    if (transientAttributes != null) {
-      return transientAttributes.get(name);
-    }
-    if (puts != null && puts.containsKey(name)) {
-      return puts.get(name);
-    }
-    if (removals != null && removals.contains(name)) {
-      return null;
-    }
-    Object value = session.attributes().get(name);
-    if (value != null && settings.saveMode == AttributeSaveMode.ON_GET_MUTABLE && mayBeMutable(value)) {
-      if (readMutable == null) {
-        readMutable = new LinkedHashMap<>();
-      }
-      readMutable.put(name, value);
-    }
-    return value;
-  }
-
-  private Object peek(String name) {
-    if (transientAttributes != null) {
-      return transientAttributes.get(name);
-    }
-    if (session == null) {
-      return null;
-    }
-    if (puts != null && puts.containsKey(name)) {
-      return puts.get(name);
-    }
-    if (removals != null && removals.contains(name)) {
-      return null;
-    }
-    return session.attributes().get(name);
-  }
-
-  synchronized Enumeration<String> attributeNames(LanyardHttpSession caller) {
-    checkValid(caller);
-    return Collections.enumeration(visibleNames());
-  }
-
-  private Set<String> visibleNames() {
-    Set<String> names = new TreeSet<>();
-    if (transientAttributes != null) {
-      names.addAll(transientAttributes.keySet());
-    } else {
-      names.addAll(session.attributes().keySet());
-      if (puts != null) {
-        names.addAll(puts.keySet());
-      }
-      if (removals != null) {
-        names.removeAll(removals);
-      }
-    }
+  /** The attribute names the application sees: Lanyard's own ({@value #RESERVED_PREFIX}) hidden. */
+  Set<String> visibleNames() {
+    Set<String> names = contents().names();
     names.removeIf(n -> n.startsWith(RESERVED_PREFIX));
     return names;
   }
 
-  synchronized void setAttribute(LanyardHttpSession caller, String name, Object value) {
-    checkValid(caller);
-    checkName(name);
-    if (value == null) {
-      removeAttribute(caller, name);
-      return;
-    }
-    if (transientAttributes == null) {
-      // Refused here, where the application can see it, rather than lost on the next request.
-      manager.checkAttribute(name, value);
-    }
-    Object old = peek(name);
-    put(name, value);
-    settings.listeners.set(facade, name, value, old);
+  /** Reads an attribute without marking it; {@code null} without a session. */
+  Object peek(String name) {
+    return session == null && transientSession == null ? null : contents().peek(name);
   }
 
-  synchronized void removeAttribute(LanyardHttpSession caller, String name) {
-    checkValid(caller);
-    if (name == null) {
-      return;
-    }
-    Object old = peek(name);
-    if (old == null) {
-      return;
-    }
-    remove(name);
-    settings.listeners.removed(facade, name, old);
-  }
-
-  private static void checkName(String name) {
-    if (name == null) {
-      throw new IllegalArgumentException("an attribute name must not be null");
-    }
-    if (name.startsWith(RESERVED_PREFIX)) {
-      throw new IllegalArgumentException("attribute names starting with '" + RESERVED_PREFIX
-          + "' are reserved for Lanyard; use LanyardSessions for roles and tokens");
-    }
-  }
-
-  private void put(String name, Object value) {
-    if (transientAttributes != null) {
-      transientAttributes.put(name, value);
-      return;
-    }
-    if (puts == null) {
-      puts = new LinkedHashMap<>();
-    }
-    puts.put(name, value);
-    if (removals != null) {
-      removals.remove(name);
-    }
-    if (readMutable != null) {
-      readMutable.remove(name);
-    }
-  }
-
-  private void remove(String name) {
-    if (transientAttributes != null) {
-      transientAttributes.remove(name);
-      return;
-    }
-    if (puts != null) {
-      puts.remove(name);
-    }
-    if (readMutable != null) {
-      readMutable.remove(name);
-    }
-    if (session.attributes().containsKey(name)) {
-      if (removals == null) {
-        removals = new LinkedHashSet<>();
-      }
-      removals.add(name);
-    }
-  }
-
-  synchronized void invalidate(LanyardHttpSession caller) {
-    checkValid(caller);
-    end();
-  }
-
-  /** Ends the current session: listeners first (attributes still readable), then the store. */
-  private void end() {
-    Session ended = session;
-    destroyLocally();
-    if (ended != null) {
-      manager.logout(ended);
-    }
-  }
-
-  /** Notifies listeners and forgets the session in this request; the store is not touched. */
-  private void destroyLocally() {
-    LanyardHttpSession old = facade != null ? facade : new LanyardHttpSession(this);
-    if (facade == null) {
-      facade = old;
-    }
-    settings.listeners.destroyed(old);
-    if (settings.listeners.hasAttributeListeners() || hasBindingListeners()) {
-      for (String name : visibleNames()) {
-        Object value = peek(name);
-        if (value != null) {
-          settings.listeners.removed(old, name, value);
-        }
-      }
-    }
-    boolean wasTransient = transientAttributes != null;
-    facade = null;
-    session = null;
-    transientAttributes = null;
-    transientId = null;
-    requestedValid = false;
-    isNew = false;
-    idToSend = null;
-    clearPending();
-    if (!wasTransient && !degraded) {
-      clearCookie = true;
-      if (transportWritten) {
-        writeTransport();
-      }
-    }
-    mdcSession();
-  }
-
-  private boolean hasBindingListeners() {
-    for (String name : visibleNames()) {
-      if (peek(name) instanceof jakarta.servlet.http.HttpSessionBindingListener) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private void clearPending() {
-    puts = null;
-    removals = null;
-    readMutable = null;
-    idleTimeout = null;
-  }
-
-  // ------------------------------------------------------------------ request-level session methods
+  // ------------------------------------------------------------------ request-level methods
 
   synchronized String requestedSessionId() {
-    return requestedHandle;
+    return requested.handle();
   }
 
   synchronized boolean requestedSessionIdValid() {
-    return requestedValid && session != null && session.handle().value().equals(requestedHandle);
+    return requested.isValidFor(session);
   }
 
   synchronized boolean requestedFromCookie() {
-    return requestedHandle != null && transport == Transport.COOKIE;
+    return requested.fromCookie();
   }
 
   synchronized String changeSessionId() {
     if (session == null) {
-      if (transientAttributes != null) {
-        transientId = SessionId.generate(settings.random).handle().value();
-        return transientId;
+      if (transientSession != null) {
+        return transientSession.changeId(settings.random);
       }
-      throw new IllegalStateException("changeSessionId: no session is associated with this request");
+      throw new IllegalStateException(
+          "changeSessionId: no session is associated with this request");
     }
     rotate(manager::changeId, "change the session ID");
     return session.handle().value();
   }
 
-  private void rotate(Function<Session, Optional<NewSession>> operation, String what) {
-    if (session == null) {
-      throw new IllegalStateException("cannot " + what + ": the request has no session");
-    }
-    requireUncommitted(what);
-    String oldId = session.handle().value();
-    Optional<NewSession> rotated = operation.apply(session);
-    if (rotated.isEmpty()) {
-      destroyLocally();
-      throw new IllegalStateException("cannot " + what + ": the session ended meanwhile (revoked or expired)");
-    }
-    adopt(rotated.get(), false);
-    settings.listeners.idChanged(facade, oldId);
-  }
-
   // ------------------------------------------------------------------ login API
 
   synchronized void login(String userId, Set<String> roles) {
-    String joinedRoles = joinRoles(roles);
+    String joinedRoles = Roles.join(roles);
     requireUncommitted("log in");
     Session before = session;
-    boolean otherUser = before != null && before.isAuthenticated() && !before.userId().orElseThrow().equals(userId);
+    boolean otherUser =
+        before != null && before.isAuthenticated() && !before.userId().orElseThrow().equals(userId);
     if (otherUser) {
-      clearPending();
+      pending.clear();
     }
-    if (transientAttributes != null) {
+    if (transientSession != null) {
       // The store was down when this request created a session; logging in needs the store.
-      transientAttributes = null;
+      transientSession = null;
       facade = null;
     }
     String oldId = before != null ? before.handle().value() : null;
     NewSession loggedIn = manager.login(before, userId, clientInfo());
     boolean fresh = before == null || otherUser;
     adopt(loggedIn, fresh);
-    internalPut(ROLES_ATTRIBUTE, joinedRoles);
-    internalRemove(CSRF_ATTRIBUTE);
+    internalPut(Roles.ATTRIBUTE, joinedRoles);
+    internalRemove(CsrfGuard.TOKEN_ATTRIBUTE);
     if (fresh) {
       settings.listeners.created(facade);
     } else {
@@ -781,11 +421,11 @@ final class RequestSession {
   }
 
   synchronized void privilegeChanged(Set<String> roles) {
-    String joined = roles == null ? null : joinRoles(roles);
+    String joined = roles == null ? null : Roles.join(roles);
     requireUser();
     rotate(manager::privilegeChanged, "record a privilege change");
     if (roles != null) {
-      internalPut(ROLES_ATTRIBUTE, joined);
+      internalPut(Roles.ATTRIBUTE, joined);
     }
   }
 
@@ -795,136 +435,61 @@ final class RequestSession {
   }
 
   synchronized boolean logout() {
-    if (session == null && transientAttributes == null) {
+    if (session == null && transientSession == null) {
       return false;
     }
     end();
     return true;
   }
 
-  synchronized boolean revoke(SessionHandle handle) {
-    String user = requireUser();
-    if (handle.equals(session.handle())) {
-      end();
-      return true;
-    }
-    Resolution other = manager.lookup(handle);
-    if (!other.isFound() || !user.equals(other.session().orElseThrow().userId().orElse(null))) {
-      return false;
-    }
-    return manager.revoke(handle, RevocationReason.LOGOUT);
-  }
-
-  synchronized List<SessionSummary> sessions() {
-    return manager.sessionsOf(requireUser());
-  }
-
-  synchronized int revokeOthers() {
-    requireUser();
-    return manager.revokeOthers(session);
-  }
-
   synchronized Optional<Session> current() {
     return Optional.ofNullable(session);
   }
 
-  synchronized Optional<String> userId() {
-    return session == null ? Optional.empty() : session.userId();
-  }
-
-  synchronized Set<String> roles() {
-    if (session == null || !session.isAuthenticated()) {
-      return Set.of();
-    }
-    Object value = peek(ROLES_ATTRIBUTE);
-    if (!(value instanceof String joined) || joined.isEmpty()) {
-      return Set.of();
-    }
-    return Set.of(joined.split(","));
-  }
-
-  synchronized Optional<SessionHandle> handle() {
-    return session == null ? Optional.empty() : Optional.of(session.handle());
-  }
-
-  synchronized Optional<Instant> authenticatedAt() {
-    return session == null ? Optional.empty() : session.authenticatedAt();
-  }
-
-  synchronized long version() {
-    return session == null ? 0 : session.version();
-  }
-
-  synchronized String csrfToken() {
-    Object existing = peek(CSRF_ATTRIBUTE);
-    if (existing instanceof String token) {
-      return token;
-    }
-    session(true);
-    byte[] bytes = new byte[32];
-    settings.random.nextBytes(bytes);
-    String token = BASE64URL.encodeToString(bytes);
-    internalPut(CSRF_ATTRIBUTE, token);
-    return token;
-  }
-
-  private String requireUser() {
+  /** Returns the session of the logged-in user, or throws when the request has none. */
+  synchronized Session requireUser() {
     if (session == null || !session.isAuthenticated()) {
       throw new IllegalStateException("this request has no authenticated session");
     }
-    return session.userId().orElseThrow();
+    return session;
   }
 
-  private void internalPut(String name, Object value) {
+  /**
+   * Writes one of Lanyard's own attributes ({@value #RESERVED_PREFIX}…); {@code null} removes it.
+   */
+  void internalPut(String name, Object value) {
     if (value == null) {
       internalRemove(name);
-    } else if (session != null || transientAttributes != null) {
-      put(name, value);
+    } else if (session != null || transientSession != null) {
+      contents().put(name, value);
     }
   }
 
   private void internalRemove(String name) {
     if (session != null && peek(name) != null) {
-      remove(name);
+      contents().remove(name);
     }
   }
 
-  private static String joinRoles(Set<String> roles) {
-    if (roles.isEmpty()) {
-      return null;
-    }
-    StringBuilder joined = new StringBuilder();
-    for (String role : new TreeSet<>(roles)) {
-      if (role.isEmpty() || role.length() > 100 || role.indexOf(',') >= 0 || !role.equals(role.strip())) {
-        throw new IllegalArgumentException("a role name has 1 to 100 characters, no comma and no surrounding space");
-      }
-      if (joined.length() > 0) {
-        joined.append(',');
-      }
-      joined.append(role);
-    }
-    return joined.toString();
-  }
-
-  // ------------------------------------------------------------------ commit
+  // ------------------------------------------------------------------ 3. and 4. commit
 
   /**
-   * Called before anything that may commit the response: writes the request's changes as one
-   * delta and sends the session ID (or its removal) to the client. Later calls do nothing; what
-   * changes after it is written by {@link #finish()}.
+   * Called before anything that may commit the response: writes the request's changes as one delta
+   * and sends the session ID (or its removal) to the client. Later calls do nothing; what changes
+   * after it is written by {@link #finish()}.
    */
   synchronized void beforeCommit() {
-    if (transportWritten || finished) {
+    if (reply.isWritten() || finished) {
       return;
     }
     save();
-    writeTransport();
+    writeId();
   }
 
-  /** Re-sends the transport headers after the application reset the response. */
+  /** Re-sends the session ID after the application reset the response. */
   synchronized void afterReset() {
-    if (transportWritten) {
-      writeTransport();
+    if (reply.isWritten()) {
+      writeId();
     }
   }
 
@@ -935,8 +500,8 @@ final class RequestSession {
     }
     finished = true;
     save();
-    if (!transportWritten) {
-      writeTransport();
+    if (!reply.isWritten()) {
+      writeId();
     }
   }
 
@@ -951,15 +516,15 @@ final class RequestSession {
   /** Gives up on this request's changes (the answer is an error). */
   synchronized void abandon() {
     finished = true;
-    clearPending();
+    pending.clear();
   }
 
   private void save() {
     if (session == null) {
-      clearPending();
+      pending.clear();
       return;
     }
-    SessionUpdate update = pendingUpdate();
+    var update = pending.toUpdate();
     if (update.isEmpty() && saveAttempted) {
       return;
     }
@@ -969,12 +534,12 @@ final class RequestSession {
       saved = manager.save(session, update);
     } catch (StoreUnavailableException e) {
       if (storeUnavailable(e, "save")) {
-        clearPending();
+        pending.clear();
         return;
       }
       throw e;
     }
-    clearPending();
+    pending.clear();
     if (saved.isEmpty()) {
       // Revoked or expired by someone else while this request ran.
       destroyLocally();
@@ -983,79 +548,12 @@ final class RequestSession {
     }
   }
 
-  private SessionUpdate pendingUpdate() {
-    if (puts == null && removals == null && readMutable == null && idleTimeout == null) {
-      return SessionUpdate.none();
-    }
-    SessionUpdate.Builder update = SessionUpdate.builder();
-    if (readMutable != null) {
-      for (Map.Entry<String, Object> e : readMutable.entrySet()) {
-        update.put(e.getKey(), e.getValue());
-      }
-    }
-    if (removals != null) {
-      for (String name : removals) {
-        update.remove(name);
-      }
-    }
-    if (puts != null) {
-      for (Map.Entry<String, Object> e : puts.entrySet()) {
-        update.put(e.getKey(), e.getValue());
-      }
-    }
-    if (idleTimeout != null) {
-      update.idleTimeout(idleTimeout);
-    }
-    return update.build();
-  }
-
-  private void writeTransport() {
-    transportWritten = true;
-    if (idToSend == null && !clearCookie) {
-      return;
-    }
-    if (response.isCommitted()) {
-      LOG.warn("the response was committed before the session {} could be sent; the client keeps its old one",
-          idToSend != null ? idToSend.handle() : "removal");
-      return;
-    }
-    if (idToSend != null) {
-      if (transport == Transport.HEADER) {
-        response.setHeader(settings.headerName, idToSend.value());
-      } else {
-        Duration sessionLeft = session == null ? null
-            : Duration.between(manager.clock().instant(), session.absoluteExpiry());
-        response.addHeader("Set-Cookie", settings.cookie.setCookie(idToSend.value(), sessionLeft));
-      }
-      response.setHeader("Cache-Control", "no-store");
-    } else if (transport == Transport.COOKIE) {
-      response.addHeader("Set-Cookie", settings.cookie.clearCookie());
-      response.setHeader("Cache-Control", "no-store");
-    }
-  }
-
-  // ------------------------------------------------------------------ mutability rule
-
-  private static boolean mayBeMutable(Object value) {
-    return !(value instanceof String || value instanceof Number && isJdkImmutableNumber(value)
-        || value instanceof Boolean || value instanceof Character || value instanceof Enum<?>
-        || value instanceof UUID || value instanceof TemporalAccessor && isJavaTime(value)
-        || value instanceof Duration);
-  }
-
-  private static boolean isJdkImmutableNumber(Object value) {
-    return value instanceof Integer || value instanceof Long || value instanceof Double || value instanceof Float
-        || value instanceof Short || value instanceof Byte || value instanceof BigInteger
-        || value instanceof BigDecimal;
-  }
-
-  private static boolean isJavaTime(Object value) {
-    return value.getClass().getName().startsWith("java.time.");
+  private void writeId() {
+    reply.write(session, manager.clock());
   }
 
   @Override
   public String toString() {
-    return "RequestSession[route=" + route.pattern() + ", session=" + (session == null ? "none" : session.handle())
-        + "]";
+    return "RequestSession[route=" + route.pattern() + ", session=" + currentId() + "]";
   }
 }

@@ -1,19 +1,21 @@
 package dev.lanyard.session.servlet;
 
 import dev.lanyard.session.ReadMode;
+import dev.lanyard.session.Session;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * What a group of URLs demands of the session, matched by a servlet URL pattern: an exact path
  * ({@code /account/password}), a prefix ({@code /admin/*}) or an extension ({@code *.json}).
- * Matching follows the servlet specification: an exact match wins, then the longest prefix,
- * then an extension; requests no pattern matches get the filter's default route (no idle or
- * step-up demand, failure mode {@link FailureMode#CLOSED} unless configured otherwise). Patterns
- * are matched against the path within the application, after the container has decoded and
- * normalised it ({@code getServletPath() + getPathInfo()}), so {@code ;jsessionid} or encoding
- * tricks cannot dodge a policy.
+ * Matching follows the servlet specification: an exact match wins, then the longest prefix, then an
+ * extension; requests no pattern matches get the filter's default route (no idle or step-up demand,
+ * failure mode {@link FailureMode#CLOSED} unless configured otherwise). Patterns are matched
+ * against the path within the application, after the container has decoded and normalised it
+ * ({@code getServletPath() + getPathInfo()}), so {@code ;jsessionid} or encoding tricks cannot
+ * dodge a policy.
  *
  * <p>Immutable and thread-safe.
  *
@@ -49,15 +51,17 @@ public final class RoutePolicy {
     return new Builder(pattern);
   }
 
-  /** @return the URL pattern; also the route's name in events */
+  /**
+   * @return the URL pattern; also the route's name in events
+   */
   public String pattern() {
     return pattern;
   }
 
   /**
-   * Returns the idle window of this route: a session unused for longer than this (as recorded
-   * by its last touch, so to within the touch interval) is ended when it reaches the route, and
-   * the request continues as anonymous.
+   * Returns the idle window of this route: a session unused for longer than this (as recorded by
+   * its last touch, so to within the touch interval) is ended when it reaches the route, and the
+   * request continues as anonymous.
    *
    * @return the window, or empty when the session's own idle timeout is the only limit
    */
@@ -73,26 +77,44 @@ public final class RoutePolicy {
     return Optional.ofNullable(stepUpMaxAge);
   }
 
-  /** @return how a step-up demand is answered */
+  /** Whether this route's idle window has passed for {@code session} at {@code now}. */
+  boolean idleWindowPassed(Session session, Instant now) {
+    return idleTimeout != null && now.isAfter(session.lastAccessedAt().plus(idleTimeout));
+  }
+
+  /** Whether this route demands a more recent authentication than {@code session} (or none) has. */
+  boolean demandsStepUp(Session session, Instant now) {
+    return stepUpMaxAge != null
+        && (session == null || !session.authenticatedWithin(stepUpMaxAge, now));
+  }
+
+  /**
+   * @return how a step-up demand is answered
+   */
   public StepUpAnswer stepUpAnswer() {
     return stepUpAnswer;
   }
 
-  /** @return what the route does when the store is unavailable, or {@code null} to use the filter's default */
+  /**
+   * @return what the route does when the store is unavailable, or {@code null} to use the filter's
+   *     default
+   */
   public FailureMode failureMode() {
     return failureMode;
   }
 
-  /** @return whether the route skips the CSRF check (webhooks and other cross-site receivers) */
+  /**
+   * @return whether the route skips the CSRF check (webhooks and other cross-site receivers)
+   */
   public boolean csrfExempt() {
     return csrfExempt;
   }
 
   /**
-   * Returns where the route reads the session from: {@link ReadMode#CACHE} (the default)
-   * lets a store's near cache answer; {@link ReadMode#STORE} always reads the shared store,
-   * so a revocation made on another node is seen at once (payments, administration). Stores
-   * without a near cache always read the store.
+   * Returns where the route reads the session from: {@link ReadMode#CACHE} (the default) lets a
+   * store's near cache answer; {@link ReadMode#STORE} always reads the shared store, so a
+   * revocation made on another node is seen at once (payments, administration). Stores without a
+   * near cache always read the store.
    *
    * @return the read mode
    */
@@ -102,9 +124,21 @@ public final class RoutePolicy {
 
   @Override
   public String toString() {
-    return "RoutePolicy[" + pattern + ", idleTimeout=" + idleTimeout + ", stepUpMaxAge=" + stepUpMaxAge
-        + ", stepUpAnswer=" + stepUpAnswer + ", failureMode=" + failureMode + ", csrfExempt=" + csrfExempt
-        + ", read=" + readMode + "]";
+    return "RoutePolicy["
+        + pattern
+        + ", idleTimeout="
+        + idleTimeout
+        + ", stepUpMaxAge="
+        + stepUpMaxAge
+        + ", stepUpAnswer="
+        + stepUpAnswer
+        + ", failureMode="
+        + failureMode
+        + ", csrfExempt="
+        + csrfExempt
+        + ", read="
+        + readMode
+        + "]";
   }
 
   /** Collects a route policy. Not thread-safe; {@link #build()} validates. */
@@ -169,9 +203,9 @@ public final class RoutePolicy {
     }
 
     /**
-     * Sets where the route reads the session from (see {@link RoutePolicy#read()}; default
-     * {@link ReadMode#CACHE}). {@code read(ReadMode.STORE)} costs one store round trip per request
-     * that presents a session. The route key {@code read=store|cache} sets the same.
+     * Sets where the route reads the session from (see {@link RoutePolicy#read()}; default {@link
+     * ReadMode#CACHE}). {@code read(ReadMode.STORE)} costs one store round trip per request that
+     * presents a session. The route key {@code read=store|cache} sets the same.
      *
      * @param value the mode
      * @return this builder
@@ -190,11 +224,12 @@ public final class RoutePolicy {
     public RoutePolicy build() {
       checkPattern(pattern);
       if (idleTimeout != null && (idleTimeout.isZero() || idleTimeout.isNegative())) {
-        throw new IllegalArgumentException("route " + pattern + ": idleTimeout (" + idleTimeout + ") must be positive");
+        throw new IllegalArgumentException(
+            "route " + pattern + ": idleTimeout (" + idleTimeout + ") must be positive");
       }
       if (stepUpMaxAge != null && (stepUpMaxAge.isZero() || stepUpMaxAge.isNegative())) {
-        throw new IllegalArgumentException("route " + pattern + ": stepUp (" + stepUpMaxAge
-            + ") must be positive");
+        throw new IllegalArgumentException(
+            "route " + pattern + ": stepUp (" + stepUpMaxAge + ") must be positive");
       }
       return new RoutePolicy(this);
     }
@@ -213,8 +248,10 @@ public final class RoutePolicy {
         valid = pattern.charAt(i) > 0x20 && pattern.charAt(i) != 0x7f;
       }
       if (!valid) {
-        throw new IllegalArgumentException("route pattern '" + pattern
-            + "' is not a servlet URL pattern: use /exact, /prefix/* or *.extension");
+        throw new IllegalArgumentException(
+            "route pattern '"
+                + pattern
+                + "' is not a servlet URL pattern: use /exact, /prefix/* or *.extension");
       }
     }
   }

@@ -1,5 +1,6 @@
 package dev.lanyard.session.servlet;
 
+import dev.lanyard.session.internal.ListenerGuard;
 import jakarta.servlet.http.HttpSession;
 import jakarta.servlet.http.HttpSessionAttributeListener;
 import jakarta.servlet.http.HttpSessionBindingEvent;
@@ -8,12 +9,15 @@ import jakarta.servlet.http.HttpSessionEvent;
 import jakarta.servlet.http.HttpSessionIdListener;
 import jakarta.servlet.http.HttpSessionListener;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EventListener;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +29,11 @@ final class SessionListeners {
 
   private static final Logger LOG = LoggerFactory.getLogger(SessionListeners.class);
 
+  private final ListenerGuard guard = new ListenerGuard(LOG, "session listener");
+
   private final List<HttpSessionListener> lifecycle = new ArrayList<>();
+  /** The lifecycle listeners last to first: destruction is reported in reverse order. */
+  private final List<HttpSessionListener> lifecycleReversed;
   private final List<HttpSessionAttributeListener> attributes = new ArrayList<>();
   private final List<HttpSessionIdListener> ids = new ArrayList<>();
   private final List<EventListener> all;
@@ -47,15 +55,20 @@ final class SessionListeners {
         known = true;
       }
       if (!known) {
-        throw new IllegalArgumentException(l.getClass().getName() + " is none of HttpSessionListener, "
-            + "HttpSessionAttributeListener, HttpSessionIdListener");
+        throw new IllegalArgumentException(
+            l.getClass().getName()
+                + " is none of HttpSessionListener, "
+                + "HttpSessionAttributeListener, HttpSessionIdListener");
       }
     }
+    List<HttpSessionListener> reversed = new ArrayList<>(lifecycle);
+    Collections.reverse(reversed);
+    this.lifecycleReversed = reversed;
   }
 
   /**
-   * Adds the listeners the application declared to its container, except those of a class
-   * already registered here (so a listener registered both ways is notified once).
+   * Adds the listeners the application declared to its container, except those of a class already
+   * registered here (so a listener registered both ways is notified once).
    *
    * @param declared what {@link LanyardListenerDiscovery} found
    * @return these listeners plus the new ones
@@ -67,7 +80,8 @@ final class SessionListeners {
       known.add(l.getClass());
     }
     for (Object o : declared) {
-      if (o instanceof EventListener l && LanyardListenerDiscovery.isSessionListener(l.getClass())
+      if (o instanceof EventListener l
+          && LanyardListenerDiscovery.isSessionListener(l.getClass())
           && known.add(l.getClass())) {
         merged.add(l);
       }
@@ -75,7 +89,9 @@ final class SessionListeners {
     return new SessionListeners(merged);
   }
 
-  /** @return how many listeners are registered */
+  /**
+   * @return how many listeners are registered
+   */
   int size() {
     return all.size();
   }
@@ -93,13 +109,7 @@ final class SessionListeners {
       return;
     }
     HttpSessionEvent event = new HttpSessionEvent(session);
-    for (HttpSessionListener l : lifecycle) {
-      try {
-        l.sessionCreated(event);
-      } catch (RuntimeException e) {
-        failed(l, "sessionCreated", e);
-      }
-    }
+    guard.callEach(lifecycle, "sessionCreated", l -> l.sessionCreated(event));
   }
 
   void destroyed(HttpSession session) {
@@ -107,14 +117,38 @@ final class SessionListeners {
       return;
     }
     HttpSessionEvent event = new HttpSessionEvent(session);
-    for (int i = lifecycle.size() - 1; i >= 0; i--) {
-      HttpSessionListener l = lifecycle.get(i);
-      try {
-        l.sessionDestroyed(event);
-      } catch (RuntimeException e) {
-        failed(l, "sessionDestroyed", e);
+    guard.callEach(lifecycleReversed, "sessionDestroyed", l -> l.sessionDestroyed(event));
+  }
+
+  /**
+   * A session ended in a request (invalidated, logged out, revoked meanwhile): {@code
+   * sessionDestroyed} while its attributes are readable, then each attribute the application sees
+   * is unbound and reported removed, in name order. Names and values are read after {@code
+   * sessionDestroyed}, so what its listeners changed counts.
+   *
+   * @param names the attribute names the application sees, sorted
+   * @param values an attribute's value as it is now
+   */
+  void ended(HttpSession session, Supplier<Set<String>> names, Function<String, Object> values) {
+    destroyed(session);
+    if (attributes.isEmpty() && !holdsBindingListener(names.get(), values)) {
+      return;
+    }
+    for (String name : names.get()) {
+      Object value = values.apply(name);
+      if (value != null) {
+        removed(session, name, value);
       }
     }
+  }
+
+  private static boolean holdsBindingListener(Set<String> names, Function<String, Object> values) {
+    for (String name : names) {
+      if (values.apply(name) instanceof HttpSessionBindingListener) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -133,24 +167,14 @@ final class SessionListeners {
       return;
     }
     HttpSessionEvent event = new HttpSessionEvent(session);
-    for (HttpSessionIdListener l : ids) {
-      try {
-        l.sessionIdChanged(event, oldId);
-      } catch (RuntimeException e) {
-        failed(l, "sessionIdChanged", e);
-      }
-    }
+    guard.callEach(ids, "sessionIdChanged", l -> l.sessionIdChanged(event, oldId));
   }
 
   /** A value was set: bind the new value, unbind the old, then tell the attribute listeners. */
   void set(HttpSession session, String name, Object value, Object old) {
     if (old != value) {
       if (value instanceof HttpSessionBindingListener b) {
-        try {
-          b.valueBound(new HttpSessionBindingEvent(session, name, value));
-        } catch (RuntimeException e) {
-          failed(b, "valueBound", e);
-        }
+        guard.call(b, "valueBound", l -> l.valueBound(new HttpSessionBindingEvent(session, name, value)));
       }
       unbind(session, name, old);
     }
@@ -158,16 +182,10 @@ final class SessionListeners {
       return;
     }
     HttpSessionBindingEvent event = new HttpSessionBindingEvent(session, name, old == null ? value : old);
-    for (HttpSessionAttributeListener l : attributes) {
-      try {
-        if (old == null) {
-          l.attributeAdded(event);
-        } else {
-          l.attributeReplaced(event);
-        }
-      } catch (RuntimeException e) {
-        failed(l, old == null ? "attributeAdded" : "attributeReplaced", e);
-      }
+    if (old == null) {
+      guard.callEach(attributes, "attributeAdded", l -> l.attributeAdded(event));
+    } else {
+      guard.callEach(attributes, "attributeReplaced", l -> l.attributeReplaced(event));
     }
   }
 
@@ -178,27 +196,12 @@ final class SessionListeners {
       return;
     }
     HttpSessionBindingEvent event = new HttpSessionBindingEvent(session, name, old);
-    for (HttpSessionAttributeListener l : attributes) {
-      try {
-        l.attributeRemoved(event);
-      } catch (RuntimeException e) {
-        failed(l, "attributeRemoved", e);
-      }
-    }
+    guard.callEach(attributes, "attributeRemoved", l -> l.attributeRemoved(event));
   }
 
-  private static void unbind(HttpSession session, String name, Object old) {
+  private void unbind(HttpSession session, String name, Object old) {
     if (old instanceof HttpSessionBindingListener b) {
-      try {
-        b.valueUnbound(new HttpSessionBindingEvent(session, name, old));
-      } catch (RuntimeException e) {
-        failed(b, "valueUnbound", e);
-      }
+      guard.call(b, "valueUnbound", l -> l.valueUnbound(new HttpSessionBindingEvent(session, name, old)));
     }
-  }
-
-  private static void failed(Object listener, String method, RuntimeException e) {
-    LOG.warn("session listener {}.{} threw {}; ignored", listener.getClass().getName(), method,
-        e.getClass().getName(), e);
   }
 }

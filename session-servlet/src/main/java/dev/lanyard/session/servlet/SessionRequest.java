@@ -72,13 +72,13 @@ final class SessionRequest extends HttpServletRequestWrapper {
 
   @Override
   public String getRemoteUser() {
-    Optional<String> user = state.userId();
+    Optional<String> user = state.api().userId();
     return user.isPresent() ? user.get() : super.getRemoteUser();
   }
 
   @Override
   public Principal getUserPrincipal() {
-    Optional<String> user = state.userId();
+    Optional<String> user = state.api().userId();
     if (user.isPresent()) {
       String name = user.get();
       return new UserPrincipal(name);
@@ -88,13 +88,15 @@ final class SessionRequest extends HttpServletRequestWrapper {
 
   @Override
   public boolean isUserInRole(String role) {
-    if (state.userId().isPresent()) {
-      return state.roles().contains(role);
+    if (state.api().userId().isPresent()) {
+      return state.api().roles().contains(role);
     }
     return super.isUserInRole(role);
   }
 
-  /** Logs out of the Lanyard session (the record is removed from the store), then of the container. */
+  /**
+   * Logs out of the Lanyard session (the record is removed from the store), then of the container.
+   */
   @Override
   public void logout() throws ServletException {
     state.logout();
@@ -183,7 +185,8 @@ final class SessionRequest extends HttpServletRequestWrapper {
     }
 
     @Override
-    public void addListener(AsyncListener listener, ServletRequest request, ServletResponse servletResponse) {
+    public void addListener(
+        AsyncListener listener, ServletRequest request, ServletResponse servletResponse) {
       delegate.addListener(listener, request, servletResponse);
     }
 
@@ -218,12 +221,14 @@ final class SessionRequest extends HttpServletRequestWrapper {
     }
 
     @Override
-    public void forward(ServletRequest request, ServletResponse servletResponse) throws ServletException, IOException {
+    public void forward(ServletRequest request, ServletResponse servletResponse)
+        throws ServletException, IOException {
       delegate.forward(request, servletResponse);
     }
 
     @Override
-    public void include(ServletRequest request, ServletResponse servletResponse) throws ServletException, IOException {
+    public void include(ServletRequest request, ServletResponse servletResponse)
+        throws ServletException, IOException {
       state.beforeCommit();
       delegate.include(request, servletResponse);
     }
@@ -255,7 +260,8 @@ final class SessionRequest extends HttpServletRequestWrapper {
       try {
         state.finish();
       } catch (RuntimeException e) {
-        LOG.warn("could not save the session of an asynchronous request: {}", e.getClass().getName(), e);
+        LOG.warn(
+            "could not save the session of an asynchronous request: {}", e.getClass().getName(), e);
       }
     }
   }

@@ -1,0 +1,206 @@
+package dev.lanyard.session;
+
+import dev.lanyard.session.event.ObservedOperation;
+import dev.lanyard.session.event.SessionEvent;
+import dev.lanyard.session.event.SessionEvent.StoreOperation;
+import dev.lanyard.session.spi.Admission;
+import dev.lanyard.session.spi.Rotation;
+import dev.lanyard.session.spi.SessionRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Logging in and moving sessions to new IDs (login, change of ID, privilege change,
+ * re-authentication) for a {@link SessionManager}, which holds the policy and the store. Package-private: the manager's public
+ * methods delegate here. Thread-safe, as the manager is.
+ */
+final class SessionLogins {
+
+  private final SessionManager m;
+
+  SessionLogins(SessionManager manager) {
+    this.m = manager;
+  }
+
+  NewSession login(Session current, String userId, ClientInfo client) {
+    SessionManager.checkUserId(userId);
+    Objects.requireNonNull(client, "client");
+    if (m.observer == null) {
+      return doLogin(current, userId, client);
+    }
+    ObservedOperation op = ObservedOperation.start(m.observer, ObservedOperation.Kind.LOGIN);
+    try {
+      NewSession session = doLogin(current, userId, client);
+      op.handle(session.session().handle()).version(session.session().version());
+      return session;
+    } catch (SessionLimitExceededException e) {
+      op.refused(SessionManager.LIMIT_REACHED);
+      throw e;
+    } catch (RuntimeException e) {
+      op.failed(e);
+      throw e;
+    } finally {
+      op.stop(m.observer);
+    }
+  }
+
+  private NewSession doLogin(Session current, String userId, ClientInfo client) {
+    Instant now = m.clock.instant();
+    SessionId id = SessionId.generate(m.random);
+    SessionHandle handle = id.handle();
+    Instant absoluteExpiry = now.plus(m.policy.absoluteTimeout());
+    Duration ttl = SessionManager.ttl(now, m.policy.idleTimeout(), absoluteExpiry);
+
+    Admission admission = admit(userId, handle);
+    int sessions = admission == null ? 0 : admission.sessions();
+    long userVersion = admission == null ? 0 : admission.userVersion();
+    if (current != null && current.isAuthenticated() && !userId.equals(current.userId().orElseThrow())) {
+      m.logout(current);
+      current = null;
+    }
+    if (current != null && !current.isAuthenticated()) {
+      current = dropAtLogin(current);
+    }
+    SessionRecord record = null;
+    if (current != null) {
+      Rotation rotation = Rotation.builder()
+          .newHandle(handle)
+          .userId(userId)
+          .userVersion(userVersion)
+          .bumpVersion(true)
+          .authenticatedAt(now)
+          .lastAccessedAt(now)
+          .idleTimeout(m.policy.idleTimeout())
+          .absoluteExpiry(absoluteExpiry)
+          .lastNode(m.nodeId)
+          .client(client)
+          .ttl(ttl)
+          .build();
+      SessionHandle from = current.handle();
+      record = m.calls.call(StoreOperation.ROTATE, () -> m.store.rotate(from, rotation)).orElse(null);
+      if (record != null) {
+        m.publish(new SessionEvent.Rotated(now, from, handle, RotationCause.LOGIN, record.version()));
+      }
+    }
+    if (record == null) {
+      SessionRecord fresh = SessionRecord.builder()
+          .handle(handle)
+          .userId(userId)
+          .version(1)
+          .userVersion(userVersion)
+          .createdAt(now)
+          .lastAccessedAt(now)
+          .idleTimeout(m.policy.idleTimeout())
+          .absoluteExpiry(absoluteExpiry)
+          .authenticatedAt(now)
+          .lastNode(m.nodeId)
+          .client(client)
+          .build();
+      if (!m.calls.call(StoreOperation.CREATE, () -> m.store.create(fresh, ttl))) {
+        // The handle was admitted, then evicted by a racing login of the same user.
+        m.publish(new SessionEvent.LimitReached(now, userId, m.policy.sessionLimit().overflow(), 0));
+        throw new SessionLimitExceededException(m.policy.sessionLimit().maxSessions());
+      }
+      m.publish(new SessionEvent.Created(now, handle, true));
+      record = fresh;
+    }
+    Session session = sessionOrFresh(record, now);
+    m.publish(new SessionEvent.LoggedIn(now, handle, userId, session.version(), sessions));
+    return new NewSession(id, session);
+  }
+
+  /**
+   * Removes from an anonymous session, before it rotates into a login, the attributes the
+   * {@link LoginAttributePolicy} keeps out (removed first, so a failed rotation carries none).
+   */
+  private Session dropAtLogin(Session anonymous) {
+    SessionUpdate.Builder dropped = SessionUpdate.builder();
+    anonymous.record().attributes().keySet().stream()
+        .filter(name -> !m.policy.loginAttributes().carries(name)).forEach(dropped::remove);
+    SessionUpdate update = dropped.build();
+    return update.isEmpty() ? anonymous : m.save(anonymous, update).orElse(null);
+  }
+
+  private Admission admit(String userId, SessionHandle handle) {
+    if (m.indexedStore == null) {
+      return null;
+    }
+    SessionLimit limit = m.policy.sessionLimit();
+    Admission admission = m.calls.call(StoreOperation.ADMIT,
+        () -> m.indexedStore.admit(userId, handle, limit, m.policy.absoluteTimeout()));
+    Instant now = m.clock.instant();
+    if (!admission.admitted()) {
+      m.publish(new SessionEvent.LimitReached(now, userId, limit.overflow(), 0));
+      throw new SessionLimitExceededException(limit.maxSessions());
+    }
+    if (!admission.evicted().isEmpty()) {
+      m.publish(new SessionEvent.LimitReached(now, userId, limit.overflow(), admission.evicted().size()));
+      for (SessionHandle evicted : admission.evicted()) {
+        m.publish(new SessionEvent.Revoked(now, evicted, userId, RevocationReason.LIMIT_OVERFLOW));
+      }
+    }
+    return admission;
+  }
+
+  Optional<NewSession> changeId(Session session) {
+    return rotate(session, RotationCause.REQUESTED, false, null);
+  }
+
+  Optional<NewSession> privilegeChanged(Session session) {
+    return rotate(session, RotationCause.PRIVILEGE_CHANGE, true, null);
+  }
+
+  Optional<NewSession> reauthenticated(Session session) {
+    if (!session.isAuthenticated()) {
+      throw new IllegalArgumentException("only an authenticated session can re-authenticate; log in instead");
+    }
+    return rotate(session, RotationCause.REAUTHENTICATION, true, m.clock.instant());
+  }
+
+  private Optional<NewSession> rotate(Session session, RotationCause cause, boolean bumpVersion, Instant authAt) {
+    Objects.requireNonNull(session, "session");
+    if (m.observer == null) {
+      return doRotate(session, cause, bumpVersion, authAt);
+    }
+    return m.calls.observe(ObservedOperation.Kind.ROTATE, () -> doRotate(session, cause, bumpVersion, authAt),
+        (op, rotated) -> {
+          op.reason(cause);
+          if (rotated.isEmpty()) {
+            op.handle(session.handle()).refused(SessionManager.NOT_FOUND);
+          } else {
+            op.handle(rotated.get().session().handle()).version(rotated.get().session().version());
+          }
+        });
+  }
+
+  private Optional<NewSession> doRotate(Session session, RotationCause cause, boolean bumpVersion, Instant authAt) {
+    Instant now = m.clock.instant();
+    SessionRecord old = session.record();
+    Duration ttl = SessionManager.ttl(now, old.idleTimeout(), old.absoluteExpiry());
+    if (ttl == null) {
+      return Optional.empty();
+    }
+    SessionId id = SessionId.generate(m.random);
+    Rotation rotation = Rotation.builder()
+        .newHandle(id.handle())
+        .bumpVersion(bumpVersion)
+        .authenticatedAt(authAt)
+        .lastAccessedAt(now)
+        .lastNode(m.nodeId)
+        .ttl(ttl)
+        .build();
+    Optional<SessionRecord> rotated = m.calls.call(StoreOperation.ROTATE, () -> m.store.rotate(old.handle(), rotation));
+    if (rotated.isEmpty()) {
+      return Optional.empty();
+    }
+    m.publish(new SessionEvent.Rotated(now, old.handle(), id.handle(), cause, rotated.get().version()));
+    return Optional.of(new NewSession(id, sessionOrFresh(rotated.get(), now)));
+  }
+
+  private Session sessionOrFresh(SessionRecord record, Instant now) {
+    // Carried-over attributes decode on first read; one that cannot be read drops alone.
+    return new Session(record, SessionAttributes.lazy(record.attributes(), m.reader(record, true)));
+  }
+}

@@ -1,0 +1,12 @@
+package dev.lanyard.session.jdbc;
+
+import dev.lanyard.session.jdbc.testing.DatabaseProcess;
+
+/** The shipped migrations against the create-on-start schema, on PostgreSQL. */
+class PostgresMigrationsIT extends MigrationsContract {
+
+  @Override
+  DatabaseProcess.Kind kind() {
+    return DatabaseProcess.Kind.POSTGRESQL;
+  }
+}
