@@ -60,6 +60,9 @@ final class SessionLogins {
       m.logout(current);
       current = null;
     }
+    if (current != null && !current.isAuthenticated()) {
+      current = dropAtLogin(current);
+    }
     SessionRecord record = null;
     if (current != null) {
       Rotation rotation = Rotation.builder()
@@ -106,6 +109,18 @@ final class SessionLogins {
     Session session = sessionOrFresh(record, now);
     m.publish(new SessionEvent.LoggedIn(now, handle, userId, session.version(), sessions));
     return new NewSession(id, session);
+  }
+
+  /**
+   * Removes from an anonymous session, before it rotates into a login, the attributes the
+   * {@link LoginAttributePolicy} keeps out (removed first, so a failed rotation carries none).
+   */
+  private Session dropAtLogin(Session anonymous) {
+    SessionUpdate.Builder dropped = SessionUpdate.builder();
+    anonymous.record().attributes().keySet().stream()
+        .filter(name -> !m.policy.loginAttributes().carries(name)).forEach(dropped::remove);
+    SessionUpdate update = dropped.build();
+    return update.isEmpty() ? anonymous : m.save(anonymous, update).orElse(null);
   }
 
   private Admission admit(String userId, SessionHandle handle) {

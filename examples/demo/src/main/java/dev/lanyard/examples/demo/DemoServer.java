@@ -1,11 +1,13 @@
 package dev.lanyard.examples.demo;
 
+import dev.lanyard.session.LoginAttributePolicy;
 import dev.lanyard.session.SessionManager;
 import dev.lanyard.session.websocket.SessionEndNotes;
 import dev.lanyard.session.websocket.SocketMeters;
 import dev.lanyard.session.websocket.SocketRoute;
 import dev.lanyard.session.websocket.SocketSessions;
 import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
+import dev.lanyard.session.SessionPolicy;
 import dev.lanyard.session.SessionStores;
 import dev.lanyard.session.jwt.AccessTokenIssuer;
 import dev.lanyard.session.jwt.AccessTokenVerifier;
@@ -103,6 +105,9 @@ final class DemoServer implements AutoCloseable {
     SessionManager manager = SessionManager.builder(store)
         .clock(clock)
         .nodeId(settings.nodeId())
+        // Only the cart crosses a login: nothing an anonymous visitor left behind becomes
+        // security state of the logged-in session (docs/security.md, "The login boundary")
+        .policy(SessionPolicy.builder().loginAttributes(LoginAttributePolicy.named(ShopServlet.CART)).build())
         .listener(metrics)
         .listener(new SessionEndNotes(values))               // lets other nodes say why a socket closed
         .observer(SessionObservations.create(tracing.observations()))
