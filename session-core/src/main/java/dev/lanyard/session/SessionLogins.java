@@ -27,7 +27,7 @@ final class SessionLogins {
   }
 
   NewSession login(Session current, String userId, ClientInfo client) {
-    SessionManager.checkUserId(userId);
+    ManagerRules.checkUserId(userId);
     Objects.requireNonNull(client, "client");
     if (m.observer == null) {
       return doLogin(current, userId, client);
@@ -53,7 +53,7 @@ final class SessionLogins {
     SessionId id = SessionId.generate(m.random);
     SessionHandle handle = id.handle();
     Instant absoluteExpiry = now.plus(m.policy.absoluteTimeout());
-    Duration ttl = SessionManager.ttl(now, m.policy.idleTimeout(), absoluteExpiry);
+    Duration ttl = ManagerRules.ttl(now, m.policy.idleTimeout(), absoluteExpiry);
 
     Admission admission = admit(userId, handle);
     int sessions = admission == null ? 0 : admission.sessions();
@@ -61,6 +61,9 @@ final class SessionLogins {
     if (current != null && current.isAuthenticated() && !userId.equals(current.userId().orElseThrow())) {
       m.logout(current);
       current = null;
+    }
+    if (current != null && !current.isAuthenticated()) {
+      current = dropAtLogin(current);
     }
     SessionRecord record = null;
     if (current != null) {
@@ -108,6 +111,18 @@ final class SessionLogins {
     Session session = sessionOrFresh(record, now);
     m.publish(new SessionEvent.LoggedIn(now, handle, userId, session.version(), sessions));
     return new NewSession(id, session);
+  }
+
+  /**
+   * Removes from an anonymous session, before it rotates into a login, the attributes the
+   * {@link LoginAttributePolicy} keeps out (removed first, so a failed rotation carries none).
+   */
+  private Session dropAtLogin(Session anonymous) {
+    SessionUpdate.Builder dropped = SessionUpdate.builder();
+    anonymous.record().attributes().keySet().stream()
+        .filter(name -> !m.policy.loginAttributes().carries(name)).forEach(dropped::remove);
+    SessionUpdate update = dropped.build();
+    return update.isEmpty() ? anonymous : m.save(anonymous, update).orElse(null);
   }
 
   private Admission admit(String userId, SessionHandle handle) {
@@ -200,7 +215,7 @@ final class SessionLogins {
       Duration overlap) {
     Instant now = m.clock.instant();
     SessionRecord old = session.record();
-    Duration ttl = SessionManager.ttl(now, old.idleTimeout(), old.absoluteExpiry());
+    Duration ttl = ManagerRules.ttl(now, old.idleTimeout(), old.absoluteExpiry());
     if (ttl == null) {
       return Optional.empty();
     }
@@ -234,6 +249,6 @@ final class SessionLogins {
 
   private Session sessionOrFresh(SessionRecord record, Instant now) {
     // Carried-over attributes decode on first read; one that cannot be read drops alone.
-    return new Session(record, SessionAttributes.lazy(record.attributes(), m.reader(record, true)));
+    return new Session(record, SessionAttributes.lazy(record.attributes(), m.readers.reader(record, true)));
   }
 }

@@ -89,6 +89,7 @@ public final class SessionManager {
   final SessionObserver observer;
   final String storeKind;
   final StoreCalls calls;
+  final AttributeReaders readers;
   private final SessionResolver resolver;
   private final SessionSaves saves;
   private final SessionLogins logins;
@@ -115,6 +116,7 @@ public final class SessionManager {
     this.healthStore = b.store instanceof HealthReportingStore reporting ? reporting : null;
     this.builtAt = clock.instant();
     this.calls = new StoreCalls(observer, listeners, storeKind, clock);
+    this.readers = new AttributeReaders(this);
     this.resolver = new SessionResolver(this);
     this.saves = new SessionSaves(this);
     this.logins = new SessionLogins(this);
@@ -303,46 +305,6 @@ public final class SessionManager {
    */
   public Resolution lookup(SessionHandle handle, long expectedVersion) {
     return resolver.lookup(handle, expectedVersion);
-  }
-
-  /**
-   * How a session's attributes are decoded, one at a time, on first read. A value that cannot be
-   * read is dropped alone: a WARN naming the attribute and its class (never a value or an ID), an
-   * {@link SessionEvent.AttributeUnreadable} event, and, for a live session, its removal from the
-   * store so that later requests do not meet it again. The session and its login stay.
-   */
-  SessionAttributes.Reader reader(SessionRecord record, boolean live) {
-    return (name, bytes) -> {
-      try {
-        return codec.decode(name, bytes);
-      } catch (RuntimeException e) {
-        String className = e instanceof UnreadableAttributeException u ? u.className() : null;
-        Instant now = clock.instant();
-        LOG.warn("attribute '{}' of session {} cannot be read ({}, class {}); dropped that attribute alone, the session"
-            + " and its login are kept", name, record.handle(), rootCauseName(e), className == null ? "unknown" : className);
-        LOG.debug("attribute '{}' of session {} cannot be read", name, record.handle(), e);
-        publish(new SessionEvent.AttributeUnreadable(now, record.handle(), name, className, rootCauseName(e)));
-        if (live) {
-          removeQuietly(record, name, now);
-        }
-        return null;
-      }
-    };
-  }
-
-  void removeQuietly(SessionRecord record, String name, Instant now) {
-    Duration ttl = ttl(now, record.idleTimeout(), record.absoluteExpiry());
-    if (ttl == null) {
-      return;
-    }
-    SessionDelta drop = new SessionDelta(Map.of(), java.util.Set.of(name), now, null, nodeId, ttl,
-        policy.payloadHardLimit());
-    try {
-      calls.call(StoreOperation.UPDATE, () -> store.update(record.handle(), drop));
-    } catch (StoreUnavailableException e) {
-      LOG.debug("could not remove unreadable attribute '{}' of session {} now; it is skipped on each read",
-          name, record.handle());
-    }
   }
 
   // ---------------------------------------------------------------- save
@@ -567,50 +529,6 @@ public final class SessionManager {
   void publish(SessionEvent event) {
     Objects.requireNonNull(event, "event");
     listeners.publish(event);
-  }
-
-  // ---------------------------------------------------------------- helpers
-
-  static Duration ttl(SessionRecord record, Instant now) {
-    return ttl(now, record.idleTimeout(), record.absoluteExpiry());
-  }
-
-  /** The time to live from {@code now}, or {@code null} when the session is already over. */
-  static Duration ttl(Instant now, Duration idle, Instant absoluteExpiry) {
-    Instant idleExpiry = now.plus(idle);
-    Instant end = idleExpiry.isBefore(absoluteExpiry) ? idleExpiry : absoluteExpiry;
-    Duration ttl = Duration.between(now, end);
-    return ttl.isNegative() || ttl.isZero() ? null : ttl;
-  }
-
-  UserIndexedStore requireIndex(String operation) {
-    if (indexedStore == null) {
-      throw new UnsupportedOperationException(operation + " needs a store that implements UserIndexedStore; "
-          + store.getClass().getName() + " does not");
-    }
-    return indexedStore;
-  }
-
-  static void checkUserId(String userId) {
-    Objects.requireNonNull(userId, "userId");
-    if (userId.isEmpty() || userId.length() > MAX_USER_ID_LENGTH) {
-      throw new IllegalArgumentException(
-          "a user ID has 1 to " + MAX_USER_ID_LENGTH + " characters (got " + userId.length() + ")");
-    }
-    for (int i = 0; i < userId.length(); i++) {
-      char c = userId.charAt(i);
-      if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
-        throw new IllegalArgumentException("a user ID must not contain control characters");
-      }
-    }
-  }
-
-  static String rootCauseName(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return root.getClass().getSimpleName();
   }
 
   @Override

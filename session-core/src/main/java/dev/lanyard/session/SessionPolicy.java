@@ -36,6 +36,15 @@ public final class SessionPolicy {
    */
   public static final SessionLimit DEFAULT_SESSION_LIMIT = SessionLimit.evictBeyond(10);
 
+  /**
+   * Default login boundary: {@link LoginAttributePolicy#applicationAttributes()}, every attribute
+   * but security state crosses a login, so a shop keeps its cart.
+   *
+   * @since 0.1.0
+   */
+  public static final LoginAttributePolicy DEFAULT_LOGIN_ATTRIBUTES =
+      LoginAttributePolicy.applicationAttributes();
+
   private static final SessionPolicy DEFAULTS = builder().build();
 
   private final Duration idleTimeout;
@@ -46,6 +55,7 @@ public final class SessionPolicy {
   private final long payloadSoftLimit;
   private final long payloadHardLimit;
   private final Duration clockSkew;
+  private final LoginAttributePolicy loginAttributes;
 
   private SessionPolicy(Builder b) {
     this.idleTimeout = b.idleTimeout;
@@ -56,6 +66,7 @@ public final class SessionPolicy {
     this.payloadSoftLimit = b.payloadSoftLimit;
     this.payloadHardLimit = b.payloadHardLimit;
     this.clockSkew = b.clockSkew;
+    this.loginAttributes = b.loginAttributes;
   }
 
   /**
@@ -90,7 +101,8 @@ public final class SessionPolicy {
         .sessionLimit(sessionLimit)
         .payloadSoftLimit(payloadSoftLimit)
         .payloadHardLimit(payloadHardLimit)
-        .clockSkew(clockSkew);
+        .clockSkew(clockSkew)
+        .loginAttributes(loginAttributes);
   }
 
   /** @return how long an authenticated session lives without being used */
@@ -139,12 +151,21 @@ public final class SessionPolicy {
     return clockSkew;
   }
 
+  /**
+   * @return which attributes of an anonymous session cross a login
+   * @since 0.1.0
+   */
+  public LoginAttributePolicy loginAttributes() {
+    return loginAttributes;
+  }
+
   @Override
   public String toString() {
     return "SessionPolicy[idleTimeout=" + idleTimeout + ", anonymousIdleTimeout=" + anonymousIdleTimeout
         + ", absoluteTimeout=" + absoluteTimeout + ", touchInterval=" + touchInterval
         + ", sessionLimit=" + sessionLimit + ", payloadSoftLimit=" + payloadSoftLimit
-        + ", payloadHardLimit=" + payloadHardLimit + ", clockSkew=" + clockSkew + "]";
+        + ", payloadHardLimit=" + payloadHardLimit + ", clockSkew=" + clockSkew
+        + ", loginAttributes=" + loginAttributes + "]";
   }
 
   /** Collects a policy's values. Not thread-safe; {@link #build()} validates and copies. */
@@ -157,6 +178,7 @@ public final class SessionPolicy {
     private long payloadSoftLimit = DEFAULT_PAYLOAD_SOFT_LIMIT;
     private long payloadHardLimit = DEFAULT_PAYLOAD_HARD_LIMIT;
     private Duration clockSkew = DEFAULT_CLOCK_SKEW;
+    private LoginAttributePolicy loginAttributes = DEFAULT_LOGIN_ATTRIBUTES;
 
     private Builder() {}
 
@@ -246,6 +268,19 @@ public final class SessionPolicy {
      */
     public Builder clockSkew(Duration value) {
       this.clockSkew = Objects.requireNonNull(value, "clockSkew");
+      return this;
+    }
+
+    /**
+     * Sets which attributes of an anonymous session cross a login
+     * ({@link #DEFAULT_LOGIN_ATTRIBUTES}: all but security state).
+     *
+     * @param value the policy
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder loginAttributes(LoginAttributePolicy value) {
+      this.loginAttributes = Objects.requireNonNull(value, "loginAttributes");
       return this;
     }
 

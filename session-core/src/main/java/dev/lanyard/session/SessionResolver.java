@@ -45,7 +45,7 @@ final class SessionResolver {
           .lastNode(m.nodeId)
           .client(client)
           .build();
-      boolean created = m.calls.call(StoreOperation.CREATE, () -> m.store.create(record, SessionManager.ttl(record, now)));
+      boolean created = m.calls.call(StoreOperation.CREATE, () -> m.store.create(record, ManagerRules.ttl(record, now)));
       if (created) {
         m.publish(new SessionEvent.Created(now, record.handle(), false));
         return new NewSession(id, new Session(record, SessionAttributes.EMPTY));
@@ -153,7 +153,7 @@ private Resolution observeResolve(SessionHandle handle, Supplier<Resolution> act
     if (!m.listeners.isEmpty()) {
       m.listeners.publish(new SessionEvent.Resolved(now, handle, source));
     }
-    return Resolution.found(new Session(record, SessionAttributes.lazy(record.attributes(), m.reader(record, true))));
+    return Resolution.found(new Session(record, SessionAttributes.lazy(record.attributes(), m.readers.reader(record, true))));
   }
 
   private Resolution miss(ResolutionStatus status) {
@@ -175,7 +175,7 @@ private Resolution observeResolve(SessionHandle handle, Supplier<Resolution> act
   private Resolution dropUnreadable(SessionHandle handle, UnreadableSessionException e) {
     SessionManager.LOG.debug("dropping unreadable session {}", handle, e);
     deleteQuietly(handle);
-    m.publish(new SessionEvent.Unreadable(m.clock.instant(), handle, SessionManager.rootCauseName(e)));
+    m.publish(new SessionEvent.Unreadable(m.clock.instant(), handle, ManagerRules.rootCauseName(e)));
     return miss(ResolutionStatus.UNREADABLE);
   }
 

@@ -82,8 +82,8 @@ private static void revoked(ObservedOperation op, RevocationReason reason, boole
   }
 
   int revokeAll(String userId) {
-    SessionManager.checkUserId(userId);
-    UserIndexedStore indexed = m.requireIndex("revokeAll");
+    ManagerRules.checkUserId(userId);
+    UserIndexedStore indexed = requireIndex("revokeAll");
     if (m.observer == null) {
       return doRevokeAll(indexed, userId);
     }
@@ -103,7 +103,7 @@ private static void revoked(ObservedOperation op, RevocationReason reason, boole
   int revokeOthers(Session keep) {
     String userId = keep.userId().orElseThrow(
         () -> new IllegalArgumentException("an anonymous session has no other sessions"));
-    UserIndexedStore indexed = m.requireIndex("revokeOthers");
+    UserIndexedStore indexed = requireIndex("revokeOthers");
     List<SessionHandle> revoked = m.calls.call(StoreOperation.REVOKE_ALL,
         () -> indexed.revokeOthers(userId, keep.handle(), m.policy.absoluteTimeout()));
     Instant now = m.clock.instant();
@@ -114,8 +114,8 @@ private static void revoked(ObservedOperation op, RevocationReason reason, boole
   }
 
   List<SessionSummary> sessionsOf(String userId) {
-    SessionManager.checkUserId(userId);
-    UserIndexedStore indexed = m.requireIndex("sessionsOf");
+    ManagerRules.checkUserId(userId);
+    UserIndexedStore indexed = requireIndex("sessionsOf");
     List<SessionRecord> records = m.calls.call(StoreOperation.LIST, () -> indexed.sessionsOf(userId));
     Instant now = m.clock.instant();
     List<SessionSummary> summaries = new ArrayList<>(records.size());
@@ -128,5 +128,13 @@ private static void revoked(ObservedOperation op, RevocationReason reason, boole
     summaries.sort(Comparator.comparing(SessionSummary::lastAccessedAt).reversed()
         .thenComparing(SessionSummary::handle));
     return summaries;
+  }
+
+  UserIndexedStore requireIndex(String operation) {
+    if (m.indexedStore == null) {
+      throw new UnsupportedOperationException(operation + " needs a store that implements UserIndexedStore; "
+          + m.store.getClass().getName() + " does not");
+    }
+    return m.indexedStore;
   }
 }

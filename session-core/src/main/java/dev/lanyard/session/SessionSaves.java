@@ -85,7 +85,7 @@ final class SessionSaves {
       throw new PayloadTooLargeException(old.handle(), putBytes, m.policy.payloadHardLimit());
     }
     Duration idle = update.idleTimeout() != null ? update.idleTimeout() : old.idleTimeout();
-    Duration ttl = SessionManager.ttl(now, idle, old.absoluteExpiry());
+    Duration ttl = ManagerRules.ttl(now, idle, old.absoluteExpiry());
     if (ttl == null) {
       return Optional.empty();
     }
@@ -130,6 +130,6 @@ final class SessionSaves {
         .attributes(attributes)
         .build();
     return Optional.of(new Session(updated,
-        before.next(updated.attributes(), update.puts(), update.removals(), m.reader(updated, true))));
+        before.next(updated.attributes(), update.puts(), update.removals(), m.readers.reader(updated, true))));
   }
 }

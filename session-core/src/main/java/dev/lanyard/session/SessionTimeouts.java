@@ -67,7 +67,7 @@ final class SessionTimeouts {
   /** Tells every subscriber of a session that timed out, with its readable attributes. */
   void report(SessionRecord record) {
     Session session = new Session(record,
-        SessionAttributes.lazy(record.attributes(), m.reader(record, false)));
+        SessionAttributes.lazy(record.attributes(), m.readers.reader(record, false)));
     guard.callEach(subscribers, "a timed-out session", s -> s.accept(session));
   }
 }

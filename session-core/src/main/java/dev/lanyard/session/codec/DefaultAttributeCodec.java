@@ -365,19 +365,27 @@ public final class DefaultAttributeCodec implements AttributeCodec {
       }
       ClassLoader loader = classLoader != null ? classLoader : Thread.currentThread().getContextClassLoader();
       Class<?> type;
-      if (loader == null) {
-        type = super.resolveClass(desc);
-      } else {
-        try {
-          type = Class.forName(desc.getName(), false, loader);
-        } catch (ClassNotFoundException e) {
-          type = super.resolveClass(desc);
-        }
+      try {
+        type = loader == null ? super.resolveClass(desc) : forName(desc, loader);
+      } catch (ClassNotFoundException e) {
+        // Fatal here: the stream would record it and go on, and a missing superclass in a
+        // crafted (or outdated) stream would leave the subclass half built (a HashSet without
+        // its map), read back as a value that fails wherever it is used.
+        throw new RefusedOnRead(element, "class not found");
       }
       if (!allowed.allows(type)) {
         throw new RefusedOnRead(element, "a class the allow-list does not admit");
       }
       return type;
+    }
+
+    private Class<?> forName(ObjectStreamClass desc, ClassLoader loader) throws IOException,
+        ClassNotFoundException {
+      try {
+        return Class.forName(desc.getName(), false, loader);
+      } catch (ClassNotFoundException e) {
+        return super.resolveClass(desc);
+      }
     }
 
     @Override

@@ -1,19 +1,11 @@
 package dev.lanyard.session.jwt;
 
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWEHeader;
 import com.nimbusds.jose.JWEObject;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.Header;
-import com.nimbusds.jose.PlainHeader;
-import com.nimbusds.jose.util.Base64URL;
-import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import dev.lanyard.session.Resolution;
-import dev.lanyard.session.ResolutionStatus;
-import dev.lanyard.session.Session;
 import dev.lanyard.session.SessionHandle;
 import dev.lanyard.session.SessionManager;
 import dev.lanyard.session.SessionPolicy;
@@ -26,9 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,10 +30,10 @@ import org.slf4j.LoggerFactory;
  * <p>What it enforces, in order: a size limit before any parsing; a compact JWS, or a nested JWE
  * ({@code cty: JWT}, no {@code zip}, pinned {@code alg}/{@code enc}, known {@code kid}) that
  * decrypts to one; no {@code alg: none}; no header-supplied keys ({@code jwk}, {@code jku},
- * {@code x5u}, {@code x5c}); no {@code crit} (not even an empty list); {@code typ: at+jwt}; a {@code kid} naming a
- * verification key whose pinned algorithm equals the header's (this defeats algorithm confusion);
- * the signature; {@code iss}; {@code aud} (as the {@link AudienceRule} says: by default this
- * service must be the sole audience); {@code exp} present and not passed; {@code nbf} and
+ * {@code x5u}, {@code x5c}); no {@code crit} (not even an empty list); {@code typ: at+jwt}; a {@code kid}
+ * naming a verification key whose pinned algorithm equals the header's (this defeats algorithm
+ * confusion); the signature; {@code iss}; {@code aud} (as the {@link AudienceRule} says: by default
+ * this service must be the sole audience); {@code exp} present and not passed; {@code nbf} and
  * {@code iat} not in the future beyond the clock skew; {@code sub}, {@code sid}, {@code ver},
  * {@code jti} present and well formed; the deny-list, if configured; and in checked mode the
  * session via {@link SessionManager#lookup(SessionHandle, long)}. It does not use Nimbus's
@@ -75,8 +65,6 @@ public final class AccessTokenVerifier {
   /** The default audience rule: {@link AudienceRule#SOLE}, per RFC 8725 §3.9. */
   public static final AudienceRule DEFAULT_AUDIENCE_RULE = AudienceRule.SOLE;
 
-  private static final int MAX_JTI_LENGTH = 256;
-
   private final KeyRing keys;
   private final String issuer;
   private final String audience;
@@ -87,6 +75,7 @@ public final class AccessTokenVerifier {
   private final SessionManager manager;
   private final TokenDenyList denyList;
   private final VerifiedTokenCache cache;
+  private final ClaimsCheck claimsCheck;
   private final boolean requireEncryption;
   /** The guarded observer, or {@code null}: then verification is not observed at all. */
   private final SessionObserver observer;
@@ -97,13 +86,15 @@ public final class AccessTokenVerifier {
     this.audience = b.audience;
     this.audienceRule = b.audienceRule;
     this.manager = b.manager;
-    this.clock = b.clock != null ? b.clock : (manager != null ? manager.clock() : Clock.systemUTC());
+    this.clock = b.clock != null ? b.clock
+        : (manager != null ? manager.clock() : Clock.systemUTC());
     this.skew = b.skew != null ? b.skew : (manager != null ? manager.policy().clockSkew()
         : SessionPolicy.DEFAULT_CLOCK_SKEW);
     this.maxTokenLength = b.maxTokenLength;
     this.denyList = b.denyList;
     this.cache = b.cacheSize > 0 ? new VerifiedTokenCache(b.cacheSize) : null;
     this.requireEncryption = b.requireEncryption;
+    this.claimsCheck = new ClaimsCheck(issuer, audience, audienceRule, skew, denyList, manager);
     SessionObserver chosen = b.observer != null ? b.observer
         : (manager != null ? manager.observer().orElse(null) : null);
     this.observer = chosen == null ? null : SessionObserver.guard(chosen);
@@ -144,7 +135,8 @@ public final class AccessTokenVerifier {
   public TokenVerification verify(String token, VerificationMode mode) {
     Objects.requireNonNull(mode, "mode");
     if (mode == VerificationMode.CHECKED && manager == null) {
-      throw new IllegalStateException("CHECKED verification needs a session manager: configure manager(...)");
+      throw new IllegalStateException(
+          "CHECKED verification needs a session manager: configure manager(...)");
     }
     if (observer == null) {
       return verifyNow(token, mode);
@@ -169,94 +161,91 @@ public final class AccessTokenVerifier {
 
   private TokenVerification verifyNow(String token, VerificationMode mode) {
     Instant now = clock.instant();
-    Outcome outcome = check(token, mode, now);
-    if (outcome.reason != null) {
-      LOG.debug("access token rejected: {}", outcome.reason);
+    TokenOutcome outcome = check(token, mode, now);
+    if (outcome.reason() != null) {
+      LOG.debug("access token rejected: {}", outcome.reason());
       if (manager != null) {
-        ModuleEvents.publish(manager, new SessionEvent.TokenRejected(now, outcome.reason.name()));
+        ModuleEvents.publish(manager,
+            new SessionEvent.TokenRejected(now, outcome.reason().name()));
       }
-      return TokenVerification.rejected(outcome.reason);
+      return TokenVerification.rejected(outcome.reason());
     }
-    return TokenVerification.accepted(outcome.token);
+    return TokenVerification.accepted(outcome.token());
   }
 
-  private record Outcome(VerifiedToken token, RejectionReason reason) {
-    static Outcome reject(RejectionReason reason) {
-      return new Outcome(null, reason);
-    }
-  }
-
-  private Outcome check(String token, VerificationMode mode, Instant now) {
+  private TokenOutcome check(String token, VerificationMode mode, Instant now) {
     if (token == null || token.isEmpty()) {
-      return Outcome.reject(RejectionReason.MALFORMED);
+      return TokenOutcome.reject(RejectionReason.MALFORMED);
     }
     if (token.length() > maxTokenLength) {
-      return Outcome.reject(RejectionReason.TOO_LARGE);
+      return TokenOutcome.reject(RejectionReason.TOO_LARGE);
     }
     TokenKeySet set = keys.current();
-    int dots = countDots(token);
+    int dots = TokenHeaders.countDots(token);
     if (dots == 4) {
       return checkEncrypted(token, set, mode, now);
     }
     if (dots != 2) {
-      return Outcome.reject(RejectionReason.MALFORMED);
+      return TokenOutcome.reject(RejectionReason.MALFORMED);
     }
     if (requireEncryption) {
-      return Outcome.reject(RejectionReason.ENCRYPTION_REQUIRED);
+      return TokenOutcome.reject(RejectionReason.ENCRYPTION_REQUIRED);
     }
     return checkSigned(token, token, null, set, mode, now);
   }
 
-  private Outcome checkEncrypted(String token, TokenKeySet set, VerificationMode mode, Instant now) {
+  private TokenOutcome checkEncrypted(String token, TokenKeySet set, VerificationMode mode,
+      Instant now) {
     JWEObject jwe;
     try {
       jwe = JWEObject.parse(token);
     } catch (ParseException | RuntimeException e) {
-      return Outcome.reject(RejectionReason.MALFORMED);
+      return TokenOutcome.reject(RejectionReason.MALFORMED);
     }
     JWEHeader h = jwe.getHeader();
     if (h.getCompressionAlgorithm() != null) {
-      return Outcome.reject(RejectionReason.COMPRESSED);
+      return TokenOutcome.reject(RejectionReason.COMPRESSED);
     }
-    if (h.getJWK() != null || h.getJWKURL() != null || h.getX509CertURL() != null || h.getX509CertChain() != null) {
-      return Outcome.reject(RejectionReason.HEADER_KEY);
+    if (TokenHeaders.hasHeaderKey(h)) {
+      return TokenOutcome.reject(RejectionReason.HEADER_KEY);
     }
-    if (hasCriticalHeader(h)) {
-      return Outcome.reject(RejectionReason.CRITICAL_HEADER);
+    if (TokenHeaders.hasCriticalHeader(h)) {
+      return TokenOutcome.reject(RejectionReason.CRITICAL_HEADER);
     }
     if (h.getContentType() == null || !"JWT".equalsIgnoreCase(h.getContentType())) {
-      return Outcome.reject(RejectionReason.UNSIGNED_ENCRYPTED);
+      return TokenOutcome.reject(RejectionReason.UNSIGNED_ENCRYPTED);
     }
     if (h.getKeyID() == null || h.getKeyID().isEmpty()) {
-      return Outcome.reject(RejectionReason.KEY_ID_MISSING);
+      return TokenOutcome.reject(RejectionReason.KEY_ID_MISSING);
     }
     EncryptionKey key = set.decryptionKeyOrNull(h.getKeyID());
     if (key == null) {
-      return Outcome.reject(RejectionReason.KEY_ID_UNKNOWN);
+      return TokenOutcome.reject(RejectionReason.KEY_ID_UNKNOWN);
     }
-    if (!key.kind().jwe().equals(h.getAlgorithm()) || !EncryptionKey.METHOD.equals(h.getEncryptionMethod())) {
-      return Outcome.reject(RejectionReason.ALGORITHM_MISMATCH);
+    if (!key.kind().jwe().equals(h.getAlgorithm())
+        || !EncryptionKey.METHOD.equals(h.getEncryptionMethod())) {
+      return TokenOutcome.reject(RejectionReason.ALGORITHM_MISMATCH);
     }
     String hash = null;
     if (cache != null) {
       hash = Hashes.sha256(token);
       VerifiedTokenCache.Entry hit = cache.get(hash, now);
-      if (hit != null && hit.decryptionKey() == key && set.verificationKeyOrNull(hit.signingKey().keyId())
-          == hit.signingKey()) {
-        return checkClaims(hit.claims(), hit.signingKey(), mode, now);
+      if (hit != null && hit.decryptionKey() == key
+          && set.verificationKeyOrNull(hit.signingKey().keyId()) == hit.signingKey()) {
+        return claimsCheck.check(hit.claims(), hit.signingKey(), mode, now);
       }
     }
     try {
       jwe.decrypt(key.decrypter());
     } catch (JOSEException | RuntimeException e) {
-      return Outcome.reject(RejectionReason.DECRYPTION_FAILED);
+      return TokenOutcome.reject(RejectionReason.DECRYPTION_FAILED);
     }
     String inner = jwe.getPayload().toString();
     if (inner.length() > maxTokenLength) {
-      return Outcome.reject(RejectionReason.TOO_LARGE);
+      return TokenOutcome.reject(RejectionReason.TOO_LARGE);
     }
-    if (countDots(inner) != 2) {
-      return Outcome.reject(RejectionReason.UNSIGNED_ENCRYPTED);
+    if (TokenHeaders.countDots(inner) != 2) {
+      return TokenOutcome.reject(RejectionReason.UNSIGNED_ENCRYPTED);
     }
     return checkSigned(inner, token, key, set, mode, now);
   }
@@ -266,38 +255,40 @@ public final class AccessTokenVerifier {
    * @param presented the token as presented (the JWE when nested), for the cache key
    * @param decryptionKey the key that decrypted the outer JWE, or {@code null}
    */
-  private Outcome checkSigned(String jwsText, String presented, EncryptionKey decryptionKey, TokenKeySet set,
-      VerificationMode mode, Instant now) {
+  private TokenOutcome checkSigned(String jwsText, String presented, EncryptionKey decryptionKey,
+      TokenKeySet set, VerificationMode mode, Instant now) {
     SignedJWT jws;
     try {
-      jws = SignedJWT.parse(jwsText); // parses the header only; the payload is parsed after the signature check
+      // parses the header only; the payload is parsed after the signature check
+      jws = SignedJWT.parse(jwsText);
     } catch (ParseException | RuntimeException e) {
       if (decryptionKey != null) {
         // inside a JWE, content that is not a JWS is "encrypted but not signed"
-        return Outcome.reject(RejectionReason.UNSIGNED_ENCRYPTED);
+        return TokenOutcome.reject(RejectionReason.UNSIGNED_ENCRYPTED);
       }
-      return Outcome.reject(isUnsecured(jwsText) ? RejectionReason.UNSECURED : RejectionReason.MALFORMED);
+      return TokenOutcome.reject(TokenHeaders.isUnsecured(jwsText) ? RejectionReason.UNSECURED
+          : RejectionReason.MALFORMED);
     }
     JWSHeader h = jws.getHeader();
-    if (h.getJWK() != null || h.getJWKURL() != null || h.getX509CertURL() != null || h.getX509CertChain() != null) {
-      return Outcome.reject(RejectionReason.HEADER_KEY);
+    if (TokenHeaders.hasHeaderKey(h)) {
+      return TokenOutcome.reject(RejectionReason.HEADER_KEY);
     }
-    if (hasCriticalHeader(h)) {
-      return Outcome.reject(RejectionReason.CRITICAL_HEADER);
+    if (TokenHeaders.hasCriticalHeader(h)) {
+      return TokenOutcome.reject(RejectionReason.CRITICAL_HEADER);
     }
-    if (!isAccessTokenType(h.getType())) {
-      return Outcome.reject(RejectionReason.WRONG_TYPE);
+    if (!TokenHeaders.isAccessTokenType(h.getType())) {
+      return TokenOutcome.reject(RejectionReason.WRONG_TYPE);
     }
     String kid = h.getKeyID();
     if (kid == null || kid.isEmpty()) {
-      return Outcome.reject(RejectionReason.KEY_ID_MISSING);
+      return TokenOutcome.reject(RejectionReason.KEY_ID_MISSING);
     }
     TokenKey key = set.verificationKeyOrNull(kid);
     if (key == null) {
-      return Outcome.reject(RejectionReason.KEY_ID_UNKNOWN);
+      return TokenOutcome.reject(RejectionReason.KEY_ID_UNKNOWN);
     }
     if (!key.algorithm().jws().equals(h.getAlgorithm())) {
-      return Outcome.reject(RejectionReason.ALGORITHM_MISMATCH);
+      return TokenOutcome.reject(RejectionReason.ALGORITHM_MISMATCH);
     }
     boolean cacheable = cache != null && decryptionKey == null && !key.algorithm().isSymmetric();
     String hash = null;
@@ -305,7 +296,7 @@ public final class AccessTokenVerifier {
       hash = Hashes.sha256(presented);
       VerifiedTokenCache.Entry hit = cache.get(hash, now);
       if (hit != null && hit.signingKey() == key && hit.decryptionKey() == null) {
-        return checkClaims(hit.claims(), key, mode, now);
+        return claimsCheck.check(hit.claims(), key, mode, now);
       }
     }
     boolean valid;
@@ -315,13 +306,13 @@ public final class AccessTokenVerifier {
       valid = false;
     }
     if (!valid) {
-      return Outcome.reject(RejectionReason.BAD_SIGNATURE);
+      return TokenOutcome.reject(RejectionReason.BAD_SIGNATURE);
     }
     JWTClaimsSet claims;
     try {
       claims = jws.getJWTClaimsSet();
     } catch (ParseException | RuntimeException e) {
-      return Outcome.reject(RejectionReason.CLAIMS_INVALID);
+      return TokenOutcome.reject(RejectionReason.CLAIMS_INVALID);
     }
     if (cache != null && (cacheable || decryptionKey != null)) {
       Date exp = claims.getExpirationTime();
@@ -330,113 +321,7 @@ public final class AccessTokenVerifier {
             new VerifiedTokenCache.Entry(key, decryptionKey, claims, exp.toInstant()));
       }
     }
-    return checkClaims(claims, key, mode, now);
-  }
-
-  /**
-   * Whether the header carries {@code crit} in any form. This verifier understands no critical
-   * extension, so every value is unknown, and an empty list is malformed (RFC 7515 §4.1.11). The
-   * parsed header is checked and then the header as sent, since a parser may drop an empty list.
-   */
-  private static boolean hasCriticalHeader(Header h) {
-    if (h.getCriticalParams() != null || h.getIncludedParams().contains("crit")) {
-      return true;
-    }
-    Base64URL raw = h.getParsedBase64URL();
-    if (raw == null) {
-      return false;
-    }
-    try {
-      return JSONObjectUtils.parse(raw.decodeToString()).containsKey("crit");
-    } catch (ParseException | RuntimeException e) {
-      return true;
-    }
-  }
-
-  /** Whether the header of a token that is not a JWS says {@code alg: none}. */
-  private static boolean isUnsecured(String token) {
-    try {
-      return Header.parse(new Base64URL(token.substring(0, token.indexOf('.')))) instanceof PlainHeader;
-    } catch (ParseException | RuntimeException e) {
-      return false;
-    }
-  }
-
-  private static boolean isAccessTokenType(JOSEObjectType type) {
-    if (type == null) {
-      return false;
-    }
-    String t = type.getType();
-    return AccessTokenIssuer.TOKEN_TYPE.equalsIgnoreCase(t) || ("application/" + AccessTokenIssuer.TOKEN_TYPE)
-        .equalsIgnoreCase(t);
-  }
-
-  private Outcome checkClaims(JWTClaimsSet claims, TokenKey key, VerificationMode mode, Instant now) {
-    String subject;
-    String sid;
-    Long version;
-    String jti;
-    try {
-      if (!issuer.equals(claims.getIssuer())) {
-        return Outcome.reject(RejectionReason.WRONG_ISSUER);
-      }
-      List<String> aud = claims.getAudience();
-      if (aud == null || !aud.contains(audience) || (audienceRule == AudienceRule.SOLE && aud.size() != 1)) {
-        return Outcome.reject(RejectionReason.WRONG_AUDIENCE);
-      }
-      Date exp = claims.getExpirationTime();
-      Date iat = claims.getIssueTime();
-      if (exp == null || iat == null) {
-        return Outcome.reject(RejectionReason.CLAIMS_INVALID);
-      }
-      if (!now.isBefore(exp.toInstant().plus(skew))) {
-        return Outcome.reject(RejectionReason.EXPIRED);
-      }
-      Date nbf = claims.getNotBeforeTime();
-      if (nbf != null && nbf.toInstant().isAfter(now.plus(skew))) {
-        return Outcome.reject(RejectionReason.NOT_YET_VALID);
-      }
-      if (iat.toInstant().isAfter(now.plus(skew))) {
-        return Outcome.reject(RejectionReason.ISSUED_IN_FUTURE);
-      }
-      subject = claims.getSubject();
-      sid = claims.getStringClaim("sid");
-      version = claims.getLongClaim("ver");
-      jti = claims.getJWTID();
-    } catch (ParseException | RuntimeException e) {
-      return Outcome.reject(RejectionReason.CLAIMS_INVALID);
-    }
-    if (subject == null || subject.isEmpty() || !SessionHandle.isWellFormed(sid) || version == null || jti == null
-        || jti.isEmpty() || jti.length() > MAX_JTI_LENGTH) {
-      return Outcome.reject(RejectionReason.CLAIMS_INVALID);
-    }
-    if (denyList != null && denyList.isDenied(jti)) {
-      return Outcome.reject(RejectionReason.DENIED);
-    }
-    SessionHandle handle = SessionHandle.of(sid);
-    Session session = null;
-    if (mode == VerificationMode.CHECKED) {
-      Resolution resolution = manager.lookup(handle, version);
-      if (resolution.status() == ResolutionStatus.STALE_VERSION) {
-        return Outcome.reject(RejectionReason.SESSION_VERSION_STALE);
-      }
-      session = resolution.session().orElse(null);
-      if (session == null || !subject.equals(session.userId().orElse(null))) {
-        return Outcome.reject(RejectionReason.SESSION_NOT_FOUND);
-      }
-    }
-    return new Outcome(new VerifiedToken(subject, handle, version, jti, claims.getIssueTime().toInstant(),
-        claims.getExpirationTime().toInstant(), key.keyId(), claims.getClaims(), Optional.ofNullable(session)), null);
-  }
-
-  private static int countDots(String s) {
-    int n = 0;
-    for (int i = 0; i < s.length(); i++) {
-      if (s.charAt(i) == '.' && ++n > 4) {
-        return n;
-      }
-    }
-    return n;
+    return claimsCheck.check(claims, key, mode, now);
   }
 
   int cachedTokens() {
@@ -445,8 +330,10 @@ public final class AccessTokenVerifier {
 
   @Override
   public String toString() {
-    return "AccessTokenVerifier[iss=" + issuer + ", aud=" + audience + ", audienceRule=" + audienceRule + ", skew=" + skew + ", maxTokenLength="
-        + maxTokenLength + ", cache=" + (cache != null) + ", denyList=" + (denyList != null) + "]";
+    return "AccessTokenVerifier[iss=" + issuer + ", aud=" + audience
+        + ", audienceRule=" + audienceRule + ", skew=" + skew
+        + ", maxTokenLength=" + maxTokenLength + ", cache=" + (cache != null)
+        + ", denyList=" + (denyList != null) + "]";
   }
 
   /** Configures an {@link AccessTokenVerifier}. Not thread-safe; {@link #build()} validates. */
@@ -536,7 +423,8 @@ public final class AccessTokenVerifier {
     public Builder clockSkew(Duration value) {
       Objects.requireNonNull(value, "clockSkew");
       if (value.isNegative() || value.compareTo(Duration.ofMinutes(5)) > 0) {
-        throw new IllegalArgumentException("clockSkew (" + value + ") must be between PT0S and PT5M");
+        throw new IllegalArgumentException(
+            "clockSkew (" + value + ") must be between PT0S and PT5M");
       }
       this.skew = value;
       return this;
@@ -550,7 +438,8 @@ public final class AccessTokenVerifier {
      */
     public Builder maxTokenLength(int value) {
       if (value < 256 || value > 65_536) {
-        throw new IllegalArgumentException("maxTokenLength (" + value + ") must be between 256 and 65536");
+        throw new IllegalArgumentException(
+            "maxTokenLength (" + value + ") must be between 256 and 65536");
       }
       this.maxTokenLength = value;
       return this;
@@ -581,7 +470,8 @@ public final class AccessTokenVerifier {
      */
     public Builder verifiedTokenCache(int maxEntries) {
       if (maxEntries < 0 || maxEntries > 1_000_000) {
-        throw new IllegalArgumentException("verifiedTokenCache (" + maxEntries + ") must be between 0 and 1000000");
+        throw new IllegalArgumentException(
+            "verifiedTokenCache (" + maxEntries + ") must be between 0 and 1000000");
       }
       this.cacheSize = maxEntries;
       return this;
@@ -599,7 +489,8 @@ public final class AccessTokenVerifier {
 
     /**
      * Reports every verification to an observer, for tracing (default: the manager's observer if a
-     * manager is set, else none, which costs nothing). Guarded: what it throws is logged and dropped.
+     * manager is set, else none, which costs nothing). Guarded: what it throws is logged and
+     * dropped.
      *
      * @param value the observer
      * @return this builder
@@ -625,13 +516,15 @@ public final class AccessTokenVerifier {
         Duration effectiveSkew = skew != null ? skew
             : (manager != null ? manager.policy().clockSkew() : SessionPolicy.DEFAULT_CLOCK_SKEW);
         if (denyList.skew().compareTo(effectiveSkew) < 0) {
-          throw new IllegalArgumentException("denyList keeps entries " + denyList.skew() + " past exp, less than "
-              + "clockSkew (" + effectiveSkew + "): a denied token would verify again; create it with "
-              + "TokenDenyList.create(store, clock, " + effectiveSkew + ")");
+          throw new IllegalArgumentException("denyList keeps entries " + denyList.skew()
+              + " past exp, less than clockSkew (" + effectiveSkew
+              + "): a denied token would verify again; create it with"
+              + " TokenDenyList.create(store, clock, " + effectiveSkew + ")");
         }
       }
       if (requireEncryption && !keys.current().decrypts()) {
-        throw new IllegalArgumentException("requireEncryption() needs a decryption key in the key set");
+        throw new IllegalArgumentException(
+            "requireEncryption() needs a decryption key in the key set");
       }
       return new AccessTokenVerifier(this);
     }

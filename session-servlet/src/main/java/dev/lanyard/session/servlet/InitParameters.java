@@ -1,5 +1,6 @@
 package dev.lanyard.session.servlet;
 
+import dev.lanyard.session.LoginAttributePolicy;
 import dev.lanyard.session.ReadMode;
 import dev.lanyard.session.SessionLimit;
 import dev.lanyard.session.SessionManager;
@@ -43,7 +44,8 @@ final class InitParameters {
       "cookieName", "cookieSecure", "cookieHttpOnly", "cookieSameSite", "cookiePath", "cookieDomain", "cookieMaxAge",
       "headerName", "failureMode", "retryAfter", "csrf", "csrfTrustedOrigins", "csrfHeaderName", "csrfParameterName",
       "requestIdHeader", "anonymousSessionLimit", "anonymousSessionWindow", "guessingThreshold", "guessingWindow",
-      "guessingMaxClients", "idRenewalInterval", "idRenewalOverlap", "listeners", "containerListeners", "attributeSaveMode", "attributeCodec");
+      "guessingMaxClients", "idRenewalInterval", "idRenewalOverlap", "listeners", "containerListeners",
+      "attributeSaveMode", "attributeCodec", "loginAttributes");
 
   record Result(LanyardSessionFilter.Builder builder, SessionStore store) {}
 
@@ -103,6 +105,9 @@ final class InitParameters {
 
   private static SessionPolicy policy(Map<String, String> p) {
     SessionPolicy.Builder b = SessionPolicy.builder();
+    if (p.containsKey("loginAttributes")) {
+      b.loginAttributes(loginAttributes(p.get("loginAttributes")));
+    }
     if (p.containsKey("idleTimeout")) {
       b.idleTimeout(duration("idleTimeout", p.get("idleTimeout")));
     }
@@ -371,6 +376,28 @@ final class InitParameters {
     }
     throw new IllegalArgumentException(option + " (" + text + ") must be one of "
         + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT));
+  }
+
+  /**
+   * {@code application} (the default), {@code all}, {@code none}, or the names of the attributes
+   * that cross a login, comma- or space-separated.
+   */
+  static LoginAttributePolicy loginAttributes(String text) {
+    switch (text.trim().toLowerCase(Locale.ROOT)) {
+      case "application":
+        return LoginAttributePolicy.applicationAttributes();
+      case "all":
+        return LoginAttributePolicy.all();
+      case "none":
+        return LoginAttributePolicy.none();
+      default:
+        List<String> names = list(text);
+        if (names.isEmpty()) {
+          throw new IllegalArgumentException("loginAttributes must be application, all, none, or"
+              + " attribute names");
+        }
+        return LoginAttributePolicy.named(names);
+    }
   }
 
   private static List<String> list(String text) {

@@ -3,6 +3,7 @@ package dev.lanyard.session.servlet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lanyard.session.LoginAttributePolicy;
 import dev.lanyard.session.ReadMode;
 import dev.lanyard.session.codec.DefaultAttributeCodec;
 import dev.lanyard.session.jackson.JsonAttributeCodec;
@@ -31,6 +32,20 @@ class InitParametersTest {
     for (String bad : new String[] {"", "m", "10", "ten minutes", "PTX"}) {
       assertThatThrownBy(() -> InitParameters.duration("idleTimeout", bad)).as(bad)
           .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("idleTimeout (");
+    }
+  }
+
+  @Test
+  void loginAttributesAcceptTheKeywordsAndNames() {
+    assertThat(InitParameters.loginAttributes("application"))
+        .isEqualTo(LoginAttributePolicy.applicationAttributes());
+    assertThat(InitParameters.loginAttributes("ALL")).isEqualTo(LoginAttributePolicy.all());
+    assertThat(InitParameters.loginAttributes("none")).isEqualTo(LoginAttributePolicy.none());
+    assertThat(InitParameters.loginAttributes("cart, locale"))
+        .isEqualTo(LoginAttributePolicy.named("cart", "locale"));
+    for (String bad : new String[] {"", " , ", "cart SPRING_SECURITY_CONTEXT", "lanyard.roles"}) {
+      assertThatThrownBy(() -> InitParameters.loginAttributes(bad)).as(bad)
+          .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("loginAttributes");
     }
   }
 

@@ -3,6 +3,8 @@ package dev.lanyard.examples.demo;
 import dev.lanyard.session.SessionHandle;
 import dev.lanyard.session.SessionSummary;
 import dev.lanyard.session.servlet.LanyardSessions;
+import dev.lanyard.session.websocket.SocketSessions;
+import java.util.Map;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -27,6 +29,12 @@ import java.util.Optional;
 final class AccountServlet extends HttpServlet {
 
   private static final long serialVersionUID = 1L;
+  private final transient SocketSessions sockets;
+
+  AccountServlet(SocketSessions sockets) {
+    this.sockets = sockets;
+  }
+
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
@@ -76,14 +84,16 @@ final class AccountServlet extends HttpServlet {
     response.sendRedirect(sessions.userId().isPresent() ? "/account/sessions" : "/");
   }
 
-  private static void sessionsPage(HttpServletRequest request, HttpServletResponse response, LanyardSessions sessions)
+  private void sessionsPage(HttpServletRequest request, HttpServletResponse response, LanyardSessions sessions)
       throws IOException {
     Optional<SessionHandle> mine = sessions.handle();
     List<SessionSummary> devices = sessions.sessions();
+    Map<SessionHandle, Integer> openSockets = sockets.openSocketsOf(sessions.userId().orElseThrow());
     StringBuilder body = new StringBuilder("<p class=\"note\">Every place you are signed in. ")
-        .append("Signing a device out removes its session from the store: its next click finds no session.</p>")
+        .append("Signing a device out removes its session from the store: its next click finds no session, ")
+        .append("and its <a id=\"live-link\" href=\"/live\">live page</a> socket closes at once.</p>")
         .append("<table id=\"sessions\"><tr><th>Device</th><th>Network</th><th>Created</th><th>Last seen</th>")
-        .append("<th>Node</th><th></th></tr>");
+        .append("<th>Node</th><th>Live sockets</th><th></th></tr>");
     for (SessionSummary device : devices) {
       boolean current = Optional.of(device.handle()).equals(mine);
       String agent = device.client().userAgent().isEmpty() ? "unknown browser" : device.client().userAgent();
@@ -92,7 +102,8 @@ final class AccountServlet extends HttpServlet {
           .append("<td>").append(Html.escape(device.client().addressPrefix())).append("</td>")
           .append("<td>").append(time(device.createdAt())).append("</td>")
           .append("<td>").append(time(device.lastAccessedAt())).append("</td>")
-          .append("<td>").append(Html.escape(device.lastNode())).append("</td><td>")
+          .append("<td>").append(Html.escape(device.lastNode())).append("</td>")
+          .append("<td class=\"sockets\">").append(openSockets.getOrDefault(device.handle(), 0)).append("</td><td>")
           .append(current ? "<b>this device</b>" : Html.form(request,
               "/account/sessions/" + device.handle().value() + "/revoke",
               "<button class=\"revoke\" data-handle=\"" + Html.escape(device.handle().value()) + "\">Sign out</button>"))

@@ -1,6 +1,13 @@
 package dev.lanyard.examples.demo;
 
+import dev.lanyard.session.LoginAttributePolicy;
 import dev.lanyard.session.SessionManager;
+import dev.lanyard.session.websocket.SessionEndNotes;
+import dev.lanyard.session.websocket.SocketMeters;
+import dev.lanyard.session.websocket.SocketRoute;
+import dev.lanyard.session.websocket.SocketSessions;
+import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
+import dev.lanyard.session.SessionPolicy;
 import dev.lanyard.session.SessionStores;
 import dev.lanyard.session.jwt.AccessTokenIssuer;
 import dev.lanyard.session.jwt.AccessTokenVerifier;
@@ -61,9 +68,11 @@ final class DemoServer implements AutoCloseable {
   private final SessionStore store;
   private final ScheduledExecutorService sampler;
   private final DemoTracing tracing;
+  private final SocketSessions sockets;
 
   private DemoServer(Server server, ServerConnector connector, SessionStore store, ScheduledExecutorService sampler,
-      DemoTracing tracing) {
+      DemoTracing tracing, SocketSessions sockets) {
+    this.sockets = sockets;
     this.server = server;
     this.connector = connector;
     this.store = store;
@@ -96,7 +105,11 @@ final class DemoServer implements AutoCloseable {
     SessionManager manager = SessionManager.builder(store)
         .clock(clock)
         .nodeId(settings.nodeId())
+        // Only the cart crosses a login: nothing an anonymous visitor left behind becomes
+        // security state of the logged-in session (docs/security.md, "The login boundary")
+        .policy(SessionPolicy.builder().loginAttributes(LoginAttributePolicy.named(ShopServlet.CART)).build())
         .listener(metrics)
+        .listener(new SessionEndNotes(values))               // lets other nodes say why a socket closed
         .observer(SessionObservations.create(tracing.observations()))
         .build();
     // [wiring-end]
@@ -133,6 +146,13 @@ final class DemoServer implements AutoCloseable {
         .build();
     // [filter-end]
 
+    // [sockets-start] the live page's WebSocket: bound to the session, closed with it on every node
+    SocketSessions sockets = SocketSessions.builder(manager)
+        .cookieName(settings.devCookie() ? "lanyard-dev-session" : CookieSettings.DEFAULT_NAME)
+        .build();
+    new SocketMeters(sockets).bindTo(registry);
+    // [sockets-end]
+
     Users users = new Users(values);
     ServletContextHandler context = new ServletContextHandler("/");   // no SESSIONS: Jetty keeps no sessions of its own
     context.addFilter(new FilterHolder(filter), "/*", EnumSet.allOf(DispatcherType.class));
@@ -142,7 +162,7 @@ final class DemoServer implements AutoCloseable {
     LoginServlet login = new LoginServlet(users);
     context.addServlet(new ServletHolder(login), "/login");
     context.addServlet(new ServletHolder(login), "/logout");
-    AccountServlet account = new AccountServlet();
+    AccountServlet account = new AccountServlet(sockets);
     context.addServlet(new ServletHolder(account), "/account/sessions/*");
     context.addServlet(new ServletHolder(account), "/account/security");
     context.addServlet(new ServletHolder(new AdminServlet(users, manager)), "/admin/users/*");
@@ -154,6 +174,13 @@ final class DemoServer implements AutoCloseable {
     context.addServlet(new ServletHolder(tokenEndpoints.refreshServlet()), "/api/token/refresh");
     context.addServlet(new ServletHolder(new JwksServlet(keys, Duration.ofMinutes(5))), "/.well-known/jwks.json");
     context.addServlet(new ServletHolder(new MetricsServlet(registry)), "/metrics");
+    context.addServlet(new ServletHolder(new LiveServlet()), "/live");
+    // [live-endpoint-start] Jetty's way to reach the ServerContainer; in a war, a ServletContextListener does it
+    JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) -> {
+      container.setDefaultMaxSessionIdleTimeout(Duration.ofMinutes(10).toMillis());   // Jetty's default is 30 s
+      container.addEndpoint(sockets.endpoint("/live/socket", LiveEndpoint::new, SocketRoute.defaults()));
+    });
+    // [live-endpoint-end]
     // The admin page's live charts: the meters sampled on a wall clock (the session clock may be a test's).
     ChartHistory charts = new ChartHistory(registry, Clock.systemUTC());
     context.addServlet(new ServletHolder(new ChartsServlet(charts, CHART_INTERVAL)), "/admin/charts.json");
@@ -181,12 +208,13 @@ final class DemoServer implements AutoCloseable {
       }, 0, CHART_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       sampler.shutdownNow();
+      sockets.close();
       server.stop();
       store.close();
       tracing.close();
       throw e;
     }
-    return new DemoServer(server, connector, store, sampler, tracing);
+    return new DemoServer(server, connector, store, sampler, tracing, sockets);
   }
 
   /** @return the port the demo listens on */
@@ -203,6 +231,7 @@ final class DemoServer implements AutoCloseable {
   @Override
   public void close() {
     sampler.shutdownNow();
+    sockets.close();
     try {
       server.stop();
     } catch (Exception e) {

@@ -62,6 +62,23 @@ class DemoApiIT {
   }
 
   @Test
+  void theCartSurvivesLoginAndTheCsrfTokenDoesNot() throws Exception {
+    HttpResponse<String> added = http.post(demo, "/cart", null, "item=clip");
+    assertThat(added.statusCode()).isEqualTo(302);
+    String anonymous = DemoHttp.sessionCookie(added);
+    String csrf = http.csrfToken(demo, anonymous);
+
+    HttpResponse<String> login = http.post(demo, "/login", anonymous,
+        "username=alice&password=alice&_csrf=" + csrf);
+
+    assertThat(login.statusCode()).isEqualTo(302);
+    String loggedIn = DemoHttp.sessionCookie(login);
+    assertThat(loggedIn).isNotEqualTo(anonymous);
+    assertThat(http.get(demo, "/", loggedIn).body()).contains("Badge clip × 1");
+    assertThat(http.csrfToken(demo, loggedIn)).as("security state stays behind").isNotEqualTo(csrf);
+  }
+
+  @Test
   void meAnswers401WithoutALogin() throws Exception {
     HttpResponse<String> me = http.get(demo, "/api/me", null);
 

@@ -86,6 +86,29 @@ class DemoBrowserIT {
   }
 
   @Test
+  void aSecondBrowsersLiveSocketClosesWhenTheFirstSignsItOut() {
+    try (Browser laptop = new Browser(base); Browser phone = new Browser(base)) {
+      laptop.logIn("alice", "alice");
+      phone.logIn("alice", "alice").open("/live");
+      phone.waitUntil(d -> "open".equals(d.findElement(By.id("live-status")).getText()));
+      phone.driver().findElement(By.id("live-send")).click();   // no navigation: not Browser.click
+      phone.waitUntil(d -> d.findElement(By.id("live-messages")).getText().contains("alice: hello"));
+
+      laptop.open("/account/sessions");
+      assertThat(laptop.driver().findElements(By.cssSelector("td.sockets")))
+          .extracting(WebElement::getText).as("the phone's open socket in the device list").contains("1");
+      assertThat(laptop.driver().findElement(By.id("live-link")).getAttribute("href")).endsWith("/live");
+      laptop.click(By.cssSelector("button.revoke"));
+
+      phone.waitUntil(d -> "closed".equals(d.findElement(By.id("live-status")).getText()));
+      // the device list signs a device out as a logout of that session
+      assertThat(phone.driver().findElement(By.id("live-closed")).getText())
+          .isEqualTo("1008 lanyard: session revoked (logout)");
+      phone.screenshot("live-socket-closed");
+    }
+  }
+
+  @Test
   void theSecurityPageAsksForThePasswordAgainAfterFiveMinutes() {
     try (Browser browser = new Browser(base)) {
       browser.logIn("admin", "admin").open("/account/security");

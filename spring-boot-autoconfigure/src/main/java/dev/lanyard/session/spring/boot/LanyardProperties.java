@@ -2,7 +2,6 @@ package dev.lanyard.session.spring.boot;
 
 import dev.lanyard.session.servlet.AttributeSaveMode;
 import dev.lanyard.session.servlet.FailureMode;
-import dev.lanyard.session.servlet.SameSite;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,22 +22,31 @@ import org.springframework.core.io.Resource;
  * @since 0.1.0
  */
 @ConfigurationProperties(prefix = "lanyard")
-public class LanyardProperties {
+public class LanyardProperties extends LanyardTransportProperties {
 
-  /** Whether Lanyard is switched on. With false no Lanyard bean is created and the container's sessions stay in force. */
+  /**
+   * Whether Lanyard is switched on. With false no Lanyard bean is created and the container's
+   * sessions stay in force.
+   */
   private boolean enabled = true;
 
   /**
-   * Where sessions live, by URI scheme: memory: (one JVM, development and tests), redis://host:6379, rediss://...,
-   * redis-sentinel://..., or a custom adapter's scheme. URI options such as timeout=2s, replicaAcks=1 and
-   * expiryNotifications=true are the store's; see docs/redis.md.
+   * Where sessions live, by URI scheme: memory: (one JVM, development and tests),
+   * redis://host:6379, rediss://..., redis-sentinel://..., or a custom adapter's scheme. URI
+   * options such as timeout=2s, replicaAcks=1 and expiryNotifications=true are the store's; see
+   * docs/redis.md.
    */
   private String store = "memory:";
 
-  /** Wraps a standalone or Sentinel Redis store in the near cache (the URI option nearCache=true). */
+  /**
+   * Wraps a standalone or Sentinel Redis store in the near cache (the URI option nearCache=true).
+   */
   private boolean nearCache;
 
-  /** A short name for this node (1 to 64 characters), recorded on the sessions it serves. Use the pod or host name. */
+  /**
+   * A short name for this node (1 to 64 characters), recorded on the sessions it serves. Use the
+   * pod or host name.
+   */
   private String nodeId;
 
   /** Whether session events are logged (logger dev.lanyard.session.events, by handle only). */
@@ -53,19 +61,26 @@ public class LanyardProperties {
   /** The longest any session lives, counted from its creation or last login. */
   private Duration absoluteTimeout;
 
-  /** A request that changes nothing writes the last-access time only when the stored one is at least this old. */
+  /**
+   * A request that changes nothing writes the last-access time only when the stored one is at least
+   * this old.
+   */
   private Duration touchInterval;
 
   /** The clock difference tolerated between nodes (at most 5 minutes). */
   private Duration clockSkew;
 
   /**
-   * The most sessions one user may hold at once, enforced atomically by the store at login. This is Spring
-   * Security's maximumSessions: a login beyond it is refused (or evicts, per session-limit-overflow).
+   * The most sessions one user may hold at once, enforced atomically by the store at login. This is
+   * Spring Security's maximumSessions: a login beyond it is refused (or evicts, per
+   * session-limit-overflow).
    */
   private Integer sessionLimit;
 
-  /** What a login beyond session-limit does: refuse the new login, or evict the least recently used session. */
+  /**
+   * What a login beyond session-limit does: refuse the new login, or evict the least recently used
+   * session.
+   */
   private SessionLimitOverflow sessionLimitOverflow;
 
   /** Encoded attribute bytes above which a write raises a PayloadOverSoftLimit event. */
@@ -74,50 +89,20 @@ public class LanyardProperties {
   /** Encoded attribute bytes above which a write is refused. */
   private Integer payloadHardLimit;
 
-  /** Packages (and their subpackages) whose Serializable classes may be stored as session attributes. */
+  /**
+   * Packages (and their subpackages) whose Serializable classes may be stored as session
+   * attributes.
+   */
   private List<String> allowedPackages = new ArrayList<>();
 
-  /** The session cookie's name. The __Host- prefix requires cookie-secure, path / and no domain. */
-  private String cookieName;
-
-  /** Send the cookie over HTTPS only. Turn off only for plain-HTTP development, with a cookie name without prefix. */
-  private Boolean cookieSecure;
-
-  /** Keep the cookie away from scripts. */
-  private Boolean cookieHttpOnly;
-
-  /** The cookie's SameSite attribute: strict, lax or none. */
-  private SameSite cookieSameSite;
-
-  /** The cookie's Path. */
-  private String cookiePath;
-
-  /** The cookie's Domain; unset means host-only, the safest choice. */
-  private String cookieDomain;
-
-  /** The cookie's Max-Age; unset means the browser forgets the cookie when it closes. */
-  private Duration cookieMaxAge;
-
-  /** Also accept the session ID in this request header (for API clients without cookies), for example X-Session. */
-  private String headerName;
-
-  /** What routes without their own failure setting do when the store is unavailable: closed (503) or open. */
+  /**
+   * What routes without their own failure setting do when the store is unavailable: closed (503) or
+   * open.
+   */
   private FailureMode failureMode;
 
   /** The Retry-After of the 503 answer when failing closed. */
   private Duration retryAfter;
-
-  /** CSRF protection of cookie-transport requests: off, origin or token. */
-  private String csrf;
-
-  /** Other origins (scheme://host[:port]) allowed to send unsafe requests. */
-  private List<String> csrfTrustedOrigins = new ArrayList<>();
-
-  /** The header that carries the CSRF token. */
-  private String csrfHeaderName;
-
-  /** The form field that carries the CSRF token. */
-  private String csrfParameterName;
 
   /** The correlation header, or none to turn request IDs off. */
   private String requestIdHeader;
@@ -126,8 +111,8 @@ public class LanyardProperties {
   private AttributeSaveMode attributeSaveMode;
 
   /**
-   * Route policies by servlet URL pattern (an exact path, /prefix/*, *.ext, or / for the default route). In YAML
-   * write the pattern in brackets: lanyard.routes."[/admin/*]".step-up=10m.
+   * Route policies by servlet URL pattern (an exact path, /prefix/*, *.ext, or / for the default
+   * route). In YAML write the pattern in brackets: lanyard.routes."[/admin/*]".step-up=10m.
    */
   private Map<String, Route> routes = new LinkedHashMap<>();
 
@@ -169,7 +154,10 @@ public class LanyardProperties {
     /** exempt skips the CSRF check on these URLs. */
     private String csrf;
 
-    /** store reads every request's session from the shared store, bypassing a near cache; cache is the default. */
+    /**
+     * store reads every request's session from the shared store, bypassing a near cache; cache is
+     * the default.
+     */
     private String read;
 
     public Duration getIdleTimeout() {
@@ -225,8 +213,8 @@ public class LanyardProperties {
   public static class Filter {
 
     /**
-     * The filter's order. The default puts it ahead of Spring Security's chain (order -100), so Spring Security
-     * sees Lanyard's HttpSession.
+     * The filter's order. The default puts it ahead of Spring Security's chain (order -100), so
+     * Spring Security sees Lanyard's HttpSession.
      */
     private int order = LanyardAutoConfiguration.DEFAULT_FILTER_ORDER;
 
@@ -254,9 +242,10 @@ public class LanyardProperties {
   public static class Security {
 
     /**
-     * Whether every HttpSecurity chain keeps the user in Lanyard's user and roles fields (the security context
-     * repository), logs in through Lanyard (new session ID, session limit) and so never Java-serializes Spring's
-     * SecurityContext. A repository or session strategy the application sets itself wins.
+     * Whether every HttpSecurity chain keeps the user in Lanyard's user and roles fields (the
+     * security context repository), logs in through Lanyard (new session ID, session limit) and so
+     * never Java-serializes Spring's SecurityContext. A repository or session strategy the
+     * application sets itself wins.
      */
     private boolean enabled = true;
 
@@ -272,15 +261,19 @@ public class LanyardProperties {
   /** Access tokens issued and verified by session-jwt. */
   public static class Tokens {
 
-    /** The iss claim of issued tokens, and the one verification demands. Tokens are configured when this is set. */
+    /**
+     * The iss claim of issued tokens, and the one verification demands. Tokens are configured when
+     * this is set.
+     */
     private String issuer;
 
     /** The aud claim of issued tokens, and the one verification demands. */
     private String audience;
 
     /**
-     * A JWK Set with the keys (a file: or classpath: resource). Keys with private parts sign (the first, or the one
-     * named by signing-key-id); all verify. Every key needs a kid and an alg (HS256, ES256 or RS256).
+     * A JWK Set with the keys (a file: or classpath: resource). Keys with private parts sign (the
+     * first, or the one named by signing-key-id); all verify. Every key needs a kid and an alg
+     * (HS256, ES256 or RS256).
      */
     private Resource jwkSet;
 
@@ -334,7 +327,9 @@ public class LanyardProperties {
   /** Session meters. */
   public static class Metrics {
 
-    /** Whether session meters are bound to the MeterRegistry (needs session-metrics and Micrometer). */
+    /**
+     * Whether session meters are bound to the MeterRegistry (needs session-metrics and Micrometer).
+     */
     private boolean enabled = true;
 
     /** Route names to tag meters with (bounded, never user input). */
@@ -477,70 +472,6 @@ public class LanyardProperties {
     this.allowedPackages = allowedPackages;
   }
 
-  public String getCookieName() {
-    return cookieName;
-  }
-
-  public void setCookieName(String cookieName) {
-    this.cookieName = cookieName;
-  }
-
-  public Boolean getCookieSecure() {
-    return cookieSecure;
-  }
-
-  public void setCookieSecure(Boolean cookieSecure) {
-    this.cookieSecure = cookieSecure;
-  }
-
-  public Boolean getCookieHttpOnly() {
-    return cookieHttpOnly;
-  }
-
-  public void setCookieHttpOnly(Boolean cookieHttpOnly) {
-    this.cookieHttpOnly = cookieHttpOnly;
-  }
-
-  public SameSite getCookieSameSite() {
-    return cookieSameSite;
-  }
-
-  public void setCookieSameSite(SameSite cookieSameSite) {
-    this.cookieSameSite = cookieSameSite;
-  }
-
-  public String getCookiePath() {
-    return cookiePath;
-  }
-
-  public void setCookiePath(String cookiePath) {
-    this.cookiePath = cookiePath;
-  }
-
-  public String getCookieDomain() {
-    return cookieDomain;
-  }
-
-  public void setCookieDomain(String cookieDomain) {
-    this.cookieDomain = cookieDomain;
-  }
-
-  public Duration getCookieMaxAge() {
-    return cookieMaxAge;
-  }
-
-  public void setCookieMaxAge(Duration cookieMaxAge) {
-    this.cookieMaxAge = cookieMaxAge;
-  }
-
-  public String getHeaderName() {
-    return headerName;
-  }
-
-  public void setHeaderName(String headerName) {
-    this.headerName = headerName;
-  }
-
   public FailureMode getFailureMode() {
     return failureMode;
   }
@@ -555,38 +486,6 @@ public class LanyardProperties {
 
   public void setRetryAfter(Duration retryAfter) {
     this.retryAfter = retryAfter;
-  }
-
-  public String getCsrf() {
-    return csrf;
-  }
-
-  public void setCsrf(String csrf) {
-    this.csrf = csrf;
-  }
-
-  public List<String> getCsrfTrustedOrigins() {
-    return csrfTrustedOrigins;
-  }
-
-  public void setCsrfTrustedOrigins(List<String> csrfTrustedOrigins) {
-    this.csrfTrustedOrigins = csrfTrustedOrigins;
-  }
-
-  public String getCsrfHeaderName() {
-    return csrfHeaderName;
-  }
-
-  public void setCsrfHeaderName(String csrfHeaderName) {
-    this.csrfHeaderName = csrfHeaderName;
-  }
-
-  public String getCsrfParameterName() {
-    return csrfParameterName;
-  }
-
-  public void setCsrfParameterName(String csrfParameterName) {
-    this.csrfParameterName = csrfParameterName;
   }
 
   public String getRequestIdHeader() {

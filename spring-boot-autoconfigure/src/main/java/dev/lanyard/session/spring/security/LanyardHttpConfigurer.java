@@ -1,5 +1,6 @@
 package dev.lanyard.session.spring.security;
 
+import dev.lanyard.session.SessionManager;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,12 @@ import org.springframework.security.web.context.SecurityContextRepository;
  *       session strategies such as the CSRF token's renewal): a new session ID and the per-user limit. Spring's
  *       own fixation strategy is set to none, as Lanyard already rotates; a chain that configures
  *       {@code sessionFixation()} itself keeps its choice.
+ *   <li>Spring Security's {@code maximumSessions(n)} is Lanyard's limit: the strategy the DSL
+ *       builds, which counts and registers in two steps that simultaneous logins pass together, is
+ *       replaced, and Lanyard's login applies the limit atomically in the store. The DSL's limit and
+ *       overflow rule must equal Lanyard's ({@code lanyard.session-limit},
+ *       {@code lanyard.session-limit-overflow}); if they differ the chain does not build, and the
+ *       message names the properties to set.
  *   <li>The saved request before login is a URL string ({@link LanyardRequestCache}), unless the chain names its
  *       own cache.
  * </ul>
@@ -57,7 +64,15 @@ public final class LanyardHttpConfigurer extends AbstractHttpConfigurer<LanyardH
     try {
       http.securityContext(context -> context.securityContextRepository(repository));
       http.requestCache(cache -> cache.requestCache(new LanyardRequestCache()));
-      http.sessionManagement(session -> session.sessionFixation(fixation -> fixation.none()));
+      LanyardSessionRegistry registry = context(http).getBeanProvider(LanyardSessionRegistry.class)
+          .getIfAvailable();
+      http.sessionManagement(session -> {
+        session.sessionFixation(fixation -> fixation.none());
+        if (registry != null) {
+          session.addObjectPostProcessor(new MaximumSessionsInterceptor(
+              () -> context(http).getBean(SessionManager.class), () -> registry));
+        }
+      });
     } catch (Exception e) {
       throw new IllegalStateException("could not apply Lanyard to the security chain", e);
     }

@@ -11,6 +11,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.session.SessionRegistry;
 import org.springframework.security.web.context.SecurityContextRepository;
 
 /**
@@ -54,5 +55,18 @@ public class LanyardSecurityAutoConfiguration {
   public LanyardSessionAuthenticationStrategy lanyardSessionAuthenticationStrategy(
       ObjectProvider<AuthenticationMapper> mapper) {
     return new LanyardSessionAuthenticationStrategy(mapper.getIfAvailable(AuthenticationMapper::defaults));
+  }
+
+  /**
+   * The registry Spring Security's {@code maximumSessions(n)} reads, answered from the store; its
+   * presence lets {@link LanyardHttpConfigurer} take the DSL's limit over.
+   *
+   * @param manager the manager
+   * @return the registry
+   */
+  @Bean
+  @ConditionalOnMissingBean(SessionRegistry.class)
+  public LanyardSessionRegistry lanyardSessionRegistry(SessionManager manager) {
+    return new LanyardSessionRegistry(manager);
   }
 }

@@ -178,6 +178,17 @@ class LanyardAutoConfigurationTest {
   }
 
   @Test
+  void theSessionRegistryIsLanyardsUnlessTheApplicationHasOne() {
+    web.run(context -> assertThat(context.getBean(
+        org.springframework.security.core.session.SessionRegistry.class))
+        .isInstanceOf(dev.lanyard.session.spring.security.LanyardSessionRegistry.class));
+    web.withBean(org.springframework.security.core.session.SessionRegistry.class,
+        org.springframework.security.core.session.SessionRegistryImpl::new).run(context ->
+        assertThat(context).doesNotHaveBean(
+            dev.lanyard.session.spring.security.LanyardSessionRegistry.class));
+  }
+
+  @Test
   void theSessionsEndpointNeedsExposure() {
     web.run(context -> assertThat(context).hasSingleBean(StoreProbe.class)
         .doesNotHaveBean(LanyardSessionsEndpoint.class));

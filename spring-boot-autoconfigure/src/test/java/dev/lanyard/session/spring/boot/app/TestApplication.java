@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeSet;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -27,8 +28,18 @@ public class TestApplication {
   /** The password of every test user. */
   public static final String PASSWORD = "correct horse";
 
+  /**
+   * The chain; {@code test.maximum-sessions} and {@code test.prevents-login} write Spring
+   * Security's {@code maximumSessions(n)} DSL, as an application would.
+   */
   @Bean
-  SecurityFilterChain chain(HttpSecurity http) throws Exception {
+  SecurityFilterChain chain(HttpSecurity http,
+      @Value("${test.maximum-sessions:0}") int maximumSessions,
+      @Value("${test.prevents-login:false}") boolean preventsLogin) throws Exception {
+    if (maximumSessions > 0) {
+      http.sessionManagement(session -> session.maximumSessions(maximumSessions)
+          .maxSessionsPreventsLogin(preventsLogin));
+    }
     http.authorizeHttpRequests(auth -> auth
             .requestMatchers("/actuator/**", "/public").permitAll()
             .requestMatchers("/admin/**").hasRole("ADMIN")
