@@ -178,10 +178,21 @@ final class SessionLogins {
     if (!(m.store instanceof AtomicValueStore values)) {
       return Optional.empty();
     }
-    return values.get(renewalKey(old))
-        .map(bytes -> new String(bytes, StandardCharsets.US_ASCII))
-        .filter(SessionHandle::isWellFormed)
-        .map(SessionHandle::of);
+    // The value is "<new handle>:<end of the overlap, epoch ms>": the overlap ends by this manager's
+    // clock as well as by the value's TTL, whichever comes first.
+    String value = values.get(renewalKey(old)).map(bytes -> new String(bytes, StandardCharsets.US_ASCII)).orElse("");
+    int colon = value.indexOf(':');
+    if (colon < 0 || !SessionHandle.isWellFormed(value.substring(0, colon))) {
+      return Optional.empty();
+    }
+    try {
+      if (m.clock.millis() >= Long.parseLong(value.substring(colon + 1))) {
+        return Optional.empty();
+      }
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+    return Optional.of(SessionHandle.of(value.substring(0, colon)));
   }
 
   /** The value key that records where a renewed handle leads during its overlap. */
@@ -233,7 +244,8 @@ final class SessionLogins {
     AtomicValueStore values = overlap == null ? null : (AtomicValueStore) m.store;
     String renewalKey = renewalKey(old.handle());
     if (values != null
-        && !values.putIfAbsent(renewalKey, id.handle().value().getBytes(StandardCharsets.US_ASCII), overlap)) {
+        && !values.putIfAbsent(renewalKey, (id.handle().value() + ":" + now.plus(overlap).toEpochMilli())
+            .getBytes(StandardCharsets.US_ASCII), overlap)) {
       return Optional.empty();
     }
     Optional<SessionRecord> rotated = m.calls.call(StoreOperation.ROTATE, () -> m.store.rotate(old.handle(), rotation));
