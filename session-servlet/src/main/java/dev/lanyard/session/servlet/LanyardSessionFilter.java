@@ -511,7 +511,8 @@ public class LanyardSessionFilter implements Filter {
      * flight with the old ID (other tabs, parallel fetches) are served on the renewed session for
      * {@link #idRenewalOverlap} and get no new ID of their own; after that the old ID is refused.
      * The age counts from creation, login, step-up or the last rotation. Needs a store that
-     * implements {@link dev.lanyard.session.spi.AtomicValueStore} (all of Lanyard's do).
+     * implements {@link dev.lanyard.session.spi.AtomicValueStore} (memory, Redis and JDBC do; Memcached
+     * does not).
      * Init-parameter {@code idRenewalInterval}.
      *
      * @param value a positive duration, longer than the overlap

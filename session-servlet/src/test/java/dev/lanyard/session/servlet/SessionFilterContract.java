@@ -937,6 +937,20 @@ abstract class SessionFilterContract {
         Map.of(TestApp.RECORDER, recorder, TestApp.GATE, gate));
   }
 
+  /**
+   * Starts a renewing node; on a store without {@code AtomicValueStore} (Memcached) asserts that
+   * the filter refuses the option at build instead, and aborts the test with that reason.
+   */
+  private Running startRenewing(TestApp.Gate gate) throws Exception {
+    if (backing() == Backing.MEMCACHED) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> renewing(store, "node-r", gate))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("idRenewalInterval");
+      org.junit.jupiter.api.Assumptions.abort(
+          "the Memcached store has no AtomicValueStore: idRenewalInterval is refused at build (asserted)");
+    }
+    return start(renewing(store, "node-r", gate));
+  }
+
   private Browser holding(Running node, String id) {
     Browser copy = browser().on(node.base());
     copy.cookie(id);
@@ -950,7 +964,7 @@ abstract class SessionFilterContract {
 
   @Test
   void anIdOlderThanTheRenewalIntervalIsRenewedWithItsAttributesAndLogin() throws Exception {
-    try (Running node = start(renewing(store, "node-r"))) {
+    try (Running node = startRenewing(new TestApp.Gate())) {
       Browser b = browser().on(node.base());
       b.get("/login?user=rita&roles=admin");
       b.get("/attr?name=color&value=red");
@@ -972,7 +986,7 @@ abstract class SessionFilterContract {
 
   @Test
   void aRequestStillCarryingTheRenewedIdWithinTheOverlapIsServedAndGetsNoNewId() throws Exception {
-    try (Running node = start(renewing(store, "node-r"))) {
+    try (Running node = startRenewing(new TestApp.Gate())) {
       Browser tab1 = browser().on(node.base());
       tab1.get("/login?user=otto");
       String old = tab1.cookie();
@@ -1002,7 +1016,7 @@ abstract class SessionFilterContract {
   @Test
   void aRequestThatResolvedTheOldIdBeforeTheRenewalKeepsItsChangesAndTheCookie() throws Exception {
     TestApp.Gate gate = new TestApp.Gate();
-    try (Running node = start(renewing(store, "node-r", gate))) {
+    try (Running node = startRenewing(gate)) {
       Browser tab1 = browser().on(node.base());
       tab1.get("/login?user=ines");
       String old = tab1.cookie();
@@ -1035,7 +1049,7 @@ abstract class SessionFilterContract {
 
   @Test
   void afterTheOverlapTheRenewedIdIsRefused() throws Exception {
-    try (Running node = start(renewing(store, "node-r"))) {
+    try (Running node = startRenewing(new TestApp.Gate())) {
       Browser b = browser().on(node.base());
       b.get("/login?user=ursula");
       String old = b.cookie();
@@ -1055,7 +1069,7 @@ abstract class SessionFilterContract {
 
   @Test
   void aLogoutWithinTheOverlapEndsTheOldIdToo() throws Exception {
-    try (Running node = start(renewing(store, "node-r"))) {
+    try (Running node = startRenewing(new TestApp.Gate())) {
       Browser b = browser().on(node.base());
       b.get("/login?user=lotte");
       String old = b.cookie();
@@ -1086,7 +1100,7 @@ abstract class SessionFilterContract {
 
   @Test
   void anIdIsNotRenewedOnAResponseCommittedBehindTheFilter() throws Exception {
-    try (Running node = start(renewing(store, "node-r"))) {
+    try (Running node = startRenewing(new TestApp.Gate())) {
       Browser b = browser().on(node.base());
       b.get("/login?user=carl");
       String old = b.cookie();
@@ -1108,7 +1122,7 @@ abstract class SessionFilterContract {
 
   @Test
   void anIdDueForRenewalIsRenewedBeforeTheApplicationFlushesTheResponse() throws Exception {
-    try (Running node = start(renewing(store, "node-r"))) {
+    try (Running node = startRenewing(new TestApp.Gate())) {
       Browser b = browser().on(node.base());
       b.get("/login?user=flora");
       String old = b.cookie();
@@ -1125,7 +1139,7 @@ abstract class SessionFilterContract {
 
   @Test
   void aChangedIdCountsAsFreshForRenewal() throws Exception {
-    try (Running node = start(renewing(store, "node-r"))) {
+    try (Running node = startRenewing(new TestApp.Gate())) {
       Browser b = browser().on(node.base());
       b.get("/login?user=chad");
       clock.advance(RENEWAL_INTERVAL.minusMinutes(1));
