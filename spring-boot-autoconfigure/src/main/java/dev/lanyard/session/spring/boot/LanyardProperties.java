@@ -83,6 +83,13 @@ public class LanyardProperties extends LanyardTransportProperties {
    */
   private SessionLimitOverflow sessionLimitOverflow;
 
+  /**
+   * Which attributes of an anonymous session cross a login: application (the default: all but
+   * security state such as Spring Security's context and lanyard.*), all, none, or attribute names
+   * (for example cart, locale).
+   */
+  private List<String> loginAttributes = new ArrayList<>();
+
   /** Encoded attribute bytes above which a write raises a PayloadOverSoftLimit event. */
   private Integer payloadSoftLimit;
 
@@ -422,6 +429,14 @@ public class LanyardProperties extends LanyardTransportProperties {
 
   public void setTouchInterval(Duration touchInterval) {
     this.touchInterval = touchInterval;
+  }
+
+  public List<String> getLoginAttributes() {
+    return loginAttributes;
+  }
+
+  public void setLoginAttributes(List<String> loginAttributes) {
+    this.loginAttributes = loginAttributes;
   }
 
   public Duration getClockSkew() {

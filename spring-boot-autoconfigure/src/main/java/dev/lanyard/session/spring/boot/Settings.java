@@ -3,6 +3,7 @@ package dev.lanyard.session.spring.boot;
 import dev.lanyard.session.ReadMode;
 import dev.lanyard.session.SessionLimit;
 import dev.lanyard.session.SessionManager;
+import dev.lanyard.session.LoginAttributePolicy;
 import dev.lanyard.session.SessionPolicy;
 import dev.lanyard.session.codec.DefaultAttributeCodec;
 import dev.lanyard.session.servlet.CookieSettings;
@@ -60,6 +61,9 @@ final class Settings {
     if (p.getPayloadHardLimit() != null) {
       b.payloadHardLimit(p.getPayloadHardLimit());
     }
+    if (!p.getLoginAttributes().isEmpty()) {
+      b.loginAttributes(loginAttributes(p.getLoginAttributes()));
+    }
     if (p.getSessionLimit() != null) {
       b.sessionLimit(p.getSessionLimitOverflow() == LanyardProperties.SessionLimitOverflow.EVICT
           ? SessionLimit.evictBeyond(p.getSessionLimit())
@@ -68,6 +72,27 @@ final class Settings {
       throw new IllegalArgumentException("lanyard.session-limit-overflow needs lanyard.session-limit");
     }
     return b.build();
+  }
+
+  /** {@code lanyard.login-attributes}: one of application, all, none, or attribute names. */
+  static LoginAttributePolicy loginAttributes(List<String> values) {
+    if (values.size() == 1) {
+      switch (values.get(0).trim().toLowerCase(Locale.ROOT)) {
+        case "application":
+          return LoginAttributePolicy.applicationAttributes();
+        case "all":
+          return LoginAttributePolicy.all();
+        case "none":
+          return LoginAttributePolicy.none();
+        default:
+          break;
+      }
+    }
+    try {
+      return LoginAttributePolicy.named(values.stream().map(String::trim).toList());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("lanyard.login-attributes: " + e.getMessage());
+    }
   }
 
   static DefaultAttributeCodec codec(LanyardProperties p, ClassLoader loader, boolean springSecurity) {

@@ -2,6 +2,7 @@ package dev.lanyard.session.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lanyard.session.LoginAttributePolicy;
 import dev.lanyard.session.SessionManager;
 import dev.lanyard.session.memory.InMemorySessionStore;
 import dev.lanyard.session.metrics.SessionMetrics;
@@ -68,6 +69,23 @@ class LanyardAutoConfigurationTest {
           assertThat(((FilterRegistrationBean<?>) context.getBean(LanyardAutoConfiguration.FILTER_REGISTRATION_BEAN))
               .getOrder()).isEqualTo(-500);
         });
+  }
+
+  @Test
+  void theLoginBoundaryPolicyBindsFromAKeywordOrNames() {
+    web.run(context -> assertThat(context.getBean(SessionManager.class).policy().loginAttributes())
+        .isEqualTo(LoginAttributePolicy.applicationAttributes()));
+    web.withPropertyValues("lanyard.login-attributes=cart,locale").run(context -> {
+      LoginAttributePolicy policy = context.getBean(SessionManager.class).policy().loginAttributes();
+      assertThat(policy.carries("cart")).isTrue();
+      assertThat(policy.carries("locale")).isTrue();
+      assertThat(policy.carries("wishlist")).isFalse();
+    });
+    web.withPropertyValues("lanyard.login-attributes=none").run(context ->
+        assertThat(context.getBean(SessionManager.class).policy().loginAttributes())
+            .isEqualTo(LoginAttributePolicy.none()));
+    web.withPropertyValues("lanyard.login-attributes=SPRING_SECURITY_CONTEXT").run(context ->
+        assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("lanyard.login-attributes"));
   }
 
   @Test
