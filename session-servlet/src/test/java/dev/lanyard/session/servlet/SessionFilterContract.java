@@ -938,16 +938,19 @@ abstract class SessionFilterContract {
   }
 
   /**
-   * Starts a renewing node; on a store without {@code AtomicValueStore} (Memcached) asserts that
-   * the filter refuses the option at build instead, and aborts the test with that reason.
+   * On a store without {@code AtomicValueStore} (Memcached) the filter refuses renewal at build:
+   * asserts that refusal and answers {@code true}, so a renewal test checks it and ends there.
    */
-  private Running startRenewing(TestApp.Gate gate) throws Exception {
-    if (backing() == Backing.MEMCACHED) {
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> renewing(store, "node-r", gate))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("idRenewalInterval");
-      org.junit.jupiter.api.Assumptions.abort(
-          "the Memcached store has no AtomicValueStore: idRenewalInterval is refused at build (asserted)");
+  private boolean renewalIsRefusedHere() {
+    if (backing() != Backing.MEMCACHED) {
+      return false;
     }
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> renewing(store, "node-r", new TestApp.Gate()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("idRenewalInterval");
+    return true;
+  }
+
+  private Running startRenewing(TestApp.Gate gate) throws Exception {
     return start(renewing(store, "node-r", gate));
   }
 
@@ -964,6 +967,9 @@ abstract class SessionFilterContract {
 
   @Test
   void anIdOlderThanTheRenewalIntervalIsRenewedWithItsAttributesAndLogin() throws Exception {
+    if (renewalIsRefusedHere()) {
+      return;
+    }
     try (Running node = startRenewing(new TestApp.Gate())) {
       Browser b = browser().on(node.base());
       b.get("/login?user=rita&roles=admin");
@@ -986,6 +992,9 @@ abstract class SessionFilterContract {
 
   @Test
   void aRequestStillCarryingTheRenewedIdWithinTheOverlapIsServedAndGetsNoNewId() throws Exception {
+    if (renewalIsRefusedHere()) {
+      return;
+    }
     try (Running node = startRenewing(new TestApp.Gate())) {
       Browser tab1 = browser().on(node.base());
       tab1.get("/login?user=otto");
@@ -1015,6 +1024,9 @@ abstract class SessionFilterContract {
 
   @Test
   void aRequestThatResolvedTheOldIdBeforeTheRenewalKeepsItsChangesAndTheCookie() throws Exception {
+    if (renewalIsRefusedHere()) {
+      return;
+    }
     TestApp.Gate gate = new TestApp.Gate();
     try (Running node = startRenewing(gate)) {
       Browser tab1 = browser().on(node.base());
@@ -1049,6 +1061,9 @@ abstract class SessionFilterContract {
 
   @Test
   void afterTheOverlapTheRenewedIdIsRefused() throws Exception {
+    if (renewalIsRefusedHere()) {
+      return;
+    }
     try (Running node = startRenewing(new TestApp.Gate())) {
       Browser b = browser().on(node.base());
       b.get("/login?user=ursula");
@@ -1069,6 +1084,9 @@ abstract class SessionFilterContract {
 
   @Test
   void aLogoutWithinTheOverlapEndsTheOldIdToo() throws Exception {
+    if (renewalIsRefusedHere()) {
+      return;
+    }
     try (Running node = startRenewing(new TestApp.Gate())) {
       Browser b = browser().on(node.base());
       b.get("/login?user=lotte");
@@ -1100,6 +1118,9 @@ abstract class SessionFilterContract {
 
   @Test
   void anIdIsNotRenewedOnAResponseCommittedBehindTheFilter() throws Exception {
+    if (renewalIsRefusedHere()) {
+      return;
+    }
     try (Running node = startRenewing(new TestApp.Gate())) {
       Browser b = browser().on(node.base());
       b.get("/login?user=carl");
@@ -1122,6 +1143,9 @@ abstract class SessionFilterContract {
 
   @Test
   void anIdDueForRenewalIsRenewedBeforeTheApplicationFlushesTheResponse() throws Exception {
+    if (renewalIsRefusedHere()) {
+      return;
+    }
     try (Running node = startRenewing(new TestApp.Gate())) {
       Browser b = browser().on(node.base());
       b.get("/login?user=flora");
@@ -1139,6 +1163,9 @@ abstract class SessionFilterContract {
 
   @Test
   void aChangedIdCountsAsFreshForRenewal() throws Exception {
+    if (renewalIsRefusedHere()) {
+      return;
+    }
     try (Running node = startRenewing(new TestApp.Gate())) {
       Browser b = browser().on(node.base());
       b.get("/login?user=chad");
