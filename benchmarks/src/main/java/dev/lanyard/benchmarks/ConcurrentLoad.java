@@ -54,267 +54,332 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 public final class ConcurrentLoad {
 
-  private static final int SESSIONS = 64;
+    private static final int SESSIONS = 64;
 
-  private ConcurrentLoad() {}
+    private ConcurrentLoad() {}
 
-  /**
-   * Runs the load and prints the table.
-   *
-   * @param args rounds (default 5), seconds per run (default 5), connections (default 8)
-   * @throws Exception when a server cannot start or wrk fails
-   */
-  public static void main(String[] args) throws Exception {
-    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-    int connections = args.length > 2 ? Integer.parseInt(args[2]) : 8;
-    if (rounds < 1 || rounds > 50 || seconds < 1 || seconds > 120 || connections < 1 || connections > 256) {
-      throw new IllegalArgumentException("rounds 1-50, seconds 1-120, connections 1-256");
-    }
-    requireWrk();
-    try (Fixture fixture = Fixture.start()) {
-      Map<String, List<WrkResult>> results = new LinkedHashMap<>();
-      List<String> cases = List.of("plain/r", "plain/w", "floor/r", "floor/w", "redis/r", "redis/w", "near/r",
-          "near/w");
-      for (String c : cases) {
-        results.put(c, new ArrayList<>());
-        fixture.run(c, 1, connections); // warm the JIT and the near cache
-      }
-      for (int round = 0; round < rounds; round++) {
-        for (int i = 0; i < cases.size(); i++) {
-          String c = cases.get((i + round) % cases.size());
-          results.get(c).add(fixture.run(c, seconds, connections));
+    /**
+     * Runs the load and prints the table.
+     *
+     * @param args rounds (default 5), seconds per run (default 5), connections (default 8)
+     * @throws Exception when a server cannot start or wrk fails
+     */
+    public static void main(String[] args) throws Exception {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        int connections = args.length > 2 ? Integer.parseInt(args[2]) : 8;
+        if (rounds < 1 || rounds > 50 || seconds < 1 || seconds > 120 || connections < 1 || connections > 256) {
+            throw new IllegalArgumentException("rounds 1-50, seconds 1-120, connections 1-256");
         }
-      }
-      System.out.println(report(results, rounds, seconds, connections, fixture.nearCache));
-    }
-  }
-
-  static String report(Map<String, List<WrkResult>> results, int rounds, int seconds, int connections,
-      NearCachedRedisStore nearCache) {
-    Map<String, WrkResult> median = new LinkedHashMap<>();
-    results.forEach((c, runs) -> median.put(c, WrkResult.median(runs)));
-    StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "Concurrent load: %d connections, %d rounds of %d s, medians%n",
-        connections, rounds, seconds));
-    out.append(String.format(Locale.ROOT, "%-34s %12s %10s %10s %12s %10s %10s%n", "", "/r req/s", "p50 ms",
-        "p99 ms", "/w req/s", "p50 ms", "p99 ms"));
-    row(out, "no session filter", median.get("plain/r"), median.get("plain/w"));
-    row(out, "no filter + one bare HGETALL", median.get("floor/r"), median.get("floor/w"));
-    row(out, "Lanyard filter, Redis", median.get("redis/r"), median.get("redis/w"));
-    row(out, "Lanyard filter, Redis + near cache", median.get("near/r"), median.get("near/w"));
-    out.append(String.format(Locale.ROOT, "Redis /r vs the one-round-trip floor:  %.2fx (goal >= 0.9)%n",
-        ratio(median, "redis/r", "floor/r")));
-    out.append(String.format(Locale.ROOT, "near cache /r vs no filter:            %.2fx (goal >= 0.95)%n",
-        ratio(median, "near/r", "plain/r")));
-    out.append(String.format(Locale.ROOT, "near cache /w vs Redis without cache:  %.2fx (goal >= 1.3)%n",
-        ratio(median, "near/w", "redis/w")));
-    out.append(String.format(Locale.ROOT, "near cache: %s%n", nearCache.stats()));
-    return out.toString();
-  }
-
-  private static double ratio(Map<String, WrkResult> median, String of, String to) {
-    return median.get(of).requestsPerSecond() / median.get(to).requestsPerSecond();
-  }
-
-  private static void row(StringBuilder out, String name, WrkResult read, WrkResult write) {
-    out.append(String.format(Locale.ROOT, "%-34s %12.0f %10.2f %10.2f %12.0f %10.2f %10.2f%n", name,
-        read.requestsPerSecond(), read.p50Millis(), read.p99Millis(), write.requestsPerSecond(), write.p50Millis(),
-        write.p99Millis()));
-  }
-
-  private static void requireWrk() {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (Files.isExecutable(Path.of(dir, "wrk"))) {
-        return;
-      }
-    }
-    throw new IllegalStateException("wrk is not on the PATH: install it (Debian: apt-get install wrk)");
-  }
-
-  /** Redis, the four stores and Jetty, shut down in reverse. */
-  private static final class Fixture implements AutoCloseable {
-    private final List<AutoCloseable> closing = new ArrayList<>();
-    private final Map<String, List<String>> cookies = new LinkedHashMap<>();
-    private NearCachedRedisStore nearCache;
-    private String base;
-    private Path script;
-
-    static Fixture start() throws Exception {
-      Fixture f = new Fixture();
-      try {
-        f.open();
-        return f;
-      } catch (Exception | Error e) {
-        f.close();
-        throw e;
-      }
-    }
-
-    private void open() throws Exception {
-      RedisProcess redis = RedisProcess.start();
-      closing.add(redis);
-      RedisSessionStore redisStore = RedisSessionStore.builder().standalone(redis.host(), redis.port())
-          .commandTimeout(RedisStoreBenchmark.BENCH_TIMEOUT).build();
-      closing.add(redisStore);
-      nearCache = NearCachedRedisStore.wrap(RedisSessionStore.builder().standalone(redis.host(), redis.port())
-          .commandTimeout(RedisStoreBenchmark.BENCH_TIMEOUT).keyPrefix("near:").build(), NearCacheOptions.defaults());
-      closing.add(nearCache);
-      SessionManager redisManager = SessionManager.builder(redisStore).logEvents(false).build();
-      SessionManager nearManager = SessionManager.builder(nearCache).logEvents(false).build();
-
-      RedisClient client = RedisClient.create(RedisURI.create(redis.host(), redis.port()));
-      closing.add(client::shutdown);
-      StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
-      closing.add(connection);
-
-      Server server = new Server(new QueuedThreadPool(32, 8));
-      ServerConnector connector = new ServerConnector(server, 1, 1);
-      connector.setHost("127.0.0.1");
-      connector.setPort(0);
-      server.addConnector(connector);
-      ServletContextHandler context = new ServletContextHandler();
-      context.setContextPath("/");
-      List<byte[]> floorKeys = new ArrayList<>();
-      context.addServlet(new ServletHolder(new AttributeServlet(null, List.of())), "/plain/*");
-      context.addServlet(new ServletHolder(new AttributeServlet(connection, floorKeys)), "/floor/*");
-      context.addServlet(new ServletHolder(new AttributeServlet(null, List.of())), "/redis/*");
-      context.addServlet(new ServletHolder(new AttributeServlet(null, List.of())), "/near/*");
-      context.addFilter(new FilterHolder(HttpBenchmark.filter(redisManager, "r")), "/redis/*",
-          EnumSet.allOf(DispatcherType.class));
-      context.addFilter(new FilterHolder(HttpBenchmark.filter(nearManager, "n")), "/near/*",
-          EnumSet.allOf(DispatcherType.class));
-      server.setHandler(context);
-      server.start();
-      closing.add(server::stop);
-      base = "http://127.0.0.1:" + connector.getLocalPort();
-
-      List<String> redisCookies = new ArrayList<>();
-      List<String> nearCookies = new ArrayList<>();
-      for (int i = 0; i < SESSIONS; i++) {
-        NewSession r = loggedIn(redisManager, i);
-        redisCookies.add("r=" + r.id().value());
-        floorKeys.add((redisStore.keyPrefix() + "s:{" + r.session().handle().value() + "}")
-            .getBytes(StandardCharsets.UTF_8));
-        nearCookies.add("n=" + loggedIn(nearManager, i).id().value());
-      }
-      cookies.put("plain", redisCookies);
-      cookies.put("floor", redisCookies);
-      cookies.put("redis", redisCookies);
-      cookies.put("near", nearCookies);
-      script = Files.createTempFile("lanyard-wrk", ".lua");
-      closing.add(() -> Files.deleteIfExists(script));
-    }
-
-    private static NewSession loggedIn(SessionManager manager, int i) {
-      NewSession created = manager.login(null, "user-" + i, RedisStoreBenchmark.CLIENT);
-      manager.save(created.session(), SessionUpdate.builder().put("user", "user-" + i).put("theme", "dark")
-          .put("locale", "en-GB").build()).orElseThrow();
-      return created;
-    }
-
-    WrkResult run(String path, int seconds, int connections) throws IOException, InterruptedException {
-      List<String> jar = cookies.get(path.substring(0, path.indexOf('/')));
-      StringBuilder lua = new StringBuilder("local cookies = {");
-      for (String cookie : jar) {
-        lua.append('"').append(cookie).append("\",");
-      }
-      lua.append("}\nlocal n = 0\nrequest = function()\n  n = n + 1\n"
-          + "  return wrk.format(\"GET\", nil, {[\"Cookie\"] = cookies[(n % #cookies) + 1]})\nend\n"
-          + "done = function(summary, latency, requests)\n"
-          + "  io.write(string.format(\"LANYARD %d %d %d %d %d %d\\n\", summary.requests, summary.duration,"
-          + " latency:percentile(50), latency:percentile(99), summary.errors.status,"
-          + " summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))\nend\n");
-      Files.writeString(script, lua.toString());
-      Process wrk = new ProcessBuilder("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--timeout", "5s",
-          "-s", script.toString(), base + "/" + path).redirectErrorStream(true).start();
-      String output = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!wrk.waitFor(seconds + 30L, TimeUnit.SECONDS) || wrk.exitValue() != 0) {
-        wrk.destroyForcibly();
-        throw new IllegalStateException("wrk failed on " + path + ": " + output);
-      }
-      return WrkResult.parse(path, output);
-    }
-
-    @Override
-    public void close() throws Exception {
-      Exception first = null;
-      for (int i = closing.size() - 1; i >= 0; i--) {
-        try {
-          closing.get(i).close();
-        } catch (Exception e) {
-          if (first == null) {
-            first = e;
-          }
+        requireWrk();
+        try (Fixture fixture = Fixture.start()) {
+            Map<String, List<WrkResult>> results = new LinkedHashMap<>();
+            List<String> cases =
+                    List.of("plain/r", "plain/w", "floor/r", "floor/w", "redis/r", "redis/w", "near/r", "near/w");
+            for (String c : cases) {
+                results.put(c, new ArrayList<>());
+                fixture.run(c, 1, connections); // warm the JIT and the near cache
+            }
+            for (int round = 0; round < rounds; round++) {
+                for (int i = 0; i < cases.size(); i++) {
+                    String c = cases.get((i + round) % cases.size());
+                    results.get(c).add(fixture.run(c, seconds, connections));
+                }
+            }
+            System.out.println(report(results, rounds, seconds, connections, fixture.nearCache));
         }
-      }
-      if (first != null) {
-        throw first;
-      }
     }
-  }
 
-  /** One wrk run: throughput and latency percentiles; refuses a run with errors. */
-  record WrkResult(double requestsPerSecond, double p50Millis, double p99Millis) {
+    static String report(
+            Map<String, List<WrkResult>> results,
+            int rounds,
+            int seconds,
+            int connections,
+            NearCachedRedisStore nearCache) {
+        Map<String, WrkResult> median = new LinkedHashMap<>();
+        results.forEach((c, runs) -> median.put(c, WrkResult.median(runs)));
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(
+                Locale.ROOT,
+                "Concurrent load: %d connections, %d rounds of %d s, medians%n",
+                connections,
+                rounds,
+                seconds));
+        out.append(String.format(
+                Locale.ROOT,
+                "%-34s %12s %10s %10s %12s %10s %10s%n",
+                "",
+                "/r req/s",
+                "p50 ms",
+                "p99 ms",
+                "/w req/s",
+                "p50 ms",
+                "p99 ms"));
+        row(out, "no session filter", median.get("plain/r"), median.get("plain/w"));
+        row(out, "no filter + one bare HGETALL", median.get("floor/r"), median.get("floor/w"));
+        row(out, "Lanyard filter, Redis", median.get("redis/r"), median.get("redis/w"));
+        row(out, "Lanyard filter, Redis + near cache", median.get("near/r"), median.get("near/w"));
+        out.append(String.format(
+                Locale.ROOT,
+                "Redis /r vs the one-round-trip floor:  %.2fx (goal >= 0.9)%n",
+                ratio(median, "redis/r", "floor/r")));
+        out.append(String.format(
+                Locale.ROOT,
+                "near cache /r vs no filter:            %.2fx (goal >= 0.95)%n",
+                ratio(median, "near/r", "plain/r")));
+        out.append(String.format(
+                Locale.ROOT,
+                "near cache /w vs Redis without cache:  %.2fx (goal >= 1.3)%n",
+                ratio(median, "near/w", "redis/w")));
+        out.append(String.format(Locale.ROOT, "near cache: %s%n", nearCache.stats()));
+        return out.toString();
+    }
 
-    static WrkResult parse(String path, String output) {
-      for (String line : output.split("\n")) {
-        if (line.startsWith("LANYARD ")) {
-          String[] f = line.trim().split(" ");
-          long requests = Long.parseLong(f[1]);
-          long micros = Long.parseLong(f[2]);
-          if (Long.parseLong(f[5]) != 0 || Long.parseLong(f[6]) != 0) {
-            throw new IllegalStateException(path + ": errors in the run: " + output);
-          }
-          return new WrkResult(requests * 1e6 / micros, Long.parseLong(f[3]) / 1000.0,
-              Long.parseLong(f[4]) / 1000.0);
+    private static double ratio(Map<String, WrkResult> median, String of, String to) {
+        return median.get(of).requestsPerSecond() / median.get(to).requestsPerSecond();
+    }
+
+    private static void row(StringBuilder out, String name, WrkResult read, WrkResult write) {
+        out.append(String.format(
+                Locale.ROOT,
+                "%-34s %12.0f %10.2f %10.2f %12.0f %10.2f %10.2f%n",
+                name,
+                read.requestsPerSecond(),
+                read.p50Millis(),
+                read.p99Millis(),
+                write.requestsPerSecond(),
+                write.p50Millis(),
+                write.p99Millis()));
+    }
+
+    private static void requireWrk() {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(dir, "wrk"))) {
+                return;
+            }
         }
-      }
-      throw new IllegalStateException(path + ": no summary from wrk: " + output);
+        throw new IllegalStateException("wrk is not on the PATH: install it (Debian: apt-get install wrk)");
     }
 
-    static WrkResult median(List<WrkResult> runs) {
-      return new WrkResult(median(runs, WrkResult::requestsPerSecond), median(runs, WrkResult::p50Millis),
-          median(runs, WrkResult::p99Millis));
-    }
+    /** Redis, the four stores and Jetty, shut down in reverse. */
+    private static final class Fixture implements AutoCloseable {
+        private final List<AutoCloseable> closing = new ArrayList<>();
+        private final Map<String, List<String>> cookies = new LinkedHashMap<>();
+        private NearCachedRedisStore nearCache;
+        private String base;
+        private Path script;
 
-    private static double median(List<WrkResult> runs, java.util.function.ToDoubleFunction<WrkResult> f) {
-      double[] values = runs.stream().mapToDouble(f).sorted().toArray();
-      int m = values.length / 2;
-      return values.length % 2 == 1 ? values[m] : (values[m - 1] + values[m]) / 2;
-    }
-  }
-
-  /**
-   * {@code /r} reads the {@code user} attribute, {@code /w} writes a counter; on the floor mapping
-   * (no filter) each request instead reads one session hash with a bare {@code HGETALL}.
-   */
-  static final class AttributeServlet extends HttpServlet {
-    private static final long serialVersionUID = 1L;
-    private final transient StatefulRedisConnection<byte[], byte[]> floor;
-    private final transient List<byte[]> floorKeys;
-    private final AtomicLong counter = new AtomicLong();
-
-    AttributeServlet(StatefulRedisConnection<byte[], byte[]> floor, List<byte[]> floorKeys) {
-      this.floor = floor;
-      this.floorKeys = floorKeys;
-    }
-
-    @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-      String body;
-      if (floor != null) {
-        long n = counter.incrementAndGet();
-        body = "ok " + floor.sync().hgetall(floorKeys.get((int) (n % floorKeys.size()))).size();
-      } else {
-        HttpSession session = request.getSession(false);
-        if (session != null && request.getPathInfo().endsWith("/w")) {
-          session.setAttribute("counter", counter.incrementAndGet());
+        static Fixture start() throws Exception {
+            Fixture f = new Fixture();
+            try {
+                f.open();
+                return f;
+            } catch (Exception | Error e) {
+                f.close();
+                throw e;
+            }
         }
-        body = "ok " + (session == null ? null : session.getAttribute("user"));
-      }
-      response.setContentType("text/plain");
-      response.getWriter().write(body);
+
+        private void open() throws Exception {
+            RedisProcess redis = RedisProcess.start();
+            closing.add(redis);
+            RedisSessionStore redisStore = RedisSessionStore.builder()
+                    .standalone(redis.host(), redis.port())
+                    .commandTimeout(RedisStoreBenchmark.BENCH_TIMEOUT)
+                    .build();
+            closing.add(redisStore);
+            nearCache = NearCachedRedisStore.wrap(
+                    RedisSessionStore.builder()
+                            .standalone(redis.host(), redis.port())
+                            .commandTimeout(RedisStoreBenchmark.BENCH_TIMEOUT)
+                            .keyPrefix("near:")
+                            .build(),
+                    NearCacheOptions.defaults());
+            closing.add(nearCache);
+            SessionManager redisManager =
+                    SessionManager.builder(redisStore).logEvents(false).build();
+            SessionManager nearManager =
+                    SessionManager.builder(nearCache).logEvents(false).build();
+
+            RedisClient client = RedisClient.create(RedisURI.create(redis.host(), redis.port()));
+            closing.add(client::shutdown);
+            StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
+            closing.add(connection);
+
+            Server server = new Server(new QueuedThreadPool(32, 8));
+            ServerConnector connector = new ServerConnector(server, 1, 1);
+            connector.setHost("127.0.0.1");
+            connector.setPort(0);
+            server.addConnector(connector);
+            ServletContextHandler context = new ServletContextHandler();
+            context.setContextPath("/");
+            List<byte[]> floorKeys = new ArrayList<>();
+            context.addServlet(new ServletHolder(new AttributeServlet(null, List.of())), "/plain/*");
+            context.addServlet(new ServletHolder(new AttributeServlet(connection, floorKeys)), "/floor/*");
+            context.addServlet(new ServletHolder(new AttributeServlet(null, List.of())), "/redis/*");
+            context.addServlet(new ServletHolder(new AttributeServlet(null, List.of())), "/near/*");
+            context.addFilter(
+                    new FilterHolder(HttpBenchmark.filter(redisManager, "r")),
+                    "/redis/*",
+                    EnumSet.allOf(DispatcherType.class));
+            context.addFilter(
+                    new FilterHolder(HttpBenchmark.filter(nearManager, "n")),
+                    "/near/*",
+                    EnumSet.allOf(DispatcherType.class));
+            server.setHandler(context);
+            server.start();
+            closing.add(server::stop);
+            base = "http://127.0.0.1:" + connector.getLocalPort();
+
+            List<String> redisCookies = new ArrayList<>();
+            List<String> nearCookies = new ArrayList<>();
+            for (int i = 0; i < SESSIONS; i++) {
+                NewSession r = loggedIn(redisManager, i);
+                redisCookies.add("r=" + r.id().value());
+                floorKeys.add(
+                        (redisStore.keyPrefix() + "s:{" + r.session().handle().value() + "}")
+                                .getBytes(StandardCharsets.UTF_8));
+                nearCookies.add("n=" + loggedIn(nearManager, i).id().value());
+            }
+            cookies.put("plain", redisCookies);
+            cookies.put("floor", redisCookies);
+            cookies.put("redis", redisCookies);
+            cookies.put("near", nearCookies);
+            script = Files.createTempFile("lanyard-wrk", ".lua");
+            closing.add(() -> Files.deleteIfExists(script));
+        }
+
+        private static NewSession loggedIn(SessionManager manager, int i) {
+            NewSession created = manager.login(null, "user-" + i, RedisStoreBenchmark.CLIENT);
+            manager.save(
+                            created.session(),
+                            SessionUpdate.builder()
+                                    .put("user", "user-" + i)
+                                    .put("theme", "dark")
+                                    .put("locale", "en-GB")
+                                    .build())
+                    .orElseThrow();
+            return created;
+        }
+
+        WrkResult run(String path, int seconds, int connections) throws IOException, InterruptedException {
+            List<String> jar = cookies.get(path.substring(0, path.indexOf('/')));
+            StringBuilder lua = new StringBuilder("local cookies = {");
+            for (String cookie : jar) {
+                lua.append('"').append(cookie).append("\",");
+            }
+            lua.append(
+                    "}\nlocal n = 0\nrequest = function()\n  n = n + 1\n"
+                            + "  return wrk.format(\"GET\", nil, {[\"Cookie\"] = cookies[(n % #cookies) + 1]})\nend\n"
+                            + "done = function(summary, latency, requests)\n"
+                            + "  io.write(string.format(\"LANYARD %d %d %d %d %d %d\\n\", summary.requests, summary.duration,"
+                            + " latency:percentile(50), latency:percentile(99), summary.errors.status,"
+                            + " summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))\nend\n");
+            Files.writeString(script, lua.toString());
+            Process wrk = new ProcessBuilder(
+                            "wrk",
+                            "-t2",
+                            "-c" + connections,
+                            "-d" + seconds + "s",
+                            "--timeout",
+                            "5s",
+                            "-s",
+                            script.toString(),
+                            base + "/" + path)
+                    .redirectErrorStream(true)
+                    .start();
+            String output = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!wrk.waitFor(seconds + 30L, TimeUnit.SECONDS) || wrk.exitValue() != 0) {
+                wrk.destroyForcibly();
+                throw new IllegalStateException("wrk failed on " + path + ": " + output);
+            }
+            return WrkResult.parse(path, output);
+        }
+
+        @Override
+        public void close() throws Exception {
+            Exception first = null;
+            for (int i = closing.size() - 1; i >= 0; i--) {
+                try {
+                    closing.get(i).close();
+                } catch (Exception e) {
+                    if (first == null) {
+                        first = e;
+                    }
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+        }
     }
-  }
+
+    /** One wrk run: throughput and latency percentiles; refuses a run with errors. */
+    record WrkResult(double requestsPerSecond, double p50Millis, double p99Millis) {
+
+        static WrkResult parse(String path, String output) {
+            for (String line : output.split("\n")) {
+                if (line.startsWith("LANYARD ")) {
+                    String[] f = line.trim().split(" ");
+                    long requests = Long.parseLong(f[1]);
+                    long micros = Long.parseLong(f[2]);
+                    if (Long.parseLong(f[5]) != 0 || Long.parseLong(f[6]) != 0) {
+                        throw new IllegalStateException(path + ": errors in the run: " + output);
+                    }
+                    return new WrkResult(
+                            requests * 1e6 / micros, Long.parseLong(f[3]) / 1000.0, Long.parseLong(f[4]) / 1000.0);
+                }
+            }
+            throw new IllegalStateException(path + ": no summary from wrk: " + output);
+        }
+
+        static WrkResult median(List<WrkResult> runs) {
+            return new WrkResult(
+                    median(runs, WrkResult::requestsPerSecond),
+                    median(runs, WrkResult::p50Millis),
+                    median(runs, WrkResult::p99Millis));
+        }
+
+        private static double median(List<WrkResult> runs, java.util.function.ToDoubleFunction<WrkResult> f) {
+            double[] values = runs.stream().mapToDouble(f).sorted().toArray();
+            int m = values.length / 2;
+            return values.length % 2 == 1 ? values[m] : (values[m - 1] + values[m]) / 2;
+        }
+    }
+
+    /**
+     * {@code /r} reads the {@code user} attribute, {@code /w} writes a counter; on the floor mapping
+     * (no filter) each request instead reads one session hash with a bare {@code HGETALL}.
+     */
+    static final class AttributeServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+        private final transient StatefulRedisConnection<byte[], byte[]> floor;
+        private final transient List<byte[]> floorKeys;
+        private final AtomicLong counter = new AtomicLong();
+
+        AttributeServlet(StatefulRedisConnection<byte[], byte[]> floor, List<byte[]> floorKeys) {
+            this.floor = floor;
+            this.floorKeys = floorKeys;
+        }
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            String body;
+            if (floor != null) {
+                long n = counter.incrementAndGet();
+                body = "ok "
+                        + floor.sync()
+                                .hgetall(floorKeys.get((int) (n % floorKeys.size())))
+                                .size();
+            } else {
+                HttpSession session = request.getSession(false);
+                if (session != null && request.getPathInfo().endsWith("/w")) {
+                    session.setAttribute("counter", counter.incrementAndGet());
+                }
+                body = "ok " + (session == null ? null : session.getAttribute("user"));
+            }
+            response.setContentType("text/plain");
+            response.getWriter().write(body);
+        }
+    }
 }

@@ -71,177 +71,206 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 public class HttpBenchmark {
 
-  private RedisProcess redis;
-  private RedisSessionStore redisStore;
-  private RedisSessionStore cachedStore;
-  private NearCachedRedisStore nearCache;
-  private Server server;
-  private HttpClient http;
-  private RedisClient client;
-  private StatefulRedisConnection<byte[], byte[]> connection;
-  private byte[] redisSessionKey;
-  private HttpRequest plain;
-  private HttpRequest memory;
-  private HttpRequest redisRequest;
-  private HttpRequest nearCacheRequest;
+    private RedisProcess redis;
+    private RedisSessionStore redisStore;
+    private RedisSessionStore cachedStore;
+    private NearCachedRedisStore nearCache;
+    private Server server;
+    private HttpClient http;
+    private RedisClient client;
+    private StatefulRedisConnection<byte[], byte[]> connection;
+    private byte[] redisSessionKey;
+    private HttpRequest plain;
+    private HttpRequest memory;
+    private HttpRequest redisRequest;
+    private HttpRequest nearCacheRequest;
 
-  /** Starts redis-server, Jetty with the four mappings, and the HTTP client. */
-  @Setup(Level.Trial)
-  public void setUp() throws Exception {
-    redis = RedisProcess.start();
-    redisStore = RedisSessionStore.builder().standalone(redis.host(), redis.port())
-        .commandTimeout(RedisStoreBenchmark.BENCH_TIMEOUT).build();
-    SessionManager memoryManager = SessionManager.builder(InMemorySessionStore.create()).logEvents(false).build();
-    SessionManager redisManager = SessionManager.builder(redisStore).logEvents(false).build();
-    cachedStore = RedisSessionStore.builder().standalone(redis.host(), redis.port())
-        .commandTimeout(RedisStoreBenchmark.BENCH_TIMEOUT).keyPrefix("near:").build();
-    nearCache = NearCachedRedisStore.wrap(cachedStore, NearCacheOptions.defaults());
-    SessionManager nearManager = SessionManager.builder(nearCache).logEvents(false).build();
+    /** Starts redis-server, Jetty with the four mappings, and the HTTP client. */
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        redis = RedisProcess.start();
+        redisStore = RedisSessionStore.builder()
+                .standalone(redis.host(), redis.port())
+                .commandTimeout(RedisStoreBenchmark.BENCH_TIMEOUT)
+                .build();
+        SessionManager memoryManager = SessionManager.builder(InMemorySessionStore.create())
+                .logEvents(false)
+                .build();
+        SessionManager redisManager =
+                SessionManager.builder(redisStore).logEvents(false).build();
+        cachedStore = RedisSessionStore.builder()
+                .standalone(redis.host(), redis.port())
+                .commandTimeout(RedisStoreBenchmark.BENCH_TIMEOUT)
+                .keyPrefix("near:")
+                .build();
+        nearCache = NearCachedRedisStore.wrap(cachedStore, NearCacheOptions.defaults());
+        SessionManager nearManager =
+                SessionManager.builder(nearCache).logEvents(false).build();
 
-    server = new Server(new QueuedThreadPool(16, 4));
-    ServerConnector connector = new ServerConnector(server, 1, 1);
-    connector.setHost("127.0.0.1");
-    connector.setPort(0);
-    server.addConnector(connector);
-    ServletContextHandler context = new ServletContextHandler();
-    context.setContextPath("/");
-    context.addServlet(new ServletHolder(new AttributeServlet()), "/*");
-    context.addFilter(new FilterHolder(filter(memoryManager, "m")), "/memory/*", EnumSet.allOf(DispatcherType.class));
-    context.addFilter(new FilterHolder(filter(redisManager, "r")), "/redis/*", EnumSet.allOf(DispatcherType.class));
-    context.addFilter(new FilterHolder(filter(nearManager, "n")), "/near/*", EnumSet.allOf(DispatcherType.class));
-    server.setHandler(context);
-    server.start();
-    String base = "http://127.0.0.1:" + connector.getLocalPort();
+        server = new Server(new QueuedThreadPool(16, 4));
+        ServerConnector connector = new ServerConnector(server, 1, 1);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath("/");
+        context.addServlet(new ServletHolder(new AttributeServlet()), "/*");
+        context.addFilter(
+                new FilterHolder(filter(memoryManager, "m")), "/memory/*", EnumSet.allOf(DispatcherType.class));
+        context.addFilter(new FilterHolder(filter(redisManager, "r")), "/redis/*", EnumSet.allOf(DispatcherType.class));
+        context.addFilter(new FilterHolder(filter(nearManager, "n")), "/near/*", EnumSet.allOf(DispatcherType.class));
+        server.setHandler(context);
+        server.start();
+        String base = "http://127.0.0.1:" + connector.getLocalPort();
 
-    String memoryId = sessionWithAttributes(memoryManager).id().value();
-    NewSession redisSession = sessionWithAttributes(redisManager);
-    NewSession nearSession = sessionWithAttributes(nearManager);
-    redisSessionKey = (redisStore.keyPrefix() + "s:{" + redisSession.session().handle().value() + "}")
-        .getBytes(StandardCharsets.UTF_8);
+        String memoryId = sessionWithAttributes(memoryManager).id().value();
+        NewSession redisSession = sessionWithAttributes(redisManager);
+        NewSession nearSession = sessionWithAttributes(nearManager);
+        redisSessionKey = (redisStore.keyPrefix() + "s:{"
+                        + redisSession.session().handle().value() + "}")
+                .getBytes(StandardCharsets.UTF_8);
 
-    http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
-    plain = HttpRequest.newBuilder(URI.create(base + "/plain/page")).timeout(Duration.ofSeconds(5)).build();
-    memory = HttpRequest.newBuilder(URI.create(base + "/memory/page")).header("Cookie", "m=" + memoryId)
-        .timeout(Duration.ofSeconds(5)).build();
-    redisRequest = HttpRequest.newBuilder(URI.create(base + "/redis/page")).header("Cookie", "r=" + redisSession.id().value())
-        .timeout(Duration.ofSeconds(5)).build();
-    nearCacheRequest = HttpRequest.newBuilder(URI.create(base + "/near/page"))
-        .header("Cookie", "n=" + nearSession.id().value()).timeout(Duration.ofSeconds(5)).build();
+        http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2))
+                .build();
+        plain = HttpRequest.newBuilder(URI.create(base + "/plain/page"))
+                .timeout(Duration.ofSeconds(5))
+                .build();
+        memory = HttpRequest.newBuilder(URI.create(base + "/memory/page"))
+                .header("Cookie", "m=" + memoryId)
+                .timeout(Duration.ofSeconds(5))
+                .build();
+        redisRequest = HttpRequest.newBuilder(URI.create(base + "/redis/page"))
+                .header("Cookie", "r=" + redisSession.id().value())
+                .timeout(Duration.ofSeconds(5))
+                .build();
+        nearCacheRequest = HttpRequest.newBuilder(URI.create(base + "/near/page"))
+                .header("Cookie", "n=" + nearSession.id().value())
+                .timeout(Duration.ofSeconds(5))
+                .build();
 
-    client = RedisClient.create(RedisURI.create(redis.host(), redis.port()));
-    connection = client.connect(ByteArrayCodec.INSTANCE);
-    expect(plain, "ok null");
-    expect(memory, "ok alice");
-    expect(redisRequest, "ok alice");
-    expect(nearCacheRequest, "ok alice");
-    RedisStoreBenchmark.warm(nearCache, () -> {
-      try {
+        client = RedisClient.create(RedisURI.create(redis.host(), redis.port()));
+        connection = client.connect(ByteArrayCodec.INSTANCE);
+        expect(plain, "ok null");
+        expect(memory, "ok alice");
+        expect(redisRequest, "ok alice");
         expect(nearCacheRequest, "ok alice");
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    });
-  }
-
-  /** @return the near cache's counters, for the hit ratio after a run */
-  NearCacheStats nearCacheStats() {
-    return nearCache.stats();
-  }
-
-  private void expect(HttpRequest request, String body) throws IOException, InterruptedException {
-    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != 200 || !response.body().equals(body)) {
-      throw new IllegalStateException(request.uri() + " answered " + response.statusCode() + " " + response.body());
+        RedisStoreBenchmark.warm(nearCache, () -> {
+            try {
+                expect(nearCacheRequest, "ok alice");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
     }
-  }
 
-  static LanyardSessionFilter filter(SessionManager manager, String cookieName) {
-    return LanyardSessionFilter.builder(manager)
-        .cookie(CookieSettings.builder().name(cookieName).secure(false).build())
-        .withoutRequestIds()
-        .anonymousSessionRate(0, java.time.Duration.ofMinutes(1))   // the load comes from one address
-        .build();
-  }
-
-  private static NewSession sessionWithAttributes(SessionManager manager) {
-    NewSession created = manager.login(null, "alice", RedisStoreBenchmark.CLIENT);
-    manager.save(created.session(), SessionUpdate.builder().put("user", "alice").put("theme", "dark")
-        .put("locale", "en-GB").build()).orElseThrow();
-    return created;
-  }
-
-  /** Stops Jetty, closes the store and kills redis-server. */
-  @TearDown(Level.Trial)
-  public void tearDown() throws Exception {
-    try {
-      if (server != null) {
-        server.stop();
-      }
-      if (connection != null) {
-        connection.close();
-      }
-      if (client != null) {
-        client.shutdown();
-      }
-      if (redisStore != null) {
-        redisStore.close();
-      }
-      if (nearCache != null) {
-        nearCache.close();
-      } else if (cachedStore != null) {
-        cachedStore.close();
-      }
-    } finally {
-      if (redis != null) {
-        redis.close();
-      }
+    /** @return the near cache's counters, for the hit ratio after a run */
+    NearCacheStats nearCacheStats() {
+        return nearCache.stats();
     }
-  }
 
-  /** @return the body of the request with no session filter: the floor */
-  @Benchmark
-  public String baseline() throws IOException, InterruptedException {
-    return http.send(plain, HttpResponse.BodyHandlers.ofString()).body();
-  }
-
-  /** @return the body of the request through the filter on the in-memory store */
-  @Benchmark
-  public String memoryStore() throws IOException, InterruptedException {
-    return http.send(memory, HttpResponse.BodyHandlers.ofString()).body();
-  }
-
-  /** @return the body of the request through the filter on the Redis store */
-  @Benchmark
-  public String redisStore() throws IOException, InterruptedException {
-    return http.send(redisRequest, HttpResponse.BodyHandlers.ofString()).body();
-  }
-
-  /** @return the body of the request through the filter on the near-cached Redis store */
-  @Benchmark
-  public String nearCachedRedisStore() throws IOException, InterruptedException {
-    return http.send(nearCacheRequest, HttpResponse.BodyHandlers.ofString()).body();
-  }
-
-  /** @return the no-filter request followed by one bare HGETALL: the Redis goal's floor */
-  @Benchmark
-  public int baselinePlusRedisRoundTrip() throws IOException, InterruptedException {
-    String body = http.send(plain, HttpResponse.BodyHandlers.ofString()).body();
-    return body.length() + connection.sync().hgetall(redisSessionKey).size();
-  }
-
-  /** Reads one session attribute, as a typical page does, and writes a short body. */
-  static final class AttributeServlet extends HttpServlet {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-      HttpSession session = request.getSession(false);
-      Object user = session == null ? null : session.getAttribute("user");
-      response.setContentType("text/plain");
-      response.getWriter().write("ok " + user);
+    private void expect(HttpRequest request, String body) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200 || !response.body().equals(body)) {
+            throw new IllegalStateException(
+                    request.uri() + " answered " + response.statusCode() + " " + response.body());
+        }
     }
-  }
+
+    static LanyardSessionFilter filter(SessionManager manager, String cookieName) {
+        return LanyardSessionFilter.builder(manager)
+                .cookie(CookieSettings.builder().name(cookieName).secure(false).build())
+                .withoutRequestIds()
+                .anonymousSessionRate(0, java.time.Duration.ofMinutes(1)) // the load comes from one address
+                .build();
+    }
+
+    private static NewSession sessionWithAttributes(SessionManager manager) {
+        NewSession created = manager.login(null, "alice", RedisStoreBenchmark.CLIENT);
+        manager.save(
+                        created.session(),
+                        SessionUpdate.builder()
+                                .put("user", "alice")
+                                .put("theme", "dark")
+                                .put("locale", "en-GB")
+                                .build())
+                .orElseThrow();
+        return created;
+    }
+
+    /** Stops Jetty, closes the store and kills redis-server. */
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+        try {
+            if (server != null) {
+                server.stop();
+            }
+            if (connection != null) {
+                connection.close();
+            }
+            if (client != null) {
+                client.shutdown();
+            }
+            if (redisStore != null) {
+                redisStore.close();
+            }
+            if (nearCache != null) {
+                nearCache.close();
+            } else if (cachedStore != null) {
+                cachedStore.close();
+            }
+        } finally {
+            if (redis != null) {
+                redis.close();
+            }
+        }
+    }
+
+    /** @return the body of the request with no session filter: the floor */
+    @Benchmark
+    public String baseline() throws IOException, InterruptedException {
+        return http.send(plain, HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** @return the body of the request through the filter on the in-memory store */
+    @Benchmark
+    public String memoryStore() throws IOException, InterruptedException {
+        return http.send(memory, HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** @return the body of the request through the filter on the Redis store */
+    @Benchmark
+    public String redisStore() throws IOException, InterruptedException {
+        return http.send(redisRequest, HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** @return the body of the request through the filter on the near-cached Redis store */
+    @Benchmark
+    public String nearCachedRedisStore() throws IOException, InterruptedException {
+        return http.send(nearCacheRequest, HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** @return the no-filter request followed by one bare HGETALL: the Redis goal's floor */
+    @Benchmark
+    public int baselinePlusRedisRoundTrip() throws IOException, InterruptedException {
+        String body = http.send(plain, HttpResponse.BodyHandlers.ofString()).body();
+        return body.length() + connection.sync().hgetall(redisSessionKey).size();
+    }
+
+    /** Reads one session attribute, as a typical page does, and writes a short body. */
+    static final class AttributeServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            HttpSession session = request.getSession(false);
+            Object user = session == null ? null : session.getAttribute("user");
+            response.setContentType("text/plain");
+            response.getWriter().write("ok " + user);
+        }
+    }
 }

@@ -36,219 +36,248 @@ import java.util.Set;
  */
 public final class JdbcGapProbe {
 
-  private JdbcGapProbe() {}
+    private JdbcGapProbe() {}
 
-  /**
-   * Runs the probe and prints its tables.
-   *
-   * @param args {@code --rounds N}, {@code --repeat N}
-   * @throws Exception if the database fails
-   */
-  public static void main(String[] args) throws Exception {
-    int rounds = 4_000;
-    int repeat = 3;
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      if (args[i].equals("--rounds")) {
-        rounds = Integer.parseInt(args[i + 1]);
-      } else if (args[i].equals("--repeat")) {
-        repeat = Integer.parseInt(args[i + 1]);
-      }
-    }
-    String loadSql = statement("load").replace("${session}", "lanyard_session")
-        .replace("${user}", "lanyard_user");
-    String loadWithoutUserCheck = loadSql.replaceAll("\\n  AND NOT EXISTS[^\\n]*", "")
-        .replace("AND s.expires_at > ?", "AND s.expires_at > ? AND ? > 0");
-    String updateSql = statement("update").replace("${session}", "lanyard_session")
-        .replace("${user}", "lanyard_user");
-    try (DatabaseProcess postgres = DatabaseProcess.postgres();
-         HikariDataSource pool = JdbcStoreBenchmark.pool(postgres.jdbcUrl());
-         JdbcSessionStore store = JdbcSessionStore.builder().dataSource(pool)
-             .dialect(Dialect.POSTGRESQL).schema(SchemaSetup.CREATE)
-             .timeout(Duration.ofSeconds(10)).sweepInterval(Duration.ZERO).build()) {
-      SessionManager manager = SessionManager.builder(store).logEvents(false).build();
-      SessionHandle handle = JdbcStoreBenchmark.threeAttributes(manager,
-          manager.login(null, "resolving-user", RedisStoreBenchmark.CLIENT)).session().handle();
-      SessionHandle written = JdbcStoreBenchmark.threeAttributes(manager,
-          manager.create(RedisStoreBenchmark.CLIENT)).session().handle();
-      String[] names = {
-          "R0 bare SELECT * by key (floor)",
-          "R1 R0 + setQueryTimeout",
-          "R2 store's load SQL, no timeout, no decode",
-          "R2b R2 without the user-version NOT EXISTS",
-          "R2t R2 + setQueryTimeout, all 13 columns read",
-          "R3 store load",
-          "U0 bare UPDATE as a delta writes (floor)",
-          "U1 U0 + setQueryTimeout",
-          "U2 store's update SQL, no timeout",
-          "U3 store delta",
-          "U2a U2, base64 length by arithmetic",
-          "U2w U2 without the payload check in WHERE"};
-      for (int run = 0; run < repeat; run++) {
-        long[][] micros = new long[names.length][rounds];
-        List<Integer> order = new ArrayList<>();
-        for (int k = 0; k < names.length; k++) {
-          order.add(k);
+    /**
+     * Runs the probe and prints its tables.
+     *
+     * @param args {@code --rounds N}, {@code --repeat N}
+     * @throws Exception if the database fails
+     */
+    public static void main(String[] args) throws Exception {
+        int rounds = 4_000;
+        int repeat = 3;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (args[i].equals("--rounds")) {
+                rounds = Integer.parseInt(args[i + 1]);
+            } else if (args[i].equals("--repeat")) {
+                repeat = Integer.parseInt(args[i + 1]);
+            }
         }
-        for (int r = 0; r < rounds; r++) {
-          Collections.shuffle(order);
-          for (int k : order) {
-            long t0 = System.nanoTime();
-            step(k, r, pool, store, handle, written, loadSql, loadWithoutUserCheck, updateSql);
-            micros[k][r] = (System.nanoTime() - t0) / 1_000;
-          }
+        String loadSql =
+                statement("load").replace("${session}", "lanyard_session").replace("${user}", "lanyard_user");
+        String loadWithoutUserCheck = loadSql.replaceAll("\\n  AND NOT EXISTS[^\\n]*", "")
+                .replace("AND s.expires_at > ?", "AND s.expires_at > ? AND ? > 0");
+        String updateSql =
+                statement("update").replace("${session}", "lanyard_session").replace("${user}", "lanyard_user");
+        try (DatabaseProcess postgres = DatabaseProcess.postgres();
+                HikariDataSource pool = JdbcStoreBenchmark.pool(postgres.jdbcUrl());
+                JdbcSessionStore store = JdbcSessionStore.builder()
+                        .dataSource(pool)
+                        .dialect(Dialect.POSTGRESQL)
+                        .schema(SchemaSetup.CREATE)
+                        .timeout(Duration.ofSeconds(10))
+                        .sweepInterval(Duration.ZERO)
+                        .build()) {
+            SessionManager manager =
+                    SessionManager.builder(store).logEvents(false).build();
+            SessionHandle handle = JdbcStoreBenchmark.threeAttributes(
+                            manager, manager.login(null, "resolving-user", RedisStoreBenchmark.CLIENT))
+                    .session()
+                    .handle();
+            SessionHandle written = JdbcStoreBenchmark.threeAttributes(
+                            manager, manager.create(RedisStoreBenchmark.CLIENT))
+                    .session()
+                    .handle();
+            String[] names = {
+                "R0 bare SELECT * by key (floor)",
+                "R1 R0 + setQueryTimeout",
+                "R2 store's load SQL, no timeout, no decode",
+                "R2b R2 without the user-version NOT EXISTS",
+                "R2t R2 + setQueryTimeout, all 13 columns read",
+                "R3 store load",
+                "U0 bare UPDATE as a delta writes (floor)",
+                "U1 U0 + setQueryTimeout",
+                "U2 store's update SQL, no timeout",
+                "U3 store delta",
+                "U2a U2, base64 length by arithmetic",
+                "U2w U2 without the payload check in WHERE"
+            };
+            for (int run = 0; run < repeat; run++) {
+                long[][] micros = new long[names.length][rounds];
+                List<Integer> order = new ArrayList<>();
+                for (int k = 0; k < names.length; k++) {
+                    order.add(k);
+                }
+                for (int r = 0; r < rounds; r++) {
+                    Collections.shuffle(order);
+                    for (int k : order) {
+                        long t0 = System.nanoTime();
+                        step(k, r, pool, store, handle, written, loadSql, loadWithoutUserCheck, updateSql);
+                        micros[k][r] = (System.nanoTime() - t0) / 1_000;
+                    }
+                }
+                double select = median(micros[0]);
+                double update = median(micros[6]);
+                ReportLog.line("%-45s %10s %8s", "run " + (run + 1) + ", " + rounds + " rounds", "median µs", "ratio");
+                for (int k = 0; k < names.length; k++) {
+                    double floor = k < 6 ? select : update;
+                    ReportLog.line("%-45s %10.1f %7.2fx", names[k], median(micros[k]), median(micros[k]) / floor);
+                }
+            }
         }
-        double select = median(micros[0]);
-        double update = median(micros[6]);
-        ReportLog.line("%-45s %10s %8s", "run " + (run + 1) + ", " + rounds + " rounds",
-            "median µs", "ratio");
-        for (int k = 0; k < names.length; k++) {
-          double floor = k < 6 ? select : update;
-          ReportLog.line("%-45s %10.1f %7.2fx", names[k], median(micros[k]),
-              median(micros[k]) / floor);
+    }
+
+    private static void step(
+            int k,
+            int r,
+            HikariDataSource pool,
+            JdbcSessionStore store,
+            SessionHandle handle,
+            SessionHandle written,
+            String loadSql,
+            String loadWithoutUserCheck,
+            String updateSql)
+            throws SQLException {
+        switch (k) {
+            case 0 -> bareSelect(pool, handle, 0);
+            case 1 -> bareSelect(pool, handle, 10);
+            case 2 -> storeSelect(pool, loadSql, handle, false);
+            case 3 -> storeSelect(pool, loadWithoutUserCheck, handle, false);
+            case 4 -> storeSelect(pool, loadSql, handle, true);
+            case 5 -> store.load(handle).orElseThrow();
+            case 6 -> bareUpdate(pool, written, r, 0);
+            case 7 -> bareUpdate(pool, written, r, 10);
+            case 8 -> storeUpdate(pool, updateSql, written, r);
+            case 10 ->
+                storeUpdate(
+                        pool,
+                        updateSql.replace("OCTET_LENGTH(DECODE(s.attributes ->> t.n, 'base64'))", DECODED_LENGTH),
+                        written,
+                        r);
+            case 11 -> storeUpdate(pool, withoutPayloadCheck(updateSql), written, r);
+            default ->
+                store.update(
+                        written,
+                        new SessionDelta(
+                                Map.of("counter", Integer.toString(r).getBytes(StandardCharsets.UTF_8)),
+                                Set.of(),
+                                Instant.now(),
+                                null,
+                                "node-a",
+                                Duration.ofMinutes(30),
+                                Long.MAX_VALUE));
         }
-      }
     }
-  }
 
-  private static void step(int k, int r, HikariDataSource pool, JdbcSessionStore store,
-      SessionHandle handle, SessionHandle written, String loadSql, String loadWithoutUserCheck,
-      String updateSql) throws SQLException {
-    switch (k) {
-      case 0 -> bareSelect(pool, handle, 0);
-      case 1 -> bareSelect(pool, handle, 10);
-      case 2 -> storeSelect(pool, loadSql, handle, false);
-      case 3 -> storeSelect(pool, loadWithoutUserCheck, handle, false);
-      case 4 -> storeSelect(pool, loadSql, handle, true);
-      case 5 -> store.load(handle).orElseThrow();
-      case 6 -> bareUpdate(pool, written, r, 0);
-      case 7 -> bareUpdate(pool, written, r, 10);
-      case 8 -> storeUpdate(pool, updateSql, written, r);
-      case 10 -> storeUpdate(pool, updateSql.replace(
-          "OCTET_LENGTH(DECODE(s.attributes ->> t.n, 'base64'))", DECODED_LENGTH), written, r);
-      case 11 -> storeUpdate(pool, withoutPayloadCheck(updateSql), written, r);
-      default -> store.update(written, new SessionDelta(Map.of("counter",
-          Integer.toString(r).getBytes(StandardCharsets.UTF_8)), Set.of(), Instant.now(), null,
-          "node-a", Duration.ofMinutes(30), Long.MAX_VALUE));
+    /** The decoded length of padded base64 text, from its length. */
+    static final String DECODED_LENGTH = "(OCTET_LENGTH(s.attributes ->> t.n) / 4 * 3"
+            + " - (CASE WHEN RIGHT(s.attributes ->> t.n, 2) = '==' THEN 2"
+            + " WHEN RIGHT(s.attributes ->> t.n, 1) = '=' THEN 1 ELSE 0 END))";
+
+    /** The update with its WHERE's payload check replaced by a check that is always true. */
+    static String withoutPayloadCheck(String sql) {
+        int at = sql.lastIndexOf("  AND s.attribute_bytes - (SELECT");
+        int end = sql.indexOf("RETURNING");
+        return sql.substring(0, at) + "  AND ? IS NOT NULL AND ? > 0 AND ? > 0\n" + sql.substring(end);
     }
-  }
 
-  /** The decoded length of padded base64 text, from its length. */
-  static final String DECODED_LENGTH = "(OCTET_LENGTH(s.attributes ->> t.n) / 4 * 3"
-      + " - (CASE WHEN RIGHT(s.attributes ->> t.n, 2) = '==' THEN 2"
-      + " WHEN RIGHT(s.attributes ->> t.n, 1) = '=' THEN 1 ELSE 0 END))";
-
-  /** The update with its WHERE's payload check replaced by a check that is always true. */
-  static String withoutPayloadCheck(String sql) {
-    int at = sql.lastIndexOf("  AND s.attribute_bytes - (SELECT");
-    int end = sql.indexOf("RETURNING");
-    return sql.substring(0, at) + "  AND ? IS NOT NULL AND ? > 0 AND ? > 0\n" + sql.substring(end);
-  }
-
-  private static void bareSelect(HikariDataSource pool, SessionHandle handle, int timeout)
-      throws SQLException {
-    try (Connection c = pool.getConnection();
-         PreparedStatement s = c.prepareStatement("SELECT * FROM lanyard_session WHERE handle = ?")) {
-      if (timeout > 0) {
-        s.setQueryTimeout(timeout);
-      }
-      s.setString(1, handle.value());
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        rs.getString("attributes");
-      }
-    }
-  }
-
-  private static void storeSelect(HikariDataSource pool, String sql, SessionHandle handle,
-      boolean likeTheStore) throws SQLException {
-    long now = System.currentTimeMillis();
-    try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-      if (likeTheStore) {
-        s.setQueryTimeout(10);
-      }
-      s.setString(1, handle.value());
-      s.setLong(2, now);
-      s.setLong(3, now);
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        if (likeTheStore) {
-          for (int i = 1; i <= 12; i++) {
-            rs.getString(i);
-          }
+    private static void bareSelect(HikariDataSource pool, SessionHandle handle, int timeout) throws SQLException {
+        try (Connection c = pool.getConnection();
+                PreparedStatement s = c.prepareStatement("SELECT * FROM lanyard_session WHERE handle = ?")) {
+            if (timeout > 0) {
+                s.setQueryTimeout(timeout);
+            }
+            s.setString(1, handle.value());
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                rs.getString("attributes");
+            }
         }
-        rs.getString(13);
-      }
     }
-  }
 
-  private static void bareUpdate(HikariDataSource pool, SessionHandle written, int r, int timeout)
-      throws SQLException {
-    try (Connection c = pool.getConnection();
-         PreparedStatement s = c.prepareStatement("UPDATE lanyard_session SET attributes ="
-             + " attributes || CAST(? AS JSONB), last_accessed_at = ?, expires_at = ?"
-             + " WHERE handle = ?")) {
-      if (timeout > 0) {
-        s.setQueryTimeout(timeout);
-      }
-      s.setString(1, "{\"counter\":\"MQ==\"}");
-      s.setLong(2, System.currentTimeMillis());
-      s.setLong(3, System.currentTimeMillis() + 1_800_000);
-      s.setString(4, written.value());
-      s.executeUpdate();
+    private static void storeSelect(HikariDataSource pool, String sql, SessionHandle handle, boolean likeTheStore)
+            throws SQLException {
+        long now = System.currentTimeMillis();
+        try (Connection c = pool.getConnection();
+                PreparedStatement s = c.prepareStatement(sql)) {
+            if (likeTheStore) {
+                s.setQueryTimeout(10);
+            }
+            s.setString(1, handle.value());
+            s.setLong(2, now);
+            s.setLong(3, now);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                if (likeTheStore) {
+                    for (int i = 1; i <= 12; i++) {
+                        rs.getString(i);
+                    }
+                }
+                rs.getString(13);
+            }
+        }
     }
-  }
 
-  private static void storeUpdate(HikariDataSource pool, String sql, SessionHandle written, int r)
-      throws SQLException {
-    String value = java.util.Base64.getEncoder()
-        .encodeToString(Integer.toString(r).getBytes(StandardCharsets.UTF_8));
-    String patch = "{\"counter\":\"" + value + "\"}";
-    String touched = "[{\"n\":\"counter\",\"l\":7}]";
-    long now = System.currentTimeMillis();
-    try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-      int i = 0;
-      s.setString(++i, touched);
-      s.setLong(++i, 7 + Integer.toString(r).length());
-      s.setString(++i, patch);
-      s.setString(++i, patch);
-      s.setLong(++i, now);
-      s.setNull(++i, Types.BIGINT);
-      s.setString(++i, "node-a");
-      s.setLong(++i, now + 1_800_000);
-      s.setString(++i, written.value());
-      s.setLong(++i, now);
-      s.setLong(++i, now);
-      s.setString(++i, touched);
-      s.setLong(++i, 7 + Integer.toString(r).length());
-      s.setLong(++i, Long.MAX_VALUE);
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-      }
+    private static void bareUpdate(HikariDataSource pool, SessionHandle written, int r, int timeout)
+            throws SQLException {
+        try (Connection c = pool.getConnection();
+                PreparedStatement s = c.prepareStatement("UPDATE lanyard_session SET attributes ="
+                        + " attributes || CAST(? AS JSONB), last_accessed_at = ?, expires_at = ?"
+                        + " WHERE handle = ?")) {
+            if (timeout > 0) {
+                s.setQueryTimeout(timeout);
+            }
+            s.setString(1, "{\"counter\":\"MQ==\"}");
+            s.setLong(2, System.currentTimeMillis());
+            s.setLong(3, System.currentTimeMillis() + 1_800_000);
+            s.setString(4, written.value());
+            s.executeUpdate();
+        }
     }
-  }
 
-  private static double median(long[] values) {
-    long[] sorted = values.clone();
-    Arrays.sort(sorted);
-    return sorted[sorted.length / 2];
-  }
+    private static void storeUpdate(HikariDataSource pool, String sql, SessionHandle written, int r)
+            throws SQLException {
+        String value =
+                java.util.Base64.getEncoder().encodeToString(Integer.toString(r).getBytes(StandardCharsets.UTF_8));
+        String patch = "{\"counter\":\"" + value + "\"}";
+        String touched = "[{\"n\":\"counter\",\"l\":7}]";
+        long now = System.currentTimeMillis();
+        try (Connection c = pool.getConnection();
+                PreparedStatement s = c.prepareStatement(sql)) {
+            int i = 0;
+            s.setString(++i, touched);
+            s.setLong(++i, 7 + Integer.toString(r).length());
+            s.setString(++i, patch);
+            s.setString(++i, patch);
+            s.setLong(++i, now);
+            s.setNull(++i, Types.BIGINT);
+            s.setString(++i, "node-a");
+            s.setLong(++i, now + 1_800_000);
+            s.setString(++i, written.value());
+            s.setLong(++i, now);
+            s.setLong(++i, now);
+            s.setString(++i, touched);
+            s.setLong(++i, 7 + Integer.toString(r).length());
+            s.setLong(++i, Long.MAX_VALUE);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+            }
+        }
+    }
 
-  /** @return the named statement of PostgreSQL's statements.sql, comments dropped */
-  static String statement(String name) throws IOException {
-    String text;
-    try (InputStream in = JdbcGapProbe.class.getResourceAsStream(
-        "/dev/lanyard/session/jdbc/postgresql/statements.sql")) {
-      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    private static double median(long[] values) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
-    StringBuilder sql = new StringBuilder();
-    boolean inside = false;
-    for (String line : text.split("\n")) {
-      if (line.startsWith("-- name:")) {
-        inside = line.substring("-- name:".length()).trim().equals(name);
-      } else if (inside && !line.trim().startsWith("--")) {
-        sql.append(line).append('\n');
-      }
+
+    /** @return the named statement of PostgreSQL's statements.sql, comments dropped */
+    static String statement(String name) throws IOException {
+        String text;
+        try (InputStream in =
+                JdbcGapProbe.class.getResourceAsStream("/dev/lanyard/session/jdbc/postgresql/statements.sql")) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        StringBuilder sql = new StringBuilder();
+        boolean inside = false;
+        for (String line : text.split("\n")) {
+            if (line.startsWith("-- name:")) {
+                inside = line.substring("-- name:".length()).trim().equals(name);
+            } else if (inside && !line.trim().startsWith("--")) {
+                sql.append(line).append('\n');
+            }
+        }
+        return sql.toString().trim();
     }
-    return sql.toString().trim();
-  }
 }

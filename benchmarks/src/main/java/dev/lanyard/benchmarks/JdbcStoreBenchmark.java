@@ -57,113 +57,135 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 public class JdbcStoreBenchmark {
 
-  DatabaseProcess postgres;
-  HikariDataSource pool;
-  JdbcSessionStore store;
-  SessionManager manager;
-  private String presentedId;
-  private SessionHandle handle;
-  private SessionHandle written;
-  private long counter;
+    DatabaseProcess postgres;
+    HikariDataSource pool;
+    JdbcSessionStore store;
+    SessionManager manager;
+    private String presentedId;
+    private SessionHandle handle;
+    private SessionHandle written;
+    private long counter;
 
-  /** Starts PostgreSQL, the pool, the store with its tables, and a 3-attribute session. */
-  @Setup(Level.Trial)
-  public void setUp() {
-    postgres = DatabaseProcess.postgres();
-    pool = pool(postgres.jdbcUrl());
-    store = JdbcSessionStore.builder().dataSource(pool).dialect(Dialect.POSTGRESQL).schema(SchemaSetup.CREATE)
-        .timeout(Duration.ofSeconds(5)).sweepInterval(Duration.ZERO).build();
-    manager = SessionManager.builder(store).logEvents(false).build();
-    NewSession created = threeAttributes(manager, manager.login(null, "resolving-user", RedisStoreBenchmark.CLIENT));
-    presentedId = created.id().value();
-    handle = created.session().handle();
-    written = threeAttributes(manager, manager.create(RedisStoreBenchmark.CLIENT)).session().handle();
-  }
-
-  static HikariDataSource pool(String url) {
-    HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(url);
-    config.setMaximumPoolSize(4);
-    config.setConnectionTimeout(5000);
-    return new HikariDataSource(config);
-  }
-
-  static NewSession threeAttributes(SessionManager manager, NewSession created) {
-    Session saved = manager.save(created.session(), SessionUpdate.builder().put("cart", "3 apples")
-        .put("theme", "dark").put("locale", "en-GB").build()).orElseThrow();
-    return new NewSession(created.id(), saved);
-  }
-
-  /** Closes the pool and stops PostgreSQL. */
-  @TearDown(Level.Trial)
-  public void tearDown() {
-    try {
-      if (store != null) {
-        store.close();
-      }
-      if (pool != null) {
-        pool.close();
-      }
-    } finally {
-      if (postgres != null) {
-        postgres.close();
-      }
+    /** Starts PostgreSQL, the pool, the store with its tables, and a 3-attribute session. */
+    @Setup(Level.Trial)
+    public void setUp() {
+        postgres = DatabaseProcess.postgres();
+        pool = pool(postgres.jdbcUrl());
+        store = JdbcSessionStore.builder()
+                .dataSource(pool)
+                .dialect(Dialect.POSTGRESQL)
+                .schema(SchemaSetup.CREATE)
+                .timeout(Duration.ofSeconds(5))
+                .sweepInterval(Duration.ZERO)
+                .build();
+        manager = SessionManager.builder(store).logEvents(false).build();
+        NewSession created =
+                threeAttributes(manager, manager.login(null, "resolving-user", RedisStoreBenchmark.CLIENT));
+        presentedId = created.id().value();
+        handle = created.session().handle();
+        written = threeAttributes(manager, manager.create(RedisStoreBenchmark.CLIENT))
+                .session()
+                .handle();
     }
-  }
 
-  /**
-   * @return the session row read with a bare primary-key SELECT of every column: the floor
-   * @throws SQLException if the database fails
-   */
-  @Benchmark
-  public long baseline() throws SQLException {
-    try (Connection c = pool.getConnection();
-         PreparedStatement s = c.prepareStatement("SELECT * FROM lanyard_session WHERE handle = ?")) {
-      s.setString(1, handle.value());
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        return rs.getLong("version") + rs.getString("attributes").length();
-      }
+    static HikariDataSource pool(String url) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setMaximumPoolSize(4);
+        config.setConnectionTimeout(5000);
+        return new HikariDataSource(config);
     }
-  }
 
-  /** @return the store's load: the primary-key SELECT with expiry and the user's version checked, decoded */
-  @Benchmark
-  public Optional<SessionRecord> load() {
-    return store.load(handle);
-  }
-
-  /** @return the resolve of a presented ID through the manager: parse, hash, load, checks, attribute decode */
-  @Benchmark
-  public Resolution resolve() {
-    return manager.resolve(presentedId);
-  }
-
-  /**
-   * @return a bare single-row UPDATE of the same kind of row: the floor of a write
-   * @throws SQLException if the database fails
-   */
-  @Benchmark
-  public int bareUpdate() throws SQLException {
-    try (Connection c = pool.getConnection();
-         PreparedStatement s = c.prepareStatement("UPDATE lanyard_session SET last_accessed_at = ? WHERE handle = ?")) {
-      s.setLong(1, System.currentTimeMillis());
-      s.setString(2, written.value());
-      return s.executeUpdate();
+    static NewSession threeAttributes(SessionManager manager, NewSession created) {
+        Session saved = manager.save(
+                        created.session(),
+                        SessionUpdate.builder()
+                                .put("cart", "3 apples")
+                                .put("theme", "dark")
+                                .put("locale", "en-GB")
+                                .build())
+                .orElseThrow();
+        return new NewSession(created.id(), saved);
     }
-  }
 
-  /** @return the store's delta: one attribute put and a touch, one UPDATE that merges in SQL */
-  @Benchmark
-  public UpdateResult deltaWrite() {
-    return store.update(written, new SessionDelta(Map.of("counter",
-        Long.toString(counter++).getBytes(StandardCharsets.UTF_8)), Set.of(), Instant.now(), null, "node-a",
-        Duration.ofMinutes(30), Long.MAX_VALUE));
-  }
+    /** Closes the pool and stops PostgreSQL. */
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        try {
+            if (store != null) {
+                store.close();
+            }
+            if (pool != null) {
+                pool.close();
+            }
+        } finally {
+            if (postgres != null) {
+                postgres.close();
+            }
+        }
+    }
 
-  /** @return a login that creates a logged-in session: admission under the user's lock, then the insert */
-  @Benchmark
-  public NewSession login() {
-    return manager.login(null, "user-" + (counter++ % 1000), RedisStoreBenchmark.CLIENT);
-  }
+    /**
+     * @return the session row read with a bare primary-key SELECT of every column: the floor
+     * @throws SQLException if the database fails
+     */
+    @Benchmark
+    public long baseline() throws SQLException {
+        try (Connection c = pool.getConnection();
+                PreparedStatement s = c.prepareStatement("SELECT * FROM lanyard_session WHERE handle = ?")) {
+            s.setString(1, handle.value());
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong("version") + rs.getString("attributes").length();
+            }
+        }
+    }
+
+    /** @return the store's load: the primary-key SELECT with expiry and the user's version checked, decoded */
+    @Benchmark
+    public Optional<SessionRecord> load() {
+        return store.load(handle);
+    }
+
+    /** @return the resolve of a presented ID through the manager: parse, hash, load, checks, attribute decode */
+    @Benchmark
+    public Resolution resolve() {
+        return manager.resolve(presentedId);
+    }
+
+    /**
+     * @return a bare single-row UPDATE of the same kind of row: the floor of a write
+     * @throws SQLException if the database fails
+     */
+    @Benchmark
+    public int bareUpdate() throws SQLException {
+        try (Connection c = pool.getConnection();
+                PreparedStatement s =
+                        c.prepareStatement("UPDATE lanyard_session SET last_accessed_at = ? WHERE handle = ?")) {
+            s.setLong(1, System.currentTimeMillis());
+            s.setString(2, written.value());
+            return s.executeUpdate();
+        }
+    }
+
+    /** @return the store's delta: one attribute put and a touch, one UPDATE that merges in SQL */
+    @Benchmark
+    public UpdateResult deltaWrite() {
+        return store.update(
+                written,
+                new SessionDelta(
+                        Map.of("counter", Long.toString(counter++).getBytes(StandardCharsets.UTF_8)),
+                        Set.of(),
+                        Instant.now(),
+                        null,
+                        "node-a",
+                        Duration.ofMinutes(30),
+                        Long.MAX_VALUE));
+    }
+
+    /** @return a login that creates a logged-in session: admission under the user's lock, then the insert */
+    @Benchmark
+    public NewSession login() {
+        return manager.login(null, "user-" + (counter++ % 1000), RedisStoreBenchmark.CLIENT);
+    }
 }

@@ -37,166 +37,212 @@ import net.rubyeye.xmemcached.MemcachedClient;
  */
 public final class MemcachedRatios {
 
-  private static final int BATCH = 20;
-  /** The calling thread's CPU time: what an operation costs this JVM, whatever the load makes it wait. */
-  private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
-  private static final long TIMEOUT_MS = RedisStoreBenchmark.BENCH_TIMEOUT.toMillis();
+    private static final int BATCH = 20;
+    /** The calling thread's CPU time: what an operation costs this JVM, whatever the load makes it wait. */
+    private static final java.lang.management.ThreadMXBean CPU =
+            java.lang.management.ManagementFactory.getThreadMXBean();
 
-  private MemcachedRatios() {}
+    private static final long TIMEOUT_MS = RedisStoreBenchmark.BENCH_TIMEOUT.toMillis();
 
-  /** A batch of operations, timed as a whole. */
-  @FunctionalInterface
-  interface Batch {
-    void run() throws Exception;
-  }
+    private MemcachedRatios() {}
 
-  /**
-   * Runs the rounds and logs the report.
-   *
-   * @param args optionally the number of rounds
-   * @throws Exception if memcached cannot be started or an operation fails
-   */
-  public static void main(String[] args) throws Exception {
-    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 400;
-    List<String> lines = new ArrayList<>();
-    lines.add(String.format("%-46s %10s %10s %8s %12s %12s", "ratio (store / floor), paired rounds", "floor us",
-        "store us", "ratio", "floor cpu us", "store cpu us"));
-    try (MemcachedProcess memcached = MemcachedProcess.start()) {
-      for (int attributes : new int[] {3, 20}) {
-        try (MemcachedSessionStore store = MemcachedSessionStore.open(MemcachedOptions.builder()
-            .server(memcached.address()).keyPrefix("ratios-" + attributes + ":")
-            .timeout(RedisStoreBenchmark.BENCH_TIMEOUT).build())) {
-          MemcachedClient bare = MemcachedStoreBenchmark.bareClient(memcached);
-          try {
-            SessionManager manager = SessionManager.builder(store).logEvents(false).build();
-            NewSession created = manager.create(RedisStoreBenchmark.CLIENT);
-            SessionUpdate.Builder update = SessionUpdate.builder();
-            for (int i = 0; i < attributes; i++) {
-              update.put("attribute" + i, "value-" + i);
-            }
-            manager.save(created.session(), update.build()).orElseThrow();
-            String id = created.id().value();
-            String key = store.itemKey(created.session().handle());
-            Batch gets = () -> {
-              for (int i = 0; i < BATCH; i++) {
-                bare.gets(key, TIMEOUT_MS, MemcachedStoreBenchmark.Bytes.INSTANCE);
-              }
-            };
-            Batch resolve = () -> {
-              for (int i = 0; i < BATCH; i++) {
-                manager.resolve(id).session().orElseThrow();
-              }
-            };
-            Batch load = () -> {
-              for (int i = 0; i < BATCH; i++) {
-                store.load(created.session().handle()).orElseThrow();
-              }
-            };
-            Batch getsCas = () -> {
-              for (int i = 0; i < BATCH; i++) {
-                GetsResponse<byte[]> found = bare.gets(key, TIMEOUT_MS, MemcachedStoreBenchmark.Bytes.INSTANCE);
-                bare.cas(key, 1800, found.getValue(), MemcachedStoreBenchmark.Bytes.INSTANCE, TIMEOUT_MS,
-                    found.getCas());
-              }
-            };
-            long[] counter = {0};
-            Batch delta = () -> {
-              for (int i = 0; i < BATCH; i++) {
-                SessionDelta d = new SessionDelta(Map.of("counter",
-                    Long.toString(counter[0]++).getBytes(StandardCharsets.UTF_8)), Set.of(), Instant.now(), null,
-                    "bench", Duration.ofMinutes(30), Long.MAX_VALUE);
-                if (store.update(created.session().handle(), d).status() != UpdateResult.Status.APPLIED) {
-                  throw new IllegalStateException("the delta was not applied");
+    /** A batch of operations, timed as a whole. */
+    @FunctionalInterface
+    interface Batch {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs the rounds and logs the report.
+     *
+     * @param args optionally the number of rounds
+     * @throws Exception if memcached cannot be started or an operation fails
+     */
+    public static void main(String[] args) throws Exception {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 400;
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(
+                "%-46s %10s %10s %8s %12s %12s",
+                "ratio (store / floor), paired rounds",
+                "floor us",
+                "store us",
+                "ratio",
+                "floor cpu us",
+                "store cpu us"));
+        try (MemcachedProcess memcached = MemcachedProcess.start()) {
+            for (int attributes : new int[] {3, 20}) {
+                try (MemcachedSessionStore store = MemcachedSessionStore.open(MemcachedOptions.builder()
+                        .server(memcached.address())
+                        .keyPrefix("ratios-" + attributes + ":")
+                        .timeout(RedisStoreBenchmark.BENCH_TIMEOUT)
+                        .build())) {
+                    MemcachedClient bare = MemcachedStoreBenchmark.bareClient(memcached);
+                    try {
+                        SessionManager manager =
+                                SessionManager.builder(store).logEvents(false).build();
+                        NewSession created = manager.create(RedisStoreBenchmark.CLIENT);
+                        SessionUpdate.Builder update = SessionUpdate.builder();
+                        for (int i = 0; i < attributes; i++) {
+                            update.put("attribute" + i, "value-" + i);
+                        }
+                        manager.save(created.session(), update.build()).orElseThrow();
+                        String id = created.id().value();
+                        String key = store.itemKey(created.session().handle());
+                        Batch gets = () -> {
+                            for (int i = 0; i < BATCH; i++) {
+                                bare.gets(key, TIMEOUT_MS, MemcachedStoreBenchmark.Bytes.INSTANCE);
+                            }
+                        };
+                        Batch resolve = () -> {
+                            for (int i = 0; i < BATCH; i++) {
+                                manager.resolve(id).session().orElseThrow();
+                            }
+                        };
+                        Batch load = () -> {
+                            for (int i = 0; i < BATCH; i++) {
+                                store.load(created.session().handle()).orElseThrow();
+                            }
+                        };
+                        Batch getsCas = () -> {
+                            for (int i = 0; i < BATCH; i++) {
+                                GetsResponse<byte[]> found =
+                                        bare.gets(key, TIMEOUT_MS, MemcachedStoreBenchmark.Bytes.INSTANCE);
+                                bare.cas(
+                                        key,
+                                        1800,
+                                        found.getValue(),
+                                        MemcachedStoreBenchmark.Bytes.INSTANCE,
+                                        TIMEOUT_MS,
+                                        found.getCas());
+                            }
+                        };
+                        long[] counter = {0};
+                        Batch delta = () -> {
+                            for (int i = 0; i < BATCH; i++) {
+                                SessionDelta d = new SessionDelta(
+                                        Map.of(
+                                                "counter",
+                                                Long.toString(counter[0]++).getBytes(StandardCharsets.UTF_8)),
+                                        Set.of(),
+                                        Instant.now(),
+                                        null,
+                                        "bench",
+                                        Duration.ofMinutes(30),
+                                        Long.MAX_VALUE);
+                                if (store.update(created.session().handle(), d).status()
+                                        != UpdateResult.Status.APPLIED) {
+                                    throw new IllegalStateException("the delta was not applied");
+                                }
+                            }
+                        };
+                        lines.add(
+                                paired("store load vs bare gets [attributes=" + attributes + "]", gets, load, rounds));
+                        lines.add(
+                                paired("resolve vs bare gets [attributes=" + attributes + "]", gets, resolve, rounds));
+                        lines.add(paired(
+                                "delta write vs bare gets+cas [attributes=" + attributes + "]",
+                                getsCas,
+                                delta,
+                                rounds));
+                    } finally {
+                        bare.shutdown();
+                    }
                 }
-              }
-            };
-            lines.add(paired("store load vs bare gets [attributes=" + attributes + "]", gets, load, rounds));
-            lines.add(paired("resolve vs bare gets [attributes=" + attributes + "]", gets, resolve, rounds));
-            lines.add(paired("delta write vs bare gets+cas [attributes=" + attributes + "]", getsCas, delta, rounds));
-          } finally {
-            bare.shutdown();
-          }
-        }
-      }
-      lines.add(casShare(memcached));
-    }
-    ReportLog.block(String.join("\n", lines));
-  }
-
-  private static String paired(String name, Batch floor, Batch subject, int rounds) throws Exception {
-    for (int i = 0; i < 100; i++) {
-      floor.run();
-      subject.run();
-    }
-    double[] ratios = new double[rounds];
-    double[] floors = new double[rounds];
-    double[] subjects = new double[rounds];
-    double[] floorCpu = new double[rounds];
-    double[] subjectCpu = new double[rounds];
-    for (int r = 0; r < rounds; r++) {
-      boolean floorFirst = r % 2 == 0;
-      long cpu0 = CPU.getCurrentThreadCpuTime();
-      long a = time(floorFirst ? floor : subject);
-      long cpu1 = CPU.getCurrentThreadCpuTime();
-      long b = time(floorFirst ? subject : floor);
-      long cpu2 = CPU.getCurrentThreadCpuTime();
-      floorCpu[r] = (floorFirst ? cpu1 - cpu0 : cpu2 - cpu1) / 1000.0 / BATCH;
-      subjectCpu[r] = (floorFirst ? cpu2 - cpu1 : cpu1 - cpu0) / 1000.0 / BATCH;
-      long floorNanos = floorFirst ? a : b;
-      long subjectNanos = floorFirst ? b : a;
-      floors[r] = floorNanos / 1000.0 / BATCH;
-      subjects[r] = subjectNanos / 1000.0 / BATCH;
-      ratios[r] = (double) subjectNanos / floorNanos;
-    }
-    return String.format("%-46s %10.1f %10.1f %7.2fx %12.1f %12.1f", name, median(floors), median(subjects),
-        median(ratios), median(floorCpu), median(subjectCpu));
-  }
-
-  private static long time(Batch batch) throws Exception {
-    long start = System.nanoTime();
-    batch.run();
-    return System.nanoTime() - start;
-  }
-
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    return sorted[sorted.length / 2];
-  }
-
-  private static String casShare(MemcachedProcess memcached) throws Exception {
-    int threads = 32;
-    int writes = 25;
-    try (MemcachedSessionStore store = MemcachedSessionStore.open(MemcachedOptions.builder()
-        .server(memcached.address()).keyPrefix("cas-share:").timeout(Duration.ofSeconds(20)).casRetries(10_000)
-        .build())) {
-      SessionManager manager = SessionManager.builder(store).logEvents(false).build();
-      NewSession created = manager.create(RedisStoreBenchmark.CLIENT);
-      ExecutorService pool = Executors.newFixedThreadPool(threads);
-      try {
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<?>> writers = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-          int thread = t;
-          writers.add(pool.submit(() -> {
-            start.await();
-            for (int i = 0; i < writes; i++) {
-              store.update(created.session().handle(), new SessionDelta(Map.of("t" + thread + "-" + i,
-                  new byte[] {1}), Set.of(), Instant.now(), null, null, Duration.ofMinutes(30), Long.MAX_VALUE));
             }
-            return null;
-          }));
+            lines.add(casShare(memcached));
         }
-        start.countDown();
-        for (Future<?> writer : writers) {
-          writer.get(120, TimeUnit.SECONDS);
-        }
-      } finally {
-        pool.shutdownNow();
-      }
-      MemcachedStoreStats stats = store.stats();
-      return String.format("CAS under %d writers of one session: %d writes, %d retries, share of attempts retried %.2f,"
-          + " gave up %d", threads, stats.casWrites(), stats.casRetries(), stats.casRetryShare(), stats.casGiveUps());
+        ReportLog.block(String.join("\n", lines));
     }
-  }
+
+    private static String paired(String name, Batch floor, Batch subject, int rounds) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            floor.run();
+            subject.run();
+        }
+        double[] ratios = new double[rounds];
+        double[] floors = new double[rounds];
+        double[] subjects = new double[rounds];
+        double[] floorCpu = new double[rounds];
+        double[] subjectCpu = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            boolean floorFirst = r % 2 == 0;
+            long cpu0 = CPU.getCurrentThreadCpuTime();
+            long a = time(floorFirst ? floor : subject);
+            long cpu1 = CPU.getCurrentThreadCpuTime();
+            long b = time(floorFirst ? subject : floor);
+            long cpu2 = CPU.getCurrentThreadCpuTime();
+            floorCpu[r] = (floorFirst ? cpu1 - cpu0 : cpu2 - cpu1) / 1000.0 / BATCH;
+            subjectCpu[r] = (floorFirst ? cpu2 - cpu1 : cpu1 - cpu0) / 1000.0 / BATCH;
+            long floorNanos = floorFirst ? a : b;
+            long subjectNanos = floorFirst ? b : a;
+            floors[r] = floorNanos / 1000.0 / BATCH;
+            subjects[r] = subjectNanos / 1000.0 / BATCH;
+            ratios[r] = (double) subjectNanos / floorNanos;
+        }
+        return String.format(
+                "%-46s %10.1f %10.1f %7.2fx %12.1f %12.1f",
+                name, median(floors), median(subjects), median(ratios), median(floorCpu), median(subjectCpu));
+    }
+
+    private static long time(Batch batch) throws Exception {
+        long start = System.nanoTime();
+        batch.run();
+        return System.nanoTime() - start;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    private static String casShare(MemcachedProcess memcached) throws Exception {
+        int threads = 32;
+        int writes = 25;
+        try (MemcachedSessionStore store = MemcachedSessionStore.open(MemcachedOptions.builder()
+                .server(memcached.address())
+                .keyPrefix("cas-share:")
+                .timeout(Duration.ofSeconds(20))
+                .casRetries(10_000)
+                .build())) {
+            SessionManager manager =
+                    SessionManager.builder(store).logEvents(false).build();
+            NewSession created = manager.create(RedisStoreBenchmark.CLIENT);
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<?>> writers = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int thread = t;
+                    writers.add(pool.submit(() -> {
+                        start.await();
+                        for (int i = 0; i < writes; i++) {
+                            store.update(
+                                    created.session().handle(),
+                                    new SessionDelta(
+                                            Map.of("t" + thread + "-" + i, new byte[] {1}),
+                                            Set.of(),
+                                            Instant.now(),
+                                            null,
+                                            null,
+                                            Duration.ofMinutes(30),
+                                            Long.MAX_VALUE));
+                        }
+                        return null;
+                    }));
+                }
+                start.countDown();
+                for (Future<?> writer : writers) {
+                    writer.get(120, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            MemcachedStoreStats stats = store.stats();
+            return String.format(
+                    "CAS under %d writers of one session: %d writes, %d retries, share of attempts retried %.2f,"
+                            + " gave up %d",
+                    threads, stats.casWrites(), stats.casRetries(), stats.casRetryShare(), stats.casGiveUps());
+        }
+    }
 }

@@ -51,124 +51,126 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 public class MemcachedStoreBenchmark {
 
-  /** How many small attributes the session holds. */
-  @Param({"3", "20"})
-  public int attributes;
+    /** How many small attributes the session holds. */
+    @Param({"3", "20"})
+    public int attributes;
 
-  MemcachedProcess memcached;
-  MemcachedSessionStore store;
-  SessionManager manager;
-  MemcachedClient bare;
-  String itemKey;
-  SessionHandle handle;
-  private String presentedId;
+    MemcachedProcess memcached;
+    MemcachedSessionStore store;
+    SessionManager manager;
+    MemcachedClient bare;
+    String itemKey;
+    SessionHandle handle;
+    private String presentedId;
 
-  /** Starts memcached, the store, the manager, one session and the bare client. */
-  @Setup(Level.Trial)
-  public void setUp() throws IOException {
-    memcached = MemcachedProcess.start();
-    store = MemcachedSessionStore.open(MemcachedOptions.builder().server(memcached.address())
-        .timeout(RedisStoreBenchmark.BENCH_TIMEOUT).build());
-    manager = SessionManager.builder(store).logEvents(false).build();
-    NewSession created = manager.create(RedisStoreBenchmark.CLIENT);
-    SessionUpdate.Builder update = SessionUpdate.builder();
-    for (int i = 0; i < attributes; i++) {
-      update.put("attribute" + i, "value-" + i);
-    }
-    manager.save(created.session(), update.build()).orElseThrow();
-    presentedId = created.id().value();
-    handle = created.session().handle();
-    itemKey = store.itemKey(handle);
-    bare = bareClient(memcached);
-    if (baseline() == null) {
-      throw new IllegalStateException("the session item is not where the baseline reads it");
-    }
-  }
-
-  static MemcachedClient bareClient(MemcachedProcess memcached) throws IOException {
-    XMemcachedClientBuilder builder = new XMemcachedClientBuilder(
-        List.of(new InetSocketAddress("127.0.0.1", memcached.port())));
-    builder.setCommandFactory(new BinaryCommandFactory());
-    builder.setSessionLocator(new KetamaMemcachedSessionLocator());
-    builder.setResolveInetAddresses(false);
-    builder.setOpTimeout(RedisStoreBenchmark.BENCH_TIMEOUT.toMillis());
-    builder.setTranscoder(Bytes.INSTANCE);
-    return builder.build();
-  }
-
-  /** Closes the clients and kills memcached. */
-  @TearDown(Level.Trial)
-  public void tearDown() throws IOException {
-    try {
-      if (bare != null) {
-        bare.shutdown();
-      }
-      if (store != null) {
-        store.close();
-      }
-    } finally {
-      if (memcached != null) {
-        memcached.close();
-      }
-    }
-  }
-
-  /** @return the session item read with a bare {@code gets}: the floor */
-  @Benchmark
-  public GetsResponse<byte[]> baseline() {
-    try {
-      return bare.gets(itemKey, RedisStoreBenchmark.BENCH_TIMEOUT.toMillis(), Bytes.INSTANCE);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** @return the store's load: one {@code gets}, the item decoded, its deadline checked */
-  @Benchmark
-  public Optional<SessionRecord> load() {
-    return store.load(handle);
-  }
-
-  /** @return the resolve of a presented ID: parse, hash, load, attribute decoding, expiry and version checks */
-  @Benchmark
-  public Resolution resolve() {
-    return manager.resolve(presentedId);
-  }
-
-  /** Item bytes as they are: what the store writes and reads (flags 0, no compression). */
-  static final class Bytes implements Transcoder<byte[]> {
-    static final Bytes INSTANCE = new Bytes();
-
-    @Override
-    public CachedData encode(byte[] value) {
-      return new CachedData(0, value);
+    /** Starts memcached, the store, the manager, one session and the bare client. */
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+        memcached = MemcachedProcess.start();
+        store = MemcachedSessionStore.open(MemcachedOptions.builder()
+                .server(memcached.address())
+                .timeout(RedisStoreBenchmark.BENCH_TIMEOUT)
+                .build());
+        manager = SessionManager.builder(store).logEvents(false).build();
+        NewSession created = manager.create(RedisStoreBenchmark.CLIENT);
+        SessionUpdate.Builder update = SessionUpdate.builder();
+        for (int i = 0; i < attributes; i++) {
+            update.put("attribute" + i, "value-" + i);
+        }
+        manager.save(created.session(), update.build()).orElseThrow();
+        presentedId = created.id().value();
+        handle = created.session().handle();
+        itemKey = store.itemKey(handle);
+        bare = bareClient(memcached);
+        if (baseline() == null) {
+            throw new IllegalStateException("the session item is not where the baseline reads it");
+        }
     }
 
-    @Override
-    public byte[] decode(CachedData data) {
-      return data.getData();
+    static MemcachedClient bareClient(MemcachedProcess memcached) throws IOException {
+        XMemcachedClientBuilder builder =
+                new XMemcachedClientBuilder(List.of(new InetSocketAddress("127.0.0.1", memcached.port())));
+        builder.setCommandFactory(new BinaryCommandFactory());
+        builder.setSessionLocator(new KetamaMemcachedSessionLocator());
+        builder.setResolveInetAddresses(false);
+        builder.setOpTimeout(RedisStoreBenchmark.BENCH_TIMEOUT.toMillis());
+        builder.setTranscoder(Bytes.INSTANCE);
+        return builder.build();
     }
 
-    @Override
-    public void setPrimitiveAsString(boolean primitiveAsString) {}
-
-    @Override
-    public void setPackZeros(boolean packZeros) {}
-
-    @Override
-    public void setCompressionThreshold(int threshold) {}
-
-    @Override
-    public boolean isPrimitiveAsString() {
-      return false;
+    /** Closes the clients and kills memcached. */
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+        try {
+            if (bare != null) {
+                bare.shutdown();
+            }
+            if (store != null) {
+                store.close();
+            }
+        } finally {
+            if (memcached != null) {
+                memcached.close();
+            }
+        }
     }
 
-    @Override
-    public boolean isPackZeros() {
-      return false;
+    /** @return the session item read with a bare {@code gets}: the floor */
+    @Benchmark
+    public GetsResponse<byte[]> baseline() {
+        try {
+            return bare.gets(itemKey, RedisStoreBenchmark.BENCH_TIMEOUT.toMillis(), Bytes.INSTANCE);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
-    @Override
-    public void setCompressionMode(CompressionMode compressionMode) {}
-  }
+    /** @return the store's load: one {@code gets}, the item decoded, its deadline checked */
+    @Benchmark
+    public Optional<SessionRecord> load() {
+        return store.load(handle);
+    }
+
+    /** @return the resolve of a presented ID: parse, hash, load, attribute decoding, expiry and version checks */
+    @Benchmark
+    public Resolution resolve() {
+        return manager.resolve(presentedId);
+    }
+
+    /** Item bytes as they are: what the store writes and reads (flags 0, no compression). */
+    static final class Bytes implements Transcoder<byte[]> {
+        static final Bytes INSTANCE = new Bytes();
+
+        @Override
+        public CachedData encode(byte[] value) {
+            return new CachedData(0, value);
+        }
+
+        @Override
+        public byte[] decode(CachedData data) {
+            return data.getData();
+        }
+
+        @Override
+        public void setPrimitiveAsString(boolean primitiveAsString) {}
+
+        @Override
+        public void setPackZeros(boolean packZeros) {}
+
+        @Override
+        public void setCompressionThreshold(int threshold) {}
+
+        @Override
+        public boolean isPrimitiveAsString() {
+            return false;
+        }
+
+        @Override
+        public boolean isPackZeros() {
+            return false;
+        }
+
+        @Override
+        public void setCompressionMode(CompressionMode compressionMode) {}
+    }
 }

@@ -2,11 +2,11 @@ package dev.lanyard.benchmarks;
 
 import dev.lanyard.session.NewSession;
 import dev.lanyard.session.SessionHandle;
+import dev.lanyard.session.SessionManager;
 import dev.lanyard.session.SessionUpdate;
 import dev.lanyard.session.memcached.MemcachedOptions;
 import dev.lanyard.session.memcached.MemcachedSessionStore;
 import dev.lanyard.session.memcached.testing.MemcachedProcess;
-import dev.lanyard.session.SessionManager;
 import dev.lanyard.session.spi.SessionDelta;
 import dev.lanyard.session.spi.UpdateResult;
 import java.io.IOException;
@@ -45,70 +45,83 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 public class MemcachedWriteBenchmark {
 
-  /** How many small attributes the session holds. */
-  @Param({"3", "20"})
-  public int attributes;
+    /** How many small attributes the session holds. */
+    @Param({"3", "20"})
+    public int attributes;
 
-  MemcachedProcess memcached;
-  MemcachedSessionStore store;
-  MemcachedClient bare;
-  String itemKey;
-  SessionHandle handle;
-  private long counter;
+    MemcachedProcess memcached;
+    MemcachedSessionStore store;
+    MemcachedClient bare;
+    String itemKey;
+    SessionHandle handle;
+    private long counter;
 
-  /** Starts memcached, the store, one session and the bare client. */
-  @Setup(Level.Trial)
-  public void setUp() throws IOException {
-    memcached = MemcachedProcess.start();
-    store = MemcachedSessionStore.open(MemcachedOptions.builder().server(memcached.address())
-        .timeout(RedisStoreBenchmark.BENCH_TIMEOUT).build());
-    SessionManager manager = SessionManager.builder(store).logEvents(false).build();
-    NewSession created = manager.create(RedisStoreBenchmark.CLIENT);
-    SessionUpdate.Builder update = SessionUpdate.builder();
-    for (int i = 0; i < attributes; i++) {
-      update.put("attribute" + i, "value-" + i);
+    /** Starts memcached, the store, one session and the bare client. */
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+        memcached = MemcachedProcess.start();
+        store = MemcachedSessionStore.open(MemcachedOptions.builder()
+                .server(memcached.address())
+                .timeout(RedisStoreBenchmark.BENCH_TIMEOUT)
+                .build());
+        SessionManager manager = SessionManager.builder(store).logEvents(false).build();
+        NewSession created = manager.create(RedisStoreBenchmark.CLIENT);
+        SessionUpdate.Builder update = SessionUpdate.builder();
+        for (int i = 0; i < attributes; i++) {
+            update.put("attribute" + i, "value-" + i);
+        }
+        manager.save(created.session(), update.build()).orElseThrow();
+        handle = created.session().handle();
+        itemKey = store.itemKey(handle);
+        bare = MemcachedStoreBenchmark.bareClient(memcached);
     }
-    manager.save(created.session(), update.build()).orElseThrow();
-    handle = created.session().handle();
-    itemKey = store.itemKey(handle);
-    bare = MemcachedStoreBenchmark.bareClient(memcached);
-  }
 
-  /** Closes the clients and kills memcached. */
-  @TearDown(Level.Trial)
-  public void tearDown() throws IOException {
-    try {
-      if (bare != null) {
-        bare.shutdown();
-      }
-      if (store != null) {
-        store.close();
-      }
-    } finally {
-      if (memcached != null) {
-        memcached.close();
-      }
+    /** Closes the clients and kills memcached. */
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+        try {
+            if (bare != null) {
+                bare.shutdown();
+            }
+            if (store != null) {
+                store.close();
+            }
+        } finally {
+            if (memcached != null) {
+                memcached.close();
+            }
+        }
     }
-  }
 
-  /** @return whether a bare {@code gets} then {@code cas} of the session item succeeded: the floor */
-  @Benchmark
-  public boolean baseline() {
-    try {
-      GetsResponse<byte[]> found = bare.gets(itemKey, RedisStoreBenchmark.BENCH_TIMEOUT.toMillis(),
-          MemcachedStoreBenchmark.Bytes.INSTANCE);
-      return bare.cas(itemKey, 1800, found.getValue(), MemcachedStoreBenchmark.Bytes.INSTANCE,
-          RedisStoreBenchmark.BENCH_TIMEOUT.toMillis(), found.getCas());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
+    /** @return whether a bare {@code gets} then {@code cas} of the session item succeeded: the floor */
+    @Benchmark
+    public boolean baseline() {
+        try {
+            GetsResponse<byte[]> found = bare.gets(
+                    itemKey, RedisStoreBenchmark.BENCH_TIMEOUT.toMillis(), MemcachedStoreBenchmark.Bytes.INSTANCE);
+            return bare.cas(
+                    itemKey,
+                    1800,
+                    found.getValue(),
+                    MemcachedStoreBenchmark.Bytes.INSTANCE,
+                    RedisStoreBenchmark.BENCH_TIMEOUT.toMillis(),
+                    found.getCas());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
-  }
 
-  /** @return the store's delta write of one attribute, with a touch */
-  @Benchmark
-  public UpdateResult deltaWrite() {
-    SessionDelta delta = new SessionDelta(Map.of("counter", Long.toString(counter++).getBytes(StandardCharsets.UTF_8)),
-        Set.of(), Instant.now(), null, "bench", Duration.ofMinutes(30), Long.MAX_VALUE);
-    return store.update(handle, delta);
-  }
+    /** @return the store's delta write of one attribute, with a touch */
+    @Benchmark
+    public UpdateResult deltaWrite() {
+        SessionDelta delta = new SessionDelta(
+                Map.of("counter", Long.toString(counter++).getBytes(StandardCharsets.UTF_8)),
+                Set.of(),
+                Instant.now(),
+                null,
+                "bench",
+                Duration.ofMinutes(30),
+                Long.MAX_VALUE);
+        return store.update(handle, delta);
+    }
 }

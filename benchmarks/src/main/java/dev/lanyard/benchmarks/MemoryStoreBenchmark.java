@@ -35,44 +35,44 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 public class MemoryStoreBenchmark {
 
-  /** How many small attributes the session holds. */
-  @Param({"0", "3", "20"})
-  public int attributes;
+    /** How many small attributes the session holds. */
+    @Param({"0", "3", "20"})
+    public int attributes;
 
-  private InMemorySessionStore store;
-  private SessionManager manager;
-  private String presentedId;
-  private Session session;
+    private InMemorySessionStore store;
+    private SessionManager manager;
+    private String presentedId;
+    private Session session;
 
-  /** Creates a session with {@link #attributes} small attributes. */
-  @Setup
-  public void setUp() {
-    store = InMemorySessionStore.create();
-    manager = SessionManager.builder(store).logEvents(false).build();
-    NewSession created = manager.create(ClientInfo.of("Firefox/128", "192.0.2.1"));
-    SessionUpdate.Builder update = SessionUpdate.builder();
-    for (int i = 0; i < attributes; i++) {
-      update.put("attribute" + i, "value-" + i);
+    /** Creates a session with {@link #attributes} small attributes. */
+    @Setup
+    public void setUp() {
+        store = InMemorySessionStore.create();
+        manager = SessionManager.builder(store).logEvents(false).build();
+        NewSession created = manager.create(ClientInfo.of("Firefox/128", "192.0.2.1"));
+        SessionUpdate.Builder update = SessionUpdate.builder();
+        for (int i = 0; i < attributes; i++) {
+            update.put("attribute" + i, "value-" + i);
+        }
+        session = manager.save(created.session(), update.build()).orElseThrow();
+        presentedId = created.id().value();
     }
-    session = manager.save(created.session(), update.build()).orElseThrow();
-    presentedId = created.id().value();
-  }
 
-  /** @return the record read straight from the store: the floor */
-  @Benchmark
-  public Optional<SessionRecord> baseline() {
-    return store.load(session.handle());
-  }
+    /** @return the record read straight from the store: the floor */
+    @Benchmark
+    public Optional<SessionRecord> baseline() {
+        return store.load(session.handle());
+    }
 
-  /** @return the full resolve of a presented cookie value */
-  @Benchmark
-  public Resolution resolve() {
-    return manager.resolve(presentedId);
-  }
+    /** @return the full resolve of a presented cookie value */
+    @Benchmark
+    public Resolution resolve() {
+        return manager.resolve(presentedId);
+    }
 
-  /** @return the decision whether a request must write its last access */
-  @Benchmark
-  public boolean touchDue() {
-    return manager.touchDue(session);
-  }
+    /** @return the decision whether a request must write its last access */
+    @Benchmark
+    public boolean touchDue() {
+        return manager.touchDue(session);
+    }
 }

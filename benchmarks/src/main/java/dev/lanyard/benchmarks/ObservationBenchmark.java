@@ -37,57 +37,69 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 public class ObservationBenchmark {
 
-  private SessionManager plain;
-  private String plainId;
-  private SessionManager noop;
-  private String noopId;
-  private SessionManager handled;
-  private String handledId;
+    private SessionManager plain;
+    private String plainId;
+    private SessionManager noop;
+    private String noopId;
+    private SessionManager handled;
+    private String handledId;
 
-  /** Creates one manager per configuration, each with a session of three small attributes. */
-  @Setup
-  public void setUp() {
-    plain = SessionManager.builder(InMemorySessionStore.create()).logEvents(false).build();
-    plainId = session(plain);
-    noop = SessionManager.builder(InMemorySessionStore.create()).logEvents(false)
-        .observer(SessionObservations.create(ObservationRegistry.create())).build();
-    noopId = session(noop);
-    ObservationRegistry registry = ObservationRegistry.create();
-    registry.observationConfig().observationHandler(new EmptyHandler());
-    handled = SessionManager.builder(InMemorySessionStore.create()).logEvents(false)
-        .observer(SessionObservations.create(registry)).build();
-    handledId = session(handled);
-  }
-
-  private static String session(SessionManager manager) {
-    NewSession created = manager.create(ClientInfo.of("Firefox/128", "192.0.2.1"));
-    manager.save(created.session(), SessionUpdate.builder().put("a", "1").put("b", "2").put("c", "3").build());
-    return created.id().value();
-  }
-
-  /** @return resolve with no observer: the floor */
-  @Benchmark
-  public Resolution baseline() {
-    return plain.resolve(plainId);
-  }
-
-  /** @return resolve with an observer whose registry has no handler */
-  @Benchmark
-  public Resolution noopRegistry() {
-    return noop.resolve(noopId);
-  }
-
-  /** @return resolve with an observer whose registry has one empty handler */
-  @Benchmark
-  public Resolution emptyHandler() {
-    return handled.resolve(handledId);
-  }
-
-  /** A handler that accepts every context and does nothing. */
-  static final class EmptyHandler implements ObservationHandler<Observation.Context> {
-    @Override
-    public boolean supportsContext(Observation.Context context) {
-      return true;
+    /** Creates one manager per configuration, each with a session of three small attributes. */
+    @Setup
+    public void setUp() {
+        plain = SessionManager.builder(InMemorySessionStore.create())
+                .logEvents(false)
+                .build();
+        plainId = session(plain);
+        noop = SessionManager.builder(InMemorySessionStore.create())
+                .logEvents(false)
+                .observer(SessionObservations.create(ObservationRegistry.create()))
+                .build();
+        noopId = session(noop);
+        ObservationRegistry registry = ObservationRegistry.create();
+        registry.observationConfig().observationHandler(new EmptyHandler());
+        handled = SessionManager.builder(InMemorySessionStore.create())
+                .logEvents(false)
+                .observer(SessionObservations.create(registry))
+                .build();
+        handledId = session(handled);
     }
-  }
+
+    private static String session(SessionManager manager) {
+        NewSession created = manager.create(ClientInfo.of("Firefox/128", "192.0.2.1"));
+        manager.save(
+                created.session(),
+                SessionUpdate.builder()
+                        .put("a", "1")
+                        .put("b", "2")
+                        .put("c", "3")
+                        .build());
+        return created.id().value();
+    }
+
+    /** @return resolve with no observer: the floor */
+    @Benchmark
+    public Resolution baseline() {
+        return plain.resolve(plainId);
+    }
+
+    /** @return resolve with an observer whose registry has no handler */
+    @Benchmark
+    public Resolution noopRegistry() {
+        return noop.resolve(noopId);
+    }
+
+    /** @return resolve with an observer whose registry has one empty handler */
+    @Benchmark
+    public Resolution emptyHandler() {
+        return handled.resolve(handledId);
+    }
+
+    /** A handler that accepts every context and does nothing. */
+    static final class EmptyHandler implements ObservationHandler<Observation.Context> {
+        @Override
+        public boolean supportsContext(Observation.Context context) {
+            return true;
+        }
+    }
 }

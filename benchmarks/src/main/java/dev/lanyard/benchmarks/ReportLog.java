@@ -11,41 +11,41 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReportLog {
 
-  private static final Logger LOG = LoggerFactory.getLogger("dev.lanyard.benchmarks.report");
+    private static final Logger LOG = LoggerFactory.getLogger("dev.lanyard.benchmarks.report");
 
-  private ReportLog() {}
+    private ReportLog() {}
 
-  /**
-   * Writes one line of a report.
-   *
-   * @param format a {@link String#format} pattern; a trailing {@code %n} is dropped
-   * @param args its arguments
-   */
-  public static void line(String format, Object... args) {
-    String pattern = format.endsWith("%n") ? format.substring(0, format.length() - 2) : format;
-    if (LOG.isInfoEnabled()) {
-      LOG.info(args.length == 0 ? pattern : String.format(Locale.ROOT, pattern, args));
+    /**
+     * Writes one line of a report.
+     *
+     * @param format a {@link String#format} pattern; a trailing {@code %n} is dropped
+     * @param args its arguments
+     */
+    public static void line(String format, Object... args) {
+        String pattern = format.endsWith("%n") ? format.substring(0, format.length() - 2) : format;
+        if (LOG.isInfoEnabled()) {
+            LOG.info(args.length == 0 ? pattern : String.format(Locale.ROOT, pattern, args));
+        }
     }
-  }
 
-  /**
-   * Writes a block of several lines (a finished table) as one entry.
-   *
-   * @param text the lines
-   */
-  public static void block(String text) {
-    LOG.info("\n{}", text);
-  }
-
-  /**
-   * Writes a line about something that went wrong in a run without ending it.
-   *
-   * @param format a {@link String#format} pattern
-   * @param args its arguments
-   */
-  public static void warn(String format, Object... args) {
-    if (LOG.isWarnEnabled()) {
-      LOG.warn(String.format(Locale.ROOT, format, args));
+    /**
+     * Writes a block of several lines (a finished table) as one entry.
+     *
+     * @param text the lines
+     */
+    public static void block(String text) {
+        LOG.info("\n{}", text);
     }
-  }
+
+    /**
+     * Writes a line about something that went wrong in a run without ending it.
+     *
+     * @param format a {@link String#format} pattern
+     * @param args its arguments
+     */
+    public static void warn(String format, Object... args) {
+        if (LOG.isWarnEnabled()) {
+            LOG.warn(String.format(Locale.ROOT, format, args));
+        }
+    }
 }

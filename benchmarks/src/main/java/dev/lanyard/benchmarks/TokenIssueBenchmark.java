@@ -44,42 +44,55 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 public class TokenIssueBenchmark {
 
-  /** The signing algorithm. */
-  @Param({"HS256", "ES256", "RS256"})
-  public String algorithm;
+    /** The signing algorithm. */
+    @Param({"HS256", "ES256", "RS256"})
+    public String algorithm;
 
-  private TokenBenchmark.Keys keys;
-  private JWSHeader header;
-  private AccessTokenIssuer issuer;
-  private Session session;
+    private TokenBenchmark.Keys keys;
+    private JWSHeader header;
+    private AccessTokenIssuer issuer;
+    private Session session;
 
-  /** Makes the key, a logged-in session and the issuer. */
-  @Setup(Level.Trial)
-  public void setUp() throws GeneralSecurityException, JOSEException {
-    keys = TokenBenchmark.Keys.generate(TokenAlgorithm.valueOf(algorithm));
-    header = new JWSHeader.Builder(JWSAlgorithm.parse(algorithm)).type(new JOSEObjectType("at+jwt")).keyID("bench")
-        .build();
-    SessionManager manager = SessionManager.builder(InMemorySessionStore.create()).logEvents(false).build();
-    session = manager.login(null, "alice", ClientInfo.UNKNOWN).session();
-    issuer = AccessTokenIssuer.builder(KeyRing.of(TokenKeySet.of(keys.key))).issuer("https://auth.example")
-        .audience("api").build();
-  }
+    /** Makes the key, a logged-in session and the issuer. */
+    @Setup(Level.Trial)
+    public void setUp() throws GeneralSecurityException, JOSEException {
+        keys = TokenBenchmark.Keys.generate(TokenAlgorithm.valueOf(algorithm));
+        header = new JWSHeader.Builder(JWSAlgorithm.parse(algorithm))
+                .type(new JOSEObjectType("at+jwt"))
+                .keyID("bench")
+                .build();
+        SessionManager manager = SessionManager.builder(InMemorySessionStore.create())
+                .logEvents(false)
+                .build();
+        session = manager.login(null, "alice", ClientInfo.UNKNOWN).session();
+        issuer = AccessTokenIssuer.builder(KeyRing.of(TokenKeySet.of(keys.key)))
+                .issuer("https://auth.example")
+                .audience("api")
+                .build();
+    }
 
-  /** @return a token signed by bare Nimbus with the same claims: the floor */
-  @Benchmark
-  public String baseline() throws JOSEException {
-    long now = System.currentTimeMillis();
-    JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer("https://auth.example").audience("api").subject("alice")
-        .claim("sid", session.handle().value()).claim("ver", session.version()).jwtID(UUID.randomUUID().toString())
-        .issueTime(new Date(now)).expirationTime(new Date(now + 300_000)).build();
-    SignedJWT jwt = new SignedJWT(header, claims);
-    jwt.sign(keys.nimbusSigner);
-    return jwt.serialize();
-  }
+    /** @return a token signed by bare Nimbus with the same claims: the floor */
+    @Benchmark
+    public String baseline() throws JOSEException {
+        long now = System.currentTimeMillis();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer("https://auth.example")
+                .audience("api")
+                .subject("alice")
+                .claim("sid", session.handle().value())
+                .claim("ver", session.version())
+                .jwtID(UUID.randomUUID().toString())
+                .issueTime(new Date(now))
+                .expirationTime(new Date(now + 300_000))
+                .build();
+        SignedJWT jwt = new SignedJWT(header, claims);
+        jwt.sign(keys.nimbusSigner);
+        return jwt.serialize();
+    }
 
-  /** @return a token issued by Lanyard */
-  @Benchmark
-  public IssuedToken issue() {
-    return issuer.issue(session);
-  }
+    /** @return a token issued by Lanyard */
+    @Benchmark
+    public IssuedToken issue() {
+        return issuer.issue(session);
+    }
 }

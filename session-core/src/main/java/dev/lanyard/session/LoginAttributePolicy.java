@@ -26,142 +26,146 @@ import java.util.TreeSet;
  */
 public final class LoginAttributePolicy {
 
-  /** The prefix of Lanyard's own attribute names, which never cross a login. */
-  public static final String RESERVED_PREFIX = "lanyard.";
+    /** The prefix of Lanyard's own attribute names, which never cross a login. */
+    public static final String RESERVED_PREFIX = "lanyard.";
 
-  /**
-   * Well-known attribute names under which security frameworks keep a session's identity or
-   * authentication progress: Spring Security's security context, saved request, last
-   * authentication exception and session CSRF token, and Apache Shiro's principals and
-   * authenticated flag. Never carried by {@link #applicationAttributes()}, never accepted by
-   * {@link #named(String...)}.
-   */
-  public static final Set<String> SECURITY_STATE_NAMES = Set.of(
-      "SPRING_SECURITY_CONTEXT",
-      "SPRING_SECURITY_SAVED_REQUEST",
-      "SPRING_SECURITY_LAST_EXCEPTION",
-      "org.springframework.security.web.csrf.HttpSessionCsrfTokenRepository.CSRF_TOKEN",
-      "org.apache.shiro.subject.support.DefaultSubjectContext_PRINCIPALS_SESSION_KEY",
-      "org.apache.shiro.subject.support.DefaultSubjectContext_AUTHENTICATED_SESSION_KEY");
+    /**
+     * Well-known attribute names under which security frameworks keep a session's identity or
+     * authentication progress: Spring Security's security context, saved request, last
+     * authentication exception and session CSRF token, and Apache Shiro's principals and
+     * authenticated flag. Never carried by {@link #applicationAttributes()}, never accepted by
+     * {@link #named(String...)}.
+     */
+    public static final Set<String> SECURITY_STATE_NAMES = Set.of(
+            "SPRING_SECURITY_CONTEXT",
+            "SPRING_SECURITY_SAVED_REQUEST",
+            "SPRING_SECURITY_LAST_EXCEPTION",
+            "org.springframework.security.web.csrf.HttpSessionCsrfTokenRepository.CSRF_TOKEN",
+            "org.apache.shiro.subject.support.DefaultSubjectContext_PRINCIPALS_SESSION_KEY",
+            "org.apache.shiro.subject.support.DefaultSubjectContext_AUTHENTICATED_SESSION_KEY");
 
-  private static final LoginAttributePolicy ALL = new LoginAttributePolicy(Kind.ALL, Set.of());
-  private static final LoginAttributePolicy NONE = new LoginAttributePolicy(Kind.NONE, Set.of());
-  private static final LoginAttributePolicy APPLICATION =
-      new LoginAttributePolicy(Kind.APPLICATION, Set.of());
+    private static final LoginAttributePolicy ALL = new LoginAttributePolicy(Kind.ALL, Set.of());
+    private static final LoginAttributePolicy NONE = new LoginAttributePolicy(Kind.NONE, Set.of());
+    private static final LoginAttributePolicy APPLICATION = new LoginAttributePolicy(Kind.APPLICATION, Set.of());
 
-  private enum Kind { ALL, NONE, APPLICATION, NAMED }
-
-  private final Kind kind;
-  private final Set<String> names;
-
-  private LoginAttributePolicy(Kind kind, Set<String> names) {
-    this.kind = kind;
-    this.names = names;
-  }
-
-  /**
-   * The default: every attribute except security state ({@link #RESERVED_PREFIX},
-   * {@link #SECURITY_STATE_NAMES}).
-   *
-   * @return the policy
-   */
-  public static LoginAttributePolicy applicationAttributes() {
-    return APPLICATION;
-  }
-
-  /**
-   * Every attribute crosses the login, security state included: what a plain servlet container
-   * does. Choose it only if nothing in the session is trusted as security state.
-   *
-   * @return the policy
-   */
-  public static LoginAttributePolicy all() {
-    return ALL;
-  }
-
-  /**
-   * No attribute crosses the login: the logged-in session starts empty.
-   *
-   * @return the policy
-   */
-  public static LoginAttributePolicy none() {
-    return NONE;
-  }
-
-  /**
-   * Only the named attributes cross the login.
-   *
-   * @param names the attribute names, such as {@code "cart"}
-   * @return the policy
-   * @throws IllegalArgumentException if a name is blank or is security state
-   */
-  public static LoginAttributePolicy named(String... names) {
-    return named(List.of(names));
-  }
-
-  /**
-   * Only the named attributes cross the login.
-   *
-   * @param names the attribute names
-   * @return the policy
-   * @throws IllegalArgumentException if a name is blank or is security state
-   */
-  public static LoginAttributePolicy named(Collection<String> names) {
-    Set<String> kept = new TreeSet<>();
-    for (String name : names) {
-      Objects.requireNonNull(name, "name");
-      if (name.isBlank() || isSecurityState(name)) {
-        throw new IllegalArgumentException("loginAttributes: '" + name + "' cannot cross a login"
-            + (name.isBlank() ? " (blank)" : " (security state)"));
-      }
-      kept.add(name);
+    private enum Kind {
+        ALL,
+        NONE,
+        APPLICATION,
+        NAMED
     }
-    return new LoginAttributePolicy(Kind.NAMED, Set.copyOf(kept));
-  }
 
-  /**
-   * Whether an attribute of an anonymous session is kept when it logs in.
-   *
-   * @param name the attribute name
-   * @return whether it crosses the login
-   */
-  public boolean carries(String name) {
-    return switch (kind) {
-      case ALL -> true;
-      case NONE -> false;
-      case APPLICATION -> !isSecurityState(name);
-      case NAMED -> names.contains(name);
-    };
-  }
+    private final Kind kind;
+    private final Set<String> names;
 
-  /**
-   * Whether a name is security state: Lanyard's reserved prefix or a well-known framework name.
-   *
-   * @param name an attribute name
-   * @return whether it is security state
-   */
-  public static boolean isSecurityState(String name) {
-    return name.startsWith(RESERVED_PREFIX) || SECURITY_STATE_NAMES.contains(name);
-  }
+    private LoginAttributePolicy(Kind kind, Set<String> names) {
+        this.kind = kind;
+        this.names = names;
+    }
 
-  @Override
-  public boolean equals(Object other) {
-    return other instanceof LoginAttributePolicy p && p.kind == kind && p.names.equals(names);
-  }
+    /**
+     * The default: every attribute except security state ({@link #RESERVED_PREFIX},
+     * {@link #SECURITY_STATE_NAMES}).
+     *
+     * @return the policy
+     */
+    public static LoginAttributePolicy applicationAttributes() {
+        return APPLICATION;
+    }
 
-  @Override
-  public int hashCode() {
-    return kind.hashCode() * 31 + names.hashCode();
-  }
+    /**
+     * Every attribute crosses the login, security state included: what a plain servlet container
+     * does. Choose it only if nothing in the session is trusted as security state.
+     *
+     * @return the policy
+     */
+    public static LoginAttributePolicy all() {
+        return ALL;
+    }
 
-  /** The policy as the init-param {@code loginAttributes} spells it. */
-  @Override
-  public String toString() {
-    return switch (kind) {
-      case ALL -> "all";
-      case NONE -> "none";
-      case APPLICATION -> "application";
-      case NAMED -> String.join(",", new TreeSet<>(names));
-    };
-  }
+    /**
+     * No attribute crosses the login: the logged-in session starts empty.
+     *
+     * @return the policy
+     */
+    public static LoginAttributePolicy none() {
+        return NONE;
+    }
+
+    /**
+     * Only the named attributes cross the login.
+     *
+     * @param names the attribute names, such as {@code "cart"}
+     * @return the policy
+     * @throws IllegalArgumentException if a name is blank or is security state
+     */
+    public static LoginAttributePolicy named(String... names) {
+        return named(List.of(names));
+    }
+
+    /**
+     * Only the named attributes cross the login.
+     *
+     * @param names the attribute names
+     * @return the policy
+     * @throws IllegalArgumentException if a name is blank or is security state
+     */
+    public static LoginAttributePolicy named(Collection<String> names) {
+        Set<String> kept = new TreeSet<>();
+        for (String name : names) {
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank() || isSecurityState(name)) {
+                throw new IllegalArgumentException("loginAttributes: '" + name + "' cannot cross a login"
+                        + (name.isBlank() ? " (blank)" : " (security state)"));
+            }
+            kept.add(name);
+        }
+        return new LoginAttributePolicy(Kind.NAMED, Set.copyOf(kept));
+    }
+
+    /**
+     * Whether an attribute of an anonymous session is kept when it logs in.
+     *
+     * @param name the attribute name
+     * @return whether it crosses the login
+     */
+    public boolean carries(String name) {
+        return switch (kind) {
+            case ALL -> true;
+            case NONE -> false;
+            case APPLICATION -> !isSecurityState(name);
+            case NAMED -> names.contains(name);
+        };
+    }
+
+    /**
+     * Whether a name is security state: Lanyard's reserved prefix or a well-known framework name.
+     *
+     * @param name an attribute name
+     * @return whether it is security state
+     */
+    public static boolean isSecurityState(String name) {
+        return name.startsWith(RESERVED_PREFIX) || SECURITY_STATE_NAMES.contains(name);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof LoginAttributePolicy p && p.kind == kind && p.names.equals(names);
+    }
+
+    @Override
+    public int hashCode() {
+        return kind.hashCode() * 31 + names.hashCode();
+    }
+
+    /** The policy as the init-param {@code loginAttributes} spells it. */
+    @Override
+    public String toString() {
+        return switch (kind) {
+            case ALL -> "all";
+            case NONE -> "none";
+            case APPLICATION -> "application";
+            case NAMED -> String.join(",", new TreeSet<>(names));
+        };
+    }
 }

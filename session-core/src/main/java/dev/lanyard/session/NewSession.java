@@ -13,14 +13,14 @@ import java.util.Objects;
  */
 public record NewSession(SessionId id, Session session) {
 
-  /**
-   * Checks the values.
-   *
-   * @param id the secret ID; its {@code toString()} shows only the handle
-   * @param session the session's state
-   */
-  public NewSession {
-    Objects.requireNonNull(id, "id");
-    Objects.requireNonNull(session, "session");
-  }
+    /**
+     * Checks the values.
+     *
+     * @param id the secret ID; its {@code toString()} shows only the handle
+     * @param session the session's state
+     */
+    public NewSession {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(session, "session");
+    }
 }

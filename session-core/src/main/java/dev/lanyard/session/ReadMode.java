@@ -8,14 +8,14 @@ package dev.lanyard.session;
  * @since 0.1.0
  */
 public enum ReadMode {
-  /**
-   * A local copy may answer, if the store's invalidation channel is healthy: zero round trips.
-   * Revocations elsewhere reach the copy within the store's invalidation delay.
-   */
-  CACHE,
-  /**
-   * Always read the shared store: for routes that must see a revocation at once (payments,
-   * administration) and for version-checked decisions.
-   */
-  STORE
+    /**
+     * A local copy may answer, if the store's invalidation channel is healthy: zero round trips.
+     * Revocations elsewhere reach the copy within the store's invalidation delay.
+     */
+    CACHE,
+    /**
+     * Always read the shared store: for routes that must see a revocation at once (payments,
+     * administration) and for version-checked decisions.
+     */
+    STORE
 }

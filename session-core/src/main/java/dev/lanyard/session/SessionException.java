@@ -9,24 +9,24 @@ package dev.lanyard.session;
  */
 public class SessionException extends RuntimeException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /**
-   * Creates an exception with a message.
-   *
-   * @param message what went wrong, free of secrets
-   */
-  public SessionException(String message) {
-    super(message);
-  }
+    /**
+     * Creates an exception with a message.
+     *
+     * @param message what went wrong, free of secrets
+     */
+    public SessionException(String message) {
+        super(message);
+    }
 
-  /**
-   * Creates an exception with a message and a cause.
-   *
-   * @param message what went wrong, free of secrets
-   * @param cause the underlying failure
-   */
-  public SessionException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    /**
+     * Creates an exception with a message and a cause.
+     *
+     * @param message what went wrong, free of secrets
+     * @param cause the underlying failure
+     */
+    public SessionException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

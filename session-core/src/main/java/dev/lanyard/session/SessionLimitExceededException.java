@@ -9,23 +9,23 @@ package dev.lanyard.session;
  */
 public class SessionLimitExceededException extends SessionException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /** The per-user limit in force. */
-  private final int limit;
+    /** The per-user limit in force. */
+    private final int limit;
 
-  /**
-   * Creates the exception.
-   *
-   * @param limit the per-user limit in force
-   */
-  public SessionLimitExceededException(int limit) {
-    super("the user already holds the maximum of " + limit + " sessions");
-    this.limit = limit;
-  }
+    /**
+     * Creates the exception.
+     *
+     * @param limit the per-user limit in force
+     */
+    public SessionLimitExceededException(int limit) {
+        super("the user already holds the maximum of " + limit + " sessions");
+        this.limit = limit;
+    }
 
-  /** @return the per-user limit in force */
-  public int limit() {
-    return limit;
-  }
+    /** @return the per-user limit in force */
+    public int limit() {
+        return limit;
+    }
 }

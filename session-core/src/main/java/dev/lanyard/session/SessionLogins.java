@@ -20,247 +20,264 @@ import java.util.Optional;
  */
 final class SessionLogins {
 
-  private final SessionManager m;
+    private final SessionManager m;
 
-  SessionLogins(SessionManager manager) {
-    this.m = manager;
-  }
+    SessionLogins(SessionManager manager) {
+        this.m = manager;
+    }
 
-  NewSession login(Session current, String userId, ClientInfo client) {
-    ManagerRules.checkUserId(userId);
-    Objects.requireNonNull(client, "client");
-    if (m.observer == null) {
-      return doLogin(current, userId, client);
+    NewSession login(Session current, String userId, ClientInfo client) {
+        ManagerRules.checkUserId(userId);
+        Objects.requireNonNull(client, "client");
+        if (m.observer == null) {
+            return doLogin(current, userId, client);
+        }
+        ObservedOperation op = ObservedOperation.start(m.observer, ObservedOperation.Kind.LOGIN);
+        try {
+            NewSession session = doLogin(current, userId, client);
+            op.handle(session.session().handle()).version(session.session().version());
+            return session;
+        } catch (SessionLimitExceededException e) {
+            op.refused(SessionManager.LIMIT_REACHED);
+            throw e;
+        } catch (RuntimeException e) {
+            op.failed(e);
+            throw e;
+        } finally {
+            op.stop(m.observer);
+        }
     }
-    ObservedOperation op = ObservedOperation.start(m.observer, ObservedOperation.Kind.LOGIN);
-    try {
-      NewSession session = doLogin(current, userId, client);
-      op.handle(session.session().handle()).version(session.session().version());
-      return session;
-    } catch (SessionLimitExceededException e) {
-      op.refused(SessionManager.LIMIT_REACHED);
-      throw e;
-    } catch (RuntimeException e) {
-      op.failed(e);
-      throw e;
-    } finally {
-      op.stop(m.observer);
-    }
-  }
 
-  private NewSession doLogin(Session current, String userId, ClientInfo client) {
-    Instant now = m.clock.instant();
-    SessionId id = SessionId.generate(m.random);
-    SessionHandle handle = id.handle();
-    Instant absoluteExpiry = now.plus(m.policy.absoluteTimeout());
-    Duration ttl = ManagerRules.ttl(now, m.policy.idleTimeout(), absoluteExpiry);
+    private NewSession doLogin(Session current, String userId, ClientInfo client) {
+        Instant now = m.clock.instant();
+        SessionId id = SessionId.generate(m.random);
+        SessionHandle handle = id.handle();
+        Instant absoluteExpiry = now.plus(m.policy.absoluteTimeout());
+        Duration ttl = ManagerRules.ttl(now, m.policy.idleTimeout(), absoluteExpiry);
 
-    Admission admission = admit(userId, handle);
-    int sessions = admission == null ? 0 : admission.sessions();
-    long userVersion = admission == null ? 0 : admission.userVersion();
-    if (current != null && current.isAuthenticated() && !userId.equals(current.userId().orElseThrow())) {
-      m.logout(current);
-      current = null;
+        Admission admission = admit(userId, handle);
+        int sessions = admission == null ? 0 : admission.sessions();
+        long userVersion = admission == null ? 0 : admission.userVersion();
+        if (current != null
+                && current.isAuthenticated()
+                && !userId.equals(current.userId().orElseThrow())) {
+            m.logout(current);
+            current = null;
+        }
+        if (current != null && !current.isAuthenticated()) {
+            current = dropAtLogin(current);
+        }
+        SessionRecord record = null;
+        if (current != null) {
+            Rotation rotation = Rotation.builder()
+                    .newHandle(handle)
+                    .userId(userId)
+                    .userVersion(userVersion)
+                    .bumpVersion(true)
+                    .authenticatedAt(now)
+                    .lastAccessedAt(now)
+                    .idleTimeout(m.policy.idleTimeout())
+                    .absoluteExpiry(absoluteExpiry)
+                    .lastNode(m.nodeId)
+                    .client(client)
+                    .ttl(ttl)
+                    .build();
+            SessionHandle from = current.handle();
+            record = m.calls
+                    .call(StoreOperation.ROTATE, () -> m.store.rotate(from, rotation))
+                    .orElse(null);
+            if (record != null) {
+                m.publish(new SessionEvent.Rotated(now, from, handle, RotationCause.LOGIN, record.version()));
+            }
+        }
+        if (record == null) {
+            SessionRecord fresh = SessionRecord.builder()
+                    .handle(handle)
+                    .userId(userId)
+                    .version(1)
+                    .userVersion(userVersion)
+                    .createdAt(now)
+                    .lastAccessedAt(now)
+                    .idleTimeout(m.policy.idleTimeout())
+                    .absoluteExpiry(absoluteExpiry)
+                    .authenticatedAt(now)
+                    .lastNode(m.nodeId)
+                    .client(client)
+                    .build();
+            if (!m.calls.call(StoreOperation.CREATE, () -> m.store.create(fresh, ttl))) {
+                // The handle was admitted, then evicted by a racing login of the same user.
+                m.publish(new SessionEvent.LimitReached(
+                        now, userId, m.policy.sessionLimit().overflow(), 0));
+                throw new SessionLimitExceededException(m.policy.sessionLimit().maxSessions());
+            }
+            m.publish(new SessionEvent.Created(now, handle, true));
+            record = fresh;
+        }
+        Session session = sessionOrFresh(record, now);
+        m.publish(new SessionEvent.LoggedIn(now, handle, userId, session.version(), sessions));
+        return new NewSession(id, session);
     }
-    if (current != null && !current.isAuthenticated()) {
-      current = dropAtLogin(current);
-    }
-    SessionRecord record = null;
-    if (current != null) {
-      Rotation rotation = Rotation.builder()
-          .newHandle(handle)
-          .userId(userId)
-          .userVersion(userVersion)
-          .bumpVersion(true)
-          .authenticatedAt(now)
-          .lastAccessedAt(now)
-          .idleTimeout(m.policy.idleTimeout())
-          .absoluteExpiry(absoluteExpiry)
-          .lastNode(m.nodeId)
-          .client(client)
-          .ttl(ttl)
-          .build();
-      SessionHandle from = current.handle();
-      record = m.calls.call(StoreOperation.ROTATE, () -> m.store.rotate(from, rotation)).orElse(null);
-      if (record != null) {
-        m.publish(new SessionEvent.Rotated(now, from, handle, RotationCause.LOGIN, record.version()));
-      }
-    }
-    if (record == null) {
-      SessionRecord fresh = SessionRecord.builder()
-          .handle(handle)
-          .userId(userId)
-          .version(1)
-          .userVersion(userVersion)
-          .createdAt(now)
-          .lastAccessedAt(now)
-          .idleTimeout(m.policy.idleTimeout())
-          .absoluteExpiry(absoluteExpiry)
-          .authenticatedAt(now)
-          .lastNode(m.nodeId)
-          .client(client)
-          .build();
-      if (!m.calls.call(StoreOperation.CREATE, () -> m.store.create(fresh, ttl))) {
-        // The handle was admitted, then evicted by a racing login of the same user.
-        m.publish(new SessionEvent.LimitReached(now, userId, m.policy.sessionLimit().overflow(), 0));
-        throw new SessionLimitExceededException(m.policy.sessionLimit().maxSessions());
-      }
-      m.publish(new SessionEvent.Created(now, handle, true));
-      record = fresh;
-    }
-    Session session = sessionOrFresh(record, now);
-    m.publish(new SessionEvent.LoggedIn(now, handle, userId, session.version(), sessions));
-    return new NewSession(id, session);
-  }
 
-  /**
-   * Removes from an anonymous session, before it rotates into a login, the attributes the
-   * {@link LoginAttributePolicy} keeps out (removed first, so a failed rotation carries none).
-   */
-  private Session dropAtLogin(Session anonymous) {
-    SessionUpdate.Builder dropped = SessionUpdate.builder();
-    anonymous.record().attributes().keySet().stream()
-        .filter(name -> !m.policy.loginAttributes().carries(name)).forEach(dropped::remove);
-    SessionUpdate update = dropped.build();
-    return update.isEmpty() ? anonymous : m.save(anonymous, update).orElse(null);
-  }
+    /**
+     * Removes from an anonymous session, before it rotates into a login, the attributes the
+     * {@link LoginAttributePolicy} keeps out (removed first, so a failed rotation carries none).
+     */
+    private Session dropAtLogin(Session anonymous) {
+        SessionUpdate.Builder dropped = SessionUpdate.builder();
+        anonymous.record().attributes().keySet().stream()
+                .filter(name -> !m.policy.loginAttributes().carries(name))
+                .forEach(dropped::remove);
+        SessionUpdate update = dropped.build();
+        return update.isEmpty() ? anonymous : m.save(anonymous, update).orElse(null);
+    }
 
-  private Admission admit(String userId, SessionHandle handle) {
-    if (m.indexedStore == null) {
-      return null;
+    private Admission admit(String userId, SessionHandle handle) {
+        if (m.indexedStore == null) {
+            return null;
+        }
+        SessionLimit limit = m.policy.sessionLimit();
+        Admission admission = m.calls.call(
+                StoreOperation.ADMIT, () -> m.indexedStore.admit(userId, handle, limit, m.policy.absoluteTimeout()));
+        Instant now = m.clock.instant();
+        if (!admission.admitted()) {
+            m.publish(new SessionEvent.LimitReached(now, userId, limit.overflow(), 0));
+            throw new SessionLimitExceededException(limit.maxSessions());
+        }
+        if (!admission.evicted().isEmpty()) {
+            m.publish(new SessionEvent.LimitReached(
+                    now, userId, limit.overflow(), admission.evicted().size()));
+            for (SessionHandle evicted : admission.evicted()) {
+                m.publish(new SessionEvent.Revoked(now, evicted, userId, RevocationReason.LIMIT_OVERFLOW));
+            }
+        }
+        return admission;
     }
-    SessionLimit limit = m.policy.sessionLimit();
-    Admission admission = m.calls.call(StoreOperation.ADMIT,
-        () -> m.indexedStore.admit(userId, handle, limit, m.policy.absoluteTimeout()));
-    Instant now = m.clock.instant();
-    if (!admission.admitted()) {
-      m.publish(new SessionEvent.LimitReached(now, userId, limit.overflow(), 0));
-      throw new SessionLimitExceededException(limit.maxSessions());
-    }
-    if (!admission.evicted().isEmpty()) {
-      m.publish(new SessionEvent.LimitReached(now, userId, limit.overflow(), admission.evicted().size()));
-      for (SessionHandle evicted : admission.evicted()) {
-        m.publish(new SessionEvent.Revoked(now, evicted, userId, RevocationReason.LIMIT_OVERFLOW));
-      }
-    }
-    return admission;
-  }
 
-  Optional<NewSession> changeId(Session session) {
-    return rotate(session, RotationCause.REQUESTED, false, null);
-  }
+    Optional<NewSession> changeId(Session session) {
+        return rotate(session, RotationCause.REQUESTED, false, null);
+    }
 
-  Optional<NewSession> privilegeChanged(Session session) {
-    return rotate(session, RotationCause.PRIVILEGE_CHANGE, true, null);
-  }
+    Optional<NewSession> privilegeChanged(Session session) {
+        return rotate(session, RotationCause.PRIVILEGE_CHANGE, true, null);
+    }
 
-  Optional<NewSession> reauthenticated(Session session) {
-    if (!session.isAuthenticated()) {
-      throw new IllegalArgumentException("only an authenticated session can re-authenticate; log in instead");
+    Optional<NewSession> reauthenticated(Session session) {
+        if (!session.isAuthenticated()) {
+            throw new IllegalArgumentException("only an authenticated session can re-authenticate; log in instead");
+        }
+        return rotate(session, RotationCause.REAUTHENTICATION, true, m.clock.instant());
     }
-    return rotate(session, RotationCause.REAUTHENTICATION, true, m.clock.instant());
-  }
 
-  Optional<NewSession> renewId(Session session, Duration overlap) {
-    Objects.requireNonNull(overlap, "overlap");
-    if (overlap.isNegative() || overlap.isZero()) {
-      throw new IllegalArgumentException("overlap (" + overlap + ") must be positive");
+    Optional<NewSession> renewId(Session session, Duration overlap) {
+        Objects.requireNonNull(overlap, "overlap");
+        if (overlap.isNegative() || overlap.isZero()) {
+            throw new IllegalArgumentException("overlap (" + overlap + ") must be positive");
+        }
+        if (!(m.store instanceof AtomicValueStore)) {
+            throw new UnsupportedOperationException("renewId needs a store that implements AtomicValueStore; "
+                    + m.store.getClass().getName() + " does not");
+        }
+        return rotate(session, RotationCause.RENEWAL, false, null, overlap);
     }
-    if (!(m.store instanceof AtomicValueStore)) {
-      throw new UnsupportedOperationException("renewId needs a store that implements AtomicValueStore; "
-          + m.store.getClass().getName() + " does not");
-    }
-    return rotate(session, RotationCause.RENEWAL, false, null, overlap);
-  }
 
-  /** Where a renewed handle leads during its overlap, if it was renewed. */
-  Optional<SessionHandle> renewedTo(SessionHandle old) {
-    if (!(m.store instanceof AtomicValueStore values)) {
-      return Optional.empty();
+    /** Where a renewed handle leads during its overlap, if it was renewed. */
+    Optional<SessionHandle> renewedTo(SessionHandle old) {
+        if (!(m.store instanceof AtomicValueStore values)) {
+            return Optional.empty();
+        }
+        // The value is "<new handle>:<end of the overlap, epoch ms>": the overlap ends by this manager's
+        // clock as well as by the value's TTL, whichever comes first.
+        String value = values.get(renewalKey(old))
+                .map(bytes -> new String(bytes, StandardCharsets.US_ASCII))
+                .orElse("");
+        int colon = value.indexOf(':');
+        if (colon < 0 || !SessionHandle.isWellFormed(value.substring(0, colon))) {
+            return Optional.empty();
+        }
+        try {
+            if (m.clock.millis() >= Long.parseLong(value.substring(colon + 1))) {
+                return Optional.empty();
+            }
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+        return Optional.of(SessionHandle.of(value.substring(0, colon)));
     }
-    // The value is "<new handle>:<end of the overlap, epoch ms>": the overlap ends by this manager's
-    // clock as well as by the value's TTL, whichever comes first.
-    String value = values.get(renewalKey(old)).map(bytes -> new String(bytes, StandardCharsets.US_ASCII)).orElse("");
-    int colon = value.indexOf(':');
-    if (colon < 0 || !SessionHandle.isWellFormed(value.substring(0, colon))) {
-      return Optional.empty();
-    }
-    try {
-      if (m.clock.millis() >= Long.parseLong(value.substring(colon + 1))) {
-        return Optional.empty();
-      }
-    } catch (NumberFormatException e) {
-      return Optional.empty();
-    }
-    return Optional.of(SessionHandle.of(value.substring(0, colon)));
-  }
 
-  /** The value key that records where a renewed handle leads during its overlap. */
-  private static String renewalKey(SessionHandle old) {
-    return "renewed:" + old.value();
-  }
-
-  private Optional<NewSession> rotate(Session session, RotationCause cause, boolean bumpVersion, Instant authAt) {
-    return rotate(session, cause, bumpVersion, authAt, null);
-  }
-
-  /** {@code overlap}: how long the old ID leads to the new one, or {@code null} when it dies at once. */
-  private Optional<NewSession> rotate(Session session, RotationCause cause, boolean bumpVersion, Instant authAt,
-      Duration overlap) {
-    Objects.requireNonNull(session, "session");
-    if (m.observer == null) {
-      return doRotate(session, cause, bumpVersion, authAt, overlap);
+    /** The value key that records where a renewed handle leads during its overlap. */
+    private static String renewalKey(SessionHandle old) {
+        return "renewed:" + old.value();
     }
-    return m.calls.observe(ObservedOperation.Kind.ROTATE, () -> doRotate(session, cause, bumpVersion, authAt, overlap),
-        (op, rotated) -> {
-          op.reason(cause);
-          if (rotated.isEmpty()) {
-            op.handle(session.handle()).refused(SessionManager.NOT_FOUND);
-          } else {
-            op.handle(rotated.get().session().handle()).version(rotated.get().session().version());
-          }
-        });
-  }
 
-  private Optional<NewSession> doRotate(Session session, RotationCause cause, boolean bumpVersion, Instant authAt,
-      Duration overlap) {
-    Instant now = m.clock.instant();
-    SessionRecord old = session.record();
-    Duration ttl = ManagerRules.ttl(now, old.idleTimeout(), old.absoluteExpiry());
-    if (ttl == null) {
-      return Optional.empty();
+    private Optional<NewSession> rotate(Session session, RotationCause cause, boolean bumpVersion, Instant authAt) {
+        return rotate(session, cause, bumpVersion, authAt, null);
     }
-    SessionId id = SessionId.generate(m.random);
-    Rotation rotation = Rotation.builder()
-        .newHandle(id.handle())
-        .bumpVersion(bumpVersion)
-        .authenticatedAt(authAt)
-        .lastAccessedAt(now)
-        .lastNode(m.nodeId)
-        .ttl(ttl)
-        .build();
-    // A renewal records where the old handle leads before the session moves, so that no request
-    // in flight finds the old ID dead; the record is also the claim among racing renewals.
-    AtomicValueStore values = overlap == null ? null : (AtomicValueStore) m.store;
-    String renewalKey = renewalKey(old.handle());
-    if (values != null
-        && !values.putIfAbsent(renewalKey, (id.handle().value() + ":" + now.plus(overlap).toEpochMilli())
-            .getBytes(StandardCharsets.US_ASCII), overlap)) {
-      return Optional.empty();
-    }
-    Optional<SessionRecord> rotated = m.calls.call(StoreOperation.ROTATE, () -> m.store.rotate(old.handle(), rotation));
-    if (rotated.isEmpty()) {
-      if (values != null) {
-        values.remove(renewalKey);
-      }
-      return Optional.empty();
-    }
-    m.publish(new SessionEvent.Rotated(now, old.handle(), id.handle(), cause, rotated.get().version()));
-    return Optional.of(new NewSession(id, sessionOrFresh(rotated.get(), now)));
-  }
 
-  private Session sessionOrFresh(SessionRecord record, Instant now) {
-    // Carried-over attributes decode on first read; one that cannot be read drops alone.
-    return new Session(record, SessionAttributes.lazy(record.attributes(), m.readers.reader(record, true)));
-  }
+    /** {@code overlap}: how long the old ID leads to the new one, or {@code null} when it dies at once. */
+    private Optional<NewSession> rotate(
+            Session session, RotationCause cause, boolean bumpVersion, Instant authAt, Duration overlap) {
+        Objects.requireNonNull(session, "session");
+        if (m.observer == null) {
+            return doRotate(session, cause, bumpVersion, authAt, overlap);
+        }
+        return m.calls.observe(
+                ObservedOperation.Kind.ROTATE,
+                () -> doRotate(session, cause, bumpVersion, authAt, overlap),
+                (op, rotated) -> {
+                    op.reason(cause);
+                    if (rotated.isEmpty()) {
+                        op.handle(session.handle()).refused(SessionManager.NOT_FOUND);
+                    } else {
+                        op.handle(rotated.get().session().handle())
+                                .version(rotated.get().session().version());
+                    }
+                });
+    }
+
+    private Optional<NewSession> doRotate(
+            Session session, RotationCause cause, boolean bumpVersion, Instant authAt, Duration overlap) {
+        Instant now = m.clock.instant();
+        SessionRecord old = session.record();
+        Duration ttl = ManagerRules.ttl(now, old.idleTimeout(), old.absoluteExpiry());
+        if (ttl == null) {
+            return Optional.empty();
+        }
+        SessionId id = SessionId.generate(m.random);
+        Rotation rotation = Rotation.builder()
+                .newHandle(id.handle())
+                .bumpVersion(bumpVersion)
+                .authenticatedAt(authAt)
+                .lastAccessedAt(now)
+                .lastNode(m.nodeId)
+                .ttl(ttl)
+                .build();
+        // A renewal records where the old handle leads before the session moves, so that no request
+        // in flight finds the old ID dead; the record is also the claim among racing renewals.
+        AtomicValueStore values = overlap == null ? null : (AtomicValueStore) m.store;
+        String renewalKey = renewalKey(old.handle());
+        if (values != null
+                && !values.putIfAbsent(
+                        renewalKey,
+                        (id.handle().value() + ":" + now.plus(overlap).toEpochMilli())
+                                .getBytes(StandardCharsets.US_ASCII),
+                        overlap)) {
+            return Optional.empty();
+        }
+        Optional<SessionRecord> rotated =
+                m.calls.call(StoreOperation.ROTATE, () -> m.store.rotate(old.handle(), rotation));
+        if (rotated.isEmpty()) {
+            if (values != null) {
+                values.remove(renewalKey);
+            }
+            return Optional.empty();
+        }
+        m.publish(new SessionEvent.Rotated(
+                now, old.handle(), id.handle(), cause, rotated.get().version()));
+        return Optional.of(new NewSession(id, sessionOrFresh(rotated.get(), now)));
+    }
+
+    private Session sessionOrFresh(SessionRecord record, Instant now) {
+        // Carried-over attributes decode on first read; one that cannot be read drops alone.
+        return new Session(record, SessionAttributes.lazy(record.attributes(), m.readers.reader(record, true)));
+    }
 }

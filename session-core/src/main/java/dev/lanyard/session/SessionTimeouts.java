@@ -16,58 +16,57 @@ import java.util.function.Consumer;
  */
 final class SessionTimeouts {
 
-  private final SessionManager m;
-  private final ListenerGuard guard = new ListenerGuard(SessionManager.LOG, "timeout subscriber");
-  /** Who hears of timeouts; the store is subscribed while this is not empty. */
-  private final CopyOnWriteArrayList<Consumer<Session>> subscribers = new CopyOnWriteArrayList<>();
-  /** Guarded by {@link #subscribers}. */
-  private ExpiryNotifyingStore.Subscription storeTimeouts;
+    private final SessionManager m;
+    private final ListenerGuard guard = new ListenerGuard(SessionManager.LOG, "timeout subscriber");
+    /** Who hears of timeouts; the store is subscribed while this is not empty. */
+    private final CopyOnWriteArrayList<Consumer<Session>> subscribers = new CopyOnWriteArrayList<>();
+    /** Guarded by {@link #subscribers}. */
+    private ExpiryNotifyingStore.Subscription storeTimeouts;
 
-  SessionTimeouts(SessionManager manager) {
-    this.m = manager;
-  }
+    SessionTimeouts(SessionManager manager) {
+        this.m = manager;
+    }
 
-  ExpiryNotifyingStore.Subscription subscribe(Consumer<Session> subscriber) {
-    Objects.requireNonNull(subscriber, "subscriber");
-    if (!m.reportsTimeouts()) {
-      throw new UnsupportedOperationException("the store (" + m.store.getClass().getSimpleName()
-          + ") does not report sessions that time out");
-    }
-    Consumer<Session> own = subscriber::accept;
-    synchronized (subscribers) {
-      if (storeTimeouts == null) {
-        storeTimeouts = m.expiringStore.onTimeout(this::timedOut);
-      }
-      subscribers.add(own);
-    }
-    return () -> {
-      synchronized (subscribers) {
-        if (subscribers.remove(own) && subscribers.isEmpty() && storeTimeouts != null) {
-          storeTimeouts.close();
-          storeTimeouts = null;
+    ExpiryNotifyingStore.Subscription subscribe(Consumer<Session> subscriber) {
+        Objects.requireNonNull(subscriber, "subscriber");
+        if (!m.reportsTimeouts()) {
+            throw new UnsupportedOperationException(
+                    "the store (" + m.store.getClass().getSimpleName() + ") does not report sessions that time out");
         }
-      }
-    };
-  }
+        Consumer<Session> own = subscriber::accept;
+        synchronized (subscribers) {
+            if (storeTimeouts == null) {
+                storeTimeouts = m.expiringStore.onTimeout(this::timedOut);
+            }
+            subscribers.add(own);
+        }
+        return () -> {
+            synchronized (subscribers) {
+                if (subscribers.remove(own) && subscribers.isEmpty() && storeTimeouts != null) {
+                    storeTimeouts.close();
+                    storeTimeouts = null;
+                }
+            }
+        };
+    }
 
-  /** @return whether anyone hears of timeouts, so that a found-expired session is reported */
-  boolean hasSubscribers() {
-    return !subscribers.isEmpty();
-  }
+    /** @return whether anyone hears of timeouts, so that a found-expired session is reported */
+    boolean hasSubscribers() {
+        return !subscribers.isEmpty();
+    }
 
-  /** A session the store removed by timeout. */
-  private void timedOut(SessionRecord record) {
-    Instant now = m.clock.instant();
-    ExpiryReason reason =
-        now.isBefore(record.absoluteExpiry()) ? ExpiryReason.IDLE : ExpiryReason.ABSOLUTE;
-    m.publish(new SessionEvent.Expired(now, record.handle(), reason));
-    report(record);
-  }
+    /** A session the store removed by timeout. */
+    private void timedOut(SessionRecord record) {
+        Instant now = m.clock.instant();
+        ExpiryReason reason = now.isBefore(record.absoluteExpiry()) ? ExpiryReason.IDLE : ExpiryReason.ABSOLUTE;
+        m.publish(new SessionEvent.Expired(now, record.handle(), reason));
+        report(record);
+    }
 
-  /** Tells every subscriber of a session that timed out, with its readable attributes. */
-  void report(SessionRecord record) {
-    Session session = new Session(record,
-        SessionAttributes.lazy(record.attributes(), m.readers.reader(record, false)));
-    guard.callEach(subscribers, "a timed-out session", s -> s.accept(session));
-  }
+    /** Tells every subscriber of a session that timed out, with its readable attributes. */
+    void report(SessionRecord record) {
+        Session session =
+                new Session(record, SessionAttributes.lazy(record.attributes(), m.readers.reader(record, false)));
+        guard.callEach(subscribers, "a timed-out session", s -> s.accept(session));
+    }
 }

@@ -18,72 +18,73 @@ import java.util.function.Supplier;
  */
 final class StoreCalls {
 
-  /** The guarded observer, or {@code null}: then nothing is observed or allocated for it. */
-  private final SessionObserver observer;
-  private final GuardedListeners listeners;
-  private final String storeKind;
-  private final Clock clock;
+    /** The guarded observer, or {@code null}: then nothing is observed or allocated for it. */
+    private final SessionObserver observer;
 
-  StoreCalls(SessionObserver observer, GuardedListeners listeners, String storeKind, Clock clock) {
-    this.observer = observer;
-    this.listeners = listeners;
-    this.storeKind = storeKind;
-    this.clock = clock;
-  }
+    private final GuardedListeners listeners;
+    private final String storeKind;
+    private final Clock clock;
 
-  /**
-   * Runs one observed operation: starts it, lets {@code describe} record what the result says,
-   * marks an exception as its failure, and stops it. Only called when an observer is configured.
-   */
-  <T> T observe(ObservedOperation.Kind kind, Supplier<T> action, BiConsumer<ObservedOperation, T> describe) {
-    ObservedOperation op = ObservedOperation.start(observer, kind);
-    try {
-      T result = action.get();
-      describe.accept(op, result);
-      return result;
-    } catch (RuntimeException e) {
-      op.failed(e);
-      throw e;
-    } finally {
-      op.stop(observer);
+    StoreCalls(SessionObserver observer, GuardedListeners listeners, String storeKind, Clock clock) {
+        this.observer = observer;
+        this.listeners = listeners;
+        this.storeKind = storeKind;
+        this.clock = clock;
     }
-  }
 
-  <T> T call(StoreOperation operation, Supplier<T> action) {
-    if (observer != null) {
-      ObservedOperation op = ObservedOperation.startStoreCall(observer, operation, storeKind);
-      try {
+    /**
+     * Runs one observed operation: starts it, lets {@code describe} record what the result says,
+     * marks an exception as its failure, and stops it. Only called when an observer is configured.
+     */
+    <T> T observe(ObservedOperation.Kind kind, Supplier<T> action, BiConsumer<ObservedOperation, T> describe) {
+        ObservedOperation op = ObservedOperation.start(observer, kind);
+        try {
+            T result = action.get();
+            describe.accept(op, result);
+            return result;
+        } catch (RuntimeException e) {
+            op.failed(e);
+            throw e;
+        } finally {
+            op.stop(observer);
+        }
+    }
+
+    <T> T call(StoreOperation operation, Supplier<T> action) {
+        if (observer != null) {
+            ObservedOperation op = ObservedOperation.startStoreCall(observer, operation, storeKind);
+            try {
+                return timed(operation, action);
+            } catch (UnreadableSessionException e) {
+                op.refused(ResolutionStatus.UNREADABLE);
+                throw e;
+            } catch (RuntimeException e) {
+                op.failed(e);
+                throw e;
+            } finally {
+                op.stop(observer);
+            }
+        }
         return timed(operation, action);
-      } catch (UnreadableSessionException e) {
-        op.refused(ResolutionStatus.UNREADABLE);
-        throw e;
-      } catch (RuntimeException e) {
-        op.failed(e);
-        throw e;
-      } finally {
-        op.stop(observer);
-      }
     }
-    return timed(operation, action);
-  }
 
-  /** Runs a store call, timing it for the listeners when there are any. */
-  <T> T timed(StoreOperation operation, Supplier<T> action) {
-    if (listeners.isEmpty()) {
-      return action.get();
+    /** Runs a store call, timing it for the listeners when there are any. */
+    <T> T timed(StoreOperation operation, Supplier<T> action) {
+        if (listeners.isEmpty()) {
+            return action.get();
+        }
+        long start = System.nanoTime();
+        Outcome outcome = Outcome.FAILURE;
+        try {
+            T result = action.get();
+            outcome = Outcome.SUCCESS;
+            return result;
+        } catch (UnreadableSessionException e) {
+            outcome = Outcome.SUCCESS;
+            throw e;
+        } finally {
+            listeners.publish(new SessionEvent.StoreCall(
+                    clock.instant(), operation, outcome, Duration.ofNanos(System.nanoTime() - start)));
+        }
     }
-    long start = System.nanoTime();
-    Outcome outcome = Outcome.FAILURE;
-    try {
-      T result = action.get();
-      outcome = Outcome.SUCCESS;
-      return result;
-    } catch (UnreadableSessionException e) {
-      outcome = Outcome.SUCCESS;
-      throw e;
-    } finally {
-      listeners.publish(new SessionEvent.StoreCall(clock.instant(), operation, outcome,
-          Duration.ofNanos(System.nanoTime() - start)));
-    }
-  }
 }

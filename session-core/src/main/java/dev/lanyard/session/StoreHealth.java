@@ -18,40 +18,40 @@ import java.util.Optional;
  */
 public record StoreHealth(StoreState state, Instant since, String cause) {
 
-  /**
-   * Checks the value.
-   *
-   * @param state the state
-   * @param since when the store entered it
-   * @param cause why the store is not up, or {@code null}
-   */
-  public StoreHealth {
-    Objects.requireNonNull(state, "state");
-    Objects.requireNonNull(since, "since");
-  }
+    /**
+     * Checks the value.
+     *
+     * @param state the state
+     * @param since when the store entered it
+     * @param cause why the store is not up, or {@code null}
+     */
+    public StoreHealth {
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(since, "since");
+    }
 
-  /**
-   * A store that is up.
-   *
-   * @param since when it came up
-   * @return the health
-   */
-  public static StoreHealth up(Instant since) {
-    return new StoreHealth(StoreState.UP, since, null);
-  }
+    /**
+     * A store that is up.
+     *
+     * @param since when it came up
+     * @return the health
+     */
+    public static StoreHealth up(Instant since) {
+        return new StoreHealth(StoreState.UP, since, null);
+    }
 
-  /** @return whether sessions work now: the state is {@link StoreState#UP} */
-  public boolean isUp() {
-    return state == StoreState.UP;
-  }
+    /** @return whether sessions work now: the state is {@link StoreState#UP} */
+    public boolean isUp() {
+        return state == StoreState.UP;
+    }
 
-  /** @return the cause, when the store is not up and the cause is known */
-  public Optional<String> causeIfKnown() {
-    return Optional.ofNullable(cause);
-  }
+    /** @return the cause, when the store is not up and the cause is known */
+    public Optional<String> causeIfKnown() {
+        return Optional.ofNullable(cause);
+    }
 
-  @Override
-  public String toString() {
-    return state + " since " + since + (cause == null ? "" : " (" + cause + ")");
-  }
+    @Override
+    public String toString() {
+        return state + " since " + since + (cause == null ? "" : " (" + cause + ")");
+    }
 }

@@ -10,15 +10,15 @@ package dev.lanyard.session;
  */
 public class StoreUnavailableException extends SessionException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /**
-   * Creates the exception.
-   *
-   * @param message what failed, free of secrets
-   * @param cause the client library's failure
-   */
-  public StoreUnavailableException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    /**
+     * Creates the exception.
+     *
+     * @param message what failed, free of secrets
+     * @param cause the client library's failure
+     */
+    public StoreUnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

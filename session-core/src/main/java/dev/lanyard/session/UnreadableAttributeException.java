@@ -10,32 +10,32 @@ package dev.lanyard.session;
  */
 public class UnreadableAttributeException extends UnreadableSessionException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final String attribute;
-  private final String className;
+    private final String attribute;
+    private final String className;
 
-  /**
-   * Creates the exception.
-   *
-   * @param attribute the attribute's name
-   * @param className the class that could not be read, or {@code null} when not known
-   * @param message why, free of secrets and of the value
-   * @param cause the underlying failure, or {@code null}
-   */
-  public UnreadableAttributeException(String attribute, String className, String message, Throwable cause) {
-    super(null, message, cause);
-    this.attribute = attribute;
-    this.className = className;
-  }
+    /**
+     * Creates the exception.
+     *
+     * @param attribute the attribute's name
+     * @param className the class that could not be read, or {@code null} when not known
+     * @param message why, free of secrets and of the value
+     * @param cause the underlying failure, or {@code null}
+     */
+    public UnreadableAttributeException(String attribute, String className, String message, Throwable cause) {
+        super(null, message, cause);
+        this.attribute = attribute;
+        this.className = className;
+    }
 
-  /** @return the attribute's name */
-  public String attribute() {
-    return attribute;
-  }
+    /** @return the attribute's name */
+    public String attribute() {
+        return attribute;
+    }
 
-  /** @return the class that could not be read, or {@code null} when the codec could not tell */
-  public String className() {
-    return className;
-  }
+    /** @return the class that could not be read, or {@code null} when the codec could not tell */
+    public String className() {
+        return className;
+    }
 }

@@ -16,25 +16,27 @@ import java.util.Optional;
  */
 class SessionIdFuzzTest {
 
-  private final TestClock clock = new TestClock();
-  private final SessionManager manager =
-      SessionManager.builder(InMemorySessionStore.create(clock)).clock(clock).logEvents(false).build();
+    private final TestClock clock = new TestClock();
+    private final SessionManager manager = SessionManager.builder(InMemorySessionStore.create(clock))
+            .clock(clock)
+            .logEvents(false)
+            .build();
 
-  @FuzzTest
-  void parseAcceptsOnlyTheIdForm(@NotNull String presented) {
-    Optional<SessionId> id = SessionId.parse(presented);
+    @FuzzTest
+    void parseAcceptsOnlyTheIdForm(@NotNull String presented) {
+        Optional<SessionId> id = SessionId.parse(presented);
 
-    boolean wellFormed = presented.length() == SessionId.LENGTH
-        && presented.chars().allMatch(c -> c < 128 && (Character.isLetterOrDigit(c) || c == '-' || c == '_'));
-    assertThat(id.isPresent()).as("parsed").isEqualTo(wellFormed);
-    id.ifPresent(parsed -> assertThat(parsed.value()).isEqualTo(presented));
-  }
+        boolean wellFormed = presented.length() == SessionId.LENGTH
+                && presented.chars().allMatch(c -> c < 128 && (Character.isLetterOrDigit(c) || c == '-' || c == '_'));
+        assertThat(id.isPresent()).as("parsed").isEqualTo(wellFormed);
+        id.ifPresent(parsed -> assertThat(parsed.value()).isEqualTo(presented));
+    }
 
-  @FuzzTest
-  void resolveAnswersWithAStatusForAnyText(String presented) {
-    Resolution resolution = manager.resolve(presented);
+    @FuzzTest
+    void resolveAnswersWithAStatusForAnyText(String presented) {
+        Resolution resolution = manager.resolve(presented);
 
-    assertThat(resolution.isFound()).isFalse();
-    assertThat(resolution.status()).isIn(ResolutionStatus.MALFORMED, ResolutionStatus.UNKNOWN);
-  }
+        assertThat(resolution.isFound()).isFalse();
+        assertThat(resolution.status()).isIn(ResolutionStatus.MALFORMED, ResolutionStatus.UNKNOWN);
+    }
 }

@@ -8,25 +8,25 @@ import org.junit.jupiter.api.Test;
 
 class SessionStoresTest {
 
-  @Test
-  void theMemorySchemeOpensTheInMemoryStore() {
-    assertThat(SessionStores.open("memory:")).isInstanceOf(InMemorySessionStore.class);
-    assertThat(SessionStores.open("memory://")).isInstanceOf(InMemorySessionStore.class);
-  }
+    @Test
+    void theMemorySchemeOpensTheInMemoryStore() {
+        assertThat(SessionStores.open("memory:")).isInstanceOf(InMemorySessionStore.class);
+        assertThat(SessionStores.open("memory://")).isInstanceOf(InMemorySessionStore.class);
+    }
 
-  @Test
-  void anUnknownSchemeNamesTheSchemeButNeverTheCredentials() {
-    assertThatThrownBy(() -> SessionStores.open("nosuch://admin:hunter2@db.example:1234"))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("'nosuch'")
-        .hasMessageContaining("memory")
-        .hasMessageNotContaining("hunter2");
-  }
+    @Test
+    void anUnknownSchemeNamesTheSchemeButNeverTheCredentials() {
+        assertThatThrownBy(() -> SessionStores.open("nosuch://admin:hunter2@db.example:1234"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'nosuch'")
+                .hasMessageContaining("memory")
+                .hasMessageNotContaining("hunter2");
+    }
 
-  @Test
-  void aMalformedLocationIsRefusedWithoutEchoingIt() {
-    assertThatThrownBy(() -> SessionStores.open("redis://user:p@ss word@host"))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageNotContaining("ss word");
-  }
+    @Test
+    void aMalformedLocationIsRefusedWithoutEchoingIt() {
+        assertThatThrownBy(() -> SessionStores.open("redis://user:p@ss word@host"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageNotContaining("ss word");
+    }
 }

@@ -12,24 +12,24 @@ import java.time.ZoneOffset;
  */
 final class TestClock extends Clock {
 
-  private volatile Instant now = Instant.parse("2026-01-01T09:00:00Z");
+    private volatile Instant now = Instant.parse("2026-01-01T09:00:00Z");
 
-  void advance(Duration amount) {
-    now = now.plus(amount);
-  }
+    void advance(Duration amount) {
+        now = now.plus(amount);
+    }
 
-  @Override
-  public Instant instant() {
-    return now;
-  }
+    @Override
+    public Instant instant() {
+        return now;
+    }
 
-  @Override
-  public ZoneId getZone() {
-    return ZoneOffset.UTC;
-  }
+    @Override
+    public ZoneId getZone() {
+        return ZoneOffset.UTC;
+    }
 
-  @Override
-  public Clock withZone(ZoneId zone) {
-    return this;
-  }
+    @Override
+    public Clock withZone(ZoneId zone) {
+        return this;
+    }
 }

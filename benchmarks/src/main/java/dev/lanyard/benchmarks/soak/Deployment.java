@@ -10,167 +10,171 @@ import java.util.concurrent.locks.LockSupport;
 
 /** The soak's Redis: one server, or a Sentinel set whose current master takes the Redis faults. */
 final class Deployment implements AutoCloseable {
-  private static final String[] AOF = {"--appendonly", "yes", "--appendfsync", "everysec"};
-  private final RedisProcess single;
-  private final LocalSentinelSet sentinels;
-  private final boolean acknowledged;
-  private final DatabaseProcess database;
-  /** Between the app nodes and a standalone Redis, for the network faults; null otherwise. */
-  private final FaultProxy proxy;
+    private static final String[] AOF = {"--appendonly", "yes", "--appendfsync", "everysec"};
+    private final RedisProcess single;
+    private final LocalSentinelSet sentinels;
+    private final boolean acknowledged;
+    private final DatabaseProcess database;
+    /** Between the app nodes and a standalone Redis, for the network faults; null otherwise. */
+    private final FaultProxy proxy;
 
-  private Deployment(RedisProcess single, LocalSentinelSet sentinels, boolean acknowledged) {
-    this(single, sentinels, acknowledged, null);
-  }
-
-  private Deployment(RedisProcess single, FaultProxy proxy) {
-    this.single = single;
-    this.sentinels = null;
-    this.acknowledged = false;
-    this.database = null;
-    this.proxy = proxy;
-  }
-
-  private Deployment(RedisProcess single, LocalSentinelSet sentinels, boolean acknowledged,
-      DatabaseProcess database) {
-    this.single = single;
-    this.sentinels = sentinels;
-    this.acknowledged = acknowledged;
-    this.database = database;
-    this.proxy = null;
-  }
-
-  /**
-   * @param topology the topology
-   * @param network whether the schedule has network faults: the app nodes then reach a standalone
-   *     Redis through a {@link FaultProxy}
-   */
-  static Deployment start(SoakConfig.Topology topology, boolean network) {
-    if (network) {
-      RedisProcess redis = RedisProcess.start(AOF);
-      return new Deployment(redis, FaultProxy.start("127.0.0.1", redis.port()));
+    private Deployment(RedisProcess single, LocalSentinelSet sentinels, boolean acknowledged) {
+        this(single, sentinels, acknowledged, null);
     }
-    if (topology.jdbc()) {
-      return new Deployment(null, null, false, DatabaseProcess.postgres());
-    }
-    return topology.sentinel()
-        ? new Deployment(null, LocalSentinelSet.start(AOF), topology == SoakConfig.Topology.SENTINEL)
-        : new Deployment(RedisProcess.start(AOF), null, false);
-  }
 
-  /** @return the store location the app nodes use; on Sentinel, writes wait for the replica */
-  String location() {
-    if (database != null) {
-      return database.jdbcUrl() + "&tablePrefix=soak_&schema=create&timeout=PT1S&poolSize=16";
+    private Deployment(RedisProcess single, FaultProxy proxy) {
+        this.single = single;
+        this.sentinels = null;
+        this.acknowledged = false;
+        this.database = null;
+        this.proxy = proxy;
     }
-    if (proxy != null) {
-      return proxy.uri();
-    }
-    if (single != null) {
-      return single.uri();
-    }
-    return acknowledged
-        ? sentinels.uri() + "&replicaAcks=1&replicaAckTimeout=" + AppNode.COMMAND_TIMEOUT.dividedBy(2).toMillis()
-        : sentinels.uri();
-  }
 
-  /** @return the server that is the master now */
-  RedisProcess master() {
-    if (single != null) {
-      return single;
+    private Deployment(
+            RedisProcess single, LocalSentinelSet sentinels, boolean acknowledged, DatabaseProcess database) {
+        this.single = single;
+        this.sentinels = sentinels;
+        this.acknowledged = acknowledged;
+        this.database = database;
+        this.proxy = null;
     }
-    return sentinels.currentMasterPort() == sentinels.master().port() ? sentinels.master() : sentinels.replica();
-  }
 
-  /** Asks Sentinel for a failover and waits until it promoted the replica. */
-  void failover() {
-    int before = sentinels.currentMasterPort();
-    sentinels.failover();
-    waitFor(Duration.ofSeconds(30), "Sentinel to promote the replica", () -> sentinels.currentMasterPort() != before);
-  }
-
-  /**
-   * On Sentinel, waits until the master has its replica attached and in sync again (after any
-   * fault: a pause or restart longer than Sentinel's down-after time also fails over).
-   */
-  void settle() {
-    if (sentinels == null) {
-      return;
-    }
-    waitFor(Duration.ofSeconds(60), "the Sentinel set to have a master with an attached replica", () -> {
-      RedisProcess master = master();
-      RedisProcess replica = master == sentinels.master() ? sentinels.replica() : sentinels.master();
-      return String.valueOf(master.call("INFO", "replication")).contains("connected_slaves:1")
-          && String.valueOf(replica.call("INFO", "replication")).contains("master_link_status:up");
-    });
-  }
-
-  private static void waitFor(Duration limit, String what, java.util.function.BooleanSupplier condition) {
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (true) {
-      try {
-        if (condition.getAsBoolean()) {
-          return;
+    /**
+     * @param topology the topology
+     * @param network whether the schedule has network faults: the app nodes then reach a standalone
+     *     Redis through a {@link FaultProxy}
+     */
+    static Deployment start(SoakConfig.Topology topology, boolean network) {
+        if (network) {
+            RedisProcess redis = RedisProcess.start(AOF);
+            return new Deployment(redis, FaultProxy.start("127.0.0.1", redis.port()));
         }
-      } catch (RuntimeException notYet) {
-        // a server restarting or loading its AOF
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("timed out after " + limit.toSeconds() + " s waiting for " + what);
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        if (topology.jdbc()) {
+            return new Deployment(null, null, false, DatabaseProcess.postgres());
+        }
+        return topology.sentinel()
+                ? new Deployment(null, LocalSentinelSet.start(AOF), topology == SoakConfig.Topology.SENTINEL)
+                : new Deployment(RedisProcess.start(AOF), null, false);
     }
-  }
 
-  /**
-   * Blackholes Redis for the app nodes (nothing answered, nothing closed: their connections stay
-   * half-open) for this long, then lets new connections through.
-   *
-   * @param time how long
-   * @throws InterruptedException if interrupted
-   */
-  void blackhole(Duration time) throws InterruptedException {
-    FaultProxy p = java.util.Objects.requireNonNull(proxy, "no network faults in this schedule");
-    p.blackhole();
-    try {
-      Thread.sleep(time.toMillis());
-    } finally {
-      p.restore();
+    /** @return the store location the app nodes use; on Sentinel, writes wait for the replica */
+    String location() {
+        if (database != null) {
+            return database.jdbcUrl() + "&tablePrefix=soak_&schema=create&timeout=PT1S&poolSize=16";
+        }
+        if (proxy != null) {
+            return proxy.uri();
+        }
+        if (single != null) {
+            return single.uri();
+        }
+        return acknowledged
+                ? sentinels.uri() + "&replicaAcks=1&replicaAckTimeout="
+                        + AppNode.COMMAND_TIMEOUT.dividedBy(2).toMillis()
+                : sentinels.uri();
     }
-  }
 
-  /**
-   * Holds back every Redis reply by {@code delay} for this long.
-   *
-   * @param delay the added latency
-   * @param time how long
-   * @throws InterruptedException if interrupted
-   */
-  void slowLink(Duration delay, Duration time) throws InterruptedException {
-    FaultProxy p = java.util.Objects.requireNonNull(proxy, "no network faults in this schedule");
-    p.delayReplies(delay);
-    try {
-      Thread.sleep(time.toMillis());
-    } finally {
-      p.delayReplies(Duration.ZERO);
+    /** @return the server that is the master now */
+    RedisProcess master() {
+        if (single != null) {
+            return single;
+        }
+        return sentinels.currentMasterPort() == sentinels.master().port() ? sentinels.master() : sentinels.replica();
     }
-  }
 
-  /** @return the database of the JDBC topology */
-  DatabaseProcess database() {
-    return java.util.Objects.requireNonNull(database, "not the JDBC topology");
-  }
+    /** Asks Sentinel for a failover and waits until it promoted the replica. */
+    void failover() {
+        int before = sentinels.currentMasterPort();
+        sentinels.failover();
+        waitFor(
+                Duration.ofSeconds(30),
+                "Sentinel to promote the replica",
+                () -> sentinels.currentMasterPort() != before);
+    }
 
-  @Override
-  public void close() {
-    if (proxy != null) {
-      proxy.close();
+    /**
+     * On Sentinel, waits until the master has its replica attached and in sync again (after any
+     * fault: a pause or restart longer than Sentinel's down-after time also fails over).
+     */
+    void settle() {
+        if (sentinels == null) {
+            return;
+        }
+        waitFor(Duration.ofSeconds(60), "the Sentinel set to have a master with an attached replica", () -> {
+            RedisProcess master = master();
+            RedisProcess replica = master == sentinels.master() ? sentinels.replica() : sentinels.master();
+            return String.valueOf(master.call("INFO", "replication")).contains("connected_slaves:1")
+                    && String.valueOf(replica.call("INFO", "replication")).contains("master_link_status:up");
+        });
     }
-    if (database != null) {
-      database.close();
-    } else if (single != null) {
-      single.close();
-    } else {
-      sentinels.close();
+
+    private static void waitFor(Duration limit, String what, java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (true) {
+            try {
+                if (condition.getAsBoolean()) {
+                    return;
+                }
+            } catch (RuntimeException notYet) {
+                // a server restarting or loading its AOF
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out after " + limit.toSeconds() + " s waiting for " + what);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
     }
-  }
+
+    /**
+     * Blackholes Redis for the app nodes (nothing answered, nothing closed: their connections stay
+     * half-open) for this long, then lets new connections through.
+     *
+     * @param time how long
+     * @throws InterruptedException if interrupted
+     */
+    void blackhole(Duration time) throws InterruptedException {
+        FaultProxy p = java.util.Objects.requireNonNull(proxy, "no network faults in this schedule");
+        p.blackhole();
+        try {
+            Thread.sleep(time.toMillis());
+        } finally {
+            p.restore();
+        }
+    }
+
+    /**
+     * Holds back every Redis reply by {@code delay} for this long.
+     *
+     * @param delay the added latency
+     * @param time how long
+     * @throws InterruptedException if interrupted
+     */
+    void slowLink(Duration delay, Duration time) throws InterruptedException {
+        FaultProxy p = java.util.Objects.requireNonNull(proxy, "no network faults in this schedule");
+        p.delayReplies(delay);
+        try {
+            Thread.sleep(time.toMillis());
+        } finally {
+            p.delayReplies(Duration.ZERO);
+        }
+    }
+
+    /** @return the database of the JDBC topology */
+    DatabaseProcess database() {
+        return java.util.Objects.requireNonNull(database, "not the JDBC topology");
+    }
+
+    @Override
+    public void close() {
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (database != null) {
+            database.close();
+        } else if (single != null) {
+            single.close();
+        } else {
+            sentinels.close();
+        }
+    }
 }

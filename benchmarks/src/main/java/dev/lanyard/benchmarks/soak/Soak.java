@@ -4,8 +4,6 @@ import dev.lanyard.benchmarks.ReportLog;
 import dev.lanyard.session.jwt.TokenAlgorithm;
 import dev.lanyard.session.jwt.TokenKey;
 import dev.lanyard.session.jwt.TokenKeySet;
-import dev.lanyard.session.jdbc.testing.DatabaseProcess;
-import dev.lanyard.session.redis.testing.LocalSentinelSet;
 import dev.lanyard.session.redis.testing.RedisProcess;
 import java.io.IOException;
 import java.net.URI;
@@ -47,506 +45,560 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Soak {
 
-  /** Extra time after a fault's recovery during which a 5xx still counts as caused by the fault. */
-  static final Duration GRACE = Duration.ofSeconds(2);
-  private static final Duration RETRY_PAUSE = Duration.ofMillis(100);
-  private static final int MAX_ATTEMPTS = 80;
-  private static final Duration NODE_DOWN_TIME = Duration.ofSeconds(2);
-  private static final Duration PAUSE_TIME = AppNode.COMMAND_TIMEOUT.multipliedBy(5).dividedBy(2);
+    /** Extra time after a fault's recovery during which a 5xx still counts as caused by the fault. */
+    static final Duration GRACE = Duration.ofSeconds(2);
 
-  private final SoakConfig config;
-  private volatile long startNanos;
-  private volatile long hardDeadline;
-  private final ConcurrentLinkedQueue<Exchange> exchanges = new ConcurrentLinkedQueue<>();
-  private final ConcurrentLinkedQueue<Window> windows = new ConcurrentLinkedQueue<>();
-  private final AtomicLong sessionsCreated = new AtomicLong();
-  private final AtomicLong sessionsLost = new AtomicLong();
-  private final AtomicLong cartAcknowledged = new AtomicLong();
-  private final AtomicLong cartLost = new AtomicLong();
-  private final AtomicLong revocationChecks = new AtomicLong();
-  private final AtomicLong stale = new AtomicLong();
-  private final AtomicLong refreshRejected = new AtomicLong();
-  /** Refreshes still unanswered after their one retry: the shopper kept its tokens (not a refusal). */
-  private final AtomicLong refreshUnanswered = new AtomicLong();
-  private final AtomicLong tokensRejected = new AtomicLong();
-  private final AtomicLong completed = new AtomicLong();
-  private final AtomicLong gaveUp = new AtomicLong();
-  private int[] ports;
-  private HttpClient http;
+    private static final Duration RETRY_PAUSE = Duration.ofMillis(100);
+    private static final int MAX_ATTEMPTS = 80;
+    private static final Duration NODE_DOWN_TIME = Duration.ofSeconds(2);
+    private static final Duration PAUSE_TIME =
+            AppNode.COMMAND_TIMEOUT.multipliedBy(5).dividedBy(2);
 
-  private Soak(SoakConfig config) {
-    this.config = config;
-  }
+    private final SoakConfig config;
+    private volatile long startNanos;
+    private volatile long hardDeadline;
+    private final ConcurrentLinkedQueue<Exchange> exchanges = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Window> windows = new ConcurrentLinkedQueue<>();
+    private final AtomicLong sessionsCreated = new AtomicLong();
+    private final AtomicLong sessionsLost = new AtomicLong();
+    private final AtomicLong cartAcknowledged = new AtomicLong();
+    private final AtomicLong cartLost = new AtomicLong();
+    private final AtomicLong revocationChecks = new AtomicLong();
+    private final AtomicLong stale = new AtomicLong();
+    private final AtomicLong refreshRejected = new AtomicLong();
+    /** Refreshes still unanswered after their one retry: the shopper kept its tokens (not a refusal). */
+    private final AtomicLong refreshUnanswered = new AtomicLong();
 
-  /**
-   * Runs the soak with {@code --users N --concurrency N --duration 30s --think 60ms --faults
-   * 6s:node-restart,13s:redis-restart,20s:redis-pause} (see {@link SoakConfig#parse}) and prints
-   * the closing table.
-   *
-   * @param args the options
-   * @throws Exception if the harness itself cannot start
-   */
-  public static void main(String[] args) throws Exception {
-    // Lettuce logs reconnects through java.util.logging when no SLF4J binding is active; the
-    // fault lines and the table are what a reader of this command wants.
-    java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
-    java.util.logging.Logger.getLogger("io.lettuce").setLevel(java.util.logging.Level.WARNING);
-    SoakReport report = run(SoakConfig.parse(args));
-    ReportLog.block(report.table());
-  }
+    private final AtomicLong tokensRejected = new AtomicLong();
+    private final AtomicLong completed = new AtomicLong();
+    private final AtomicLong gaveUp = new AtomicLong();
+    private int[] ports;
+    private HttpClient http;
 
-  /**
-   * Runs one soak.
-   *
-   * @param config what to run
-   * @return the closing figures
-   * @throws Exception if redis-server or a node cannot start
-   */
-  public static SoakReport run(SoakConfig config) throws Exception {
-    return new Soak(config).execute();
-  }
-
-  private SoakReport execute() throws Exception {
-    TokenKeySet keys = TokenKeySet.of(TokenKey.generate("soak-1", TokenAlgorithm.HS256));
-    AppNode[] nodes = new AppNode[2];
-    ExecutorService shoppers = Executors.newFixedThreadPool(config.concurrency());
-    ExecutorService clientThreads = Executors.newFixedThreadPool(4);
-    Thread injector = null;
-    try (Deployment redis = Deployment.start(config.topology(), config.faults().stream()
-        .anyMatch(f -> f.fault().network()))) {
-      if (!config.topology().jdbc()) {
-        Object aof = redis.master().call("CONFIG", "GET", "appendfsync");
-        if (!String.valueOf(aof).contains("everysec")) {
-          throw new IllegalStateException("redis-server did not take appendfsync everysec: " + aof);
-        }
-      }
-      nodes[0] = AppNode.start("node-a", 0, redis.location(), keys);
-      nodes[1] = AppNode.start("node-b", 0, redis.location(), keys);
-      ports = new int[] {nodes[0].port(), nodes[1].port()};
-      http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(clientThreads)
-          .connectTimeout(Duration.ofSeconds(1)).build();
-      startNanos = System.nanoTime();
-      hardDeadline = startNanos + config.duration().plus(SoakConfig.DRAIN).toNanos();
-      FaultInjector faults = new FaultInjector(redis, nodes, keys);
-      injector = new Thread(faults, "soak-faults");
-      injector.setDaemon(true);
-      injector.start();
-      long window = config.duration().toNanos();
-      for (int i = 0; i < config.users(); i++) {
-        long due = startNanos + window * i / config.users();
-        long wait = due - System.nanoTime();
-        if (wait > 0) {
-          LockSupport.parkNanos(wait);
-        }
-        int index = i;
-        shoppers.execute(() -> shop(index));
-      }
-      shoppers.shutdown();
-      shoppers.awaitTermination(Math.max(1, hardDeadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      injector.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(hardDeadline - System.nanoTime())));
-      faults.rethrow();
-      return report();
-    } finally {
-      shoppers.shutdownNow();
-      if (injector != null) {
-        injector.interrupt();
-        injector.join(10_000);
-      }
-      for (AppNode node : nodes) {
-        closeQuietly(node);
-      }
-      clientThreads.shutdownNow();
-    }
-  }
-
-  private static void closeQuietly(AppNode node) {
-    if (node != null) {
-      try {
-        node.close();
-      } catch (Exception e) {
-        // stopping at the end of the run; nothing to report
-      }
-    }
-  }
-
-  // ------------------------------------------------------------------ shoppers
-
-  /** A shopper's flow ended early; the reason is already counted. */
-  private static final class Abandon extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    Abandon() {
-      super(null, null, false, false);
-    }
-  }
-
-  /** One answer (status 0 = no answer) of one request. */
-  private record Exchange(long start, long end, int status, boolean openRoute, String path) {}
-
-  /** One fault from its injection to its recovery. */
-  private record Window(Fault fault, long start, long end) {}
-
-  /** One answer to a shopper. */
-  private record Answer(int status, String body, List<String> setCookies, String refreshRejection) {
-    String field(String name) {
-      for (String part : body.split(" ")) {
-        if (part.startsWith(name + "=")) {
-          return part.substring(name.length() + 1);
-        }
-      }
-      throw new IllegalStateException("no " + name + " in '" + body + "'");
-    }
-  }
-
-  private final class Shopper {
-    private final int index;
-    private final String user;
-    private int turn;
-    private String cookie;
-
-    Shopper(int index) {
-      this.index = index;
-      this.user = "shopper-" + index;
-      this.turn = index;
-    }
-
-    int nextNode() {
-      return turn++ & 1;
-    }
-
-    void run() throws Abandon {
-      send(nextNode(), "GET", "/catalog", null, true);
-      Answer login = send(nextNode(), "POST", "/login?user=" + user, null, false);
-      expect(login, 200, "login");
-      sessionsCreated.incrementAndGet();
-      String handle = login.field("handle");
-      String refresh = login.field("refresh");
-      String access = login.field("access");
-      List<String> cart = new ArrayList<>();
-
-      browse();
-      browse();
-      addToCart(cart, user + "-1");
-      browse();
-      // A refresh whose answer was lost may have been applied: the client presents the token once more
-      // (the grace period hands the successor out once), and never a third time, which would be reuse.
-      // Still unanswered, it keeps its current tokens, as docs/tokens.md tells clients to.
-      Answer renewed = send(nextNode(), "POST", "/refresh?token=" + encode(refresh), null, false, 2);
-      if (renewed == null) {
-        refreshUnanswered.incrementAndGet();
-        ReportLog.warn("soak: the refresh of shopper %d went unanswered twice; it keeps its tokens", index);
-      } else if (renewed.status() == 200) {
-        refresh = renewed.field("refresh");
-        access = renewed.field("access");
-      } else {
-        refreshRejected.incrementAndGet();
-        ReportLog.warn("soak: the refresh of shopper %d was refused (%d, %s)", index, renewed.status(),
-            renewed.refreshRejection());
-      }
-      Answer me = send(nextNode(), "GET", "/api/me", access, false);
-      if (me.status() != 200 || !me.body().equals("user=" + user)) {
-        tokensRejected.incrementAndGet();
-      }
-      addToCart(cart, user + "-2");
-      Answer read = loggedIn(send(nextNode(), "GET", "/cart", null, false));
-      List<String> stored = Arrays.asList(read.body().split(","));
-      for (String item : cart) {
-        if (!stored.contains(item)) {
-          cartLost.incrementAndGet();
-        }
-      }
-
-      if (index % 4 == 0) {
-        int adminNode = nextNode();
-        String saved = cookie;
-        cookie = null;
-        expect(send(adminNode, "POST", "/admin/revoke?handle=" + handle, null, false), 200, "revoke");
-        cookie = saved;
-        int other = 1 - adminNode;
-        revocationChecks.incrementAndGet();
-        refuse(send(other, "GET", "/browse", null, false));
-        refuse(send(other, "GET", "/api/me", access, false));
-      } else {
-        String saved = cookie;
-        expect(send(nextNode(), "POST", "/logout", null, false), 200, "logout");
-        cookie = saved;
-        refuse(send(nextNode(), "GET", "/browse", null, false));
-      }
-    }
-
-    private void browse() throws Abandon {
-      Answer answer = loggedIn(send(nextNode(), "GET", "/browse", null, false));
-      if (!answer.body().startsWith("user=" + user + " ")) {
-        throw new IllegalStateException("browse answered another user: " + answer.body());
-      }
-    }
-
-    private void addToCart(List<String> cart, String item) throws Abandon {
-      loggedIn(send(nextNode(), "POST", "/cart?item=" + item, null, false));
-      cart.add(item);
-      cartAcknowledged.incrementAndGet();
-    }
-
-    private Answer loggedIn(Answer answer) throws Abandon {
-      if (answer.status() == 401) {
-        sessionsLost.incrementAndGet();
-        throw new Abandon();
-      }
-      expect(answer, 200, "logged-in request");
-      return answer;
-    }
-
-    private void refuse(Answer answer) {
-      if (answer.status() == 200) {
-        stale.incrementAndGet();
-      }
-    }
-
-    private void expect(Answer answer, int status, String what) throws Abandon {
-      if (answer.status() != status) {
-        throw new IllegalStateException(what + " of " + user + " answered " + answer.status() + ": " + answer.body());
-      }
+    private Soak(SoakConfig config) {
+        this.config = config;
     }
 
     /**
-     * Sends a request to the preferred node (the other one if it does not answer), retrying 503s
-     * and transport errors after a pause; returns the first other answer.
+     * Runs the soak with {@code --users N --concurrency N --duration 30s --think 60ms --faults
+     * 6s:node-restart,13s:redis-restart,20s:redis-pause} (see {@link SoakConfig#parse}) and prints
+     * the closing table.
+     *
+     * @param args the options
+     * @throws Exception if the harness itself cannot start
      */
-    private Answer send(int node, String method, String path, String bearer, boolean openRoute) throws Abandon {
-      Answer answer = send(node, method, path, bearer, openRoute, MAX_ATTEMPTS);
-      if (answer == null) {
-        throw new IllegalStateException(method + " " + path + " of " + user + " failed " + MAX_ATTEMPTS + " times");
-      }
-      return answer;
+    public static void main(String[] args) throws Exception {
+        // Lettuce logs reconnects through java.util.logging when no SLF4J binding is active; the
+        // fault lines and the table are what a reader of this command wants.
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+        java.util.logging.Logger.getLogger("io.lettuce").setLevel(java.util.logging.Level.WARNING);
+        SoakReport report = run(SoakConfig.parse(args));
+        ReportLog.block(report.table());
     }
 
-    /** Sends with at most {@code attempts} presentations; {@code null} when none was answered below 500. */
-    private Answer send(int node, String method, String path, String bearer, boolean openRoute, int attempts)
-        throws Abandon {
-      int target = node;
-      for (int attempt = 0; attempt < attempts; attempt++) {
-        if (System.nanoTime() > hardDeadline) {
-          throw new Abandon();
+    /**
+     * Runs one soak.
+     *
+     * @param config what to run
+     * @return the closing figures
+     * @throws Exception if redis-server or a node cannot start
+     */
+    public static SoakReport run(SoakConfig config) throws Exception {
+        return new Soak(config).execute();
+    }
+
+    private SoakReport execute() throws Exception {
+        TokenKeySet keys = TokenKeySet.of(TokenKey.generate("soak-1", TokenAlgorithm.HS256));
+        AppNode[] nodes = new AppNode[2];
+        ExecutorService shoppers = Executors.newFixedThreadPool(config.concurrency());
+        ExecutorService clientThreads = Executors.newFixedThreadPool(4);
+        Thread injector = null;
+        try (Deployment redis = Deployment.start(
+                config.topology(),
+                config.faults().stream().anyMatch(f -> f.fault().network()))) {
+            if (!config.topology().jdbc()) {
+                Object aof = redis.master().call("CONFIG", "GET", "appendfsync");
+                if (!String.valueOf(aof).contains("everysec")) {
+                    throw new IllegalStateException("redis-server did not take appendfsync everysec: " + aof);
+                }
+            }
+            nodes[0] = AppNode.start("node-a", 0, redis.location(), keys);
+            nodes[1] = AppNode.start("node-b", 0, redis.location(), keys);
+            ports = new int[] {nodes[0].port(), nodes[1].port()};
+            http = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .executor(clientThreads)
+                    .connectTimeout(Duration.ofSeconds(1))
+                    .build();
+            startNanos = System.nanoTime();
+            hardDeadline = startNanos + config.duration().plus(SoakConfig.DRAIN).toNanos();
+            FaultInjector faults = new FaultInjector(redis, nodes, keys);
+            injector = new Thread(faults, "soak-faults");
+            injector.setDaemon(true);
+            injector.start();
+            long window = config.duration().toNanos();
+            for (int i = 0; i < config.users(); i++) {
+                long due = startNanos + window * i / config.users();
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                int index = i;
+                shoppers.execute(() -> shop(index));
+            }
+            shoppers.shutdown();
+            shoppers.awaitTermination(Math.max(1, hardDeadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            injector.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(hardDeadline - System.nanoTime())));
+            faults.rethrow();
+            return report();
+        } finally {
+            shoppers.shutdownNow();
+            if (injector != null) {
+                injector.interrupt();
+                injector.join(10_000);
+            }
+            for (AppNode node : nodes) {
+                closeQuietly(node);
+            }
+            clientThreads.shutdownNow();
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports[target] + path))
-            .timeout(Duration.ofSeconds(5)).method(method, HttpRequest.BodyPublishers.noBody());
-        if (cookie != null && bearer == null) {
-          request.header("Cookie", AppNode.COOKIE + "=" + cookie);
+    }
+
+    private static void closeQuietly(AppNode node) {
+        if (node != null) {
+            try {
+                node.close();
+            } catch (Exception e) {
+                // stopping at the end of the run; nothing to report
+            }
         }
-        if (bearer != null) {
-          request.header("Authorization", "Bearer " + bearer);
+    }
+
+    // ------------------------------------------------------------------ shoppers
+
+    /** A shopper's flow ended early; the reason is already counted. */
+    private static final class Abandon extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Abandon() {
+            super(null, null, false, false);
         }
-        long start = System.nanoTime();
-        HttpResponse<String> response;
+    }
+
+    /** One answer (status 0 = no answer) of one request. */
+    private record Exchange(long start, long end, int status, boolean openRoute, String path) {}
+
+    /** One fault from its injection to its recovery. */
+    private record Window(Fault fault, long start, long end) {}
+
+    /** One answer to a shopper. */
+    private record Answer(int status, String body, List<String> setCookies, String refreshRejection) {
+        String field(String name) {
+            for (String part : body.split(" ")) {
+                if (part.startsWith(name + "=")) {
+                    return part.substring(name.length() + 1);
+                }
+            }
+            throw new IllegalStateException("no " + name + " in '" + body + "'");
+        }
+    }
+
+    private final class Shopper {
+        private final int index;
+        private final String user;
+        private int turn;
+        private String cookie;
+
+        Shopper(int index) {
+            this.index = index;
+            this.user = "shopper-" + index;
+            this.turn = index;
+        }
+
+        int nextNode() {
+            return turn++ & 1;
+        }
+
+        void run() throws Abandon {
+            send(nextNode(), "GET", "/catalog", null, true);
+            Answer login = send(nextNode(), "POST", "/login?user=" + user, null, false);
+            expect(login, 200, "login");
+            sessionsCreated.incrementAndGet();
+            String handle = login.field("handle");
+            String refresh = login.field("refresh");
+            String access = login.field("access");
+            List<String> cart = new ArrayList<>();
+
+            browse();
+            browse();
+            addToCart(cart, user + "-1");
+            browse();
+            // A refresh whose answer was lost may have been applied: the client presents the token once more
+            // (the grace period hands the successor out once), and never a third time, which would be reuse.
+            // Still unanswered, it keeps its current tokens, as docs/tokens.md tells clients to.
+            Answer renewed = send(nextNode(), "POST", "/refresh?token=" + encode(refresh), null, false, 2);
+            if (renewed == null) {
+                refreshUnanswered.incrementAndGet();
+                ReportLog.warn("soak: the refresh of shopper %d went unanswered twice; it keeps its tokens", index);
+            } else if (renewed.status() == 200) {
+                refresh = renewed.field("refresh");
+                access = renewed.field("access");
+            } else {
+                refreshRejected.incrementAndGet();
+                ReportLog.warn(
+                        "soak: the refresh of shopper %d was refused (%d, %s)",
+                        index, renewed.status(), renewed.refreshRejection());
+            }
+            Answer me = send(nextNode(), "GET", "/api/me", access, false);
+            if (me.status() != 200 || !me.body().equals("user=" + user)) {
+                tokensRejected.incrementAndGet();
+            }
+            addToCart(cart, user + "-2");
+            Answer read = loggedIn(send(nextNode(), "GET", "/cart", null, false));
+            List<String> stored = Arrays.asList(read.body().split(","));
+            for (String item : cart) {
+                if (!stored.contains(item)) {
+                    cartLost.incrementAndGet();
+                }
+            }
+
+            if (index % 4 == 0) {
+                int adminNode = nextNode();
+                String saved = cookie;
+                cookie = null;
+                expect(send(adminNode, "POST", "/admin/revoke?handle=" + handle, null, false), 200, "revoke");
+                cookie = saved;
+                int other = 1 - adminNode;
+                revocationChecks.incrementAndGet();
+                refuse(send(other, "GET", "/browse", null, false));
+                refuse(send(other, "GET", "/api/me", access, false));
+            } else {
+                String saved = cookie;
+                expect(send(nextNode(), "POST", "/logout", null, false), 200, "logout");
+                cookie = saved;
+                refuse(send(nextNode(), "GET", "/browse", null, false));
+            }
+        }
+
+        private void browse() throws Abandon {
+            Answer answer = loggedIn(send(nextNode(), "GET", "/browse", null, false));
+            if (!answer.body().startsWith("user=" + user + " ")) {
+                throw new IllegalStateException("browse answered another user: " + answer.body());
+            }
+        }
+
+        private void addToCart(List<String> cart, String item) throws Abandon {
+            loggedIn(send(nextNode(), "POST", "/cart?item=" + item, null, false));
+            cart.add(item);
+            cartAcknowledged.incrementAndGet();
+        }
+
+        private Answer loggedIn(Answer answer) throws Abandon {
+            if (answer.status() == 401) {
+                sessionsLost.incrementAndGet();
+                throw new Abandon();
+            }
+            expect(answer, 200, "logged-in request");
+            return answer;
+        }
+
+        private void refuse(Answer answer) {
+            if (answer.status() == 200) {
+                stale.incrementAndGet();
+            }
+        }
+
+        private void expect(Answer answer, int status, String what) throws Abandon {
+            if (answer.status() != status) {
+                throw new IllegalStateException(
+                        what + " of " + user + " answered " + answer.status() + ": " + answer.body());
+            }
+        }
+
+        /**
+         * Sends a request to the preferred node (the other one if it does not answer), retrying 503s
+         * and transport errors after a pause; returns the first other answer.
+         */
+        private Answer send(int node, String method, String path, String bearer, boolean openRoute) throws Abandon {
+            Answer answer = send(node, method, path, bearer, openRoute, MAX_ATTEMPTS);
+            if (answer == null) {
+                throw new IllegalStateException(
+                        method + " " + path + " of " + user + " failed " + MAX_ATTEMPTS + " times");
+            }
+            return answer;
+        }
+
+        /** Sends with at most {@code attempts} presentations; {@code null} when none was answered below 500. */
+        private Answer send(int node, String method, String path, String bearer, boolean openRoute, int attempts)
+                throws Abandon {
+            int target = node;
+            for (int attempt = 0; attempt < attempts; attempt++) {
+                if (System.nanoTime() > hardDeadline) {
+                    throw new Abandon();
+                }
+                HttpRequest.Builder request = HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + ports[target] + path))
+                        .timeout(Duration.ofSeconds(5))
+                        .method(method, HttpRequest.BodyPublishers.noBody());
+                if (cookie != null && bearer == null) {
+                    request.header("Cookie", AppNode.COOKIE + "=" + cookie);
+                }
+                if (bearer != null) {
+                    request.header("Authorization", "Bearer " + bearer);
+                }
+                long start = System.nanoTime();
+                HttpResponse<String> response;
+                try {
+                    response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                } catch (IOException e) {
+                    exchanges.add(new Exchange(start, System.nanoTime(), 0, openRoute, route(path)));
+                    target = 1 - target;
+                    if (attempt % 2 == 1) {
+                        pause(RETRY_PAUSE);
+                    }
+                    continue;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new Abandon();
+                }
+                exchanges.add(new Exchange(start, System.nanoTime(), response.statusCode(), openRoute, route(path)));
+                if (response.statusCode() >= 500) {
+                    pause(RETRY_PAUSE);
+                    continue;
+                }
+                List<String> setCookies = response.headers().allValues("set-cookie");
+                for (String header : setCookies) {
+                    if (header.startsWith(AppNode.COOKIE + "=")) {
+                        String value = header.substring(AppNode.COOKIE.length() + 1)
+                                .split(";", 2)[0]
+                                .trim();
+                        cookie = value.isEmpty()
+                                        || header.toLowerCase(java.util.Locale.ROOT)
+                                                .contains("max-age=0")
+                                ? null
+                                : value;
+                    }
+                }
+                return new Answer(
+                        response.statusCode(),
+                        response.body(),
+                        setCookies,
+                        response.headers().firstValue("X-Refresh-Rejection").orElse(null));
+            }
+            return null;
+        }
+    }
+
+    private void shop(int index) {
         try {
-          response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-          exchanges.add(new Exchange(start, System.nanoTime(), 0, openRoute, route(path)));
-          target = 1 - target;
-          if (attempt % 2 == 1) {
-            pause(RETRY_PAUSE);
-          }
-          continue;
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new Abandon();
+            new Shopper(index).run();
+            completed.incrementAndGet();
+        } catch (Abandon e) {
+            gaveUp.incrementAndGet();
+        } catch (RuntimeException e) {
+            gaveUp.incrementAndGet();
+            ReportLog.warn("soak: shopper %d stopped: %s", index, e.getMessage());
         }
-        exchanges.add(new Exchange(start, System.nanoTime(), response.statusCode(), openRoute, route(path)));
-        if (response.statusCode() >= 500) {
-          pause(RETRY_PAUSE);
-          continue;
+    }
+
+    private void pause(Duration duration) {
+        long jitter = ThreadLocalRandom.current().nextLong(Math.max(1, duration.toNanos() / 2));
+        LockSupport.parkNanos(duration.toNanos() + jitter);
+    }
+
+    private static String route(String path) {
+        int query = path.indexOf('?');
+        return query < 0 ? path : path.substring(0, query);
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    // ------------------------------------------------------------------ faults
+
+    private final class FaultInjector implements Runnable {
+        private final Deployment redis;
+        private final AppNode[] nodes;
+        private final TokenKeySet keys;
+        private volatile Exception failure;
+
+        FaultInjector(Deployment redis, AppNode[] nodes, TokenKeySet keys) {
+            this.redis = redis;
+            this.nodes = nodes;
+            this.keys = keys;
         }
-        List<String> setCookies = response.headers().allValues("set-cookie");
-        for (String header : setCookies) {
-          if (header.startsWith(AppNode.COOKIE + "=")) {
-            String value = header.substring(AppNode.COOKIE.length() + 1).split(";", 2)[0].trim();
-            cookie = value.isEmpty() || header.toLowerCase(java.util.Locale.ROOT).contains("max-age=0") ? null : value;
-          }
+
+        @Override
+        public void run() {
+            try {
+                for (SoakConfig.ScheduledFault scheduled : config.faults()) {
+                    long wait = startNanos + scheduled.at().toNanos() - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(wait));
+                    }
+                    long start = System.nanoTime();
+                    inject(scheduled.fault());
+                    windows.add(new Window(scheduled.fault(), start, System.nanoTime()));
+                    ReportLog.line(
+                            "soak: %s at %.1fs, recovered after %d ms",
+                            scheduled.fault().label(),
+                            (start - startNanos) / 1e9,
+                            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                failure = e;
+            }
         }
-        return new Answer(response.statusCode(), response.body(), setCookies,
-            response.headers().firstValue("X-Refresh-Rejection").orElse(null));
-      }
-      return null;
-    }
-  }
 
-  private void shop(int index) {
-    try {
-      new Shopper(index).run();
-      completed.incrementAndGet();
-    } catch (Abandon e) {
-      gaveUp.incrementAndGet();
-    } catch (RuntimeException e) {
-      gaveUp.incrementAndGet();
-      ReportLog.warn("soak: shopper %d stopped: %s", index, e.getMessage());
-    }
-  }
-
-  private void pause(Duration duration) {
-    long jitter = ThreadLocalRandom.current().nextLong(Math.max(1, duration.toNanos() / 2));
-    LockSupport.parkNanos(duration.toNanos() + jitter);
-  }
-
-  private static String route(String path) {
-    int query = path.indexOf('?');
-    return query < 0 ? path : path.substring(0, query);
-  }
-
-  private static String encode(String value) {
-    return URLEncoder.encode(value, StandardCharsets.UTF_8);
-  }
-
-  // ------------------------------------------------------------------ faults
-
-  private final class FaultInjector implements Runnable {
-    private final Deployment redis;
-    private final AppNode[] nodes;
-    private final TokenKeySet keys;
-    private volatile Exception failure;
-
-    FaultInjector(Deployment redis, AppNode[] nodes, TokenKeySet keys) {
-      this.redis = redis;
-      this.nodes = nodes;
-      this.keys = keys;
-    }
-
-    @Override
-    public void run() {
-      try {
-        for (SoakConfig.ScheduledFault scheduled : config.faults()) {
-          long wait = startNanos + scheduled.at().toNanos() - System.nanoTime();
-          if (wait > 0) {
-            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(wait));
-          }
-          long start = System.nanoTime();
-          inject(scheduled.fault());
-          windows.add(new Window(scheduled.fault(), start, System.nanoTime()));
-          ReportLog.line("soak: %s at %.1fs, recovered after %d ms", scheduled.fault().label(),
-              (start - startNanos) / 1e9, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        private void inject(Fault fault) throws Exception {
+            switch (fault) {
+                case NODE_RESTART: {
+                    int port = nodes[1].port();
+                    nodes[1].close();
+                    Thread.sleep(NODE_DOWN_TIME.toMillis());
+                    nodes[1] = AppNode.start("node-b", port, redis.location(), keys);
+                    break;
+                }
+                case REDIS_RESTART: {
+                    RedisProcess master = redis.master();
+                    master.stop();
+                    master.restart();
+                    redis.settle();
+                    break;
+                }
+                case REDIS_CRASH: {
+                    RedisProcess master = redis.master();
+                    master.kill();
+                    master.restart();
+                    redis.settle();
+                    break;
+                }
+                case REDIS_PAUSE: {
+                    RedisProcess master = redis.master();
+                    master.pause();
+                    try {
+                        Thread.sleep(PAUSE_TIME.toMillis());
+                    } finally {
+                        master.resume();
+                    }
+                    redis.settle();
+                    break;
+                }
+                case SENTINEL_FAILOVER:
+                    redis.failover();
+                    redis.settle();
+                    break;
+                case DATABASE_RESTART:
+                    redis.database().restart();
+                    break;
+                case NETWORK_BLACKHOLE:
+                    redis.blackhole(PAUSE_TIME);
+                    AppNode.awaitServing(nodes, Duration.ofSeconds(30));
+                    break;
+                case LATENCY:
+                    redis.slowLink(AppNode.COMMAND_TIMEOUT.dividedBy(5), PAUSE_TIME);
+                    redis.slowLink(AppNode.COMMAND_TIMEOUT.multipliedBy(2), PAUSE_TIME.dividedBy(2));
+                    AppNode.awaitServing(nodes, Duration.ofSeconds(30));
+                    break;
+                default:
+                    throw new IllegalStateException("unknown fault " + fault);
+            }
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (Exception e) {
-        failure = e;
-      }
-    }
 
-    private void inject(Fault fault) throws Exception {
-      switch (fault) {
-        case NODE_RESTART: {
-          int port = nodes[1].port();
-          nodes[1].close();
-          Thread.sleep(NODE_DOWN_TIME.toMillis());
-          nodes[1] = AppNode.start("node-b", port, redis.location(), keys);
-          break;
+        void rethrow() throws Exception {
+            if (failure != null) {
+                throw failure;
+            }
         }
-        case REDIS_RESTART: {
-          RedisProcess master = redis.master();
-          master.stop();
-          master.restart();
-          redis.settle();
-          break;
+    }
+
+    // ------------------------------------------------------------------ report
+
+    private SoakReport report() {
+        long grace = GRACE.toNanos();
+        long[] byClass = new long[6];
+        long fiveXxDown = 0;
+        long fiveXxOther = 0;
+        List<String> unexpected = new ArrayList<>();
+        Map<String, List<Long>> latencies = new LinkedHashMap<>();
+        latencies.put("steady", new ArrayList<>());
+        for (SoakConfig.ScheduledFault f : config.faults()) {
+            latencies.putIfAbsent(f.fault().label(), new ArrayList<>());
         }
-        case REDIS_CRASH: {
-          RedisProcess master = redis.master();
-          master.kill();
-          master.restart();
-          redis.settle();
-          break;
+        long requests = 0;
+        for (Exchange e : exchanges) {
+            requests++;
+            byClass[e.status() == 0 ? 0 : Math.min(5, e.status() / 100)]++;
+            Optional<Window> during = windows.stream()
+                    .filter(w -> e.start() <= w.end() + grace && e.end() >= w.start())
+                    .findFirst();
+            if (e.status() >= 500) {
+                boolean storeDown = windows.stream()
+                        .anyMatch(w -> w.fault().storeDown() && e.start() <= w.end() + grace && e.end() >= w.start());
+                if (storeDown && !e.openRoute()) {
+                    fiveXxDown++;
+                } else {
+                    fiveXxOther++;
+                    if (unexpected.size() < 10) {
+                        unexpected.add(String.format(
+                                java.util.Locale.ROOT,
+                                "%d %s at %.2fs (%d ms)",
+                                e.status(),
+                                e.path(),
+                                (e.start() - startNanos) / 1e9,
+                                TimeUnit.NANOSECONDS.toMillis(e.end() - e.start())));
+                    }
+                }
+            }
+            if (e.status() != 0) {
+                latencies
+                        .get(during.map(w -> w.fault().label()).orElse("steady"))
+                        .add(e.end() - e.start());
+            }
         }
-        case REDIS_PAUSE: {
-          RedisProcess master = redis.master();
-          master.pause();
-          try {
-            Thread.sleep(PAUSE_TIME.toMillis());
-          } finally {
-            master.resume();
-          }
-          redis.settle();
-          break;
+        Map<String, double[]> phases = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Long>> phase : latencies.entrySet()) {
+            long[] sorted = phase.getValue().stream()
+                    .mapToLong(Long::longValue)
+                    .sorted()
+                    .toArray();
+            phases.put(phase.getKey(), new double[] {
+                sorted.length,
+                percentile(sorted, 0.50),
+                percentile(sorted, 0.99),
+                sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6
+            });
         }
-        case SENTINEL_FAILOVER:
-          redis.failover();
-          redis.settle();
-          break;
-        case DATABASE_RESTART:
-          redis.database().restart();
-          break;
-        case NETWORK_BLACKHOLE:
-          redis.blackhole(PAUSE_TIME);
-          AppNode.awaitServing(nodes, Duration.ofSeconds(30));
-          break;
-        case LATENCY:
-          redis.slowLink(AppNode.COMMAND_TIMEOUT.dividedBy(5), PAUSE_TIME);
-          redis.slowLink(AppNode.COMMAND_TIMEOUT.multipliedBy(2), PAUSE_TIME.dividedBy(2));
-          AppNode.awaitServing(nodes, Duration.ofSeconds(30));
-          break;
-        default:
-          throw new IllegalStateException("unknown fault " + fault);
-      }
+        long unfinished = config.users() - completed.get() - gaveUp.get();
+        return new SoakReport(
+                config,
+                requests,
+                byClass,
+                fiveXxDown,
+                fiveXxOther,
+                sessionsCreated.get(),
+                sessionsLost.get(),
+                cartAcknowledged.get(),
+                cartLost.get(),
+                revocationChecks.get(),
+                stale.get(),
+                refreshRejected.get(),
+                tokensRejected.get(),
+                completed.get(),
+                gaveUp.get(),
+                unfinished,
+                phases,
+                unexpected);
     }
 
-    void rethrow() throws Exception {
-      if (failure != null) {
-        throw failure;
-      }
-    }
-  }
-
-  // ------------------------------------------------------------------ report
-
-  private SoakReport report() {
-    long grace = GRACE.toNanos();
-    long[] byClass = new long[6];
-    long fiveXxDown = 0;
-    long fiveXxOther = 0;
-    List<String> unexpected = new ArrayList<>();
-    Map<String, List<Long>> latencies = new LinkedHashMap<>();
-    latencies.put("steady", new ArrayList<>());
-    for (SoakConfig.ScheduledFault f : config.faults()) {
-      latencies.putIfAbsent(f.fault().label(), new ArrayList<>());
-    }
-    long requests = 0;
-    for (Exchange e : exchanges) {
-      requests++;
-      byClass[e.status() == 0 ? 0 : Math.min(5, e.status() / 100)]++;
-      Optional<Window> during = windows.stream()
-          .filter(w -> e.start() <= w.end() + grace && e.end() >= w.start()).findFirst();
-      if (e.status() >= 500) {
-        boolean storeDown = windows.stream().anyMatch(w -> w.fault().storeDown()
-            && e.start() <= w.end() + grace && e.end() >= w.start());
-        if (storeDown && !e.openRoute()) {
-          fiveXxDown++;
-        } else {
-          fiveXxOther++;
-          if (unexpected.size() < 10) {
-            unexpected.add(String.format(java.util.Locale.ROOT, "%d %s at %.2fs (%d ms)", e.status(), e.path(),
-                (e.start() - startNanos) / 1e9, TimeUnit.NANOSECONDS.toMillis(e.end() - e.start())));
-          }
+    private static double percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return 0;
         }
-      }
-      if (e.status() != 0) {
-        latencies.get(during.map(w -> w.fault().label()).orElse("steady")).add(e.end() - e.start());
-      }
+        int i = (int) Math.ceil(p * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1e6;
     }
-    Map<String, double[]> phases = new LinkedHashMap<>();
-    for (Map.Entry<String, List<Long>> phase : latencies.entrySet()) {
-      long[] sorted = phase.getValue().stream().mapToLong(Long::longValue).sorted().toArray();
-      phases.put(phase.getKey(), new double[] {sorted.length, percentile(sorted, 0.50), percentile(sorted, 0.99),
-          sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6});
-    }
-    long unfinished = config.users() - completed.get() - gaveUp.get();
-    return new SoakReport(config, requests, byClass, fiveXxDown, fiveXxOther, sessionsCreated.get(),
-        sessionsLost.get(), cartAcknowledged.get(), cartLost.get(), revocationChecks.get(), stale.get(),
-        refreshRejected.get(), tokensRejected.get(), completed.get(), gaveUp.get(), unfinished, phases, unexpected);
-  }
-
-  private static double percentile(long[] sorted, double p) {
-    if (sorted.length == 0) {
-      return 0;
-    }
-    int i = (int) Math.ceil(p * sorted.length) - 1;
-    return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1e6;
-  }
-
 }

@@ -31,75 +31,100 @@ import java.util.Map;
  * @param latencyByPhase per phase ({@code steady} or a fault's label): requests, p50 ms, p99 ms, max ms
  * @param unexpectedSamples up to ten of the unexpected 5xx: status, route, time into the run, duration
  */
-public record SoakReport(SoakConfig config, long requests, long[] byStatusClass, long fiveXxWhileStoreDown,
-    long fiveXxUnexpected, long sessionsCreated, long sessionsLost, long cartWritesAcknowledged, long cartWritesLost,
-    long revocationChecks, long staleAuthorisations, long refreshRejected, long tokensRejected, long usersCompleted,
-    long usersGaveUp, long usersUnfinished, Map<String, double[]> latencyByPhase, List<String> unexpectedSamples) {
+public record SoakReport(
+        SoakConfig config,
+        long requests,
+        long[] byStatusClass,
+        long fiveXxWhileStoreDown,
+        long fiveXxUnexpected,
+        long sessionsCreated,
+        long sessionsLost,
+        long cartWritesAcknowledged,
+        long cartWritesLost,
+        long revocationChecks,
+        long staleAuthorisations,
+        long refreshRejected,
+        long tokensRejected,
+        long usersCompleted,
+        long usersGaveUp,
+        long usersUnfinished,
+        Map<String, double[]> latencyByPhase,
+        List<String> unexpectedSamples) {
 
-  /** Copies the arrays and maps. */
-  public SoakReport {
-    byStatusClass = byStatusClass.clone();
-    latencyByPhase = new LinkedHashMap<>(latencyByPhase);
-    unexpectedSamples = List.copyOf(unexpectedSamples);
-  }
-
-  /** @return a copy of the answers by status class (index 0 = transport error, 2..5 = Nxx) */
-  @Override
-  public long[] byStatusClass() {
-    return byStatusClass.clone();
-  }
-
-  /** @return the closing table */
-  public String table() {
-    StringBuilder out = new StringBuilder();
-    List<String> faults = new ArrayList<>();
-    config.faults().forEach(f -> faults.add(f.fault().label() + "@" + f.at().toSeconds() + "s"));
-    out.append(String.format(Locale.ROOT, "Lanyard soak: %d users (at most %d at once) over %ds, 2 app nodes, "
-        + "%s; faults: %s%n", config.users(), config.concurrency(), config.duration().toSeconds(),
-        switch (config.topology()) {
-          case SENTINEL -> "Sentinel master + replica with AOF everysec, writes acknowledged by the replica";
-          case SENTINEL_UNACKNOWLEDGED -> "Sentinel master + replica with AOF everysec, asynchronous replication";
-          case POSTGRESQL -> "PostgreSQL through the JDBC store";
-          default -> "redis-server with AOF everysec";
-        },
-        faults.isEmpty() ? "none" : String.join(", ", faults)));
-    row(out, "requests sent", requests);
-    row(out, "  answered 2xx", byStatusClass[2]);
-    row(out, "  answered 3xx", byStatusClass[3]);
-    row(out, "  answered 4xx (expected 401s after logout/revocation included)", byStatusClass[4]);
-    row(out, "  answered 5xx", byStatusClass[5]);
-    row(out, "    5xx on fail-closed routes while Redis was down", fiveXxWhileStoreDown);
-    row(out, "    5xx unexpected", fiveXxUnexpected);
-    for (String sample : unexpectedSamples) {
-      out.append("      ").append(sample).append(System.lineSeparator());
+    /** Copies the arrays and maps. */
+    public SoakReport {
+        byStatusClass = byStatusClass.clone();
+        latencyByPhase = new LinkedHashMap<>(latencyByPhase);
+        unexpectedSamples = List.copyOf(unexpectedSamples);
     }
-    row(out, "  no answer (node down; retried on the other node)", byStatusClass[0]);
-    row(out, "sessions created (logins)", sessionsCreated);
-    row(out, "sessions unexpectedly lost", sessionsLost);
-    row(out, "cart writes acknowledged", cartWritesAcknowledged);
-    row(out, "lost cart writes", cartWritesLost);
-    row(out, "revocations checked on the other node", revocationChecks);
-    row(out, "stale authorisations served", staleAuthorisations);
-    row(out, "refreshes refused", refreshRejected);
-    row(out, "access tokens of live sessions refused", tokensRejected);
-    out.append(String.format(Locale.ROOT, "%-66s %d / %d / %d%n", "users completed / gave up / unfinished",
-        usersCompleted, usersGaveUp, usersUnfinished));
-    out.append(String.format(Locale.ROOT, "%n%-16s %9s %9s %9s %9s%n", "phase", "requests", "p50 ms", "p99 ms",
-        "max ms"));
-    for (Map.Entry<String, double[]> phase : latencyByPhase.entrySet()) {
-      double[] v = phase.getValue();
-      out.append(String.format(Locale.ROOT, "%-16s %9d %9.1f %9.1f %9.1f%n", phase.getKey(), (long) v[0], v[1], v[2],
-          v[3]));
+
+    /** @return a copy of the answers by status class (index 0 = transport error, 2..5 = Nxx) */
+    @Override
+    public long[] byStatusClass() {
+        return byStatusClass.clone();
     }
-    return out.toString();
-  }
 
-  private static void row(StringBuilder out, String label, long value) {
-    out.append(String.format(Locale.ROOT, "%-66s %d%n", label, value));
-  }
+    /** @return the closing table */
+    public String table() {
+        StringBuilder out = new StringBuilder();
+        List<String> faults = new ArrayList<>();
+        config.faults().forEach(f -> faults.add(f.fault().label() + "@" + f.at().toSeconds() + "s"));
+        out.append(String.format(
+                Locale.ROOT,
+                "Lanyard soak: %d users (at most %d at once) over %ds, 2 app nodes, " + "%s; faults: %s%n",
+                config.users(),
+                config.concurrency(),
+                config.duration().toSeconds(),
+                switch (config.topology()) {
+                    case SENTINEL -> "Sentinel master + replica with AOF everysec, writes acknowledged by the replica";
+                    case SENTINEL_UNACKNOWLEDGED ->
+                        "Sentinel master + replica with AOF everysec, asynchronous replication";
+                    case POSTGRESQL -> "PostgreSQL through the JDBC store";
+                    default -> "redis-server with AOF everysec";
+                },
+                faults.isEmpty() ? "none" : String.join(", ", faults)));
+        row(out, "requests sent", requests);
+        row(out, "  answered 2xx", byStatusClass[2]);
+        row(out, "  answered 3xx", byStatusClass[3]);
+        row(out, "  answered 4xx (expected 401s after logout/revocation included)", byStatusClass[4]);
+        row(out, "  answered 5xx", byStatusClass[5]);
+        row(out, "    5xx on fail-closed routes while Redis was down", fiveXxWhileStoreDown);
+        row(out, "    5xx unexpected", fiveXxUnexpected);
+        for (String sample : unexpectedSamples) {
+            out.append("      ").append(sample).append(System.lineSeparator());
+        }
+        row(out, "  no answer (node down; retried on the other node)", byStatusClass[0]);
+        row(out, "sessions created (logins)", sessionsCreated);
+        row(out, "sessions unexpectedly lost", sessionsLost);
+        row(out, "cart writes acknowledged", cartWritesAcknowledged);
+        row(out, "lost cart writes", cartWritesLost);
+        row(out, "revocations checked on the other node", revocationChecks);
+        row(out, "stale authorisations served", staleAuthorisations);
+        row(out, "refreshes refused", refreshRejected);
+        row(out, "access tokens of live sessions refused", tokensRejected);
+        out.append(String.format(
+                Locale.ROOT,
+                "%-66s %d / %d / %d%n",
+                "users completed / gave up / unfinished",
+                usersCompleted,
+                usersGaveUp,
+                usersUnfinished));
+        out.append(String.format(
+                Locale.ROOT, "%n%-16s %9s %9s %9s %9s%n", "phase", "requests", "p50 ms", "p99 ms", "max ms"));
+        for (Map.Entry<String, double[]> phase : latencyByPhase.entrySet()) {
+            double[] v = phase.getValue();
+            out.append(String.format(
+                    Locale.ROOT, "%-16s %9d %9.1f %9.1f %9.1f%n", phase.getKey(), (long) v[0], v[1], v[2], v[3]));
+        }
+        return out.toString();
+    }
 
-  @Override
-  public String toString() {
-    return "SoakReport[" + table() + ", byStatusClass=" + Arrays.toString(byStatusClass) + "]";
-  }
+    private static void row(StringBuilder out, String label, long value) {
+        out.append(String.format(Locale.ROOT, "%-66s %d%n", label, value));
+    }
+
+    @Override
+    public String toString() {
+        return "SoakReport[" + table() + ", byStatusClass=" + Arrays.toString(byStatusClass) + "]";
+    }
 }

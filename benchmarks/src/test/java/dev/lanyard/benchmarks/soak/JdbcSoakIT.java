@@ -7,8 +7,8 @@ package dev.lanyard.benchmarks.soak;
  */
 class JdbcSoakIT extends SoakChecks {
 
-  @Override
-  SoakConfig config() {
-    return SoakConfig.jdbcShortForm();
-  }
+    @Override
+    SoakConfig config() {
+        return SoakConfig.jdbcShortForm();
+    }
 }

@@ -8,8 +8,8 @@ package dev.lanyard.benchmarks.soak;
  */
 class NetworkSoakIT extends SoakChecks {
 
-  @Override
-  SoakConfig config() {
-    return SoakConfig.networkShortForm();
-  }
+    @Override
+    SoakConfig config() {
+        return SoakConfig.networkShortForm();
+    }
 }

@@ -9,8 +9,8 @@ package dev.lanyard.benchmarks.soak;
  */
 class SentinelSoakIT extends SoakChecks {
 
-  @Override
-  SoakConfig config() {
-    return SoakConfig.sentinelShortForm();
-  }
+    @Override
+    SoakConfig config() {
+        return SoakConfig.sentinelShortForm();
+    }
 }

@@ -7,8 +7,8 @@ package dev.lanyard.benchmarks.soak;
  */
 class SoakIT extends SoakChecks {
 
-  @Override
-  SoakConfig config() {
-    return SoakConfig.shortForm();
-  }
+    @Override
+    SoakConfig config() {
+        return SoakConfig.shortForm();
+    }
 }

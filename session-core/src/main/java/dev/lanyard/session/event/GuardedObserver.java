@@ -8,45 +8,53 @@ import org.slf4j.LoggerFactory;
 /** A {@link SessionObserver} whose failures are logged and dropped; see {@link SessionObserver#guard}. */
 final class GuardedObserver implements SessionObserver {
 
-  private static final Logger LOG = LoggerFactory.getLogger(GuardedObserver.class);
+    private static final Logger LOG = LoggerFactory.getLogger(GuardedObserver.class);
 
-  private final SessionObserver delegate;
-  private final AtomicBoolean warned = new AtomicBoolean();
+    private final SessionObserver delegate;
+    private final AtomicBoolean warned = new AtomicBoolean();
 
-  GuardedObserver(SessionObserver delegate) {
-    this.delegate = Objects.requireNonNull(delegate, "observer");
-  }
-
-  @Override
-  public void onStart(ObservedOperation operation) {
-    try {
-      delegate.onStart(operation);
-    } catch (RuntimeException | LinkageError e) {
-      failed("onStart", operation, e);
+    GuardedObserver(SessionObserver delegate) {
+        this.delegate = Objects.requireNonNull(delegate, "observer");
     }
-  }
 
-  @Override
-  public void onStop(ObservedOperation operation) {
-    try {
-      delegate.onStop(operation);
-    } catch (RuntimeException | LinkageError e) {
-      failed("onStop", operation, e);
+    @Override
+    public void onStart(ObservedOperation operation) {
+        try {
+            delegate.onStart(operation);
+        } catch (RuntimeException | LinkageError e) {
+            failed("onStart", operation, e);
+        }
     }
-  }
 
-  private void failed(String method, ObservedOperation operation, Throwable e) {
-    if (warned.compareAndSet(false, true)) {
-      LOG.warn("session observer {} failed in {} of {}; ignored (later failures log at DEBUG)",
-          delegate.getClass().getName(), method, operation.kind(), e);
-    } else {
-      LOG.debug("session observer {} failed in {} of {}", delegate.getClass().getName(), method,
-          operation.kind(), e);
+    @Override
+    public void onStop(ObservedOperation operation) {
+        try {
+            delegate.onStop(operation);
+        } catch (RuntimeException | LinkageError e) {
+            failed("onStop", operation, e);
+        }
     }
-  }
 
-  @Override
-  public String toString() {
-    return "Guarded[" + delegate + "]";
-  }
+    private void failed(String method, ObservedOperation operation, Throwable e) {
+        if (warned.compareAndSet(false, true)) {
+            LOG.warn(
+                    "session observer {} failed in {} of {}; ignored (later failures log at DEBUG)",
+                    delegate.getClass().getName(),
+                    method,
+                    operation.kind(),
+                    e);
+        } else {
+            LOG.debug(
+                    "session observer {} failed in {} of {}",
+                    delegate.getClass().getName(),
+                    method,
+                    operation.kind(),
+                    e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Guarded[" + delegate + "]";
+    }
 }

@@ -10,10 +10,10 @@ package dev.lanyard.session.event;
 @FunctionalInterface
 public interface SessionListener {
 
-  /**
-   * Handles one event.
-   *
-   * @param event what happened
-   */
-  void onEvent(SessionEvent event);
+    /**
+     * Handles one event.
+     *
+     * @param event what happened
+     */
+    void onEvent(SessionEvent event);
 }

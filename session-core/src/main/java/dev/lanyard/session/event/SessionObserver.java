@@ -24,30 +24,30 @@ package dev.lanyard.session.event;
  */
 public interface SessionObserver {
 
-  /**
-   * Called before an operation runs.
-   *
-   * @param operation the operation; only its kind (and for store calls the store operation and
-   *     kind) are known yet. The observer may {@link ObservedOperation#attach attach} its own state.
-   */
-  void onStart(ObservedOperation operation);
+    /**
+     * Called before an operation runs.
+     *
+     * @param operation the operation; only its kind (and for store calls the store operation and
+     *     kind) are known yet. The observer may {@link ObservedOperation#attach attach} its own state.
+     */
+    void onStart(ObservedOperation operation);
 
-  /**
-   * Called after the operation ran, whether it succeeded, was refused or failed.
-   *
-   * @param operation the same operation as at {@link #onStart}, now with its outcome, reason,
-   *     handle, version and error where they apply
-   */
-  void onStop(ObservedOperation operation);
+    /**
+     * Called after the operation ran, whether it succeeded, was refused or failed.
+     *
+     * @param operation the same operation as at {@link #onStart}, now with its outcome, reason,
+     *     handle, version and error where they apply
+     */
+    void onStop(ObservedOperation operation);
 
-  /**
-   * Wraps an observer so that what it throws is logged (the first failure at WARN, later ones at
-   * DEBUG) and dropped. Guarding a guarded observer returns it unchanged.
-   *
-   * @param observer the observer
-   * @return an observer that never throws
-   */
-  static SessionObserver guard(SessionObserver observer) {
-    return observer instanceof GuardedObserver guarded ? guarded : new GuardedObserver(observer);
-  }
+    /**
+     * Wraps an observer so that what it throws is logged (the first failure at WARN, later ones at
+     * DEBUG) and dropped. Guarding a guarded observer returns it unchanged.
+     *
+     * @param observer the observer
+     * @return an observer that never throws
+     */
+    static SessionObserver guard(SessionObserver observer) {
+        return observer instanceof GuardedObserver guarded ? guarded : new GuardedObserver(observer);
+    }
 }

@@ -14,28 +14,28 @@ import org.slf4j.LoggerFactory;
  */
 public final class GuardedListeners {
 
-  private final List<SessionListener> listeners;
-  private final ListenerGuard guard =
-      new ListenerGuard(LoggerFactory.getLogger(GuardedListeners.class), "session listener");
+    private final List<SessionListener> listeners;
+    private final ListenerGuard guard =
+            new ListenerGuard(LoggerFactory.getLogger(GuardedListeners.class), "session listener");
 
-  /**
-   * @param listeners the listeners, called in this order
-   */
-  public GuardedListeners(List<SessionListener> listeners) {
-    this.listeners = Arrays.asList(listeners.toArray(new SessionListener[0]));
-  }
+    /**
+     * @param listeners the listeners, called in this order
+     */
+    public GuardedListeners(List<SessionListener> listeners) {
+        this.listeners = Arrays.asList(listeners.toArray(new SessionListener[0]));
+    }
 
-  /** @return whether any listener is registered; callers skip building events when not */
-  public boolean isEmpty() {
-    return listeners.isEmpty();
-  }
+    /** @return whether any listener is registered; callers skip building events when not */
+    public boolean isEmpty() {
+        return listeners.isEmpty();
+    }
 
-  /**
-   * Delivers an event to every listener.
-   *
-   * @param event the event
-   */
-  public void publish(SessionEvent event) {
-    guard.callEach(listeners, event, l -> l.onEvent(event));
-  }
+    /**
+     * Delivers an event to every listener.
+     *
+     * @param event the event
+     */
+    public void publish(SessionEvent event) {
+        guard.callEach(listeners, event, l -> l.onEvent(event));
+    }
 }

@@ -17,59 +17,63 @@ import org.slf4j.Logger;
  */
 public final class ListenerGuard {
 
-  private final Logger log;
-  private final String role;
-  private final AtomicBoolean warned = new AtomicBoolean();
+    private final Logger log;
+    private final String role;
+    private final AtomicBoolean warned = new AtomicBoolean();
 
-  /**
-   * Creates a guard that logs to the owner's logger.
-   *
-   * @param log the logger of the class that notifies the observers
-   * @param role what the observers are, for the log ("session listener", "timeout subscriber")
-   */
-  public ListenerGuard(Logger log, String role) {
-    this.log = log;
-    this.role = role;
-  }
-
-  /**
-   * Calls each observer in iteration order; what one throws is logged and dropped and the next is
-   * still called.
-   *
-   * @param <L> the observer type
-   * @param observers the observers
-   * @param what what they are told: an event (only its type is logged) or a method name
-   * @param call what to do with each
-   */
-  public <L> void callEach(Iterable<? extends L> observers, Object what, Consumer<? super L> call) {
-    for (L observer : observers) {
-      call(observer, what, call);
+    /**
+     * Creates a guard that logs to the owner's logger.
+     *
+     * @param log the logger of the class that notifies the observers
+     * @param role what the observers are, for the log ("session listener", "timeout subscriber")
+     */
+    public ListenerGuard(Logger log, String role) {
+        this.log = log;
+        this.role = role;
     }
-  }
 
-  /**
-   * Calls one observer; what it throws is logged and dropped.
-   *
-   * @param <L> the observer type
-   * @param observer the observer
-   * @param what what it is told: an event (only its type is logged) or a method name
-   * @param call what to do with it
-   */
-  public <L> void call(L observer, Object what, Consumer<? super L> call) {
-    try {
-      call.accept(observer);
-    } catch (RuntimeException | LinkageError e) {
-      failed(observer, what, e);
+    /**
+     * Calls each observer in iteration order; what one throws is logged and dropped and the next is
+     * still called.
+     *
+     * @param <L> the observer type
+     * @param observers the observers
+     * @param what what they are told: an event (only its type is logged) or a method name
+     * @param call what to do with each
+     */
+    public <L> void callEach(Iterable<? extends L> observers, Object what, Consumer<? super L> call) {
+        for (L observer : observers) {
+            call(observer, what, call);
+        }
     }
-  }
 
-  private void failed(Object observer, Object what, Throwable e) {
-    String told = what instanceof String name ? name : what.getClass().getSimpleName();
-    if (warned.compareAndSet(false, true)) {
-      log.warn("{} {} failed on {}; ignored (later failures log at DEBUG)", role,
-          observer.getClass().getName(), told, e);
-    } else {
-      log.debug("{} {} failed on {}; ignored", role, observer.getClass().getName(), told, e);
+    /**
+     * Calls one observer; what it throws is logged and dropped.
+     *
+     * @param <L> the observer type
+     * @param observer the observer
+     * @param what what it is told: an event (only its type is logged) or a method name
+     * @param call what to do with it
+     */
+    public <L> void call(L observer, Object what, Consumer<? super L> call) {
+        try {
+            call.accept(observer);
+        } catch (RuntimeException | LinkageError e) {
+            failed(observer, what, e);
+        }
     }
-  }
+
+    private void failed(Object observer, Object what, Throwable e) {
+        String told = what instanceof String name ? name : what.getClass().getSimpleName();
+        if (warned.compareAndSet(false, true)) {
+            log.warn(
+                    "{} {} failed on {}; ignored (later failures log at DEBUG)",
+                    role,
+                    observer.getClass().getName(),
+                    told,
+                    e);
+        } else {
+            log.debug("{} {} failed on {}; ignored", role, observer.getClass().getName(), told, e);
+        }
+    }
 }

@@ -17,54 +17,54 @@ import java.util.Objects;
  */
 public final class ModuleEvents {
 
-  /**
-   * Delivers an event to a manager's listeners; implemented by the manager itself.
-   *
-   * @since 0.1.0
-   */
-  @FunctionalInterface
-  public interface Publication {
+    /**
+     * Delivers an event to a manager's listeners; implemented by the manager itself.
+     *
+     * @since 0.1.0
+     */
+    @FunctionalInterface
+    public interface Publication {
+
+        /**
+         * Delivers the event to the manager's listeners, which can never break the caller.
+         *
+         * @param manager the manager
+         * @param event the event
+         */
+        void publish(SessionManager manager, SessionEvent event);
+    }
+
+    private static final Object LOCK = new Object();
+    private static volatile Publication publication;
+
+    private ModuleEvents() {}
 
     /**
-     * Delivers the event to the manager's listeners, which can never break the caller.
+     * Called once by {@link SessionManager}'s class initializer.
      *
-     * @param manager the manager
+     * @param implementation how a manager publishes
+     * @throws IllegalStateException if a publication is installed already
+     */
+    public static void install(Publication implementation) {
+        Objects.requireNonNull(implementation, "implementation");
+        synchronized (LOCK) {
+            if (publication != null) {
+                throw new IllegalStateException("the manager's event publication is installed already");
+            }
+            publication = implementation;
+        }
+    }
+
+    /**
+     * Delivers an event to the manager's listeners.
+     *
+     * @param manager the manager whose listeners hear the event
      * @param event the event
      */
-    void publish(SessionManager manager, SessionEvent event);
-  }
-
-  private static final Object LOCK = new Object();
-  private static volatile Publication publication;
-
-  private ModuleEvents() {}
-
-  /**
-   * Called once by {@link SessionManager}'s class initializer.
-   *
-   * @param implementation how a manager publishes
-   * @throws IllegalStateException if a publication is installed already
-   */
-  public static void install(Publication implementation) {
-    Objects.requireNonNull(implementation, "implementation");
-    synchronized (LOCK) {
-      if (publication != null) {
-        throw new IllegalStateException("the manager's event publication is installed already");
-      }
-      publication = implementation;
+    public static void publish(SessionManager manager, SessionEvent event) {
+        Objects.requireNonNull(manager, "manager");
+        Objects.requireNonNull(event, "event");
+        // Holding a manager means its class has initialized, so the publication is installed.
+        publication.publish(manager, event);
     }
-  }
-
-  /**
-   * Delivers an event to the manager's listeners.
-   *
-   * @param manager the manager whose listeners hear the event
-   * @param event the event
-   */
-  public static void publish(SessionManager manager, SessionEvent event) {
-    Objects.requireNonNull(manager, "manager");
-    Objects.requireNonNull(event, "event");
-    // Holding a manager means its class has initialized, so the publication is installed.
-    publication.publish(manager, event);
-  }
 }

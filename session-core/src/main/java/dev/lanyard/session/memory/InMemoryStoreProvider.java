@@ -14,16 +14,16 @@ import java.util.Set;
  */
 public final class InMemoryStoreProvider implements SessionStoreProvider {
 
-  /** Creates the provider; called by {@link java.util.ServiceLoader}. */
-  public InMemoryStoreProvider() {}
+    /** Creates the provider; called by {@link java.util.ServiceLoader}. */
+    public InMemoryStoreProvider() {}
 
-  @Override
-  public Set<String> schemes() {
-    return Set.of("memory");
-  }
+    @Override
+    public Set<String> schemes() {
+        return Set.of("memory");
+    }
 
-  @Override
-  public SessionStore open(URI uri, Clock clock) {
-    return InMemorySessionStore.create(clock);
-  }
+    @Override
+    public SessionStore open(URI uri, Clock clock) {
+        return InMemorySessionStore.create(clock);
+    }
 }

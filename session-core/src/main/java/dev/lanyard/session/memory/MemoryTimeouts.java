@@ -20,78 +20,78 @@ import org.slf4j.LoggerFactory;
  */
 final class MemoryTimeouts {
 
-  private final ListenerGuard guard = new ListenerGuard(
-      LoggerFactory.getLogger(InMemorySessionStore.class), "timeout subscriber");
-  private final CopyOnWriteArrayList<Consumer<SessionRecord>> subscribers =
-      new CopyOnWriteArrayList<>();
-  /** Sessions removed by timeout and not yet delivered; filled only while someone subscribes. */
-  private final ConcurrentLinkedQueue<SessionRecord> pending = new ConcurrentLinkedQueue<>();
-  private final Runnable sweep;
-  private final long periodMillis;
-  /** Runs {@link #sweep} while anyone subscribes; guarded by {@link #subscribers}. */
-  private ScheduledExecutorService ticker;
+    private final ListenerGuard guard =
+            new ListenerGuard(LoggerFactory.getLogger(InMemorySessionStore.class), "timeout subscriber");
+    private final CopyOnWriteArrayList<Consumer<SessionRecord>> subscribers = new CopyOnWriteArrayList<>();
+    /** Sessions removed by timeout and not yet delivered; filled only while someone subscribes. */
+    private final ConcurrentLinkedQueue<SessionRecord> pending = new ConcurrentLinkedQueue<>();
 
-  /**
-   * @param sweep what the ticker runs: a sweep that never throws and then {@link #deliver}s
-   * @param period how often the ticker runs it
-   */
-  MemoryTimeouts(Runnable sweep, Duration period) {
-    this.sweep = sweep;
-    this.periodMillis = Math.max(1, period.toMillis());
-  }
+    private final Runnable sweep;
+    private final long periodMillis;
+    /** Runs {@link #sweep} while anyone subscribes; guarded by {@link #subscribers}. */
+    private ScheduledExecutorService ticker;
 
-  /** Remembers a session the sweep removed, if anyone will hear of it. */
-  void timedOut(SessionRecord record) {
-    if (!subscribers.isEmpty()) {
-      pending.add(record);
+    /**
+     * @param sweep what the ticker runs: a sweep that never throws and then {@link #deliver}s
+     * @param period how often the ticker runs it
+     */
+    MemoryTimeouts(Runnable sweep, Duration period) {
+        this.sweep = sweep;
+        this.periodMillis = Math.max(1, period.toMillis());
     }
-  }
 
-  /** Tells every subscriber of every pending removal, each its own copy. */
-  void deliver(UnaryOperator<SessionRecord> copy) {
-    SessionRecord record;
-    while ((record = pending.poll()) != null) {
-      SessionRecord timedOut = record;
-      guard.callEach(subscribers, "a timed-out session", s -> s.accept(copy.apply(timedOut)));
-    }
-  }
-
-  Subscription subscribe(Consumer<SessionRecord> subscriber) {
-    Objects.requireNonNull(subscriber, "subscriber");
-    Consumer<SessionRecord> own = subscriber::accept;
-    synchronized (subscribers) {
-      subscribers.add(own);
-      if (ticker == null) {
-        ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-          Thread t = new Thread(r, "lanyard-memory-timeouts");
-          t.setDaemon(true);
-          return t;
-        });
-        ticker.scheduleWithFixedDelay(sweep, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
-      }
-    }
-    return () -> {
-      synchronized (subscribers) {
-        if (subscribers.remove(own) && subscribers.isEmpty()) {
-          stopTicker();
+    /** Remembers a session the sweep removed, if anyone will hear of it. */
+    void timedOut(SessionRecord record) {
+        if (!subscribers.isEmpty()) {
+            pending.add(record);
         }
-      }
-    };
-  }
-
-  /** Ends every subscription and stops the thread, if one runs. */
-  void close() {
-    synchronized (subscribers) {
-      subscribers.clear();
-      stopTicker();
     }
-  }
 
-  private void stopTicker() {
-    if (ticker != null) {
-      ticker.shutdownNow();
-      ticker = null;
+    /** Tells every subscriber of every pending removal, each its own copy. */
+    void deliver(UnaryOperator<SessionRecord> copy) {
+        SessionRecord record;
+        while ((record = pending.poll()) != null) {
+            SessionRecord timedOut = record;
+            guard.callEach(subscribers, "a timed-out session", s -> s.accept(copy.apply(timedOut)));
+        }
     }
-    pending.clear();
-  }
+
+    Subscription subscribe(Consumer<SessionRecord> subscriber) {
+        Objects.requireNonNull(subscriber, "subscriber");
+        Consumer<SessionRecord> own = subscriber::accept;
+        synchronized (subscribers) {
+            subscribers.add(own);
+            if (ticker == null) {
+                ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "lanyard-memory-timeouts");
+                    t.setDaemon(true);
+                    return t;
+                });
+                ticker.scheduleWithFixedDelay(sweep, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+            }
+        }
+        return () -> {
+            synchronized (subscribers) {
+                if (subscribers.remove(own) && subscribers.isEmpty()) {
+                    stopTicker();
+                }
+            }
+        };
+    }
+
+    /** Ends every subscription and stops the thread, if one runs. */
+    void close() {
+        synchronized (subscribers) {
+            subscribers.clear();
+            stopTicker();
+        }
+    }
+
+    private void stopTicker() {
+        if (ticker != null) {
+            ticker.shutdownNow();
+            ticker = null;
+        }
+        pending.clear();
+    }
 }

@@ -19,32 +19,32 @@ import java.util.Objects;
  */
 public record Admission(Decision decision, List<SessionHandle> evicted, int sessions, long userVersion) {
 
-  /** Whether a session was admitted. */
-  public enum Decision {
-    /** The session was added to the user's index. */
-    ADMITTED,
-    /** The user is at the limit and the rule refuses new sessions; nothing changed. */
-    REFUSED
-  }
-
-  /**
-   * Checks the values and copies the list.
-   *
-   * @param decision whether the new session was admitted
-   * @param evicted the sessions removed to make room, least recently used first; empty unless the overflow rule evicts
-   * @param sessions how many sessions the user holds after the decision, the new one included when admitted
-   * @param userVersion the user's version at the decision
-   */
-  public Admission {
-    Objects.requireNonNull(decision, "decision");
-    if (userVersion < 0) {
-      throw new IllegalArgumentException("userVersion (" + userVersion + ") must not be negative");
+    /** Whether a session was admitted. */
+    public enum Decision {
+        /** The session was added to the user's index. */
+        ADMITTED,
+        /** The user is at the limit and the rule refuses new sessions; nothing changed. */
+        REFUSED
     }
-    evicted = List.copyOf(Objects.requireNonNull(evicted, "evicted"));
-  }
 
-  /** @return whether the session was admitted */
-  public boolean admitted() {
-    return decision == Decision.ADMITTED;
-  }
+    /**
+     * Checks the values and copies the list.
+     *
+     * @param decision whether the new session was admitted
+     * @param evicted the sessions removed to make room, least recently used first; empty unless the overflow rule evicts
+     * @param sessions how many sessions the user holds after the decision, the new one included when admitted
+     * @param userVersion the user's version at the decision
+     */
+    public Admission {
+        Objects.requireNonNull(decision, "decision");
+        if (userVersion < 0) {
+            throw new IllegalArgumentException("userVersion (" + userVersion + ") must not be negative");
+        }
+        evicted = List.copyOf(Objects.requireNonNull(evicted, "evicted"));
+    }
+
+    /** @return whether the session was admitted */
+    public boolean admitted() {
+        return decision == Decision.ADMITTED;
+    }
 }

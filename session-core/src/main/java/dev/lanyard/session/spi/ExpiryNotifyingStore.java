@@ -26,28 +26,28 @@ import java.util.function.Consumer;
  */
 public interface ExpiryNotifyingStore extends SessionStore {
 
-  /**
-   * Tells whether this instance reports timeouts as it is configured. A store that can report
-   * them only with an option (the Redis store's {@code expiryNotifications}) answers
-   * {@code false} without it.
-   *
-   * @return whether {@link #onTimeout} delivers anything
-   */
-  boolean reportsTimeouts();
+    /**
+     * Tells whether this instance reports timeouts as it is configured. A store that can report
+     * them only with an option (the Redis store's {@code expiryNotifications}) answers
+     * {@code false} without it.
+     *
+     * @return whether {@link #onTimeout} delivers anything
+     */
+    boolean reportsTimeouts();
 
-  /**
-   * Subscribes to the sessions that time out from now on.
-   *
-   * @param subscriber called with each session's last record; must not block for long
-   * @return closing it ends the subscription; closing it again is harmless
-   * @throws IllegalStateException if {@link #reportsTimeouts()} is {@code false}
-   */
-  Subscription onTimeout(Consumer<SessionRecord> subscriber);
+    /**
+     * Subscribes to the sessions that time out from now on.
+     *
+     * @param subscriber called with each session's last record; must not block for long
+     * @return closing it ends the subscription; closing it again is harmless
+     * @throws IllegalStateException if {@link #reportsTimeouts()} is {@code false}
+     */
+    Subscription onTimeout(Consumer<SessionRecord> subscriber);
 
-  /** Ends a subscription made with {@link #onTimeout}. */
-  interface Subscription extends AutoCloseable {
-    /** Stops delivery to this subscriber; a report already under way may still arrive. */
-    @Override
-    void close();
-  }
+    /** Ends a subscription made with {@link #onTimeout}. */
+    interface Subscription extends AutoCloseable {
+        /** Stops delivery to this subscriber; a report already under way may still arrive. */
+        @Override
+        void close();
+    }
 }

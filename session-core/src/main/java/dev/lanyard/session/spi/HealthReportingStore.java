@@ -26,25 +26,25 @@ import java.util.function.Consumer;
  */
 public interface HealthReportingStore extends SessionStore {
 
-  /**
-   * Returns the store's reachability as last seen. Cheap: no round trip.
-   *
-   * @return the health
-   */
-  StoreHealth health();
+    /**
+     * Returns the store's reachability as last seen. Cheap: no round trip.
+     *
+     * @return the health
+     */
+    StoreHealth health();
 
-  /**
-   * Subscribes to changes of {@link #health()}.
-   *
-   * @param listener called with each new health; must not block
-   * @return closing it ends the subscription
-   */
-  HealthSubscription onHealthChange(Consumer<StoreHealth> listener);
+    /**
+     * Subscribes to changes of {@link #health()}.
+     *
+     * @param listener called with each new health; must not block
+     * @return closing it ends the subscription
+     */
+    HealthSubscription onHealthChange(Consumer<StoreHealth> listener);
 
-  /** Ends a subscription made with {@link #onHealthChange}. */
-  interface HealthSubscription extends AutoCloseable {
-    /** Stops delivery to this listener; closing again is harmless. */
-    @Override
-    void close();
-  }
+    /** Ends a subscription made with {@link #onHealthChange}. */
+    interface HealthSubscription extends AutoCloseable {
+        /** Stops delivery to this listener; closing again is harmless. */
+        @Override
+        void close();
+    }
 }

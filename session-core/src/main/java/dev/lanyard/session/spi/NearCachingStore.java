@@ -17,30 +17,30 @@ import java.util.Optional;
  */
 public interface NearCachingStore extends SessionStore {
 
-  /**
-   * Reads a session, from the local copy when it is valid.
-   *
-   * @param handle the session's handle
-   * @return the record and where it came from, or empty when no live session has this handle
-   * @throws dev.lanyard.session.UnreadableSessionException when a stored record cannot be decoded
-   */
-  Optional<CachedRecord> loadCached(SessionHandle handle);
-
-  /**
-   * A record and whether the local copy supplied it.
-   *
-   * @param record the record
-   * @param fromCache {@code true} when no round trip to the shared store was made
-   */
-  record CachedRecord(SessionRecord record, boolean fromCache) {
     /**
-     * Checks the record.
+     * Reads a session, from the local copy when it is valid.
+     *
+     * @param handle the session's handle
+     * @return the record and where it came from, or empty when no live session has this handle
+     * @throws dev.lanyard.session.UnreadableSessionException when a stored record cannot be decoded
+     */
+    Optional<CachedRecord> loadCached(SessionHandle handle);
+
+    /**
+     * A record and whether the local copy supplied it.
      *
      * @param record the record
      * @param fromCache {@code true} when no round trip to the shared store was made
      */
-    public CachedRecord {
-      java.util.Objects.requireNonNull(record, "record");
+    record CachedRecord(SessionRecord record, boolean fromCache) {
+        /**
+         * Checks the record.
+         *
+         * @param record the record
+         * @param fromCache {@code true} when no round trip to the shared store was made
+         */
+        public CachedRecord {
+            java.util.Objects.requireNonNull(record, "record");
+        }
     }
-  }
 }

@@ -38,55 +38,55 @@ import java.util.Optional;
  */
 public interface SessionStore extends AutoCloseable {
 
-  /**
-   * Reads a session. A store answers this with one round trip to its backend.
-   *
-   * @param handle the session's handle
-   * @return the record, or empty when no live session has this handle
-   * @throws dev.lanyard.session.UnreadableSessionException when a record exists but cannot be decoded
-   */
-  Optional<SessionRecord> load(SessionHandle handle);
+    /**
+     * Reads a session. A store answers this with one round trip to its backend.
+     *
+     * @param handle the session's handle
+     * @return the record, or empty when no live session has this handle
+     * @throws dev.lanyard.session.UnreadableSessionException when a record exists but cannot be decoded
+     */
+    Optional<SessionRecord> load(SessionHandle handle);
 
-  /**
-   * Writes a new session, unless one already has its handle.
-   *
-   * @param record the session; if it has a user and the store indexes users, the index lists it
-   * @param ttl the time to live, counted from when the store applies the write
-   * @return {@code true} when written, {@code false} when the handle was taken (nothing changed)
-   */
-  boolean create(SessionRecord record, java.time.Duration ttl);
+    /**
+     * Writes a new session, unless one already has its handle.
+     *
+     * @param record the session; if it has a user and the store indexes users, the index lists it
+     * @param ttl the time to live, counted from when the store applies the write
+     * @return {@code true} when written, {@code false} when the handle was taken (nothing changed)
+     */
+    boolean create(SessionRecord record, java.time.Duration ttl);
 
-  /**
-   * Applies a delta to a live session.
-   *
-   * @param handle the session's handle
-   * @param delta the change
-   * @return whether the change was applied, and the attribute size after it
-   */
-  UpdateResult update(SessionHandle handle, SessionDelta delta);
+    /**
+     * Applies a delta to a live session.
+     *
+     * @param handle the session's handle
+     * @param delta the change
+     * @return whether the change was applied, and the attribute size after it
+     */
+    UpdateResult update(SessionHandle handle, SessionDelta delta);
 
-  /**
-   * Moves a session to a new handle, keeping its attributes (see {@link Rotation}). If the
-   * session belongs to a user afterwards and the store indexes users, the user's index lists the
-   * new handle and no longer the old one.
-   *
-   * @param from the current handle
-   * @param rotation the new handle and the fields that change
-   * @return the record as stored under the new handle, or empty when no live session had
-   *     {@code from} (nothing was written)
-   */
-  Optional<SessionRecord> rotate(SessionHandle from, Rotation rotation);
+    /**
+     * Moves a session to a new handle, keeping its attributes (see {@link Rotation}). If the
+     * session belongs to a user afterwards and the store indexes users, the user's index lists the
+     * new handle and no longer the old one.
+     *
+     * @param from the current handle
+     * @param rotation the new handle and the fields that change
+     * @return the record as stored under the new handle, or empty when no live session had
+     *     {@code from} (nothing was written)
+     */
+    Optional<SessionRecord> rotate(SessionHandle from, Rotation rotation);
 
-  /**
-   * Removes a session, and its entry in its user's index where the store keeps one. Deleting a
-   * session that does not exist is not an error.
-   *
-   * @param handle the session's handle
-   * @return {@code true} if a live session was removed
-   */
-  boolean delete(SessionHandle handle);
+    /**
+     * Removes a session, and its entry in its user's index where the store keeps one. Deleting a
+     * session that does not exist is not an error.
+     *
+     * @param handle the session's handle
+     * @return {@code true} if a live session was removed
+     */
+    boolean delete(SessionHandle handle);
 
-  /** Releases the store's connections. The default does nothing. */
-  @Override
-  default void close() {}
+    /** Releases the store's connections. The default does nothing. */
+    @Override
+    default void close() {}
 }

@@ -14,21 +14,21 @@ import java.util.Set;
  */
 public interface SessionStoreProvider {
 
-  /**
-   * Returns the URI schemes this provider opens, in lower case (for example {@code redis}).
-   *
-   * @return the schemes
-   */
-  Set<String> schemes();
+    /**
+     * Returns the URI schemes this provider opens, in lower case (for example {@code redis}).
+     *
+     * @return the schemes
+     */
+    Set<String> schemes();
 
-  /**
-   * Opens a store. Opening may connect; a store is expensive to create and meant to be shared by
-   * every request of the node.
-   *
-   * @param uri the store's location and options, with one of {@link #schemes()}
-   * @param clock the clock the store uses for time to live, where it keeps time itself
-   * @return the store; the caller closes it
-   * @throws IllegalArgumentException if the URI is malformed (the message never repeats a password)
-   */
-  SessionStore open(URI uri, Clock clock);
+    /**
+     * Opens a store. Opening may connect; a store is expensive to create and meant to be shared by
+     * every request of the node.
+     *
+     * @param uri the store's location and options, with one of {@link #schemes()}
+     * @param clock the clock the store uses for time to live, where it keeps time itself
+     * @return the store; the caller closes it
+     * @throws IllegalArgumentException if the URI is malformed (the message never repeats a password)
+     */
+    SessionStore open(URI uri, Clock clock);
 }

@@ -21,39 +21,40 @@ import org.junit.jupiter.api.Test;
  */
 class ForgedEventsTest {
 
-  private final List<SessionEvent> heard = new CopyOnWriteArrayList<>();
-  private final SessionManager manager =
-      SessionManager.builder(InMemorySessionStore.create()).listener(heard::add).build();
+    private final List<SessionEvent> heard = new CopyOnWriteArrayList<>();
+    private final SessionManager manager = SessionManager.builder(InMemorySessionStore.create())
+            .listener(heard::add)
+            .build();
 
-  @Test
-  void theManagerOffersApplicationsNoWayToPublishAnEvent() {
-    Method[] open = SessionManager.class.getMethods();
+    @Test
+    void theManagerOffersApplicationsNoWayToPublishAnEvent() {
+        Method[] open = SessionManager.class.getMethods();
 
-    assertThat(Arrays.stream(open)
-        .filter(m -> Arrays.asList(m.getParameterTypes()).contains(SessionEvent.class)))
-        .as("public methods of SessionManager that take an event")
-        .isEmpty();
-    assertThat(Arrays.stream(SessionManager.class.getDeclaredMethods())
-        .filter(m -> m.getName().equals("publish"))
-        .map(Method::getModifiers))
-        .as("publish is package-private")
-        .allSatisfy(modifiers -> assertThat(Modifier.isPublic(modifiers)).isFalse());
-  }
+        assertThat(Arrays.stream(open)
+                        .filter(m -> Arrays.asList(m.getParameterTypes()).contains(SessionEvent.class)))
+                .as("public methods of SessionManager that take an event")
+                .isEmpty();
+        assertThat(Arrays.stream(SessionManager.class.getDeclaredMethods())
+                        .filter(m -> m.getName().equals("publish"))
+                        .map(Method::getModifiers))
+                .as("publish is package-private")
+                .allSatisfy(
+                        modifiers -> assertThat(Modifier.isPublic(modifiers)).isFalse());
+    }
 
-  @Test
-  void lanyardsModulesStillReachTheListenersThroughTheInternalPublication() {
-    SessionEvent grace = new SessionEvent.TokenRejected(Instant.EPOCH, "EXPIRED");
+    @Test
+    void lanyardsModulesStillReachTheListenersThroughTheInternalPublication() {
+        SessionEvent grace = new SessionEvent.TokenRejected(Instant.EPOCH, "EXPIRED");
 
-    ModuleEvents.publish(manager, grace);
+        ModuleEvents.publish(manager, grace);
 
-    assertThat(heard).contains(grace);
-  }
+        assertThat(heard).contains(grace);
+    }
 
-  @Test
-  void nobodyCanInstallASecondPublication() {
-    assertThat(manager).isNotNull(); // the manager's class has installed its publication
-    org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> ModuleEvents.install((m, e) -> { }))
-        .isInstanceOf(IllegalStateException.class);
-  }
+    @Test
+    void nobodyCanInstallASecondPublication() {
+        assertThat(manager).isNotNull(); // the manager's class has installed its publication
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ModuleEvents.install((m, e) -> {}))
+                .isInstanceOf(IllegalStateException.class);
+    }
 }

@@ -20,21 +20,21 @@ import dev.lanyard.session.UnreadableAttributeException;
  */
 class AttributeCodecFuzzTest {
 
-  private final DefaultAttributeCodec codec = DefaultAttributeCodec.create();
+    private final DefaultAttributeCodec codec = DefaultAttributeCodec.create();
 
-  @FuzzTest
-  void decodeReadsAValueOrRefusesWithATypedException(byte @NotNull [] stored) {
-    Object value;
-    try {
-      value = codec.decode("cart", stored);
-    } catch (UnreadableAttributeException refused) {
-      assertThat(refused.attribute()).isEqualTo("cart");
-      return;
+    @FuzzTest
+    void decodeReadsAValueOrRefusesWithATypedException(byte @NotNull [] stored) {
+        Object value;
+        try {
+            value = codec.decode("cart", stored);
+        } catch (UnreadableAttributeException refused) {
+            assertThat(refused.attribute()).isEqualTo("cart");
+            return;
+        }
+        if (value == null) {
+            return; // a serialized null: the session treats it as an absent attribute
+        }
+        Throwable rewrite = catchThrowable(() -> codec.encode("cart", value));
+        assertThat(rewrite).as("writing back a value that was read").isNull();
     }
-    if (value == null) {
-      return; // a serialized null: the session treats it as an absent attribute
-    }
-    Throwable rewrite = catchThrowable(() -> codec.encode("cart", value));
-    assertThat(rewrite).as("writing back a value that was read").isNull();
-  }
 }

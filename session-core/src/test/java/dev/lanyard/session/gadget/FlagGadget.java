@@ -1,6 +1,5 @@
 package dev.lanyard.session.gadget;
 
-import dev.lanyard.session.gadget.GadgetFlag;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.Serializable;
@@ -10,13 +9,13 @@ import java.io.Serializable;
  * {@link GadgetFlag}, so a test can prove that no refused record ran any code.
  */
 public class FlagGadget implements Serializable {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /** Something to carry. */
-  public String payload = "calc";
+    /** Something to carry. */
+    public String payload = "calc";
 
-  private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-    in.defaultReadObject();
-    GadgetFlag.RAN.incrementAndGet();
-  }
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        GadgetFlag.RAN.incrementAndGet();
+    }
 }

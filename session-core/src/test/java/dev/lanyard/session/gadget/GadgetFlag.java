@@ -5,8 +5,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** Counts how often any test gadget's deserialization code ran; every refusal test asserts zero. */
 public final class GadgetFlag {
 
-  /** Incremented by each gadget's {@code readObject}. */
-  public static final AtomicInteger RAN = new AtomicInteger();
+    /** Incremented by each gadget's {@code readObject}. */
+    public static final AtomicInteger RAN = new AtomicInteger();
 
-  private GadgetFlag() {}
+    private GadgetFlag() {}
 }

@@ -12,41 +12,41 @@ import tools.jackson.databind.jsontype.PolymorphicTypeValidator;
  */
 final class AllowListTypeValidator extends PolymorphicTypeValidator.Base {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final transient AllowedClasses allowed;
+    private final transient AllowedClasses allowed;
 
-  AllowListTypeValidator(AllowedClasses allowed) {
-    this.allowed = allowed;
-  }
-
-  @Override
-  public Validity validateBaseType(DatabindContext ctxt, JavaType baseType) {
-    return Validity.INDETERMINATE;
-  }
-
-  @Override
-  public Validity validateSubClassName(DatabindContext ctxt, JavaType baseType, String subClassName) {
-    String element = elementName(subClassName);
-    if (AllowedClasses.isDenied(element)) {
-      return Validity.DENIED;
+    AllowListTypeValidator(AllowedClasses allowed) {
+        this.allowed = allowed;
     }
-    return allowed.allowsName(element) ? Validity.ALLOWED : Validity.INDETERMINATE;
-  }
 
-  @Override
-  public Validity validateSubType(DatabindContext ctxt, JavaType baseType, JavaType subType) {
-    return allowed.allows(subType.getRawClass()) ? Validity.ALLOWED : Validity.DENIED;
-  }
+    @Override
+    public Validity validateBaseType(DatabindContext ctxt, JavaType baseType) {
+        return Validity.INDETERMINATE;
+    }
 
-  static String elementName(String name) {
-    int dims = 0;
-    while (dims < name.length() && name.charAt(dims) == '[') {
-      dims++;
+    @Override
+    public Validity validateSubClassName(DatabindContext ctxt, JavaType baseType, String subClassName) {
+        String element = elementName(subClassName);
+        if (AllowedClasses.isDenied(element)) {
+            return Validity.DENIED;
+        }
+        return allowed.allowsName(element) ? Validity.ALLOWED : Validity.INDETERMINATE;
     }
-    if (dims > 0 && name.length() > dims + 1 && name.charAt(dims) == 'L' && name.endsWith(";")) {
-      return name.substring(dims + 1, name.length() - 1);
+
+    @Override
+    public Validity validateSubType(DatabindContext ctxt, JavaType baseType, JavaType subType) {
+        return allowed.allows(subType.getRawClass()) ? Validity.ALLOWED : Validity.DENIED;
     }
-    return name;
-  }
+
+    static String elementName(String name) {
+        int dims = 0;
+        while (dims < name.length() && name.charAt(dims) == '[') {
+            dims++;
+        }
+        if (dims > 0 && name.length() > dims + 1 && name.charAt(dims) == 'L' && name.endsWith(";")) {
+            return name.substring(dims + 1, name.length() - 1);
+        }
+        return name;
+    }
 }

@@ -13,27 +13,27 @@ import java.nio.file.Path;
  */
 public final class JsonAttributeCodecProvider implements AttributeCodecProvider {
 
-  /** The name configuration uses. */
-  public static final String NAME = "json";
+    /** The name configuration uses. */
+    public static final String NAME = "json";
 
-  /** Creates the provider; called by {@link java.util.ServiceLoader}. */
-  public JsonAttributeCodecProvider() {}
+    /** Creates the provider; called by {@link java.util.ServiceLoader}. */
+    public JsonAttributeCodecProvider() {}
 
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public AttributeCodec create(Settings settings) {
-    JsonAttributeCodec.Builder codec = JsonAttributeCodec.builder()
-        .allowedPackages(settings.allowedPackages().toArray(String[]::new));
-    for (Path directory : settings.classDirectories()) {
-      codec.allowClassesIn(directory);
+    @Override
+    public String name() {
+        return NAME;
     }
-    if (settings.classLoader() != null) {
-      codec.classLoader(settings.classLoader());
+
+    @Override
+    public AttributeCodec create(Settings settings) {
+        JsonAttributeCodec.Builder codec = JsonAttributeCodec.builder()
+                .allowedPackages(settings.allowedPackages().toArray(String[]::new));
+        for (Path directory : settings.classDirectories()) {
+            codec.allowClassesIn(directory);
+        }
+        if (settings.classLoader() != null) {
+            codec.classLoader(settings.classLoader());
+        }
+        return codec.build();
     }
-    return codec.build();
-  }
 }

@@ -21,36 +21,42 @@ import java.util.Set;
  */
 public final class JdbcStoreProvider implements SessionStoreProvider {
 
-  /** Creates the provider; called by {@link java.util.ServiceLoader}. */
-  public JdbcStoreProvider() {}
+    /** Creates the provider; called by {@link java.util.ServiceLoader}. */
+    public JdbcStoreProvider() {}
 
-  @Override
-  public Set<String> schemes() {
-    return Set.of("jdbc");
-  }
-
-  /**
-   * Opens a {@link JdbcSessionStore} on {@code uri} with a pool of its own. Nothing connects until
-   * the first operation (or the schema creation, with {@code schema=create}).
-   *
-   * @param uri the location
-   * @param clock the clock that decides expiry
-   * @return the store; closing it closes its pool
-   * @throws IllegalArgumentException if the URI or an option is malformed; the message never repeats the URI
-   */
-  @Override
-  public SessionStore open(URI uri, Clock clock) {
-    Objects.requireNonNull(uri, "uri");
-    JdbcLocation location = JdbcLocation.parse(uri.toString());
-    DriverPool pool = new DriverPool(location.driverUrl, location.poolSize, location.timeout);
-    try {
-      return JdbcSessionStore.builder().connections(pool).dialect(location.dialect)
-          .tablePrefix(location.tablePrefix).schema(location.schema).timeout(location.timeout)
-          .sweepInterval(location.sweepInterval).sweepBatchSize(location.sweepBatchSize)
-          .clock(Objects.requireNonNull(clock, "clock")).build();
-    } catch (RuntimeException e) {
-      pool.close();
-      throw e;
+    @Override
+    public Set<String> schemes() {
+        return Set.of("jdbc");
     }
-  }
+
+    /**
+     * Opens a {@link JdbcSessionStore} on {@code uri} with a pool of its own. Nothing connects until
+     * the first operation (or the schema creation, with {@code schema=create}).
+     *
+     * @param uri the location
+     * @param clock the clock that decides expiry
+     * @return the store; closing it closes its pool
+     * @throws IllegalArgumentException if the URI or an option is malformed; the message never repeats the URI
+     */
+    @Override
+    public SessionStore open(URI uri, Clock clock) {
+        Objects.requireNonNull(uri, "uri");
+        JdbcLocation location = JdbcLocation.parse(uri.toString());
+        DriverPool pool = new DriverPool(location.driverUrl, location.poolSize, location.timeout);
+        try {
+            return JdbcSessionStore.builder()
+                    .connections(pool)
+                    .dialect(location.dialect)
+                    .tablePrefix(location.tablePrefix)
+                    .schema(location.schema)
+                    .timeout(location.timeout)
+                    .sweepInterval(location.sweepInterval)
+                    .sweepBatchSize(location.sweepBatchSize)
+                    .clock(Objects.requireNonNull(clock, "clock"))
+                    .build();
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
 }

@@ -23,166 +23,172 @@ import java.util.Optional;
  */
 final class SessionOperations {
 
-  private final Database db;
-  private final Clock clock;
-  private final UserOperations users;
+    private final Database db;
+    private final Clock clock;
+    private final UserOperations users;
 
-  SessionOperations(Database db, Clock clock, UserOperations users) {
-    this.db = db;
-    this.clock = clock;
-    this.users = users;
-  }
-
-  Optional<SessionRecord> load(SessionHandle handle) {
-    long now = clock.millis();
-    return db.inConnection("load", c -> {
-      try (PreparedStatement s = db.prepareRead(c, "load")) {
-        s.setString(1, handle.value());
-        s.setLong(2, now);
-        s.setLong(3, now);
-        try (ResultSet rs = s.executeQuery()) {
-          return rs.next() ? Optional.of(SessionRows.read(rs)) : Optional.empty();
-        }
-      }
-    }, true);
-  }
-
-  boolean create(SessionRecord record, Duration ttl) {
-    long now = clock.millis();
-    if (record.userId() == null) {
-      return db.inConnection("create",
-          c -> SessionRows.insert(db, c, record, now, now + ttl.toMillis()));
+    SessionOperations(Database db, Clock clock, UserOperations users) {
+        this.db = db;
+        this.clock = clock;
+        this.users = users;
     }
-    return db.inTransaction("create", c -> {
-      users.lockUser(c, record.userId(), now, now + ttl.toMillis());
-      if (!SessionRows.insert(db, c, record, now, now + ttl.toMillis())) {
-        return false;
-      }
-      users.dropAdmission(c, record.handle());
-      return true;
-    });
-  }
 
-  UpdateResult update(SessionHandle handle, SessionDelta delta) {
-    String patch = AttributesJson.patch(delta.removals(), delta.puts());
-    String touched = AttributesJson.touched(delta.removals(), delta.puts().keySet());
-    long putBytes = SessionRecord.sizeOf(delta.puts());
-    boolean returning = db.dialect() == Dialect.POSTGRESQL;
-    Database.Work<UpdateResult> work = c -> {
-      for (int attempt = 0; ; attempt++) {
+    Optional<SessionRecord> load(SessionHandle handle) {
         long now = clock.millis();
-        try (PreparedStatement s = db.prepare(c, "update")) {
-          int i = 0;
-          s.setString(++i, touched);
-          s.setLong(++i, putBytes);
-          s.setString(++i, patch);
-          if (returning) {
-            s.setString(++i, patch);
-          }
-          s.setLong(++i, delta.lastAccessedAt().toEpochMilli());
-          setLongOrNull(s, ++i,
-              delta.idleTimeout() == null ? null : delta.idleTimeout().toMillis());
-          setStringOrNull(s, ++i, delta.lastNode());
-          s.setLong(++i, now + delta.ttl().toMillis());
-          s.setString(++i, handle.value());
-          s.setLong(++i, now);
-          s.setLong(++i, now);
-          s.setString(++i, touched);
-          s.setLong(++i, putBytes);
-          s.setLong(++i, delta.payloadLimit());
-          if (returning) {
-            try (ResultSet rs = s.executeQuery()) {
-              if (rs.next()) {
-                return UpdateResult.applied(rs.getLong(1));
-              }
-            }
-          } else if (s.executeUpdate() > 0) {
-            try (PreparedStatement size = db.prepare(c, "updatedSize")) {
-              size.setString(1, handle.value());
-              try (ResultSet rs = size.executeQuery()) {
-                rs.next();
-                return UpdateResult.applied(rs.getLong(1));
-              }
-            }
-          }
-        }
-        UpdateResult refused =
-            refused(c, handle, touched, putBytes, now, delta.payloadLimit());
-        if (refused != null || attempt >= 2) {
-          return refused != null ? refused : UpdateResult.notFound();
-        }
-      }
-    };
-    // PostgreSQL: one statement, no transaction needed. MariaDB: the update and the read of its
-    // size in one transaction, so the size read is the one this update wrote.
-    return returning ? db.inConnection("update", work) : db.inTransaction("update", work);
-  }
-
-  /**
-   * After an update that changed nothing: {@code TOO_LARGE} or {@code NOT_FOUND}, or {@code null}
-   * when the session is live and the delta now fits (a racing delta changed it): try again.
-   */
-  private UpdateResult refused(Connection c, SessionHandle handle, String touched, long putBytes,
-      long now, long limit) throws SQLException {
-    try (PreparedStatement s = db.prepare(c, "updateRefused")) {
-      s.setString(1, touched);
-      s.setLong(2, putBytes);
-      s.setString(3, handle.value());
-      s.setLong(4, now);
-      s.setLong(5, now);
-      try (ResultSet rs = s.executeQuery()) {
-        if (!rs.next()) {
-          return UpdateResult.notFound();
-        }
-        long size = rs.getLong(1);
-        return size > limit ? UpdateResult.tooLarge(size) : null;
-      }
+        return db.inConnection(
+                "load",
+                c -> {
+                    try (PreparedStatement s = db.prepareRead(c, "load")) {
+                        s.setString(1, handle.value());
+                        s.setLong(2, now);
+                        s.setLong(3, now);
+                        try (ResultSet rs = s.executeQuery()) {
+                            return rs.next() ? Optional.of(SessionRows.read(rs)) : Optional.empty();
+                        }
+                    }
+                },
+                true);
     }
-  }
 
-  Optional<SessionRecord> rotate(SessionHandle from, Rotation rotation) {
-    return db.inTransaction("rotate", c -> {
-      long now = clock.millis();
-      long expiresAt = now + rotation.ttl().toMillis();
-      if (rotation.userId() != null) {
-        users.lockUser(c, rotation.userId(), now, expiresAt);
-      }
-      SessionRecord old;
-      try (PreparedStatement s = db.prepare(c, "loadForUpdate")) {
-        s.setString(1, from.value());
-        s.setLong(2, now);
-        s.setLong(3, now);
-        try (ResultSet rs = s.executeQuery()) {
-          if (!rs.next()) {
-            return Optional.<SessionRecord>empty();
-          }
-          old = SessionRows.read(rs);
+    boolean create(SessionRecord record, Duration ttl) {
+        long now = clock.millis();
+        if (record.userId() == null) {
+            return db.inConnection("create", c -> SessionRows.insert(db, c, record, now, now + ttl.toMillis()));
         }
-      }
-      SessionRecord rotated = rotation.applyTo(old);
-      try (PreparedStatement s = db.prepare(c, "deleteForRotation")) {
-        s.setString(1, from.value());
-        s.executeUpdate();
-      }
-      if (!SessionRows.insert(db, c, rotated, now, expiresAt)) {
-        c.rollback();
-        return Optional.<SessionRecord>empty();
-      }
-      if (rotated.userId() != null) {
-        users.dropAdmission(c, rotated.handle());
-      }
-      return Optional.of(rotated);
-    });
-  }
+        return db.inTransaction("create", c -> {
+            users.lockUser(c, record.userId(), now, now + ttl.toMillis());
+            if (!SessionRows.insert(db, c, record, now, now + ttl.toMillis())) {
+                return false;
+            }
+            users.dropAdmission(c, record.handle());
+            return true;
+        });
+    }
 
-  boolean delete(SessionHandle handle) {
-    long now = clock.millis();
-    return db.inConnection("delete", c -> {
-      try (PreparedStatement s = db.prepare(c, "delete")) {
-        s.setString(1, handle.value());
-        s.setLong(2, now);
-        return s.executeUpdate() > 0;
-      }
-    });
-  }
+    UpdateResult update(SessionHandle handle, SessionDelta delta) {
+        String patch = AttributesJson.patch(delta.removals(), delta.puts());
+        String touched = AttributesJson.touched(delta.removals(), delta.puts().keySet());
+        long putBytes = SessionRecord.sizeOf(delta.puts());
+        boolean returning = db.dialect() == Dialect.POSTGRESQL;
+        Database.Work<UpdateResult> work = c -> {
+            for (int attempt = 0; ; attempt++) {
+                long now = clock.millis();
+                try (PreparedStatement s = db.prepare(c, "update")) {
+                    int i = 0;
+                    s.setString(++i, touched);
+                    s.setLong(++i, putBytes);
+                    s.setString(++i, patch);
+                    if (returning) {
+                        s.setString(++i, patch);
+                    }
+                    s.setLong(++i, delta.lastAccessedAt().toEpochMilli());
+                    setLongOrNull(
+                            s,
+                            ++i,
+                            delta.idleTimeout() == null
+                                    ? null
+                                    : delta.idleTimeout().toMillis());
+                    setStringOrNull(s, ++i, delta.lastNode());
+                    s.setLong(++i, now + delta.ttl().toMillis());
+                    s.setString(++i, handle.value());
+                    s.setLong(++i, now);
+                    s.setLong(++i, now);
+                    s.setString(++i, touched);
+                    s.setLong(++i, putBytes);
+                    s.setLong(++i, delta.payloadLimit());
+                    if (returning) {
+                        try (ResultSet rs = s.executeQuery()) {
+                            if (rs.next()) {
+                                return UpdateResult.applied(rs.getLong(1));
+                            }
+                        }
+                    } else if (s.executeUpdate() > 0) {
+                        try (PreparedStatement size = db.prepare(c, "updatedSize")) {
+                            size.setString(1, handle.value());
+                            try (ResultSet rs = size.executeQuery()) {
+                                rs.next();
+                                return UpdateResult.applied(rs.getLong(1));
+                            }
+                        }
+                    }
+                }
+                UpdateResult refused = refused(c, handle, touched, putBytes, now, delta.payloadLimit());
+                if (refused != null || attempt >= 2) {
+                    return refused != null ? refused : UpdateResult.notFound();
+                }
+            }
+        };
+        // PostgreSQL: one statement, no transaction needed. MariaDB: the update and the read of its
+        // size in one transaction, so the size read is the one this update wrote.
+        return returning ? db.inConnection("update", work) : db.inTransaction("update", work);
+    }
+
+    /**
+     * After an update that changed nothing: {@code TOO_LARGE} or {@code NOT_FOUND}, or {@code null}
+     * when the session is live and the delta now fits (a racing delta changed it): try again.
+     */
+    private UpdateResult refused(
+            Connection c, SessionHandle handle, String touched, long putBytes, long now, long limit)
+            throws SQLException {
+        try (PreparedStatement s = db.prepare(c, "updateRefused")) {
+            s.setString(1, touched);
+            s.setLong(2, putBytes);
+            s.setString(3, handle.value());
+            s.setLong(4, now);
+            s.setLong(5, now);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    return UpdateResult.notFound();
+                }
+                long size = rs.getLong(1);
+                return size > limit ? UpdateResult.tooLarge(size) : null;
+            }
+        }
+    }
+
+    Optional<SessionRecord> rotate(SessionHandle from, Rotation rotation) {
+        return db.inTransaction("rotate", c -> {
+            long now = clock.millis();
+            long expiresAt = now + rotation.ttl().toMillis();
+            if (rotation.userId() != null) {
+                users.lockUser(c, rotation.userId(), now, expiresAt);
+            }
+            SessionRecord old;
+            try (PreparedStatement s = db.prepare(c, "loadForUpdate")) {
+                s.setString(1, from.value());
+                s.setLong(2, now);
+                s.setLong(3, now);
+                try (ResultSet rs = s.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.<SessionRecord>empty();
+                    }
+                    old = SessionRows.read(rs);
+                }
+            }
+            SessionRecord rotated = rotation.applyTo(old);
+            try (PreparedStatement s = db.prepare(c, "deleteForRotation")) {
+                s.setString(1, from.value());
+                s.executeUpdate();
+            }
+            if (!SessionRows.insert(db, c, rotated, now, expiresAt)) {
+                c.rollback();
+                return Optional.<SessionRecord>empty();
+            }
+            if (rotated.userId() != null) {
+                users.dropAdmission(c, rotated.handle());
+            }
+            return Optional.of(rotated);
+        });
+    }
+
+    boolean delete(SessionHandle handle) {
+        long now = clock.millis();
+        return db.inConnection("delete", c -> {
+            try (PreparedStatement s = db.prepare(c, "delete")) {
+                s.setString(1, handle.value());
+                s.setLong(2, now);
+                return s.executeUpdate() > 0;
+            }
+        });
+    }
 }

@@ -21,18 +21,19 @@ import java.util.Map;
  */
 class AttributesJsonFuzzTest {
 
-  private final SessionHandle handle = SessionId.generate(new SecureRandom()).handle();
+    private final SessionHandle handle = SessionId.generate(new SecureRandom()).handle();
 
-  @FuzzTest
-  void decodeReadsAttributesOrRefusesWithATypedException(@NotNull String stored) {
-    Map<String, byte[]> attributes;
-    try {
-      attributes = AttributesJson.decode(handle, stored);
-    } catch (UnreadableSessionException refused) {
-      assertThat(refused.handle()).isEqualTo(handle);
-      return;
+    @FuzzTest
+    void decodeReadsAttributesOrRefusesWithATypedException(@NotNull String stored) {
+        Map<String, byte[]> attributes;
+        try {
+            attributes = AttributesJson.decode(handle, stored);
+        } catch (UnreadableSessionException refused) {
+            assertThat(refused.handle()).isEqualTo(handle);
+            return;
+        }
+        assertThat(AttributesJson.decode(handle, AttributesJson.encode(attributes)))
+                .usingRecursiveComparison()
+                .isEqualTo(attributes);
     }
-    assertThat(AttributesJson.decode(handle, AttributesJson.encode(attributes)))
-        .usingRecursiveComparison().isEqualTo(attributes);
-  }
 }

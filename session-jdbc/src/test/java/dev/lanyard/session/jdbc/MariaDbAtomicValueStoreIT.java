@@ -8,8 +8,8 @@ import dev.lanyard.session.tck.MutableClock;
 /** The atomic-value contract (refresh tokens, the deny-list) on MariaDB. */
 class MariaDbAtomicValueStoreIT extends AtomicValueStoreContract {
 
-  @Override
-  protected AtomicValueStore createValueStore(MutableClock clock) {
-    return JdbcTestSupport.of(DatabaseProcess.Kind.MARIADB).store(clock);
-  }
+    @Override
+    protected AtomicValueStore createValueStore(MutableClock clock) {
+        return JdbcTestSupport.of(DatabaseProcess.Kind.MARIADB).store(clock);
+    }
 }

@@ -8,8 +8,8 @@ import dev.lanyard.session.tck.MutableClock;
 /** The atomic-value contract (refresh tokens, the deny-list) on PostgreSQL. */
 class PostgresAtomicValueStoreIT extends AtomicValueStoreContract {
 
-  @Override
-  protected AtomicValueStore createValueStore(MutableClock clock) {
-    return JdbcTestSupport.of(DatabaseProcess.Kind.POSTGRESQL).store(clock);
-  }
+    @Override
+    protected AtomicValueStore createValueStore(MutableClock clock) {
+        return JdbcTestSupport.of(DatabaseProcess.Kind.POSTGRESQL).store(clock);
+    }
 }

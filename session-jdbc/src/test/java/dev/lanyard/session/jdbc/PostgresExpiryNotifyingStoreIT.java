@@ -9,17 +9,17 @@ import java.time.Duration;
 /** Timeout reports on PostgreSQL: the test clock moves and the sweep, which reports what it deletes, runs. */
 class PostgresExpiryNotifyingStoreIT extends ExpiryNotifyingStoreContract {
 
-  private JdbcSessionStore jdbc;
+    private JdbcSessionStore jdbc;
 
-  @Override
-  protected ExpiryNotifyingStore createStore(MutableClock clock) {
-    jdbc = JdbcTestSupport.of(DatabaseProcess.Kind.POSTGRESQL).store(clock);
-    return jdbc;
-  }
+    @Override
+    protected ExpiryNotifyingStore createStore(MutableClock clock) {
+        jdbc = JdbcTestSupport.of(DatabaseProcess.Kind.POSTGRESQL).store(clock);
+        return jdbc;
+    }
 
-  @Override
-  protected void timePasses(Duration ttl) {
-    clock.advance(ttl.plusMillis(1));
-    jdbc.sweep();
-  }
+    @Override
+    protected void timePasses(Duration ttl) {
+        clock.advance(ttl.plusMillis(1));
+        jdbc.sweep();
+    }
 }

@@ -23,89 +23,92 @@ import org.junit.jupiter.api.Test;
 /** The fault tests on a private PostgreSQL: restart under traffic, killed connections, a held row lock. */
 class PostgresFaultIT extends JdbcFaultContract {
 
-  @Override
-  DatabaseProcess.Kind kind() {
-    return DatabaseProcess.Kind.POSTGRESQL;
-  }
-
-  /**
-   * Reads on PostgreSQL carry no query timeout but the connection's network timeout: the backend
-   * serving the store's only connection is stopped (SIGSTOP), so it answers nothing, not even a
-   * cancel request. The resolve must still fail typed within the timeout, and the store must work
-   * again on a new connection once the backend runs again.
-   */
-  @Test
-  void aResolveTheServerDoesNotAnswerFailsTypedWithinTheTimeoutAndTheStoreRecovers()
-      throws Exception {
-    OneConnection connections = new OneConnection(server().jdbcUrl());
-    try (JdbcSessionStore store = store(JdbcSessionStore.builder().connections(connections))) {
-      SessionHandle handle = SessionId.generate(RANDOM).handle();
-      store.create(record(handle), Duration.ofMinutes(30));
-      long backend = connections.backendPid();
-      signal("STOP", backend);
-      try {
-        List<Duration> failures = new ArrayList<>();
-        assertTimeoutPreemptively(Duration.ofSeconds(60), () ->
-            assertThatThrownBy(() -> timed(() -> store.load(handle), failures))
-                .isInstanceOf(StoreUnavailableException.class)
-                .hasMessageNotContaining(handle.value()));
-        assertThat(failures).singleElement().satisfies(took ->
-            assertThat(took).isLessThanOrEqualTo(TIMEOUT.plus(SLACK)));
-      } finally {
-        signal("CONT", backend);
-      }
-      assertThat(store.load(handle)).as("the same store, on a new connection").isPresent();
-    }
-  }
-
-  private static void signal(String name, long pid) throws IOException, InterruptedException {
-    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).start();
-    assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(kill.exitValue()).as("kill -" + name + " " + pid).isZero();
-  }
-
-  /** A pool of one connection, so that the test knows which backend serves the store. */
-  private static final class OneConnection implements Connections {
-    private final String url;
-    private Connection connection;
-
-    OneConnection(String url) {
-      this.url = url;
-    }
-
     @Override
-    public synchronized Connection acquire() throws SQLException {
-      if (connection == null) {
-        connection = DriverManager.getConnection(url);
-      }
-      return connection;
+    DatabaseProcess.Kind kind() {
+        return DatabaseProcess.Kind.POSTGRESQL;
     }
 
-    @Override
-    public synchronized void release(Connection released, boolean broken) {
-      if (broken) {
-        try {
-          released.close();
-        } catch (SQLException ignored) {
-          // already gone
+    /**
+     * Reads on PostgreSQL carry no query timeout but the connection's network timeout: the backend
+     * serving the store's only connection is stopped (SIGSTOP), so it answers nothing, not even a
+     * cancel request. The resolve must still fail typed within the timeout, and the store must work
+     * again on a new connection once the backend runs again.
+     */
+    @Test
+    void aResolveTheServerDoesNotAnswerFailsTypedWithinTheTimeoutAndTheStoreRecovers() throws Exception {
+        OneConnection connections = new OneConnection(server().jdbcUrl());
+        try (JdbcSessionStore store = store(JdbcSessionStore.builder().connections(connections))) {
+            SessionHandle handle = SessionId.generate(RANDOM).handle();
+            store.create(record(handle), Duration.ofMinutes(30));
+            long backend = connections.backendPid();
+            signal("STOP", backend);
+            try {
+                List<Duration> failures = new ArrayList<>();
+                assertTimeoutPreemptively(
+                        Duration.ofSeconds(60),
+                        () -> assertThatThrownBy(() -> timed(() -> store.load(handle), failures))
+                                .isInstanceOf(StoreUnavailableException.class)
+                                .hasMessageNotContaining(handle.value()));
+                assertThat(failures)
+                        .singleElement()
+                        .satisfies(took -> assertThat(took).isLessThanOrEqualTo(TIMEOUT.plus(SLACK)));
+            } finally {
+                signal("CONT", backend);
+            }
+            assertThat(store.load(handle))
+                    .as("the same store, on a new connection")
+                    .isPresent();
         }
-        connection = null;
-      }
     }
 
-    synchronized long backendPid() throws SQLException {
-      try (Statement s = acquire().createStatement();
-           ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
-        rs.next();
-        return rs.getLong(1);
-      }
+    private static void signal(String name, long pid) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(kill.exitValue()).as("kill -" + name + " " + pid).isZero();
     }
 
-    @Override
-    public synchronized void close() {
-      if (connection != null) {
-        release(connection, true);
-      }
+    /** A pool of one connection, so that the test knows which backend serves the store. */
+    private static final class OneConnection implements Connections {
+        private final String url;
+        private Connection connection;
+
+        OneConnection(String url) {
+            this.url = url;
+        }
+
+        @Override
+        public synchronized Connection acquire() throws SQLException {
+            if (connection == null) {
+                connection = DriverManager.getConnection(url);
+            }
+            return connection;
+        }
+
+        @Override
+        public synchronized void release(Connection released, boolean broken) {
+            if (broken) {
+                try {
+                    released.close();
+                } catch (SQLException ignored) {
+                    // already gone
+                }
+                connection = null;
+            }
+        }
+
+        synchronized long backendPid() throws SQLException {
+            try (Statement s = acquire().createStatement();
+                    ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+
+        @Override
+        public synchronized void close() {
+            if (connection != null) {
+                release(connection, true);
+            }
+        }
     }
-  }
 }

@@ -8,15 +8,15 @@ package dev.lanyard.session.jwt;
  * @since 0.1.0
  */
 public enum AudienceRule {
-  /**
-   * {@code aud} names this service and nothing else (a string, or a list of one). A token minted
-   * for several relying parties is rejected with {@link RejectionReason#WRONG_AUDIENCE}. The
-   * default.
-   */
-  SOLE,
-  /**
-   * {@code aud} names this service among others. Choose it only when every other audience the
-   * issuer names is trusted as much as this service, since each of them can replay the token here.
-   */
-  ANY_OF
+    /**
+     * {@code aud} names this service and nothing else (a string, or a list of one). A token minted
+     * for several relying parties is rejected with {@link RejectionReason#WRONG_AUDIENCE}. The
+     * default.
+     */
+    SOLE,
+    /**
+     * {@code aud} names this service among others. Choose it only when every other audience the
+     * issuer names is trusted as much as this service, since each of them can replay the token here.
+     */
+    ANY_OF
 }

@@ -17,26 +17,26 @@ import java.util.Objects;
  */
 public record IssuedToken(String value, String jti, Instant issuedAt, Instant expiresAt, String keyId) {
 
-  /**
-   * Checks that no part is missing.
-   *
-   * @param value the compact JWS (or nested JWE) to hand to the client; a secret
-   * @param jti the token's unique ID, for the deny-list
-   * @param issuedAt its {@code iat}
-   * @param expiresAt its {@code exp}
-   * @param keyId the signing key's ID
-   */
-  public IssuedToken {
-    Objects.requireNonNull(value, "value");
-    Objects.requireNonNull(jti, "jti");
-    Objects.requireNonNull(issuedAt, "issuedAt");
-    Objects.requireNonNull(expiresAt, "expiresAt");
-    Objects.requireNonNull(keyId, "keyId");
-  }
+    /**
+     * Checks that no part is missing.
+     *
+     * @param value the compact JWS (or nested JWE) to hand to the client; a secret
+     * @param jti the token's unique ID, for the deny-list
+     * @param issuedAt its {@code iat}
+     * @param expiresAt its {@code exp}
+     * @param keyId the signing key's ID
+     */
+    public IssuedToken {
+        Objects.requireNonNull(value, "value");
+        Objects.requireNonNull(jti, "jti");
+        Objects.requireNonNull(issuedAt, "issuedAt");
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        Objects.requireNonNull(keyId, "keyId");
+    }
 
-  /** Describes the token without its value. */
-  @Override
-  public String toString() {
-    return "IssuedToken[jti=" + jti + ", kid=" + keyId + ", exp=" + expiresAt + "]";
-  }
+    /** Describes the token without its value. */
+    @Override
+    public String toString() {
+        return "IssuedToken[jti=" + jti + ", kid=" + keyId + ", exp=" + expiresAt + "]";
+    }
 }

@@ -16,60 +16,60 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class KeyRing {
 
-  private final AtomicReference<TokenKeySet> current;
+    private final AtomicReference<TokenKeySet> current;
 
-  private KeyRing(TokenKeySet initial) {
-    this.current = new AtomicReference<>(Objects.requireNonNull(initial, "initial"));
-  }
+    private KeyRing(TokenKeySet initial) {
+        this.current = new AtomicReference<>(Objects.requireNonNull(initial, "initial"));
+    }
 
-  /**
-   * @param initial the first key set
-   * @return a ring holding it
-   */
-  public static KeyRing of(TokenKeySet initial) {
-    return new KeyRing(initial);
-  }
+    /**
+     * @param initial the first key set
+     * @return a ring holding it
+     */
+    public static KeyRing of(TokenKeySet initial) {
+        return new KeyRing(initial);
+    }
 
-  /** @return the key set in force now */
-  public TokenKeySet current() {
-    return current.get();
-  }
+    /** @return the key set in force now */
+    public TokenKeySet current() {
+        return current.get();
+    }
 
-  /**
-   * Replaces the key set.
-   *
-   * @param next the new set
-   */
-  public void replace(TokenKeySet next) {
-    current.set(Objects.requireNonNull(next, "next"));
-  }
+    /**
+     * Replaces the key set.
+     *
+     * @param next the new set
+     */
+    public void replace(TokenKeySet next) {
+        current.set(Objects.requireNonNull(next, "next"));
+    }
 
-  /**
-   * Makes {@code next} the signing key; every current key keeps verifying.
-   *
-   * @param next a key that can sign
-   * @return the new set
-   */
-  public TokenKeySet rotateTo(TokenKey next) {
-    Objects.requireNonNull(next, "next");
-    return current.updateAndGet(set -> set.rotateTo(next));
-  }
+    /**
+     * Makes {@code next} the signing key; every current key keeps verifying.
+     *
+     * @param next a key that can sign
+     * @return the new set
+     */
+    public TokenKeySet rotateTo(TokenKey next) {
+        Objects.requireNonNull(next, "next");
+        return current.updateAndGet(set -> set.rotateTo(next));
+    }
 
-  /**
-   * Removes a verification key: tokens it signed are rejected from now on (also when a node's
-   * verified-token cache remembers them).
-   *
-   * @param keyId the key to remove
-   * @return the new set
-   * @throws IllegalArgumentException if it is the active signing key
-   */
-  public TokenKeySet retire(String keyId) {
-    Objects.requireNonNull(keyId, "keyId");
-    return current.updateAndGet(set -> set.without(keyId));
-  }
+    /**
+     * Removes a verification key: tokens it signed are rejected from now on (also when a node's
+     * verified-token cache remembers them).
+     *
+     * @param keyId the key to remove
+     * @return the new set
+     * @throws IllegalArgumentException if it is the active signing key
+     */
+    public TokenKeySet retire(String keyId) {
+        Objects.requireNonNull(keyId, "keyId");
+        return current.updateAndGet(set -> set.without(keyId));
+    }
 
-  @Override
-  public String toString() {
-    return "KeyRing[" + current.get() + "]";
-  }
+    @Override
+    public String toString() {
+        return "KeyRing[" + current.get() + "]";
+    }
 }

@@ -10,14 +10,14 @@ import dev.lanyard.session.SessionException;
  */
 public class TokenException extends SessionException {
 
-  /** Serialization version. */
-  private static final long serialVersionUID = 1L;
+    /** Serialization version. */
+    private static final long serialVersionUID = 1L;
 
-  /**
-   * @param message what failed, without secrets
-   * @param cause the underlying failure
-   */
-  public TokenException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    /**
+     * @param message what failed, without secrets
+     * @param cause the underlying failure
+     */
+    public TokenException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

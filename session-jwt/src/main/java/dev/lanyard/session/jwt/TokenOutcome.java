@@ -6,11 +6,11 @@ package dev.lanyard.session.jwt;
  */
 record TokenOutcome(VerifiedToken token, RejectionReason reason) {
 
-  static TokenOutcome reject(RejectionReason reason) {
-    return new TokenOutcome(null, reason);
-  }
+    static TokenOutcome reject(RejectionReason reason) {
+        return new TokenOutcome(null, reason);
+    }
 
-  static TokenOutcome accept(VerifiedToken token) {
-    return new TokenOutcome(token, null);
-  }
+    static TokenOutcome accept(VerifiedToken token) {
+        return new TokenOutcome(token, null);
+    }
 }

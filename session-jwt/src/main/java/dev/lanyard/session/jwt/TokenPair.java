@@ -15,23 +15,23 @@ import java.util.Objects;
  */
 public record TokenPair(IssuedToken accessToken, String refreshToken, String familyId, Instant refreshExpiresAt) {
 
-  /**
-   * Checks that no part is missing.
-   *
-   * @param accessToken the access token
-   * @param refreshToken the opaque refresh token (43 base64url characters); a secret
-   * @param familyId the public ID of the refresh-token family, safe to log
-   * @param refreshExpiresAt when the family ends however it is used (its absolute lifetime)
-   */
-  public TokenPair {
-    Objects.requireNonNull(accessToken, "accessToken");
-    Objects.requireNonNull(refreshToken, "refreshToken");
-    Objects.requireNonNull(familyId, "familyId");
-    Objects.requireNonNull(refreshExpiresAt, "refreshExpiresAt");
-  }
+    /**
+     * Checks that no part is missing.
+     *
+     * @param accessToken the access token
+     * @param refreshToken the opaque refresh token (43 base64url characters); a secret
+     * @param familyId the public ID of the refresh-token family, safe to log
+     * @param refreshExpiresAt when the family ends however it is used (its absolute lifetime)
+     */
+    public TokenPair {
+        Objects.requireNonNull(accessToken, "accessToken");
+        Objects.requireNonNull(refreshToken, "refreshToken");
+        Objects.requireNonNull(familyId, "familyId");
+        Objects.requireNonNull(refreshExpiresAt, "refreshExpiresAt");
+    }
 
-  @Override
-  public String toString() {
-    return "TokenPair[" + accessToken + ", family=" + familyId + ", refreshExpiresAt=" + refreshExpiresAt + "]";
-  }
+    @Override
+    public String toString() {
+        return "TokenPair[" + accessToken + ", family=" + familyId + ", refreshExpiresAt=" + refreshExpiresAt + "]";
+    }
 }

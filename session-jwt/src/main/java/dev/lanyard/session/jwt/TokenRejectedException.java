@@ -10,20 +10,20 @@ import java.util.Objects;
  */
 public class TokenRejectedException extends SessionException {
 
-  /** Serialization version. */
-  private static final long serialVersionUID = 1L;
+    /** Serialization version. */
+    private static final long serialVersionUID = 1L;
 
-  /** Why the token was rejected. */
-  private final RejectionReason reason;
+    /** Why the token was rejected. */
+    private final RejectionReason reason;
 
-  /** @param reason why the token was rejected */
-  public TokenRejectedException(RejectionReason reason) {
-    super("access token rejected: " + Objects.requireNonNull(reason, "reason"));
-    this.reason = reason;
-  }
+    /** @param reason why the token was rejected */
+    public TokenRejectedException(RejectionReason reason) {
+        super("access token rejected: " + Objects.requireNonNull(reason, "reason"));
+        this.reason = reason;
+    }
 
-  /** @return why the token was rejected */
-  public RejectionReason reason() {
-    return reason;
-  }
+    /** @return why the token was rejected */
+    public RejectionReason reason() {
+        return reason;
+    }
 }

@@ -23,43 +23,52 @@ import java.util.Optional;
  *
  * @since 0.1.0
  */
-public record VerifiedToken(String subject, SessionHandle sessionHandle, long version, String jti, Instant issuedAt,
-    Instant expiresAt, String keyId, Map<String, Object> claims, Optional<Session> session) {
+public record VerifiedToken(
+        String subject,
+        SessionHandle sessionHandle,
+        long version,
+        String jti,
+        Instant issuedAt,
+        Instant expiresAt,
+        String keyId,
+        Map<String, Object> claims,
+        Optional<Session> session) {
 
-  /**
-   * Checks and copies.
-   *
-   * @param subject the user ({@code sub})
-   * @param sessionHandle the session ({@code sid})
-   * @param version the session version the token was issued at ({@code ver})
-   * @param jti the token ID
-   * @param issuedAt {@code iat}
-   * @param expiresAt {@code exp}
-   * @param keyId the signing key's ID
-   * @param claims every claim, registered and application, unmodifiable
-   * @param session the session as looked up in {@link VerificationMode#CHECKED} mode, else empty
-   */
-  public VerifiedToken {
-    Objects.requireNonNull(subject, "subject");
-    Objects.requireNonNull(sessionHandle, "sessionHandle");
-    Objects.requireNonNull(jti, "jti");
-    Objects.requireNonNull(issuedAt, "issuedAt");
-    Objects.requireNonNull(expiresAt, "expiresAt");
-    Objects.requireNonNull(keyId, "keyId");
-    claims = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(claims));
-    Objects.requireNonNull(session, "session");
-  }
+    /**
+     * Checks and copies.
+     *
+     * @param subject the user ({@code sub})
+     * @param sessionHandle the session ({@code sid})
+     * @param version the session version the token was issued at ({@code ver})
+     * @param jti the token ID
+     * @param issuedAt {@code iat}
+     * @param expiresAt {@code exp}
+     * @param keyId the signing key's ID
+     * @param claims every claim, registered and application, unmodifiable
+     * @param session the session as looked up in {@link VerificationMode#CHECKED} mode, else empty
+     */
+    public VerifiedToken {
+        Objects.requireNonNull(subject, "subject");
+        Objects.requireNonNull(sessionHandle, "sessionHandle");
+        Objects.requireNonNull(jti, "jti");
+        Objects.requireNonNull(issuedAt, "issuedAt");
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        Objects.requireNonNull(keyId, "keyId");
+        claims = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(claims));
+        Objects.requireNonNull(session, "session");
+    }
 
-  /**
-   * @param name a claim name
-   * @return its value, or empty
-   */
-  public Optional<Object> claim(String name) {
-    return Optional.ofNullable(claims.get(name));
-  }
+    /**
+     * @param name a claim name
+     * @return its value, or empty
+     */
+    public Optional<Object> claim(String name) {
+        return Optional.ofNullable(claims.get(name));
+    }
 
-  @Override
-  public String toString() {
-    return "VerifiedToken[sid=" + sessionHandle + ", ver=" + version + ", kid=" + keyId + ", exp=" + expiresAt + "]";
-  }
+    @Override
+    public String toString() {
+        return "VerifiedToken[sid=" + sessionHandle + ", ver=" + version + ", kid=" + keyId + ", exp=" + expiresAt
+                + "]";
+    }
 }

@@ -16,40 +16,39 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 final class VerifiedTokenCache {
 
-  record Entry(TokenKey signingKey, EncryptionKey decryptionKey, JWTClaimsSet claims, Instant expiresAt) {
-  }
+    record Entry(TokenKey signingKey, EncryptionKey decryptionKey, JWTClaimsSet claims, Instant expiresAt) {}
 
-  private final int maxEntries;
-  private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
-  private final ConcurrentLinkedQueue<String> insertionOrder = new ConcurrentLinkedQueue<>();
+    private final int maxEntries;
+    private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<String> insertionOrder = new ConcurrentLinkedQueue<>();
 
-  VerifiedTokenCache(int maxEntries) {
-    this.maxEntries = maxEntries;
-  }
-
-  /** The live entry for {@code hash}, or {@code null}. */
-  Entry get(String hash, Instant now) {
-    Entry e = entries.get(hash);
-    return e == null || !now.isBefore(e.expiresAt()) ? null : e;
-  }
-
-  void put(String hash, Entry entry) {
-    Entry previous = entries.putIfAbsent(hash, entry);
-    if (previous != null) {
-      entries.replace(hash, previous, entry);
-      return;
+    VerifiedTokenCache(int maxEntries) {
+        this.maxEntries = maxEntries;
     }
-    insertionOrder.add(hash);
-    while (entries.size() > maxEntries) {
-      String oldest = insertionOrder.poll();
-      if (oldest == null) {
-        break;
-      }
-      entries.remove(oldest);
-    }
-  }
 
-  int size() {
-    return entries.size();
-  }
+    /** The live entry for {@code hash}, or {@code null}. */
+    Entry get(String hash, Instant now) {
+        Entry e = entries.get(hash);
+        return e == null || !now.isBefore(e.expiresAt()) ? null : e;
+    }
+
+    void put(String hash, Entry entry) {
+        Entry previous = entries.putIfAbsent(hash, entry);
+        if (previous != null) {
+            entries.replace(hash, previous, entry);
+            return;
+        }
+        insertionOrder.add(hash);
+        while (entries.size() > maxEntries) {
+            String oldest = insertionOrder.poll();
+            if (oldest == null) {
+                break;
+            }
+            entries.remove(oldest);
+        }
+    }
+
+    int size() {
+        return entries.size();
+    }
 }

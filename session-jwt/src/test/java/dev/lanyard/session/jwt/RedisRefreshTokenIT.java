@@ -15,26 +15,29 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class RedisRefreshTokenIT extends RefreshTokenContract {
 
-  private static RedisEndpoint redis;
+    private static RedisEndpoint redis;
 
-  @BeforeAll
-  static void startRedis() {
-    redis = TestRedis.standalone();
-  }
-
-  @AfterAll
-  static void stopRedis() throws Exception {
-    if (redis != null) {
-      redis.close();
+    @BeforeAll
+    static void startRedis() {
+        redis = TestRedis.standalone();
     }
-  }
 
-  @Override
-  protected StoreUnderTest createStore(MutableClock clock) {
-    // A fresh prefix per test: the contract reuses user IDs. A generous timeout: two shared cores.
-    RedisSessionStore store = RedisSessionStore.builder().location(redis.uri())
-        .keyPrefix("jwt-it-" + UUID.randomUUID().toString().substring(0, 8) + ":")
-        .commandTimeout(Duration.ofSeconds(2)).clock(clock).build();
-    return new StoreUnderTest(store, store);
-  }
+    @AfterAll
+    static void stopRedis() throws Exception {
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @Override
+    protected StoreUnderTest createStore(MutableClock clock) {
+        // A fresh prefix per test: the contract reuses user IDs. A generous timeout: two shared cores.
+        RedisSessionStore store = RedisSessionStore.builder()
+                .location(redis.uri())
+                .keyPrefix("jwt-it-" + UUID.randomUUID().toString().substring(0, 8) + ":")
+                .commandTimeout(Duration.ofSeconds(2))
+                .clock(clock)
+                .build();
+        return new StoreUnderTest(store, store);
+    }
 }

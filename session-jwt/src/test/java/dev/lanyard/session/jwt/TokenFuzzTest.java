@@ -20,73 +20,75 @@ import dev.lanyard.session.Session;
  */
 class TokenFuzzTest {
 
-  private final Fixture fx = new Fixture();
-  private final KeyRing keys = KeyRing.of(TokenKeySet.of(TokenKey.generate("h1", TokenAlgorithm.HS256)));
-  private final AccessTokenIssuer issuer = fx.issuer(keys).build();
-  private final AccessTokenVerifier verifier = fx.verifier(keys).build();
-  private final RefreshTokenService refresh = RefreshTokenService.builder(fx.manager, fx.store, issuer).build();
-  private final Session session = fx.login("alice");
-  private final IssuedToken genuine = issuer.issue(session);
-  private final TokenPair pair = refresh.issue(session);
+    private final Fixture fx = new Fixture();
+    private final KeyRing keys = KeyRing.of(TokenKeySet.of(TokenKey.generate("h1", TokenAlgorithm.HS256)));
+    private final AccessTokenIssuer issuer = fx.issuer(keys).build();
+    private final AccessTokenVerifier verifier = fx.verifier(keys).build();
+    private final RefreshTokenService refresh =
+            RefreshTokenService.builder(fx.manager, fx.store, issuer).build();
+    private final Session session = fx.login("alice");
+    private final IssuedToken genuine = issuer.issue(session);
+    private final TokenPair pair = refresh.issue(session);
 
-  @FuzzTest
-  void anyTextAsAnAccessTokenIsRejectedWithAReason(@NotNull String presented) {
-    for (VerificationMode mode : VerificationMode.values()) {
-      TokenVerification result = verifier.verify(presented, mode);
+    @FuzzTest
+    void anyTextAsAnAccessTokenIsRejectedWithAReason(@NotNull String presented) {
+        for (VerificationMode mode : VerificationMode.values()) {
+            TokenVerification result = verifier.verify(presented, mode);
 
-      if (result.isValid()) {
-        assertThat(result.orElseThrow().jti()).isEqualTo(genuine.jti());
-      } else {
-        assertThat(result.rejection()).isPresent();
-      }
-    }
-  }
-
-  @FuzzTest
-  void anEditedAccessTokenVerifiesOnlyWithTheGenuineClaims(FuzzedDataProvider data) {
-    StringBuilder token = new StringBuilder(genuine.value());
-    int edits = data.consumeInt(1, 4);
-    for (int i = 0; i < edits && token.length() > 0; i++) {
-      int at = data.consumeInt(0, token.length() - 1);
-      switch (data.consumeInt(0, 2)) {
-        case 0 -> token.setCharAt(at, data.consumeChar());
-        case 1 -> token.deleteCharAt(at);
-        default -> token.insert(at, data.consumeString(8));
-      }
+            if (result.isValid()) {
+                assertThat(result.orElseThrow().jti()).isEqualTo(genuine.jti());
+            } else {
+                assertThat(result.rejection()).isPresent();
+            }
+        }
     }
 
-    TokenVerification result = verifier.verify(token.toString(), VerificationMode.CHECKED);
+    @FuzzTest
+    void anEditedAccessTokenVerifiesOnlyWithTheGenuineClaims(FuzzedDataProvider data) {
+        StringBuilder token = new StringBuilder(genuine.value());
+        int edits = data.consumeInt(1, 4);
+        for (int i = 0; i < edits && token.length() > 0; i++) {
+            int at = data.consumeInt(0, token.length() - 1);
+            switch (data.consumeInt(0, 2)) {
+                case 0 -> token.setCharAt(at, data.consumeChar());
+                case 1 -> token.deleteCharAt(at);
+                default -> token.insert(at, data.consumeString(8));
+            }
+        }
 
-    if (result.isValid()) {
-      VerifiedToken verified = result.orElseThrow();
-      assertThat(verified.jti()).isEqualTo(genuine.jti());
-      assertThat(verified.subject()).isEqualTo("alice");
-      assertThat(verified.sessionHandle()).isEqualTo(session.handle());
-    } else {
-      assertThat(result.rejection()).isPresent();
+        TokenVerification result = verifier.verify(token.toString(), VerificationMode.CHECKED);
+
+        if (result.isValid()) {
+            VerifiedToken verified = result.orElseThrow();
+            assertThat(verified.jti()).isEqualTo(genuine.jti());
+            assertThat(verified.subject()).isEqualTo("alice");
+            assertThat(verified.sessionHandle()).isEqualTo(session.handle());
+        } else {
+            assertThat(result.rejection()).isPresent();
+        }
     }
-  }
 
-  @FuzzTest
-  void anyTextAsARefreshTokenIsRejected(@NotNull String presented) {
-    // Compared by digest: Jazzer feeds the operands of String.equals back into its inputs, so
-    // comparing the text itself would hand the fuzzer the genuine token (it did, at once).
-    boolean genuine = sha256(presented).equals(sha256(pair.refreshToken()));
-    RefreshResult result = refresh.refresh(presented);
+    @FuzzTest
+    void anyTextAsARefreshTokenIsRejected(@NotNull String presented) {
+        // Compared by digest: Jazzer feeds the operands of String.equals back into its inputs, so
+        // comparing the text itself would hand the fuzzer the genuine token (it did, at once).
+        boolean genuine = sha256(presented).equals(sha256(pair.refreshToken()));
+        RefreshResult result = refresh.refresh(presented);
 
-    assertThat(result.isSuccess()).as("accepted").isEqualTo(genuine);
-    if (!genuine) {
-      assertThat(result.rejection()).isPresent();
-      assertThat(refresh.revoke(presented)).isEmpty();
+        assertThat(result.isSuccess()).as("accepted").isEqualTo(genuine);
+        if (!genuine) {
+            assertThat(result.rejection()).isPresent();
+            assertThat(refresh.revoke(presented)).isEmpty();
+        }
     }
-  }
 
-  private static String sha256(String text) {
-    try {
-      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-          .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    private static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
-  }
 }

@@ -34,63 +34,84 @@ import java.util.function.ToLongFunction;
  */
 public final class MemcachedStoreMetrics implements MeterBinder {
 
-  private final MemcachedSessionStore store;
-  private final Tags tags;
+    private final MemcachedSessionStore store;
+    private final Tags tags;
 
-  private MemcachedStoreMetrics(MemcachedSessionStore store, Tags tags) {
-    this.store = store;
-    this.tags = tags;
-  }
+    private MemcachedStoreMetrics(MemcachedSessionStore store, Tags tags) {
+        this.store = store;
+        this.tags = tags;
+    }
 
-  /**
-   * Returns a binder for the store's meters, without extra tags.
-   *
-   * @param store the store to meter
-   * @return a binder; bind it once per registry
-   */
-  public static MemcachedStoreMetrics of(MemcachedSessionStore store) {
-    return new MemcachedStoreMetrics(Objects.requireNonNull(store, "store"), Tags.empty());
-  }
+    /**
+     * Returns a binder for the store's meters, without extra tags.
+     *
+     * @param store the store to meter
+     * @return a binder; bind it once per registry
+     */
+    public static MemcachedStoreMetrics of(MemcachedSessionStore store) {
+        return new MemcachedStoreMetrics(Objects.requireNonNull(store, "store"), Tags.empty());
+    }
 
-  /**
-   * Returns a binder that also puts {@code tags} on every meter, for example to tell two stores of
-   * one application apart.
-   *
-   * @param tags the tags to add
-   * @return a new binder over the same store
-   */
-  public MemcachedStoreMetrics withTags(Iterable<Tag> tags) {
-    return new MemcachedStoreMetrics(store, this.tags.and(Objects.requireNonNull(tags, "tags")));
-  }
+    /**
+     * Returns a binder that also puts {@code tags} on every meter, for example to tell two stores of
+     * one application apart.
+     *
+     * @param tags the tags to add
+     * @return a new binder over the same store
+     */
+    public MemcachedStoreMetrics withTags(Iterable<Tag> tags) {
+        return new MemcachedStoreMetrics(store, this.tags.and(Objects.requireNonNull(tags, "tags")));
+    }
 
-  @Override
-  public void bindTo(MeterRegistry registry) {
-    counter(registry, "lanyard.memcached.sessions.lost", MemcachedStoreStats::lostToDeadServer,
-        "Reads whose session was on a dead server, answered as absent (the user was signed out)",
-        Tags.of("cause", "dead_server"));
-    counter(registry, "lanyard.memcached.cas.writes", MemcachedStoreStats::casWrites,
-        "Compare-and-set writes applied", Tags.empty());
-    counter(registry, "lanyard.memcached.cas.retries", MemcachedStoreStats::casRetries,
-        "Compare-and-set attempts that lost a race with another writer and were tried again",
-        Tags.empty());
-    counter(registry, "lanyard.memcached.cas.give.ups", MemcachedStoreStats::casGiveUps,
-        "Writes that lost every allowed compare-and-set race and failed as unavailable",
-        Tags.empty());
-    counter(registry, "lanyard.memcached.unavailable", MemcachedStoreStats::unavailable,
-        "Store operations that failed as unavailable", Tags.empty());
-  }
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        counter(
+                registry,
+                "lanyard.memcached.sessions.lost",
+                MemcachedStoreStats::lostToDeadServer,
+                "Reads whose session was on a dead server, answered as absent (the user was signed out)",
+                Tags.of("cause", "dead_server"));
+        counter(
+                registry,
+                "lanyard.memcached.cas.writes",
+                MemcachedStoreStats::casWrites,
+                "Compare-and-set writes applied",
+                Tags.empty());
+        counter(
+                registry,
+                "lanyard.memcached.cas.retries",
+                MemcachedStoreStats::casRetries,
+                "Compare-and-set attempts that lost a race with another writer and were tried again",
+                Tags.empty());
+        counter(
+                registry,
+                "lanyard.memcached.cas.give.ups",
+                MemcachedStoreStats::casGiveUps,
+                "Writes that lost every allowed compare-and-set race and failed as unavailable",
+                Tags.empty());
+        counter(
+                registry,
+                "lanyard.memcached.unavailable",
+                MemcachedStoreStats::unavailable,
+                "Store operations that failed as unavailable",
+                Tags.empty());
+    }
 
-  private void counter(MeterRegistry registry, String name, ToLongFunction<MemcachedStoreStats> read,
-      String description, Tags extra) {
-    FunctionCounter.builder(name, store, s -> read.applyAsLong(s.stats()))
-        .description(description)
-        .tags(tags)
-        .tags(extra)
-        .register(registry);
-  }
+    private void counter(
+            MeterRegistry registry,
+            String name,
+            ToLongFunction<MemcachedStoreStats> read,
+            String description,
+            Tags extra) {
+        FunctionCounter.builder(name, store, s -> read.applyAsLong(s.stats()))
+                .description(description)
+                .tags(tags)
+                .tags(extra)
+                .register(registry);
+    }
 
-  @Override
-  public String toString() {
-    return "MemcachedStoreMetrics[tags=" + tags + "]";
-  }
+    @Override
+    public String toString() {
+        return "MemcachedStoreMetrics[tags=" + tags + "]";
+    }
 }

@@ -15,17 +15,17 @@ import java.util.Set;
  */
 public final class MemcachedStoreProvider implements SessionStoreProvider {
 
-  /** Creates the provider; called by {@link java.util.ServiceLoader}. */
-  public MemcachedStoreProvider() {}
+    /** Creates the provider; called by {@link java.util.ServiceLoader}. */
+    public MemcachedStoreProvider() {}
 
-  @Override
-  public Set<String> schemes() {
-    return Set.of("memcached", "memcacheds");
-  }
+    @Override
+    public Set<String> schemes() {
+        return Set.of("memcached", "memcacheds");
+    }
 
-  /** Opens the store; {@code memcacheds} is refused with a message, as the client has no TLS. */
-  @Override
-  public SessionStore open(URI uri, Clock clock) {
-    return MemcachedSessionStore.open(MemcachedOptions.fromUri(uri), clock);
-  }
+    /** Opens the store; {@code memcacheds} is refused with a message, as the client has no TLS. */
+    @Override
+    public SessionStore open(URI uri, Clock clock) {
+        return MemcachedSessionStore.open(MemcachedOptions.fromUri(uri), clock);
+    }
 }

@@ -16,16 +16,16 @@ package dev.lanyard.session.memcached;
  *
  * @since 0.1.0
  */
-public record MemcachedStoreStats(long casWrites, long casRetries, long casGiveUps, long lostToDeadServer,
-    long unavailable) {
+public record MemcachedStoreStats(
+        long casWrites, long casRetries, long casGiveUps, long lostToDeadServer, long unavailable) {
 
-  /**
-   * Returns the share of compare-and-set attempts that lost a race, from 0 to 1.
-   *
-   * @return {@code casRetries / (casWrites + casRetries)}, or 0 before any write
-   */
-  public double casRetryShare() {
-    long attempts = casWrites + casRetries;
-    return attempts == 0 ? 0 : (double) casRetries / attempts;
-  }
+    /**
+     * Returns the share of compare-and-set attempts that lost a race, from 0 to 1.
+     *
+     * @return {@code casRetries / (casWrites + casRetries)}, or 0 before any write
+     */
+    public double casRetryShare() {
+        long attempts = casWrites + casRetries;
+        return attempts == 0 ? 0 : (double) casRetries / attempts;
+    }
 }

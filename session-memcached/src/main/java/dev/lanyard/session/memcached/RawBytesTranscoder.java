@@ -12,42 +12,42 @@ import net.rubyeye.xmemcached.transcoders.Transcoder;
  */
 final class RawBytesTranscoder implements Transcoder<byte[]> {
 
-  static final RawBytesTranscoder INSTANCE = new RawBytesTranscoder();
+    static final RawBytesTranscoder INSTANCE = new RawBytesTranscoder();
 
-  /** Marks an item that was stored with other flags; no record starts with it. */
-  private static final byte[] FOREIGN = {0};
+    /** Marks an item that was stored with other flags; no record starts with it. */
+    private static final byte[] FOREIGN = {0};
 
-  private RawBytesTranscoder() {}
+    private RawBytesTranscoder() {}
 
-  @Override
-  public CachedData encode(byte[] value) {
-    return new CachedData(0, value);
-  }
+    @Override
+    public CachedData encode(byte[] value) {
+        return new CachedData(0, value);
+    }
 
-  @Override
-  public byte[] decode(CachedData data) {
-    return data.getFlag() == 0 ? data.getData() : FOREIGN;
-  }
+    @Override
+    public byte[] decode(CachedData data) {
+        return data.getFlag() == 0 ? data.getData() : FOREIGN;
+    }
 
-  @Override
-  public void setPrimitiveAsString(boolean primitiveAsString) {}
+    @Override
+    public void setPrimitiveAsString(boolean primitiveAsString) {}
 
-  @Override
-  public void setPackZeros(boolean packZeros) {}
+    @Override
+    public void setPackZeros(boolean packZeros) {}
 
-  @Override
-  public void setCompressionThreshold(int threshold) {}
+    @Override
+    public void setCompressionThreshold(int threshold) {}
 
-  @Override
-  public boolean isPrimitiveAsString() {
-    return false;
-  }
+    @Override
+    public boolean isPrimitiveAsString() {
+        return false;
+    }
 
-  @Override
-  public boolean isPackZeros() {
-    return false;
-  }
+    @Override
+    public boolean isPackZeros() {
+        return false;
+    }
 
-  @Override
-  public void setCompressionMode(CompressionMode compressionMode) {}
+    @Override
+    public void setCompressionMode(CompressionMode compressionMode) {}
 }

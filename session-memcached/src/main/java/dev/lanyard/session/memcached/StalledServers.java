@@ -18,45 +18,48 @@ import org.slf4j.LoggerFactory;
  */
 final class StalledServers {
 
-  private static final Logger LOG = LoggerFactory.getLogger(StalledServers.class);
+    private static final Logger LOG = LoggerFactory.getLogger(StalledServers.class);
 
-  /** How many timeouts in a row, with no answer in between, close a server's connection: 3. */
-  static final int TIMEOUTS_BEFORE_CLOSE = 3;
+    /** How many timeouts in a row, with no answer in between, close a server's connection: 3. */
+    static final int TIMEOUTS_BEFORE_CLOSE = 3;
 
-  private final MemcachedClient client;
-  private final Map<Session, AtomicInteger> runs = new ConcurrentHashMap<>();
+    private final MemcachedClient client;
+    private final Map<Session, AtomicInteger> runs = new ConcurrentHashMap<>();
 
-  StalledServers(MemcachedClient client) {
-    this.client = client;
-  }
-
-  /** An operation on {@code key} timed out. */
-  void timedOut(String key) {
-    Session session = sessionOf(key);
-    if (session == null || session.isClosed()) {
-      return;
+    StalledServers(MemcachedClient client) {
+        this.client = client;
     }
-    int run = runs.computeIfAbsent(session, s -> new AtomicInteger()).incrementAndGet();
-    if (run >= TIMEOUTS_BEFORE_CLOSE) {
-      runs.remove(session);
-      LOG.warn("Memcached server {} did not answer {} operations in a row; closing its connection so that it "
-          + "reconnects (it may be half-open)", session.getRemoteSocketAddress(), run);
-      session.close();
-    }
-  }
 
-  /** An operation on {@code key} was answered. */
-  void answered(String key) {
-    if (runs.isEmpty()) {
-      return;
+    /** An operation on {@code key} timed out. */
+    void timedOut(String key) {
+        Session session = sessionOf(key);
+        if (session == null || session.isClosed()) {
+            return;
+        }
+        int run = runs.computeIfAbsent(session, s -> new AtomicInteger()).incrementAndGet();
+        if (run >= TIMEOUTS_BEFORE_CLOSE) {
+            runs.remove(session);
+            LOG.warn(
+                    "Memcached server {} did not answer {} operations in a row; closing its connection so that it "
+                            + "reconnects (it may be half-open)",
+                    session.getRemoteSocketAddress(),
+                    run);
+            session.close();
+        }
     }
-    Session session = sessionOf(key);
-    if (session != null) {
-      runs.remove(session);
-    }
-  }
 
-  private Session sessionOf(String key) {
-    return client instanceof XMemcachedClient x ? x.getSessionLocator().getSessionByKey(key) : null;
-  }
+    /** An operation on {@code key} was answered. */
+    void answered(String key) {
+        if (runs.isEmpty()) {
+            return;
+        }
+        Session session = sessionOf(key);
+        if (session != null) {
+            runs.remove(session);
+        }
+    }
+
+    private Session sessionOf(String key) {
+        return client instanceof XMemcachedClient x ? x.getSessionLocator().getSessionByKey(key) : null;
+    }
 }

@@ -17,25 +17,34 @@ import org.slf4j.LoggerFactory;
  */
 class MemcachedFootprintIT {
 
-  private static final Logger LOG = LoggerFactory.getLogger(MemcachedFootprintIT.class);
-  private static final int SESSIONS = 1_000;
+    private static final Logger LOG = LoggerFactory.getLogger(MemcachedFootprintIT.class);
+    private static final int SESSIONS = 1_000;
 
-  @Test
-  void aLoggedInSessionWithThreeSmallAttributesTakesUnderHalfAKilobyte() {
-    try (MemcachedSupport support = MemcachedSupport.local(1);
-        MemcachedSessionStore store = support.store(Clock.systemUTC())) {
-      SessionManager manager = SessionManager.builder(store).logEvents(false).build();
-      String server = support.servers.get(0);
-      long before = support.direct.stat(server, "bytes");
-      for (int i = 0; i < SESSIONS; i++) {
-        NewSession s = manager.login(null, "user-" + i + "@example.com",
-            ClientInfo.of("Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0", "192.0.2.17"));
-        manager.save(s.session(), SessionUpdate.builder().put("cart", "3 apples").put("theme", "dark")
-            .put("visits", i).build()).orElseThrow();
-      }
-      long perSession = (support.direct.stat(server, "bytes") - before) / SESSIONS;
-      LOG.info("bytes per session in memcached (item header, key and value; 3 small attributes): {}", perSession);
-      assertThat(perSession).isPositive().isLessThan(512);
+    @Test
+    void aLoggedInSessionWithThreeSmallAttributesTakesUnderHalfAKilobyte() {
+        try (MemcachedSupport support = MemcachedSupport.local(1);
+                MemcachedSessionStore store = support.store(Clock.systemUTC())) {
+            SessionManager manager =
+                    SessionManager.builder(store).logEvents(false).build();
+            String server = support.servers.get(0);
+            long before = support.direct.stat(server, "bytes");
+            for (int i = 0; i < SESSIONS; i++) {
+                NewSession s = manager.login(
+                        null,
+                        "user-" + i + "@example.com",
+                        ClientInfo.of("Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0", "192.0.2.17"));
+                manager.save(
+                                s.session(),
+                                SessionUpdate.builder()
+                                        .put("cart", "3 apples")
+                                        .put("theme", "dark")
+                                        .put("visits", i)
+                                        .build())
+                        .orElseThrow();
+            }
+            long perSession = (support.direct.stat(server, "bytes") - before) / SESSIONS;
+            LOG.info("bytes per session in memcached (item header, key and value; 3 small attributes): {}", perSession);
+            assertThat(perSession).isPositive().isLessThan(512);
+        }
     }
-  }
 }

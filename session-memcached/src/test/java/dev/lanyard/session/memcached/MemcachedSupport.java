@@ -1,10 +1,9 @@
 package dev.lanyard.session.memcached;
 
-import dev.lanyard.session.memcached.testing.MemcachedProcess;
-
 import static org.awaitility.Awaitility.await;
 
 import dev.lanyard.session.SessionHandle;
+import dev.lanyard.session.memcached.testing.MemcachedProcess;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,79 +20,84 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class MemcachedSupport implements AutoCloseable {
 
-  final List<MemcachedProcess> processes;
-  final List<String> servers;
-  final DirectMemcached direct;
-  private final String prefix = "lanyard-it-" + UUID.randomUUID().toString().substring(0, 8) + ":";
-  private final AtomicInteger stores = new AtomicInteger();
-  private volatile String current = prefix;
+    final List<MemcachedProcess> processes;
+    final List<String> servers;
+    final DirectMemcached direct;
+    private final String prefix = "lanyard-it-" + UUID.randomUUID().toString().substring(0, 8) + ":";
+    private final AtomicInteger stores = new AtomicInteger();
+    private volatile String current = prefix;
 
-  private MemcachedSupport(List<MemcachedProcess> processes, List<String> servers) {
-    this.processes = processes;
-    this.servers = List.copyOf(servers);
-    this.direct = new DirectMemcached(servers);
-  }
-
-  /**
-   * @param count how many servers
-   * @return servers from the environment, or that many private processes
-   */
-  static MemcachedSupport servers(int count) {
-    String explicit = System.getenv("LANYARD_TEST_MEMCACHED");
-    if (explicit != null && !explicit.isBlank()) {
-      return new MemcachedSupport(List.of(), Arrays.stream(explicit.split(",")).map(String::trim).toList());
+    private MemcachedSupport(List<MemcachedProcess> processes, List<String> servers) {
+        this.processes = processes;
+        this.servers = List.copyOf(servers);
+        this.direct = new DirectMemcached(servers);
     }
-    return local(count);
-  }
 
-  /**
-   * @param count how many servers
-   * @return that many private processes, which the test may kill and restart
-   */
-  static MemcachedSupport local(int count) {
-    List<MemcachedProcess> started = new ArrayList<>();
-    try {
-      for (int i = 0; i < count; i++) {
-        started.add(MemcachedProcess.start());
-      }
-    } catch (RuntimeException e) {
-      started.forEach(MemcachedProcess::close);
-      throw e;
+    /**
+     * @param count how many servers
+     * @return servers from the environment, or that many private processes
+     */
+    static MemcachedSupport servers(int count) {
+        String explicit = System.getenv("LANYARD_TEST_MEMCACHED");
+        if (explicit != null && !explicit.isBlank()) {
+            return new MemcachedSupport(
+                    List.of(),
+                    Arrays.stream(explicit.split(",")).map(String::trim).toList());
+        }
+        return local(count);
     }
-    return new MemcachedSupport(started, started.stream().map(MemcachedProcess::address).toList());
-  }
 
-  /** @return options for these servers with a fresh key prefix, so tests that reuse user IDs stay apart */
-  MemcachedOptions.Builder options() {
-    current = prefix + "t" + stores.incrementAndGet() + ":";
-    MemcachedOptions.Builder b = MemcachedOptions.builder().keyPrefix(current).timeout(Duration.ofSeconds(2));
-    servers.forEach(b::server);
-    return b;
-  }
+    /**
+     * @param count how many servers
+     * @return that many private processes, which the test may kill and restart
+     */
+    static MemcachedSupport local(int count) {
+        List<MemcachedProcess> started = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                started.add(MemcachedProcess.start());
+            }
+        } catch (RuntimeException e) {
+            started.forEach(MemcachedProcess::close);
+            throw e;
+        }
+        return new MemcachedSupport(
+                started, started.stream().map(MemcachedProcess::address).toList());
+    }
 
-  /**
-   * A store with a generous timeout: the contract is about behaviour, on two shared cores, where 16
-   * racing writers of one session may each wait long for their turn.
-   */
-  MemcachedSessionStore store(Clock clock) {
-    return MemcachedSessionStore.open(options().timeout(Duration.ofSeconds(10)).casRetries(10_000).build(), clock);
-  }
+    /** @return options for these servers with a fresh key prefix, so tests that reuse user IDs stay apart */
+    MemcachedOptions.Builder options() {
+        current = prefix + "t" + stores.incrementAndGet() + ":";
+        MemcachedOptions.Builder b =
+                MemcachedOptions.builder().keyPrefix(current).timeout(Duration.ofSeconds(2));
+        servers.forEach(b::server);
+        return b;
+    }
 
-  String key(SessionHandle handle) {
-    return current + "s:" + handle.value();
-  }
+    /**
+     * A store with a generous timeout: the contract is about behaviour, on two shared cores, where 16
+     * racing writers of one session may each wait long for their turn.
+     */
+    MemcachedSessionStore store(Clock clock) {
+        return MemcachedSessionStore.open(
+                options().timeout(Duration.ofSeconds(10)).casRetries(10_000).build(), clock);
+    }
 
-  boolean holds(SessionHandle handle) {
-    return direct.holds(key(handle));
-  }
+    String key(SessionHandle handle) {
+        return current + "s:" + handle.value();
+    }
 
-  /** Waits, with a deadline, until Memcached's own expiry has removed the session's item. */
-  void awaitGone(SessionHandle handle, Duration ttl) {
-    await().atMost(ttl.plusSeconds(5)).pollInterval(Duration.ofMillis(100)).until(() -> !holds(handle));
-  }
+    boolean holds(SessionHandle handle) {
+        return direct.holds(key(handle));
+    }
 
-  @Override
-  public void close() {
-    processes.forEach(MemcachedProcess::close);
-  }
+    /** Waits, with a deadline, until Memcached's own expiry has removed the session's item. */
+    void awaitGone(SessionHandle handle, Duration ttl) {
+        await().atMost(ttl.plusSeconds(5)).pollInterval(Duration.ofMillis(100)).until(() -> !holds(handle));
+    }
+
+    @Override
+    public void close() {
+        processes.forEach(MemcachedProcess::close);
+    }
 }

@@ -19,19 +19,20 @@ import java.security.SecureRandom;
  */
 class RecordCodecFuzzTest {
 
-  private final SessionHandle handle = SessionId.generate(new SecureRandom()).handle();
+    private final SessionHandle handle = SessionId.generate(new SecureRandom()).handle();
 
-  @FuzzTest
-  void decodeReadsAnItemOrRefusesWithATypedException(byte @NotNull [] stored) {
-    RecordCodec.Item item;
-    try {
-      item = RecordCodec.decode(handle, stored);
-    } catch (UnreadableSessionException refused) {
-      assertThat(refused.handle()).isEqualTo(handle);
-      return;
+    @FuzzTest
+    void decodeReadsAnItemOrRefusesWithATypedException(byte @NotNull [] stored) {
+        RecordCodec.Item item;
+        try {
+            item = RecordCodec.decode(handle, stored);
+        } catch (UnreadableSessionException refused) {
+            assertThat(refused.handle()).isEqualTo(handle);
+            return;
+        }
+        byte[] again = item.record() == null
+                ? RecordCodec.tombstone(item.deadline())
+                : RecordCodec.encode(item.record(), item.deadline());
+        assertThat(RecordCodec.decode(handle, again)).usingRecursiveComparison().isEqualTo(item);
     }
-    byte[] again = item.record() == null ? RecordCodec.tombstone(item.deadline())
-        : RecordCodec.encode(item.record(), item.deadline());
-    assertThat(RecordCodec.decode(handle, again)).usingRecursiveComparison().isEqualTo(item);
-  }
 }

@@ -15,14 +15,14 @@ import java.util.Objects;
  */
 public final class SessionObservationContext extends Observation.Context {
 
-  private final ObservedOperation operation;
+    private final ObservedOperation operation;
 
-  SessionObservationContext(ObservedOperation operation) {
-    this.operation = Objects.requireNonNull(operation, "operation");
-  }
+    SessionObservationContext(ObservedOperation operation) {
+        this.operation = Objects.requireNonNull(operation, "operation");
+    }
 
-  /** @return the Lanyard operation, complete when the observation stops */
-  public ObservedOperation operation() {
-    return operation;
-  }
+    /** @return the Lanyard operation, complete when the observation stops */
+    public ObservedOperation operation() {
+        return operation;
+    }
 }

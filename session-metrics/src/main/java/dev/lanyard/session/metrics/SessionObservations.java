@@ -28,64 +28,64 @@ import java.util.Objects;
  */
 public final class SessionObservations implements SessionObserver {
 
-  private final ObservationRegistry registry;
-  private final SessionObservationConvention convention;
+    private final ObservationRegistry registry;
+    private final SessionObservationConvention convention;
 
-  private SessionObservations(ObservationRegistry registry, SessionObservationConvention convention) {
-    this.registry = Objects.requireNonNull(registry, "registry");
-    this.convention = Objects.requireNonNull(convention, "convention");
-  }
-
-  /**
-   * Creates an observer with the default {@link SessionObservationConvention}.
-   *
-   * @param registry the registry the observations go to
-   * @return the observer
-   */
-  public static SessionObservations create(ObservationRegistry registry) {
-    return new SessionObservations(registry, new SessionObservationConvention());
-  }
-
-  /**
-   * Creates an observer with a custom convention (to add key values, say).
-   *
-   * @param registry the registry the observations go to
-   * @param convention names the observations and their key values
-   * @return the observer
-   */
-  public static SessionObservations create(ObservationRegistry registry, SessionObservationConvention convention) {
-    return new SessionObservations(registry, convention);
-  }
-
-  @Override
-  public void onStart(ObservedOperation operation) {
-    SessionObservationContext context = new SessionObservationContext(operation);
-    // The name depends on the operation's kind; the convention adds the key values at start and
-    // again at stop, when the operation has its outcome, reason, handle and version.
-    Observation observation = Observation.createNotStarted(convention.getName(context), () -> context, registry)
-        .observationConvention(convention);
-    observation.start();
-    operation.attach(new Running(observation, observation.openScope()));
-  }
-
-  @Override
-  public void onStop(ObservedOperation operation) {
-    if (!(operation.attachment() instanceof Running running)) {
-      return;
+    private SessionObservations(ObservationRegistry registry, SessionObservationConvention convention) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.convention = Objects.requireNonNull(convention, "convention");
     }
-    try {
-      operation.error().ifPresent(running.observation::error);
-      running.scope.close();
-    } finally {
-      running.observation.stop();
+
+    /**
+     * Creates an observer with the default {@link SessionObservationConvention}.
+     *
+     * @param registry the registry the observations go to
+     * @return the observer
+     */
+    public static SessionObservations create(ObservationRegistry registry) {
+        return new SessionObservations(registry, new SessionObservationConvention());
     }
-  }
 
-  /** An observation started by {@link #onStart} and its open scope. */
-  private record Running(Observation observation, Observation.Scope scope) {}
+    /**
+     * Creates an observer with a custom convention (to add key values, say).
+     *
+     * @param registry the registry the observations go to
+     * @param convention names the observations and their key values
+     * @return the observer
+     */
+    public static SessionObservations create(ObservationRegistry registry, SessionObservationConvention convention) {
+        return new SessionObservations(registry, convention);
+    }
 
-  @Override
-  public String toString() {
-    return "SessionObservations[" + registry + "]";
-  }
+    @Override
+    public void onStart(ObservedOperation operation) {
+        SessionObservationContext context = new SessionObservationContext(operation);
+        // The name depends on the operation's kind; the convention adds the key values at start and
+        // again at stop, when the operation has its outcome, reason, handle and version.
+        Observation observation = Observation.createNotStarted(convention.getName(context), () -> context, registry)
+                .observationConvention(convention);
+        observation.start();
+        operation.attach(new Running(observation, observation.openScope()));
+    }
+
+    @Override
+    public void onStop(ObservedOperation operation) {
+        if (!(operation.attachment() instanceof Running running)) {
+            return;
+        }
+        try {
+            operation.error().ifPresent(running.observation::error);
+            running.scope.close();
+        } finally {
+            running.observation.stop();
+        }
+    }
+
+    /** An observation started by {@link #onStart} and its open scope. */
+    private record Running(Observation observation, Observation.Scope scope) {}
+
+    @Override
+    public String toString() {
+        return "SessionObservations[" + registry + "]";
+    }
 }

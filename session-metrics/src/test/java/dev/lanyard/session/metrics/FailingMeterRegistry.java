@@ -18,43 +18,43 @@ import java.util.concurrent.TimeUnit;
  */
 final class FailingMeterRegistry extends SimpleMeterRegistry {
 
-  private final Runnable failure;
+    private final Runnable failure;
 
-  /**
-   * @param failure runs on every recording and throws what the meter should throw
-   */
-  FailingMeterRegistry(Runnable failure) {
-    this.failure = failure;
-  }
+    /**
+     * @param failure runs on every recording and throws what the meter should throw
+     */
+    FailingMeterRegistry(Runnable failure) {
+        this.failure = failure;
+    }
 
-  @Override
-  protected Counter newCounter(Meter.Id id) {
-    return new CumulativeCounter(id) {
-      @Override
-      public void increment(double amount) {
-        failure.run();
-      }
-    };
-  }
+    @Override
+    protected Counter newCounter(Meter.Id id) {
+        return new CumulativeCounter(id) {
+            @Override
+            public void increment(double amount) {
+                failure.run();
+            }
+        };
+    }
 
-  @Override
-  protected Timer newTimer(Meter.Id id, DistributionStatisticConfig config, PauseDetector pauseDetector) {
-    return new CumulativeTimer(id, clock, config, pauseDetector, getBaseTimeUnit(), false) {
-      @Override
-      protected void recordNonNegative(long amount, TimeUnit unit) {
-        failure.run();
-      }
-    };
-  }
+    @Override
+    protected Timer newTimer(Meter.Id id, DistributionStatisticConfig config, PauseDetector pauseDetector) {
+        return new CumulativeTimer(id, clock, config, pauseDetector, getBaseTimeUnit(), false) {
+            @Override
+            protected void recordNonNegative(long amount, TimeUnit unit) {
+                failure.run();
+            }
+        };
+    }
 
-  @Override
-  protected DistributionSummary newDistributionSummary(Meter.Id id, DistributionStatisticConfig config,
-      double scale) {
-    return new CumulativeDistributionSummary(id, clock, config, scale, false) {
-      @Override
-      protected void recordNonNegative(double amount) {
-        failure.run();
-      }
-    };
-  }
+    @Override
+    protected DistributionSummary newDistributionSummary(
+            Meter.Id id, DistributionStatisticConfig config, double scale) {
+        return new CumulativeDistributionSummary(id, clock, config, scale, false) {
+            @Override
+            protected void recordNonNegative(double amount) {
+                failure.run();
+            }
+        };
+    }
 }

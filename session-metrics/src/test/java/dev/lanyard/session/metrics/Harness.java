@@ -37,177 +37,185 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class Harness implements BeforeEachCallback, AfterEachCallback {
 
-  static final ClientInfo CLIENT = ClientInfo.of(
-      "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0", "203.0.113.7");
+    static final ClientInfo CLIENT =
+            ClientInfo.of("Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0", "203.0.113.7");
 
-  private SessionPolicy policy = SessionPolicy.defaults();
-  private UnaryOperator<SessionMetrics.Builder> metricsOptions = b -> b;
-  private Supplier<MeterRegistry> registryFactory = SimpleMeterRegistry::new;
-  private Function<SessionStore, SessionStore> storeWrapper = s -> s;
-  private final List<SessionListener> listenersBeforeMetrics = new ArrayList<>();
-  private final List<SessionListener> listenersAfterMetrics = new ArrayList<>();
-  private Function<MutableClock, Clock> storeClock = c -> c;
-  private boolean logUserIds;
+    private SessionPolicy policy = SessionPolicy.defaults();
+    private UnaryOperator<SessionMetrics.Builder> metricsOptions = b -> b;
+    private Supplier<MeterRegistry> registryFactory = SimpleMeterRegistry::new;
+    private Function<SessionStore, SessionStore> storeWrapper = s -> s;
+    private final List<SessionListener> listenersBeforeMetrics = new ArrayList<>();
+    private final List<SessionListener> listenersAfterMetrics = new ArrayList<>();
+    private Function<MutableClock, Clock> storeClock = c -> c;
+    private boolean logUserIds;
 
-  private RecordingRandom random;
-  private LogCapture logs;
-  private MutableClock clock;
-  private InMemorySessionStore memory;
-  private SessionStore store;
-  private MeterRegistry registry;
-  private SessionMetrics metrics;
-  private SessionManager manager;
+    private RecordingRandom random;
+    private LogCapture logs;
+    private MutableClock clock;
+    private InMemorySessionStore memory;
+    private SessionStore store;
+    private MeterRegistry registry;
+    private SessionMetrics metrics;
+    private SessionManager manager;
 
-  private Harness() {}
+    private Harness() {}
 
-  static Harness create() {
-    return new Harness();
-  }
-
-  Harness policy(SessionPolicy value) {
-    this.policy = value;
-    return this;
-  }
-
-  Harness metricsOptions(UnaryOperator<SessionMetrics.Builder> value) {
-    this.metricsOptions = value;
-    return this;
-  }
-
-  Harness registry(Supplier<MeterRegistry> value) {
-    this.registryFactory = value;
-    return this;
-  }
-
-  Harness store(Function<SessionStore, SessionStore> wrapper) {
-    this.storeWrapper = wrapper;
-    return this;
-  }
-
-  /** Gives the store its own clock, derived from the manager's. */
-  Harness storeClock(Function<MutableClock, Clock> value) {
-    this.storeClock = value;
-    return this;
-  }
-
-  /** Replaces the manager's default logging listener with one that also logs user IDs. */
-  Harness logUserIds() {
-    this.logUserIds = true;
-    return this;
-  }
-
-  Harness listenerBeforeMetrics(SessionListener listener) {
-    this.listenersBeforeMetrics.add(listener);
-    return this;
-  }
-
-  Harness listenerAfterMetrics(SessionListener listener) {
-    this.listenersAfterMetrics.add(listener);
-    return this;
-  }
-
-  @Override
-  public void beforeEach(ExtensionContext context) {
-    random = new RecordingRandom();
-    logs = new LogCapture(random.secrets()).attach();
-    clock = MutableClock.startingNow();
-    memory = InMemorySessionStore.create(storeClock.apply(clock));
-    store = storeWrapper.apply(memory);
-    registry = registryFactory.get();
-    metrics = metricsOptions.apply(SessionMetrics.builder().clock(clock)).build();
-    metrics.bindTo(registry);
-    manager = managerOnNode("node-a");
-  }
-
-  @Override
-  public void afterEach(ExtensionContext context) {
-    logs.detach();
-    try {
-      assertThat(logs.leaks()).as("log lines holding a raw session ID").isEmpty();
-      for (Meter meter : registry.getMeters()) {
-        String id = describe(meter.getId());
-        assertThat(SecretScanner.find(id, random.secrets())).as("raw session IDs in meter %s", id).isEmpty();
-        assertThat(SecretScanner.find(id, random.handles())).as("session handles in meter %s", id).isEmpty();
-      }
-    } finally {
-      registry.close();
+    static Harness create() {
+        return new Harness();
     }
-  }
 
-  static String describe(Meter.Id id) {
-    StringBuilder out = new StringBuilder(id.getName()).append('{');
-    for (Tag tag : id.getTagsAsIterable()) {
-      out.append(tag.getKey()).append('=').append(tag.getValue()).append(',');
+    Harness policy(SessionPolicy value) {
+        this.policy = value;
+        return this;
     }
-    return out.append("} ").append(id.getDescription()).toString();
-  }
 
-  /** Builds another manager over the same store, clock, ID source and metrics, as another node. */
-  SessionManager managerOnNode(String node) {
-    SessionManager.Builder builder = SessionManager.builder(store).clock(clock).policy(policy).random(random)
-        .nodeId(node);
-    if (logUserIds) {
-      builder.logEvents(false).listener(LoggingSessionListener.create(node).withUserIds());
+    Harness metricsOptions(UnaryOperator<SessionMetrics.Builder> value) {
+        this.metricsOptions = value;
+        return this;
     }
-    listenersBeforeMetrics.forEach(builder::listener);
-    builder.listener(metrics);
-    listenersAfterMetrics.forEach(builder::listener);
-    return builder.build();
-  }
 
-  // ---------------------------------------------------------------- shortcuts
+    Harness registry(Supplier<MeterRegistry> value) {
+        this.registryFactory = value;
+        return this;
+    }
 
-  NewSession newSession() {
-    return manager.create(CLIENT);
-  }
+    Harness store(Function<SessionStore, SessionStore> wrapper) {
+        this.storeWrapper = wrapper;
+        return this;
+    }
 
-  NewSession login(String userId) {
-    return manager.login(null, userId, CLIENT);
-  }
+    /** Gives the store its own clock, derived from the manager's. */
+    Harness storeClock(Function<MutableClock, Clock> value) {
+        this.storeClock = value;
+        return this;
+    }
 
-  Session resolve(NewSession session) {
-    return manager.resolve(session.id().value()).session().orElseThrow();
-  }
+    /** Replaces the manager's default logging listener with one that also logs user IDs. */
+    Harness logUserIds() {
+        this.logUserIds = true;
+        return this;
+    }
 
-  double count(String name, String... tags) {
-    return registry.get(name).tags(tags).counter().count();
-  }
+    Harness listenerBeforeMetrics(SessionListener listener) {
+        this.listenersBeforeMetrics.add(listener);
+        return this;
+    }
 
-  long timerCount(String name, String... tags) {
-    return registry.get(name).tags(tags).timer().count();
-  }
+    Harness listenerAfterMetrics(SessionListener listener) {
+        this.listenersAfterMetrics.add(listener);
+        return this;
+    }
 
-  // ---------------------------------------------------------------- parts
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        random = new RecordingRandom();
+        logs = new LogCapture(random.secrets()).attach();
+        clock = MutableClock.startingNow();
+        memory = InMemorySessionStore.create(storeClock.apply(clock));
+        store = storeWrapper.apply(memory);
+        registry = registryFactory.get();
+        metrics = metricsOptions.apply(SessionMetrics.builder().clock(clock)).build();
+        metrics.bindTo(registry);
+        manager = managerOnNode("node-a");
+    }
 
-  SessionManager manager() {
-    return manager;
-  }
+    @Override
+    public void afterEach(ExtensionContext context) {
+        logs.detach();
+        try {
+            assertThat(logs.leaks()).as("log lines holding a raw session ID").isEmpty();
+            for (Meter meter : registry.getMeters()) {
+                String id = describe(meter.getId());
+                assertThat(SecretScanner.find(id, random.secrets()))
+                        .as("raw session IDs in meter %s", id)
+                        .isEmpty();
+                assertThat(SecretScanner.find(id, random.handles()))
+                        .as("session handles in meter %s", id)
+                        .isEmpty();
+            }
+        } finally {
+            registry.close();
+        }
+    }
 
-  MutableClock clock() {
-    return clock;
-  }
+    static String describe(Meter.Id id) {
+        StringBuilder out = new StringBuilder(id.getName()).append('{');
+        for (Tag tag : id.getTagsAsIterable()) {
+            out.append(tag.getKey()).append('=').append(tag.getValue()).append(',');
+        }
+        return out.append("} ").append(id.getDescription()).toString();
+    }
 
-  SessionStore store() {
-    return store;
-  }
+    /** Builds another manager over the same store, clock, ID source and metrics, as another node. */
+    SessionManager managerOnNode(String node) {
+        SessionManager.Builder builder = SessionManager.builder(store)
+                .clock(clock)
+                .policy(policy)
+                .random(random)
+                .nodeId(node);
+        if (logUserIds) {
+            builder.logEvents(false)
+                    .listener(LoggingSessionListener.create(node).withUserIds());
+        }
+        listenersBeforeMetrics.forEach(builder::listener);
+        builder.listener(metrics);
+        listenersAfterMetrics.forEach(builder::listener);
+        return builder.build();
+    }
 
-  InMemorySessionStore memoryStore() {
-    return memory;
-  }
+    // ---------------------------------------------------------------- shortcuts
 
-  MeterRegistry registry() {
-    return registry;
-  }
+    NewSession newSession() {
+        return manager.create(CLIENT);
+    }
 
-  SessionMetrics metrics() {
-    return metrics;
-  }
+    NewSession login(String userId) {
+        return manager.login(null, userId, CLIENT);
+    }
 
-  LogCapture logs() {
-    return logs;
-  }
+    Session resolve(NewSession session) {
+        return manager.resolve(session.id().value()).session().orElseThrow();
+    }
 
-  RecordingRandom random() {
-    return random;
-  }
+    double count(String name, String... tags) {
+        return registry.get(name).tags(tags).counter().count();
+    }
+
+    long timerCount(String name, String... tags) {
+        return registry.get(name).tags(tags).timer().count();
+    }
+
+    // ---------------------------------------------------------------- parts
+
+    SessionManager manager() {
+        return manager;
+    }
+
+    MutableClock clock() {
+        return clock;
+    }
+
+    SessionStore store() {
+        return store;
+    }
+
+    InMemorySessionStore memoryStore() {
+        return memory;
+    }
+
+    MeterRegistry registry() {
+        return registry;
+    }
+
+    SessionMetrics metrics() {
+        return metrics;
+    }
+
+    LogCapture logs() {
+        return logs;
+    }
+
+    RecordingRandom random() {
+        return random;
+    }
 }

@@ -22,95 +22,101 @@ import org.slf4j.event.KeyValuePair;
  */
 final class LogCapture extends AppenderBase<ILoggingEvent> {
 
-  static final int RETAINED = 20_000;
+    static final int RETAINED = 20_000;
 
-  private final Set<String> secrets;
-  private final List<ILoggingEvent> events = Collections.synchronizedList(new ArrayList<>());
-  private final List<String> leaks = Collections.synchronizedList(new ArrayList<>());
-  private long seen;
-  private Logger root;
+    private final Set<String> secrets;
+    private final List<ILoggingEvent> events = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> leaks = Collections.synchronizedList(new ArrayList<>());
+    private long seen;
+    private Logger root;
 
-  /**
-   * @param secrets a live view of the secrets to look for
-   */
-  LogCapture(Set<String> secrets) {
-    this.secrets = secrets;
-  }
-
-  /** Starts capturing on the root logger. */
-  LogCapture attach() {
-    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    setContext(context);
-    setName("lanyard-log-capture");
-    start();
-    root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    root.addAppender(this);
-    return this;
-  }
-
-  /** Stops capturing. */
-  void detach() {
-    if (root != null) {
-      root.detachAppender(this);
+    /**
+     * @param secrets a live view of the secrets to look for
+     */
+    LogCapture(Set<String> secrets) {
+        this.secrets = secrets;
     }
-    stop();
-  }
 
-  @Override
-  protected synchronized void append(ILoggingEvent event) {
-    seen++;
-    String rendered = render(event);
-    for (String secret : SecretScanner.find(rendered, secrets)) {
-      leaks.add(secret.substring(0, 6) + "… in: " + rendered.replace(secret, "<SECRET>"));
+    /** Starts capturing on the root logger. */
+    LogCapture attach() {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        setContext(context);
+        setName("lanyard-log-capture");
+        start();
+        root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(this);
+        return this;
     }
-    if (events.size() < RETAINED) {
-      event.prepareForDeferredProcessing();
-      events.add(event);
-    }
-  }
 
-  /** @return how many events arrived */
-  synchronized long seen() {
-    return seen;
-  }
+    /** Stops capturing. */
+    void detach() {
+        if (root != null) {
+            root.detachAppender(this);
+        }
+        stop();
+    }
 
-  /** @return the retained events, oldest first */
-  List<ILoggingEvent> events() {
-    synchronized (events) {
-      return List.copyOf(events);
+    @Override
+    protected synchronized void append(ILoggingEvent event) {
+        seen++;
+        String rendered = render(event);
+        for (String secret : SecretScanner.find(rendered, secrets)) {
+            leaks.add(secret.substring(0, 6) + "… in: " + rendered.replace(secret, "<SECRET>"));
+        }
+        if (events.size() < RETAINED) {
+            event.prepareForDeferredProcessing();
+            events.add(event);
+        }
     }
-  }
 
-  /** @return a description of every leak found (the secret shortened) */
-  List<String> leaks() {
-    synchronized (leaks) {
-      return List.copyOf(leaks);
+    /** @return how many events arrived */
+    synchronized long seen() {
+        return seen;
     }
-  }
 
-  /** Renders everything an encoder could write: message, key-values, MDC and the throwable chain. */
-  static String render(ILoggingEvent event) {
-    StringBuilder out = new StringBuilder(160);
-    out.append(event.getLevel()).append(' ').append(event.getLoggerName()).append(" - ")
-        .append(event.getFormattedMessage());
-    List<KeyValuePair> pairs = event.getKeyValuePairs();
-    if (pairs != null) {
-      for (KeyValuePair pair : pairs) {
-        out.append(' ').append(pair.key).append('=').append(pair.value);
-      }
+    /** @return the retained events, oldest first */
+    List<ILoggingEvent> events() {
+        synchronized (events) {
+            return List.copyOf(events);
+        }
     }
-    for (Map.Entry<String, String> mdc : event.getMDCPropertyMap().entrySet()) {
-      out.append(" mdc.").append(mdc.getKey()).append('=').append(mdc.getValue());
+
+    /** @return a description of every leak found (the secret shortened) */
+    List<String> leaks() {
+        synchronized (leaks) {
+            return List.copyOf(leaks);
+        }
     }
-    for (IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
-      out.append(" | ").append(t.getClassName()).append(": ").append(t.getMessage());
-      for (StackTraceElementProxy frame : t.getStackTraceElementProxyArray()) {
-        out.append(' ').append(frame.getSTEAsString());
-      }
-      for (IThrowableProxy suppressed : t.getSuppressed()) {
-        out.append(" | suppressed ").append(suppressed.getClassName()).append(": ").append(suppressed.getMessage());
-      }
+
+    /** Renders everything an encoder could write: message, key-values, MDC and the throwable chain. */
+    static String render(ILoggingEvent event) {
+        StringBuilder out = new StringBuilder(160);
+        out.append(event.getLevel())
+                .append(' ')
+                .append(event.getLoggerName())
+                .append(" - ")
+                .append(event.getFormattedMessage());
+        List<KeyValuePair> pairs = event.getKeyValuePairs();
+        if (pairs != null) {
+            for (KeyValuePair pair : pairs) {
+                out.append(' ').append(pair.key).append('=').append(pair.value);
+            }
+        }
+        for (Map.Entry<String, String> mdc : event.getMDCPropertyMap().entrySet()) {
+            out.append(" mdc.").append(mdc.getKey()).append('=').append(mdc.getValue());
+        }
+        for (IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
+            out.append(" | ").append(t.getClassName()).append(": ").append(t.getMessage());
+            for (StackTraceElementProxy frame : t.getStackTraceElementProxyArray()) {
+                out.append(' ').append(frame.getSTEAsString());
+            }
+            for (IThrowableProxy suppressed : t.getSuppressed()) {
+                out.append(" | suppressed ")
+                        .append(suppressed.getClassName())
+                        .append(": ")
+                        .append(suppressed.getMessage());
+            }
+        }
+        return out.toString();
     }
-    return out.toString();
-  }
 }

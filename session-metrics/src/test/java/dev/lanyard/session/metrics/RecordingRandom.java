@@ -14,30 +14,30 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class RecordingRandom extends SecureRandom {
 
-  private static final long serialVersionUID = 1L;
-  private static final int SESSION_ID_BYTES = 32;
+    private static final long serialVersionUID = 1L;
+    private static final int SESSION_ID_BYTES = 32;
 
-  private final transient Set<String> secrets = ConcurrentHashMap.newKeySet();
-  private final transient Set<String> handles = ConcurrentHashMap.newKeySet();
+    private final transient Set<String> secrets = ConcurrentHashMap.newKeySet();
+    private final transient Set<String> handles = ConcurrentHashMap.newKeySet();
 
-  @Override
-  public synchronized void nextBytes(byte[] bytes) {
-    super.nextBytes(bytes);
-    if (bytes.length == SESSION_ID_BYTES) {
-      String raw = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-      SessionHandle handle = SessionId.parse(raw).orElseThrow().handle();
-      secrets.add(raw);
-      handles.add(handle.value());
+    @Override
+    public synchronized void nextBytes(byte[] bytes) {
+        super.nextBytes(bytes);
+        if (bytes.length == SESSION_ID_BYTES) {
+            String raw = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            SessionHandle handle = SessionId.parse(raw).orElseThrow().handle();
+            secrets.add(raw);
+            handles.add(handle.value());
+        }
     }
-  }
 
-  /** @return every raw session ID generated so far */
-  Set<String> secrets() {
-    return secrets;
-  }
+    /** @return every raw session ID generated so far */
+    Set<String> secrets() {
+        return secrets;
+    }
 
-  /** @return the handles of those IDs */
-  Set<String> handles() {
-    return handles;
-  }
+    /** @return the handles of those IDs */
+    Set<String> handles() {
+        return handles;
+    }
 }

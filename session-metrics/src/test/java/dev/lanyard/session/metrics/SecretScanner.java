@@ -10,39 +10,39 @@ import java.util.Set;
  */
 final class SecretScanner {
 
-  static final int LENGTH = 43;
+    static final int LENGTH = 43;
 
-  private SecretScanner() {}
+    private SecretScanner() {}
 
-  /**
-   * @param text any text
-   * @param secrets the secrets to look for, each 43 base64url characters
-   * @return the secrets found, in order of appearance
-   */
-  static List<String> find(CharSequence text, Set<String> secrets) {
-    List<String> found = new ArrayList<>();
-    if (secrets.isEmpty() || text == null) {
-      return found;
-    }
-    int runStart = -1;
-    for (int i = 0; i <= text.length(); i++) {
-      boolean alphabet = i < text.length() && isBase64Url(text.charAt(i));
-      if (alphabet && runStart < 0) {
-        runStart = i;
-      } else if (!alphabet && runStart >= 0) {
-        for (int from = runStart; from + LENGTH <= i; from++) {
-          String window = text.subSequence(from, from + LENGTH).toString();
-          if (secrets.contains(window)) {
-            found.add(window);
-          }
+    /**
+     * @param text any text
+     * @param secrets the secrets to look for, each 43 base64url characters
+     * @return the secrets found, in order of appearance
+     */
+    static List<String> find(CharSequence text, Set<String> secrets) {
+        List<String> found = new ArrayList<>();
+        if (secrets.isEmpty() || text == null) {
+            return found;
         }
-        runStart = -1;
-      }
+        int runStart = -1;
+        for (int i = 0; i <= text.length(); i++) {
+            boolean alphabet = i < text.length() && isBase64Url(text.charAt(i));
+            if (alphabet && runStart < 0) {
+                runStart = i;
+            } else if (!alphabet && runStart >= 0) {
+                for (int from = runStart; from + LENGTH <= i; from++) {
+                    String window = text.subSequence(from, from + LENGTH).toString();
+                    if (secrets.contains(window)) {
+                        found.add(window);
+                    }
+                }
+                runStart = -1;
+            }
+        }
+        return found;
     }
-    return found;
-  }
 
-  private static boolean isBase64Url(char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-  }
+    private static boolean isBase64Url(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    }
 }

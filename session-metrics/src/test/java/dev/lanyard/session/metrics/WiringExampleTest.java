@@ -17,55 +17,61 @@ import org.junit.jupiter.api.Test;
 /** The wiring shown in docs/metrics.md, compiled and run as written there. */
 class WiringExampleTest {
 
-  @Test
-  void theDocumentedWiringExportsSessionMeters() {
-    SessionStore store = InMemorySessionStore.create();
+    @Test
+    void theDocumentedWiringExportsSessionMeters() {
+        SessionStore store = InMemorySessionStore.create();
 
-    // --- docs/metrics.md: wiring ---
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // --- docs/metrics.md: wiring ---
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
-    SessionMetrics metrics = SessionMetrics.builder()
-        .commonTag("application", "shop")
-        .routes(List.of("/admin/*", "/checkout"))        // the route patterns your filter config uses
-        .storeLatencyBuckets(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(25),
-            Duration.ofMillis(100), Duration.ofSeconds(1))
-        .build();
-    metrics.bindTo(registry);
+        SessionMetrics metrics = SessionMetrics.builder()
+                .commonTag("application", "shop")
+                .routes(List.of("/admin/*", "/checkout")) // the route patterns your filter config uses
+                .storeLatencyBuckets(
+                        Duration.ofMillis(1),
+                        Duration.ofMillis(5),
+                        Duration.ofMillis(25),
+                        Duration.ofMillis(100),
+                        Duration.ofSeconds(1))
+                .build();
+        metrics.bindTo(registry);
 
-    SessionManager manager = SessionManager.builder(store)
-        .nodeId("node-a")
-        .listener(metrics)
-        .build();
-    // serve registry.scrape() on your /metrics endpoint
-    // --- end ---
+        SessionManager manager =
+                SessionManager.builder(store).nodeId("node-a").listener(metrics).build();
+        // serve registry.scrape() on your /metrics endpoint
+        // --- end ---
 
-    manager.create(ClientInfo.UNKNOWN);
-    String scrape = registry.scrape();
+        manager.create(ClientInfo.UNKNOWN);
+        String scrape = registry.scrape();
 
-    assertThat(scrape).contains("lanyard_sessions_creations_total{application=\"shop\",authenticated=\"false\"} 1.0")
-        // the 1 s bucket: a cold first call on a loaded machine can take longer than 5 ms
-        .contains("lanyard_store_operations_seconds_bucket{application=\"shop\",operation=\"create\","
-            + "outcome=\"success\",le=\"1.0\"} 1")
-        .contains("lanyard_sessions_fail_open_total{application=\"shop\",route=\"/checkout\"} 0.0");
-  }
+        assertThat(scrape)
+                .contains("lanyard_sessions_creations_total{application=\"shop\",authenticated=\"false\"} 1.0")
+                // the 1 s bucket: a cold first call on a loaded machine can take longer than 5 ms
+                .contains("lanyard_store_operations_seconds_bucket{application=\"shop\",operation=\"create\","
+                        + "outcome=\"success\",le=\"1.0\"} 1")
+                .contains("lanyard_sessions_fail_open_total{application=\"shop\",route=\"/checkout\"} 0.0");
+    }
 
-  @Test
-  void theDocumentedTracingWiringObservesEveryOperation() {
-    SessionStore store = InMemorySessionStore.create();
-    SessionMetrics metrics = SessionMetrics.create();
-    TestObservationRegistry observationRegistry = TestObservationRegistry.create();
+    @Test
+    void theDocumentedTracingWiringObservesEveryOperation() {
+        SessionStore store = InMemorySessionStore.create();
+        SessionMetrics metrics = SessionMetrics.create();
+        TestObservationRegistry observationRegistry = TestObservationRegistry.create();
 
-    // [tracing-wiring-start]
-    SessionManager manager = SessionManager.builder(store)
-        .observer(SessionObservations.create(observationRegistry))   // Boot provides the registry; micrometer-tracing makes spans
-        .listener(metrics)
-        .build();
-    // AccessTokenVerifier and RefreshTokenService built on this manager report through the same observer.
-    // [tracing-wiring-end]
+        // [tracing-wiring-start]
+        SessionManager manager = SessionManager.builder(store)
+                .observer(SessionObservations.create(
+                        observationRegistry)) // Boot provides the registry; micrometer-tracing makes spans
+                .listener(metrics)
+                .build();
+        // AccessTokenVerifier and RefreshTokenService built on this manager report through the same observer.
+        // [tracing-wiring-end]
 
-    manager.create(ClientInfo.UNKNOWN);
+        manager.create(ClientInfo.UNKNOWN);
 
-    TestObservationRegistryAssert.assertThat(observationRegistry)
-        .hasObservationWithNameEqualTo("lanyard.session.create").that().hasBeenStopped();
-  }
+        TestObservationRegistryAssert.assertThat(observationRegistry)
+                .hasObservationWithNameEqualTo("lanyard.session.create")
+                .that()
+                .hasBeenStopped();
+    }
 }

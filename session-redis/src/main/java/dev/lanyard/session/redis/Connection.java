@@ -46,445 +46,479 @@ import reactor.core.Disposable;
  */
 abstract class Connection implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
 
-  /** The most the reconnect delay grows to when the store owns its client resources. */
-  static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
+    /** The most the reconnect delay grows to when the store owns its client resources. */
+    static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
 
-  final ClientResources resources;
-  private final boolean ownsResources;
+    final ClientResources resources;
+    private final boolean ownsResources;
 
-  Connection(ClientResources resources, boolean ownsResources) {
-    this.resources = resources;
-    this.ownsResources = ownsResources;
-  }
-
-  /** @return the commands of the shared connection; thread-safe */
-  abstract RedisClusterAsyncCommands<byte[], byte[]> async();
-
-  /**
-   * Reads a configuration value from every node that holds data (upstreams in a cluster).
-   *
-   * @param name the parameter
-   * @return node description to value
-   */
-  abstract Map<String, String> configGet(String name);
-
-  abstract void closeConnection();
-
-  /**
-   * Opens one more connection to the node that holds the data (standalone or the Sentinel
-   * master), with the same options; Lettuce re-resolves a Sentinel master on every reconnect.
-   *
-   * @return a new connection, owned by the caller
-   * @throws UnsupportedOperationException on Cluster, where every node would need its own
-   */
-  abstract StatefulRedisConnection<byte[], byte[]> connectAnother();
-
-  /**
-   * Opens a publish/subscribe connection to the node that holds the data (standalone or the
-   * Sentinel master), with the same options; Lettuce subscribes again after a reconnect.
-   *
-   * @return a new connection, owned by the caller
-   * @throws UnsupportedOperationException on Cluster
-   */
-  abstract StatefulRedisPubSubConnection<byte[], byte[]> connectPubSub();
-
-  /**
-   * Registers an action to run after the store followed a Sentinel failover onto a new master
-   * (never on standalone or Cluster). It runs on a Lettuce thread and must not block.
-   *
-   * @param action the action
-   */
-  void onMasterSwitch(Runnable action) {
-    // only Sentinel switches masters
-  }
-
-  /**
-   * Replaces the shared connection with a new one (under Sentinel, to the master the sentinels
-   * name now) and closes the old one, without blocking; commands in flight on the old one finish
-   * or fail. For a connection that stopped answering without being closed (a blackhole), which
-   * Lettuce would keep using. Does nothing on Cluster, whose node connections Lettuce replaces as
-   * its topology refresh finds them gone.
-   *
-   * @param reason for the log
-   * @return completes when the new connection is in use, fails when it could not be opened
-   */
-  java.util.concurrent.CompletableFuture<Void> reconnect(String reason) {
-    return java.util.concurrent.CompletableFuture.completedFuture(null); // Cluster: nothing
-  }
-
-  @Override
-  public void close() {
-    try {
-      closeConnection();
-    } finally {
-      if (ownsResources) {
-        resources.shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
-      }
+    Connection(ClientResources resources, boolean ownsResources) {
+        this.resources = resources;
+        this.ownsResources = ownsResources;
     }
-  }
 
-  static ClientResources defaultResources() {
-    return DefaultClientResources.builder()
-        .ioThreadPoolSize(2)
-        .computationThreadPoolSize(2)
-        .reconnectDelay(reconnectDelay())
-        .build();
-  }
-
-  /**
-   * Lettuce's reconnect delay: doubling from 10 ms up to {@link #MAX_RECONNECT_DELAY}, each one
-   * then taken at random between half and all of it, so that the nodes whose connections one event
-   * dropped (a Redis restart, {@code CLIENT KILL}) do not all come back in the same millisecond,
-   * also once the delay reached its cap (Lettuce's own jittered delays clip to the cap there).
-   */
-  static Delay reconnectDelay() {
-    return new Delay() {
-      @Override
-      public Duration createDelay(long attempt) {
-        long millis = attempt >= 7 ? MAX_RECONNECT_DELAY.toMillis()
-            : Math.min(MAX_RECONNECT_DELAY.toMillis(), 10L << Math.max(0, attempt - 1));
-        return ReconnectingConnection.jittered(Duration.ofMillis(millis));
-      }
-    };
-  }
-
-  private static SocketOptions socketOptions(Duration commandTimeout, ConnectionLiveness liveness) {
-    Duration connect = commandTimeout.multipliedBy(4);
-    if (connect.compareTo(Duration.ofSeconds(1)) < 0) {
-      connect = Duration.ofSeconds(1);
-    }
-    return liveness.socketOptions(connect);
-  }
-
-  private static Duration handshakeTimeout(Duration timeout) {
-    Duration floor = Duration.ofSeconds(3);
-    return timeout.compareTo(floor) > 0 ? timeout : floor;
-  }
-
-  /** Opens a standalone or Sentinel connection. */
-  static Connection standalone(RedisURI uri, Duration timeout, SslOptions ssl, ClientResources shared,
-      ConnectionLiveness liveness) {
-    ClientResources resources = shared != null ? shared : defaultResources();
-    RedisClient client = RedisClient.create(resources);
-    ClientOptions.Builder options = ClientOptions.builder()
-        .autoReconnect(true)
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        // Every command expires after the connection's timeout, set below.
-        .timeoutOptions(TimeoutOptions.enabled())
-        .socketOptions(socketOptions(timeout, liveness));
-    if (ssl != null) {
-      options.sslOptions(ssl);
-    }
-    client.setOptions(options.build());
-    try {
-      // The first handshake (TLS, HELLO, AUTH) of a cold JVM can take longer than a command may:
-      // allow it a few seconds, then apply the command timeout to everything that follows.
-      uri.setTimeout(handshakeTimeout(timeout));
-      StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE, uri);
-      connection.setTimeout(timeout);
-      uri.setTimeout(timeout);
-      return new Standalone(resources, shared == null, client, uri, connection);
-    } catch (RuntimeException e) {
-      client.shutdown(0, 2, TimeUnit.SECONDS);
-      if (shared == null) {
-        resources.shutdown(0, 2, TimeUnit.SECONDS);
-      }
-      throw e;
-    }
-  }
-
-  /** Opens a Cluster connection and opens a connection to every node at once. */
-  static Connection cluster(List<RedisURI> seeds, Duration timeout, SslOptions ssl, ClientResources shared,
-      ConnectionLiveness liveness) {
-    ClientResources resources = shared != null ? shared : defaultResources();
-    RedisClusterClient client = RedisClusterClient.create(resources, seeds);
-    ClusterClientOptions.Builder options = ClusterClientOptions.builder()
-        .autoReconnect(true)
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .timeoutOptions(TimeoutOptions.enabled(timeout))
-        .socketOptions(socketOptions(timeout, liveness))
-        .maxRedirects(3)
-        // Lettuce 7 enables every adaptive refresh trigger (MOVED, ASK, reconnects, unknown node,
-        // uncovered slot) by default; add a rate limit and a periodic refresh as a backstop.
-        .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-            .adaptiveRefreshTriggersTimeout(Duration.ofSeconds(5))
-            .enablePeriodicRefresh(Duration.ofSeconds(30))
-            .build());
-    if (ssl != null) {
-      options.sslOptions(ssl);
-    }
-    client.setOptions(options.build());
-    try {
-      StatefulRedisClusterConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
-      return new Cluster(resources, shared == null, client, connection);
-    } catch (RuntimeException e) {
-      client.shutdown(0, 2, TimeUnit.SECONDS);
-      if (shared == null) {
-        resources.shutdown(0, 2, TimeUnit.SECONDS);
-      }
-      throw e;
-    }
-  }
-
-  private static final class Standalone extends Connection {
-    private final RedisClient client;
-    private final RedisURI uri;
-    private volatile StatefulRedisConnection<byte[], byte[]> connection;
-    private final List<StatefulRedisPubSubConnection<String, String>> sentinelWatches = new ArrayList<>();
-    private final AtomicReference<String> followedMaster = new AtomicReference<>("");
-    private final java.util.concurrent.atomic.AtomicBoolean replacing = new java.util.concurrent.atomic.AtomicBoolean();
-    private volatile boolean closed;
-    private final List<Runnable> switchActions = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-    Standalone(ClientResources resources, boolean owns, RedisClient client, RedisURI uri,
-        StatefulRedisConnection<byte[], byte[]> connection) {
-      super(resources, owns);
-      this.client = client;
-      this.uri = uri;
-      this.connection = connection;
-      if (uri.getSentinelMasterId() != null && !uri.getSentinels().isEmpty()) {
-        watchSentinels();
-      }
-    }
+    /** @return the commands of the shared connection; thread-safe */
+    abstract RedisClusterAsyncCommands<byte[], byte[]> async();
 
     /**
-     * Follows a Sentinel failover at once. A plain Lettuce connection asks the sentinels for the
-     * master only when it reconnects, and after {@code SENTINEL FAILOVER} the old master stays
-     * writable (and keeps the connection) until Sentinel demotes it, about ten seconds later: writes
-     * in that window land on the old master and are lost. So the store subscribes to
-     * {@code +switch-master} on every sentinel and, when its master moves, opens a new connection
-     * (which asks the sentinels) and swaps it in; commands in flight on the old one finish or fail.
+     * Reads a configuration value from every node that holds data (upstreams in a cluster).
+     *
+     * @param name the parameter
+     * @return node description to value
      */
-    private void watchSentinels() {
-      for (RedisURI sentinel : uri.getSentinels()) {
-        RedisURI.Builder b = RedisURI.builder().withHost(sentinel.getHost()).withPort(sentinel.getPort())
-            .withTimeout(uri.getTimeout()).withSsl(sentinel.isSsl());
-        if (sentinel.getCredentialsProvider() != null) {
-          b.withAuthentication(sentinel.getCredentialsProvider());
-        }
-        try {
-          StatefulRedisPubSubConnection<String, String> watch = client.connectPubSub(StringCodec.UTF8, b.build());
-          watch.addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void message(String channel, String message) {
-              onSwitchMaster(message);
-            }
-          });
-          watch.async().subscribe("+switch-master");
-          sentinelWatches.add(watch);
-        } catch (RuntimeException e) {
-          LOG.info("could not watch sentinel {}:{} for failovers ({}); the store follows a failover when its "
-              + "connection drops", sentinel.getHost(), sentinel.getPort(), e.getClass().getSimpleName());
-        }
-      }
-    }
+    abstract Map<String, String> configGet(String name);
 
-    private void onSwitchMaster(String message) {
-      // "<master name> <old ip> <old port> <new ip> <new port>"
-      String[] parts = message.split(" ");
-      if (closed || parts.length < 5 || !parts[0].equals(uri.getSentinelMasterId())) {
-        return;
-      }
-      String next = parts[3] + ":" + parts[4];
-      if (followedMaster.getAndSet(next).equals(next)) {
-        return;
-      }
-      LOG.info("Sentinel moved master {} to {}; reconnecting", parts[0], next);
-      replace("the new master of " + parts[0], true);
-    }
-
-    @Override
-    java.util.concurrent.CompletableFuture<Void> reconnect(String reason) {
-      LOG.warn("reconnecting to Redis: {}", reason);
-      return replace("Redis", false);
-    }
+    abstract void closeConnection();
 
     /**
-     * Opens a new connection (which asks the sentinels for the master, under Sentinel), swaps it in
-     * and closes the old one. At most one replacement for timeouts at a time; a master switch
-     * always replaces.
+     * Opens one more connection to the node that holds the data (standalone or the Sentinel
+     * master), with the same options; Lettuce re-resolves a Sentinel master on every reconnect.
+     *
+     * @return a new connection, owned by the caller
+     * @throws UnsupportedOperationException on Cluster, where every node would need its own
      */
-    private java.util.concurrent.CompletableFuture<Void> replace(String target, boolean switched) {
-      java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
-      if (!replacing.compareAndSet(false, true) && !switched) {
-        done.complete(null); // one is under way
-        return done;
-      }
-      client.connectAsync(ByteArrayCodec.INSTANCE, uri).whenComplete((fresh, error) -> {
-        replacing.set(false);
-        if (error != null) {
-          LOG.warn("could not connect to {} ({}); the store follows when its connection drops",
-              target, error.getClass().getSimpleName());
-          done.completeExceptionally(error);
-          return;
-        }
-        if (closed) {
-          fresh.closeAsync();
-          done.complete(null);
-          return;
-        }
-        fresh.setTimeout(uri.getTimeout());
-        StatefulRedisConnection<byte[], byte[]> old = connection;
-        connection = fresh;
-        if (switched) {
-          old.closeAsync(); // the old master: nothing more may be acknowledged by it
-        } else {
-          // Commands in flight on the old connection answer or time out within the command
-          // timeout: close it after that, so that a swap on a merely overloaded connection fails
-          // nothing that would have been answered.
-          resources.eventExecutorGroup().schedule(old::closeAsync, uri.getTimeout().toMillis(),
-              TimeUnit.MILLISECONDS);
-        }
-        done.complete(null);
-        if (!switched) {
-          return;
-        }
-        for (Runnable action : switchActions) {
-          try {
-            action.run();
-          } catch (RuntimeException e) {
-            LOG.warn("an action after a master switch failed ({})", e.getClass().getSimpleName());
-          }
-        }
-      });
-      return done;
-    }
+    abstract StatefulRedisConnection<byte[], byte[]> connectAnother();
 
-    @Override
+    /**
+     * Opens a publish/subscribe connection to the node that holds the data (standalone or the
+     * Sentinel master), with the same options; Lettuce subscribes again after a reconnect.
+     *
+     * @return a new connection, owned by the caller
+     * @throws UnsupportedOperationException on Cluster
+     */
+    abstract StatefulRedisPubSubConnection<byte[], byte[]> connectPubSub();
+
+    /**
+     * Registers an action to run after the store followed a Sentinel failover onto a new master
+     * (never on standalone or Cluster). It runs on a Lettuce thread and must not block.
+     *
+     * @param action the action
+     */
     void onMasterSwitch(Runnable action) {
-      switchActions.add(action);
-    }
-
-    @Override
-    StatefulRedisConnection<byte[], byte[]> connectAnother() {
-      StatefulRedisConnection<byte[], byte[]> another = client.connect(ByteArrayCodec.INSTANCE, uri);
-      another.setTimeout(uri.getTimeout());
-      return another;
-    }
-
-    @Override
-    StatefulRedisPubSubConnection<byte[], byte[]> connectPubSub() {
-      StatefulRedisPubSubConnection<byte[], byte[]> pubSub = client.connectPubSub(ByteArrayCodec.INSTANCE, uri);
-      pubSub.setTimeout(uri.getTimeout());
-      return pubSub;
-    }
-
-    @Override
-    RedisClusterAsyncCommands<byte[], byte[]> async() {
-      return connection.async();
-    }
-
-    @Override
-    Map<String, String> configGet(String name) {
-      Map<String, String> values = new LinkedHashMap<>();
-      Map<String, String> got = connection.sync().configGet(name);
-      boolean sentinel = uri.getSentinelMasterId() != null && !uri.getSentinels().isEmpty();
-      values.put(sentinel ? "master of " + uri.getSentinelMasterId() : uri.getHost() + ":" + uri.getPort(),
-          got.get(name));
-      return values;
-    }
-
-    @Override
-    void closeConnection() {
-      closed = true;
-      try {
-        for (StatefulRedisPubSubConnection<String, String> watch : sentinelWatches) {
-          watch.close();
-        }
-        connection.close();
-      } finally {
-        client.shutdown(0, 2, TimeUnit.SECONDS);
-      }
-    }
-  }
-
-  private static final class Cluster extends Connection {
-    private final RedisClusterClient client;
-    private final StatefulRedisClusterConnection<byte[], byte[]> connection;
-    private final Disposable topologyWatch;
-
-    Cluster(ClientResources resources, boolean owns, RedisClusterClient client,
-        StatefulRedisClusterConnection<byte[], byte[]> connection) {
-      super(resources, owns);
-      this.client = client;
-      this.connection = connection;
-      warmUp(true);
-      this.topologyWatch = resources.eventBus().get()
-          .filter(ClusterTopologyChangedEvent.class::isInstance)
-          .subscribe(event -> warmUp(false), error -> LOG.debug("cluster topology watch ended", error));
+        // only Sentinel switches masters
     }
 
     /**
-     * Opens the connection to every node now. With {@code REJECT_COMMANDS}, Lettuce rejects a
-     * command whose node connection is still being opened, so node connections are opened
-     * eagerly, by host and port (the key slot routing caches them that way), after connect and
-     * after every topology change.
+     * Replaces the shared connection with a new one (under Sentinel, to the master the sentinels
+     * name now) and closes the old one, without blocking; commands in flight on the old one finish
+     * or fail. For a connection that stopped answering without being closed (a blackhole), which
+     * Lettuce would keep using. Does nothing on Cluster, whose node connections Lettuce replaces as
+     * its topology refresh finds them gone.
+     *
+     * @param reason for the log
+     * @return completes when the new connection is in use, fails when it could not be opened
      */
-    private void warmUp(boolean wait) {
-      for (RedisClusterNode node : connection.getPartitions()) {
-        RedisURI uri = node.getUri();
-        connection.getConnectionAsync(uri.getHost(), uri.getPort())
-            .whenComplete((c, e) -> {
-              if (e != null) {
-                LOG.debug("could not open a connection to cluster node {}:{} yet", uri.getHost(), uri.getPort());
-              }
-            });
-      }
-      if (!wait) {
-        return;
-      }
-      for (RedisClusterNode node : connection.getPartitions()) {
-        RedisURI uri = node.getUri();
+    java.util.concurrent.CompletableFuture<Void> reconnect(String reason) {
+        return java.util.concurrent.CompletableFuture.completedFuture(null); // Cluster: nothing
+    }
+
+    @Override
+    public void close() {
         try {
-          connection.getConnectionAsync(uri.getHost(), uri.getPort()).get(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        } catch (Exception e) {
-          LOG.debug("could not open a connection to cluster node {}:{} yet", uri.getHost(), uri.getPort());
+            closeConnection();
+        } finally {
+            if (ownsResources) {
+                resources.shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+            }
         }
-      }
     }
 
-    @Override
-    RedisClusterAsyncCommands<byte[], byte[]> async() {
-      return connection.async();
+    static ClientResources defaultResources() {
+        return DefaultClientResources.builder()
+                .ioThreadPoolSize(2)
+                .computationThreadPoolSize(2)
+                .reconnectDelay(reconnectDelay())
+                .build();
     }
 
-    @Override
-    StatefulRedisConnection<byte[], byte[]> connectAnother() {
-      throw new UnsupportedOperationException("the near cache does not support Redis Cluster yet");
+    /**
+     * Lettuce's reconnect delay: doubling from 10 ms up to {@link #MAX_RECONNECT_DELAY}, each one
+     * then taken at random between half and all of it, so that the nodes whose connections one event
+     * dropped (a Redis restart, {@code CLIENT KILL}) do not all come back in the same millisecond,
+     * also once the delay reached its cap (Lettuce's own jittered delays clip to the cap there).
+     */
+    static Delay reconnectDelay() {
+        return new Delay() {
+            @Override
+            public Duration createDelay(long attempt) {
+                long millis = attempt >= 7
+                        ? MAX_RECONNECT_DELAY.toMillis()
+                        : Math.min(MAX_RECONNECT_DELAY.toMillis(), 10L << Math.max(0, attempt - 1));
+                return ReconnectingConnection.jittered(Duration.ofMillis(millis));
+            }
+        };
     }
 
-    @Override
-    StatefulRedisPubSubConnection<byte[], byte[]> connectPubSub() {
-      throw new UnsupportedOperationException("expiry notifications do not support Redis Cluster");
-    }
-
-    @Override
-    Map<String, String> configGet(String name) {
-      Map<String, String> values = new LinkedHashMap<>();
-      Function<RedisClusterNode, String> describe = n -> n.getUri().getHost() + ":" + n.getUri().getPort();
-      for (RedisClusterNode node : connection.getPartitions()) {
-        if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
-          Map<String, String> got = connection.getConnection(node.getUri().getHost(), node.getUri().getPort())
-              .sync().configGet(name);
-          values.put(describe.apply(node), got.get(name));
+    private static SocketOptions socketOptions(Duration commandTimeout, ConnectionLiveness liveness) {
+        Duration connect = commandTimeout.multipliedBy(4);
+        if (connect.compareTo(Duration.ofSeconds(1)) < 0) {
+            connect = Duration.ofSeconds(1);
         }
-      }
-      return values;
+        return liveness.socketOptions(connect);
     }
 
-    @Override
-    void closeConnection() {
-      try {
-        topologyWatch.dispose();
-        connection.close();
-      } finally {
-        client.shutdown(0, 2, TimeUnit.SECONDS);
-      }
+    private static Duration handshakeTimeout(Duration timeout) {
+        Duration floor = Duration.ofSeconds(3);
+        return timeout.compareTo(floor) > 0 ? timeout : floor;
     }
-  }
+
+    /** Opens a standalone or Sentinel connection. */
+    static Connection standalone(
+            RedisURI uri, Duration timeout, SslOptions ssl, ClientResources shared, ConnectionLiveness liveness) {
+        ClientResources resources = shared != null ? shared : defaultResources();
+        RedisClient client = RedisClient.create(resources);
+        ClientOptions.Builder options = ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                // Every command expires after the connection's timeout, set below.
+                .timeoutOptions(TimeoutOptions.enabled())
+                .socketOptions(socketOptions(timeout, liveness));
+        if (ssl != null) {
+            options.sslOptions(ssl);
+        }
+        client.setOptions(options.build());
+        try {
+            // The first handshake (TLS, HELLO, AUTH) of a cold JVM can take longer than a command may:
+            // allow it a few seconds, then apply the command timeout to everything that follows.
+            uri.setTimeout(handshakeTimeout(timeout));
+            StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE, uri);
+            connection.setTimeout(timeout);
+            uri.setTimeout(timeout);
+            return new Standalone(resources, shared == null, client, uri, connection);
+        } catch (RuntimeException e) {
+            client.shutdown(0, 2, TimeUnit.SECONDS);
+            if (shared == null) {
+                resources.shutdown(0, 2, TimeUnit.SECONDS);
+            }
+            throw e;
+        }
+    }
+
+    /** Opens a Cluster connection and opens a connection to every node at once. */
+    static Connection cluster(
+            List<RedisURI> seeds,
+            Duration timeout,
+            SslOptions ssl,
+            ClientResources shared,
+            ConnectionLiveness liveness) {
+        ClientResources resources = shared != null ? shared : defaultResources();
+        RedisClusterClient client = RedisClusterClient.create(resources, seeds);
+        ClusterClientOptions.Builder options = ClusterClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(timeout))
+                .socketOptions(socketOptions(timeout, liveness))
+                .maxRedirects(3)
+                // Lettuce 7 enables every adaptive refresh trigger (MOVED, ASK, reconnects, unknown node,
+                // uncovered slot) by default; add a rate limit and a periodic refresh as a backstop.
+                .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                        .adaptiveRefreshTriggersTimeout(Duration.ofSeconds(5))
+                        .enablePeriodicRefresh(Duration.ofSeconds(30))
+                        .build());
+        if (ssl != null) {
+            options.sslOptions(ssl);
+        }
+        client.setOptions(options.build());
+        try {
+            StatefulRedisClusterConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
+            return new Cluster(resources, shared == null, client, connection);
+        } catch (RuntimeException e) {
+            client.shutdown(0, 2, TimeUnit.SECONDS);
+            if (shared == null) {
+                resources.shutdown(0, 2, TimeUnit.SECONDS);
+            }
+            throw e;
+        }
+    }
+
+    private static final class Standalone extends Connection {
+        private final RedisClient client;
+        private final RedisURI uri;
+        private volatile StatefulRedisConnection<byte[], byte[]> connection;
+        private final List<StatefulRedisPubSubConnection<String, String>> sentinelWatches = new ArrayList<>();
+        private final AtomicReference<String> followedMaster = new AtomicReference<>("");
+        private final java.util.concurrent.atomic.AtomicBoolean replacing =
+                new java.util.concurrent.atomic.AtomicBoolean();
+        private volatile boolean closed;
+        private final List<Runnable> switchActions = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        Standalone(
+                ClientResources resources,
+                boolean owns,
+                RedisClient client,
+                RedisURI uri,
+                StatefulRedisConnection<byte[], byte[]> connection) {
+            super(resources, owns);
+            this.client = client;
+            this.uri = uri;
+            this.connection = connection;
+            if (uri.getSentinelMasterId() != null && !uri.getSentinels().isEmpty()) {
+                watchSentinels();
+            }
+        }
+
+        /**
+         * Follows a Sentinel failover at once. A plain Lettuce connection asks the sentinels for the
+         * master only when it reconnects, and after {@code SENTINEL FAILOVER} the old master stays
+         * writable (and keeps the connection) until Sentinel demotes it, about ten seconds later: writes
+         * in that window land on the old master and are lost. So the store subscribes to
+         * {@code +switch-master} on every sentinel and, when its master moves, opens a new connection
+         * (which asks the sentinels) and swaps it in; commands in flight on the old one finish or fail.
+         */
+        private void watchSentinels() {
+            for (RedisURI sentinel : uri.getSentinels()) {
+                RedisURI.Builder b = RedisURI.builder()
+                        .withHost(sentinel.getHost())
+                        .withPort(sentinel.getPort())
+                        .withTimeout(uri.getTimeout())
+                        .withSsl(sentinel.isSsl());
+                if (sentinel.getCredentialsProvider() != null) {
+                    b.withAuthentication(sentinel.getCredentialsProvider());
+                }
+                try {
+                    StatefulRedisPubSubConnection<String, String> watch =
+                            client.connectPubSub(StringCodec.UTF8, b.build());
+                    watch.addListener(new RedisPubSubAdapter<>() {
+                        @Override
+                        public void message(String channel, String message) {
+                            onSwitchMaster(message);
+                        }
+                    });
+                    watch.async().subscribe("+switch-master");
+                    sentinelWatches.add(watch);
+                } catch (RuntimeException e) {
+                    LOG.info(
+                            "could not watch sentinel {}:{} for failovers ({}); the store follows a failover when its "
+                                    + "connection drops",
+                            sentinel.getHost(),
+                            sentinel.getPort(),
+                            e.getClass().getSimpleName());
+                }
+            }
+        }
+
+        private void onSwitchMaster(String message) {
+            // "<master name> <old ip> <old port> <new ip> <new port>"
+            String[] parts = message.split(" ");
+            if (closed || parts.length < 5 || !parts[0].equals(uri.getSentinelMasterId())) {
+                return;
+            }
+            String next = parts[3] + ":" + parts[4];
+            if (followedMaster.getAndSet(next).equals(next)) {
+                return;
+            }
+            LOG.info("Sentinel moved master {} to {}; reconnecting", parts[0], next);
+            replace("the new master of " + parts[0], true);
+        }
+
+        @Override
+        java.util.concurrent.CompletableFuture<Void> reconnect(String reason) {
+            LOG.warn("reconnecting to Redis: {}", reason);
+            return replace("Redis", false);
+        }
+
+        /**
+         * Opens a new connection (which asks the sentinels for the master, under Sentinel), swaps it in
+         * and closes the old one. At most one replacement for timeouts at a time; a master switch
+         * always replaces.
+         */
+        private java.util.concurrent.CompletableFuture<Void> replace(String target, boolean switched) {
+            java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+            if (!replacing.compareAndSet(false, true) && !switched) {
+                done.complete(null); // one is under way
+                return done;
+            }
+            client.connectAsync(ByteArrayCodec.INSTANCE, uri).whenComplete((fresh, error) -> {
+                replacing.set(false);
+                if (error != null) {
+                    LOG.warn(
+                            "could not connect to {} ({}); the store follows when its connection drops",
+                            target,
+                            error.getClass().getSimpleName());
+                    done.completeExceptionally(error);
+                    return;
+                }
+                if (closed) {
+                    fresh.closeAsync();
+                    done.complete(null);
+                    return;
+                }
+                fresh.setTimeout(uri.getTimeout());
+                StatefulRedisConnection<byte[], byte[]> old = connection;
+                connection = fresh;
+                if (switched) {
+                    old.closeAsync(); // the old master: nothing more may be acknowledged by it
+                } else {
+                    // Commands in flight on the old connection answer or time out within the command
+                    // timeout: close it after that, so that a swap on a merely overloaded connection fails
+                    // nothing that would have been answered.
+                    resources
+                            .eventExecutorGroup()
+                            .schedule(old::closeAsync, uri.getTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                }
+                done.complete(null);
+                if (!switched) {
+                    return;
+                }
+                for (Runnable action : switchActions) {
+                    try {
+                        action.run();
+                    } catch (RuntimeException e) {
+                        LOG.warn(
+                                "an action after a master switch failed ({})",
+                                e.getClass().getSimpleName());
+                    }
+                }
+            });
+            return done;
+        }
+
+        @Override
+        void onMasterSwitch(Runnable action) {
+            switchActions.add(action);
+        }
+
+        @Override
+        StatefulRedisConnection<byte[], byte[]> connectAnother() {
+            StatefulRedisConnection<byte[], byte[]> another = client.connect(ByteArrayCodec.INSTANCE, uri);
+            another.setTimeout(uri.getTimeout());
+            return another;
+        }
+
+        @Override
+        StatefulRedisPubSubConnection<byte[], byte[]> connectPubSub() {
+            StatefulRedisPubSubConnection<byte[], byte[]> pubSub = client.connectPubSub(ByteArrayCodec.INSTANCE, uri);
+            pubSub.setTimeout(uri.getTimeout());
+            return pubSub;
+        }
+
+        @Override
+        RedisClusterAsyncCommands<byte[], byte[]> async() {
+            return connection.async();
+        }
+
+        @Override
+        Map<String, String> configGet(String name) {
+            Map<String, String> values = new LinkedHashMap<>();
+            Map<String, String> got = connection.sync().configGet(name);
+            boolean sentinel =
+                    uri.getSentinelMasterId() != null && !uri.getSentinels().isEmpty();
+            values.put(
+                    sentinel ? "master of " + uri.getSentinelMasterId() : uri.getHost() + ":" + uri.getPort(),
+                    got.get(name));
+            return values;
+        }
+
+        @Override
+        void closeConnection() {
+            closed = true;
+            try {
+                for (StatefulRedisPubSubConnection<String, String> watch : sentinelWatches) {
+                    watch.close();
+                }
+                connection.close();
+            } finally {
+                client.shutdown(0, 2, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static final class Cluster extends Connection {
+        private final RedisClusterClient client;
+        private final StatefulRedisClusterConnection<byte[], byte[]> connection;
+        private final Disposable topologyWatch;
+
+        Cluster(
+                ClientResources resources,
+                boolean owns,
+                RedisClusterClient client,
+                StatefulRedisClusterConnection<byte[], byte[]> connection) {
+            super(resources, owns);
+            this.client = client;
+            this.connection = connection;
+            warmUp(true);
+            this.topologyWatch = resources
+                    .eventBus()
+                    .get()
+                    .filter(ClusterTopologyChangedEvent.class::isInstance)
+                    .subscribe(event -> warmUp(false), error -> LOG.debug("cluster topology watch ended", error));
+        }
+
+        /**
+         * Opens the connection to every node now. With {@code REJECT_COMMANDS}, Lettuce rejects a
+         * command whose node connection is still being opened, so node connections are opened
+         * eagerly, by host and port (the key slot routing caches them that way), after connect and
+         * after every topology change.
+         */
+        private void warmUp(boolean wait) {
+            for (RedisClusterNode node : connection.getPartitions()) {
+                RedisURI uri = node.getUri();
+                connection.getConnectionAsync(uri.getHost(), uri.getPort()).whenComplete((c, e) -> {
+                    if (e != null) {
+                        LOG.debug(
+                                "could not open a connection to cluster node {}:{} yet", uri.getHost(), uri.getPort());
+                    }
+                });
+            }
+            if (!wait) {
+                return;
+            }
+            for (RedisClusterNode node : connection.getPartitions()) {
+                RedisURI uri = node.getUri();
+                try {
+                    connection.getConnectionAsync(uri.getHost(), uri.getPort()).get(2, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (Exception e) {
+                    LOG.debug("could not open a connection to cluster node {}:{} yet", uri.getHost(), uri.getPort());
+                }
+            }
+        }
+
+        @Override
+        RedisClusterAsyncCommands<byte[], byte[]> async() {
+            return connection.async();
+        }
+
+        @Override
+        StatefulRedisConnection<byte[], byte[]> connectAnother() {
+            throw new UnsupportedOperationException("the near cache does not support Redis Cluster yet");
+        }
+
+        @Override
+        StatefulRedisPubSubConnection<byte[], byte[]> connectPubSub() {
+            throw new UnsupportedOperationException("expiry notifications do not support Redis Cluster");
+        }
+
+        @Override
+        Map<String, String> configGet(String name) {
+            Map<String, String> values = new LinkedHashMap<>();
+            Function<RedisClusterNode, String> describe =
+                    n -> n.getUri().getHost() + ":" + n.getUri().getPort();
+            for (RedisClusterNode node : connection.getPartitions()) {
+                if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+                    Map<String, String> got = connection
+                            .getConnection(
+                                    node.getUri().getHost(), node.getUri().getPort())
+                            .sync()
+                            .configGet(name);
+                    values.put(describe.apply(node), got.get(name));
+                }
+            }
+            return values;
+        }
+
+        @Override
+        void closeConnection() {
+            try {
+                topologyWatch.dispose();
+                connection.close();
+            } finally {
+                client.shutdown(0, 2, TimeUnit.SECONDS);
+            }
+        }
+    }
 }

@@ -31,93 +31,97 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 record ConnectionLiveness(Duration tcpUserTimeout, Duration keepAliveIdle, int timeoutsBeforeReconnect) {
 
-  /** The fewest consecutive timeouts that make the store reconnect: 3. */
-  static final int DEFAULT_TIMEOUTS_BEFORE_RECONNECT = 3;
+    /** The fewest consecutive timeouts that make the store reconnect: 3. */
+    static final int DEFAULT_TIMEOUTS_BEFORE_RECONNECT = 3;
 
-  /** The shortest {@code TCP_USER_TIMEOUT} the store sets: 2 seconds, two retransmissions beyond the minimum RTO. */
-  static final Duration MINIMUM_TCP_USER_TIMEOUT = Duration.ofSeconds(2);
+    /** The shortest {@code TCP_USER_TIMEOUT} the store sets: 2 seconds, two retransmissions beyond the minimum RTO. */
+    static final Duration MINIMUM_TCP_USER_TIMEOUT = Duration.ofSeconds(2);
 
-  /** The keepalive idle time: 5 seconds (Linux's default is two hours). */
-  static final Duration DEFAULT_KEEPALIVE_IDLE = Duration.ofSeconds(5);
+    /** The keepalive idle time: 5 seconds (Linux's default is two hours). */
+    static final Duration DEFAULT_KEEPALIVE_IDLE = Duration.ofSeconds(5);
 
-  ConnectionLiveness {
-    Objects.requireNonNull(keepAliveIdle, "keepAliveIdle");
-    if (timeoutsBeforeReconnect < 0) {
-      throw new IllegalArgumentException("timeoutsBeforeReconnect (" + timeoutsBeforeReconnect + ") must not be negative");
-    }
-  }
-
-  /**
-   * The defaults for a command timeout: {@code TCP_USER_TIMEOUT} of twice the command timeout, at
-   * least {@link #MINIMUM_TCP_USER_TIMEOUT}, when a native transport is available; keepalive after
-   * {@link #DEFAULT_KEEPALIVE_IDLE}; reconnect after {@link #DEFAULT_TIMEOUTS_BEFORE_RECONNECT}
-   * consecutive timeouts.
-   */
-  static ConnectionLiveness defaults(Duration commandTimeout) {
-    Duration userTimeout = commandTimeout.multipliedBy(2);
-    if (userTimeout.compareTo(MINIMUM_TCP_USER_TIMEOUT) < 0) {
-      userTimeout = MINIMUM_TCP_USER_TIMEOUT;
-    }
-    return new ConnectionLiveness(nativeTransport() ? userTimeout : null, DEFAULT_KEEPALIVE_IDLE,
-        DEFAULT_TIMEOUTS_BEFORE_RECONNECT);
-  }
-
-  /** @return whether Lettuce runs on a native transport here, so that {@code TCP_USER_TIMEOUT} can be set */
-  static boolean nativeTransport() {
-    return EpollProvider.isAvailable() || IOUringProvider.isAvailable();
-  }
-
-  /** The socket options for connections with this liveness and the given connect timeout. */
-  SocketOptions socketOptions(Duration connectTimeout) {
-    SocketOptions.Builder b = SocketOptions.builder()
-        .connectTimeout(connectTimeout)
-        .keepAlive(SocketOptions.KeepAliveOptions.builder()
-            .enable()
-            .idle(keepAliveIdle)
-            .interval(keepAliveIdle)
-            .count(3)
-            .build());
-    if (tcpUserTimeout != null) {
-      b.tcpUserTimeout(SocketOptions.TcpUserTimeoutOptions.builder().enable().tcpUserTimeout(tcpUserTimeout).build());
-    }
-    return b.build();
-  }
-
-  /** @return a counter of consecutive timeouts for one connection */
-  TimeoutCounter counter() {
-    return new TimeoutCounter(timeoutsBeforeReconnect);
-  }
-
-  /**
-   * Counts consecutive command timeouts; thread-safe. {@link #timedOut()} answers {@code true} once
-   * each time the count reaches the limit, and an answer starts the count again.
-   */
-  static final class TimeoutCounter {
-    private final int limit;
-    private final AtomicInteger count = new AtomicInteger();
-
-    TimeoutCounter(int limit) {
-      this.limit = limit;
+    ConnectionLiveness {
+        Objects.requireNonNull(keepAliveIdle, "keepAliveIdle");
+        if (timeoutsBeforeReconnect < 0) {
+            throw new IllegalArgumentException(
+                    "timeoutsBeforeReconnect (" + timeoutsBeforeReconnect + ") must not be negative");
+        }
     }
 
-    /** @return whether this timeout completes a run of {@code limit}: time to reconnect */
-    boolean timedOut() {
-      if (limit == 0) {
-        return false;
-      }
-      int n = count.incrementAndGet();
-      if (n >= limit) {
-        count.set(0);
-        return true;
-      }
-      return false;
+    /**
+     * The defaults for a command timeout: {@code TCP_USER_TIMEOUT} of twice the command timeout, at
+     * least {@link #MINIMUM_TCP_USER_TIMEOUT}, when a native transport is available; keepalive after
+     * {@link #DEFAULT_KEEPALIVE_IDLE}; reconnect after {@link #DEFAULT_TIMEOUTS_BEFORE_RECONNECT}
+     * consecutive timeouts.
+     */
+    static ConnectionLiveness defaults(Duration commandTimeout) {
+        Duration userTimeout = commandTimeout.multipliedBy(2);
+        if (userTimeout.compareTo(MINIMUM_TCP_USER_TIMEOUT) < 0) {
+            userTimeout = MINIMUM_TCP_USER_TIMEOUT;
+        }
+        return new ConnectionLiveness(
+                nativeTransport() ? userTimeout : null, DEFAULT_KEEPALIVE_IDLE, DEFAULT_TIMEOUTS_BEFORE_RECONNECT);
     }
 
-    /** A command answered: the run is broken. Cheap when it already was. */
-    void answered() {
-      if (count.get() != 0) {
-        count.set(0);
-      }
+    /** @return whether Lettuce runs on a native transport here, so that {@code TCP_USER_TIMEOUT} can be set */
+    static boolean nativeTransport() {
+        return EpollProvider.isAvailable() || IOUringProvider.isAvailable();
     }
-  }
+
+    /** The socket options for connections with this liveness and the given connect timeout. */
+    SocketOptions socketOptions(Duration connectTimeout) {
+        SocketOptions.Builder b = SocketOptions.builder()
+                .connectTimeout(connectTimeout)
+                .keepAlive(SocketOptions.KeepAliveOptions.builder()
+                        .enable()
+                        .idle(keepAliveIdle)
+                        .interval(keepAliveIdle)
+                        .count(3)
+                        .build());
+        if (tcpUserTimeout != null) {
+            b.tcpUserTimeout(SocketOptions.TcpUserTimeoutOptions.builder()
+                    .enable()
+                    .tcpUserTimeout(tcpUserTimeout)
+                    .build());
+        }
+        return b.build();
+    }
+
+    /** @return a counter of consecutive timeouts for one connection */
+    TimeoutCounter counter() {
+        return new TimeoutCounter(timeoutsBeforeReconnect);
+    }
+
+    /**
+     * Counts consecutive command timeouts; thread-safe. {@link #timedOut()} answers {@code true} once
+     * each time the count reaches the limit, and an answer starts the count again.
+     */
+    static final class TimeoutCounter {
+        private final int limit;
+        private final AtomicInteger count = new AtomicInteger();
+
+        TimeoutCounter(int limit) {
+            this.limit = limit;
+        }
+
+        /** @return whether this timeout completes a run of {@code limit}: time to reconnect */
+        boolean timedOut() {
+            if (limit == 0) {
+                return false;
+            }
+            int n = count.incrementAndGet();
+            if (n >= limit) {
+                count.set(0);
+                return true;
+            }
+            return false;
+        }
+
+        /** A command answered: the run is broken. Cheap when it already was. */
+        void answered() {
+            if (count.get() != 0) {
+                count.set(0);
+            }
+        }
+    }
 }

@@ -19,88 +19,94 @@ import org.slf4j.LoggerFactory;
  */
 final class HealthTracker {
 
-  private static final Logger LOG = LoggerFactory.getLogger(RedisSessionStore.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RedisSessionStore.class);
 
-  private final Clock clock;
-  private final String name;
-  private final ListenerGuard guard = new ListenerGuard(LOG, "store health listener");
-  private final List<Consumer<StoreHealth>> listeners = new CopyOnWriteArrayList<>();
-  private final Object lock = new Object();
-  private volatile StoreHealth health;
+    private final Clock clock;
+    private final String name;
+    private final ListenerGuard guard = new ListenerGuard(LOG, "store health listener");
+    private final List<Consumer<StoreHealth>> listeners = new CopyOnWriteArrayList<>();
+    private final Object lock = new Object();
+    private volatile StoreHealth health;
 
-  HealthTracker(Clock clock, String name) {
-    this.clock = clock;
-    this.name = name;
-    this.health = new StoreHealth(StoreState.CONNECTING, clock.instant(), null);
-  }
-
-  StoreHealth health() {
-    return health;
-  }
-
-  boolean isUp() {
-    return health.state() == StoreState.UP;
-  }
-
-  HealthReportingStore.HealthSubscription subscribe(Consumer<StoreHealth> listener) {
-    Consumer<StoreHealth> own = listener::accept;
-    listeners.add(own);
-    return () -> listeners.remove(own);
-  }
-
-  /** The first connection attempt failed: stay CONNECTING, note the cause, log once. */
-  void notReachableYet(String cause, Duration retryEvery) {
-    StoreHealth next;
-    synchronized (lock) {
-      if (health.state() != StoreState.CONNECTING || cause.equals(health.cause())) {
-        return;
-      }
-      next = new StoreHealth(StoreState.CONNECTING, health.since(), cause);
-      health = next;
+    HealthTracker(Clock clock, String name) {
+        this.clock = clock;
+        this.name = name;
+        this.health = new StoreHealth(StoreState.CONNECTING, clock.instant(), null);
     }
-    LOG.warn("{} is not reachable yet ({}); the application starts anyway, requests meet their route's failure "
-        + "mode (503 or a transient session) and the store keeps connecting every {} ms", name, cause,
-        retryEvery.toMillis());
-    deliver(next);
-  }
 
-  /** A connection answered. */
-  void up() {
-    StoreHealth previous;
-    StoreHealth next;
-    synchronized (lock) {
-      previous = health;
-      if (previous.state() == StoreState.UP) {
-        return;
-      }
-      next = StoreHealth.up(clock.instant());
-      health = next;
+    StoreHealth health() {
+        return health;
     }
-    long millis = Duration.between(previous.since(), next.since()).toMillis();
-    if (previous.state() == StoreState.CONNECTING) {
-      LOG.info("{} is up: connected {} ms after the store was opened", name, millis);
-    } else {
-      LOG.info("{} is up again after {} ms down", name, millis);
-    }
-    deliver(next);
-  }
 
-  /** A connection was lost, or a command found it gone. */
-  void down(String cause) {
-    StoreHealth next;
-    synchronized (lock) {
-      if (health.state() != StoreState.UP) {
-        return;
-      }
-      next = new StoreHealth(StoreState.DOWN, clock.instant(), cause);
-      health = next;
+    boolean isUp() {
+        return health.state() == StoreState.UP;
     }
-    LOG.warn("{} is down ({}); requests meet their route's failure mode until it is back, and the store "
-        + "reconnects by itself", name, cause);
-    deliver(next);
-  }
 
-  private void deliver(StoreHealth next) {
-    guard.callEach(listeners, "a store state change", l -> l.accept(next));
-  }
+    HealthReportingStore.HealthSubscription subscribe(Consumer<StoreHealth> listener) {
+        Consumer<StoreHealth> own = listener::accept;
+        listeners.add(own);
+        return () -> listeners.remove(own);
+    }
+
+    /** The first connection attempt failed: stay CONNECTING, note the cause, log once. */
+    void notReachableYet(String cause, Duration retryEvery) {
+        StoreHealth next;
+        synchronized (lock) {
+            if (health.state() != StoreState.CONNECTING || cause.equals(health.cause())) {
+                return;
+            }
+            next = new StoreHealth(StoreState.CONNECTING, health.since(), cause);
+            health = next;
+        }
+        LOG.warn(
+                "{} is not reachable yet ({}); the application starts anyway, requests meet their route's failure "
+                        + "mode (503 or a transient session) and the store keeps connecting every {} ms",
+                name,
+                cause,
+                retryEvery.toMillis());
+        deliver(next);
+    }
+
+    /** A connection answered. */
+    void up() {
+        StoreHealth previous;
+        StoreHealth next;
+        synchronized (lock) {
+            previous = health;
+            if (previous.state() == StoreState.UP) {
+                return;
+            }
+            next = StoreHealth.up(clock.instant());
+            health = next;
+        }
+        long millis = Duration.between(previous.since(), next.since()).toMillis();
+        if (previous.state() == StoreState.CONNECTING) {
+            LOG.info("{} is up: connected {} ms after the store was opened", name, millis);
+        } else {
+            LOG.info("{} is up again after {} ms down", name, millis);
+        }
+        deliver(next);
+    }
+
+    /** A connection was lost, or a command found it gone. */
+    void down(String cause) {
+        StoreHealth next;
+        synchronized (lock) {
+            if (health.state() != StoreState.UP) {
+                return;
+            }
+            next = new StoreHealth(StoreState.DOWN, clock.instant(), cause);
+            health = next;
+        }
+        LOG.warn(
+                "{} is down ({}); requests meet their route's failure mode until it is back, and the store "
+                        + "reconnects by itself",
+                name,
+                cause);
+        deliver(next);
+    }
+
+    private void deliver(StoreHealth next) {
+        guard.callEach(listeners, "a store state change", l -> l.accept(next));
+    }
 }

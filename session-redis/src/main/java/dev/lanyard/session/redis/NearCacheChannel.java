@@ -31,328 +31,309 @@ import org.slf4j.LoggerFactory;
  */
 final class NearCacheChannel {
 
-  /** What the channel drops in the cache. */
-  interface Copies {
-    void dropAll();
+    /** What the channel drops in the cache. */
+    interface Copies {
+        void dropAll();
 
-    void dropSession(SessionHandle handle);
+        void dropSession(SessionHandle handle);
 
-    void dropUser(String userId);
-  }
+        void dropUser(String userId);
+    }
 
-  private static final Logger LOG = LoggerFactory.getLogger(NearCachedRedisStore.class);
+    private static final Logger LOG = LoggerFactory.getLogger(NearCachedRedisStore.class);
 
-  /**
-   * After how many unanswered heartbeats or tracking requests in a row the invalidation connection
-   * is replaced by a new one: a half-open connection (its peer vanished without a reset) would
-   * otherwise keep the cache off until the kernel gives up on it.
-   */
-  static final int UNANSWERED_BEFORE_REOPEN = 2;
+    /**
+     * After how many unanswered heartbeats or tracking requests in a row the invalidation connection
+     * is replaced by a new one: a half-open connection (its peer vanished without a reset) would
+     * otherwise keep the cache off until the kernel gives up on it.
+     */
+    static final int UNANSWERED_BEFORE_REOPEN = 2;
 
-  private final RedisSessionStore store;
-  private final RedisSchema schema;
-  private final Copies copies;
+    private final RedisSessionStore store;
+    private final RedisSchema schema;
+    private final Copies copies;
 
-  /** Moves on every event after which invalidations may have been missed. */
-  private final AtomicLong epoch = new AtomicLong();
+    /** Moves on every event after which invalidations may have been missed. */
+    private final AtomicLong epoch = new AtomicLong();
 
-  /** The epoch in which tracking was confirmed on the current connection, or -1. */
-  private volatile long trustedEpoch = -1;
+    /** The epoch in which tracking was confirmed on the current connection, or -1. */
+    private volatile long trustedEpoch = -1;
 
-  /** System.nanoTime() after which the cache stops answering unless a heartbeat is answered. */
-  private volatile long leaseEnd;
+    /** System.nanoTime() after which the cache stops answering unless a heartbeat is answered. */
+    private volatile long leaseEnd;
 
-  private final long leaseNanos;
-  private final long heartbeatNanos;
-  private final Object lock = new Object();
-  private final AtomicBoolean enabling = new AtomicBoolean();
-  private final AtomicBoolean pinging = new AtomicBoolean();
-  private final AtomicLong resets = new AtomicLong();
-  private final PushListener pushListener = this::onPush;
-  private final RedisConnectionStateListener stateListener = new StateListener();
-  /** Unanswered heartbeats and tracking requests in a row; enough of them reopen the channel. */
-  private final ConnectionLiveness.TimeoutCounter unanswered =
-      new ConnectionLiveness.TimeoutCounter(UNANSWERED_BEFORE_REOPEN);
+    private final long leaseNanos;
+    private final long heartbeatNanos;
+    private final Object lock = new Object();
+    private final AtomicBoolean enabling = new AtomicBoolean();
+    private final AtomicBoolean pinging = new AtomicBoolean();
+    private final AtomicLong resets = new AtomicLong();
+    private final PushListener pushListener = this::onPush;
+    private final RedisConnectionStateListener stateListener = new StateListener();
+    /** Unanswered heartbeats and tracking requests in a row; enough of them reopen the channel. */
+    private final ConnectionLiveness.TimeoutCounter unanswered =
+            new ConnectionLiveness.TimeoutCounter(UNANSWERED_BEFORE_REOPEN);
 
-  private volatile StatefulRedisConnection<byte[], byte[]> tracking;
-  private volatile boolean closed;
-  private ScheduledFuture<?> heartbeat;
+    private volatile StatefulRedisConnection<byte[], byte[]> tracking;
+    private volatile boolean closed;
+    private ScheduledFuture<?> heartbeat;
 
-  NearCacheChannel(RedisSessionStore store, NearCacheOptions options, Copies copies) {
-    this.store = store;
-    this.schema = store.operations().schema();
-    this.copies = copies;
-    this.heartbeatNanos = options.heartbeatInterval().toNanos();
-    this.leaseNanos = heartbeatNanos * NearCacheOptions.LEASE_HEARTBEATS;
-  }
+    NearCacheChannel(RedisSessionStore store, NearCacheOptions options, Copies copies) {
+        this.store = store;
+        this.schema = store.operations().schema();
+        this.copies = copies;
+        this.heartbeatNanos = options.heartbeatInterval().toNanos();
+        this.leaseNanos = heartbeatNanos * NearCacheOptions.LEASE_HEARTBEATS;
+    }
 
-  /**
-   * Opens the connection now when Redis is connected (a failure reaches the caller), else when it
-   * first is; follows Sentinel failovers; starts the heartbeat.
-   */
-  void start() {
-    ReconnectingConnection connection = store.operations().connection();
-    connection.whenConnected(
-        () -> {
-          StatefulRedisConnection<byte[], byte[]> opened;
-          try {
-            opened = connection.connectAnother();
-          } catch (RedisException e) {
-            throw new StoreUnavailableException(
-                "could not open the near cache's invalidation "
-                    + "connection ("
-                    + e.getClass().getSimpleName()
-                    + ")",
-                null);
-          }
-          attach(opened);
+    /**
+     * Opens the connection now when Redis is connected (a failure reaches the caller), else when it
+     * first is; follows Sentinel failovers; starts the heartbeat.
+     */
+    void start() {
+        ReconnectingConnection connection = store.operations().connection();
+        connection.whenConnected(() -> {
+            StatefulRedisConnection<byte[], byte[]> opened;
+            try {
+                opened = connection.connectAnother();
+            } catch (RedisException e) {
+                throw new StoreUnavailableException(
+                        "could not open the near cache's invalidation "
+                                + "connection ("
+                                + e.getClass().getSimpleName()
+                                + ")",
+                        null);
+            }
+            attach(opened);
         });
-    connection.onMasterSwitch(this::followNewMaster);
-    this.heartbeat =
-        connection
-            .resources
-            .eventExecutorGroup()
-            .scheduleWithFixedDelay(
-                this::beat, heartbeatNanos, heartbeatNanos, TimeUnit.NANOSECONDS);
-  }
+        connection.onMasterSwitch(this::followNewMaster);
+        this.heartbeat = connection
+                .resources
+                .eventExecutorGroup()
+                .scheduleWithFixedDelay(this::beat, heartbeatNanos, heartbeatNanos, TimeUnit.NANOSECONDS);
+    }
 
-  /** The current epoch: a read takes it before it asks Redis. */
-  long epoch() {
-    return epoch.get();
-  }
+    /** The current epoch: a read takes it before it asks Redis. */
+    long epoch() {
+        return epoch.get();
+    }
 
-  /** Whether the cache may answer in epoch {@code e}: tracking confirmed, lease not lapsed. */
-  boolean usable(long e) {
-    return trustedEpoch == e && System.nanoTime() - leaseEnd < 0;
-  }
+    /** Whether the cache may answer in epoch {@code e}: tracking confirmed, lease not lapsed. */
+    boolean usable(long e) {
+        return trustedEpoch == e && System.nanoTime() - leaseEnd < 0;
+    }
 
-  /** Whether nothing happened since epoch {@code e} was trusted: a read may keep its answer. */
-  boolean unchangedSince(long e) {
-    return epoch.get() == e && trustedEpoch == e;
-  }
+    /** Whether nothing happened since epoch {@code e} was trusted: a read may keep its answer. */
+    boolean unchangedSince(long e) {
+        return epoch.get() == e && trustedEpoch == e;
+    }
 
-  long resets() {
-    return resets.get();
-  }
+    long resets() {
+        return resets.get();
+    }
 
-  /** Drops everything and distrusts the channel until tracking is confirmed again. */
-  long reset() {
-    synchronized (lock) {
-      long e = epoch.incrementAndGet();
-      trustedEpoch = -1;
-      copies.dropAll();
-      resets.incrementAndGet();
-      return e;
+    /** Drops everything and distrusts the channel until tracking is confirmed again. */
+    long reset() {
+        synchronized (lock) {
+            long e = epoch.incrementAndGet();
+            trustedEpoch = -1;
+            copies.dropAll();
+            resets.incrementAndGet();
+            return e;
+        }
     }
-  }
 
-  void close() {
-    closed = true;
-    if (heartbeat != null) {
-      heartbeat.cancel(false);
+    void close() {
+        closed = true;
+        if (heartbeat != null) {
+            heartbeat.cancel(false);
+        }
+        reset();
+        StatefulRedisConnection<byte[], byte[]> c = tracking;
+        if (c != null) {
+            c.close();
+        }
     }
-    reset();
-    StatefulRedisConnection<byte[], byte[]> c = tracking;
-    if (c != null) {
-      c.close();
-    }
-  }
 
-  private void onPush(PushMessage message) {
-    if (!"invalidate".equals(message.getType())) {
-      return;
+    private void onPush(PushMessage message) {
+        if (!"invalidate".equals(message.getType())) {
+            return;
+        }
+        List<Object> content = message.getContent();
+        Object keys = content.size() > 1 ? content.get(1) : null;
+        if (!(keys instanceof List<?> list)) {
+            // FLUSHDB / FLUSHALL: everything goes; the channel itself stays healthy.
+            synchronized (lock) {
+                boolean wasTrusted = trustedEpoch == epoch.get();
+                long e = epoch.incrementAndGet();
+                copies.dropAll();
+                resets.incrementAndGet();
+                trustedEpoch = wasTrusted ? e : -1;
+            }
+            return;
+        }
+        for (Object key : list) {
+            if (!(key instanceof ByteBuffer b)) {
+                continue;
+            }
+            String name = StandardCharsets.UTF_8.decode(b.duplicate()).toString();
+            SessionHandle handle = schema.handleOfSessionKey(name);
+            if (handle != null) {
+                copies.dropSession(handle);
+                continue;
+            }
+            String user = schema.userOfVersionKey(name);
+            if (user != null) {
+                copies.dropUser(user);
+            }
+        }
     }
-    List<Object> content = message.getContent();
-    Object keys = content.size() > 1 ? content.get(1) : null;
-    if (!(keys instanceof List<?> list)) {
-      // FLUSHDB / FLUSHALL: everything goes; the channel itself stays healthy.
-      synchronized (lock) {
-        boolean wasTrusted = trustedEpoch == epoch.get();
-        long e = epoch.incrementAndGet();
-        copies.dropAll();
-        resets.incrementAndGet();
-        trustedEpoch = wasTrusted ? e : -1;
-      }
-      return;
-    }
-    for (Object key : list) {
-      if (!(key instanceof ByteBuffer b)) {
-        continue;
-      }
-      String name = StandardCharsets.UTF_8.decode(b.duplicate()).toString();
-      SessionHandle handle = schema.handleOfSessionKey(name);
-      if (handle != null) {
-        copies.dropSession(handle);
-        continue;
-      }
-      String user = schema.userOfVersionKey(name);
-      if (user != null) {
-        copies.dropUser(user);
-      }
-    }
-  }
 
-  private void attach(StatefulRedisConnection<byte[], byte[]> connection) {
-    connection.addListener(pushListener);
-    connection.addListener(stateListener);
-    StatefulRedisConnection<byte[], byte[]> old = tracking;
-    tracking = connection;
-    if (old != null) {
-      old.removeListener(stateListener);
-      old.removeListener(pushListener);
-      old.closeAsync();
+    private void attach(StatefulRedisConnection<byte[], byte[]> connection) {
+        connection.addListener(pushListener);
+        connection.addListener(stateListener);
+        StatefulRedisConnection<byte[], byte[]> old = tracking;
+        tracking = connection;
+        if (old != null) {
+            old.removeListener(stateListener);
+            old.removeListener(pushListener);
+            old.closeAsync();
+        }
+        enableTracking(connection);
     }
-    enableTracking(connection);
-  }
 
-  /**
-   * Turns tracking on (off first, as Redis refuses to add an overlapping prefix) and trusts the
-   * channel once Redis confirmed it, if nothing happened meanwhile.
-   */
-  private void enableTracking(StatefulRedisConnection<byte[], byte[]> connection) {
-    if (closed || !enabling.compareAndSet(false, true)) {
-      return;
+    /**
+     * Turns tracking on (off first, as Redis refuses to add an overlapping prefix) and trusts the
+     * channel once Redis confirmed it, if nothing happened meanwhile.
+     */
+    private void enableTracking(StatefulRedisConnection<byte[], byte[]> connection) {
+        if (closed || !enabling.compareAndSet(false, true)) {
+            return;
+        }
+        long e = reset();
+        long sent = System.nanoTime();
+        try {
+            connection.async().clientTracking(TrackingArgs.Builder.enabled(false));
+            connection
+                    .async()
+                    .clientTracking(TrackingArgs.Builder.enabled().bcast().prefixes(schema.trackedPrefixes()))
+                    .whenComplete((ok, error) -> {
+                        enabling.set(false);
+                        if (error != null) {
+                            LOG.debug(
+                                    "could not turn on client tracking yet ({}); the near cache stays off",
+                                    error.getClass().getSimpleName());
+                            reopenIfUnanswered(connection);
+                            return;
+                        }
+                        unanswered.answered();
+                        synchronized (lock) {
+                            if (epoch.get() == e && connection == tracking && !closed) {
+                                leaseEnd = sent + leaseNanos;
+                                trustedEpoch = e;
+                                LOG.debug("near cache active (epoch {})", e);
+                            }
+                        }
+                    });
+        } catch (RuntimeException ex) {
+            enabling.set(false);
+            LOG.debug(
+                    "could not turn on client tracking yet ({})", ex.getClass().getSimpleName());
+        }
     }
-    long e = reset();
-    long sent = System.nanoTime();
-    try {
-      connection.async().clientTracking(TrackingArgs.Builder.enabled(false));
-      connection
-          .async()
-          .clientTracking(TrackingArgs.Builder.enabled().bcast().prefixes(schema.trackedPrefixes()))
-          .whenComplete(
-              (ok, error) -> {
-                enabling.set(false);
-                if (error != null) {
-                  LOG.debug(
-                      "could not turn on client tracking yet ({}); the near cache stays off",
-                      error.getClass().getSimpleName());
-                  reopenIfUnanswered(connection);
-                  return;
-                }
-                unanswered.answered();
-                synchronized (lock) {
-                  if (epoch.get() == e && connection == tracking && !closed) {
-                    leaseEnd = sent + leaseNanos;
-                    trustedEpoch = e;
-                    LOG.debug("near cache active (epoch {})", e);
-                  }
-                }
-              });
-    } catch (RuntimeException ex) {
-      enabling.set(false);
-      LOG.debug("could not turn on client tracking yet ({})", ex.getClass().getSimpleName());
-    }
-  }
 
-  /** The heartbeat: renews the lease while healthy, re-enables tracking while not. Never blocks. */
-  private void beat() {
-    StatefulRedisConnection<byte[], byte[]> connection = tracking;
-    if (closed || connection == null || !connection.isOpen()) {
-      return;
-    }
-    long e = epoch.get();
-    if (trustedEpoch != e) {
-      enableTracking(connection);
-      return;
-    }
-    if (!pinging.compareAndSet(false, true)) {
-      return;
-    }
-    long sent = System.nanoTime();
-    try {
-      connection
-          .async()
-          .ping()
-          .whenComplete(
-              (pong, error) -> {
+    /** The heartbeat: renews the lease while healthy, re-enables tracking while not. Never blocks. */
+    private void beat() {
+        StatefulRedisConnection<byte[], byte[]> connection = tracking;
+        if (closed || connection == null || !connection.isOpen()) {
+            return;
+        }
+        long e = epoch.get();
+        if (trustedEpoch != e) {
+            enableTracking(connection);
+            return;
+        }
+        if (!pinging.compareAndSet(false, true)) {
+            return;
+        }
+        long sent = System.nanoTime();
+        try {
+            connection.async().ping().whenComplete((pong, error) -> {
                 pinging.set(false);
                 if (error != null) {
-                  LOG.debug(
-                      "the near cache's heartbeat failed ({}); the cache is off until tracking is "
-                          + "confirmed again",
-                      error.getClass().getSimpleName());
-                  synchronized (lock) {
-                    if (epoch.get() == e) {
-                      reset();
+                    LOG.debug(
+                            "the near cache's heartbeat failed ({}); the cache is off until tracking is "
+                                    + "confirmed again",
+                            error.getClass().getSimpleName());
+                    synchronized (lock) {
+                        if (epoch.get() == e) {
+                            reset();
+                        }
                     }
-                  }
-                  reopenIfUnanswered(connection);
-                  return;
+                    reopenIfUnanswered(connection);
+                    return;
                 }
                 unanswered.answered();
                 // Replies arrive in order on this connection: every invalidation Redis produced
                 // before it answered this ping has been applied.
                 if (epoch.get() == e) {
-                  leaseEnd = sent + leaseNanos;
+                    leaseEnd = sent + leaseNanos;
                 }
-              });
-    } catch (RuntimeException ex) {
-      pinging.set(false);
-      reset();
-    }
-  }
-
-  /** Replaces the channel after enough unanswered requests in a row. */
-  private void reopenIfUnanswered(StatefulRedisConnection<byte[], byte[]> connection) {
-    if (connection == tracking && unanswered.timedOut()) {
-      reopen(
-          "the near cache's invalidation connection stopped answering: dropped the local copy, "
-              + "reopening it");
-    }
-  }
-
-  private void followNewMaster() {
-    reopen(
-        "the near cache follows the new Sentinel master: dropped the local copy, "
-            + "reconnecting its channel");
-  }
-
-  private void reopen(String why) {
-    if (closed) {
-      return;
-    }
-    reset();
-    LOG.info(why);
-    // Connecting blocks: not on the Lettuce thread that reported the switch.
-    store
-        .operations()
-        .connection()
-        .resources
-        .eventExecutorGroup()
-        .execute(
-            () -> {
-              try {
-                if (!closed) {
-                  attach(store.operations().connection().connectAnother());
-                }
-              } catch (RuntimeException e) {
-                LOG.warn(
-                    "could not reopen the near cache's channel ({}); the cache stays off until "
-                        + "a later try",
-                    e.getClass().getSimpleName());
-              }
             });
-  }
-
-  private final class StateListener implements RedisConnectionStateListener {
-    @Override
-    public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
-      if (connection == tracking && !closed) {
-        reset();
-        enabling.set(false);
-        enableTracking(tracking);
-      }
+        } catch (RuntimeException ex) {
+            pinging.set(false);
+            reset();
+        }
     }
 
-    @Override
-    public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-      if (connection == tracking) {
-        reset();
-        LOG.debug(
-            "the near cache's invalidation connection dropped; the cache is off until it "
-                + "is back");
-      }
+    /** Replaces the channel after enough unanswered requests in a row. */
+    private void reopenIfUnanswered(StatefulRedisConnection<byte[], byte[]> connection) {
+        if (connection == tracking && unanswered.timedOut()) {
+            reopen("the near cache's invalidation connection stopped answering: dropped the local copy, "
+                    + "reopening it");
+        }
     }
-  }
+
+    private void followNewMaster() {
+        reopen("the near cache follows the new Sentinel master: dropped the local copy, " + "reconnecting its channel");
+    }
+
+    private void reopen(String why) {
+        if (closed) {
+            return;
+        }
+        reset();
+        LOG.info(why);
+        // Connecting blocks: not on the Lettuce thread that reported the switch.
+        store.operations().connection().resources.eventExecutorGroup().execute(() -> {
+            try {
+                if (!closed) {
+                    attach(store.operations().connection().connectAnother());
+                }
+            } catch (RuntimeException e) {
+                LOG.warn(
+                        "could not reopen the near cache's channel ({}); the cache stays off until " + "a later try",
+                        e.getClass().getSimpleName());
+            }
+        });
+    }
+
+    private final class StateListener implements RedisConnectionStateListener {
+        @Override
+        public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+            if (connection == tracking && !closed) {
+                reset();
+                enabling.set(false);
+                enableTracking(tracking);
+            }
+        }
+
+        @Override
+        public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+            if (connection == tracking) {
+                reset();
+                LOG.debug("the near cache's invalidation connection dropped; the cache is off until it " + "is back");
+            }
+        }
+    }
 }

@@ -15,9 +15,9 @@ package dev.lanyard.session.redis;
  */
 public record NearCacheStats(long hits, long misses, long invalidations, long resets, boolean active, long size) {
 
-  /** @return hits divided by reads, or 0 before the first read */
-  public double hitRatio() {
-    long reads = hits + misses;
-    return reads == 0 ? 0 : (double) hits / reads;
-  }
+    /** @return hits divided by reads, or 0 before the first read */
+    public double hitRatio() {
+        long reads = hits + misses;
+        return reads == 0 ? 0 : (double) hits / reads;
+    }
 }

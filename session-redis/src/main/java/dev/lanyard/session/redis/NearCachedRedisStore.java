@@ -60,358 +60,339 @@ import org.slf4j.LoggerFactory;
  * @since 0.1.0
  */
 public final class NearCachedRedisStore
-    implements NearCachingStore,
-        UserIndexedStore,
-        AtomicValueStore,
-        ExpiryNotifyingStore,
-        HealthReportingStore {
+        implements NearCachingStore, UserIndexedStore, AtomicValueStore, ExpiryNotifyingStore, HealthReportingStore {
 
-  private static final Logger LOG = LoggerFactory.getLogger(NearCachedRedisStore.class);
-  private static final int STRIPES = 1024;
+    private static final Logger LOG = LoggerFactory.getLogger(NearCachedRedisStore.class);
+    private static final int STRIPES = 1024;
 
-  private final RedisSessionStore store;
-  private final NearCacheOptions options;
-  private final Clock clock;
+    private final RedisSessionStore store;
+    private final NearCacheOptions options;
+    private final Clock clock;
 
-  /** Moves whenever a user's version changes: a read in flight then keeps nothing. */
-  private final AtomicLong userRevocations = new AtomicLong();
+    /** Moves whenever a user's version changes: a read in flight then keeps nothing. */
+    private final AtomicLong userRevocations = new AtomicLong();
 
-  private final Cache<SessionHandle, Entry> cache;
-  private final AtomicLongArray stripes = new AtomicLongArray(STRIPES);
-  private final LongAdder hits = new LongAdder();
-  private final LongAdder misses = new LongAdder();
-  private final LongAdder invalidations = new LongAdder();
-  private final NearCacheChannel channel;
+    private final Cache<SessionHandle, Entry> cache;
+    private final AtomicLongArray stripes = new AtomicLongArray(STRIPES);
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder invalidations = new LongAdder();
+    private final NearCacheChannel channel;
 
-  private record Entry(SessionRecord record, long epoch) {}
+    private record Entry(SessionRecord record, long epoch) {}
 
-  private NearCachedRedisStore(RedisSessionStore store, NearCacheOptions options) {
-    this.store = store;
-    this.options = options;
-    this.clock = store.operations().clock();
-    this.cache =
-        Caffeine.newBuilder()
-            .maximumSize(options.maximumSize())
-            .expireAfterWrite(options.maximumEntryAge())
-            .executor(Runnable::run)
-            .build();
-    this.channel =
-        new NearCacheChannel(
-            store,
-            options,
-            new NearCacheChannel.Copies() {
-              @Override
-              public void dropAll() {
+    private NearCachedRedisStore(RedisSessionStore store, NearCacheOptions options) {
+        this.store = store;
+        this.options = options;
+        this.clock = store.operations().clock();
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(options.maximumSize())
+                .expireAfterWrite(options.maximumEntryAge())
+                .executor(Runnable::run)
+                .build();
+        this.channel = new NearCacheChannel(store, options, new NearCacheChannel.Copies() {
+            @Override
+            public void dropAll() {
                 cache.invalidateAll();
-              }
+            }
 
-              @Override
-              public void dropSession(SessionHandle handle) {
+            @Override
+            public void dropSession(SessionHandle handle) {
                 invalidate(handle);
-              }
+            }
 
-              @Override
-              public void dropUser(String userId) {
+            @Override
+            public void dropUser(String userId) {
                 invalidateUser(userId);
-              }
-            });
-    channel.start();
-  }
-
-  /**
-   * Adds a near cache to a store. The new store owns {@code store}: closing it closes both.
-   * Tracking is turned on asynchronously; until Redis confirmed it, reads go to Redis.
-   *
-   * @param store a standalone or Sentinel store
-   * @param options the cache's options
-   * @return the store with a near cache
-   * @throws IllegalArgumentException if {@code store} uses Redis Cluster
-   * @throws StoreUnavailableException if Redis is connected but the invalidation connection cannot
-   *     be opened (the store is closed then); when Redis is not reachable yet the channel is opened
-   *     on the first connection, and the cache stays off until then
-   */
-  public static NearCachedRedisStore wrap(RedisSessionStore store, NearCacheOptions options) {
-    Objects.requireNonNull(store, "store");
-    Objects.requireNonNull(options, "options");
-    if (store.topology() == RedisSessionStore.Topology.CLUSTER) {
-      throw new IllegalArgumentException(
-          "nearCache: Redis Cluster is not supported yet (standalone and Sentinel are)");
-    }
-    try {
-      return new NearCachedRedisStore(store, options);
-    } catch (RuntimeException e) {
-      store.close();
-      throw e;
-    }
-  }
-
-  /** The wrapped store's health: the near cache's channel does not change it. */
-  @Override
-  public StoreHealth health() {
-    return store.health();
-  }
-
-  @Override
-  public HealthReportingStore.HealthSubscription onHealthChange(
-      java.util.function.Consumer<StoreHealth> listener) {
-    return store.onHealthChange(listener);
-  }
-
-  /**
-   * @return the wrapped store
-   */
-  public RedisSessionStore delegate() {
-    return store;
-  }
-
-  /**
-   * @return the cache's options
-   */
-  public NearCacheOptions options() {
-    return options;
-  }
-
-  /**
-   * Tells whether the cache may answer now: tracking is confirmed on the current invalidation
-   * connection and its heartbeat lease has not lapsed. Cheap.
-   *
-   * @return {@code true} while the invalidation channel is healthy
-   */
-  public boolean isActive() {
-    return channel.usable(channel.epoch());
-  }
-
-  /**
-   * @return the counters since this store was opened; cheap
-   */
-  public NearCacheStats stats() {
-    return new NearCacheStats(
-        hits.sum(),
-        misses.sum(),
-        invalidations.sum(),
-        channel.resets(),
-        isActive(),
-        cache.estimatedSize());
-  }
-
-  // ------------------------------------------------------------------ reads
-
-  /**
-   * Reads a session from the local copy when the invalidation channel is healthy and the copy is
-   * within its expiry; otherwise reads Redis (one {@code HGETALL}) and, if the channel was healthy
-   * throughout and no invalidation of this session arrived meanwhile, keeps the answer.
-   *
-   * @param handle the session's handle
-   * @return the record and whether the local copy supplied it, or empty
-   * @throws StoreUnavailableException if Redis had to be read and could not be
-   * @throws dev.lanyard.session.UnreadableSessionException if the stored record cannot be decoded
-   */
-  @Override
-  public Optional<CachedRecord> loadCached(SessionHandle handle) {
-    Objects.requireNonNull(handle, "handle");
-    long e = channel.epoch();
-    boolean usable = channel.usable(e);
-    Instant now = clock.instant();
-    if (usable) {
-      Entry entry = cache.getIfPresent(handle);
-      if (entry != null) {
-        if (entry.epoch() == e && live(entry.record(), now)) {
-          hits.increment();
-          return Optional.of(new CachedRecord(entry.record(), true));
-        }
-        cache.asMap().remove(handle, entry);
-      }
-    }
-    misses.increment();
-    int stripe = stripe(handle);
-    long ticket = stripes.get(stripe);
-    long revocationTicket = userRevocations.get();
-    Optional<SessionRecord> loaded = store.load(handle);
-    if (usable && loaded.isPresent() && live(loaded.get(), now)) {
-      SessionRecord record = loaded.get();
-      // Kept only if no invalidation of this stripe and no channel event happened since the ticket;
-      // an invalidation either moved the counter before this runs, or removes the entry after it.
-      cache
-          .asMap()
-          .compute(
-              handle,
-              (k, old) ->
-                  stripes.get(stripe) == ticket
-                          && channel.unchangedSince(e)
-                          && userRevocations.get() == revocationTicket
-                      ? new Entry(record, e)
-                      : old);
-    }
-    return loaded.map(r -> new CachedRecord(r, false));
-  }
-
-  /** Always reads Redis, as {@link RedisSessionStore#load} does. */
-  @Override
-  public Optional<SessionRecord> load(SessionHandle handle) {
-    return store.load(handle);
-  }
-
-  private static boolean live(SessionRecord record, Instant now) {
-    return now.isBefore(record.absoluteExpiry())
-        && now.isBefore(record.lastAccessedAt().plus(record.idleTimeout()));
-  }
-
-  // ------------------------------------------------------------------ writes: Redis first, then
-  // drop the copy
-
-  @Override
-  public boolean create(SessionRecord record, Duration ttl) {
-    try {
-      return store.create(record, ttl);
-    } finally {
-      invalidate(record.handle());
-    }
-  }
-
-  @Override
-  public UpdateResult update(SessionHandle handle, SessionDelta delta) {
-    try {
-      return store.update(handle, delta);
-    } finally {
-      invalidate(handle);
-    }
-  }
-
-  @Override
-  public Optional<SessionRecord> rotate(SessionHandle from, Rotation rotation) {
-    try {
-      return store.rotate(from, rotation);
-    } finally {
-      invalidate(from);
-      invalidate(rotation.newHandle());
-    }
-  }
-
-  @Override
-  public boolean delete(SessionHandle handle) {
-    try {
-      return store.delete(handle);
-    } finally {
-      invalidate(handle);
-    }
-  }
-
-  @Override
-  public Admission admit(String userId, SessionHandle handle, SessionLimit limit, Duration ttl) {
-    Admission admission = store.admit(userId, handle, limit, ttl);
-    admission.evicted().forEach(this::invalidate);
-    return admission;
-  }
-
-  @Override
-  public List<SessionRecord> sessionsOf(String userId) {
-    return store.sessionsOf(userId);
-  }
-
-  @Override
-  public List<SessionHandle> revokeAll(String userId, Duration sessionLifetime) {
-    List<SessionHandle> revoked = store.revokeAll(userId, sessionLifetime);
-    revoked.forEach(this::invalidate);
-    invalidateUser(userId);
-    return revoked;
-  }
-
-  @Override
-  public List<SessionHandle> revokeOthers(
-      String userId, SessionHandle keep, Duration sessionLifetime) {
-    List<SessionHandle> revoked = store.revokeOthers(userId, keep, sessionLifetime);
-    revoked.forEach(this::invalidate);
-    invalidateUser(userId);
-    invalidate(keep);
-    return revoked;
-  }
-
-  @Override
-  public long userVersion(String userId) {
-    return store.userVersion(userId);
-  }
-
-  /**
-   * @return whether the wrapped store reports timeouts
-   */
-  @Override
-  public boolean reportsTimeouts() {
-    return store.reportsTimeouts();
-  }
-
-  /** Subscribes through the wrapped store; a reported session's local copy is dropped first. */
-  @Override
-  public Subscription onTimeout(Consumer<SessionRecord> subscriber) {
-    Objects.requireNonNull(subscriber, "subscriber");
-    return store.onTimeout(
-        record -> {
-          invalidate(record.handle());
-          subscriber.accept(record);
+            }
         });
-  }
-
-  @Override
-  public Optional<byte[]> get(String key) {
-    return store.get(key);
-  }
-
-  @Override
-  public boolean putIfAbsent(String key, byte[] value, Duration ttl) {
-    return store.putIfAbsent(key, value, ttl);
-  }
-
-  @Override
-  public boolean compareAndSet(String key, byte[] expected, byte[] replacement, Duration ttl) {
-    return store.compareAndSet(key, expected, replacement, ttl);
-  }
-
-  @Override
-  public boolean remove(String key) {
-    return store.remove(key);
-  }
-
-  /** Closes the invalidation connection, drops the copy, and closes the wrapped store. */
-  @Override
-  public void close() {
-    try {
-      channel.close();
-    } finally {
-      store.close();
+        channel.start();
     }
-  }
 
-  @Override
-  public String toString() {
-    return "NearCachedRedisStore["
-        + store
-        + ", maximumSize="
-        + options.maximumSize()
-        + ", maximumEntryAge="
-        + options.maximumEntryAge()
-        + "]";
-  }
+    /**
+     * Adds a near cache to a store. The new store owns {@code store}: closing it closes both.
+     * Tracking is turned on asynchronously; until Redis confirmed it, reads go to Redis.
+     *
+     * @param store a standalone or Sentinel store
+     * @param options the cache's options
+     * @return the store with a near cache
+     * @throws IllegalArgumentException if {@code store} uses Redis Cluster
+     * @throws StoreUnavailableException if Redis is connected but the invalidation connection cannot
+     *     be opened (the store is closed then); when Redis is not reachable yet the channel is opened
+     *     on the first connection, and the cache stays off until then
+     */
+    public static NearCachedRedisStore wrap(RedisSessionStore store, NearCacheOptions options) {
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(options, "options");
+        if (store.topology() == RedisSessionStore.Topology.CLUSTER) {
+            throw new IllegalArgumentException(
+                    "nearCache: Redis Cluster is not supported yet (standalone and Sentinel are)");
+        }
+        try {
+            return new NearCachedRedisStore(store, options);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
 
-  // ------------------------------------------------------------------ invalidation
+    /** The wrapped store's health: the near cache's channel does not change it. */
+    @Override
+    public StoreHealth health() {
+        return store.health();
+    }
 
-  private static int stripe(SessionHandle handle) {
-    int h = handle.hashCode();
-    return (h ^ (h >>> 16)) & (STRIPES - 1);
-  }
+    @Override
+    public HealthReportingStore.HealthSubscription onHealthChange(java.util.function.Consumer<StoreHealth> listener) {
+        return store.onHealthChange(listener);
+    }
 
-  /** Drops one session's copy; moving the stripe first stops a read in flight from storing it. */
-  private void invalidate(SessionHandle handle) {
-    stripes.incrementAndGet(stripe(handle));
-    cache.invalidate(handle);
-    invalidations.increment();
-  }
+    /**
+     * @return the wrapped store
+     */
+    public RedisSessionStore delegate() {
+        return store;
+    }
 
-  /**
-   * Drops every copy of the user's sessions; moving the counter first stops reads in flight from
-   * storing one.
-   */
-  private void invalidateUser(String userId) {
-    userRevocations.incrementAndGet();
-    cache.asMap().values().removeIf(entry -> userId.equals(entry.record().userId()));
-    invalidations.increment();
-  }
+    /**
+     * @return the cache's options
+     */
+    public NearCacheOptions options() {
+        return options;
+    }
+
+    /**
+     * Tells whether the cache may answer now: tracking is confirmed on the current invalidation
+     * connection and its heartbeat lease has not lapsed. Cheap.
+     *
+     * @return {@code true} while the invalidation channel is healthy
+     */
+    public boolean isActive() {
+        return channel.usable(channel.epoch());
+    }
+
+    /**
+     * @return the counters since this store was opened; cheap
+     */
+    public NearCacheStats stats() {
+        return new NearCacheStats(
+                hits.sum(), misses.sum(), invalidations.sum(), channel.resets(), isActive(), cache.estimatedSize());
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    /**
+     * Reads a session from the local copy when the invalidation channel is healthy and the copy is
+     * within its expiry; otherwise reads Redis (one {@code HGETALL}) and, if the channel was healthy
+     * throughout and no invalidation of this session arrived meanwhile, keeps the answer.
+     *
+     * @param handle the session's handle
+     * @return the record and whether the local copy supplied it, or empty
+     * @throws StoreUnavailableException if Redis had to be read and could not be
+     * @throws dev.lanyard.session.UnreadableSessionException if the stored record cannot be decoded
+     */
+    @Override
+    public Optional<CachedRecord> loadCached(SessionHandle handle) {
+        Objects.requireNonNull(handle, "handle");
+        long e = channel.epoch();
+        boolean usable = channel.usable(e);
+        Instant now = clock.instant();
+        if (usable) {
+            Entry entry = cache.getIfPresent(handle);
+            if (entry != null) {
+                if (entry.epoch() == e && live(entry.record(), now)) {
+                    hits.increment();
+                    return Optional.of(new CachedRecord(entry.record(), true));
+                }
+                cache.asMap().remove(handle, entry);
+            }
+        }
+        misses.increment();
+        int stripe = stripe(handle);
+        long ticket = stripes.get(stripe);
+        long revocationTicket = userRevocations.get();
+        Optional<SessionRecord> loaded = store.load(handle);
+        if (usable && loaded.isPresent() && live(loaded.get(), now)) {
+            SessionRecord record = loaded.get();
+            // Kept only if no invalidation of this stripe and no channel event happened since the ticket;
+            // an invalidation either moved the counter before this runs, or removes the entry after it.
+            cache.asMap()
+                    .compute(
+                            handle,
+                            (k, old) -> stripes.get(stripe) == ticket
+                                            && channel.unchangedSince(e)
+                                            && userRevocations.get() == revocationTicket
+                                    ? new Entry(record, e)
+                                    : old);
+        }
+        return loaded.map(r -> new CachedRecord(r, false));
+    }
+
+    /** Always reads Redis, as {@link RedisSessionStore#load} does. */
+    @Override
+    public Optional<SessionRecord> load(SessionHandle handle) {
+        return store.load(handle);
+    }
+
+    private static boolean live(SessionRecord record, Instant now) {
+        return now.isBefore(record.absoluteExpiry())
+                && now.isBefore(record.lastAccessedAt().plus(record.idleTimeout()));
+    }
+
+    // ------------------------------------------------------------------ writes: Redis first, then
+    // drop the copy
+
+    @Override
+    public boolean create(SessionRecord record, Duration ttl) {
+        try {
+            return store.create(record, ttl);
+        } finally {
+            invalidate(record.handle());
+        }
+    }
+
+    @Override
+    public UpdateResult update(SessionHandle handle, SessionDelta delta) {
+        try {
+            return store.update(handle, delta);
+        } finally {
+            invalidate(handle);
+        }
+    }
+
+    @Override
+    public Optional<SessionRecord> rotate(SessionHandle from, Rotation rotation) {
+        try {
+            return store.rotate(from, rotation);
+        } finally {
+            invalidate(from);
+            invalidate(rotation.newHandle());
+        }
+    }
+
+    @Override
+    public boolean delete(SessionHandle handle) {
+        try {
+            return store.delete(handle);
+        } finally {
+            invalidate(handle);
+        }
+    }
+
+    @Override
+    public Admission admit(String userId, SessionHandle handle, SessionLimit limit, Duration ttl) {
+        Admission admission = store.admit(userId, handle, limit, ttl);
+        admission.evicted().forEach(this::invalidate);
+        return admission;
+    }
+
+    @Override
+    public List<SessionRecord> sessionsOf(String userId) {
+        return store.sessionsOf(userId);
+    }
+
+    @Override
+    public List<SessionHandle> revokeAll(String userId, Duration sessionLifetime) {
+        List<SessionHandle> revoked = store.revokeAll(userId, sessionLifetime);
+        revoked.forEach(this::invalidate);
+        invalidateUser(userId);
+        return revoked;
+    }
+
+    @Override
+    public List<SessionHandle> revokeOthers(String userId, SessionHandle keep, Duration sessionLifetime) {
+        List<SessionHandle> revoked = store.revokeOthers(userId, keep, sessionLifetime);
+        revoked.forEach(this::invalidate);
+        invalidateUser(userId);
+        invalidate(keep);
+        return revoked;
+    }
+
+    @Override
+    public long userVersion(String userId) {
+        return store.userVersion(userId);
+    }
+
+    /**
+     * @return whether the wrapped store reports timeouts
+     */
+    @Override
+    public boolean reportsTimeouts() {
+        return store.reportsTimeouts();
+    }
+
+    /** Subscribes through the wrapped store; a reported session's local copy is dropped first. */
+    @Override
+    public Subscription onTimeout(Consumer<SessionRecord> subscriber) {
+        Objects.requireNonNull(subscriber, "subscriber");
+        return store.onTimeout(record -> {
+            invalidate(record.handle());
+            subscriber.accept(record);
+        });
+    }
+
+    @Override
+    public Optional<byte[]> get(String key) {
+        return store.get(key);
+    }
+
+    @Override
+    public boolean putIfAbsent(String key, byte[] value, Duration ttl) {
+        return store.putIfAbsent(key, value, ttl);
+    }
+
+    @Override
+    public boolean compareAndSet(String key, byte[] expected, byte[] replacement, Duration ttl) {
+        return store.compareAndSet(key, expected, replacement, ttl);
+    }
+
+    @Override
+    public boolean remove(String key) {
+        return store.remove(key);
+    }
+
+    /** Closes the invalidation connection, drops the copy, and closes the wrapped store. */
+    @Override
+    public void close() {
+        try {
+            channel.close();
+        } finally {
+            store.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "NearCachedRedisStore["
+                + store
+                + ", maximumSize="
+                + options.maximumSize()
+                + ", maximumEntryAge="
+                + options.maximumEntryAge()
+                + "]";
+    }
+
+    // ------------------------------------------------------------------ invalidation
+
+    private static int stripe(SessionHandle handle) {
+        int h = handle.hashCode();
+        return (h ^ (h >>> 16)) & (STRIPES - 1);
+    }
+
+    /** Drops one session's copy; moving the stripe first stops a read in flight from storing it. */
+    private void invalidate(SessionHandle handle) {
+        stripes.incrementAndGet(stripe(handle));
+        cache.invalidate(handle);
+        invalidations.increment();
+    }
+
+    /**
+     * Drops every copy of the user's sessions; moving the counter first stops reads in flight from
+     * storing one.
+     */
+    private void invalidateUser(String userId) {
+        userRevocations.incrementAndGet();
+        cache.asMap().values().removeIf(entry -> userId.equals(entry.record().userId()));
+        invalidations.increment();
+    }
 }

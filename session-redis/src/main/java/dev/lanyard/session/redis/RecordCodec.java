@@ -35,152 +35,163 @@ import java.util.Map;
  */
 final class RecordCodec {
 
-  static final String ATTRIBUTE_PREFIX = RedisSchema.ATTRIBUTE_PREFIX;
+    static final String ATTRIBUTE_PREFIX = RedisSchema.ATTRIBUTE_PREFIX;
 
-  private RecordCodec() {}
+    private RecordCodec() {}
 
-  /**
-   * Encodes a record as alternating field names and values, ready for {@code HSET}.
-   *
-   * @param r the record
-   * @return field, value, field, value, ...
-   */
-  static List<byte[]> encode(SessionRecord r) {
-    List<byte[]> out = new ArrayList<>(16 + 2 * r.attributes().size());
-    // Absolute expiry and authentication time as offsets from creation: "ppxc0" for 12 hours and
-    // "0" for a login session instead of two 8-digit instants keep a typical hash 32 bytes smaller
-    // (it stays in a smaller allocation class).
-    long created = r.createdAt().toEpochMilli();
-    String meta = Long.toString(r.version(), 36) + '.' + Long.toString(created, 36) + '.'
-        + Long.toString(r.absoluteExpiry().toEpochMilli() - created, 36) + '.'
-        + (r.authenticatedAt() == null ? "" : Long.toString(r.authenticatedAt().toEpochMilli() - created, 36));
-    put(out, META, meta);
-    put(out, LAST_ACCESS, Long.toString(r.lastAccessedAt().toEpochMilli()));
-    put(out, IDLE_TIMEOUT, Long.toString(r.idleTimeout().toMillis()));
-    put(out, SIZE, Long.toString(r.attributeBytes()));
-    if (r.userId() != null) {
-      put(out, USER, r.userId());
+    /**
+     * Encodes a record as alternating field names and values, ready for {@code HSET}.
+     *
+     * @param r the record
+     * @return field, value, field, value, ...
+     */
+    static List<byte[]> encode(SessionRecord r) {
+        List<byte[]> out = new ArrayList<>(16 + 2 * r.attributes().size());
+        // Absolute expiry and authentication time as offsets from creation: "ppxc0" for 12 hours and
+        // "0" for a login session instead of two 8-digit instants keep a typical hash 32 bytes smaller
+        // (it stays in a smaller allocation class).
+        long created = r.createdAt().toEpochMilli();
+        String meta = Long.toString(r.version(), 36)
+                + '.'
+                + Long.toString(created, 36)
+                + '.'
+                + Long.toString(r.absoluteExpiry().toEpochMilli() - created, 36)
+                + '.'
+                + (r.authenticatedAt() == null
+                        ? ""
+                        : Long.toString(r.authenticatedAt().toEpochMilli() - created, 36));
+        put(out, META, meta);
+        put(out, LAST_ACCESS, Long.toString(r.lastAccessedAt().toEpochMilli()));
+        put(out, IDLE_TIMEOUT, Long.toString(r.idleTimeout().toMillis()));
+        put(out, SIZE, Long.toString(r.attributeBytes()));
+        if (r.userId() != null) {
+            put(out, USER, r.userId());
+        }
+        if (r.userVersion() != 0) {
+            put(out, USER_VERSION, Long.toString(r.userVersion()));
+        }
+        if (r.lastNode() != null) {
+            put(out, NODE, r.lastNode());
+        }
+        if (!r.client().userAgent().isEmpty()) {
+            put(out, AGENT, r.client().userAgent());
+        }
+        if (!r.client().addressPrefix().isEmpty()) {
+            put(out, ADDRESS, r.client().addressPrefix());
+        }
+        for (Map.Entry<String, byte[]> e : r.attributes().entrySet()) {
+            out.add(attributeField(e.getKey()));
+            out.add(e.getValue());
+        }
+        return out;
     }
-    if (r.userVersion() != 0) {
-      put(out, USER_VERSION, Long.toString(r.userVersion()));
-    }
-    if (r.lastNode() != null) {
-      put(out, NODE, r.lastNode());
-    }
-    if (!r.client().userAgent().isEmpty()) {
-      put(out, AGENT, r.client().userAgent());
-    }
-    if (!r.client().addressPrefix().isEmpty()) {
-      put(out, ADDRESS, r.client().addressPrefix());
-    }
-    for (Map.Entry<String, byte[]> e : r.attributes().entrySet()) {
-      out.add(attributeField(e.getKey()));
-      out.add(e.getValue());
-    }
-    return out;
-  }
 
-  /**
-   * Decodes a hash read with {@code HGETALL}.
-   *
-   * @param handle the session's handle
-   * @param fields the hash's fields, not empty
-   * @return the record
-   * @throws UnreadableSessionException if required metadata is missing or malformed
-   */
-  static SessionRecord decode(SessionHandle handle, Map<byte[], byte[]> fields) {
-    Map<String, byte[]> attributes = new HashMap<>();
-    Map<String, String> meta = new HashMap<>();
-    for (Map.Entry<byte[], byte[]> e : fields.entrySet()) {
-      String name = new String(e.getKey(), StandardCharsets.UTF_8);
-      if (name.startsWith(ATTRIBUTE_PREFIX)) {
-        attributes.put(name.substring(1), e.getValue());
-      } else {
-        meta.put(name, new String(e.getValue(), StandardCharsets.UTF_8));
-      }
+    /**
+     * Decodes a hash read with {@code HGETALL}.
+     *
+     * @param handle the session's handle
+     * @param fields the hash's fields, not empty
+     * @return the record
+     * @throws UnreadableSessionException if required metadata is missing or malformed
+     */
+    static SessionRecord decode(SessionHandle handle, Map<byte[], byte[]> fields) {
+        Map<String, byte[]> attributes = new HashMap<>();
+        Map<String, String> meta = new HashMap<>();
+        for (Map.Entry<byte[], byte[]> e : fields.entrySet()) {
+            String name = new String(e.getKey(), StandardCharsets.UTF_8);
+            if (name.startsWith(ATTRIBUTE_PREFIX)) {
+                attributes.put(name.substring(1), e.getValue());
+            } else {
+                meta.put(name, new String(e.getValue(), StandardCharsets.UTF_8));
+            }
+        }
+        return decode(handle, meta, attributes);
     }
-    return decode(handle, meta, attributes);
-  }
 
-  /**
-   * Decodes alternating field names and values, as a script returns them.
-   *
-   * @param handle the session's handle
-   * @param flat the fields, starting at {@code from}
-   * @param from the index of the first field name
-   * @return the record
-   */
-  static SessionRecord decode(SessionHandle handle, List<Object> flat, int from) {
-    Map<String, byte[]> attributes = new HashMap<>();
-    Map<String, String> meta = new HashMap<>();
-    for (int i = from; i + 1 < flat.size(); i += 2) {
-      if (!(flat.get(i) instanceof byte[] key) || !(flat.get(i + 1) instanceof byte[] value)) {
-        throw new UnreadableSessionException(handle, "the stored session has a malformed field", null);
-      }
-      String name = new String(key, StandardCharsets.UTF_8);
-      if (name.startsWith(ATTRIBUTE_PREFIX)) {
-        attributes.put(name.substring(1), value);
-      } else {
-        meta.put(name, new String(value, StandardCharsets.UTF_8));
-      }
+    /**
+     * Decodes alternating field names and values, as a script returns them.
+     *
+     * @param handle the session's handle
+     * @param flat the fields, starting at {@code from}
+     * @param from the index of the first field name
+     * @return the record
+     */
+    static SessionRecord decode(SessionHandle handle, List<Object> flat, int from) {
+        Map<String, byte[]> attributes = new HashMap<>();
+        Map<String, String> meta = new HashMap<>();
+        for (int i = from; i + 1 < flat.size(); i += 2) {
+            if (!(flat.get(i) instanceof byte[] key) || !(flat.get(i + 1) instanceof byte[] value)) {
+                throw new UnreadableSessionException(handle, "the stored session has a malformed field", null);
+            }
+            String name = new String(key, StandardCharsets.UTF_8);
+            if (name.startsWith(ATTRIBUTE_PREFIX)) {
+                attributes.put(name.substring(1), value);
+            } else {
+                meta.put(name, new String(value, StandardCharsets.UTF_8));
+            }
+        }
+        return decode(handle, meta, attributes);
     }
-    return decode(handle, meta, attributes);
-  }
 
-  private static SessionRecord decode(SessionHandle handle, Map<String, String> meta, Map<String, byte[]> attributes) {
-    try {
-      String[] packed = required(meta, META).split("\\.", -1);
-      if (packed.length != 4) {
-        throw new IllegalArgumentException("packed metadata has " + packed.length + " parts");
-      }
-      long version = Long.parseLong(packed[0], 36);
-      long createdMillis = Long.parseLong(packed[1], 36);
-      Instant created = Instant.ofEpochMilli(createdMillis);
-      Instant absolute = Instant.ofEpochMilli(Math.addExact(createdMillis, Long.parseLong(packed[2], 36)));
-      Instant authenticated = packed[3].isEmpty() ? null
-          : Instant.ofEpochMilli(Math.addExact(createdMillis, Long.parseLong(packed[3], 36)));
-      Instant lastAccess = Instant.ofEpochMilli(Long.parseLong(required(meta, LAST_ACCESS)));
-      Duration idle = Duration.ofMillis(Long.parseLong(required(meta, IDLE_TIMEOUT)));
-      ClientInfo client = new ClientInfo(meta.getOrDefault(AGENT.name, ""), meta.getOrDefault(ADDRESS.name, ""));
-      long userVersion = meta.containsKey(USER_VERSION.name) ? Long.parseLong(meta.get(USER_VERSION.name)) : 0;
-      return SessionRecord.builder()
-          .handle(handle)
-          .userId(meta.get(USER.name))
-          .version(version)
-          .userVersion(userVersion)
-          .createdAt(created)
-          .lastAccessedAt(lastAccess)
-          .idleTimeout(idle)
-          .absoluteExpiry(absolute)
-          .authenticatedAt(authenticated)
-          .lastNode(meta.get(NODE.name))
-          .client(client)
-          .attributes(attributes)
-          .build();
-    } catch (IllegalArgumentException | ArithmeticException | NullPointerException | java.time.DateTimeException e) {
-      // The message names what is wrong with the metadata, never a stored value.
-      throw new UnreadableSessionException(handle, "the stored session's metadata cannot be read", null);
+    private static SessionRecord decode(
+            SessionHandle handle, Map<String, String> meta, Map<String, byte[]> attributes) {
+        try {
+            String[] packed = required(meta, META).split("\\.", -1);
+            if (packed.length != 4) {
+                throw new IllegalArgumentException("packed metadata has " + packed.length + " parts");
+            }
+            long version = Long.parseLong(packed[0], 36);
+            long createdMillis = Long.parseLong(packed[1], 36);
+            Instant created = Instant.ofEpochMilli(createdMillis);
+            Instant absolute = Instant.ofEpochMilli(Math.addExact(createdMillis, Long.parseLong(packed[2], 36)));
+            Instant authenticated = packed[3].isEmpty()
+                    ? null
+                    : Instant.ofEpochMilli(Math.addExact(createdMillis, Long.parseLong(packed[3], 36)));
+            Instant lastAccess = Instant.ofEpochMilli(Long.parseLong(required(meta, LAST_ACCESS)));
+            Duration idle = Duration.ofMillis(Long.parseLong(required(meta, IDLE_TIMEOUT)));
+            ClientInfo client = new ClientInfo(meta.getOrDefault(AGENT.name, ""), meta.getOrDefault(ADDRESS.name, ""));
+            long userVersion = meta.containsKey(USER_VERSION.name) ? Long.parseLong(meta.get(USER_VERSION.name)) : 0;
+            return SessionRecord.builder()
+                    .handle(handle)
+                    .userId(meta.get(USER.name))
+                    .version(version)
+                    .userVersion(userVersion)
+                    .createdAt(created)
+                    .lastAccessedAt(lastAccess)
+                    .idleTimeout(idle)
+                    .absoluteExpiry(absolute)
+                    .authenticatedAt(authenticated)
+                    .lastNode(meta.get(NODE.name))
+                    .client(client)
+                    .attributes(attributes)
+                    .build();
+        } catch (IllegalArgumentException
+                | ArithmeticException
+                | NullPointerException
+                | java.time.DateTimeException e) {
+            // The message names what is wrong with the metadata, never a stored value.
+            throw new UnreadableSessionException(handle, "the stored session's metadata cannot be read", null);
+        }
     }
-  }
 
-  private static String required(Map<String, String> meta, RedisSchema.Field field) {
-    String value = meta.get(field.name);
-    if (value == null) {
-      throw new IllegalArgumentException("missing field " + field.name);
+    private static String required(Map<String, String> meta, RedisSchema.Field field) {
+        String value = meta.get(field.name);
+        if (value == null) {
+            throw new IllegalArgumentException("missing field " + field.name);
+        }
+        return value;
     }
-    return value;
-  }
 
-  static byte[] attributeField(String name) {
-    return bytes(ATTRIBUTE_PREFIX + name);
-  }
+    static byte[] attributeField(String name) {
+        return bytes(ATTRIBUTE_PREFIX + name);
+    }
 
-  private static void put(List<byte[]> out, RedisSchema.Field field, String value) {
-    out.add(field.bytes);
-    out.add(bytes(value));
-  }
+    private static void put(List<byte[]> out, RedisSchema.Field field, String value) {
+        out.add(field.bytes);
+        out.add(bytes(value));
+    }
 
-  static byte[] bytes(String text) {
-    return text.getBytes(StandardCharsets.UTF_8);
-  }
+    static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
 }

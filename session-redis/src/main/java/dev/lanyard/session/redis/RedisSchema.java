@@ -16,176 +16,175 @@ import java.util.Map;
  */
 final class RedisSchema {
 
-  /** Session hash fields; metadata names never start with {@link #ATTRIBUTE_PREFIX}. */
-  enum Field {
-    /** Packed fixed metadata: version, creation, absolute expiry, authentication time. */
-    META("m"),
-    /** Last access, epoch milliseconds. */
-    LAST_ACCESS("l"),
-    /** Idle timeout, milliseconds. */
-    IDLE_TIMEOUT("i"),
-    /** Attribute bytes (the payload measure), kept by the update script. */
-    SIZE("z"),
-    /** The user ID; absent for an anonymous session. */
-    USER("u"),
-    /** The user's version when the user was bound; absent for 0. */
-    USER_VERSION("w"),
-    /** The node that last wrote the session. */
-    NODE("n"),
-    /** The user-agent summary. */
-    AGENT("a"),
-    /** The client address prefix. */
-    ADDRESS("p"),
-    /** Present when the session has a timeout marker key. */
-    MARKED("x");
+    /** Session hash fields; metadata names never start with {@link #ATTRIBUTE_PREFIX}. */
+    enum Field {
+        /** Packed fixed metadata: version, creation, absolute expiry, authentication time. */
+        META("m"),
+        /** Last access, epoch milliseconds. */
+        LAST_ACCESS("l"),
+        /** Idle timeout, milliseconds. */
+        IDLE_TIMEOUT("i"),
+        /** Attribute bytes (the payload measure), kept by the update script. */
+        SIZE("z"),
+        /** The user ID; absent for an anonymous session. */
+        USER("u"),
+        /** The user's version when the user was bound; absent for 0. */
+        USER_VERSION("w"),
+        /** The node that last wrote the session. */
+        NODE("n"),
+        /** The user-agent summary. */
+        AGENT("a"),
+        /** The client address prefix. */
+        ADDRESS("p"),
+        /** Present when the session has a timeout marker key. */
+        MARKED("x");
 
-    final String name;
-    final byte[] bytes;
+        final String name;
+        final byte[] bytes;
 
-    Field(String name) {
-      this.name = name;
-      this.bytes = name.getBytes(StandardCharsets.US_ASCII);
+        Field(String name) {
+            this.name = name;
+            this.bytes = name.getBytes(StandardCharsets.US_ASCII);
+        }
     }
-  }
 
-  /** Prefix of the field of each attribute: {@code _<name>}. */
-  static final String ATTRIBUTE_PREFIX = "_";
+    /** Prefix of the field of each attribute: {@code _<name>}. */
+    static final String ATTRIBUTE_PREFIX = "_";
 
-  /** Kinds of key, each {@code <prefix><kind>:}. */
-  static final String SESSION = "s:";
+    /** Kinds of key, each {@code <prefix><kind>:}. */
+    static final String SESSION = "s:";
 
-  static final String TIMEOUT_MARKER = "x:";
-  static final String USER_INDEX = "u:";
-  static final String USER_VERSION = "uv:";
-  static final String VALUE = "v:";
+    static final String TIMEOUT_MARKER = "x:";
+    static final String USER_INDEX = "u:";
+    static final String USER_VERSION = "uv:";
+    static final String VALUE = "v:";
 
-  /** The length of the digest in a user key's hash tag ({@link #userTag}). */
-  static final int USER_TAG_LENGTH = 40;
+    /** The length of the digest in a user key's hash tag ({@link #userTag}). */
+    static final int USER_TAG_LENGTH = 40;
 
-  private final String prefix;
+    private final String prefix;
 
-  RedisSchema(String prefix) {
-    this.prefix = prefix;
-  }
-
-  String prefix() {
-    return prefix;
-  }
-
-  /** {@code <prefix>s:{<handle>}}: the session's hash. */
-  byte[] sessionKey(SessionHandle handle) {
-    return bytes(prefix + SESSION + "{" + handle.value() + "}");
-  }
-
-  /** {@code <prefix>x:{<handle>}}: the session's timeout marker, in the session's slot. */
-  byte[] timeoutKey(SessionHandle handle) {
-    return bytes(prefix + TIMEOUT_MARKER + "{" + handle.value() + "}");
-  }
-
-  /** {@code <prefix>u:{<sha1hex(userId)>}<userId>}: the user's sorted set of handles. */
-  byte[] indexKey(String userId) {
-    return bytes(prefix + USER_INDEX + "{" + userTag(userId) + "}" + userId);
-  }
-
-  /** {@code <prefix>uv:{<sha1hex(userId)>}<userId>}: the user's version, in the index's slot. */
-  byte[] userVersionKey(String userId) {
-    return bytes(prefix + USER_VERSION + "{" + userTag(userId) + "}" + userId);
-  }
-
-  /** {@code <prefix>v:<key>}: an {@code AtomicValueStore} value. */
-  byte[] valueKey(String key) {
-    return bytes(prefix + VALUE + key);
-  }
-
-  /** The session hash and its timeout marker: the KEYS of every session script. */
-  byte[][] sessionKeys(SessionHandle handle) {
-    return new byte[][] {sessionKey(handle), timeoutKey(handle)};
-  }
-
-  /** The user's index and version, which share a slot. */
-  byte[][] userKeys(String userId) {
-    return new byte[][] {indexKey(userId), userVersionKey(userId)};
-  }
-
-  /** The prefixes a near cache tracks: every session key and every user version key. */
-  String[] trackedPrefixes() {
-    return new String[] {prefix + SESSION, prefix + USER_VERSION};
-  }
-
-  /** The handle of a session key, or null for any other key. */
-  SessionHandle handleOfSessionKey(String key) {
-    return handleBetween(key, prefix + SESSION + "{");
-  }
-
-  /** The handle of a timeout marker key, or null for any other key. */
-  SessionHandle handleOfTimeoutKey(String key) {
-    return handleBetween(key, prefix + TIMEOUT_MARKER + "{");
-  }
-
-  /** The user whose version key this is, or null for any other key. */
-  String userOfVersionKey(String key) {
-    String start = prefix + USER_VERSION + "{";
-    int tagEnd = start.length() + USER_TAG_LENGTH;
-    if (!key.startsWith(start) || key.length() < tagEnd + 2 || key.charAt(tagEnd) != '}') {
-      return null;
+    RedisSchema(String prefix) {
+        this.prefix = prefix;
     }
-    return key.substring(tagEnd + 1);
-  }
 
-  private static SessionHandle handleBetween(String key, String start) {
-    if (!key.startsWith(start) || !key.endsWith("}")) {
-      return null;
+    String prefix() {
+        return prefix;
     }
-    String value = key.substring(start.length(), key.length() - 1);
-    return SessionHandle.isWellFormed(value) ? SessionHandle.of(value) : null;
-  }
 
-  /**
-   * Lua that every script starts with: the table {@code F} of field names, and the function that
-   * names a user's version key from the key prefix and a user ID ({@code userVersionKey}), which
-   * only the single-server scripts may call (see {@link Script}).
-   */
-  static String luaPrelude() {
-    Map<String, String> names = new LinkedHashMap<>();
-    for (Field f : Field.values()) {
-      names.put(f.name(), f.name);
+    /** {@code <prefix>s:{<handle>}}: the session's hash. */
+    byte[] sessionKey(SessionHandle handle) {
+        return bytes(prefix + SESSION + "{" + handle.value() + "}");
     }
-    StringBuilder lua = new StringBuilder("local F = {");
-    names.forEach((k, v) -> lua.append(k).append(" = '").append(v).append("', "));
-    lua.append("ATTRIBUTE_PREFIX = '").append(ATTRIBUTE_PREFIX).append("'}\n");
-    lua.append("local function userVersionKey(prefix, user)\n")
-        .append("  return prefix .. '")
-        .append(USER_VERSION)
-        .append("{' .. redis.sha1hex(user) .. '}' .. user\n")
-        .append("end\n");
-    return lua.toString();
-  }
 
-  /**
-   * The hash tag of a user's keys: the SHA-1 of the user ID's UTF-8 bytes, 40 hex digits, as Lua
-   * computes it with {@code redis.sha1hex}. A fixed-length digest, so no user ID (one that starts
-   * with {@code '}'}, holds braces, or is long) can empty the tag or share another user's; the full
-   * ID follows the tag, so two users never share a key even if their digests met.
-   */
-  static String userTag(String userId) {
-    return sha1(userId);
-  }
-
-  static String sha1(String text) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8));
-      StringBuilder hex = new StringBuilder(40);
-      for (byte b : digest) {
-        hex.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
-      }
-      return hex.toString();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-1 is a required JDK algorithm", e);
+    /** {@code <prefix>x:{<handle>}}: the session's timeout marker, in the session's slot. */
+    byte[] timeoutKey(SessionHandle handle) {
+        return bytes(prefix + TIMEOUT_MARKER + "{" + handle.value() + "}");
     }
-  }
 
-  static byte[] bytes(String text) {
-    return text.getBytes(StandardCharsets.UTF_8);
-  }
+    /** {@code <prefix>u:{<sha1hex(userId)>}<userId>}: the user's sorted set of handles. */
+    byte[] indexKey(String userId) {
+        return bytes(prefix + USER_INDEX + "{" + userTag(userId) + "}" + userId);
+    }
+
+    /** {@code <prefix>uv:{<sha1hex(userId)>}<userId>}: the user's version, in the index's slot. */
+    byte[] userVersionKey(String userId) {
+        return bytes(prefix + USER_VERSION + "{" + userTag(userId) + "}" + userId);
+    }
+
+    /** {@code <prefix>v:<key>}: an {@code AtomicValueStore} value. */
+    byte[] valueKey(String key) {
+        return bytes(prefix + VALUE + key);
+    }
+
+    /** The session hash and its timeout marker: the KEYS of every session script. */
+    byte[][] sessionKeys(SessionHandle handle) {
+        return new byte[][] {sessionKey(handle), timeoutKey(handle)};
+    }
+
+    /** The user's index and version, which share a slot. */
+    byte[][] userKeys(String userId) {
+        return new byte[][] {indexKey(userId), userVersionKey(userId)};
+    }
+
+    /** The prefixes a near cache tracks: every session key and every user version key. */
+    String[] trackedPrefixes() {
+        return new String[] {prefix + SESSION, prefix + USER_VERSION};
+    }
+
+    /** The handle of a session key, or null for any other key. */
+    SessionHandle handleOfSessionKey(String key) {
+        return handleBetween(key, prefix + SESSION + "{");
+    }
+
+    /** The handle of a timeout marker key, or null for any other key. */
+    SessionHandle handleOfTimeoutKey(String key) {
+        return handleBetween(key, prefix + TIMEOUT_MARKER + "{");
+    }
+
+    /** The user whose version key this is, or null for any other key. */
+    String userOfVersionKey(String key) {
+        String start = prefix + USER_VERSION + "{";
+        int tagEnd = start.length() + USER_TAG_LENGTH;
+        if (!key.startsWith(start) || key.length() < tagEnd + 2 || key.charAt(tagEnd) != '}') {
+            return null;
+        }
+        return key.substring(tagEnd + 1);
+    }
+
+    private static SessionHandle handleBetween(String key, String start) {
+        if (!key.startsWith(start) || !key.endsWith("}")) {
+            return null;
+        }
+        String value = key.substring(start.length(), key.length() - 1);
+        return SessionHandle.isWellFormed(value) ? SessionHandle.of(value) : null;
+    }
+
+    /**
+     * Lua that every script starts with: the table {@code F} of field names, and the function that
+     * names a user's version key from the key prefix and a user ID ({@code userVersionKey}), which
+     * only the single-server scripts may call (see {@link Script}).
+     */
+    static String luaPrelude() {
+        Map<String, String> names = new LinkedHashMap<>();
+        for (Field f : Field.values()) {
+            names.put(f.name(), f.name);
+        }
+        StringBuilder lua = new StringBuilder("local F = {");
+        names.forEach((k, v) -> lua.append(k).append(" = '").append(v).append("', "));
+        lua.append("ATTRIBUTE_PREFIX = '").append(ATTRIBUTE_PREFIX).append("'}\n");
+        lua.append("local function userVersionKey(prefix, user)\n")
+                .append("  return prefix .. '")
+                .append(USER_VERSION)
+                .append("{' .. redis.sha1hex(user) .. '}' .. user\n")
+                .append("end\n");
+        return lua.toString();
+    }
+
+    /**
+     * The hash tag of a user's keys: the SHA-1 of the user ID's UTF-8 bytes, 40 hex digits, as Lua
+     * computes it with {@code redis.sha1hex}. A fixed-length digest, so no user ID (one that starts
+     * with {@code '}'}, holds braces, or is long) can empty the tag or share another user's; the full
+     * ID follows the tag, so two users never share a key even if their digests met.
+     */
+    static String userTag(String userId) {
+        return sha1(userId);
+    }
+
+    static String sha1(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8));
+            StringBuilder hex = new StringBuilder(40);
+            for (byte b : digest) {
+                hex.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+            }
+            return hex.toString();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is a required JDK algorithm", e);
+        }
+    }
+
+    static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
 }

@@ -28,317 +28,284 @@ import org.slf4j.LoggerFactory;
  */
 final class SessionOperations {
 
-  private static final Logger LOG = LoggerFactory.getLogger(RedisSessionStore.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RedisSessionStore.class);
 
-  private final CommandRunner redis;
-  private final RedisSchema schema;
-  private final Clock clock;
-  private final boolean cluster;
+    private final CommandRunner redis;
+    private final RedisSchema schema;
+    private final Clock clock;
+    private final boolean cluster;
 
-  /** How long a timed-out session's hash outlives its marker; 0 when timeouts are not reported. */
-  private final Duration grace;
+    /** How long a timed-out session's hash outlives its marker; 0 when timeouts are not reported. */
+    private final Duration grace;
 
-  SessionOperations(
-      CommandRunner redis, RedisSchema schema, Clock clock, boolean cluster, Duration grace) {
-    this.redis = redis;
-    this.schema = schema;
-    this.clock = clock;
-    this.cluster = cluster;
-    this.grace = grace;
-  }
-
-  Optional<SessionRecord> load(SessionHandle handle) {
-    if (!cluster) {
-      // One round trip: the script reads the session and, for a user's session, the version.
-      List<Object> fields =
-          redis.await(
-              redis.script(
-                  Script.LOAD,
-                  ScriptOutputType.MULTI,
-                  schema.sessionKeys(handle),
-                  Script.LOAD.args().put("prefix", schema.prefix())),
-              "load",
-              handle);
-      if (fields == null || fields.isEmpty()) {
-        return Optional.empty();
-      }
-      return Optional.of(RecordCodec.decode(handle, fields, 0));
+    SessionOperations(CommandRunner redis, RedisSchema schema, Clock clock, boolean cluster, Duration grace) {
+        this.redis = redis;
+        this.schema = schema;
+        this.clock = clock;
+        this.cluster = cluster;
+        this.grace = grace;
     }
-    // Cluster: the user's version lives in the user's slot, so a user's session costs a 2nd read.
-    Map<byte[], byte[]> fields =
-        redis.await(redis.call(r -> r.hgetall(schema.sessionKey(handle))), "load", handle);
-    if (fields == null || fields.isEmpty()) {
-      return Optional.empty();
-    }
-    SessionRecord record = RecordCodec.decode(handle, fields);
-    if (record.userId() != null && record.userVersion() < userVersion(record.userId())) {
-      return Optional.empty();
-    }
-    return Optional.of(record);
-  }
 
-  boolean create(SessionRecord record, Duration ttl) {
-    if (!write(record, ttl, "create")) {
-      return false;
+    Optional<SessionRecord> load(SessionHandle handle) {
+        if (!cluster) {
+            // One round trip: the script reads the session and, for a user's session, the version.
+            List<Object> fields = redis.await(
+                    redis.script(
+                            Script.LOAD,
+                            ScriptOutputType.MULTI,
+                            schema.sessionKeys(handle),
+                            Script.LOAD.args().put("prefix", schema.prefix())),
+                    "load",
+                    handle);
+            if (fields == null || fields.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(RecordCodec.decode(handle, fields, 0));
+        }
+        // Cluster: the user's version lives in the user's slot, so a user's session costs a 2nd read.
+        Map<byte[], byte[]> fields = redis.await(redis.call(r -> r.hgetall(schema.sessionKey(handle))), "load", handle);
+        if (fields == null || fields.isEmpty()) {
+            return Optional.empty();
+        }
+        SessionRecord record = RecordCodec.decode(handle, fields);
+        if (record.userId() != null && record.userVersion() < userVersion(record.userId())) {
+            return Optional.empty();
+        }
+        return Optional.of(record);
     }
-    if (record.userId() != null) {
-      long outcome = confirm(record, null, ttl);
-      if (outcome != 0) {
-        // A concurrent admit evicted this handle, or revokeAll ran, before the session was
-        // written: the handle is dead (UserIndexedStore contract), so the write is undone.
-        discard(record.handle(), "create");
-        return false;
-      }
-    }
-    redis.replicated("create", record.handle());
-    return true;
-  }
 
-  UpdateResult update(SessionHandle handle, SessionDelta delta) {
-    List<byte[]> changes = new ArrayList<>(2 * delta.removals().size() + 3 * delta.puts().size());
-    for (String name : delta.removals()) {
-      changes.add(RecordCodec.attributeField(name));
-      changes.add(RedisSchema.bytes(Integer.toString(name.length())));
+    boolean create(SessionRecord record, Duration ttl) {
+        if (!write(record, ttl, "create")) {
+            return false;
+        }
+        if (record.userId() != null) {
+            long outcome = confirm(record, null, ttl);
+            if (outcome != 0) {
+                // A concurrent admit evicted this handle, or revokeAll ran, before the session was
+                // written: the handle is dead (UserIndexedStore contract), so the write is undone.
+                discard(record.handle(), "create");
+                return false;
+            }
+        }
+        redis.replicated("create", record.handle());
+        return true;
     }
-    for (Map.Entry<String, byte[]> put : delta.puts().entrySet()) {
-      changes.add(RecordCodec.attributeField(put.getKey()));
-      changes.add(RedisSchema.bytes(Integer.toString(put.getKey().length())));
-      changes.add(put.getValue());
+
+    UpdateResult update(SessionHandle handle, SessionDelta delta) {
+        List<byte[]> changes =
+                new ArrayList<>(2 * delta.removals().size() + 3 * delta.puts().size());
+        for (String name : delta.removals()) {
+            changes.add(RecordCodec.attributeField(name));
+            changes.add(RedisSchema.bytes(Integer.toString(name.length())));
+        }
+        for (Map.Entry<String, byte[]> put : delta.puts().entrySet()) {
+            changes.add(RecordCodec.attributeField(put.getKey()));
+            changes.add(RedisSchema.bytes(Integer.toString(put.getKey().length())));
+            changes.add(put.getValue());
+        }
+        ScriptArgs args = Script.UPDATE
+                .args()
+                .put("lastAccess", delta.lastAccessedAt().toEpochMilli())
+                .put("idleTimeout", delta.idleTimeout() == null ? ScriptArgs.EMPTY : millis(delta.idleTimeout()))
+                .put("node", delta.lastNode() == null ? ScriptArgs.EMPTY : RedisSchema.bytes(delta.lastNode()))
+                .put("ttl", delta.ttl())
+                .put("payloadLimit", delta.payloadLimit())
+                .put("removalCount", delta.removals().size())
+                .put("putCount", delta.puts().size())
+                .put("grace", RedisSessionStore.TIMEOUT_GRACE)
+                .put("writesMarkers", !grace.isZero())
+                .rest("changes", changes);
+        List<Object> result = redis.await(
+                redis.script(Script.UPDATE, ScriptOutputType.MULTI, schema.sessionKeys(handle), args),
+                "update",
+                handle);
+        long status = number(result, 0);
+        long size = number(result, 1);
+        if (status == 1) {
+            redis.replicated("update", handle);
+            return UpdateResult.applied(size);
+        }
+        return status == 2 ? UpdateResult.tooLarge(size) : UpdateResult.notFound();
     }
-    ScriptArgs args =
-        Script.UPDATE
-            .args()
-            .put("lastAccess", delta.lastAccessedAt().toEpochMilli())
-            .put(
-                "idleTimeout",
-                delta.idleTimeout() == null ? ScriptArgs.EMPTY : millis(delta.idleTimeout()))
-            .put(
-                "node",
-                delta.lastNode() == null ? ScriptArgs.EMPTY : RedisSchema.bytes(delta.lastNode()))
-            .put("ttl", delta.ttl())
-            .put("payloadLimit", delta.payloadLimit())
-            .put("removalCount", delta.removals().size())
-            .put("putCount", delta.puts().size())
-            .put("grace", RedisSessionStore.TIMEOUT_GRACE)
-            .put("writesMarkers", !grace.isZero())
-            .rest("changes", changes);
-    List<Object> result =
-        redis.await(
-            redis.script(Script.UPDATE, ScriptOutputType.MULTI, schema.sessionKeys(handle), args),
-            "update",
-            handle);
-    long status = number(result, 0);
-    long size = number(result, 1);
-    if (status == 1) {
-      redis.replicated("update", handle);
-      return UpdateResult.applied(size);
+
+    /**
+     * Moves a session to a new handle in three steps: take the old session (guarding a user's session
+     * against revocation first), write the new one, move the user's index entry. A failure between
+     * steps leaves no session, never two; a revocation that races with it wins.
+     */
+    Optional<SessionRecord> rotate(SessionHandle from, Rotation rotation) {
+        Optional<SessionRecord> old = takeForRotation(from, rotation);
+        if (old.isEmpty()) {
+            return Optional.empty();
+        }
+        SessionRecord next = rotation.applyTo(old.get());
+        if (!write(next, rotation.ttl(), "rotate")) {
+            LOG.warn("rotation of session {} found its new handle {} taken; the session ended", from, next.handle());
+            return Optional.empty();
+        }
+        if (!moveIndexEntry(from, old.get().userId(), next, rotation.ttl())) {
+            discard(next.handle(), "rotate");
+            return Optional.empty();
+        }
+        redis.replicated("rotate", next.handle());
+        return Optional.of(next);
     }
-    return status == 2 ? UpdateResult.tooLarge(size) : UpdateResult.notFound();
-  }
 
-  /**
-   * Moves a session to a new handle in three steps: take the old session (guarding a user's session
-   * against revocation first), write the new one, move the user's index entry. A failure between
-   * steps leaves no session, never two; a revocation that races with it wins.
-   */
-  Optional<SessionRecord> rotate(SessionHandle from, Rotation rotation) {
-    Optional<SessionRecord> old = takeForRotation(from, rotation);
-    if (old.isEmpty()) {
-      return Optional.empty();
+    /**
+     * Rotation step 1: takes (reads and deletes) the old session. An anonymous one is taken at once;
+     * a user's session is first checked against revocation in the index, where the new handle is
+     * reserved so that a {@code revokeAll} from then on sees it too, and only then taken.
+     */
+    private Optional<SessionRecord> takeForRotation(SessionHandle from, Rotation rotation) {
+        List<Object> taken = take(from, true);
+        if (taken.isEmpty()) {
+            return Optional.empty();
+        }
+        SessionRecord old = RecordCodec.decode(from, taken, 1);
+        if (number(taken, 0) == 1) {
+            return Optional.of(old); // anonymous: taken already
+        }
+        String oldUser = old.userId();
+        String newUser = rotation.userId() != null ? rotation.userId() : oldUser;
+        SessionHandle to = rotation.newHandle();
+        Instant now = clock.instant();
+        if (guard(oldUser, from, newUser.equals(oldUser) ? to : null, rotation.ttl(), now) != 0) {
+            discard(from, "rotate"); // revoked meanwhile
+            return Optional.empty();
+        }
+        if (!newUser.equals(oldUser)) {
+            guard(newUser, null, to, rotation.ttl(), now);
+        }
+        taken = take(from, false);
+        return taken.isEmpty() ? Optional.empty() : Optional.of(RecordCodec.decode(from, taken, 1));
     }
-    SessionRecord next = rotation.applyTo(old.get());
-    if (!write(next, rotation.ttl(), "rotate")) {
-      LOG.warn(
-          "rotation of session {} found its new handle {} taken; the session ended",
-          from,
-          next.handle());
-      return Optional.empty();
+
+    /**
+     * Rotation step 3: records the new handle in its user's index (replacing the old one when the
+     * user stays), and releases the old handle from a previous user's index. False when a revocation
+     * marked either handle meanwhile: the caller then deletes what it wrote.
+     */
+    private boolean moveIndexEntry(SessionHandle from, String oldUser, SessionRecord next, Duration ttl) {
+        if (next.userId() != null) {
+            SessionHandle replaced = next.userId().equals(oldUser) ? from : null;
+            if (confirm(next, replaced, ttl) != 0) {
+                return false;
+            }
+        }
+        if (oldUser != null && !oldUser.equals(next.userId())) {
+            Long revoked = redis.await(
+                    redis.script(
+                            Script.RELEASE,
+                            ScriptOutputType.INTEGER,
+                            schema.indexKey(oldUser),
+                            Script.RELEASE.args().put("handle", bytes(from))),
+                    "rotate",
+                    from);
+            return revoked == null || revoked != 1L;
+        }
+        return true;
     }
-    if (!moveIndexEntry(from, old.get().userId(), next, rotation.ttl())) {
-      discard(next.handle(), "rotate");
-      return Optional.empty();
+
+    boolean delete(SessionHandle handle) {
+        List<Object> result = redis.await(
+                redis.script(Script.DELETE, ScriptOutputType.MULTI, schema.sessionKeys(handle), Script.DELETE.args()),
+                "delete",
+                handle);
+        boolean deleted = number(result, 0) == 1;
+        if (result.size() > 1 && result.get(1) instanceof byte[] user) {
+            String userId = new String(user, StandardCharsets.UTF_8);
+            redis.await(redis.call(r -> r.zrem(schema.indexKey(userId), bytes(handle))), "delete", handle);
+        }
+        redis.replicated("delete", handle);
+        return deleted;
     }
-    redis.replicated("rotate", next.handle());
-    return Optional.of(next);
-  }
 
-  /**
-   * Rotation step 1: takes (reads and deletes) the old session. An anonymous one is taken at once;
-   * a user's session is first checked against revocation in the index, where the new handle is
-   * reserved so that a {@code revokeAll} from then on sees it too, and only then taken.
-   */
-  private Optional<SessionRecord> takeForRotation(SessionHandle from, Rotation rotation) {
-    List<Object> taken = take(from, true);
-    if (taken.isEmpty()) {
-      return Optional.empty();
+    long userVersion(String userId) {
+        return versionOf(redis.await(redis.call(r -> r.get(schema.userVersionKey(userId))), "userVersion", null));
     }
-    SessionRecord old = RecordCodec.decode(from, taken, 1);
-    if (number(taken, 0) == 1) {
-      return Optional.of(old); // anonymous: taken already
+
+    // ------------------------------------------------------------------ steps
+
+    /** Writes a session if its handle is free, with its TTL (and marker); false when taken. */
+    private boolean write(SessionRecord record, Duration ttl, String operation) {
+        ScriptArgs args = Script.CREATE
+                .args()
+                .put("ttl", ttl)
+                .put("grace", grace.toMillis())
+                .rest("fields", RecordCodec.encode(record));
+        Long written = redis.await(
+                redis.script(Script.CREATE, ScriptOutputType.INTEGER, schema.sessionKeys(record.handle()), args),
+                operation,
+                record.handle());
+        return written != null && written == 1L;
     }
-    String oldUser = old.userId();
-    String newUser = rotation.userId() != null ? rotation.userId() : oldUser;
-    SessionHandle to = rotation.newHandle();
-    Instant now = clock.instant();
-    if (guard(oldUser, from, newUser.equals(oldUser) ? to : null, rotation.ttl(), now) != 0) {
-      discard(from, "rotate"); // revoked meanwhile
-      return Optional.empty();
+
+    private void discard(SessionHandle handle, String operation) {
+        redis.await(redis.call(r -> r.del(schema.sessionKeys(handle))), operation, handle);
     }
-    if (!newUser.equals(oldUser)) {
-      guard(newUser, null, to, rotation.ttl(), now);
+
+    private List<Object> take(SessionHandle from, boolean onlyIfAnonymous) {
+        List<Object> taken = redis.await(
+                redis.script(
+                        Script.TAKE,
+                        ScriptOutputType.MULTI,
+                        schema.sessionKeys(from),
+                        Script.TAKE.args().put("onlyIfAnonymous", onlyIfAnonymous)),
+                "rotate",
+                from);
+        return taken == null ? List.of() : taken;
     }
-    taken = take(from, false);
-    return taken.isEmpty() ? Optional.empty() : Optional.of(RecordCodec.decode(from, taken, 1));
-  }
 
-  /**
-   * Rotation step 3: records the new handle in its user's index (replacing the old one when the
-   * user stays), and releases the old handle from a previous user's index. False when a revocation
-   * marked either handle meanwhile: the caller then deletes what it wrote.
-   */
-  private boolean moveIndexEntry(
-      SessionHandle from, String oldUser, SessionRecord next, Duration ttl) {
-    if (next.userId() != null) {
-      SessionHandle replaced = next.userId().equals(oldUser) ? from : null;
-      if (confirm(next, replaced, ttl) != 0) {
-        return false;
-      }
+    private long guard(String userId, SessionHandle old, SessionHandle reserve, Duration ttl, Instant now) {
+        ScriptArgs args = Script.GUARD
+                .args()
+                .put("oldHandle", old == null ? ScriptArgs.EMPTY : bytes(old))
+                .put("reserve", reserve == null ? ScriptArgs.EMPTY : bytes(reserve))
+                .put("now", now.toEpochMilli())
+                .put("indexTtl", ttl.plus(RedisSessionStore.RESERVATION_GRACE));
+        Long result = redis.await(
+                redis.script(Script.GUARD, ScriptOutputType.INTEGER, schema.indexKey(userId), args), "rotate", old);
+        return result == null ? 0 : result;
     }
-    if (oldUser != null && !oldUser.equals(next.userId())) {
-      Long revoked =
-          redis.await(
-              redis.script(
-                  Script.RELEASE,
-                  ScriptOutputType.INTEGER,
-                  schema.indexKey(oldUser),
-                  Script.RELEASE.args().put("handle", bytes(from))),
-              "rotate",
-              from);
-      return revoked == null || revoked != 1L;
+
+    /** Records a written session in its user's index; see confirm.lua for the outcomes. */
+    private long confirm(SessionRecord record, SessionHandle old, Duration ttl) {
+        ScriptArgs args = Script.CONFIRM
+                .args()
+                .put("handle", bytes(record.handle()))
+                .put("oldHandle", old == null ? ScriptArgs.EMPTY : bytes(old))
+                .put("indexTtl", indexTtl(record, ttl))
+                .put("stamp", record.userVersion());
+        Long result = redis.await(
+                redis.script(Script.CONFIRM, ScriptOutputType.INTEGER, schema.userKeys(record.userId()), args),
+                "index",
+                record.handle());
+        return result == null ? 0 : result;
     }
-    return true;
-  }
 
-  boolean delete(SessionHandle handle) {
-    List<Object> result =
-        redis.await(
-            redis.script(
-                Script.DELETE,
-                ScriptOutputType.MULTI,
-                schema.sessionKeys(handle),
-                Script.DELETE.args()),
-            "delete",
-            handle);
-    boolean deleted = number(result, 0) == 1;
-    if (result.size() > 1 && result.get(1) instanceof byte[] user) {
-      String userId = new String(user, StandardCharsets.UTF_8);
-      redis.await(
-          redis.call(r -> r.zrem(schema.indexKey(userId), bytes(handle))), "delete", handle);
+    /** The index must live as long as any session it lists can: to the session's absolute expiry. */
+    private Duration indexTtl(SessionRecord record, Duration ttl) {
+        Duration untilAbsolute = Duration.between(clock.instant(), record.absoluteExpiry());
+        Duration longest = untilAbsolute.compareTo(ttl) > 0 ? untilAbsolute : ttl;
+        return longest.plus(RedisSessionStore.RESERVATION_GRACE);
     }
-    redis.replicated("delete", handle);
-    return deleted;
-  }
 
-  long userVersion(String userId) {
-    return versionOf(
-        redis.await(redis.call(r -> r.get(schema.userVersionKey(userId))), "userVersion", null));
-  }
-
-  // ------------------------------------------------------------------ steps
-
-  /** Writes a session if its handle is free, with its TTL (and marker); false when taken. */
-  private boolean write(SessionRecord record, Duration ttl, String operation) {
-    ScriptArgs args =
-        Script.CREATE
-            .args()
-            .put("ttl", ttl)
-            .put("grace", grace.toMillis())
-            .rest("fields", RecordCodec.encode(record));
-    Long written =
-        redis.await(
-            redis.script(
-                Script.CREATE, ScriptOutputType.INTEGER, schema.sessionKeys(record.handle()), args),
-            operation,
-            record.handle());
-    return written != null && written == 1L;
-  }
-
-  private void discard(SessionHandle handle, String operation) {
-    redis.await(redis.call(r -> r.del(schema.sessionKeys(handle))), operation, handle);
-  }
-
-  private List<Object> take(SessionHandle from, boolean onlyIfAnonymous) {
-    List<Object> taken =
-        redis.await(
-            redis.script(
-                Script.TAKE,
-                ScriptOutputType.MULTI,
-                schema.sessionKeys(from),
-                Script.TAKE.args().put("onlyIfAnonymous", onlyIfAnonymous)),
-            "rotate",
-            from);
-    return taken == null ? List.of() : taken;
-  }
-
-  private long guard(
-      String userId, SessionHandle old, SessionHandle reserve, Duration ttl, Instant now) {
-    ScriptArgs args =
-        Script.GUARD
-            .args()
-            .put("oldHandle", old == null ? ScriptArgs.EMPTY : bytes(old))
-            .put("reserve", reserve == null ? ScriptArgs.EMPTY : bytes(reserve))
-            .put("now", now.toEpochMilli())
-            .put("indexTtl", ttl.plus(RedisSessionStore.RESERVATION_GRACE));
-    Long result =
-        redis.await(
-            redis.script(Script.GUARD, ScriptOutputType.INTEGER, schema.indexKey(userId), args),
-            "rotate",
-            old);
-    return result == null ? 0 : result;
-  }
-
-  /** Records a written session in its user's index; see confirm.lua for the outcomes. */
-  private long confirm(SessionRecord record, SessionHandle old, Duration ttl) {
-    ScriptArgs args =
-        Script.CONFIRM
-            .args()
-            .put("handle", bytes(record.handle()))
-            .put("oldHandle", old == null ? ScriptArgs.EMPTY : bytes(old))
-            .put("indexTtl", indexTtl(record, ttl))
-            .put("stamp", record.userVersion());
-    Long result =
-        redis.await(
-            redis.script(
-                Script.CONFIRM, ScriptOutputType.INTEGER, schema.userKeys(record.userId()), args),
-            "index",
-            record.handle());
-    return result == null ? 0 : result;
-  }
-
-  /** The index must live as long as any session it lists can: to the session's absolute expiry. */
-  private Duration indexTtl(SessionRecord record, Duration ttl) {
-    Duration untilAbsolute = Duration.between(clock.instant(), record.absoluteExpiry());
-    Duration longest = untilAbsolute.compareTo(ttl) > 0 ? untilAbsolute : ttl;
-    return longest.plus(RedisSessionStore.RESERVATION_GRACE);
-  }
-
-  static long versionOf(byte[] stored) {
-    if (stored == null) {
-      return 0;
+    static long versionOf(byte[] stored) {
+        if (stored == null) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Long.parseLong(new String(stored, StandardCharsets.US_ASCII)));
+        } catch (NumberFormatException e) {
+            throw new dev.lanyard.session.StoreUnavailableException("a user version in Redis is not a number", null);
+        }
     }
-    try {
-      return Math.max(0, Long.parseLong(new String(stored, StandardCharsets.US_ASCII)));
-    } catch (NumberFormatException e) {
-      throw new dev.lanyard.session.StoreUnavailableException(
-          "a user version in Redis is not a number", null);
+
+    static byte[] bytes(SessionHandle handle) {
+        return handle.value().getBytes(StandardCharsets.US_ASCII);
     }
-  }
 
-  static byte[] bytes(SessionHandle handle) {
-    return handle.value().getBytes(StandardCharsets.US_ASCII);
-  }
-
-  static byte[] millis(Duration d) {
-    return RedisSchema.bytes(Long.toString(Math.max(1, d.toMillis())));
-  }
+    static byte[] millis(Duration d) {
+        return RedisSchema.bytes(Long.toString(Math.max(1, d.toMillis())));
+    }
 }

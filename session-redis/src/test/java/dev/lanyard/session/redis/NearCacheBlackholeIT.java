@@ -8,9 +8,9 @@ import dev.lanyard.session.NewSession;
 import dev.lanyard.session.RevocationReason;
 import dev.lanyard.session.SessionManager;
 import dev.lanyard.session.event.SessionEvent;
-import dev.lanyard.session.tck.net.FaultProxy;
 import dev.lanyard.session.redis.testing.RedisProcess;
 import dev.lanyard.session.redis.testing.TestRedis;
+import dev.lanyard.session.tck.net.FaultProxy;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -27,87 +27,112 @@ import org.slf4j.LoggerFactory;
  */
 class NearCacheBlackholeIT {
 
-  private static final Logger LOG = LoggerFactory.getLogger(NearCacheBlackholeIT.class);
-  private static final Duration HEARTBEAT = Duration.ofMillis(200);
-  private static final Duration TIMEOUT = Duration.ofMillis(300);
-  /** The lease: the cache answers only while a ping sent within three heartbeats was answered. */
-  private static final Duration LEASE = HEARTBEAT.multipliedBy(NearCacheOptions.LEASE_HEARTBEATS);
+    private static final Logger LOG = LoggerFactory.getLogger(NearCacheBlackholeIT.class);
+    private static final Duration HEARTBEAT = Duration.ofMillis(200);
+    private static final Duration TIMEOUT = Duration.ofMillis(300);
+    /** The lease: the cache answers only while a ping sent within three heartbeats was answered. */
+    private static final Duration LEASE = HEARTBEAT.multipliedBy(NearCacheOptions.LEASE_HEARTBEATS);
 
-  @Test
-  void aSilentInvalidationChannelTurnsTheCacheOffWithinItsLeaseServesNoRevokedSessionAndIsReplaced() {
-    try (RedisProcess redis = TestRedis.localServer();
-        FaultProxy proxy = FaultProxy.start("127.0.0.1", redis.port());
-        NearCachedRedisStore storeA = NearCachedRedisStore.wrap(
-            RedisSessionStore.builder().location(proxy.uri()).commandTimeout(TIMEOUT).build(),
-            NearCacheOptions.builder().heartbeatInterval(HEARTBEAT).build());
-        RedisSessionStore storeB = RedisSessionStore.builder().location(redis.uri()).commandTimeout(TIMEOUT).build()) {
-      AtomicInteger cacheHitsOnA = new AtomicInteger();
-      SessionManager nodeA = SessionManager.builder(storeA).logEvents(false).listener(e -> {
-        if (e instanceof SessionEvent.Resolved r && r.source() == SessionEvent.Source.NEAR_CACHE) {
-          cacheHitsOnA.incrementAndGet();
+    @Test
+    void aSilentInvalidationChannelTurnsTheCacheOffWithinItsLeaseServesNoRevokedSessionAndIsReplaced() {
+        try (RedisProcess redis = TestRedis.localServer();
+                FaultProxy proxy = FaultProxy.start("127.0.0.1", redis.port());
+                NearCachedRedisStore storeA = NearCachedRedisStore.wrap(
+                        RedisSessionStore.builder()
+                                .location(proxy.uri())
+                                .commandTimeout(TIMEOUT)
+                                .build(),
+                        NearCacheOptions.builder().heartbeatInterval(HEARTBEAT).build());
+                RedisSessionStore storeB = RedisSessionStore.builder()
+                        .location(redis.uri())
+                        .commandTimeout(TIMEOUT)
+                        .build()) {
+            AtomicInteger cacheHitsOnA = new AtomicInteger();
+            SessionManager nodeA = SessionManager.builder(storeA)
+                    .logEvents(false)
+                    .listener(e -> {
+                        if (e instanceof SessionEvent.Resolved r && r.source() == SessionEvent.Source.NEAR_CACHE) {
+                            cacheHitsOnA.incrementAndGet();
+                        }
+                    })
+                    .build();
+            SessionManager nodeB =
+                    SessionManager.builder(storeB).logEvents(false).build();
+            await().atMost(Duration.ofSeconds(5)).until(storeA::isActive);
+            NewSession first = nodeB.create(ClientInfo.UNKNOWN);
+            awaitCachedOnA(nodeA, first, cacheHitsOnA);
+
+            assertThat(proxy.silence(trackingClientPort(redis)))
+                    .as("node A's tracking connection found")
+                    .isTrue();
+            long silenced = System.nanoTime();
+            await("node A's cache turns off")
+                    .atMost(LEASE.plus(Duration.ofSeconds(2)))
+                    .pollInterval(Duration.ofMillis(5))
+                    .until(() -> !storeA.isActive());
+            long offAfter = System.nanoTime() - silenced;
+
+            // Node B revokes; the push to node A is lost with its channel.
+            nodeB.revoke(first.id().handle(), RevocationReason.ADMIN);
+            int stale = 0;
+            for (int i = 0; i < 50; i++) {
+                if (nodeA.resolve(first.id()).isFound()) {
+                    stale++;
+                }
+            }
+            assertThat(stale)
+                    .as("revoked sessions node A authorised after its cache turned off")
+                    .isZero();
+
+            await("node A's cache is back on a new channel")
+                    .atMost(Duration.ofSeconds(6))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(storeA::isActive);
+            long backAfter = System.nanoTime() - silenced;
+
+            // The new channel carries invalidations: a revocation on B reaches A's copy.
+            NewSession second = nodeB.create(ClientInfo.UNKNOWN);
+            awaitCachedOnA(nodeA, second, cacheHitsOnA);
+            nodeB.revoke(second.id().handle(), RevocationReason.ADMIN);
+            await("node A drops the revoked session")
+                    .atMost(Duration.ofSeconds(1))
+                    .pollInterval(Duration.ofMillis(5))
+                    .until(() -> !nodeA.resolve(second.id()).isFound());
+            LOG.info(
+                    "blackhole-tracking: cache off {} ms after the channel went silent (lease {} ms); back on a new "
+                            + "channel after {} ms; 0 stale authorisations",
+                    offAfter / 1_000_000,
+                    LEASE.toMillis(),
+                    backAfter / 1_000_000);
         }
-      }).build();
-      SessionManager nodeB = SessionManager.builder(storeB).logEvents(false).build();
-      await().atMost(Duration.ofSeconds(5)).until(storeA::isActive);
-      NewSession first = nodeB.create(ClientInfo.UNKNOWN);
-      awaitCachedOnA(nodeA, first, cacheHitsOnA);
-
-      assertThat(proxy.silence(trackingClientPort(redis))).as("node A's tracking connection found").isTrue();
-      long silenced = System.nanoTime();
-      await("node A's cache turns off").atMost(LEASE.plus(Duration.ofSeconds(2))).pollInterval(Duration.ofMillis(5))
-          .until(() -> !storeA.isActive());
-      long offAfter = System.nanoTime() - silenced;
-
-      // Node B revokes; the push to node A is lost with its channel.
-      nodeB.revoke(first.id().handle(), RevocationReason.ADMIN);
-      int stale = 0;
-      for (int i = 0; i < 50; i++) {
-        if (nodeA.resolve(first.id()).isFound()) {
-          stale++;
-        }
-      }
-      assertThat(stale).as("revoked sessions node A authorised after its cache turned off").isZero();
-
-      await("node A's cache is back on a new channel").atMost(Duration.ofSeconds(6))
-          .pollInterval(Duration.ofMillis(20)).until(storeA::isActive);
-      long backAfter = System.nanoTime() - silenced;
-
-      // The new channel carries invalidations: a revocation on B reaches A's copy.
-      NewSession second = nodeB.create(ClientInfo.UNKNOWN);
-      awaitCachedOnA(nodeA, second, cacheHitsOnA);
-      nodeB.revoke(second.id().handle(), RevocationReason.ADMIN);
-      await("node A drops the revoked session").atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(5))
-          .until(() -> !nodeA.resolve(second.id()).isFound());
-      LOG.info("blackhole-tracking: cache off {} ms after the channel went silent (lease {} ms); back on a new "
-          + "channel after {} ms; 0 stale authorisations", offAfter / 1_000_000, LEASE.toMillis(),
-          backAfter / 1_000_000);
     }
-  }
 
-  private static void awaitCachedOnA(SessionManager nodeA, NewSession session, AtomicInteger hits) {
-    await("node A serves the session from its cache").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
-        .until(() -> {
-          int before = hits.get();
-          return nodeA.resolve(session.id()).isFound() && hits.get() > before;
-        });
-  }
-
-  /** The port of the proxy's socket that carries node A's tracking connection, from {@code CLIENT LIST}. */
-  private static int trackingClientPort(RedisProcess redis) {
-    for (String line : String.valueOf(redis.call("CLIENT", "LIST")).split("\n")) {
-      String addr = null;
-      boolean tracking = false;
-      for (String field : line.trim().split(" ")) {
-        if (field.startsWith("addr=")) {
-          addr = field.substring(5);
-        } else if (field.startsWith("flags=")) {
-          tracking = field.substring(6).contains("t");
-        }
-      }
-      if (tracking && addr != null) {
-        return Integer.parseInt(addr.substring(addr.lastIndexOf(':') + 1));
-      }
+    private static void awaitCachedOnA(SessionManager nodeA, NewSession session, AtomicInteger hits) {
+        await("node A serves the session from its cache")
+                .atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(5))
+                .until(() -> {
+                    int before = hits.get();
+                    return nodeA.resolve(session.id()).isFound() && hits.get() > before;
+                });
     }
-    throw new AssertionError("no tracking client in CLIENT LIST");
-  }
+
+    /** The port of the proxy's socket that carries node A's tracking connection, from {@code CLIENT LIST}. */
+    private static int trackingClientPort(RedisProcess redis) {
+        for (String line : String.valueOf(redis.call("CLIENT", "LIST")).split("\n")) {
+            String addr = null;
+            boolean tracking = false;
+            for (String field : line.trim().split(" ")) {
+                if (field.startsWith("addr=")) {
+                    addr = field.substring(5);
+                } else if (field.startsWith("flags=")) {
+                    tracking = field.substring(6).contains("t");
+                }
+            }
+            if (tracking && addr != null) {
+                return Integer.parseInt(addr.substring(addr.lastIndexOf(':') + 1));
+            }
+        }
+        throw new AssertionError("no tracking client in CLIENT LIST");
+    }
 }

@@ -26,59 +26,63 @@ import java.util.Map;
  */
 class RecordCodecFuzzTest {
 
-  private static final List<String> META_FIELDS = List.of("m", "l", "i", "z", "u", "w", "n", "a", "p");
-  private final SessionHandle handle = SessionId.generate(new SecureRandom()).handle();
+    private static final List<String> META_FIELDS = List.of("m", "l", "i", "z", "u", "w", "n", "a", "p");
+    private final SessionHandle handle = SessionId.generate(new SecureRandom()).handle();
 
-  @FuzzTest
-  void decodeReadsARecordOrRefusesWithATypedException(FuzzedDataProvider data) {
-    Map<byte[], byte[]> hash = new LinkedHashMap<>();
-    List<Object> flat = new ArrayList<>();
-    for (String field : META_FIELDS) {
-      if (data.consumeBoolean()) {
-        add(hash, flat, field.getBytes(StandardCharsets.UTF_8), data.consumeString(24).getBytes(StandardCharsets.UTF_8));
-      }
+    @FuzzTest
+    void decodeReadsARecordOrRefusesWithATypedException(FuzzedDataProvider data) {
+        Map<byte[], byte[]> hash = new LinkedHashMap<>();
+        List<Object> flat = new ArrayList<>();
+        for (String field : META_FIELDS) {
+            if (data.consumeBoolean()) {
+                add(
+                        hash,
+                        flat,
+                        field.getBytes(StandardCharsets.UTF_8),
+                        data.consumeString(24).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        int attributes = data.consumeInt(0, 4);
+        for (int i = 0; i < attributes; i++) {
+            add(hash, flat, data.consumeString(12).getBytes(StandardCharsets.UTF_8), data.consumeBytes(32));
+        }
+        if (data.consumeBoolean()) {
+            add(hash, flat, data.consumeBytes(8), data.consumeRemainingAsBytes());
+        }
+
+        SessionRecord fromHash = decodeOrNull(() -> RecordCodec.decode(handle, hash));
+        SessionRecord fromFlat = decodeOrNull(() -> RecordCodec.decode(handle, flat, 0));
+
+        if (fromHash != null) {
+            assertThat(fromHash.handle()).isEqualTo(handle);
+            SessionRecord again = RecordCodec.decode(handle, pairs(RecordCodec.encode(fromHash)), 0);
+            assertThat(again).usingRecursiveComparison().isEqualTo(fromHash);
+        }
+        if (fromFlat != null) {
+            assertThat(fromFlat.handle()).isEqualTo(handle);
+        }
     }
-    int attributes = data.consumeInt(0, 4);
-    for (int i = 0; i < attributes; i++) {
-      add(hash, flat, data.consumeString(12).getBytes(StandardCharsets.UTF_8), data.consumeBytes(32));
+
+    private static void add(Map<byte[], byte[]> hash, List<Object> flat, byte[] field, byte[] value) {
+        hash.put(field, value);
+        flat.add(field);
+        flat.add(value);
     }
-    if (data.consumeBoolean()) {
-      add(hash, flat, data.consumeBytes(8), data.consumeRemainingAsBytes());
+
+    private static List<Object> pairs(List<byte[]> encoded) {
+        return new ArrayList<>(encoded);
     }
 
-    SessionRecord fromHash = decodeOrNull(() -> RecordCodec.decode(handle, hash));
-    SessionRecord fromFlat = decodeOrNull(() -> RecordCodec.decode(handle, flat, 0));
-
-    if (fromHash != null) {
-      assertThat(fromHash.handle()).isEqualTo(handle);
-      SessionRecord again = RecordCodec.decode(handle, pairs(RecordCodec.encode(fromHash)), 0);
-      assertThat(again).usingRecursiveComparison().isEqualTo(fromHash);
+    private interface Decode {
+        SessionRecord run();
     }
-    if (fromFlat != null) {
-      assertThat(fromFlat.handle()).isEqualTo(handle);
+
+    private static SessionRecord decodeOrNull(Decode decode) {
+        try {
+            return decode.run();
+        } catch (UnreadableSessionException refused) {
+            assertThat(refused.handle()).isNotNull();
+            return null;
+        }
     }
-  }
-
-  private static void add(Map<byte[], byte[]> hash, List<Object> flat, byte[] field, byte[] value) {
-    hash.put(field, value);
-    flat.add(field);
-    flat.add(value);
-  }
-
-  private static List<Object> pairs(List<byte[]> encoded) {
-    return new ArrayList<>(encoded);
-  }
-
-  private interface Decode {
-    SessionRecord run();
-  }
-
-  private static SessionRecord decodeOrNull(Decode decode) {
-    try {
-      return decode.run();
-    } catch (UnreadableSessionException refused) {
-      assertThat(refused.handle()).isNotNull();
-      return null;
-    }
-  }
 }

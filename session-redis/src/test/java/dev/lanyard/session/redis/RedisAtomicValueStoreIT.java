@@ -17,34 +17,36 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RedisAtomicValueStoreIT extends AtomicValueStoreContract {
 
-  private static RedisStoreSupport support;
+    private static RedisStoreSupport support;
 
-  @BeforeAll
-  static void startRedis() {
-    support = RedisStoreSupport.standalone();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    if (support != null) {
-      support.close();
+    @BeforeAll
+    static void startRedis() {
+        support = RedisStoreSupport.standalone();
     }
-  }
 
-  @Override
-  protected AtomicValueStore createValueStore(MutableClock clock) {
-    return support.store(clock);
-  }
+    @AfterAll
+    static void stopRedis() {
+        if (support != null) {
+            support.close();
+        }
+    }
 
-  @Override
-  protected void awaitExpiry(String key, Duration ttl) {
-    support.awaitGone(DirectRedis.valueKey(support.currentPrefix(), key), ttl);
-  }
+    @Override
+    protected AtomicValueStore createValueStore(MutableClock clock) {
+        return support.store(clock);
+    }
 
-  @Test
-  @Order(Integer.MAX_VALUE)
-  void noValueWrittenBySuiteLacksATtl() {
-    assertThat(support.direct.keys(support.prefix)).as("keys the suite left").isNotEmpty();
-    assertThat(support.direct.keysWithoutTtl(support.prefix)).isEmpty();
-  }
+    @Override
+    protected void awaitExpiry(String key, Duration ttl) {
+        support.awaitGone(DirectRedis.valueKey(support.currentPrefix(), key), ttl);
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void noValueWrittenBySuiteLacksATtl() {
+        assertThat(support.direct.keys(support.prefix))
+                .as("keys the suite left")
+                .isNotEmpty();
+        assertThat(support.direct.keysWithoutTtl(support.prefix)).isEmpty();
+    }
 }

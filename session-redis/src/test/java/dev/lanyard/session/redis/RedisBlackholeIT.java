@@ -32,130 +32,174 @@ import org.slf4j.LoggerFactory;
  */
 class RedisBlackholeIT {
 
-  private static final Logger LOG = LoggerFactory.getLogger(RedisBlackholeIT.class);
-  private static final Duration TIMEOUT = Duration.ofMillis(300);
-  /** A call during the blackhole answers within this: the timeout plus a loaded machine's margin. */
-  private static final Duration FAIL_FAST = TIMEOUT.plus(Duration.ofMillis(1700));
-  /** How long the link stays cut: long enough that the kernel's retransmissions back off past seconds. */
-  private static final Duration CUT = Duration.ofSeconds(8);
+    private static final Logger LOG = LoggerFactory.getLogger(RedisBlackholeIT.class);
+    private static final Duration TIMEOUT = Duration.ofMillis(300);
+    /** A call during the blackhole answers within this: the timeout plus a loaded machine's margin. */
+    private static final Duration FAIL_FAST = TIMEOUT.plus(Duration.ofMillis(1700));
+    /** How long the link stays cut: long enough that the kernel's retransmissions back off past seconds. */
+    private static final Duration CUT = Duration.ofSeconds(8);
 
-  @Test
-  void withTcpUserTimeoutAHalfOpenConnectionIsDroppedWithinItAndRedisIsUsedAgainOnceReachable() {
-    assertThat(ConnectionLiveness.nativeTransport()).as("netty-transport-native-epoll is on the test classpath")
-        .isTrue();
-    // The fallback off: only the kernel's TCP_USER_TIMEOUT can notice the loss.
-    ConnectionLiveness userTimeoutOnly = new ConnectionLiveness(Duration.ofSeconds(1), Duration.ofSeconds(5), 0);
-    blackholeStandalone(userTimeoutOnly, Duration.ofSeconds(1).plus(Duration.ofSeconds(3)), "TCP_USER_TIMEOUT 1 s");
-  }
-
-  @Test
-  void withoutTcpUserTimeoutRepeatedTimeoutsReplaceTheConnectionAndRedisIsUsedAgainOnceReachable() {
-    // What a JVM without the native transport has: keepalive (idle only) and the fallback.
-    ConnectionLiveness fallbackOnly = new ConnectionLiveness(null, Duration.ofSeconds(5), 3);
-    // Three timeouts, then a connect that times out (1.2 s): about 2.1 s; doubled for the machine.
-    blackholeStandalone(fallbackOnly, Duration.ofSeconds(5), "3 timeouts then reconnect");
-  }
-
-  private void blackholeStandalone(ConnectionLiveness liveness, Duration detectBound, String path) {
-    try (NetHost host = NetHost.create();
-        NetRedis redis = NetRedis.start(host);
-        RedisSessionStore store = RedisSessionStore.builder().location(redis.uri()).commandTimeout(TIMEOUT)
-            .liveness(liveness).build()) {
-      SessionManager manager = SessionManager.builder(store).logEvents(false).build();
-      NewSession before = manager.create(ClientInfo.UNKNOWN);
-      assertThat(store.health().isUp()).isTrue();
-
-      host.blackhole();
-      long cut = System.nanoTime();
-      long downAfter = -1;
-      long slowest = 0;
-      int calls = 0;
-      while (System.nanoTime() - cut < CUT.toNanos() && calls < 500) {
-        long start = System.nanoTime();
-        assertThatThrownBy(() -> manager.resolve(before.id())).isInstanceOf(StoreUnavailableException.class);
-        slowest = Math.max(slowest, System.nanoTime() - start);
-        calls++;
-        if (downAfter < 0 && !store.health().isUp()) {
-          downAfter = System.nanoTime() - cut;
-        }
-      }
-      assertThat(Duration.ofNanos(slowest)).as("the slowest call while the link was cut").isLessThan(FAIL_FAST);
-      assertThat(downAfter).as("the store saw the loss (%s)", path).isPositive();
-      assertThat(Duration.ofNanos(downAfter)).as("time until the store saw the loss (%s)", path)
-          .isLessThan(detectBound);
-
-      host.restore();
-      long restored = System.nanoTime();
-      await().atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(20))
-          .ignoreException(StoreUnavailableException.class)
-          .until(() -> manager.resolve(before.id()).isFound());
-      long recovered = System.nanoTime() - restored;
-      NewSession after = manager.create(ClientInfo.UNKNOWN);
-      assertThat(manager.save(after.session(), SessionUpdate.builder().put("k", "v").build())).isPresent();
-      LOG.info("blackhole: standalone ({}): {} calls failed in at most {} ms; loss seen after {} ms; "
-          + "used again {} ms after the link came back", path, calls, slowest / 1_000_000, downAfter / 1_000_000,
-          recovered / 1_000_000);
+    @Test
+    void withTcpUserTimeoutAHalfOpenConnectionIsDroppedWithinItAndRedisIsUsedAgainOnceReachable() {
+        assertThat(ConnectionLiveness.nativeTransport())
+                .as("netty-transport-native-epoll is on the test classpath")
+                .isTrue();
+        // The fallback off: only the kernel's TCP_USER_TIMEOUT can notice the loss.
+        ConnectionLiveness userTimeoutOnly = new ConnectionLiveness(Duration.ofSeconds(1), Duration.ofSeconds(5), 0);
+        blackholeStandalone(userTimeoutOnly, Duration.ofSeconds(1).plus(Duration.ofSeconds(3)), "TCP_USER_TIMEOUT 1 s");
     }
-  }
 
-  @Test
-  void afterABlackholedMasterEveryNodeReachesTheMasterSentinelPromotesWithinTwoCommandTimeouts() {
-    try (NetHost host = NetHost.create();
-        NetRedis master = NetRedis.start(host, "--repl-diskless-sync-delay", "0");
-        RedisProcess replica = TestRedis.localServer("--replicaof", master.host(), Integer.toString(master.port()),
-            "--replica-announce-ip", "127.0.0.1");
-        RedisProcess sentinel = NetSentinel.start(master.host(), master.port())) {
-      await("the sentinel knows the replica").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-          .until(() -> {
-            String known = String.valueOf(sentinel.call("SENTINEL", "REPLICAS", LocalSentinelSet.MASTER_NAME));
-            return known.contains(Integer.toString(replica.port())) && !known.contains("disconnected")
-                && String.valueOf(replica.call("INFO", "replication")).contains("master_link_status:up");
-          });
-      String location = "redis-sentinel://127.0.0.1:" + sentinel.port() + "?sentinelMasterId="
-          + LocalSentinelSet.MASTER_NAME;
-      try (RedisSessionStore storeA = RedisSessionStore.builder().location(location).commandTimeout(TIMEOUT).build();
-          RedisSessionStore storeB = RedisSessionStore.builder().location(location).commandTimeout(TIMEOUT).build()) {
-        List<SessionManager> nodes = List.of(SessionManager.builder(storeA).logEvents(false).build(),
-            SessionManager.builder(storeB).logEvents(false).build());
-        for (SessionManager node : nodes) {
-          node.create(ClientInfo.UNKNOWN);
-        }
-
-        host.blackhole();
-        long cut = System.nanoTime();
-        long promoted = -1;
-        long[] reached = {-1, -1};
-        int rounds = 0;
-        while ((promoted < 0 || reached[0] < 0 || reached[1] < 0) && System.nanoTime() - cut < 60_000_000_000L
-            && rounds < 3000) {
-          rounds++;
-          if (promoted < 0 && String.valueOf(NetSentinel.masterOf(sentinel).get(1))
-              .equals(Integer.toString(replica.port()))) {
-            promoted = System.nanoTime() - cut;
-          }
-          for (int i = 0; i < 2; i++) {
-            if (reached[i] >= 0) {
-              continue;
-            }
-            long start = System.nanoTime();
-            try {
-              nodes.get(i).create(ClientInfo.UNKNOWN); // a write: only a master accepts it
-              reached[i] = System.nanoTime() - cut;
-            } catch (StoreUnavailableException expected) {
-              assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(FAIL_FAST);
-            }
-          }
-        }
-        assertThat(promoted).as("Sentinel promoted the replica within 60 s").isPositive();
-        for (int i = 0; i < 2; i++) {
-          assertThat(reached[i]).as("node %s wrote to the new master within 60 s", i).isPositive();
-          // The goal: the failover time plus two command timeouts; one more second for a loaded machine.
-          assertThat(Duration.ofNanos(reached[i] - promoted)).as("node %s after the promotion", i)
-              .isLessThan(TIMEOUT.multipliedBy(2).plus(Duration.ofSeconds(1)));
-        }
-        LOG.info("blackhole: sentinel: promoted after {} ms; nodes wrote to the new master after {} ms and {} ms",
-            promoted / 1_000_000, reached[0] / 1_000_000, reached[1] / 1_000_000);
-      }
+    @Test
+    void withoutTcpUserTimeoutRepeatedTimeoutsReplaceTheConnectionAndRedisIsUsedAgainOnceReachable() {
+        // What a JVM without the native transport has: keepalive (idle only) and the fallback.
+        ConnectionLiveness fallbackOnly = new ConnectionLiveness(null, Duration.ofSeconds(5), 3);
+        // Three timeouts, then a connect that times out (1.2 s): about 2.1 s; doubled for the machine.
+        blackholeStandalone(fallbackOnly, Duration.ofSeconds(5), "3 timeouts then reconnect");
     }
-  }
+
+    private void blackholeStandalone(ConnectionLiveness liveness, Duration detectBound, String path) {
+        try (NetHost host = NetHost.create();
+                NetRedis redis = NetRedis.start(host);
+                RedisSessionStore store = RedisSessionStore.builder()
+                        .location(redis.uri())
+                        .commandTimeout(TIMEOUT)
+                        .liveness(liveness)
+                        .build()) {
+            SessionManager manager =
+                    SessionManager.builder(store).logEvents(false).build();
+            NewSession before = manager.create(ClientInfo.UNKNOWN);
+            assertThat(store.health().isUp()).isTrue();
+
+            host.blackhole();
+            long cut = System.nanoTime();
+            long downAfter = -1;
+            long slowest = 0;
+            int calls = 0;
+            while (System.nanoTime() - cut < CUT.toNanos() && calls < 500) {
+                long start = System.nanoTime();
+                assertThatThrownBy(() -> manager.resolve(before.id())).isInstanceOf(StoreUnavailableException.class);
+                slowest = Math.max(slowest, System.nanoTime() - start);
+                calls++;
+                if (downAfter < 0 && !store.health().isUp()) {
+                    downAfter = System.nanoTime() - cut;
+                }
+            }
+            assertThat(Duration.ofNanos(slowest))
+                    .as("the slowest call while the link was cut")
+                    .isLessThan(FAIL_FAST);
+            assertThat(downAfter).as("the store saw the loss (%s)", path).isPositive();
+            assertThat(Duration.ofNanos(downAfter))
+                    .as("time until the store saw the loss (%s)", path)
+                    .isLessThan(detectBound);
+
+            host.restore();
+            long restored = System.nanoTime();
+            await().atMost(Duration.ofSeconds(6))
+                    .pollInterval(Duration.ofMillis(20))
+                    .ignoreException(StoreUnavailableException.class)
+                    .until(() -> manager.resolve(before.id()).isFound());
+            long recovered = System.nanoTime() - restored;
+            NewSession after = manager.create(ClientInfo.UNKNOWN);
+            assertThat(manager.save(
+                            after.session(),
+                            SessionUpdate.builder().put("k", "v").build()))
+                    .isPresent();
+            LOG.info(
+                    "blackhole: standalone ({}): {} calls failed in at most {} ms; loss seen after {} ms; "
+                            + "used again {} ms after the link came back",
+                    path,
+                    calls,
+                    slowest / 1_000_000,
+                    downAfter / 1_000_000,
+                    recovered / 1_000_000);
+        }
+    }
+
+    @Test
+    void afterABlackholedMasterEveryNodeReachesTheMasterSentinelPromotesWithinTwoCommandTimeouts() {
+        try (NetHost host = NetHost.create();
+                NetRedis master = NetRedis.start(host, "--repl-diskless-sync-delay", "0");
+                RedisProcess replica = TestRedis.localServer(
+                        "--replicaof",
+                        master.host(),
+                        Integer.toString(master.port()),
+                        "--replica-announce-ip",
+                        "127.0.0.1");
+                RedisProcess sentinel = NetSentinel.start(master.host(), master.port())) {
+            await("the sentinel knows the replica")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        String known =
+                                String.valueOf(sentinel.call("SENTINEL", "REPLICAS", LocalSentinelSet.MASTER_NAME));
+                        return known.contains(Integer.toString(replica.port()))
+                                && !known.contains("disconnected")
+                                && String.valueOf(replica.call("INFO", "replication"))
+                                        .contains("master_link_status:up");
+                    });
+            String location = "redis-sentinel://127.0.0.1:" + sentinel.port() + "?sentinelMasterId="
+                    + LocalSentinelSet.MASTER_NAME;
+            try (RedisSessionStore storeA = RedisSessionStore.builder()
+                            .location(location)
+                            .commandTimeout(TIMEOUT)
+                            .build();
+                    RedisSessionStore storeB = RedisSessionStore.builder()
+                            .location(location)
+                            .commandTimeout(TIMEOUT)
+                            .build()) {
+                List<SessionManager> nodes = List.of(
+                        SessionManager.builder(storeA).logEvents(false).build(),
+                        SessionManager.builder(storeB).logEvents(false).build());
+                for (SessionManager node : nodes) {
+                    node.create(ClientInfo.UNKNOWN);
+                }
+
+                host.blackhole();
+                long cut = System.nanoTime();
+                long promoted = -1;
+                long[] reached = {-1, -1};
+                int rounds = 0;
+                while ((promoted < 0 || reached[0] < 0 || reached[1] < 0)
+                        && System.nanoTime() - cut < 60_000_000_000L
+                        && rounds < 3000) {
+                    rounds++;
+                    if (promoted < 0
+                            && String.valueOf(NetSentinel.masterOf(sentinel).get(1))
+                                    .equals(Integer.toString(replica.port()))) {
+                        promoted = System.nanoTime() - cut;
+                    }
+                    for (int i = 0; i < 2; i++) {
+                        if (reached[i] >= 0) {
+                            continue;
+                        }
+                        long start = System.nanoTime();
+                        try {
+                            nodes.get(i).create(ClientInfo.UNKNOWN); // a write: only a master accepts it
+                            reached[i] = System.nanoTime() - cut;
+                        } catch (StoreUnavailableException expected) {
+                            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                                    .isLessThan(FAIL_FAST);
+                        }
+                    }
+                }
+                assertThat(promoted)
+                        .as("Sentinel promoted the replica within 60 s")
+                        .isPositive();
+                for (int i = 0; i < 2; i++) {
+                    assertThat(reached[i])
+                            .as("node %s wrote to the new master within 60 s", i)
+                            .isPositive();
+                    // The goal: the failover time plus two command timeouts; one more second for a loaded machine.
+                    assertThat(Duration.ofNanos(reached[i] - promoted))
+                            .as("node %s after the promotion", i)
+                            .isLessThan(TIMEOUT.multipliedBy(2).plus(Duration.ofSeconds(1)));
+                }
+                LOG.info(
+                        "blackhole: sentinel: promoted after {} ms; nodes wrote to the new master after {} ms and {} ms",
+                        promoted / 1_000_000,
+                        reached[0] / 1_000_000,
+                        reached[1] / 1_000_000);
+            }
+        }
+    }
 }

@@ -32,65 +32,80 @@ import org.junit.jupiter.api.Test;
  */
 class RedisGadgetRecordIT {
 
-  private static RedisProcess redis;
-  private static RedisSessionStore store;
-  private static RedisClient raw;
-  private static StatefulRedisConnection<byte[], byte[]> connection;
-  private static final List<SessionEvent> EVENTS = new CopyOnWriteArrayList<>();
-  private static SessionManager manager;
+    private static RedisProcess redis;
+    private static RedisSessionStore store;
+    private static RedisClient raw;
+    private static StatefulRedisConnection<byte[], byte[]> connection;
+    private static final List<SessionEvent> EVENTS = new CopyOnWriteArrayList<>();
+    private static SessionManager manager;
 
-  @BeforeAll
-  static void start() {
-    redis = TestRedis.localServer();
-    store = RedisSessionStore.builder().location(redis.uri()).build();
-    raw = RedisClient.create(redis.uri());
-    connection = raw.connect(ByteArrayCodec.INSTANCE);
-    manager = SessionManager.builder(store).logEvents(false).listener(EVENTS::add)
-        .attributeCodec(DefaultAttributeCodec.builder().allowedPackages("dev.lanyard.session.redis").build()).build();
-  }
+    @BeforeAll
+    static void start() {
+        redis = TestRedis.localServer();
+        store = RedisSessionStore.builder().location(redis.uri()).build();
+        raw = RedisClient.create(redis.uri());
+        connection = raw.connect(ByteArrayCodec.INSTANCE);
+        manager = SessionManager.builder(store)
+                .logEvents(false)
+                .listener(EVENTS::add)
+                .attributeCodec(DefaultAttributeCodec.builder()
+                        .allowedPackages("dev.lanyard.session.redis")
+                        .build())
+                .build();
+    }
 
-  @AfterAll
-  static void stop() {
-    if (connection != null) {
-      connection.close();
+    @AfterAll
+    static void stop() {
+        if (connection != null) {
+            connection.close();
+        }
+        if (raw != null) {
+            raw.shutdown();
+        }
+        if (store != null) {
+            store.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
     }
-    if (raw != null) {
-      raw.shutdown();
-    }
-    if (store != null) {
-      store.close();
-    }
-    if (redis != null) {
-      redis.close();
-    }
-  }
 
-  private static void hset(Session session, String attribute, byte[] value) {
-    byte[] key = DirectRedis.sessionKey(RedisSessionStore.DEFAULT_KEY_PREFIX, session.handle())
-        .getBytes(StandardCharsets.UTF_8);
-    connection.sync().hset(key, RecordCodec.attributeField(attribute), value);
-  }
-
-  @Test
-  void gadgetRecordsWrittenStraightIntoRedisAreDroppedAloneAndRunNothing() {
-    GadgetFlag.RAN.set(0);
-    NewSession login = manager.login(null, "mallory-target", ClientInfo.UNKNOWN);
-    manager.save(login.session(), SessionUpdate.builder().put("theme", "dark").build());
-    List<byte[]> records = new ArrayList<>();
-    GadgetRecords.WELL_KNOWN.forEach(name -> records.add(GadgetRecords.naming(name)));
-    records.add(GadgetRecords.of(new FlagGadget()));
-
-    for (byte[] record : records) {
-      hset(login.session(), "x", record);
-      Session session = manager.resolve(login.id()).session().orElseThrow();
-      assertThat(session.userId()).hasValue("mallory-target");
-      assertThat(session.attribute("x")).isEmpty();
-      assertThat(session.attribute("theme")).hasValue("dark");
-      assertThat(connection.sync().hexists(DirectRedis.sessionKey(RedisSessionStore.DEFAULT_KEY_PREFIX,
-          login.session().handle()).getBytes(StandardCharsets.UTF_8), RecordCodec.attributeField("x")))
-          .as("the refused value is removed from the hash").isFalse();
+    private static void hset(Session session, String attribute, byte[] value) {
+        byte[] key = DirectRedis.sessionKey(RedisSessionStore.DEFAULT_KEY_PREFIX, session.handle())
+                .getBytes(StandardCharsets.UTF_8);
+        connection.sync().hset(key, RecordCodec.attributeField(attribute), value);
     }
-    assertThat(GadgetFlag.RAN.get()).as("no gadget code ran").isZero();
-    assertThat(EVENTS).filteredOn(SessionEvent.AttributeUnreadable.class::isInstance).hasSize(records.size());
-  }
+
+    @Test
+    void gadgetRecordsWrittenStraightIntoRedisAreDroppedAloneAndRunNothing() {
+        GadgetFlag.RAN.set(0);
+        NewSession login = manager.login(null, "mallory-target", ClientInfo.UNKNOWN);
+        manager.save(
+                login.session(), SessionUpdate.builder().put("theme", "dark").build());
+        List<byte[]> records = new ArrayList<>();
+        GadgetRecords.WELL_KNOWN.forEach(name -> records.add(GadgetRecords.naming(name)));
+        records.add(GadgetRecords.of(new FlagGadget()));
+
+        for (byte[] record : records) {
+            hset(login.session(), "x", record);
+            Session session = manager.resolve(login.id()).session().orElseThrow();
+            assertThat(session.userId()).hasValue("mallory-target");
+            assertThat(session.attribute("x")).isEmpty();
+            assertThat(session.attribute("theme")).hasValue("dark");
+            assertThat(connection
+                            .sync()
+                            .hexists(
+                                    DirectRedis.sessionKey(
+                                                    RedisSessionStore.DEFAULT_KEY_PREFIX,
+                                                    login.session().handle())
+                                            .getBytes(StandardCharsets.UTF_8),
+                                    RecordCodec.attributeField("x")))
+                    .as("the refused value is removed from the hash")
+                    .isFalse();
+        }
+        assertThat(GadgetFlag.RAN.get()).as("no gadget code ran").isZero();
+        assertThat(EVENTS)
+                .filteredOn(SessionEvent.AttributeUnreadable.class::isInstance)
+                .hasSize(records.size());
+    }
 }

@@ -33,177 +33,203 @@ import org.slf4j.LoggerFactory;
  */
 class RedisRoundTripIT {
 
-  private static final Logger LOG = LoggerFactory.getLogger(RedisRoundTripIT.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RedisRoundTripIT.class);
 
-  private static RedisProcess redis;
-  private static RedisSessionStore store;
-  private static DirectRedis direct;
-  private static SessionManager manager;
-  private static CommandMonitor monitor;
-  private static final Map<String, String> FIGURES = new LinkedHashMap<>();
+    private static RedisProcess redis;
+    private static RedisSessionStore store;
+    private static DirectRedis direct;
+    private static SessionManager manager;
+    private static CommandMonitor monitor;
+    private static final Map<String, String> FIGURES = new LinkedHashMap<>();
 
-  @BeforeAll
-  static void start() {
-    redis = TestRedis.localServer();
-    store = RedisSessionStore.builder().location(redis.uri()).build();
-    direct = DirectRedis.connect(redis.uri());
-    manager = SessionManager.builder(store).logEvents(false).nodeId("node-a").build();
-    monitor = CommandMonitor.start(redis.port());
-  }
-
-  @AfterAll
-  static void stop() throws IOException {
-    StringBuilder text = new StringBuilder();
-    FIGURES.forEach((k, v) -> text.append(k).append(": ").append(v).append('\n'));
-    Files.createDirectories(Path.of("target"));
-    Files.writeString(Path.of("target", "redis-figures.txt"), text.toString(), StandardCharsets.UTF_8);
-    LOG.info("Redis figures:\n{}", text);
-    if (monitor != null) {
-      monitor.close();
+    @BeforeAll
+    static void start() {
+        redis = TestRedis.localServer();
+        store = RedisSessionStore.builder().location(redis.uri()).build();
+        direct = DirectRedis.connect(redis.uri());
+        manager =
+                SessionManager.builder(store).logEvents(false).nodeId("node-a").build();
+        monitor = CommandMonitor.start(redis.port());
     }
-    if (direct != null) {
-      direct.close();
+
+    @AfterAll
+    static void stop() throws IOException {
+        StringBuilder text = new StringBuilder();
+        FIGURES.forEach((k, v) -> text.append(k).append(": ").append(v).append('\n'));
+        Files.createDirectories(Path.of("target"));
+        Files.writeString(Path.of("target", "redis-figures.txt"), text.toString(), StandardCharsets.UTF_8);
+        LOG.info("Redis figures:\n{}", text);
+        if (monitor != null) {
+            monitor.close();
+        }
+        if (direct != null) {
+            direct.close();
+        }
+        if (store != null) {
+            store.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
     }
-    if (store != null) {
-      store.close();
+
+    @BeforeEach
+    void warmScripts() {
+        // Load every script once, so that counts show EVALSHA and not a first NOSCRIPT + EVAL.
+        NewSession s = manager.create(ClientInfo.UNKNOWN);
+        manager.resolve(s.id());
+        Session saved = manager.save(
+                        s.session(), SessionUpdate.builder().put("a", 1).build())
+                .orElseThrow();
+        NewSession in = manager.login(saved, "warm", ClientInfo.UNKNOWN);
+        manager.privilegeChanged(in.session());
+        NewSession again = manager.login(null, "warm", ClientInfo.UNKNOWN);
+        manager.logout(again.session());
+        manager.revokeAll("warm");
+        store.putIfAbsent("warm", new byte[] {1}, java.time.Duration.ofSeconds(5));
+        store.compareAndSet("warm", new byte[] {1}, new byte[] {2}, java.time.Duration.ofSeconds(5));
+        manager.sessionsOf("warm");
     }
-    if (redis != null) {
-      redis.close();
+
+    private static Map<String, Long> measure(Runnable operation) {
+        direct.resetStats();
+        operation.run();
+        Map<String, Long> calls = new TreeMap<>(direct.commandCalls());
+        calls.remove("config|resetstat");
+        calls.remove("info");
+        return calls;
     }
-  }
 
-  @BeforeEach
-  void warmScripts() {
-    // Load every script once, so that counts show EVALSHA and not a first NOSCRIPT + EVAL.
-    NewSession s = manager.create(ClientInfo.UNKNOWN);
-    manager.resolve(s.id());
-    Session saved = manager.save(s.session(), SessionUpdate.builder().put("a", 1).build()).orElseThrow();
-    NewSession in = manager.login(saved, "warm", ClientInfo.UNKNOWN);
-    manager.privilegeChanged(in.session());
-    NewSession again = manager.login(null, "warm", ClientInfo.UNKNOWN);
-    manager.logout(again.session());
-    manager.revokeAll("warm");
-    store.putIfAbsent("warm", new byte[] {1}, java.time.Duration.ofSeconds(5));
-    store.compareAndSet("warm", new byte[] {1}, new byte[] {2}, java.time.Duration.ofSeconds(5));
-    manager.sessionsOf("warm");
-  }
+    private static long total(Map<String, Long> calls) {
+        return calls.values().stream().mapToLong(Long::longValue).sum();
+    }
 
-  private static Map<String, Long> measure(Runnable operation) {
-    direct.resetStats();
-    operation.run();
-    Map<String, Long> calls = new TreeMap<>(direct.commandCalls());
-    calls.remove("config|resetstat");
-    calls.remove("info");
-    return calls;
-  }
+    /** Records round trips (MONITOR) and what Redis executed (commandstats, script internals included). */
+    private static void figure(String name, Runnable operation) {
+        java.util.List<String> trips = monitor.roundTrips(operation);
+        FIGURES.put("round trips/" + name, trips.size() + " " + trips);
+    }
 
-  private static long total(Map<String, Long> calls) {
-    return calls.values().stream().mapToLong(Long::longValue).sum();
-  }
+    private static void executed(String name, Map<String, Long> calls) {
+        FIGURES.put("commandstats/" + name, total(calls) + " " + calls);
+    }
 
-  /** Records round trips (MONITOR) and what Redis executed (commandstats, script internals included). */
-  private static void figure(String name, Runnable operation) {
-    java.util.List<String> trips = monitor.roundTrips(operation);
-    FIGURES.put("round trips/" + name, trips.size() + " " + trips);
-  }
+    @Test
+    void resolvingASessionIsOneRoundTripThatOnlyReads() {
+        NewSession s = manager.create(ClientInfo.UNKNOWN);
+        assertThat(monitor.roundTrips(
+                        () -> assertThat(manager.resolve(s.id()).isFound()).isTrue()))
+                .containsExactly("evalsha");
+        Map<String, Long> calls =
+                measure(() -> assertThat(manager.resolve(s.id()).isFound()).isTrue());
+        // The script reads the hash and finds no user field: an anonymous session has no version to check.
+        assertThat(calls).containsOnly(Map.entry("evalsha", 1L), Map.entry("hgetall", 1L));
+    }
 
-  private static void executed(String name, Map<String, Long> calls) {
-    FIGURES.put("commandstats/" + name, total(calls) + " " + calls);
-  }
+    @Test
+    void resolvingALoggedInSessionChecksTheUsersVersionInTheSameRoundTrip() {
+        NewSession s = manager.login(null, "round-trip-user", ClientInfo.UNKNOWN);
+        assertThat(monitor.roundTrips(
+                        () -> assertThat(manager.resolve(s.id()).isFound()).isTrue()))
+                .containsExactly("evalsha");
+        Map<String, Long> calls =
+                measure(() -> assertThat(manager.resolve(s.id()).isFound()).isTrue());
+        assertThat(calls).containsOnly(Map.entry("evalsha", 1L), Map.entry("hgetall", 1L), Map.entry("get", 1L));
+    }
 
-  @Test
-  void resolvingASessionIsOneRoundTripThatOnlyReads() {
-    NewSession s = manager.create(ClientInfo.UNKNOWN);
-    assertThat(monitor.roundTrips(() -> assertThat(manager.resolve(s.id()).isFound()).isTrue()))
-        .containsExactly("evalsha");
-    Map<String, Long> calls = measure(() -> assertThat(manager.resolve(s.id()).isFound()).isTrue());
-    // The script reads the hash and finds no user field: an anonymous session has no version to check.
-    assertThat(calls).containsOnly(Map.entry("evalsha", 1L), Map.entry("hgetall", 1L));
-  }
+    @Test
+    void aReadOnlyRequestWithinTheTouchIntervalWritesNothing() {
+        NewSession s = manager.create(ClientInfo.UNKNOWN);
+        Map<String, Long> calls = measure(() -> {
+            Session resolved = manager.resolve(s.id()).session().orElseThrow();
+            manager.save(resolved, SessionUpdate.none());
+        });
+        assertThat(calls).containsOnly(Map.entry("evalsha", 1L), Map.entry("hgetall", 1L));
+    }
 
-  @Test
-  void resolvingALoggedInSessionChecksTheUsersVersionInTheSameRoundTrip() {
-    NewSession s = manager.login(null, "round-trip-user", ClientInfo.UNKNOWN);
-    assertThat(monitor.roundTrips(() -> assertThat(manager.resolve(s.id()).isFound()).isTrue()))
-        .containsExactly("evalsha");
-    Map<String, Long> calls = measure(() -> assertThat(manager.resolve(s.id()).isFound()).isTrue());
-    assertThat(calls).containsOnly(Map.entry("evalsha", 1L), Map.entry("hgetall", 1L), Map.entry("get", 1L));
-  }
+    @Test
+    void anAttributeWriteIsOneScriptCall() {
+        NewSession s = manager.create(ClientInfo.UNKNOWN);
+        Session resolved = manager.resolve(s.id()).session().orElseThrow();
+        Map<String, Long> calls = measure(() -> assertThat(monitor.roundTrips(() -> manager.save(
+                        resolved, SessionUpdate.builder().put("cart", "1").build())))
+                .containsExactly("evalsha"));
+        assertThat(calls).containsEntry("evalsha", 1L).doesNotContainKeys("eval", "hgetall");
+    }
 
-  @Test
-  void aReadOnlyRequestWithinTheTouchIntervalWritesNothing() {
-    NewSession s = manager.create(ClientInfo.UNKNOWN);
-    Map<String, Long> calls = measure(() -> {
-      Session resolved = manager.resolve(s.id()).session().orElseThrow();
-      manager.save(resolved, SessionUpdate.none());
-    });
-    assertThat(calls).containsOnly(Map.entry("evalsha", 1L), Map.entry("hgetall", 1L));
-  }
+    @Test
+    void recordsCommandsPerRequest() {
+        NewSession first = manager.create(ClientInfo.UNKNOWN);
+        executed("resolve", measure(() -> manager.resolve(first.id())));
+        figure("first request (create)", () -> manager.create(ClientInfo.UNKNOWN));
+        NewSession s = manager.create(ClientInfo.UNKNOWN);
+        figure("resolve", () -> manager.resolve(s.id()));
+        executed("resolve + one attribute write (script internals included)", measure(() -> {
+            Session r = manager.resolve(s.id()).session().orElseThrow();
+            manager.save(r, SessionUpdate.builder().put("cart", "2 pears").build());
+        }));
+        figure("resolve + one attribute write", () -> {
+            Session r = manager.resolve(s.id()).session().orElseThrow();
+            manager.save(r, SessionUpdate.builder().put("cart", "3 pears").build());
+        });
+        NewSession[] loggedIn = new NewSession[1];
+        Session current = manager.resolve(s.id()).session().orElseThrow();
+        figure(
+                "login (anonymous session, first of the user)",
+                () -> loggedIn[0] = manager.login(current, "figures", ClientInfo.UNKNOWN));
+        Session otherCurrent = manager.resolve(
+                        manager.create(ClientInfo.UNKNOWN).id())
+                .session()
+                .orElseThrow();
+        figure("login (second session of the user)", () -> manager.login(otherCurrent, "figures", ClientInfo.UNKNOWN));
+        figure(
+                "privilege change (rotation of an authenticated session)",
+                () -> loggedIn[0] =
+                        manager.privilegeChanged(loggedIn[0].session()).orElseThrow());
+        figure("logout of an authenticated session", () -> manager.logout(loggedIn[0].session()));
+        NewSession anonymous = manager.create(ClientInfo.UNKNOWN);
+        figure("logout of an anonymous session", () -> manager.logout(anonymous.session()));
+        assertThat(FIGURES).containsKey("round trips/resolve");
+    }
 
-  @Test
-  void anAttributeWriteIsOneScriptCall() {
-    NewSession s = manager.create(ClientInfo.UNKNOWN);
-    Session resolved = manager.resolve(s.id()).session().orElseThrow();
-    Map<String, Long> calls = measure(() -> assertThat(monitor.roundTrips(() ->
-        manager.save(resolved, SessionUpdate.builder().put("cart", "1").build()))).containsExactly("evalsha"));
-    assertThat(calls).containsEntry("evalsha", 1L).doesNotContainKeys("eval", "hgetall");
-  }
-
-  @Test
-  void recordsCommandsPerRequest() {
-    NewSession first = manager.create(ClientInfo.UNKNOWN);
-    executed("resolve", measure(() -> manager.resolve(first.id())));
-    figure("first request (create)", () -> manager.create(ClientInfo.UNKNOWN));
-    NewSession s = manager.create(ClientInfo.UNKNOWN);
-    figure("resolve", () -> manager.resolve(s.id()));
-    executed("resolve + one attribute write (script internals included)", measure(() -> {
-      Session r = manager.resolve(s.id()).session().orElseThrow();
-      manager.save(r, SessionUpdate.builder().put("cart", "2 pears").build());
-    }));
-    figure("resolve + one attribute write", () -> {
-      Session r = manager.resolve(s.id()).session().orElseThrow();
-      manager.save(r, SessionUpdate.builder().put("cart", "3 pears").build());
-    });
-    NewSession[] loggedIn = new NewSession[1];
-    Session current = manager.resolve(s.id()).session().orElseThrow();
-    figure("login (anonymous session, first of the user)", () ->
-        loggedIn[0] = manager.login(current, "figures", ClientInfo.UNKNOWN));
-    Session otherCurrent = manager.resolve(manager.create(ClientInfo.UNKNOWN).id()).session().orElseThrow();
-    figure("login (second session of the user)", () -> manager.login(otherCurrent, "figures", ClientInfo.UNKNOWN));
-    figure("privilege change (rotation of an authenticated session)", () ->
-        loggedIn[0] = manager.privilegeChanged(loggedIn[0].session()).orElseThrow());
-    figure("logout of an authenticated session", () -> manager.logout(loggedIn[0].session()));
-    NewSession anonymous = manager.create(ClientInfo.UNKNOWN);
-    figure("logout of an anonymous session", () -> manager.logout(anonymous.session()));
-    assertThat(FIGURES).containsKey("round trips/resolve");
-  }
-
-  @Test
-  void recordsBytesPerSession() {
-    SessionManager node = SessionManager.builder(store).logEvents(false).nodeId("node-a").build();
-    NewSession anonymous = node.create(ClientInfo.of(
-        "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0", "203.0.113.9"));
-    NewSession s = node.login(anonymous.session(), "alice@example.com", ClientInfo.of(
-        "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0", "203.0.113.9"));
-    node.save(s.session(), SessionUpdate.builder().put("cart", "3 apples").put("theme", "dark").put("visits", 3)
-        .build());
-    String sessionKey = DirectRedis.sessionKey(store.keyPrefix(), s.session().handle());
-    String indexKey = DirectRedis.indexKey(store.keyPrefix(), "alice@example.com");
-    long sessionBytes = direct.sync().memoryUsage(sessionKey);
-    long indexBytes = direct.sync().memoryUsage(indexKey);
-    String encoding = direct.sync().objectEncoding(sessionKey);
-    Map<String, String> fields = direct.sync().hgetall(sessionKey);
-    int longestValue = fields.values().stream().mapToInt(v -> v.getBytes(StandardCharsets.UTF_8).length).max()
-        .orElse(0);
-    node.login(null, "alice@example.com", ClientInfo.UNKNOWN);
-    long indexBytesWithTwo = direct.sync().memoryUsage(indexKey);
-    FIGURES.put("bytes/session hash (3 small attributes, logged in)", Long.toString(sessionBytes));
-    FIGURES.put("bytes/user index with this one session", Long.toString(indexBytes));
-    FIGURES.put("bytes/one more index entry", Long.toString(indexBytesWithTwo - indexBytes));
-    FIGURES.put("bytes/total for the session and its index", Long.toString(sessionBytes + indexBytes));
-    FIGURES.put("session hash encoding", encoding + " (" + fields.size() + " fields, longest value "
-        + longestValue + " bytes)");
-    FIGURES.put("user index encoding", direct.sync().objectEncoding(indexKey));
-    assertThat(encoding).isEqualTo("listpack");
-  }
+    @Test
+    void recordsBytesPerSession() {
+        SessionManager node =
+                SessionManager.builder(store).logEvents(false).nodeId("node-a").build();
+        NewSession anonymous = node.create(
+                ClientInfo.of("Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0", "203.0.113.9"));
+        NewSession s = node.login(
+                anonymous.session(),
+                "alice@example.com",
+                ClientInfo.of("Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0", "203.0.113.9"));
+        node.save(
+                s.session(),
+                SessionUpdate.builder()
+                        .put("cart", "3 apples")
+                        .put("theme", "dark")
+                        .put("visits", 3)
+                        .build());
+        String sessionKey =
+                DirectRedis.sessionKey(store.keyPrefix(), s.session().handle());
+        String indexKey = DirectRedis.indexKey(store.keyPrefix(), "alice@example.com");
+        long sessionBytes = direct.sync().memoryUsage(sessionKey);
+        long indexBytes = direct.sync().memoryUsage(indexKey);
+        String encoding = direct.sync().objectEncoding(sessionKey);
+        Map<String, String> fields = direct.sync().hgetall(sessionKey);
+        int longestValue = fields.values().stream()
+                .mapToInt(v -> v.getBytes(StandardCharsets.UTF_8).length)
+                .max()
+                .orElse(0);
+        node.login(null, "alice@example.com", ClientInfo.UNKNOWN);
+        long indexBytesWithTwo = direct.sync().memoryUsage(indexKey);
+        FIGURES.put("bytes/session hash (3 small attributes, logged in)", Long.toString(sessionBytes));
+        FIGURES.put("bytes/user index with this one session", Long.toString(indexBytes));
+        FIGURES.put("bytes/one more index entry", Long.toString(indexBytesWithTwo - indexBytes));
+        FIGURES.put("bytes/total for the session and its index", Long.toString(sessionBytes + indexBytes));
+        FIGURES.put(
+                "session hash encoding",
+                encoding + " (" + fields.size() + " fields, longest value " + longestValue + " bytes)");
+        FIGURES.put("user index encoding", direct.sync().objectEncoding(indexKey));
+        assertThat(encoding).isEqualTo("listpack");
+    }
 }

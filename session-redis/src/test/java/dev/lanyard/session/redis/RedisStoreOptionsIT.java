@@ -17,120 +17,145 @@ import org.junit.jupiter.api.Test;
 /** Configuration by URI and builder against real servers: auth, ACL, client name, prefix, start-up checks. */
 class RedisStoreOptionsIT {
 
-  private static String chain(Throwable t) {
-    StringBuilder text = new StringBuilder();
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      text.append(c).append('\n');
+    private static String chain(Throwable t) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            text.append(c).append('\n');
+        }
+        return text.toString();
     }
-    return text.toString();
-  }
 
-  @Test
-  void theServiceLoaderOpensARedisStoreByScheme() {
-    try (RedisProcess redis = TestRedis.localServer();
-        SessionStore store = SessionStores.open(redis.uri() + "?keyPrefix=loader:")) {
-      assertThat(store).isInstanceOf(RedisSessionStore.class);
-      assertThat(((RedisSessionStore) store).keyPrefix()).isEqualTo("loader:");
-      NewSession s = SessionManager.builder(store).logEvents(false).build().create(ClientInfo.UNKNOWN);
-      assertThat(call(redis, "EXISTS", "loader:s:{" + s.session().handle().value() + "}")).isEqualTo(1L);
+    @Test
+    void theServiceLoaderOpensARedisStoreByScheme() {
+        try (RedisProcess redis = TestRedis.localServer();
+                SessionStore store = SessionStores.open(redis.uri() + "?keyPrefix=loader:")) {
+            assertThat(store).isInstanceOf(RedisSessionStore.class);
+            assertThat(((RedisSessionStore) store).keyPrefix()).isEqualTo("loader:");
+            NewSession s =
+                    SessionManager.builder(store).logEvents(false).build().create(ClientInfo.UNKNOWN);
+            assertThat(call(redis, "EXISTS", "loader:s:{" + s.session().handle().value() + "}"))
+                    .isEqualTo(1L);
+        }
     }
-  }
 
-  private static Object call(RedisProcess redis, String... args) {
-    return redis.call(args);
-  }
-
-  @Test
-  void aPasswordInTheUriAuthenticatesAndNeverShows() {
-    String password = "pw-in-uri-7f3a91";
-    try (RedisProcess redis = TestRedis.localServer("--requirepass", password);
-        LogCapture logs = new LogCapture("dev.lanyard");
-        RedisSessionStore store = RedisSessionStore.open("redis://:" + password + "@127.0.0.1:" + redis.port())) {
-      SessionManager manager = SessionManager.builder(store).build();
-      NewSession s = manager.create(ClientInfo.UNKNOWN);
-      assertThat(manager.resolve(s.id()).isFound()).isTrue();
-      assertThat(store.toString()).doesNotContain(password)
-          .isEqualTo("RedisSessionStore[STANDALONE 127.0.0.1:" + redis.port() + ", prefix=lanyard:, timeout=250ms]");
-      assertThat(logs.text()).doesNotContain(password);
+    private static Object call(RedisProcess redis, String... args) {
+        return redis.call(args);
     }
-  }
 
-  @Test
-  void aWrongPasswordFailsTypedWithoutRevealingIt() {
-    String wrong = "wrong-pw-c0ffee42";
-    try (RedisProcess redis = TestRedis.localServer("--requirepass", "right-pw");
-        LogCapture logs = new LogCapture("dev.lanyard", "io.lettuce")) {
-      Throwable failure = catchThrowable(() -> RedisSessionStore.open("redis://:" + wrong + "@127.0.0.1:" + redis.port()));
-      assertThat(failure).isInstanceOf(StoreUnavailableException.class);
-      assertThat(chain(failure)).doesNotContain(wrong);
-      Throwable viaBuilder = catchThrowable(() -> RedisSessionStore.builder().standalone("127.0.0.1", redis.port())
-          .password(wrong.toCharArray()).build());
-      assertThat(viaBuilder).isInstanceOf(StoreUnavailableException.class);
-      assertThat(chain(viaBuilder)).doesNotContain(wrong);
-      assertThat(logs.text()).doesNotContain(wrong);
+    @Test
+    void aPasswordInTheUriAuthenticatesAndNeverShows() {
+        String password = "pw-in-uri-7f3a91";
+        try (RedisProcess redis = TestRedis.localServer("--requirepass", password);
+                LogCapture logs = new LogCapture("dev.lanyard");
+                RedisSessionStore store =
+                        RedisSessionStore.open("redis://:" + password + "@127.0.0.1:" + redis.port())) {
+            SessionManager manager = SessionManager.builder(store).build();
+            NewSession s = manager.create(ClientInfo.UNKNOWN);
+            assertThat(manager.resolve(s.id()).isFound()).isTrue();
+            assertThat(store.toString())
+                    .doesNotContain(password)
+                    .isEqualTo("RedisSessionStore[STANDALONE 127.0.0.1:" + redis.port()
+                            + ", prefix=lanyard:, timeout=250ms]");
+            assertThat(logs.text()).doesNotContain(password);
+        }
     }
-  }
 
-  @Test
-  void anAclUserWithTheDocumentedRightsWorksAndTheEvictionCheckIsSkippedWithANote() {
-    String password = "acl-pw-5e5e5e";
-    try (RedisProcess redis = TestRedis.localServer("--user", "app", "on", ">" + password, "~lanyard:*",
-        "+@read", "+@write", "+@scripting", "+@connection");
-        LogCapture logs = new LogCapture("dev.lanyard");
-        RedisSessionStore store = RedisSessionStore.builder().standalone("127.0.0.1", redis.port())
-            .credentials("app", password.toCharArray()).clientName("lanyard-acl").build()) {
-      SessionManager manager = SessionManager.builder(store).logEvents(false)
-          .policy(dev.lanyard.session.SessionPolicy.builder().sessionLimit(dev.lanyard.session.SessionLimit.evictBeyond(1))
-              .build()).build();
-      NewSession anonymous = manager.create(ClientInfo.UNKNOWN);
-      NewSession first = manager.login(anonymous.session(), "alice", ClientInfo.UNKNOWN);
-      NewSession second = manager.login(null, "alice", ClientInfo.UNKNOWN);
-      assertThat(manager.resolve(first.id()).isFound()).isFalse();
-      assertThat(manager.resolve(second.id()).isFound()).isTrue();
-      assertThat(manager.privilegeChanged(second.session())).isPresent();
-      assertThat(store.putIfAbsent("rt:x", new byte[] {1}, java.time.Duration.ofMinutes(1))).isTrue();
-      assertThat(manager.revokeAll("alice")).isEqualTo(1);
-      assertThat(logs.text()).contains("could not read Redis's maxmemory-policy (NOPERM)").doesNotContain(password);
+    @Test
+    void aWrongPasswordFailsTypedWithoutRevealingIt() {
+        String wrong = "wrong-pw-c0ffee42";
+        try (RedisProcess redis = TestRedis.localServer("--requirepass", "right-pw");
+                LogCapture logs = new LogCapture("dev.lanyard", "io.lettuce")) {
+            Throwable failure =
+                    catchThrowable(() -> RedisSessionStore.open("redis://:" + wrong + "@127.0.0.1:" + redis.port()));
+            assertThat(failure).isInstanceOf(StoreUnavailableException.class);
+            assertThat(chain(failure)).doesNotContain(wrong);
+            Throwable viaBuilder = catchThrowable(() -> RedisSessionStore.builder()
+                    .standalone("127.0.0.1", redis.port())
+                    .password(wrong.toCharArray())
+                    .build());
+            assertThat(viaBuilder).isInstanceOf(StoreUnavailableException.class);
+            assertThat(chain(viaBuilder)).doesNotContain(wrong);
+            assertThat(logs.text()).doesNotContain(wrong);
+        }
     }
-  }
 
-  @Test
-  void aPolicyThatEvictsLiveSessionsIsWarnedAtStartUp() {
-    try (RedisProcess redis = TestRedis.localServer("--maxmemory-policy", "allkeys-lru");
-        LogCapture logs = new LogCapture();
-        RedisSessionStore store = RedisSessionStore.open(redis.uri())) {
-      assertThat(logs.events()).anySatisfy(e -> {
-        assertThat(e.getLevel()).isEqualTo(Level.WARN);
-        assertThat(e.getFormattedMessage()).contains("maxmemory-policy allkeys-lru");
-      });
-      assertThat(store.topology()).isEqualTo(RedisSessionStore.Topology.STANDALONE);
+    @Test
+    void anAclUserWithTheDocumentedRightsWorksAndTheEvictionCheckIsSkippedWithANote() {
+        String password = "acl-pw-5e5e5e";
+        try (RedisProcess redis = TestRedis.localServer(
+                        "--user",
+                        "app",
+                        "on",
+                        ">" + password,
+                        "~lanyard:*",
+                        "+@read",
+                        "+@write",
+                        "+@scripting",
+                        "+@connection");
+                LogCapture logs = new LogCapture("dev.lanyard");
+                RedisSessionStore store = RedisSessionStore.builder()
+                        .standalone("127.0.0.1", redis.port())
+                        .credentials("app", password.toCharArray())
+                        .clientName("lanyard-acl")
+                        .build()) {
+            SessionManager manager = SessionManager.builder(store)
+                    .logEvents(false)
+                    .policy(dev.lanyard.session.SessionPolicy.builder()
+                            .sessionLimit(dev.lanyard.session.SessionLimit.evictBeyond(1))
+                            .build())
+                    .build();
+            NewSession anonymous = manager.create(ClientInfo.UNKNOWN);
+            NewSession first = manager.login(anonymous.session(), "alice", ClientInfo.UNKNOWN);
+            NewSession second = manager.login(null, "alice", ClientInfo.UNKNOWN);
+            assertThat(manager.resolve(first.id()).isFound()).isFalse();
+            assertThat(manager.resolve(second.id()).isFound()).isTrue();
+            assertThat(manager.privilegeChanged(second.session())).isPresent();
+            assertThat(store.putIfAbsent("rt:x", new byte[] {1}, java.time.Duration.ofMinutes(1)))
+                    .isTrue();
+            assertThat(manager.revokeAll("alice")).isEqualTo(1);
+            assertThat(logs.text())
+                    .contains("could not read Redis's maxmemory-policy (NOPERM)")
+                    .doesNotContain(password);
+        }
     }
-  }
 
-  @Test
-  void noevictionRaisesNoWarning() {
-    try (RedisProcess redis = TestRedis.localServer("--maxmemory-policy", "noeviction");
-        LogCapture logs = new LogCapture();
-        RedisSessionStore store = RedisSessionStore.open(redis.uri())) {
-      assertThat(logs.events()).noneMatch(e -> e.getFormattedMessage().contains("maxmemory-policy"));
-      assertThat(store.keyPrefix()).isEqualTo(RedisSessionStore.DEFAULT_KEY_PREFIX);
+    @Test
+    void aPolicyThatEvictsLiveSessionsIsWarnedAtStartUp() {
+        try (RedisProcess redis = TestRedis.localServer("--maxmemory-policy", "allkeys-lru");
+                LogCapture logs = new LogCapture();
+                RedisSessionStore store = RedisSessionStore.open(redis.uri())) {
+            assertThat(logs.events()).anySatisfy(e -> {
+                assertThat(e.getLevel()).isEqualTo(Level.WARN);
+                assertThat(e.getFormattedMessage()).contains("maxmemory-policy allkeys-lru");
+            });
+            assertThat(store.topology()).isEqualTo(RedisSessionStore.Topology.STANDALONE);
+        }
     }
-  }
 
-  @Test
-  void theClientNameIsSetOnTheConnection() {
-    try (RedisProcess redis = TestRedis.localServer();
-        RedisSessionStore store = RedisSessionStore.open(redis.uri() + "?clientName=lanyard-node-a")) {
-      assertThat(String.valueOf(redis.call("CLIENT", "LIST"))).contains("name=lanyard-node-a");
-      assertThat(store.commandTimeout()).isEqualTo(RedisSessionStore.DEFAULT_COMMAND_TIMEOUT);
+    @Test
+    void noevictionRaisesNoWarning() {
+        try (RedisProcess redis = TestRedis.localServer("--maxmemory-policy", "noeviction");
+                LogCapture logs = new LogCapture();
+                RedisSessionStore store = RedisSessionStore.open(redis.uri())) {
+            assertThat(logs.events()).noneMatch(e -> e.getFormattedMessage().contains("maxmemory-policy"));
+            assertThat(store.keyPrefix()).isEqualTo(RedisSessionStore.DEFAULT_KEY_PREFIX);
+        }
     }
-  }
 
-  @Test
-  void aTimeoutInTheUriIsUsed() {
-    try (RedisProcess redis = TestRedis.localServer();
-        RedisSessionStore store = RedisSessionStore.open(redis.uri() + "?timeout=400ms")) {
-      assertThat(store.commandTimeout()).hasMillis(400);
+    @Test
+    void theClientNameIsSetOnTheConnection() {
+        try (RedisProcess redis = TestRedis.localServer();
+                RedisSessionStore store = RedisSessionStore.open(redis.uri() + "?clientName=lanyard-node-a")) {
+            assertThat(String.valueOf(redis.call("CLIENT", "LIST"))).contains("name=lanyard-node-a");
+            assertThat(store.commandTimeout()).isEqualTo(RedisSessionStore.DEFAULT_COMMAND_TIMEOUT);
+        }
     }
-  }
+
+    @Test
+    void aTimeoutInTheUriIsUsed() {
+        try (RedisProcess redis = TestRedis.localServer();
+                RedisSessionStore store = RedisSessionStore.open(redis.uri() + "?timeout=400ms")) {
+            assertThat(store.commandTimeout()).hasMillis(400);
+        }
+    }
 }

@@ -9,23 +9,23 @@ package dev.lanyard.session.servlet;
  * @since 0.1.0
  */
 public enum CsrfMode {
-  /**
-   * No check: rely on {@code SameSite} and the application's own defence. {@code SameSite=Lax}
-   * does not stop a sibling subdomain (same site, other origin) from posting with the cookie.
-   */
-  OFF,
-  /**
-   * Reject unsafe requests that a browser marks as coming from another origin:
-   * {@code Sec-Fetch-Site} other than {@code same-origin} or {@code none}, or, when that header
-   * is absent, an {@code Origin} that is neither this server's origin nor a trusted one.
-   * Requests with neither header (non-browser clients) pass. Needs no change to the application.
-   * The default.
-   */
-  ORIGIN,
-  /**
-   * {@link #ORIGIN}, plus a synchronizer token: an unsafe request that presents a session must
-   * carry the session's token (obtained with {@link LanyardSessions#csrfToken()}) in the
-   * configured header or form parameter.
-   */
-  TOKEN
+    /**
+     * No check: rely on {@code SameSite} and the application's own defence. {@code SameSite=Lax}
+     * does not stop a sibling subdomain (same site, other origin) from posting with the cookie.
+     */
+    OFF,
+    /**
+     * Reject unsafe requests that a browser marks as coming from another origin:
+     * {@code Sec-Fetch-Site} other than {@code same-origin} or {@code none}, or, when that header
+     * is absent, an {@code Origin} that is neither this server's origin nor a trusted one.
+     * Requests with neither header (non-browser clients) pass. Needs no change to the application.
+     * The default.
+     */
+    ORIGIN,
+    /**
+     * {@link #ORIGIN}, plus a synchronizer token: an unsafe request that presents a session must
+     * carry the session's token (obtained with {@link LanyardSessions#csrfToken()}) in the
+     * configured header or form parameter.
+     */
+    TOKEN
 }

@@ -13,64 +13,59 @@ import java.nio.charset.StandardCharsets;
  */
 final class FilterAnswers {
 
-  private FilterAnswers() {}
+    private FilterAnswers() {}
 
-  /** {@code 503} with {@code Retry-After}, replacing whatever the response held. */
-  static void unavailable(FilterSettings s, HttpServletResponse response, String requestId)
-      throws IOException {
-    if (response.isCommitted()) {
-      return;
+    /** {@code 503} with {@code Retry-After}, replacing whatever the response held. */
+    static void unavailable(FilterSettings s, HttpServletResponse response, String requestId) throws IOException {
+        if (response.isCommitted()) {
+            return;
+        }
+        response.reset();
+        if (requestId != null) {
+            response.setHeader(s.requestIdHeader, requestId);
+        }
+        response.setHeader("Retry-After", Long.toString(Math.max(1, s.retryAfter.toSeconds())));
+        refuse(
+                response,
+                HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+                "Service unavailable: sessions cannot be read right now. Retry later.\n");
     }
-    response.reset();
-    if (requestId != null) {
-      response.setHeader(s.requestIdHeader, requestId);
-    }
-    response.setHeader("Retry-After", Long.toString(Math.max(1, s.retryAfter.toSeconds())));
-    refuse(
-        response,
-        HttpServletResponse.SC_SERVICE_UNAVAILABLE,
-        "Service unavailable: sessions cannot be read right now. Retry later.\n");
-  }
 
-  /** {@code 403} for a request {@link CsrfGuard} refused. */
-  static void crossSite(HttpServletResponse response) throws IOException {
-    refuse(response, HttpServletResponse.SC_FORBIDDEN, "Forbidden: cross-site request refused\n");
-  }
+    /** {@code 403} for a request {@link CsrfGuard} refused. */
+    static void crossSite(HttpServletResponse response) throws IOException {
+        refuse(response, HttpServletResponse.SC_FORBIDDEN, "Forbidden: cross-site request refused\n");
+    }
 
-  /** A redirect to the route's step-up page, or {@code 401}. */
-  static void stepUp(HttpServletRequest request, HttpServletResponse response, StepUpAnswer answer)
-      throws IOException {
-    if (answer.isRedirect()) {
-      String location = answer.location();
-      if (location.startsWith("/") && !location.startsWith("//")) {
-        location = request.getContextPath() + location;
-      }
-      response.setHeader("Cache-Control", "no-store");
-      response.sendRedirect(location);
-      return;
+    /** A redirect to the route's step-up page, or {@code 401}. */
+    static void stepUp(HttpServletRequest request, HttpServletResponse response, StepUpAnswer answer)
+            throws IOException {
+        if (answer.isRedirect()) {
+            String location = answer.location();
+            if (location.startsWith("/") && !location.startsWith("//")) {
+                location = request.getContextPath() + location;
+            }
+            response.setHeader("Cache-Control", "no-store");
+            response.sendRedirect(location);
+            return;
+        }
+        response.setHeader("WWW-Authenticate", "Session realm=\"step-up\"");
+        refuse(response, HttpServletResponse.SC_UNAUTHORIZED, "Unauthorized: recent authentication required\n");
     }
-    response.setHeader("WWW-Authenticate", "Session realm=\"step-up\"");
-    refuse(
-        response,
-        HttpServletResponse.SC_UNAUTHORIZED,
-        "Unauthorized: recent authentication required\n");
-  }
 
-  private static void refuse(HttpServletResponse response, int status, String body)
-      throws IOException {
-    if (response.isCommitted()) {
-      return;
+    private static void refuse(HttpServletResponse response, int status, String body) throws IOException {
+        if (response.isCommitted()) {
+            return;
+        }
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
+        response.setHeader("Cache-Control", "no-store");
+        response.setContentType("text/plain;charset=UTF-8");
+        response.setContentLength(bytes.length);
+        try {
+            ServletOutputStream out = response.getOutputStream();
+            out.write(bytes);
+        } catch (IllegalStateException writerInUse) {
+            response.getWriter().write(body);
+        }
     }
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    response.setStatus(status);
-    response.setHeader("Cache-Control", "no-store");
-    response.setContentType("text/plain;charset=UTF-8");
-    response.setContentLength(bytes.length);
-    try {
-      ServletOutputStream out = response.getOutputStream();
-      out.write(bytes);
-    } catch (IllegalStateException writerInUse) {
-      response.getWriter().write(body);
-    }
-  }
 }

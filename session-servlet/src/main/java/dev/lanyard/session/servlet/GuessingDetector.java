@@ -16,61 +16,61 @@ import java.util.Map;
  */
 final class GuessingDetector {
 
-  private final SessionManager manager;
-  private final int threshold;
-  private final Duration window;
-  private final Map<String, Counter> counters;
+    private final SessionManager manager;
+    private final int threshold;
+    private final Duration window;
+    private final Map<String, Counter> counters;
 
-  private static final class Counter {
-    Instant start;
-    int count;
-  }
-
-  GuessingDetector(SessionManager manager, int threshold, Duration window, int maxClients) {
-    this.manager = manager;
-    this.threshold = threshold;
-    this.window = window;
-    this.counters = new LinkedHashMap<>(64, 0.75f, true) {
-      private static final long serialVersionUID = 1L;
-
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Counter> eldest) {
-        return size() > maxClients;
-      }
-    };
-  }
-
-  /**
-   * Records one bad ID from a client.
-   *
-   * @param clientPrefix the client's network prefix, or empty when unknown
-   */
-  void badId(String clientPrefix) {
-    String key = clientPrefix.isEmpty() ? "unknown" : clientPrefix;
-    Instant now = manager.clock().instant();
-    int reached;
-    synchronized (counters) {
-      Counter c = counters.get(key);
-      if (c == null) {
-        c = new Counter();
-        c.start = now;
-        counters.put(key, c);
-      } else if (!now.isBefore(c.start.plus(window))) {
-        c.start = now;
-        c.count = 0;
-      }
-      c.count++;
-      reached = c.count;
+    private static final class Counter {
+        Instant start;
+        int count;
     }
-    if (reached == threshold) {
-      ModuleEvents.publish(manager, new SessionEvent.GuessingSuspected(now, key, reached));
-    }
-  }
 
-  /** @return how many client prefixes are tracked now */
-  int trackedClients() {
-    synchronized (counters) {
-      return counters.size();
+    GuessingDetector(SessionManager manager, int threshold, Duration window, int maxClients) {
+        this.manager = manager;
+        this.threshold = threshold;
+        this.window = window;
+        this.counters = new LinkedHashMap<>(64, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Counter> eldest) {
+                return size() > maxClients;
+            }
+        };
     }
-  }
+
+    /**
+     * Records one bad ID from a client.
+     *
+     * @param clientPrefix the client's network prefix, or empty when unknown
+     */
+    void badId(String clientPrefix) {
+        String key = clientPrefix.isEmpty() ? "unknown" : clientPrefix;
+        Instant now = manager.clock().instant();
+        int reached;
+        synchronized (counters) {
+            Counter c = counters.get(key);
+            if (c == null) {
+                c = new Counter();
+                c.start = now;
+                counters.put(key, c);
+            } else if (!now.isBefore(c.start.plus(window))) {
+                c.start = now;
+                c.count = 0;
+            }
+            c.count++;
+            reached = c.count;
+        }
+        if (reached == threshold) {
+            ModuleEvents.publish(manager, new SessionEvent.GuessingSuspected(now, key, reached));
+        }
+    }
+
+    /** @return how many client prefixes are tracked now */
+    int trackedClients() {
+        synchronized (counters) {
+            return counters.size();
+        }
+    }
 }

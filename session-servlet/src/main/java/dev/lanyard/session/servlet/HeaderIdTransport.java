@@ -12,39 +12,39 @@ import java.time.Duration;
  */
 final class HeaderIdTransport implements SessionIdTransport {
 
-  private final String name;
+    private final String name;
 
-  HeaderIdTransport(String name) {
-    this.name = name;
-  }
+    HeaderIdTransport(String name) {
+        this.name = name;
+    }
 
-  /**
-   * @return whether the request carries the header, even empty
-   */
-  boolean isCarriedBy(HttpServletRequest request) {
-    return request.getHeader(name) != null;
-  }
+    /**
+     * @return whether the request carries the header, even empty
+     */
+    boolean isCarriedBy(HttpServletRequest request) {
+        return request.getHeader(name) != null;
+    }
 
-  @Override
-  public PresentedId read(HttpServletRequest request) {
-    String header = request.getHeader(name);
-    String value = header == null ? "" : header.trim();
-    return value.isEmpty() ? PresentedId.NONE : PresentedId.of(value);
-  }
+    @Override
+    public PresentedId read(HttpServletRequest request) {
+        String header = request.getHeader(name);
+        String value = header == null ? "" : header.trim();
+        return value.isEmpty() ? PresentedId.NONE : PresentedId.of(value);
+    }
 
-  @Override
-  public void send(HttpServletResponse response, SessionId id, Duration sessionLeft) {
-    response.setHeader(name, id.value());
-    response.setHeader("Cache-Control", "no-store");
-  }
+    @Override
+    public void send(HttpServletResponse response, SessionId id, Duration sessionLeft) {
+        response.setHeader(name, id.value());
+        response.setHeader("Cache-Control", "no-store");
+    }
 
-  @Override
-  public void expire(HttpServletResponse response) {
-    // The client drops the ID when the next answer refuses it.
-  }
+    @Override
+    public void expire(HttpServletResponse response) {
+        // The client drops the ID when the next answer refuses it.
+    }
 
-  @Override
-  public boolean isCookie() {
-    return false;
-  }
+    @Override
+    public boolean isCookie() {
+        return false;
+    }
 }

@@ -19,66 +19,66 @@ import java.time.format.DateTimeParseException;
  */
 final class IdRenewal {
 
-  /** The reserved attribute that records when the filter last gave the session a new ID. */
-  static final String ISSUED_AT = RequestSession.RESERVED_PREFIX + "idIssuedAt";
+    /** The reserved attribute that records when the filter last gave the session a new ID. */
+    static final String ISSUED_AT = RequestSession.RESERVED_PREFIX + "idIssuedAt";
 
-  /** Renewal turned off. */
-  static final IdRenewal OFF = new IdRenewal(null, LanyardSessionFilter.DEFAULT_ID_RENEWAL_OVERLAP);
+    /** Renewal turned off. */
+    static final IdRenewal OFF = new IdRenewal(null, LanyardSessionFilter.DEFAULT_ID_RENEWAL_OVERLAP);
 
-  private final Duration interval;
-  private final Duration overlap;
+    private final Duration interval;
+    private final Duration overlap;
 
-  IdRenewal(Duration interval, Duration overlap) {
-    this.interval = interval;
-    this.overlap = overlap;
-  }
-
-  /** Whether IDs are renewed at all. */
-  boolean isOn() {
-    return interval != null;
-  }
-
-  /** How long a renewed ID still leads to its session. */
-  Duration overlap() {
-    return overlap;
-  }
-
-  /**
-   * Whether {@code session}'s ID is at least the interval old.
-   *
-   * @param recorded the value of {@link #ISSUED_AT}, or {@code null}
-   */
-  boolean due(Session session, Object recorded, Instant now) {
-    return isOn() && !now.isBefore(issuedAt(session, recorded).plus(interval));
-  }
-
-  /** When the session's current ID was issued, as far as the session tells. */
-  static Instant issuedAt(Session session, Object recorded) {
-    Instant at = session.createdAt();
-    Instant authenticated = session.authenticatedAt().orElse(null);
-    if (authenticated != null && authenticated.isAfter(at)) {
-      at = authenticated;
+    IdRenewal(Duration interval, Duration overlap) {
+        this.interval = interval;
+        this.overlap = overlap;
     }
-    Instant renewed = parse(recorded);
-    if (renewed != null && renewed.isAfter(at)) {
-      at = renewed;
-    }
-    return at;
-  }
 
-  /** The value of {@link #ISSUED_AT} for an ID issued at {@code now}. */
-  static String record(Instant now) {
-    return now.toString();
-  }
+    /** Whether IDs are renewed at all. */
+    boolean isOn() {
+        return interval != null;
+    }
 
-  private static Instant parse(Object recorded) {
-    if (!(recorded instanceof String text)) {
-      return null;
+    /** How long a renewed ID still leads to its session. */
+    Duration overlap() {
+        return overlap;
     }
-    try {
-      return Instant.parse(text);
-    } catch (DateTimeParseException e) {
-      return null;
+
+    /**
+     * Whether {@code session}'s ID is at least the interval old.
+     *
+     * @param recorded the value of {@link #ISSUED_AT}, or {@code null}
+     */
+    boolean due(Session session, Object recorded, Instant now) {
+        return isOn() && !now.isBefore(issuedAt(session, recorded).plus(interval));
     }
-  }
+
+    /** When the session's current ID was issued, as far as the session tells. */
+    static Instant issuedAt(Session session, Object recorded) {
+        Instant at = session.createdAt();
+        Instant authenticated = session.authenticatedAt().orElse(null);
+        if (authenticated != null && authenticated.isAfter(at)) {
+            at = authenticated;
+        }
+        Instant renewed = parse(recorded);
+        if (renewed != null && renewed.isAfter(at)) {
+            at = renewed;
+        }
+        return at;
+    }
+
+    /** The value of {@link #ISSUED_AT} for an ID issued at {@code now}. */
+    static String record(Instant now) {
+        return now.toString();
+    }
+
+    private static Instant parse(Object recorded) {
+        if (!(recorded instanceof String text)) {
+            return null;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
 }

@@ -18,69 +18,67 @@ import org.slf4j.LoggerFactory;
  */
 final class IdReply {
 
-  private static final Logger LOG = LoggerFactory.getLogger(IdReply.class);
+    private static final Logger LOG = LoggerFactory.getLogger(IdReply.class);
 
-  private final SessionIdTransport transport;
-  private final HttpServletResponse response;
-  private SessionId idToSend;
-  private boolean expire;
-  private boolean written;
+    private final SessionIdTransport transport;
+    private final HttpServletResponse response;
+    private SessionId idToSend;
+    private boolean expire;
+    private boolean written;
 
-  IdReply(SessionIdTransport transport, HttpServletResponse response) {
-    this.transport = transport;
-    this.response = response;
-  }
-
-  /** Whether the reply has been written once (later changes are written at once). */
-  boolean isWritten() {
-    return written;
-  }
-
-  /** Whether the reply so far says nothing about the ID (no new ID, no removal). */
-  boolean saysNothing() {
-    return idToSend == null && !expire;
-  }
-
-  /** From now on the reply sends this ID. */
-  void send(SessionId id) {
-    idToSend = id;
-    expire = false;
-  }
-
-  /** From now on the reply tells the client to forget its ID. */
-  void expire() {
-    idToSend = null;
-    expire = true;
-  }
-
-  /** From now on the reply says nothing (a transient session, or the store is down). */
-  void forgetId() {
-    idToSend = null;
-  }
-
-  /**
-   * Writes the reply to the response, unless it is committed (then the client keeps what it has).
-   *
-   * @param session the request's stored session, or {@code null}: a cookie lives no longer
-   */
-  void write(Session session, Clock clock) {
-    written = true;
-    if (idToSend == null && !expire) {
-      return;
+    IdReply(SessionIdTransport transport, HttpServletResponse response) {
+        this.transport = transport;
+        this.response = response;
     }
-    if (response.isCommitted()) {
-      LOG.warn(
-          "the response was committed before the session {} could be sent; the client keeps its"
-              + " old one",
-          idToSend != null ? idToSend.handle() : "removal");
-      return;
+
+    /** Whether the reply has been written once (later changes are written at once). */
+    boolean isWritten() {
+        return written;
     }
-    if (idToSend != null) {
-      Duration sessionLeft =
-          session == null ? null : Duration.between(clock.instant(), session.absoluteExpiry());
-      transport.send(response, idToSend, sessionLeft);
-    } else {
-      transport.expire(response);
+
+    /** Whether the reply so far says nothing about the ID (no new ID, no removal). */
+    boolean saysNothing() {
+        return idToSend == null && !expire;
     }
-  }
+
+    /** From now on the reply sends this ID. */
+    void send(SessionId id) {
+        idToSend = id;
+        expire = false;
+    }
+
+    /** From now on the reply tells the client to forget its ID. */
+    void expire() {
+        idToSend = null;
+        expire = true;
+    }
+
+    /** From now on the reply says nothing (a transient session, or the store is down). */
+    void forgetId() {
+        idToSend = null;
+    }
+
+    /**
+     * Writes the reply to the response, unless it is committed (then the client keeps what it has).
+     *
+     * @param session the request's stored session, or {@code null}: a cookie lives no longer
+     */
+    void write(Session session, Clock clock) {
+        written = true;
+        if (idToSend == null && !expire) {
+            return;
+        }
+        if (response.isCommitted()) {
+            LOG.warn(
+                    "the response was committed before the session {} could be sent; the client keeps its" + " old one",
+                    idToSend != null ? idToSend.handle() : "removal");
+            return;
+        }
+        if (idToSend != null) {
+            Duration sessionLeft = session == null ? null : Duration.between(clock.instant(), session.absoluteExpiry());
+            transport.send(response, idToSend, sessionLeft);
+        } else {
+            transport.expire(response);
+        }
+    }
 }

@@ -16,142 +16,142 @@ import java.util.Enumeration;
  */
 final class LanyardHttpSession implements HttpSession {
 
-  private final RequestSession owner;
+    private final RequestSession owner;
 
-  LanyardHttpSession(RequestSession owner) {
-    this.owner = owner;
-  }
-
-  /** Returns the public handle: see the class documentation of {@link LanyardSessionFilter}. */
-  @Override
-  public String getId() {
-    synchronized (owner) {
-      owner.checkValid(this);
-      return owner.contents().id();
+    LanyardHttpSession(RequestSession owner) {
+        this.owner = owner;
     }
-  }
 
-  @Override
-  public long getCreationTime() {
-    synchronized (owner) {
-      owner.checkValid(this);
-      return owner.contents().createdAt().toEpochMilli();
+    /** Returns the public handle: see the class documentation of {@link LanyardSessionFilter}. */
+    @Override
+    public String getId() {
+        synchronized (owner) {
+            owner.checkValid(this);
+            return owner.contents().id();
+        }
     }
-  }
 
-  @Override
-  public long getLastAccessedTime() {
-    synchronized (owner) {
-      owner.checkValid(this);
-      return owner.contents().lastAccessedAt().toEpochMilli();
+    @Override
+    public long getCreationTime() {
+        synchronized (owner) {
+            owner.checkValid(this);
+            return owner.contents().createdAt().toEpochMilli();
+        }
     }
-  }
 
-  @Override
-  public ServletContext getServletContext() {
-    return owner.servletContext();
-  }
-
-  @Override
-  public void setMaxInactiveInterval(int interval) {
-    synchronized (owner) {
-      owner.checkValid(this);
-      // At most the absolute timeout, which 0 or less stands for.
-      Duration absolute = owner.manager().policy().absoluteTimeout();
-      Duration idle = interval <= 0 ? absolute : Duration.ofSeconds(interval);
-      owner.contents().idleTimeout(idle.compareTo(absolute) > 0 ? absolute : idle);
+    @Override
+    public long getLastAccessedTime() {
+        synchronized (owner) {
+            owner.checkValid(this);
+            return owner.contents().lastAccessedAt().toEpochMilli();
+        }
     }
-  }
 
-  @Override
-  public int getMaxInactiveInterval() {
-    synchronized (owner) {
-      owner.checkValid(this);
-      return (int) Math.min(Integer.MAX_VALUE, owner.contents().idleTimeout().getSeconds());
+    @Override
+    public ServletContext getServletContext() {
+        return owner.servletContext();
     }
-  }
 
-  @Override
-  public Object getAttribute(String name) {
-    synchronized (owner) {
-      owner.checkValid(this);
-      return name == null ? null : owner.contents().read(name);
+    @Override
+    public void setMaxInactiveInterval(int interval) {
+        synchronized (owner) {
+            owner.checkValid(this);
+            // At most the absolute timeout, which 0 or less stands for.
+            Duration absolute = owner.manager().policy().absoluteTimeout();
+            Duration idle = interval <= 0 ? absolute : Duration.ofSeconds(interval);
+            owner.contents().idleTimeout(idle.compareTo(absolute) > 0 ? absolute : idle);
+        }
     }
-  }
 
-  @Override
-  public Enumeration<String> getAttributeNames() {
-    synchronized (owner) {
-      owner.checkValid(this);
-      return Collections.enumeration(owner.visibleNames());
+    @Override
+    public int getMaxInactiveInterval() {
+        synchronized (owner) {
+            owner.checkValid(this);
+            return (int)
+                    Math.min(Integer.MAX_VALUE, owner.contents().idleTimeout().getSeconds());
+        }
     }
-  }
 
-  @Override
-  public void setAttribute(String name, Object value) {
-    synchronized (owner) {
-      owner.checkValid(this);
-      checkName(name);
-      if (value == null) {
-        removeAttribute(name);
-        return;
-      }
-      // Refused here, where the application can see it, rather than lost on the next request.
-      if (!(owner.contents() instanceof TransientSession)) {
-        owner.manager().checkAttribute(name, value);
-      }
-      Object old = owner.contents().peek(name);
-      owner.contents().put(name, value);
-      owner.listeners().set(this, name, value, old);
+    @Override
+    public Object getAttribute(String name) {
+        synchronized (owner) {
+            owner.checkValid(this);
+            return name == null ? null : owner.contents().read(name);
+        }
     }
-  }
 
-  @Override
-  public void removeAttribute(String name) {
-    synchronized (owner) {
-      owner.checkValid(this);
-      if (name == null) {
-        return;
-      }
-      Object old = owner.contents().peek(name);
-      if (old == null) {
-        return;
-      }
-      owner.contents().remove(name);
-      owner.listeners().removed(this, name, old);
+    @Override
+    public Enumeration<String> getAttributeNames() {
+        synchronized (owner) {
+            owner.checkValid(this);
+            return Collections.enumeration(owner.visibleNames());
+        }
     }
-  }
 
-  @Override
-  public void invalidate() {
-    synchronized (owner) {
-      owner.checkValid(this);
-      owner.end();
+    @Override
+    public void setAttribute(String name, Object value) {
+        synchronized (owner) {
+            owner.checkValid(this);
+            checkName(name);
+            if (value == null) {
+                removeAttribute(name);
+                return;
+            }
+            // Refused here, where the application can see it, rather than lost on the next request.
+            if (!(owner.contents() instanceof TransientSession)) {
+                owner.manager().checkAttribute(name, value);
+            }
+            Object old = owner.contents().peek(name);
+            owner.contents().put(name, value);
+            owner.listeners().set(this, name, value, old);
+        }
     }
-  }
 
-  @Override
-  public boolean isNew() {
-    synchronized (owner) {
-      owner.checkValid(this);
-      return owner.isNew();
+    @Override
+    public void removeAttribute(String name) {
+        synchronized (owner) {
+            owner.checkValid(this);
+            if (name == null) {
+                return;
+            }
+            Object old = owner.contents().peek(name);
+            if (old == null) {
+                return;
+            }
+            owner.contents().remove(name);
+            owner.listeners().removed(this, name, old);
+        }
     }
-  }
 
-  private static void checkName(String name) {
-    if (name == null) {
-      throw new IllegalArgumentException("an attribute name must not be null");
+    @Override
+    public void invalidate() {
+        synchronized (owner) {
+            owner.checkValid(this);
+            owner.end();
+        }
     }
-    if (name.startsWith(RequestSession.RESERVED_PREFIX)) {
-      throw new IllegalArgumentException(
-          "attribute names starting with '"
-              + RequestSession.RESERVED_PREFIX
-              + "' are reserved for Lanyard; use LanyardSessions for roles and tokens");
-    }
-  }
 
-  @Override
-  public String toString() {
-    return "LanyardHttpSession[" + owner + "]";
-  }
+    @Override
+    public boolean isNew() {
+        synchronized (owner) {
+            owner.checkValid(this);
+            return owner.isNew();
+        }
+    }
+
+    private static void checkName(String name) {
+        if (name == null) {
+            throw new IllegalArgumentException("an attribute name must not be null");
+        }
+        if (name.startsWith(RequestSession.RESERVED_PREFIX)) {
+            throw new IllegalArgumentException("attribute names starting with '"
+                    + RequestSession.RESERVED_PREFIX
+                    + "' are reserved for Lanyard; use LanyardSessions for roles and tokens");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LanyardHttpSession[" + owner + "]";
+    }
 }

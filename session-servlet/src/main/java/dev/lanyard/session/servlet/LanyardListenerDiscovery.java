@@ -45,76 +45,84 @@ import org.slf4j.LoggerFactory;
 @HandlesTypes(WebListener.class)
 public final class LanyardListenerDiscovery implements ServletContainerInitializer {
 
-  /** The context attribute that holds the listeners found, a {@code List<EventListener>}. */
-  static final String ATTRIBUTE = LanyardListenerDiscovery.class.getName() + ".listeners";
+    /** The context attribute that holds the listeners found, a {@code List<EventListener>}. */
+    static final String ATTRIBUTE = LanyardListenerDiscovery.class.getName() + ".listeners";
 
-  /**
-   * The context parameter ({@code <context-param>} in {@code web.xml}) that turns the discovery
-   * off for the whole application when {@code false}: nothing is read or instantiated.
-   */
-  public static final String CONTEXT_PARAMETER = "dev.lanyard.session.containerListeners";
+    /**
+     * The context parameter ({@code <context-param>} in {@code web.xml}) that turns the discovery
+     * off for the whole application when {@code false}: nothing is read or instantiated.
+     */
+    public static final String CONTEXT_PARAMETER = "dev.lanyard.session.containerListeners";
 
-  private static final Logger LOG = LoggerFactory.getLogger(LanyardListenerDiscovery.class);
+    private static final Logger LOG = LoggerFactory.getLogger(LanyardListenerDiscovery.class);
 
-  /** Creates the initializer; containers call this through {@link java.util.ServiceLoader}. */
-  public LanyardListenerDiscovery() {
-    // stateless
-  }
+    /** Creates the initializer; containers call this through {@link java.util.ServiceLoader}. */
+    public LanyardListenerDiscovery() {
+        // stateless
+    }
 
-  /**
-   * Finds the application's session listeners and leaves one instance of each in a context
-   * attribute. A class that cannot be loaded or instantiated is logged and skipped: the
-   * application starts regardless.
-   *
-   * @param annotated the classes annotated with {@link WebListener}, or {@code null} for none
-   * @param context the application's context
-   */
-  @Override
-  public void onStartup(Set<Class<?>> annotated, ServletContext context) throws ServletException {
-    if ("false".equalsIgnoreCase(String.valueOf(context.getInitParameter(CONTEXT_PARAMETER)).trim())) {
-      return;
+    /**
+     * Finds the application's session listeners and leaves one instance of each in a context
+     * attribute. A class that cannot be loaded or instantiated is logged and skipped: the
+     * application starts regardless.
+     *
+     * @param annotated the classes annotated with {@link WebListener}, or {@code null} for none
+     * @param context the application's context
+     */
+    @Override
+    public void onStartup(Set<Class<?>> annotated, ServletContext context) throws ServletException {
+        if ("false"
+                .equalsIgnoreCase(String.valueOf(context.getInitParameter(CONTEXT_PARAMETER))
+                        .trim())) {
+            return;
+        }
+        WebXmlListeners declared = WebXmlListeners.NONE;
+        try (InputStream webXml = context.getResourceAsStream("/WEB-INF/web.xml")) {
+            if (webXml != null) {
+                declared = WebXmlListeners.parse(webXml);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn(
+                    "could not read /WEB-INF/web.xml for session listeners ({}); register them with the filter",
+                    e.getMessage());
+        }
+        Set<Class<?>> candidates = new LinkedHashSet<>();
+        for (String name : declared.classNames()) {
+            try {
+                candidates.add(Class.forName(name, false, context.getClassLoader()));
+            } catch (ClassNotFoundException | LinkageError e) {
+                LOG.warn(
+                        "the listener class {} in web.xml cannot be loaded ({}); Lanyard does not notify it",
+                        name,
+                        e.getClass().getSimpleName());
+            }
+        }
+        if (annotated != null && !declared.metadataComplete()) {
+            candidates.addAll(annotated);
+        }
+        List<EventListener> found = new ArrayList<>();
+        for (Class<?> type : candidates) {
+            if (!isSessionListener(type)) {
+                continue;
+            }
+            try {
+                found.add(context.createListener(type.asSubclass(EventListener.class)));
+            } catch (ServletException | RuntimeException e) {
+                LOG.warn(
+                        "the session listener {} cannot be created ({}); Lanyard does not notify it",
+                        type.getName(),
+                        e.getClass().getSimpleName());
+            }
+        }
+        if (!found.isEmpty()) {
+            LOG.debug("session listeners found for the Lanyard filter: {}", found.size());
+        }
+        context.setAttribute(ATTRIBUTE, List.copyOf(found));
     }
-    WebXmlListeners declared = WebXmlListeners.NONE;
-    try (InputStream webXml = context.getResourceAsStream("/WEB-INF/web.xml")) {
-      if (webXml != null) {
-        declared = WebXmlListeners.parse(webXml);
-      }
-    } catch (IOException | RuntimeException e) {
-      LOG.warn("could not read /WEB-INF/web.xml for session listeners ({}); register them with the filter",
-          e.getMessage());
-    }
-    Set<Class<?>> candidates = new LinkedHashSet<>();
-    for (String name : declared.classNames()) {
-      try {
-        candidates.add(Class.forName(name, false, context.getClassLoader()));
-      } catch (ClassNotFoundException | LinkageError e) {
-        LOG.warn("the listener class {} in web.xml cannot be loaded ({}); Lanyard does not notify it", name,
-            e.getClass().getSimpleName());
-      }
-    }
-    if (annotated != null && !declared.metadataComplete()) {
-      candidates.addAll(annotated);
-    }
-    List<EventListener> found = new ArrayList<>();
-    for (Class<?> type : candidates) {
-      if (!isSessionListener(type)) {
-        continue;
-      }
-      try {
-        found.add(context.createListener(type.asSubclass(EventListener.class)));
-      } catch (ServletException | RuntimeException e) {
-        LOG.warn("the session listener {} cannot be created ({}); Lanyard does not notify it", type.getName(),
-            e.getClass().getSimpleName());
-      }
-    }
-    if (!found.isEmpty()) {
-      LOG.debug("session listeners found for the Lanyard filter: {}", found.size());
-    }
-    context.setAttribute(ATTRIBUTE, List.copyOf(found));
-  }
 
-  static boolean isSessionListener(Class<?> type) {
-    return HttpSessionListener.class.isAssignableFrom(type) || HttpSessionAttributeListener.class.isAssignableFrom(type)
-        || HttpSessionIdListener.class.isAssignableFrom(type);
-  }
+    static boolean isSessionListener(Class<?> type) {
+        return HttpSessionListener.class.isAssignableFrom(type)
+                || HttpSessionAttributeListener.class.isAssignableFrom(type)
+                || HttpSessionIdListener.class.isAssignableFrom(type);
+    }
 }

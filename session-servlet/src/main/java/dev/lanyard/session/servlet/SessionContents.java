@@ -11,27 +11,27 @@ import java.util.Set;
  */
 interface SessionContents {
 
-  /** The public handle of the session (never the secret ID). */
-  String id();
+    /** The public handle of the session (never the secret ID). */
+    String id();
 
-  Instant createdAt();
+    Instant createdAt();
 
-  Instant lastAccessedAt();
+    Instant lastAccessedAt();
 
-  Duration idleTimeout();
+    Duration idleTimeout();
 
-  void idleTimeout(Duration value);
+    void idleTimeout(Duration value);
 
-  /** {@code getAttribute}: a stored value that may be mutable is marked for writing back. */
-  Object read(String name);
+    /** {@code getAttribute}: a stored value that may be mutable is marked for writing back. */
+    Object read(String name);
 
-  /** Reads an attribute without marking it (Lanyard's own reads, listener notifications). */
-  Object peek(String name);
+    /** Reads an attribute without marking it (Lanyard's own reads, listener notifications). */
+    Object peek(String name);
 
-  void put(String name, Object value);
+    void put(String name, Object value);
 
-  void remove(String name);
+    void remove(String name);
 
-  /** All attribute names, Lanyard's own included, sorted; a new set the caller may change. */
-  Set<String> names();
+    /** All attribute names, Lanyard's own included, sorted; a new set the caller may change. */
+    Set<String> names();
 }

@@ -16,73 +16,71 @@ import java.time.Duration;
  */
 interface SessionIdTransport {
 
-  /**
-   * Reads what the request presented.
-   *
-   * @param request the request
-   * @return the presented value, absent, or ambiguous; never {@code null}
-   */
-  PresentedId read(HttpServletRequest request);
+    /**
+     * Reads what the request presented.
+     *
+     * @param request the request
+     * @return the presented value, absent, or ambiguous; never {@code null}
+     */
+    PresentedId read(HttpServletRequest request);
 
-  /**
-   * Sends a (new) session ID to the client and keeps the response out of shared caches.
-   *
-   * @param response an uncommitted response
-   * @param id the ID to send
-   * @param sessionLeft the time until the session's absolute expiry, or {@code null} if unknown
-   */
-  void send(HttpServletResponse response, SessionId id, Duration sessionLeft);
+    /**
+     * Sends a (new) session ID to the client and keeps the response out of shared caches.
+     *
+     * @param response an uncommitted response
+     * @param id the ID to send
+     * @param sessionLeft the time until the session's absolute expiry, or {@code null} if unknown
+     */
+    void send(HttpServletResponse response, SessionId id, Duration sessionLeft);
 
-  /**
-   * Tells the client to forget its session ID (the session ended or the ID was refused).
-   *
-   * @param response an uncommitted response
-   */
-  void expire(HttpServletResponse response);
+    /**
+     * Tells the client to forget its session ID (the session ended or the ID was refused).
+     *
+     * @param response an uncommitted response
+     */
+    void expire(HttpServletResponse response);
 
-  /**
-   * Whether the browser attaches the ID to requests by itself, which is what makes cross-site
-   * request forgery possible and what {@code getRequestedSessionIdFromCookie()} reports.
-   *
-   * @return {@code true} for the cookie transport
-   */
-  boolean isCookie();
+    /**
+     * Whether the browser attaches the ID to requests by itself, which is what makes cross-site
+     * request forgery possible and what {@code getRequestedSessionIdFromCookie()} reports.
+     *
+     * @return {@code true} for the cookie transport
+     */
+    boolean isCookie();
 
-  /**
-   * Picks the transport of a request: the header when one is configured and the request carries it
-   * (even empty), the cookie otherwise.
-   *
-   * @param settings the filter's settings
-   * @param request the request
-   * @return the transport the request uses from start to end
-   */
-  static SessionIdTransport of(FilterSettings settings, HttpServletRequest request) {
-    HeaderIdTransport header = settings.headerTransport;
-    return header != null && header.isCarriedBy(request) ? header : settings.cookieTransport;
-  }
-
-  /**
-   * What a request presented as its session ID.
-   *
-   * @param value the raw value (a secret: never logged), or {@code null} when none or ambiguous
-   * @param ambiguous whether the request carried several different values (cookie tossing), in
-   *     which case none is trusted
-   */
-  record PresentedId(String value, boolean ambiguous) {
-
-    static final PresentedId NONE = new PresentedId(null, false);
-    static final PresentedId AMBIGUOUS = new PresentedId(null, true);
-
-    static PresentedId of(String value) {
-      return value == null ? NONE : new PresentedId(value, false);
+    /**
+     * Picks the transport of a request: the header when one is configured and the request carries it
+     * (even empty), the cookie otherwise.
+     *
+     * @param settings the filter's settings
+     * @param request the request
+     * @return the transport the request uses from start to end
+     */
+    static SessionIdTransport of(FilterSettings settings, HttpServletRequest request) {
+        HeaderIdTransport header = settings.headerTransport;
+        return header != null && header.isCarriedBy(request) ? header : settings.cookieTransport;
     }
 
-    /** Names what was presented, never the value. */
-    @Override
-    public String toString() {
-      return ambiguous
-          ? "PresentedId[ambiguous]"
-          : value == null ? "PresentedId[none]" : "PresentedId[…]";
+    /**
+     * What a request presented as its session ID.
+     *
+     * @param value the raw value (a secret: never logged), or {@code null} when none or ambiguous
+     * @param ambiguous whether the request carried several different values (cookie tossing), in
+     *     which case none is trusted
+     */
+    record PresentedId(String value, boolean ambiguous) {
+
+        static final PresentedId NONE = new PresentedId(null, false);
+        static final PresentedId AMBIGUOUS = new PresentedId(null, true);
+
+        static PresentedId of(String value) {
+            return value == null ? NONE : new PresentedId(value, false);
+        }
+
+        /** Names what was presented, never the value. */
+        @Override
+        public String toString() {
+            return ambiguous ? "PresentedId[ambiguous]" : value == null ? "PresentedId[none]" : "PresentedId[…]";
+        }
     }
-  }
 }

@@ -17,41 +17,40 @@ import org.slf4j.LoggerFactory;
  */
 final class StoreOutage {
 
-  private static final Logger LOG = LoggerFactory.getLogger(RequestSession.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RequestSession.class);
 
-  private final SessionManager manager;
-  private final RoutePolicy route;
-  private final FailureMode mode;
-  private boolean down;
+    private final SessionManager manager;
+    private final RoutePolicy route;
+    private final FailureMode mode;
+    private boolean down;
 
-  StoreOutage(SessionManager manager, RoutePolicy route, FailureMode mode) {
-    this.manager = manager;
-    this.route = route;
-    this.mode = mode;
-  }
-
-  /** Whether the store failed earlier in this request on a fail-open route. */
-  boolean isDown() {
-    return down;
-  }
-
-  /**
-   * Meets a store failure with the route's failure mode.
-   *
-   * @param what the operation that failed, for the log
-   * @return {@code true} when the route fails open and the request goes on without the store
-   */
-  boolean failsOpen(StoreUnavailableException e, String what) {
-    LOG.warn(
-        "session store unavailable ({}) on route {}: {}", what, route.pattern(), e.getMessage());
-    if (mode != FailureMode.OPEN) {
-      return false;
+    StoreOutage(SessionManager manager, RoutePolicy route, FailureMode mode) {
+        this.manager = manager;
+        this.route = route;
+        this.mode = mode;
     }
-    if (!down) {
-      down = true;
-      ModuleEvents.publish(
-          manager, new SessionEvent.FailOpen(manager.clock().instant(), route.pattern()));
+
+    /** Whether the store failed earlier in this request on a fail-open route. */
+    boolean isDown() {
+        return down;
     }
-    return true;
-  }
+
+    /**
+     * Meets a store failure with the route's failure mode.
+     *
+     * @param what the operation that failed, for the log
+     * @return {@code true} when the route fails open and the request goes on without the store
+     */
+    boolean failsOpen(StoreUnavailableException e, String what) {
+        LOG.warn("session store unavailable ({}) on route {}: {}", what, route.pattern(), e.getMessage());
+        if (mode != FailureMode.OPEN) {
+            return false;
+        }
+        if (!down) {
+            down = true;
+            ModuleEvents.publish(
+                    manager, new SessionEvent.FailOpen(manager.clock().instant(), route.pattern()));
+        }
+        return true;
+    }
 }

@@ -20,74 +20,74 @@ import java.util.TreeSet;
  */
 final class TransientSession implements SessionContents {
 
-  private final Map<String, Object> attributes = new LinkedHashMap<>();
-  private final Instant createdAt;
-  private String id;
-  private Duration idleTimeout;
+    private final Map<String, Object> attributes = new LinkedHashMap<>();
+    private final Instant createdAt;
+    private String id;
+    private Duration idleTimeout;
 
-  TransientSession(SecureRandom random, Instant now, Duration idleTimeout) {
-    this.id = newId(random);
-    this.createdAt = now;
-    this.idleTimeout = idleTimeout;
-  }
+    TransientSession(SecureRandom random, Instant now, Duration idleTimeout) {
+        this.id = newId(random);
+        this.createdAt = now;
+        this.idleTimeout = idleTimeout;
+    }
 
-  @Override
-  public String id() {
-    return id;
-  }
+    @Override
+    public String id() {
+        return id;
+    }
 
-  /** {@code changeSessionId()} on a transient session: a new handle, nothing else changes. */
-  String changeId(SecureRandom random) {
-    id = newId(random);
-    return id;
-  }
+    /** {@code changeSessionId()} on a transient session: a new handle, nothing else changes. */
+    String changeId(SecureRandom random) {
+        id = newId(random);
+        return id;
+    }
 
-  @Override
-  public Instant createdAt() {
-    return createdAt;
-  }
+    @Override
+    public Instant createdAt() {
+        return createdAt;
+    }
 
-  @Override
-  public Duration idleTimeout() {
-    return idleTimeout;
-  }
+    @Override
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
 
-  @Override
-  public void idleTimeout(Duration value) {
-    this.idleTimeout = value;
-  }
+    @Override
+    public void idleTimeout(Duration value) {
+        this.idleTimeout = value;
+    }
 
-  @Override
-  public Instant lastAccessedAt() {
-    return createdAt;
-  }
+    @Override
+    public Instant lastAccessedAt() {
+        return createdAt;
+    }
 
-  @Override
-  public Object read(String name) {
-    return attributes.get(name);
-  }
+    @Override
+    public Object read(String name) {
+        return attributes.get(name);
+    }
 
-  @Override
-  public Object peek(String name) {
-    return attributes.get(name);
-  }
+    @Override
+    public Object peek(String name) {
+        return attributes.get(name);
+    }
 
-  @Override
-  public void put(String name, Object value) {
-    attributes.put(name, value);
-  }
+    @Override
+    public void put(String name, Object value) {
+        attributes.put(name, value);
+    }
 
-  @Override
-  public void remove(String name) {
-    attributes.remove(name);
-  }
+    @Override
+    public void remove(String name) {
+        attributes.remove(name);
+    }
 
-  @Override
-  public Set<String> names() {
-    return new TreeSet<>(attributes.keySet());
-  }
+    @Override
+    public Set<String> names() {
+        return new TreeSet<>(attributes.keySet());
+    }
 
-  private static String newId(SecureRandom random) {
-    return SessionId.generate(random).handle().value();
-  }
+    private static String newId(SecureRandom random) {
+        return SessionId.generate(random).handle().value();
+    }
 }

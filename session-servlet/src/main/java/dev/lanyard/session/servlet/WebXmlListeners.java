@@ -27,70 +27,71 @@ import org.xml.sax.helpers.DefaultHandler;
  */
 record WebXmlListeners(List<String> classNames, boolean metadataComplete) {
 
-  /** No descriptor. */
-  static final WebXmlListeners NONE = new WebXmlListeners(List.of(), false);
+    /** No descriptor. */
+    static final WebXmlListeners NONE = new WebXmlListeners(List.of(), false);
 
-  WebXmlListeners {
-    classNames = List.copyOf(classNames);
-  }
-
-  /**
-   * Parses a descriptor.
-   *
-   * @param webXml the descriptor's bytes; not closed
-   * @return what it declares
-   * @throws IOException if it cannot be read
-   * @throws IllegalArgumentException if it is not well-formed XML
-   */
-  static WebXmlListeners parse(InputStream webXml) throws IOException {
-    Document document;
-    try {
-      document = builder().parse(webXml);
-    } catch (SAXException e) {
-      throw new IllegalArgumentException("web.xml is not well-formed XML", e);
+    WebXmlListeners {
+        classNames = List.copyOf(classNames);
     }
-    Element root = document.getDocumentElement();
-    boolean complete = "true".equalsIgnoreCase(root.getAttribute("metadata-complete").trim());
-    List<String> names = new ArrayList<>();
-    NodeList children = root.getChildNodes();
-    for (int i = 0; i < children.getLength(); i++) {
-      Node child = children.item(i);
-      if (child instanceof Element listener && "listener".equals(localName(listener))) {
-        NodeList parts = listener.getChildNodes();
-        for (int j = 0; j < parts.getLength(); j++) {
-          if (parts.item(j) instanceof Element part && "listener-class".equals(localName(part))) {
-            String name = part.getTextContent().trim();
-            if (!name.isEmpty()) {
-              names.add(name);
-            }
-          }
+
+    /**
+     * Parses a descriptor.
+     *
+     * @param webXml the descriptor's bytes; not closed
+     * @return what it declares
+     * @throws IOException if it cannot be read
+     * @throws IllegalArgumentException if it is not well-formed XML
+     */
+    static WebXmlListeners parse(InputStream webXml) throws IOException {
+        Document document;
+        try {
+            document = builder().parse(webXml);
+        } catch (SAXException e) {
+            throw new IllegalArgumentException("web.xml is not well-formed XML", e);
         }
-      }
+        Element root = document.getDocumentElement();
+        boolean complete =
+                "true".equalsIgnoreCase(root.getAttribute("metadata-complete").trim());
+        List<String> names = new ArrayList<>();
+        NodeList children = root.getChildNodes();
+        for (int i = 0; i < children.getLength(); i++) {
+            Node child = children.item(i);
+            if (child instanceof Element listener && "listener".equals(localName(listener))) {
+                NodeList parts = listener.getChildNodes();
+                for (int j = 0; j < parts.getLength(); j++) {
+                    if (parts.item(j) instanceof Element part && "listener-class".equals(localName(part))) {
+                        String name = part.getTextContent().trim();
+                        if (!name.isEmpty()) {
+                            names.add(name);
+                        }
+                    }
+                }
+            }
+        }
+        return new WebXmlListeners(names, complete);
     }
-    return new WebXmlListeners(names, complete);
-  }
 
-  private static String localName(Element e) {
-    return e.getLocalName() != null ? e.getLocalName() : e.getTagName();
-  }
-
-  private static DocumentBuilder builder() {
-    try {
-      DocumentBuilderFactory factory = DocumentBuilderFactory.newDefaultInstance();
-      factory.setNamespaceAware(true);
-      factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-      factory.setFeature("http://xml.org/sax/features/external-general-entities", false);
-      factory.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
-      factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
-      factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
-      factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
-      factory.setXIncludeAware(false);
-      factory.setExpandEntityReferences(false);
-      DocumentBuilder builder = factory.newDocumentBuilder();
-      builder.setErrorHandler(new DefaultHandler()); // fatal errors throw; nothing is printed
-      return builder;
-    } catch (ParserConfigurationException e) {
-      throw new IllegalStateException("the JDK's XML parser lacks a required feature", e);
+    private static String localName(Element e) {
+        return e.getLocalName() != null ? e.getLocalName() : e.getTagName();
     }
-  }
+
+    private static DocumentBuilder builder() {
+        try {
+            DocumentBuilderFactory factory = DocumentBuilderFactory.newDefaultInstance();
+            factory.setNamespaceAware(true);
+            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            factory.setFeature("http://xml.org/sax/features/external-general-entities", false);
+            factory.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
+            factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+            factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+            factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+            factory.setXIncludeAware(false);
+            factory.setExpandEntityReferences(false);
+            DocumentBuilder builder = factory.newDocumentBuilder();
+            builder.setErrorHandler(new DefaultHandler()); // fatal errors throw; nothing is printed
+            return builder;
+        } catch (ParserConfigurationException e) {
+            throw new IllegalStateException("the JDK's XML parser lacks a required feature", e);
+        }
+    }
 }

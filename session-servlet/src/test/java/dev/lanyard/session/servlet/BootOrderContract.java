@@ -33,105 +33,112 @@ import org.junit.jupiter.api.Test;
  */
 abstract class BootOrderContract {
 
-  private static final Duration RECOVERY = Duration.ofSeconds(20);
-  private static final String COOKIE = "sid";
+    private static final Duration RECOVERY = Duration.ofSeconds(20);
+    private static final String COOKIE = "sid";
 
-  /** Starts the container, as the container's {@link SessionFilterContract} subclass does. */
-  protected abstract Running start(Deployment deployment) throws Exception;
+    /** Starts the container, as the container's {@link SessionFilterContract} subclass does. */
+    protected abstract Running start(Deployment deployment) throws Exception;
 
-  private final HttpClient client = Browser.newClient();
-  private RedisProcess redis;
-  private RedisSessionStore ownStore;
-  private Running server;
+    private final HttpClient client = Browser.newClient();
+    private RedisProcess redis;
+    private RedisSessionStore ownStore;
+    private Running server;
 
-  @BeforeEach
-  void stopRedisBeforeTheApplicationStarts() {
-    redis = TestRedis.localServer();
-    redis.stop();
-  }
-
-  @AfterEach
-  void stopEverything() throws Exception {
-    try {
-      if (server != null) {
-        server.close();
-      }
-      if (ownStore != null) {
-        ownStore.close();
-      }
-    } finally {
-      redis.close();
+    @BeforeEach
+    void stopRedisBeforeTheApplicationStarts() {
+        redis = TestRedis.localServer();
+        redis.stop();
     }
-  }
 
-  @Test
-  void anApplicationConfiguredByInitParametersDeploysWithRedisDownAndWorksOnceRedisStarts() throws Exception {
-    Map<String, String> params = new LinkedHashMap<>();
-    params.put("store", "redis://127.0.0.1:" + redis.port());
-    params.put("cookieName", COOKIE);
-    params.put("cookieSecure", "false");
-    params.put("route:/open/*", "failureMode=open");
-    server = start(new Deployment(null, params, servlets(), Map.of()));
-
-    assertBootOrder();
-  }
-
-  @Test
-  void anApplicationBuiltWithTheBuilderDeploysWithRedisDownAndWorksOnceRedisStarts() throws Exception {
-    ownStore = RedisSessionStore.builder().standalone("127.0.0.1", redis.port()).build();
-    SessionManager manager = SessionManager.builder(ownStore).build();
-    LanyardSessionFilter filter = LanyardSessionFilter.builder(manager)
-        .cookie(CookieSettings.builder().name(COOKIE).secure(false).build())
-        .route(RoutePolicy.forPattern("/open/*").failureMode(FailureMode.OPEN).build())
-        .build();
-    server = start(new Deployment(filter, Map.of(), servlets(), Map.of()));
-
-    assertBootOrder();
-  }
-
-  private void assertBootOrder() {
-    Browser browser = new Browser(client, server.base(), COOKIE, Browser.newIdSet());
-
-    assertThat(browser.get("/ready").body()).isEqualTo("CONNECTING");
-    HttpResponse<String> closed = browser.get("/counter");
-    assertThat(closed.statusCode()).isEqualTo(503);
-    assertThat(closed.headers().firstValue("Retry-After")).isPresent();
-    assertThat(closed.body()).doesNotContain("Exception");
-    HttpResponse<String> open = browser.get("/open/counter");
-    assertThat(open.statusCode()).isEqualTo(200);
-    assertThat(open.body()).isEqualTo("count=1");
-    assertThat(browser.cookie()).as("a transient session sends no cookie").isNull();
-
-    redis.restart();
-
-    await().atMost(RECOVERY).pollInterval(Duration.ofMillis(100))
-        .until(() -> browser.get("/counter").statusCode() == 200);
-    assertThat(browser.cookie()).isNotNull();
-    assertThat(browser.get("/counter").body()).as("the same session, stored").isEqualTo("count=2");
-    assertThat(browser.get("/open/counter").body()).isEqualTo("count=3");
-    assertThat(browser.get("/ready").body()).isEqualTo("UP");
-  }
-
-  private Map<String, HttpServlet> servlets() {
-    Map<String, HttpServlet> servlets = new LinkedHashMap<>();
-    servlets.put("/counter", new TestApp.CounterServlet());
-    servlets.put("/open/*", new TestApp.CounterServlet());
-    servlets.put("/ready", new ReadinessServlet());
-    return servlets;
-  }
-
-  /** A readiness endpoint as an application would write it, on the manager the filter publishes. */
-  static final class ReadinessServlet extends HttpServlet {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-      // [manager-from-context-start]
-      SessionManager manager = LanyardSessions.manager(req.getServletContext());
-      StoreState state = manager.storeHealth().state();   // UP, CONNECTING or DOWN, no round trip
-      resp.setStatus(state == StoreState.UP ? 200 : 503);
-      // [manager-from-context-end]
-      TestApp.text(resp, state.name());
+    @AfterEach
+    void stopEverything() throws Exception {
+        try {
+            if (server != null) {
+                server.close();
+            }
+            if (ownStore != null) {
+                ownStore.close();
+            }
+        } finally {
+            redis.close();
+        }
     }
-  }
+
+    @Test
+    void anApplicationConfiguredByInitParametersDeploysWithRedisDownAndWorksOnceRedisStarts() throws Exception {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("store", "redis://127.0.0.1:" + redis.port());
+        params.put("cookieName", COOKIE);
+        params.put("cookieSecure", "false");
+        params.put("route:/open/*", "failureMode=open");
+        server = start(new Deployment(null, params, servlets(), Map.of()));
+
+        assertBootOrder();
+    }
+
+    @Test
+    void anApplicationBuiltWithTheBuilderDeploysWithRedisDownAndWorksOnceRedisStarts() throws Exception {
+        ownStore = RedisSessionStore.builder()
+                .standalone("127.0.0.1", redis.port())
+                .build();
+        SessionManager manager = SessionManager.builder(ownStore).build();
+        LanyardSessionFilter filter = LanyardSessionFilter.builder(manager)
+                .cookie(CookieSettings.builder().name(COOKIE).secure(false).build())
+                .route(RoutePolicy.forPattern("/open/*")
+                        .failureMode(FailureMode.OPEN)
+                        .build())
+                .build();
+        server = start(new Deployment(filter, Map.of(), servlets(), Map.of()));
+
+        assertBootOrder();
+    }
+
+    private void assertBootOrder() {
+        Browser browser = new Browser(client, server.base(), COOKIE, Browser.newIdSet());
+
+        assertThat(browser.get("/ready").body()).isEqualTo("CONNECTING");
+        HttpResponse<String> closed = browser.get("/counter");
+        assertThat(closed.statusCode()).isEqualTo(503);
+        assertThat(closed.headers().firstValue("Retry-After")).isPresent();
+        assertThat(closed.body()).doesNotContain("Exception");
+        HttpResponse<String> open = browser.get("/open/counter");
+        assertThat(open.statusCode()).isEqualTo(200);
+        assertThat(open.body()).isEqualTo("count=1");
+        assertThat(browser.cookie()).as("a transient session sends no cookie").isNull();
+
+        redis.restart();
+
+        await().atMost(RECOVERY)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> browser.get("/counter").statusCode() == 200);
+        assertThat(browser.cookie()).isNotNull();
+        assertThat(browser.get("/counter").body())
+                .as("the same session, stored")
+                .isEqualTo("count=2");
+        assertThat(browser.get("/open/counter").body()).isEqualTo("count=3");
+        assertThat(browser.get("/ready").body()).isEqualTo("UP");
+    }
+
+    private Map<String, HttpServlet> servlets() {
+        Map<String, HttpServlet> servlets = new LinkedHashMap<>();
+        servlets.put("/counter", new TestApp.CounterServlet());
+        servlets.put("/open/*", new TestApp.CounterServlet());
+        servlets.put("/ready", new ReadinessServlet());
+        return servlets;
+    }
+
+    /** A readiness endpoint as an application would write it, on the manager the filter publishes. */
+    static final class ReadinessServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            // [manager-from-context-start]
+            SessionManager manager = LanyardSessions.manager(req.getServletContext());
+            StoreState state = manager.storeHealth().state(); // UP, CONNECTING or DOWN, no round trip
+            resp.setStatus(state == StoreState.UP ? 200 : 503);
+            // [manager-from-context-end]
+            TestApp.text(resp, state.name());
+        }
+    }
 }

@@ -19,89 +19,97 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Browser {
 
-  private final HttpClient client;
-  private final URI base;
-  private final String cookieName;
-  private final Set<String> seenIds;
-  private volatile String cookie;
+    private final HttpClient client;
+    private final URI base;
+    private final String cookieName;
+    private final Set<String> seenIds;
+    private volatile String cookie;
 
-  Browser(HttpClient client, URI base, String cookieName, Set<String> seenIds) {
-    this.client = client;
-    this.base = base;
-    this.cookieName = cookieName;
-    this.seenIds = seenIds;
-  }
-
-  static HttpClient newClient() {
-    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
-        .followRedirects(HttpClient.Redirect.NEVER).build();
-  }
-
-  static Set<String> newIdSet() {
-    return ConcurrentHashMap.newKeySet();
-  }
-
-  /** @return the session ID this browser holds, or {@code null} */
-  String cookie() {
-    return cookie;
-  }
-
-  void cookie(String value) {
-    this.cookie = value;
-  }
-
-  Browser on(URI otherBase) {
-    Browser b = new Browser(client, otherBase, cookieName, seenIds);
-    b.cookie = cookie;
-    return b;
-  }
-
-  HttpResponse<String> get(String path, String... headers) {
-    return send("GET", path, headers);
-  }
-
-  HttpResponse<String> post(String path, String body, String... headers) {
-    return send("POST", path, body, headers);
-  }
-
-  HttpResponse<String> send(String method, String path, String... headers) {
-    return send(method, path, "", headers);
-  }
-
-  HttpResponse<String> send(String method, String path, String body, String... headers) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10))
-        .method(method, body.isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    if (cookie != null) {
-      request.header("Cookie", cookieName + "=" + cookie);
+    Browser(HttpClient client, URI base, String cookieName, Set<String> seenIds) {
+        this.client = client;
+        this.base = base;
+        this.cookieName = cookieName;
+        this.seenIds = seenIds;
     }
-    for (int i = 0; i < headers.length; i += 2) {
-      request.header(headers[i], headers[i + 1]);
+
+    static HttpClient newClient() {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
     }
-    HttpResponse<String> response;
-    try {
-      response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new IllegalStateException("request " + method + " " + path + " failed", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+
+    static Set<String> newIdSet() {
+        return ConcurrentHashMap.newKeySet();
     }
-    for (String setCookie : response.headers().allValues("Set-Cookie")) {
-      if (setCookie.startsWith(cookieName + "=")) {
-        String value = setCookie.substring(cookieName.length() + 1, setCookie.indexOf(';'));
-        if (setCookie.contains("Max-Age=0")) {
-          cookie = null;
-        } else {
-          cookie = value;
-          seenIds.add(value);
+
+    /** @return the session ID this browser holds, or {@code null} */
+    String cookie() {
+        return cookie;
+    }
+
+    void cookie(String value) {
+        this.cookie = value;
+    }
+
+    Browser on(URI otherBase) {
+        Browser b = new Browser(client, otherBase, cookieName, seenIds);
+        b.cookie = cookie;
+        return b;
+    }
+
+    HttpResponse<String> get(String path, String... headers) {
+        return send("GET", path, headers);
+    }
+
+    HttpResponse<String> post(String path, String body, String... headers) {
+        return send("POST", path, body, headers);
+    }
+
+    HttpResponse<String> send(String method, String path, String... headers) {
+        return send(method, path, "", headers);
+    }
+
+    HttpResponse<String> send(String method, String path, String body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+                .timeout(Duration.ofSeconds(10))
+                .method(
+                        method,
+                        body.isEmpty()
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(body));
+        if (cookie != null) {
+            request.header("Cookie", cookieName + "=" + cookie);
         }
-      }
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        HttpResponse<String> response;
+        try {
+            response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException("request " + method + " " + path + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        for (String setCookie : response.headers().allValues("Set-Cookie")) {
+            if (setCookie.startsWith(cookieName + "=")) {
+                String value = setCookie.substring(cookieName.length() + 1, setCookie.indexOf(';'));
+                if (setCookie.contains("Max-Age=0")) {
+                    cookie = null;
+                } else {
+                    cookie = value;
+                    seenIds.add(value);
+                }
+            }
+        }
+        return response;
     }
-    return response;
-  }
 
-  static Optional<String> sessionCookie(HttpResponse<String> response, String cookieName) {
-    List<String> all = response.headers().allValues("Set-Cookie");
-    return all.stream().filter(c -> c.startsWith(cookieName + "=")).reduce((a, b) -> b);
-  }
+    static Optional<String> sessionCookie(HttpResponse<String> response, String cookieName) {
+        List<String> all = response.headers().allValues("Set-Cookie");
+        return all.stream().filter(c -> c.startsWith(cookieName + "=")).reduce((a, b) -> b);
+    }
 }

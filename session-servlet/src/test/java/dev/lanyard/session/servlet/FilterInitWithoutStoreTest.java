@@ -25,89 +25,93 @@ import org.junit.jupiter.api.Test;
  */
 class FilterInitWithoutStoreTest {
 
-  @Test
-  void initSucceedsAtOnceWhenRedisIsNotListening() throws Exception {
-    // A first init loads and starts the Redis client (classes, event loops): seconds in a cold JVM
-    // on a busy machine, whether Redis is up or not. The bound below is about waiting for Redis.
-    LanyardSessionFilter warmUp = new LanyardSessionFilter();
-    warmUp.init(config(Map.of("store", "redis://127.0.0.1:" + closedPort()), context()));
-    warmUp.destroy();
+    @Test
+    void initSucceedsAtOnceWhenRedisIsNotListening() throws Exception {
+        // A first init loads and starts the Redis client (classes, event loops): seconds in a cold JVM
+        // on a busy machine, whether Redis is up or not. The bound below is about waiting for Redis.
+        LanyardSessionFilter warmUp = new LanyardSessionFilter();
+        warmUp.init(config(Map.of("store", "redis://127.0.0.1:" + closedPort()), context()));
+        warmUp.destroy();
 
-    LanyardSessionFilter filter = new LanyardSessionFilter();
-    ServletContext context = context();
-    long start = System.nanoTime();
-    filter.init(config(Map.of("store", "redis://127.0.0.1:" + closedPort()), context));
-    try {
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
-      assertThat(LanyardSessions.manager(context).storeHealth().state()).isEqualTo(StoreState.CONNECTING);
-    } finally {
-      filter.destroy();
+        LanyardSessionFilter filter = new LanyardSessionFilter();
+        ServletContext context = context();
+        long start = System.nanoTime();
+        filter.init(config(Map.of("store", "redis://127.0.0.1:" + closedPort()), context));
+        try {
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            assertThat(LanyardSessions.manager(context).storeHealth().state()).isEqualTo(StoreState.CONNECTING);
+        } finally {
+            filter.destroy();
+        }
+        assertThat(context.getAttribute(LanyardSessions.MANAGER_ATTRIBUTE))
+                .as("removed by destroy")
+                .isNull();
     }
-    assertThat(context.getAttribute(LanyardSessions.MANAGER_ATTRIBUTE)).as("removed by destroy").isNull();
-  }
 
-  @Test
-  void anUnknownLocationOptionStillFailsInitNamingIt() {
-    LanyardSessionFilter filter = new LanyardSessionFilter();
-    assertThatThrownBy(() -> filter.init(config(Map.of("store", "redis://127.0.0.1:6379?replicaAck=1"), context())))
-        .isInstanceOf(ServletException.class)
-        .hasMessageContaining("replicaAck")
-        .hasMessageContaining("unknown option");
-  }
-
-  @Test
-  void aMalformedLocationStillFailsInitWithoutRepeatingIt() {
-    LanyardSessionFilter filter = new LanyardSessionFilter();
-    assertThatThrownBy(() -> filter.init(config(Map.of("store", "redis://:s3cret@127.0.0.1:notaport"), context())))
-        .isInstanceOf(ServletException.class)
-        .hasMessageContaining("port")
-        .hasMessageNotContaining("s3cret");
-  }
-
-  /** A context that keeps attributes and knows nothing else (the filter needs nothing else here). */
-  private static ServletContext context() {
-    Map<String, Object> attributes = new java.util.concurrent.ConcurrentHashMap<>();
-    return (ServletContext) java.lang.reflect.Proxy.newProxyInstance(ServletContext.class.getClassLoader(),
-        new Class<?>[] {ServletContext.class}, (proxy, method, args) -> switch (method.getName()) {
-          case "setAttribute" -> attributes.put((String) args[0], args[1]);
-          case "getAttribute" -> attributes.get((String) args[0]);
-          case "removeAttribute" -> attributes.remove((String) args[0]);
-          case "getClassLoader" -> FilterInitWithoutStoreTest.class.getClassLoader();
-          case "hashCode" -> System.identityHashCode(proxy);
-          case "equals" -> proxy == args[0];
-          case "toString" -> "test context";
-          default -> null;
-        });
-  }
-
-  private static int closedPort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
+    @Test
+    void anUnknownLocationOptionStillFailsInitNamingIt() {
+        LanyardSessionFilter filter = new LanyardSessionFilter();
+        assertThatThrownBy(() -> filter.init(config(Map.of("store", "redis://127.0.0.1:6379?replicaAck=1"), context())))
+                .isInstanceOf(ServletException.class)
+                .hasMessageContaining("replicaAck")
+                .hasMessageContaining("unknown option");
     }
-  }
 
-  private static FilterConfig config(Map<String, String> values, ServletContext context) {
-    Map<String, String> params = new LinkedHashMap<>(values);
-    return new FilterConfig() {
-      @Override
-      public String getFilterName() {
-        return "lanyard";
-      }
+    @Test
+    void aMalformedLocationStillFailsInitWithoutRepeatingIt() {
+        LanyardSessionFilter filter = new LanyardSessionFilter();
+        assertThatThrownBy(() -> filter.init(config(Map.of("store", "redis://:s3cret@127.0.0.1:notaport"), context())))
+                .isInstanceOf(ServletException.class)
+                .hasMessageContaining("port")
+                .hasMessageNotContaining("s3cret");
+    }
 
-      @Override
-      public ServletContext getServletContext() {
-        return context;
-      }
+    /** A context that keeps attributes and knows nothing else (the filter needs nothing else here). */
+    private static ServletContext context() {
+        Map<String, Object> attributes = new java.util.concurrent.ConcurrentHashMap<>();
+        return (ServletContext) java.lang.reflect.Proxy.newProxyInstance(
+                ServletContext.class.getClassLoader(),
+                new Class<?>[] {ServletContext.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "setAttribute" -> attributes.put((String) args[0], args[1]);
+                    case "getAttribute" -> attributes.get((String) args[0]);
+                    case "removeAttribute" -> attributes.remove((String) args[0]);
+                    case "getClassLoader" -> FilterInitWithoutStoreTest.class.getClassLoader();
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    case "toString" -> "test context";
+                    default -> null;
+                });
+    }
 
-      @Override
-      public String getInitParameter(String name) {
-        return params.get(name);
-      }
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
 
-      @Override
-      public Enumeration<String> getInitParameterNames() {
-        return Collections.enumeration(params.keySet());
-      }
-    };
-  }
+    private static FilterConfig config(Map<String, String> values, ServletContext context) {
+        Map<String, String> params = new LinkedHashMap<>(values);
+        return new FilterConfig() {
+            @Override
+            public String getFilterName() {
+                return "lanyard";
+            }
+
+            @Override
+            public ServletContext getServletContext() {
+                return context;
+            }
+
+            @Override
+            public String getInitParameter(String name) {
+                return params.get(name);
+            }
+
+            @Override
+            public Enumeration<String> getInitParameterNames() {
+                return Collections.enumeration(params.keySet());
+            }
+        };
+    }
 }

@@ -27,59 +27,62 @@ import java.util.Set;
  */
 class InitParametersFuzzTest {
 
-  private static final Set<String> LEFT_OUT = Set.of("store", "listeners", "containerListeners");
-  private static final List<String> NAMES = InitParameters.KNOWN.stream().filter(n -> !LEFT_OUT.contains(n))
-      .sorted().toList();
+    private static final Set<String> LEFT_OUT = Set.of("store", "listeners", "containerListeners");
+    private static final List<String> NAMES = InitParameters.KNOWN.stream()
+            .filter(n -> !LEFT_OUT.contains(n))
+            .sorted()
+            .toList();
 
-  @FuzzTest
-  void anyValuesConfigureTheFilterOrAreRefusedWithTheOptionNamed(FuzzedDataProvider data) throws Exception {
-    Map<String, String> params = new LinkedHashMap<>();
-    int count = data.consumeInt(1, 4);
-    for (int i = 0; i < count; i++) {
-      String name = data.consumeBoolean() ? InitParameters.ROUTE_PREFIX + data.consumeString(12)
-          : data.pickValue(NAMES);
-      params.put(name, data.consumeString(40));
+    @FuzzTest
+    void anyValuesConfigureTheFilterOrAreRefusedWithTheOptionNamed(FuzzedDataProvider data) throws Exception {
+        Map<String, String> params = new LinkedHashMap<>();
+        int count = data.consumeInt(1, 4);
+        for (int i = 0; i < count; i++) {
+            String name = data.consumeBoolean()
+                    ? InitParameters.ROUTE_PREFIX + data.consumeString(12)
+                    : data.pickValue(NAMES);
+            params.put(name, data.consumeString(40));
+        }
+
+        InitParameters.Result result;
+        try {
+            result = InitParameters.read(config(params));
+        } catch (IllegalArgumentException refused) {
+            assertThat(refused.getMessage()).isNotBlank();
+            return;
+        }
+        try {
+            result.builder().validate();
+            assertThat(new FilterSettings(result.builder())).isNotNull();
+        } catch (IllegalArgumentException refused) {
+            assertThat(refused.getMessage()).isNotBlank();
+        } finally {
+            result.store().close();
+        }
     }
 
-    InitParameters.Result result;
-    try {
-      result = InitParameters.read(config(params));
-    } catch (IllegalArgumentException refused) {
-      assertThat(refused.getMessage()).isNotBlank();
-      return;
+    private static FilterConfig config(Map<String, String> params) {
+        List<String> names = new ArrayList<>(params.keySet());
+        return new FilterConfig() {
+            @Override
+            public String getFilterName() {
+                return "lanyard";
+            }
+
+            @Override
+            public ServletContext getServletContext() {
+                return null;
+            }
+
+            @Override
+            public String getInitParameter(String name) {
+                return params.get(name);
+            }
+
+            @Override
+            public Enumeration<String> getInitParameterNames() {
+                return Collections.enumeration(names);
+            }
+        };
     }
-    try {
-      result.builder().validate();
-      assertThat(new FilterSettings(result.builder())).isNotNull();
-    } catch (IllegalArgumentException refused) {
-      assertThat(refused.getMessage()).isNotBlank();
-    } finally {
-      result.store().close();
-    }
-  }
-
-  private static FilterConfig config(Map<String, String> params) {
-    List<String> names = new ArrayList<>(params.keySet());
-    return new FilterConfig() {
-      @Override
-      public String getFilterName() {
-        return "lanyard";
-      }
-
-      @Override
-      public ServletContext getServletContext() {
-        return null;
-      }
-
-      @Override
-      public String getInitParameter(String name) {
-        return params.get(name);
-      }
-
-      @Override
-      public Enumeration<String> getInitParameterNames() {
-        return Collections.enumeration(names);
-      }
-    };
-  }
 }

@@ -17,39 +17,45 @@ import java.util.UUID;
  */
 final class JdbcBacking implements AutoCloseable {
 
-  private final HikariDataSource pool;
-  private String prefix;
+    private final HikariDataSource pool;
+    private String prefix;
 
-  JdbcBacking() {
-    HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(TestDatabases.postgresUrl());
-    config.setMaximumPoolSize(16);
-    config.setMinimumIdle(0);
-    config.setConnectionTimeout(2000);
-    pool = new HikariDataSource(config);
-  }
+    JdbcBacking() {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(TestDatabases.postgresUrl());
+        config.setMaximumPoolSize(16);
+        config.setMinimumIdle(0);
+        config.setConnectionTimeout(2000);
+        pool = new HikariDataSource(config);
+    }
 
-  /**
-   * @param clock the suite's clock
-   * @return a store on fresh tables
-   */
-  UserIndexedStore store(Clock clock) {
-    prefix = "servlet_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12) + "_";
-    return JdbcSessionStore.builder().dataSource(pool).dialect(Dialect.POSTGRESQL).tablePrefix(prefix)
-        .schema(SchemaSetup.CREATE).timeout(Duration.ofSeconds(2)).clock(clock).build();
-  }
+    /**
+     * @param clock the suite's clock
+     * @return a store on fresh tables
+     */
+    UserIndexedStore store(Clock clock) {
+        prefix = "servlet_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12) + "_";
+        return JdbcSessionStore.builder()
+                .dataSource(pool)
+                .dialect(Dialect.POSTGRESQL)
+                .tablePrefix(prefix)
+                .schema(SchemaSetup.CREATE)
+                .timeout(Duration.ofSeconds(2))
+                .clock(clock)
+                .build();
+    }
 
-  /**
-   * @return where init-parameters point a deployment: the same database and tables as the last
-   *     {@link #store}, by the store's own URI
-   */
-  String uri() {
-    String url = TestDatabases.postgresUrl();
-    return url + (url.contains("?") ? "&" : "?") + "tablePrefix=" + prefix + "&schema=create";
-  }
+    /**
+     * @return where init-parameters point a deployment: the same database and tables as the last
+     *     {@link #store}, by the store's own URI
+     */
+    String uri() {
+        String url = TestDatabases.postgresUrl();
+        return url + (url.contains("?") ? "&" : "?") + "tablePrefix=" + prefix + "&schema=create";
+    }
 
-  @Override
-  public void close() {
-    pool.close();
-  }
+    @Override
+    public void close() {
+        pool.close();
+    }
 }

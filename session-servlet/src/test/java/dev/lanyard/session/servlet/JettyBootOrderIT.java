@@ -6,8 +6,8 @@ import dev.lanyard.session.servlet.SessionFilterContract.Running;
 /** {@link BootOrderContract} on Jetty 12 (ee10). */
 class JettyBootOrderIT extends BootOrderContract {
 
-  @Override
-  protected Running start(Deployment deployment) throws Exception {
-    return new JettyIT().start(deployment);
-  }
+    @Override
+    protected Running start(Deployment deployment) throws Exception {
+        return new JettyIT().start(deployment);
+    }
 }

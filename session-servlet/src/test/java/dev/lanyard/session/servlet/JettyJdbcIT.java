@@ -5,8 +5,8 @@ package dev.lanyard.session.servlet;
  */
 class JettyJdbcIT extends JettyIT {
 
-  @Override
-  protected Backing backing() {
-    return Backing.POSTGRESQL;
-  }
+    @Override
+    protected Backing backing() {
+        return Backing.POSTGRESQL;
+    }
 }

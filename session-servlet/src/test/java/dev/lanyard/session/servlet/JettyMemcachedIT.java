@@ -5,8 +5,8 @@ package dev.lanyard.session.servlet;
  */
 class JettyMemcachedIT extends JettyIT {
 
-  @Override
-  protected Backing backing() {
-    return Backing.MEMCACHED;
-  }
+    @Override
+    protected Backing backing() {
+        return Backing.MEMCACHED;
+    }
 }

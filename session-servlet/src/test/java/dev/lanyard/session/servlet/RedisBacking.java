@@ -16,27 +16,31 @@ import java.time.Duration;
  */
 final class RedisBacking implements AutoCloseable {
 
-  /** Publishes expired-key events, which the stores' expiry notifications need. */
-  private final RedisProcess redis = TestRedis.localServer("--notify-keyspace-events", "Ex");
+    /** Publishes expired-key events, which the stores' expiry notifications need. */
+    private final RedisProcess redis = TestRedis.localServer("--notify-keyspace-events", "Ex");
 
-  /**
-   * @param clock the suite's clock
-   * @param nearCache whether to add the near cache
-   * @return a store on this server; the suite closes it
-   */
-  UserIndexedStore store(Clock clock, boolean nearCache) {
-    RedisSessionStore store = RedisSessionStore.builder().location(redis.uri()).clock(clock)
-        .commandTimeout(Duration.ofSeconds(2)).expiryNotifications().build();
-    return nearCache ? NearCachedRedisStore.wrap(store, NearCacheOptions.defaults()) : store;
-  }
+    /**
+     * @param clock the suite's clock
+     * @param nearCache whether to add the near cache
+     * @return a store on this server; the suite closes it
+     */
+    UserIndexedStore store(Clock clock, boolean nearCache) {
+        RedisSessionStore store = RedisSessionStore.builder()
+                .location(redis.uri())
+                .clock(clock)
+                .commandTimeout(Duration.ofSeconds(2))
+                .expiryNotifications()
+                .build();
+        return nearCache ? NearCachedRedisStore.wrap(store, NearCacheOptions.defaults()) : store;
+    }
 
-  /** @return the server's URI, for deployments configured by init-parameters */
-  String uri() {
-    return redis.uri();
-  }
+    /** @return the server's URI, for deployments configured by init-parameters */
+    String uri() {
+        return redis.uri();
+    }
 
-  @Override
-  public void close() {
-    redis.close();
-  }
+    @Override
+    public void close() {
+        redis.close();
+    }
 }

@@ -5,8 +5,8 @@ package dev.lanyard.session.servlet;
  */
 class TomcatRedisIT extends TomcatIT {
 
-  @Override
-  protected Backing backing() {
-    return Backing.REDIS;
-  }
+    @Override
+    protected Backing backing() {
+        return Backing.REDIS;
+    }
 }

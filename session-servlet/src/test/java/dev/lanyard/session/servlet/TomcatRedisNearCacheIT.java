@@ -6,8 +6,8 @@ package dev.lanyard.session.servlet;
  */
 class TomcatRedisNearCacheIT extends TomcatIT {
 
-  @Override
-  protected Backing backing() {
-    return Backing.REDIS_NEAR_CACHE;
-  }
+    @Override
+    protected Backing backing() {
+        return Backing.REDIS_NEAR_CACHE;
+    }
 }

@@ -19,55 +19,55 @@ import java.util.Optional;
  */
 public class ForwardingSessionStore implements SessionStore {
 
-  private final SessionStore delegate;
+    private final SessionStore delegate;
 
-  /**
-   * @param delegate the real store every call goes to
-   */
-  public ForwardingSessionStore(SessionStore delegate) {
-    this.delegate = Objects.requireNonNull(delegate, "delegate");
-  }
+    /**
+     * @param delegate the real store every call goes to
+     */
+    public ForwardingSessionStore(SessionStore delegate) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+    }
 
-  /**
-   * Runs before every call; the default does nothing. Throw to make the call fail.
-   *
-   * @param operation the SPI method's name, such as {@code load}
-   */
-  protected void beforeCall(String operation) {}
+    /**
+     * Runs before every call; the default does nothing. Throw to make the call fail.
+     *
+     * @param operation the SPI method's name, such as {@code load}
+     */
+    protected void beforeCall(String operation) {}
 
-  @Override
-  public Optional<SessionRecord> load(SessionHandle handle) {
-    beforeCall("load");
-    return delegate.load(handle);
-  }
+    @Override
+    public Optional<SessionRecord> load(SessionHandle handle) {
+        beforeCall("load");
+        return delegate.load(handle);
+    }
 
-  @Override
-  public boolean create(SessionRecord record, Duration ttl) {
-    beforeCall("create");
-    return delegate.create(record, ttl);
-  }
+    @Override
+    public boolean create(SessionRecord record, Duration ttl) {
+        beforeCall("create");
+        return delegate.create(record, ttl);
+    }
 
-  @Override
-  public UpdateResult update(SessionHandle handle, SessionDelta delta) {
-    beforeCall("update");
-    return delegate.update(handle, delta);
-  }
+    @Override
+    public UpdateResult update(SessionHandle handle, SessionDelta delta) {
+        beforeCall("update");
+        return delegate.update(handle, delta);
+    }
 
-  @Override
-  public Optional<SessionRecord> rotate(SessionHandle from, Rotation rotation) {
-    beforeCall("rotate");
-    return delegate.rotate(from, rotation);
-  }
+    @Override
+    public Optional<SessionRecord> rotate(SessionHandle from, Rotation rotation) {
+        beforeCall("rotate");
+        return delegate.rotate(from, rotation);
+    }
 
-  @Override
-  public boolean delete(SessionHandle handle) {
-    beforeCall("delete");
-    return delegate.delete(handle);
-  }
+    @Override
+    public boolean delete(SessionHandle handle) {
+        beforeCall("delete");
+        return delegate.delete(handle);
+    }
 
-  /** Closes the real store. */
-  @Override
-  public void close() {
-    delegate.close();
-  }
+    /** Closes the real store. */
+    @Override
+    public void close() {
+        delegate.close();
+    }
 }

@@ -20,53 +20,53 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class MutableClock extends Clock {
 
-  private final AtomicReference<Instant> now;
-  private final ZoneId zone;
+    private final AtomicReference<Instant> now;
+    private final ZoneId zone;
 
-  private MutableClock(AtomicReference<Instant> now, ZoneId zone) {
-    this.now = now;
-    this.zone = zone;
-  }
-
-  /** @return a clock at the real current instant, truncated to milliseconds, in UTC */
-  public static MutableClock startingNow() {
-    return new MutableClock(new AtomicReference<>(Instant.now().truncatedTo(ChronoUnit.MILLIS)), ZoneOffset.UTC);
-  }
-
-  /**
-   * @param start the first instant
-   * @return a clock at {@code start}, in UTC
-   */
-  public static MutableClock startingAt(Instant start) {
-    return new MutableClock(new AtomicReference<>(Objects.requireNonNull(start, "start")), ZoneOffset.UTC);
-  }
-
-  /**
-   * Moves the clock forward.
-   *
-   * @param amount a duration that is not negative
-   * @return the new instant
-   */
-  public Instant advance(Duration amount) {
-    if (amount.isNegative()) {
-      throw new IllegalArgumentException("a MutableClock only moves forward (got " + amount + ")");
+    private MutableClock(AtomicReference<Instant> now, ZoneId zone) {
+        this.now = now;
+        this.zone = zone;
     }
-    return now.updateAndGet(t -> t.plus(amount));
-  }
 
-  @Override
-  public Instant instant() {
-    return now.get();
-  }
+    /** @return a clock at the real current instant, truncated to milliseconds, in UTC */
+    public static MutableClock startingNow() {
+        return new MutableClock(new AtomicReference<>(Instant.now().truncatedTo(ChronoUnit.MILLIS)), ZoneOffset.UTC);
+    }
 
-  @Override
-  public ZoneId getZone() {
-    return zone;
-  }
+    /**
+     * @param start the first instant
+     * @return a clock at {@code start}, in UTC
+     */
+    public static MutableClock startingAt(Instant start) {
+        return new MutableClock(new AtomicReference<>(Objects.requireNonNull(start, "start")), ZoneOffset.UTC);
+    }
 
-  /** Returns a clock sharing this one's time, in another zone. */
-  @Override
-  public Clock withZone(ZoneId zone) {
-    return new MutableClock(now, zone);
-  }
+    /**
+     * Moves the clock forward.
+     *
+     * @param amount a duration that is not negative
+     * @return the new instant
+     */
+    public Instant advance(Duration amount) {
+        if (amount.isNegative()) {
+            throw new IllegalArgumentException("a MutableClock only moves forward (got " + amount + ")");
+        }
+        return now.updateAndGet(t -> t.plus(amount));
+    }
+
+    @Override
+    public Instant instant() {
+        return now.get();
+    }
+
+    @Override
+    public ZoneId getZone() {
+        return zone;
+    }
+
+    /** Returns a clock sharing this one's time, in another zone. */
+    @Override
+    public Clock withZone(ZoneId zone) {
+        return new MutableClock(now, zone);
+    }
 }

@@ -6,8 +6,8 @@ import dev.lanyard.session.spi.AtomicValueStore;
 /** The in-memory store passes the atomic value contract. */
 class InMemoryAtomicValueStoreContractTest extends AtomicValueStoreContract {
 
-  @Override
-  protected AtomicValueStore createValueStore(MutableClock clock) {
-    return InMemorySessionStore.create(clock);
-  }
+    @Override
+    protected AtomicValueStore createValueStore(MutableClock clock) {
+        return InMemorySessionStore.create(clock);
+    }
 }

@@ -7,17 +7,17 @@ import java.time.Duration;
 /** The in-memory store reports timeouts from its sweep: the test clock moves and the sweep runs. */
 class InMemoryExpiryNotifyingStoreContractTest extends ExpiryNotifyingStoreContract {
 
-  private InMemorySessionStore memory;
+    private InMemorySessionStore memory;
 
-  @Override
-  protected ExpiryNotifyingStore createStore(MutableClock clock) {
-    memory = InMemorySessionStore.create(clock);
-    return memory;
-  }
+    @Override
+    protected ExpiryNotifyingStore createStore(MutableClock clock) {
+        memory = InMemorySessionStore.create(clock);
+        return memory;
+    }
 
-  @Override
-  protected void timePasses(Duration ttl) {
-    clock.advance(ttl.plusMillis(1));
-    memory.purgeExpired();
-  }
+    @Override
+    protected void timePasses(Duration ttl) {
+        clock.advance(ttl.plusMillis(1));
+        memory.purgeExpired();
+    }
 }

@@ -15,63 +15,63 @@ import java.util.Optional;
  */
 public final class BoundEndpoint extends Endpoint {
 
-  private final SocketSessions sockets;
-  private final Endpoint delegate;
-  private final SocketRoute route;
+    private final SocketSessions sockets;
+    private final Endpoint delegate;
+    private final SocketRoute route;
 
-  BoundEndpoint(SocketSessions sockets, Endpoint delegate, SocketRoute route) {
-    this.sockets = sockets;
-    this.delegate = delegate;
-    this.route = route;
-  }
-
-  /**
-   * Binds the socket, then opens the application's endpoint; a socket without a bound session is closed.
-   *
-   * @param socket the new socket
-   * @param config its configuration
-   */
-  @Override
-  public void onOpen(Session socket, EndpointConfig config) {
-    Object bound = config.getUserProperties().get(SocketSessions.BOUND_PROPERTY);
-    if (!(bound instanceof BoundSession session)) {
-      try {
-        socket.close(SocketCloseCause.ENDED.closeReason());
-      } catch (java.io.IOException e) {
-        // the socket is going away either way
-      }
-      return;
+    BoundEndpoint(SocketSessions sockets, Endpoint delegate, SocketRoute route) {
+        this.sockets = sockets;
+        this.delegate = delegate;
+        this.route = route;
     }
-    socket.getUserProperties().put(SocketSessions.BOUND_PROPERTY, session);
-    sockets.opened(socket, session, route);
-    delegate.onOpen(socket, config);
-  }
 
-  /**
-   * Forgets the socket, then tells the application's endpoint.
-   *
-   * @param socket the closing socket
-   * @param reason why it closes
-   */
-  @Override
-  public void onClose(Session socket, CloseReason reason) {
-    sockets.closed(socket);
-    delegate.onClose(socket, reason);
-  }
+    /**
+     * Binds the socket, then opens the application's endpoint; a socket without a bound session is closed.
+     *
+     * @param socket the new socket
+     * @param config its configuration
+     */
+    @Override
+    public void onOpen(Session socket, EndpointConfig config) {
+        Object bound = config.getUserProperties().get(SocketSessions.BOUND_PROPERTY);
+        if (!(bound instanceof BoundSession session)) {
+            try {
+                socket.close(SocketCloseCause.ENDED.closeReason());
+            } catch (java.io.IOException e) {
+                // the socket is going away either way
+            }
+            return;
+        }
+        socket.getUserProperties().put(SocketSessions.BOUND_PROPERTY, session);
+        sockets.opened(socket, session, route);
+        delegate.onOpen(socket, config);
+    }
 
-  /**
-   * Tells the application's endpoint.
-   *
-   * @param socket the socket
-   * @param error what went wrong
-   */
-  @Override
-  public void onError(Session socket, Throwable error) {
-    delegate.onError(socket, error);
-  }
+    /**
+     * Forgets the socket, then tells the application's endpoint.
+     *
+     * @param socket the closing socket
+     * @param reason why it closes
+     */
+    @Override
+    public void onClose(Session socket, CloseReason reason) {
+        sockets.closed(socket);
+        delegate.onClose(socket, reason);
+    }
 
-  /** @return the application's endpoint, for containers and tests that look inside */
-  Optional<Endpoint> delegate() {
-    return Optional.of(delegate);
-  }
+    /**
+     * Tells the application's endpoint.
+     *
+     * @param socket the socket
+     * @param error what went wrong
+     */
+    @Override
+    public void onError(Session socket, Throwable error) {
+        delegate.onError(socket, error);
+    }
+
+    /** @return the application's endpoint, for containers and tests that look inside */
+    Optional<Endpoint> delegate() {
+        return Optional.of(delegate);
+    }
 }

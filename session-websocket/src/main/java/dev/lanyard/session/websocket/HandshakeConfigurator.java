@@ -14,31 +14,31 @@ import java.util.function.Supplier;
  */
 final class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
 
-  private final SocketSessions sockets;
-  private final Supplier<? extends Endpoint> endpoints;
-  private final SocketRoute route;
+    private final SocketSessions sockets;
+    private final Supplier<? extends Endpoint> endpoints;
+    private final SocketRoute route;
 
-  HandshakeConfigurator(SocketSessions sockets, Supplier<? extends Endpoint> endpoints, SocketRoute route) {
-    this.sockets = sockets;
-    this.endpoints = endpoints;
-    this.route = route;
-  }
-
-  @Override
-  public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
-    Optional<BoundSession> bound = sockets.handshake(request.getHeaders());
-    if (bound.isEmpty()) {
-      throw new HandshakeRefusedException();
+    HandshakeConfigurator(SocketSessions sockets, Supplier<? extends Endpoint> endpoints, SocketRoute route) {
+        this.sockets = sockets;
+        this.endpoints = endpoints;
+        this.route = route;
     }
-    config.getUserProperties().put(SocketSessions.BOUND_PROPERTY, bound.get());
-  }
 
-  @Override
-  public <T> T getEndpointInstance(Class<T> endpointClass) {
-    if (!endpointClass.isAssignableFrom(BoundEndpoint.class)) {
-      throw new IllegalArgumentException("this configurator makes " + BoundEndpoint.class.getName()
-          + " endpoints, not " + endpointClass.getName());
+    @Override
+    public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
+        Optional<BoundSession> bound = sockets.handshake(request.getHeaders());
+        if (bound.isEmpty()) {
+            throw new HandshakeRefusedException();
+        }
+        config.getUserProperties().put(SocketSessions.BOUND_PROPERTY, bound.get());
     }
-    return endpointClass.cast(new BoundEndpoint(sockets, endpoints.get(), route));
-  }
+
+    @Override
+    public <T> T getEndpointInstance(Class<T> endpointClass) {
+        if (!endpointClass.isAssignableFrom(BoundEndpoint.class)) {
+            throw new IllegalArgumentException("this configurator makes " + BoundEndpoint.class.getName()
+                    + " endpoints, not " + endpointClass.getName());
+        }
+        return endpointClass.cast(new BoundEndpoint(sockets, endpoints.get(), route));
+    }
 }

@@ -7,8 +7,8 @@ package dev.lanyard.session.websocket;
  * @since 0.1.0
  */
 public enum OutageMode {
-  /** Sockets stay open on the strength of their handshake; the session is checked again once the store answers. */
-  FAIL_OPEN,
-  /** Sockets are closed with {@link SocketCloseCause#STORE_UNAVAILABLE} (1013, try again later). The default. */
-  FAIL_CLOSED
+    /** Sockets stay open on the strength of their handshake; the session is checked again once the store answers. */
+    FAIL_OPEN,
+    /** Sockets are closed with {@link SocketCloseCause#STORE_UNAVAILABLE} (1013, try again later). The default. */
+    FAIL_CLOSED
 }

@@ -25,52 +25,55 @@ import org.slf4j.LoggerFactory;
  */
 public final class SessionEndNotes implements SessionListener {
 
-  /** How long a note is kept: long enough for every node's next check. */
-  public static final Duration NOTE_TTL = Duration.ofMinutes(2);
+    /** How long a note is kept: long enough for every node's next check. */
+    public static final Duration NOTE_TTL = Duration.ofMinutes(2);
 
-  private static final Logger LOG = LoggerFactory.getLogger(SessionEndNotes.class);
-  private static final String PREFIX = "lanyard:ws:end:";
+    private static final Logger LOG = LoggerFactory.getLogger(SessionEndNotes.class);
+    private static final String PREFIX = "lanyard:ws:end:";
 
-  private final AtomicValueStore values;
+    private final AtomicValueStore values;
 
-  /**
-   * @param values the shared store's value operations (the session store itself, when it implements them)
-   */
-  public SessionEndNotes(AtomicValueStore values) {
-    this.values = Objects.requireNonNull(values, "values");
-  }
-
-  @Override
-  public void onEvent(SessionEvent event) {
-    if (event instanceof SessionEvent.Revoked revoked) {
-      note(revoked.handle(), SocketCloseCause.of(revoked.reason()));
-    } else if (event instanceof SessionEvent.Rotated rotated) {
-      note(rotated.oldHandle(), SocketCloseCause.of(rotated.cause()));
+    /**
+     * @param values the shared store's value operations (the session store itself, when it implements them)
+     */
+    public SessionEndNotes(AtomicValueStore values) {
+        this.values = Objects.requireNonNull(values, "values");
     }
-  }
 
-  private void note(SessionHandle handle, SocketCloseCause cause) {
-    try {
-      values.putIfAbsent(PREFIX + handle.value(), cause.name().getBytes(StandardCharsets.US_ASCII), NOTE_TTL);
-    } catch (RuntimeException e) {
-      LOG.warn("could not note why session {} ended ({}); its sockets on other nodes will close as ENDED",
-          handle, e.getClass().getName());
+    @Override
+    public void onEvent(SessionEvent event) {
+        if (event instanceof SessionEvent.Revoked revoked) {
+            note(revoked.handle(), SocketCloseCause.of(revoked.reason()));
+        } else if (event instanceof SessionEvent.Rotated rotated) {
+            note(rotated.oldHandle(), SocketCloseCause.of(rotated.cause()));
+        }
     }
-  }
 
-  /** Reads the note for a session that is gone. */
-  static Optional<SocketCloseCause> read(AtomicValueStore values, SessionHandle handle) {
-    try {
-      return values.get(PREFIX + handle.value()).map(bytes -> new String(bytes, StandardCharsets.US_ASCII))
-          .flatMap(name -> {
-            try {
-              return Optional.of(SocketCloseCause.valueOf(name));
-            } catch (IllegalArgumentException e) {
-              return Optional.empty();
-            }
-          });
-    } catch (RuntimeException e) {
-      return Optional.empty();
+    private void note(SessionHandle handle, SocketCloseCause cause) {
+        try {
+            values.putIfAbsent(PREFIX + handle.value(), cause.name().getBytes(StandardCharsets.US_ASCII), NOTE_TTL);
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "could not note why session {} ended ({}); its sockets on other nodes will close as ENDED",
+                    handle,
+                    e.getClass().getName());
+        }
     }
-  }
+
+    /** Reads the note for a session that is gone. */
+    static Optional<SocketCloseCause> read(AtomicValueStore values, SessionHandle handle) {
+        try {
+            return values.get(PREFIX + handle.value())
+                    .map(bytes -> new String(bytes, StandardCharsets.US_ASCII))
+                    .flatMap(name -> {
+                        try {
+                            return Optional.of(SocketCloseCause.valueOf(name));
+                        } catch (IllegalArgumentException e) {
+                            return Optional.empty();
+                        }
+                    });
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
 }

@@ -16,26 +16,26 @@ import java.util.Objects;
  */
 public final class SocketMeters implements MeterBinder {
 
-  private final SocketSessions sockets;
+    private final SocketSessions sockets;
 
-  /** @param sockets the node's sockets */
-  public SocketMeters(SocketSessions sockets) {
-    this.sockets = Objects.requireNonNull(sockets, "sockets");
-  }
-
-  @Override
-  public void bindTo(MeterRegistry registry) {
-    Gauge.builder("lanyard.websocket.open", sockets, SocketSessions::openSockets)
-        .description("WebSockets bound to a Lanyard session, open on this node")
-        .register(registry);
-    for (SocketCloseCause cause : SocketCloseCause.values()) {
-      FunctionCounter.builder("lanyard.websocket.closed", sockets, s -> s.closedSockets(cause))
-          .description("WebSockets Lanyard closed, by cause")
-          .tag("cause", cause.name().toLowerCase(java.util.Locale.ROOT))
-          .register(registry);
+    /** @param sockets the node's sockets */
+    public SocketMeters(SocketSessions sockets) {
+        this.sockets = Objects.requireNonNull(sockets, "sockets");
     }
-    FunctionCounter.builder("lanyard.websocket.refused", sockets, SocketSessions::refusedHandshakes)
-        .description("WebSocket handshakes refused for want of a live, signed-in session")
-        .register(registry);
-  }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("lanyard.websocket.open", sockets, SocketSessions::openSockets)
+                .description("WebSockets bound to a Lanyard session, open on this node")
+                .register(registry);
+        for (SocketCloseCause cause : SocketCloseCause.values()) {
+            FunctionCounter.builder("lanyard.websocket.closed", sockets, s -> s.closedSockets(cause))
+                    .description("WebSockets Lanyard closed, by cause")
+                    .tag("cause", cause.name().toLowerCase(java.util.Locale.ROOT))
+                    .register(registry);
+        }
+        FunctionCounter.builder("lanyard.websocket.refused", sockets, SocketSessions::refusedHandshakes)
+                .description("WebSocket handshakes refused for want of a live, signed-in session")
+                .register(registry);
+    }
 }

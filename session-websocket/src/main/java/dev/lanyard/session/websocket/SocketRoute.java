@@ -13,35 +13,35 @@ import java.util.Objects;
  */
 public record SocketRoute(SocketCheck check, OutageMode outage) {
 
-  /**
-   * Checks the values.
-   *
-   * @param check how often the session is checked
-   * @param outage what happens while the store is down
-   */
-  public SocketRoute {
-    Objects.requireNonNull(check, "check");
-    Objects.requireNonNull(outage, "outage");
-  }
+    /**
+     * Checks the values.
+     *
+     * @param check how often the session is checked
+     * @param outage what happens while the store is down
+     */
+    public SocketRoute {
+        Objects.requireNonNull(check, "check");
+        Objects.requireNonNull(outage, "outage");
+    }
 
-  /** @return the default route: periodic checks, fail-closed */
-  public static SocketRoute defaults() {
-    return new SocketRoute(SocketCheck.PERIODIC, OutageMode.FAIL_CLOSED);
-  }
+    /** @return the default route: periodic checks, fail-closed */
+    public static SocketRoute defaults() {
+        return new SocketRoute(SocketCheck.PERIODIC, OutageMode.FAIL_CLOSED);
+    }
 
-  /**
-   * @param value how often the session is checked
-   * @return a copy with that check
-   */
-  public SocketRoute withCheck(SocketCheck value) {
-    return new SocketRoute(value, outage);
-  }
+    /**
+     * @param value how often the session is checked
+     * @return a copy with that check
+     */
+    public SocketRoute withCheck(SocketCheck value) {
+        return new SocketRoute(value, outage);
+    }
 
-  /**
-   * @param value what happens while the store is down
-   * @return a copy with that outage mode
-   */
-  public SocketRoute withOutage(OutageMode value) {
-    return new SocketRoute(check, value);
-  }
+    /**
+     * @param value what happens while the store is down
+     * @return a copy with that outage mode
+     */
+    public SocketRoute withOutage(OutageMode value) {
+        return new SocketRoute(check, value);
+    }
 }

@@ -57,394 +57,408 @@ import org.slf4j.LoggerFactory;
  */
 public final class SocketSessions implements AutoCloseable {
 
-  /** Default {@link Builder#checkInterval}: how often open sockets look at their sessions. */
-  public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofSeconds(1);
-  /** Default {@link Builder#cookieName}, the servlet filter's default cookie name. */
-  public static final String DEFAULT_COOKIE_NAME = "__Host-session";
-  /** The socket user property that holds the {@link BoundSession}. */
-  static final String BOUND_PROPERTY = BoundSession.class.getName();
-  /** The session attribute in which the servlet filter keeps the roles given at login, comma-separated. */
-  static final String ROLES_ATTRIBUTE = "lanyard.roles";
+    /** Default {@link Builder#checkInterval}: how often open sockets look at their sessions. */
+    public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofSeconds(1);
+    /** Default {@link Builder#cookieName}, the servlet filter's default cookie name. */
+    public static final String DEFAULT_COOKIE_NAME = "__Host-session";
+    /** The socket user property that holds the {@link BoundSession}. */
+    static final String BOUND_PROPERTY = BoundSession.class.getName();
+    /** The session attribute in which the servlet filter keeps the roles given at login, comma-separated. */
+    static final String ROLES_ATTRIBUTE = "lanyard.roles";
 
-  private static final Logger LOG = LoggerFactory.getLogger(SocketSessions.class);
+    private static final Logger LOG = LoggerFactory.getLogger(SocketSessions.class);
 
-  private final SessionManager manager;
-  private final Duration checkInterval;
-  private final String cookieName;
-  private final String headerName;
-  private final ScheduledExecutorService scheduler;
-  private final Map<jakarta.websocket.Session, Socket> sockets = new ConcurrentHashMap<>();
-  private final Map<SocketCloseCause, LongAdder> closes = new EnumMap<>(SocketCloseCause.class);
-  private final LongAdder refusedHandshakes = new LongAdder();
-  /** Sessions found gone without a note saying why: given one more check for the note to arrive. */
-  private final Set<SessionHandle> unexplained = ConcurrentHashMap.newKeySet();
-  private volatile boolean closed;
-
-  /** One open socket: its session as bound, and its route. */
-  record Socket(jakarta.websocket.Session socket, BoundSession bound, SocketRoute route) {}
-
-  private SocketSessions(Builder b) {
-    this.manager = b.manager;
-    this.checkInterval = b.checkInterval;
-    this.cookieName = b.cookieName;
-    this.headerName = b.headerName;
-    for (SocketCloseCause cause : SocketCloseCause.values()) {
-      closes.put(cause, new LongAdder());
-    }
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "lanyard-socket-check");
-      t.setDaemon(true);
-      return t;
-    });
-    long millis = checkInterval.toMillis();
-    scheduler.scheduleWithFixedDelay(this::checkQuietly, millis, millis, TimeUnit.MILLISECONDS);
-  }
-
-  /**
-   * Starts configuring the sockets of one node.
-   *
-   * @param manager the node's session manager
-   * @return a builder
-   */
-  public static Builder builder(SessionManager manager) {
-    return new Builder(manager);
-  }
-
-  /**
-   * Describes an endpoint whose sockets are bound to the Lanyard session; register the result with the
-   * container's {@code ServerContainer.addEndpoint}. The handshake is refused without a live, signed-in
-   * session; each socket's endpoint is a new instance from {@code endpoints}, which reads the session with
-   * {@link BoundSession#of}.
-   *
-   * @param path the endpoint's path, as {@code ServerEndpointConfig.Builder.create} takes it
-   * @param endpoints makes one endpoint per socket
-   * @param route how the sockets check their session and what they do while the store is down
-   * @return the endpoint's configuration
-   */
-  public ServerEndpointConfig endpoint(String path, Supplier<? extends Endpoint> endpoints, SocketRoute route) {
-    Objects.requireNonNull(path, "path");
-    Objects.requireNonNull(endpoints, "endpoints");
-    Objects.requireNonNull(route, "route");
-    return ServerEndpointConfig.Builder.create(BoundEndpoint.class, path)
-        .configurator(new HandshakeConfigurator(this, endpoints, route))
-        .build();
-  }
-
-  /**
-   * Checks a socket's session before the endpoint acts on an inbound message. On a
-   * {@link SocketCheck#EACH_MESSAGE} route it looks the session up (no round trip on a near-cache hit) and,
-   * when the session ended, closes the socket and answers {@code false}; while the store is down it follows
-   * the route's {@link OutageMode}. On a {@link SocketCheck#PERIODIC} route it answers from what this node
-   * already knows, without a store call.
-   *
-   * @param socket the socket that received the message
-   * @return whether the endpoint may act on the message
-   */
-  public boolean admit(jakarta.websocket.Session socket) {
-    Socket open = sockets.get(socket);
-    if (open == null) {
-      return false;
-    }
-    if (open.route().check() != SocketCheck.EACH_MESSAGE) {
-      return true;
-    }
-    return check(open.bound().handle(), open.bound().version(), List.of(open), false);
-  }
-
-  /** @return how many sockets are open on this node */
-  public int openSockets() {
-    return sockets.size();
-  }
-
-  /**
-   * @param handle a session's handle
-   * @return how many sockets of that session are open on this node
-   */
-  public int openSockets(SessionHandle handle) {
-    Objects.requireNonNull(handle, "handle");
-    return (int) sockets.values().stream().filter(s -> s.bound().handle().equals(handle)).count();
-  }
-
-  /**
-   * Counts a user's open sockets on this node by session, for a device list: pair it with
-   * {@link SessionManager#sessionsOf} (the count is this node's; a user whose sockets are spread over several
-   * nodes sees each node's own).
-   *
-   * @param userId the user
-   * @return open sockets per session handle; sessions without sockets are absent
-   */
-  public Map<SessionHandle, Integer> openSocketsOf(String userId) {
-    Objects.requireNonNull(userId, "userId");
-    Map<SessionHandle, Integer> counts = new HashMap<>();
-    for (Socket s : sockets.values()) {
-      if (s.bound().userId().equals(userId)) {
-        counts.merge(s.bound().handle(), 1, Integer::sum);
-      }
-    }
-    return Map.copyOf(counts);
-  }
-
-  /**
-   * @param cause a close cause
-   * @return how many sockets this node closed for it since start
-   */
-  public long closedSockets(SocketCloseCause cause) {
-    return closes.get(Objects.requireNonNull(cause, "cause")).sum();
-  }
-
-  /** @return how many handshakes this node refused since start */
-  public long refusedHandshakes() {
-    return refusedHandshakes.sum();
-  }
-
-  /** @return the configured check interval */
-  public Duration checkInterval() {
-    return checkInterval;
-  }
-
-  /** Stops the checks and closes every open socket with {@link SocketCloseCause#SHUTDOWN}. Idempotent. */
-  @Override
-  public void close() {
-    closed = true;
-    scheduler.shutdownNow();
-    for (Socket s : List.copyOf(sockets.values())) {
-      closeSocket(s, SocketCloseCause.SHUTDOWN);
-    }
-  }
-
-  @Override
-  public String toString() {
-    return "SocketSessions[open=" + sockets.size() + ", checkInterval=" + checkInterval + "]";
-  }
-
-  // ---------------------------------------------------------------- handshake and lifecycle
-
-  /** Resolves the presented session of a handshake; empty refuses it. */
-  Optional<BoundSession> handshake(Map<String, List<String>> headers) {
-    Optional<String> presented = presentedId(headers);
-    if (presented.isEmpty()) {
-      refusedHandshakes.increment();
-      return Optional.empty();
-    }
-    Resolution resolution;
-    try {
-      resolution = manager.resolve(presented.get());
-    } catch (StoreUnavailableException e) {
-      LOG.warn("refused a WebSocket handshake: the session store is unavailable");
-      refusedHandshakes.increment();
-      return Optional.empty();
-    }
-    Optional<Session> session = resolution.session().filter(Session::isAuthenticated);
-    if (session.isEmpty()) {
-      refusedHandshakes.increment();
-      return Optional.empty();
-    }
-    Session s = session.get();
-    return Optional.of(new BoundSession(s.handle(), s.userId().orElseThrow(), roles(s), s.version(),
-        s.absoluteExpiry()));
-  }
-
-  private static Set<String> roles(Session session) {
-    Object joined = session.attribute(ROLES_ATTRIBUTE).orElse(null);
-    if (!(joined instanceof String text) || text.isEmpty()) {
-      return Set.of();
-    }
-    return Set.of(text.split(","));
-  }
-
-  /** The session ID a handshake presents: the header when configured and present, else the cookie. */
-  Optional<String> presentedId(Map<String, List<String>> headers) {
-    for (Map.Entry<String, List<String>> header : headers.entrySet()) {
-      if (headerName != null && header.getKey().equalsIgnoreCase(headerName) && !header.getValue().isEmpty()) {
-        return Optional.of(header.getValue().get(0).strip());
-      }
-    }
-    for (Map.Entry<String, List<String>> header : headers.entrySet()) {
-      if (!header.getKey().equalsIgnoreCase("cookie")) {
-        continue;
-      }
-      for (String line : header.getValue()) {
-        for (String pair : line.split(";")) {
-          int eq = pair.indexOf('=');
-          if (eq > 0 && pair.substring(0, eq).strip().equals(cookieName)) {
-            return Optional.of(pair.substring(eq + 1).strip());
-          }
-        }
-      }
-    }
-    return Optional.empty();
-  }
-
-  void opened(jakarta.websocket.Session socket, BoundSession bound, SocketRoute route) {
-    if (closed) {
-      closeQuietly(socket, SocketCloseCause.SHUTDOWN);
-      return;
-    }
-    sockets.put(socket, new Socket(socket, bound, route));
-  }
-
-  void closed(jakarta.websocket.Session socket) {
-    sockets.remove(socket);
-  }
-
-  // ---------------------------------------------------------------- checks
-
-  private void checkQuietly() {
-    try {
-      checkAll();
-    } catch (RuntimeException e) {
-      LOG.warn("the socket check failed with {}; next check in {}", e.getClass().getName(), checkInterval, e);
-    }
-  }
-
-  /** Looks every session with open sockets up once, touches the live ones that are due, closes the rest. */
-  void checkAll() {
-    Map<SessionHandle, List<Socket>> bySession = new HashMap<>();
-    for (Socket s : sockets.values()) {
-      bySession.computeIfAbsent(s.bound().handle(), h -> new ArrayList<>()).add(s);
-    }
-    unexplained.retainAll(bySession.keySet());
-    for (Map.Entry<SessionHandle, List<Socket>> e : bySession.entrySet()) {
-      check(e.getKey(), e.getValue().get(0).bound().version(), e.getValue(), true);
-    }
-  }
-
-  /**
-   * Checks one session and acts on its sockets.
-   *
-   * @return whether the session is live (or the store is down and every socket's route fails open)
-   */
-  private boolean check(SessionHandle handle, long version, List<Socket> open, boolean periodic) {
-    Resolution resolution;
-    try {
-      resolution = manager.lookup(handle, version);
-    } catch (StoreUnavailableException e) {
-      boolean kept = true;
-      for (Socket s : open) {
-        if (s.route().outage() == OutageMode.FAIL_CLOSED) {
-          closeSocket(s, SocketCloseCause.STORE_UNAVAILABLE);
-          kept = false;
-        }
-      }
-      return kept;
-    }
-    if (resolution.isFound()) {
-      Session session = resolution.session().orElseThrow();
-      if (periodic && manager.touchDue(session)) {
-        touch(session);
-      }
-      return true;
-    }
-    SocketCloseCause cause = why(handle, resolution.status());
-    if (cause == SocketCloseCause.ENDED && periodic && unexplained.add(handle)) {
-      // the node that ended the session writes its note just after the store change: wait one check for it
-      return false;
-    }
-    unexplained.remove(handle);
-    for (Socket s : open) {
-      closeSocket(s, cause);
-    }
-    return false;
-  }
-
-  private void touch(Session session) {
-    try {
-      manager.save(session, SessionUpdate.none());
-    } catch (StoreUnavailableException e) {
-      LOG.debug("could not touch session {}: the store is unavailable", session.handle());
-    }
-  }
-
-  private SocketCloseCause why(SessionHandle handle, ResolutionStatus status) {
-    Optional<SocketCloseCause> named = SocketCloseCause.of(status);
-    if (named.isPresent()) {
-      return named.get();
-    }
-    return manager.values().flatMap(values -> SessionEndNotes.read(values, handle)).orElse(SocketCloseCause.ENDED);
-  }
-
-  private void closeSocket(Socket s, SocketCloseCause cause) {
-    if (sockets.remove(s.socket()) != null) {
-      closes.get(cause).increment();
-      closeQuietly(s.socket(), cause);
-    }
-  }
-
-  private static void closeQuietly(jakarta.websocket.Session socket, SocketCloseCause cause) {
-    try {
-      socket.close(cause.closeReason());
-    } catch (IOException | RuntimeException e) {
-      LOG.debug("closing a socket ({}) failed with {}", cause, e.getClass().getName());
-    }
-  }
-
-  /**
-   * Configures a node's {@link SocketSessions}. Not thread-safe; {@link #build()} starts the checks.
-   *
-   * @since 0.1.0
-   */
-  public static final class Builder {
     private final SessionManager manager;
-    private Duration checkInterval = DEFAULT_CHECK_INTERVAL;
-    private String cookieName = DEFAULT_COOKIE_NAME;
-    private String headerName;
+    private final Duration checkInterval;
+    private final String cookieName;
+    private final String headerName;
+    private final ScheduledExecutorService scheduler;
+    private final Map<jakarta.websocket.Session, Socket> sockets = new ConcurrentHashMap<>();
+    private final Map<SocketCloseCause, LongAdder> closes = new EnumMap<>(SocketCloseCause.class);
+    private final LongAdder refusedHandshakes = new LongAdder();
+    /** Sessions found gone without a note saying why: given one more check for the note to arrive. */
+    private final Set<SessionHandle> unexplained = ConcurrentHashMap.newKeySet();
 
-    private Builder(SessionManager manager) {
-      this.manager = Objects.requireNonNull(manager, "manager");
+    private volatile boolean closed;
+
+    /** One open socket: its session as bound, and its route. */
+    record Socket(jakarta.websocket.Session socket, BoundSession bound, SocketRoute route) {}
+
+    private SocketSessions(Builder b) {
+        this.manager = b.manager;
+        this.checkInterval = b.checkInterval;
+        this.cookieName = b.cookieName;
+        this.headerName = b.headerName;
+        for (SocketCloseCause cause : SocketCloseCause.values()) {
+            closes.put(cause, new LongAdder());
+        }
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "lanyard-socket-check");
+            t.setDaemon(true);
+            return t;
+        });
+        long millis = checkInterval.toMillis();
+        scheduler.scheduleWithFixedDelay(this::checkQuietly, millis, millis, TimeUnit.MILLISECONDS);
     }
 
     /**
-     * Sets how often open sockets look at their sessions (default {@link #DEFAULT_CHECK_INTERVAL}): the bound
-     * on how long a socket outlives its session, plus the store's invalidation delay.
+     * Starts configuring the sockets of one node.
      *
-     * @param value a positive duration of at least 10 ms
-     * @return this builder
+     * @param manager the node's session manager
+     * @return a builder
      */
-    public Builder checkInterval(Duration value) {
-      Objects.requireNonNull(value, "checkInterval");
-      if (value.toMillis() < 10) {
-        throw new IllegalArgumentException("checkInterval (" + value + ") must be at least 10 ms");
-      }
-      this.checkInterval = value;
-      return this;
+    public static Builder builder(SessionManager manager) {
+        return new Builder(manager);
     }
 
     /**
-     * Sets the cookie that carries the session ID (default {@value #DEFAULT_COOKIE_NAME}); use the name the
-     * servlet filter is configured with.
+     * Describes an endpoint whose sockets are bound to the Lanyard session; register the result with the
+     * container's {@code ServerContainer.addEndpoint}. The handshake is refused without a live, signed-in
+     * session; each socket's endpoint is a new instance from {@code endpoints}, which reads the session with
+     * {@link BoundSession#of}.
      *
-     * @param value the cookie name
-     * @return this builder
+     * @param path the endpoint's path, as {@code ServerEndpointConfig.Builder.create} takes it
+     * @param endpoints makes one endpoint per socket
+     * @param route how the sockets check their session and what they do while the store is down
+     * @return the endpoint's configuration
      */
-    public Builder cookieName(String value) {
-      Objects.requireNonNull(value, "cookieName");
-      if (value.isBlank()) {
-        throw new IllegalArgumentException("cookieName must not be blank");
-      }
-      this.cookieName = value;
-      return this;
+    public ServerEndpointConfig endpoint(String path, Supplier<? extends Endpoint> endpoints, SocketRoute route) {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(endpoints, "endpoints");
+        Objects.requireNonNull(route, "route");
+        return ServerEndpointConfig.Builder.create(BoundEndpoint.class, path)
+                .configurator(new HandshakeConfigurator(this, endpoints, route))
+                .build();
     }
 
     /**
-     * Also accepts the session ID in this request header (default: none, cookie only), for clients that are
-     * not browsers; the servlet filter's {@code headerName} is the usual choice. The header wins over the
-     * cookie when both are present.
+     * Checks a socket's session before the endpoint acts on an inbound message. On a
+     * {@link SocketCheck#EACH_MESSAGE} route it looks the session up (no round trip on a near-cache hit) and,
+     * when the session ended, closes the socket and answers {@code false}; while the store is down it follows
+     * the route's {@link OutageMode}. On a {@link SocketCheck#PERIODIC} route it answers from what this node
+     * already knows, without a store call.
      *
-     * @param value the header name
-     * @return this builder
+     * @param socket the socket that received the message
+     * @return whether the endpoint may act on the message
      */
-    public Builder headerName(String value) {
-      Objects.requireNonNull(value, "headerName");
-      if (value.isBlank()) {
-        throw new IllegalArgumentException("headerName must not be blank");
-      }
-      this.headerName = value;
-      return this;
+    public boolean admit(jakarta.websocket.Session socket) {
+        Socket open = sockets.get(socket);
+        if (open == null) {
+            return false;
+        }
+        if (open.route().check() != SocketCheck.EACH_MESSAGE) {
+            return true;
+        }
+        return check(open.bound().handle(), open.bound().version(), List.of(open), false);
     }
 
-    /** @return the node's sockets, with their checks running */
-    public SocketSessions build() {
-      return new SocketSessions(this);
+    /** @return how many sockets are open on this node */
+    public int openSockets() {
+        return sockets.size();
     }
-  }
+
+    /**
+     * @param handle a session's handle
+     * @return how many sockets of that session are open on this node
+     */
+    public int openSockets(SessionHandle handle) {
+        Objects.requireNonNull(handle, "handle");
+        return (int) sockets.values().stream()
+                .filter(s -> s.bound().handle().equals(handle))
+                .count();
+    }
+
+    /**
+     * Counts a user's open sockets on this node by session, for a device list: pair it with
+     * {@link SessionManager#sessionsOf} (the count is this node's; a user whose sockets are spread over several
+     * nodes sees each node's own).
+     *
+     * @param userId the user
+     * @return open sockets per session handle; sessions without sockets are absent
+     */
+    public Map<SessionHandle, Integer> openSocketsOf(String userId) {
+        Objects.requireNonNull(userId, "userId");
+        Map<SessionHandle, Integer> counts = new HashMap<>();
+        for (Socket s : sockets.values()) {
+            if (s.bound().userId().equals(userId)) {
+                counts.merge(s.bound().handle(), 1, Integer::sum);
+            }
+        }
+        return Map.copyOf(counts);
+    }
+
+    /**
+     * @param cause a close cause
+     * @return how many sockets this node closed for it since start
+     */
+    public long closedSockets(SocketCloseCause cause) {
+        return closes.get(Objects.requireNonNull(cause, "cause")).sum();
+    }
+
+    /** @return how many handshakes this node refused since start */
+    public long refusedHandshakes() {
+        return refusedHandshakes.sum();
+    }
+
+    /** @return the configured check interval */
+    public Duration checkInterval() {
+        return checkInterval;
+    }
+
+    /** Stops the checks and closes every open socket with {@link SocketCloseCause#SHUTDOWN}. Idempotent. */
+    @Override
+    public void close() {
+        closed = true;
+        scheduler.shutdownNow();
+        for (Socket s : List.copyOf(sockets.values())) {
+            closeSocket(s, SocketCloseCause.SHUTDOWN);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SocketSessions[open=" + sockets.size() + ", checkInterval=" + checkInterval + "]";
+    }
+
+    // ---------------------------------------------------------------- handshake and lifecycle
+
+    /** Resolves the presented session of a handshake; empty refuses it. */
+    Optional<BoundSession> handshake(Map<String, List<String>> headers) {
+        Optional<String> presented = presentedId(headers);
+        if (presented.isEmpty()) {
+            refusedHandshakes.increment();
+            return Optional.empty();
+        }
+        Resolution resolution;
+        try {
+            resolution = manager.resolve(presented.get());
+        } catch (StoreUnavailableException e) {
+            LOG.warn("refused a WebSocket handshake: the session store is unavailable");
+            refusedHandshakes.increment();
+            return Optional.empty();
+        }
+        Optional<Session> session = resolution.session().filter(Session::isAuthenticated);
+        if (session.isEmpty()) {
+            refusedHandshakes.increment();
+            return Optional.empty();
+        }
+        Session s = session.get();
+        return Optional.of(
+                new BoundSession(s.handle(), s.userId().orElseThrow(), roles(s), s.version(), s.absoluteExpiry()));
+    }
+
+    private static Set<String> roles(Session session) {
+        Object joined = session.attribute(ROLES_ATTRIBUTE).orElse(null);
+        if (!(joined instanceof String text) || text.isEmpty()) {
+            return Set.of();
+        }
+        return Set.of(text.split(","));
+    }
+
+    /** The session ID a handshake presents: the header when configured and present, else the cookie. */
+    Optional<String> presentedId(Map<String, List<String>> headers) {
+        for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+            if (headerName != null
+                    && header.getKey().equalsIgnoreCase(headerName)
+                    && !header.getValue().isEmpty()) {
+                return Optional.of(header.getValue().get(0).strip());
+            }
+        }
+        for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+            if (!header.getKey().equalsIgnoreCase("cookie")) {
+                continue;
+            }
+            for (String line : header.getValue()) {
+                for (String pair : line.split(";")) {
+                    int eq = pair.indexOf('=');
+                    if (eq > 0 && pair.substring(0, eq).strip().equals(cookieName)) {
+                        return Optional.of(pair.substring(eq + 1).strip());
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    void opened(jakarta.websocket.Session socket, BoundSession bound, SocketRoute route) {
+        if (closed) {
+            closeQuietly(socket, SocketCloseCause.SHUTDOWN);
+            return;
+        }
+        sockets.put(socket, new Socket(socket, bound, route));
+    }
+
+    void closed(jakarta.websocket.Session socket) {
+        sockets.remove(socket);
+    }
+
+    // ---------------------------------------------------------------- checks
+
+    private void checkQuietly() {
+        try {
+            checkAll();
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "the socket check failed with {}; next check in {}",
+                    e.getClass().getName(),
+                    checkInterval,
+                    e);
+        }
+    }
+
+    /** Looks every session with open sockets up once, touches the live ones that are due, closes the rest. */
+    void checkAll() {
+        Map<SessionHandle, List<Socket>> bySession = new HashMap<>();
+        for (Socket s : sockets.values()) {
+            bySession
+                    .computeIfAbsent(s.bound().handle(), h -> new ArrayList<>())
+                    .add(s);
+        }
+        unexplained.retainAll(bySession.keySet());
+        for (Map.Entry<SessionHandle, List<Socket>> e : bySession.entrySet()) {
+            check(e.getKey(), e.getValue().get(0).bound().version(), e.getValue(), true);
+        }
+    }
+
+    /**
+     * Checks one session and acts on its sockets.
+     *
+     * @return whether the session is live (or the store is down and every socket's route fails open)
+     */
+    private boolean check(SessionHandle handle, long version, List<Socket> open, boolean periodic) {
+        Resolution resolution;
+        try {
+            resolution = manager.lookup(handle, version);
+        } catch (StoreUnavailableException e) {
+            boolean kept = true;
+            for (Socket s : open) {
+                if (s.route().outage() == OutageMode.FAIL_CLOSED) {
+                    closeSocket(s, SocketCloseCause.STORE_UNAVAILABLE);
+                    kept = false;
+                }
+            }
+            return kept;
+        }
+        if (resolution.isFound()) {
+            Session session = resolution.session().orElseThrow();
+            if (periodic && manager.touchDue(session)) {
+                touch(session);
+            }
+            return true;
+        }
+        SocketCloseCause cause = why(handle, resolution.status());
+        if (cause == SocketCloseCause.ENDED && periodic && unexplained.add(handle)) {
+            // the node that ended the session writes its note just after the store change: wait one check for it
+            return false;
+        }
+        unexplained.remove(handle);
+        for (Socket s : open) {
+            closeSocket(s, cause);
+        }
+        return false;
+    }
+
+    private void touch(Session session) {
+        try {
+            manager.save(session, SessionUpdate.none());
+        } catch (StoreUnavailableException e) {
+            LOG.debug("could not touch session {}: the store is unavailable", session.handle());
+        }
+    }
+
+    private SocketCloseCause why(SessionHandle handle, ResolutionStatus status) {
+        Optional<SocketCloseCause> named = SocketCloseCause.of(status);
+        if (named.isPresent()) {
+            return named.get();
+        }
+        return manager.values()
+                .flatMap(values -> SessionEndNotes.read(values, handle))
+                .orElse(SocketCloseCause.ENDED);
+    }
+
+    private void closeSocket(Socket s, SocketCloseCause cause) {
+        if (sockets.remove(s.socket()) != null) {
+            closes.get(cause).increment();
+            closeQuietly(s.socket(), cause);
+        }
+    }
+
+    private static void closeQuietly(jakarta.websocket.Session socket, SocketCloseCause cause) {
+        try {
+            socket.close(cause.closeReason());
+        } catch (IOException | RuntimeException e) {
+            LOG.debug(
+                    "closing a socket ({}) failed with {}", cause, e.getClass().getName());
+        }
+    }
+
+    /**
+     * Configures a node's {@link SocketSessions}. Not thread-safe; {@link #build()} starts the checks.
+     *
+     * @since 0.1.0
+     */
+    public static final class Builder {
+        private final SessionManager manager;
+        private Duration checkInterval = DEFAULT_CHECK_INTERVAL;
+        private String cookieName = DEFAULT_COOKIE_NAME;
+        private String headerName;
+
+        private Builder(SessionManager manager) {
+            this.manager = Objects.requireNonNull(manager, "manager");
+        }
+
+        /**
+         * Sets how often open sockets look at their sessions (default {@link #DEFAULT_CHECK_INTERVAL}): the bound
+         * on how long a socket outlives its session, plus the store's invalidation delay.
+         *
+         * @param value a positive duration of at least 10 ms
+         * @return this builder
+         */
+        public Builder checkInterval(Duration value) {
+            Objects.requireNonNull(value, "checkInterval");
+            if (value.toMillis() < 10) {
+                throw new IllegalArgumentException("checkInterval (" + value + ") must be at least 10 ms");
+            }
+            this.checkInterval = value;
+            return this;
+        }
+
+        /**
+         * Sets the cookie that carries the session ID (default {@value #DEFAULT_COOKIE_NAME}); use the name the
+         * servlet filter is configured with.
+         *
+         * @param value the cookie name
+         * @return this builder
+         */
+        public Builder cookieName(String value) {
+            Objects.requireNonNull(value, "cookieName");
+            if (value.isBlank()) {
+                throw new IllegalArgumentException("cookieName must not be blank");
+            }
+            this.cookieName = value;
+            return this;
+        }
+
+        /**
+         * Also accepts the session ID in this request header (default: none, cookie only), for clients that are
+         * not browsers; the servlet filter's {@code headerName} is the usual choice. The header wins over the
+         * cookie when both are present.
+         *
+         * @param value the header name
+         * @return this builder
+         */
+        public Builder headerName(String value) {
+            Objects.requireNonNull(value, "headerName");
+            if (value.isBlank()) {
+                throw new IllegalArgumentException("headerName must not be blank");
+            }
+            this.headerName = value;
+            return this;
+        }
+
+        /** @return the node's sockets, with their checks running */
+        public SocketSessions build() {
+            return new SocketSessions(this);
+        }
+    }
 }

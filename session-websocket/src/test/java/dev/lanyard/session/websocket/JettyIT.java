@@ -11,34 +11,34 @@ import org.eclipse.jetty.server.ServerConnector;
 /** The WebSocket suite on embedded Jetty 12 (ee10). */
 class JettyIT extends SocketContract {
 
-  @Override
-  SocketContract.Running start(List<ServerEndpointConfig> endpoints) throws Exception {
-    Server jetty = new Server();
-    ServerConnector connector = new ServerConnector(jetty);
-    connector.setHost("127.0.0.1");
-    connector.setPort(0);
-    jetty.addConnector(connector);
-    ServletContextHandler context = new ServletContextHandler();
-    context.setContextPath("/");
-    JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) -> {
-      // Jetty closes a silent socket after 30 s by default; the figures hold sockets open for minutes
-      container.setDefaultMaxSessionIdleTimeout(Duration.ofMinutes(10).toMillis());
-      for (ServerEndpointConfig endpoint : endpoints) {
-        container.addEndpoint(endpoint);
-      }
-    });
-    jetty.setHandler(context);
-    jetty.start();
-    return new SocketContract.Running() {
-      @Override
-      public int port() {
-        return connector.getLocalPort();
-      }
+    @Override
+    SocketContract.Running start(List<ServerEndpointConfig> endpoints) throws Exception {
+        Server jetty = new Server();
+        ServerConnector connector = new ServerConnector(jetty);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        jetty.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath("/");
+        JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) -> {
+            // Jetty closes a silent socket after 30 s by default; the figures hold sockets open for minutes
+            container.setDefaultMaxSessionIdleTimeout(Duration.ofMinutes(10).toMillis());
+            for (ServerEndpointConfig endpoint : endpoints) {
+                container.addEndpoint(endpoint);
+            }
+        });
+        jetty.setHandler(context);
+        jetty.start();
+        return new SocketContract.Running() {
+            @Override
+            public int port() {
+                return connector.getLocalPort();
+            }
 
-      @Override
-      public void close() throws Exception {
-        jetty.stop();
-      }
-    };
-  }
+            @Override
+            public void close() throws Exception {
+                jetty.stop();
+            }
+        };
+    }
 }

@@ -42,351 +42,379 @@ import org.junit.jupiter.api.Test;
  */
 abstract class SocketContract {
 
-  /** How often the nodes check their sockets in this suite. */
-  static final Duration CHECK = Duration.ofMillis(200);
-  /** The bound asserted for a close after a revocation on the other node: generous, the machine is loaded. */
-  static final Duration CLOSE_BOUND = Duration.ofSeconds(5);
+    /** How often the nodes check their sockets in this suite. */
+    static final Duration CHECK = Duration.ofMillis(200);
+    /** The bound asserted for a close after a revocation on the other node: generous, the machine is loaded. */
+    static final Duration CLOSE_BOUND = Duration.ofSeconds(5);
 
-  /** One running container with its endpoints; closing it stops the container. */
-  interface Running extends AutoCloseable {
-    /** @return the port it listens on */
-    int port();
-  }
-
-  /**
-   * Starts a container on a free port of 127.0.0.1 that serves the given endpoints.
-   *
-   * @param endpoints the endpoint configurations to register
-   * @return the running server
-   */
-  abstract Running start(List<ServerEndpointConfig> endpoints) throws Exception;
-
-  private final MutableClock clock = MutableClock.startingNow();
-  private final SessionPolicy policy = SessionPolicy.builder().idleTimeout(Duration.ofMinutes(30))
-      .absoluteTimeout(Duration.ofHours(4)).build();
-  private final List<AutoCloseable> closing = new ArrayList<>();
-  private RedisProcess redis;
-  Node a;
-  Node b;
-
-  /** One node: its store, manager, sockets and container. */
-  final class Node {
-    final SessionManager manager;
-    final SocketSessions sockets;
-    final Running server;
-
-    Node(String name) throws Exception {
-      this(name, CHECK, true);
+    /** One running container with its endpoints; closing it stops the container. */
+    interface Running extends AutoCloseable {
+        /** @return the port it listens on */
+        int port();
     }
 
-    Node(String name, Duration checkInterval, boolean nearCache) throws Exception {
-      RedisSessionStore plain = RedisSessionStore.builder().location(redis.uri()).clock(clock)
-          .commandTimeout(Duration.ofMillis(500)).build();
-      dev.lanyard.session.spi.SessionStore store =
-          nearCache ? NearCachedRedisStore.wrap(plain, NearCacheOptions.defaults()) : plain;
-      closing.add(store);
-      manager = SessionManager.builder(store).clock(clock).policy(policy).nodeId(name)
-          .listener(new SessionEndNotes((dev.lanyard.session.spi.AtomicValueStore) store)).build();
-      sockets = SocketSessions.builder(manager).checkInterval(checkInterval).build();
-      closing.add(sockets);
-      server = start(List.of(
-          sockets.endpoint("/echo", () -> new Echo(sockets), SocketRoute.defaults()),
-          sockets.endpoint("/open", () -> new Echo(sockets), SocketRoute.defaults().withOutage(OutageMode.FAIL_OPEN)),
-          sockets.endpoint("/checked", () -> new Echo(sockets),
-              SocketRoute.defaults().withCheck(SocketCheck.EACH_MESSAGE))));
-      closing.add(server);
-    }
+    /**
+     * Starts a container on a free port of 127.0.0.1 that serves the given endpoints.
+     *
+     * @param endpoints the endpoint configurations to register
+     * @return the running server
+     */
+    abstract Running start(List<ServerEndpointConfig> endpoints) throws Exception;
 
-    URI uri(String path) {
-      return URI.create("ws://127.0.0.1:" + server.port() + path);
-    }
-  }
+    private final MutableClock clock = MutableClock.startingNow();
+    private final SessionPolicy policy = SessionPolicy.builder()
+            .idleTimeout(Duration.ofMinutes(30))
+            .absoluteTimeout(Duration.ofHours(4))
+            .build();
+    private final List<AutoCloseable> closing = new ArrayList<>();
+    private RedisProcess redis;
+    Node a;
+    Node b;
 
-  /** Echoes text, prefixed with the bound user, after {@link SocketSessions#admit} lets it through. */
-  static final class Echo extends Endpoint {
-    private final SocketSessions sockets;
+    /** One node: its store, manager, sockets and container. */
+    final class Node {
+        final SessionManager manager;
+        final SocketSessions sockets;
+        final Running server;
 
-    Echo(SocketSessions sockets) {
-      this.sockets = sockets;
-    }
-
-    @Override
-    public void onOpen(jakarta.websocket.Session socket, EndpointConfig config) {
-      BoundSession bound = BoundSession.of(socket).orElseThrow();
-      socket.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> {
-        if (sockets.admit(socket)) {
-          socket.getAsyncRemote().sendText(bound.userId() + ":" + text);
+        Node(String name) throws Exception {
+            this(name, CHECK, true);
         }
-      });
-    }
-  }
 
-  @BeforeEach
-  void startNodes() throws Exception {
-    redis = TestRedis.localServer();
-    a = new Node("node-a");
-    b = new Node("node-b");
-  }
+        Node(String name, Duration checkInterval, boolean nearCache) throws Exception {
+            RedisSessionStore plain = RedisSessionStore.builder()
+                    .location(redis.uri())
+                    .clock(clock)
+                    .commandTimeout(Duration.ofMillis(500))
+                    .build();
+            dev.lanyard.session.spi.SessionStore store =
+                    nearCache ? NearCachedRedisStore.wrap(plain, NearCacheOptions.defaults()) : plain;
+            closing.add(store);
+            manager = SessionManager.builder(store)
+                    .clock(clock)
+                    .policy(policy)
+                    .nodeId(name)
+                    .listener(new SessionEndNotes((dev.lanyard.session.spi.AtomicValueStore) store))
+                    .build();
+            sockets =
+                    SocketSessions.builder(manager).checkInterval(checkInterval).build();
+            closing.add(sockets);
+            server = start(List.of(
+                    sockets.endpoint("/echo", () -> new Echo(sockets), SocketRoute.defaults()),
+                    sockets.endpoint(
+                            "/open",
+                            () -> new Echo(sockets),
+                            SocketRoute.defaults().withOutage(OutageMode.FAIL_OPEN)),
+                    sockets.endpoint(
+                            "/checked",
+                            () -> new Echo(sockets),
+                            SocketRoute.defaults().withCheck(SocketCheck.EACH_MESSAGE))));
+            closing.add(server);
+        }
 
-  @AfterEach
-  void stopNodes() throws Exception {
-    for (int i = closing.size() - 1; i >= 0; i--) {
-      closing.get(i).close();
-    }
-    if (redis != null) {
-      redis.resume();
-      redis.close();
-    }
-  }
-
-  // ---------------------------------------------------------------- tests
-
-  @Test
-  void handshakeWithoutASessionIsRefused() {
-    assertRefused(a.uri("/echo"), null);
-    assertThat(a.sockets.openSockets()).isZero();
-    assertThat(a.sockets.refusedHandshakes()).isEqualTo(1);
-  }
-
-  @Test
-  void handshakeWithAnUnknownOrAnonymousSessionIsRefused() {
-    NewSession anonymous = a.manager.create(ClientInfo.UNKNOWN);
-    assertRefused(a.uri("/echo"), anonymous.id().value());
-    assertRefused(a.uri("/echo"), "A".repeat(43));
-    assertRefused(a.uri("/echo"), "not-an-id");
-    assertThat(a.sockets.refusedHandshakes()).isEqualTo(3);
-    assertThat(a.sockets.openSockets()).isZero();
-  }
-
-  @Test
-  void anOpenSocketSeesItsUserAndEchoes() throws Exception {
-    NewSession alice = login("alice");
-    Client client = Client.connect(a.uri("/echo"), alice.id().value());
-    client.send("hello");
-    assertThat(client.nextText()).isEqualTo("alice:hello");
-    assertThat(a.sockets.openSockets(alice.id().handle())).isEqualTo(1);
-    assertThat(a.sockets.openSocketsOf("alice")).containsEntry(alice.id().handle(), 1);
-  }
-
-  @Test
-  void revokingOnNodeBClosesTheSocketOnNodeAWith1008AndTheReason() throws Exception {
-    NewSession alice = login("alice");
-    Client client = Client.connect(a.uri("/echo"), alice.id().value());
-    client.send("ping");
-    assertThat(client.nextText()).isEqualTo("alice:ping");
-
-    long start = System.nanoTime();
-    assertThat(b.manager.revoke(alice.id().handle(), RevocationReason.ADMIN)).isTrue();
-    Client.Closed closed = client.awaitClose(CLOSE_BOUND);
-    Duration delay = Duration.ofNanos(System.nanoTime() - start);
-
-    assertThat(closed.code()).isEqualTo(1008);
-    assertThat(closed.reason()).isEqualTo(SocketCloseCause.REVOKED.phrase());
-    assertThat(delay).isLessThan(CLOSE_BOUND);
-    assertThat(a.sockets.closedSockets(SocketCloseCause.REVOKED)).isEqualTo(1);
-  }
-
-  @Test
-  void logoutOnNodeBClosesEverySocketOfTheSessionOnNodeA() throws Exception {
-    NewSession alice = login("alice");
-    Client first = Client.connect(a.uri("/echo"), alice.id().value());
-    Client second = Client.connect(a.uri("/open"), alice.id().value());
-    b.manager.logout(b.manager.resolve(alice.id()).session().orElseThrow());
-
-    assertThat(first.awaitClose(CLOSE_BOUND)).isEqualTo(new Client.Closed(1008, SocketCloseCause.LOGOUT.phrase()));
-    assertThat(second.awaitClose(CLOSE_BOUND)).isEqualTo(new Client.Closed(1008, SocketCloseCause.LOGOUT.phrase()));
-  }
-
-  @Test
-  void revokingAllOfAUsersSessionsClosesTheirSockets() throws Exception {
-    NewSession phone = login("alice");
-    NewSession laptop = login("alice");
-    Client onPhone = Client.connect(a.uri("/echo"), phone.id().value());
-    Client onLaptop = Client.connect(b.uri("/echo"), laptop.id().value());
-    b.manager.revokeAll("alice");
-
-    assertThat(onPhone.awaitClose(CLOSE_BOUND)).isEqualTo(new Client.Closed(1008, SocketCloseCause.USER_WIDE.phrase()));
-    assertThat(onLaptop.awaitClose(CLOSE_BOUND)).isEqualTo(new Client.Closed(1008, SocketCloseCause.USER_WIDE.phrase()));
-  }
-
-  @Test
-  void aPrivilegeChangeOnNodeBClosesTheSocketBoundToTheOldPrivileges() throws Exception {
-    NewSession alice = login("alice");
-    Client client = Client.connect(a.uri("/echo"), alice.id().value());
-    b.manager.privilegeChanged(b.manager.resolve(alice.id()).session().orElseThrow());
-
-    assertThat(client.awaitClose(CLOSE_BOUND)).isEqualTo(new Client.Closed(1008, SocketCloseCause.ROTATED.phrase()));
-  }
-
-  @Test
-  void anOpenSocketKeepsItsSessionPastTheIdleTimeout() throws Exception {
-    NewSession alice = login("alice");
-    NewSession idle = login("bob");
-    Client client = Client.connect(a.uri("/echo"), alice.id().value());
-
-    // two hours in steps of ten minutes: four times the idle timeout
-    for (int step = 0; step < 12; step++) {
-      java.time.Instant now = clock.advance(Duration.ofMinutes(10));
-      await().atMost(CLOSE_BOUND).until(() -> b.manager.resolve(alice.id(), ReadMode.STORE).session()
-          .map(s -> !s.lastAccessedAt().isBefore(now)).orElse(false));
+        URI uri(String path) {
+            return URI.create("ws://127.0.0.1:" + server.port() + path);
+        }
     }
 
-    client.send("still here");
-    assertThat(client.nextText()).isEqualTo("alice:still here");
-    assertThat(b.manager.resolve(alice.id(), ReadMode.STORE).status()).isEqualTo(ResolutionStatus.FOUND);
-    // the positive control: the same two hours without a socket end a session
-    assertThat(b.manager.resolve(idle.id(), ReadMode.STORE).status()).isEqualTo(ResolutionStatus.EXPIRED_IDLE);
-  }
+    /** Echoes text, prefixed with the bound user, after {@link SocketSessions#admit} lets it through. */
+    static final class Echo extends Endpoint {
+        private final SocketSessions sockets;
 
-  @Test
-  void theAbsoluteTimeoutClosesAnOpenSocket() throws Exception {
-    NewSession alice = login("alice");
-    Client client = Client.connect(a.uri("/echo"), alice.id().value());
-    for (int step = 0; step < 23; step++) { // 3 h 50 min, each step touched by the open socket
-      java.time.Instant now = clock.advance(Duration.ofMinutes(10));
-      await().atMost(CLOSE_BOUND).until(() -> b.manager.resolve(alice.id(), ReadMode.STORE).session()
-          .map(s -> !s.lastAccessedAt().isBefore(now)).orElse(false));
-    }
-    assertThat(client.isOpen()).isTrue();
+        Echo(SocketSessions sockets) {
+            this.sockets = sockets;
+        }
 
-    clock.advance(Duration.ofMinutes(11));
-
-    assertThat(client.awaitClose(CLOSE_BOUND))
-        .isEqualTo(new Client.Closed(1008, SocketCloseCause.EXPIRED_ABSOLUTE.phrase()));
-  }
-
-  @Test
-  void aRouteThatChecksEachMessageRefusesTheFirstMessageAfterARevocation() throws Exception {
-    NewSession alice = login("alice");
-    Node c = new Node("node-c", Duration.ofHours(1), true);
-    Client client = Client.connect(c.uri("/checked"), alice.id().value());
-    client.send("one");
-    assertThat(client.nextText()).isEqualTo("alice:one");
-
-    b.manager.revoke(alice.id().handle(), RevocationReason.ADMIN);
-    client.send("two");
-
-    // node C checks periodically once an hour: only the per-message check can close it this soon
-    assertThat(client.awaitClose(CLOSE_BOUND)).isEqualTo(new Client.Closed(1008, SocketCloseCause.REVOKED.phrase()));
-    assertThat(client.texts).isEmpty();
-  }
-
-  @Test
-  void aStoreOutageClosesFailClosedSocketsAndKeepsFailOpenOnes() throws Exception {
-    NewSession alice = login("alice");
-    Node c = new Node("node-c", CHECK, false); // no near cache: every check reads the store
-    Client failClosed = Client.connect(c.uri("/echo"), alice.id().value());
-    Client failOpen = Client.connect(c.uri("/open"), alice.id().value());
-
-    redis.pause();
-    try {
-      Client.Closed closed = failClosed.awaitClose(Duration.ofSeconds(15));
-      assertThat(closed).isEqualTo(new Client.Closed(1013, SocketCloseCause.STORE_UNAVAILABLE.phrase()));
-      // the fail-closed socket closed on a check that found the store down; the same check kept this one
-      assertThat(failOpen.isOpen()).isTrue();
-    } finally {
-      redis.resume();
-    }
-    failOpen.send("after");
-    assertThat(failOpen.nextText()).isEqualTo("alice:after");
-  }
-
-  // ---------------------------------------------------------------- helpers
-
-  NewSession login(String user) {
-    NewSession anonymous = b.manager.create(ClientInfo.UNKNOWN);
-    return b.manager.login(anonymous.session(), user, ClientInfo.UNKNOWN);
-  }
-
-  /**
-   * Asserts that the handshake was refused before any socket opened. Jakarta WebSocket gives a configurator
-   * no way to choose the status, so the containers answer the refusal with their own error status (500 on
-   * Jetty 12 and Tomcat 11), never 101.
-   */
-  static void assertRefused(URI uri, String sessionId) {
-    assertThatThrownBy(() -> Client.connect(uri, sessionId))
-        .satisfies(e -> assertThat(rootCause(e).getMessage()).containsPattern("status code [45]\\d\\d"));
-  }
-
-  static Throwable rootCause(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t;
-  }
-
-  /** A JDK WebSocket client that records what it receives and how it closed. */
-  static final class Client implements WebSocket.Listener {
-    record Closed(int code, String reason) {}
-
-    private final LinkedBlockingQueue<String> texts = new LinkedBlockingQueue<>();
-    private final CompletableFuture<Closed> closed = new CompletableFuture<>();
-    private volatile long closedAt;
-    private final StringBuilder partial = new StringBuilder();
-    private WebSocket socket;
-
-    static Client connect(URI uri, String sessionId) {
-      Client client = new Client();
-      WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder()
-          .connectTimeout(Duration.ofSeconds(10));
-      if (sessionId != null) {
-        builder.header("Cookie", SocketSessions.DEFAULT_COOKIE_NAME + "=" + sessionId);
-      }
-      try {
-        client.socket = builder.buildAsync(uri, client).get(20, TimeUnit.SECONDS);
-      } catch (java.util.concurrent.ExecutionException e) {
-        throw new CompletionException(e.getCause());
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-      return client;
+        @Override
+        public void onOpen(jakarta.websocket.Session socket, EndpointConfig config) {
+            BoundSession bound = BoundSession.of(socket).orElseThrow();
+            socket.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> {
+                if (sockets.admit(socket)) {
+                    socket.getAsyncRemote().sendText(bound.userId() + ":" + text);
+                }
+            });
+        }
     }
 
-    void send(String text) {
-      socket.sendText(text, true).join();
+    @BeforeEach
+    void startNodes() throws Exception {
+        redis = TestRedis.localServer();
+        a = new Node("node-a");
+        b = new Node("node-b");
     }
 
-    String nextText() throws InterruptedException {
-      String text = texts.poll(10, TimeUnit.SECONDS);
-      assertThat(text).as("a message within 10 s").isNotNull();
-      return text;
+    @AfterEach
+    void stopNodes() throws Exception {
+        for (int i = closing.size() - 1; i >= 0; i--) {
+            closing.get(i).close();
+        }
+        if (redis != null) {
+            redis.resume();
+            redis.close();
+        }
     }
 
-    /** @return when the close frame arrived, by {@link System#nanoTime()} */
-    long closedAt() {
-      return closedAt;
+    // ---------------------------------------------------------------- tests
+
+    @Test
+    void handshakeWithoutASessionIsRefused() {
+        assertRefused(a.uri("/echo"), null);
+        assertThat(a.sockets.openSockets()).isZero();
+        assertThat(a.sockets.refusedHandshakes()).isEqualTo(1);
     }
 
-    boolean isOpen() {
-      return !closed.isDone() && !socket.isInputClosed();
+    @Test
+    void handshakeWithAnUnknownOrAnonymousSessionIsRefused() {
+        NewSession anonymous = a.manager.create(ClientInfo.UNKNOWN);
+        assertRefused(a.uri("/echo"), anonymous.id().value());
+        assertRefused(a.uri("/echo"), "A".repeat(43));
+        assertRefused(a.uri("/echo"), "not-an-id");
+        assertThat(a.sockets.refusedHandshakes()).isEqualTo(3);
+        assertThat(a.sockets.openSockets()).isZero();
     }
 
-    Closed awaitClose(Duration bound) throws Exception {
-      return closed.get(bound.toMillis(), TimeUnit.MILLISECONDS);
+    @Test
+    void anOpenSocketSeesItsUserAndEchoes() throws Exception {
+        NewSession alice = login("alice");
+        Client client = Client.connect(a.uri("/echo"), alice.id().value());
+        client.send("hello");
+        assertThat(client.nextText()).isEqualTo("alice:hello");
+        assertThat(a.sockets.openSockets(alice.id().handle())).isEqualTo(1);
+        assertThat(a.sockets.openSocketsOf("alice")).containsEntry(alice.id().handle(), 1);
     }
 
-    @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-      partial.append(data);
-      if (last) {
-        texts.add(partial.toString());
-        partial.setLength(0);
-      }
-      webSocket.request(1);
-      return null;
+    @Test
+    void revokingOnNodeBClosesTheSocketOnNodeAWith1008AndTheReason() throws Exception {
+        NewSession alice = login("alice");
+        Client client = Client.connect(a.uri("/echo"), alice.id().value());
+        client.send("ping");
+        assertThat(client.nextText()).isEqualTo("alice:ping");
+
+        long start = System.nanoTime();
+        assertThat(b.manager.revoke(alice.id().handle(), RevocationReason.ADMIN))
+                .isTrue();
+        Client.Closed closed = client.awaitClose(CLOSE_BOUND);
+        Duration delay = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(closed.code()).isEqualTo(1008);
+        assertThat(closed.reason()).isEqualTo(SocketCloseCause.REVOKED.phrase());
+        assertThat(delay).isLessThan(CLOSE_BOUND);
+        assertThat(a.sockets.closedSockets(SocketCloseCause.REVOKED)).isEqualTo(1);
     }
 
-    @Override
-    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-      closedAt = System.nanoTime();
-      closed.complete(new Closed(statusCode, reason));
-      return null;
+    @Test
+    void logoutOnNodeBClosesEverySocketOfTheSessionOnNodeA() throws Exception {
+        NewSession alice = login("alice");
+        Client first = Client.connect(a.uri("/echo"), alice.id().value());
+        Client second = Client.connect(a.uri("/open"), alice.id().value());
+        b.manager.logout(b.manager.resolve(alice.id()).session().orElseThrow());
+
+        assertThat(first.awaitClose(CLOSE_BOUND)).isEqualTo(new Client.Closed(1008, SocketCloseCause.LOGOUT.phrase()));
+        assertThat(second.awaitClose(CLOSE_BOUND)).isEqualTo(new Client.Closed(1008, SocketCloseCause.LOGOUT.phrase()));
     }
 
-    @Override
-    public void onError(WebSocket webSocket, Throwable error) {
-      closed.completeExceptionally(error);
+    @Test
+    void revokingAllOfAUsersSessionsClosesTheirSockets() throws Exception {
+        NewSession phone = login("alice");
+        NewSession laptop = login("alice");
+        Client onPhone = Client.connect(a.uri("/echo"), phone.id().value());
+        Client onLaptop = Client.connect(b.uri("/echo"), laptop.id().value());
+        b.manager.revokeAll("alice");
+
+        assertThat(onPhone.awaitClose(CLOSE_BOUND))
+                .isEqualTo(new Client.Closed(1008, SocketCloseCause.USER_WIDE.phrase()));
+        assertThat(onLaptop.awaitClose(CLOSE_BOUND))
+                .isEqualTo(new Client.Closed(1008, SocketCloseCause.USER_WIDE.phrase()));
     }
-  }
+
+    @Test
+    void aPrivilegeChangeOnNodeBClosesTheSocketBoundToTheOldPrivileges() throws Exception {
+        NewSession alice = login("alice");
+        Client client = Client.connect(a.uri("/echo"), alice.id().value());
+        b.manager.privilegeChanged(b.manager.resolve(alice.id()).session().orElseThrow());
+
+        assertThat(client.awaitClose(CLOSE_BOUND))
+                .isEqualTo(new Client.Closed(1008, SocketCloseCause.ROTATED.phrase()));
+    }
+
+    @Test
+    void anOpenSocketKeepsItsSessionPastTheIdleTimeout() throws Exception {
+        NewSession alice = login("alice");
+        NewSession idle = login("bob");
+        Client client = Client.connect(a.uri("/echo"), alice.id().value());
+
+        // two hours in steps of ten minutes: four times the idle timeout
+        for (int step = 0; step < 12; step++) {
+            java.time.Instant now = clock.advance(Duration.ofMinutes(10));
+            await().atMost(CLOSE_BOUND)
+                    .until(() -> b.manager
+                            .resolve(alice.id(), ReadMode.STORE)
+                            .session()
+                            .map(s -> !s.lastAccessedAt().isBefore(now))
+                            .orElse(false));
+        }
+
+        client.send("still here");
+        assertThat(client.nextText()).isEqualTo("alice:still here");
+        assertThat(b.manager.resolve(alice.id(), ReadMode.STORE).status()).isEqualTo(ResolutionStatus.FOUND);
+        // the positive control: the same two hours without a socket end a session
+        assertThat(b.manager.resolve(idle.id(), ReadMode.STORE).status()).isEqualTo(ResolutionStatus.EXPIRED_IDLE);
+    }
+
+    @Test
+    void theAbsoluteTimeoutClosesAnOpenSocket() throws Exception {
+        NewSession alice = login("alice");
+        Client client = Client.connect(a.uri("/echo"), alice.id().value());
+        for (int step = 0; step < 23; step++) { // 3 h 50 min, each step touched by the open socket
+            java.time.Instant now = clock.advance(Duration.ofMinutes(10));
+            await().atMost(CLOSE_BOUND)
+                    .until(() -> b.manager
+                            .resolve(alice.id(), ReadMode.STORE)
+                            .session()
+                            .map(s -> !s.lastAccessedAt().isBefore(now))
+                            .orElse(false));
+        }
+        assertThat(client.isOpen()).isTrue();
+
+        clock.advance(Duration.ofMinutes(11));
+
+        assertThat(client.awaitClose(CLOSE_BOUND))
+                .isEqualTo(new Client.Closed(1008, SocketCloseCause.EXPIRED_ABSOLUTE.phrase()));
+    }
+
+    @Test
+    void aRouteThatChecksEachMessageRefusesTheFirstMessageAfterARevocation() throws Exception {
+        NewSession alice = login("alice");
+        Node c = new Node("node-c", Duration.ofHours(1), true);
+        Client client = Client.connect(c.uri("/checked"), alice.id().value());
+        client.send("one");
+        assertThat(client.nextText()).isEqualTo("alice:one");
+
+        b.manager.revoke(alice.id().handle(), RevocationReason.ADMIN);
+        client.send("two");
+
+        // node C checks periodically once an hour: only the per-message check can close it this soon
+        assertThat(client.awaitClose(CLOSE_BOUND))
+                .isEqualTo(new Client.Closed(1008, SocketCloseCause.REVOKED.phrase()));
+        assertThat(client.texts).isEmpty();
+    }
+
+    @Test
+    void aStoreOutageClosesFailClosedSocketsAndKeepsFailOpenOnes() throws Exception {
+        NewSession alice = login("alice");
+        Node c = new Node("node-c", CHECK, false); // no near cache: every check reads the store
+        Client failClosed = Client.connect(c.uri("/echo"), alice.id().value());
+        Client failOpen = Client.connect(c.uri("/open"), alice.id().value());
+
+        redis.pause();
+        try {
+            Client.Closed closed = failClosed.awaitClose(Duration.ofSeconds(15));
+            assertThat(closed).isEqualTo(new Client.Closed(1013, SocketCloseCause.STORE_UNAVAILABLE.phrase()));
+            // the fail-closed socket closed on a check that found the store down; the same check kept this one
+            assertThat(failOpen.isOpen()).isTrue();
+        } finally {
+            redis.resume();
+        }
+        failOpen.send("after");
+        assertThat(failOpen.nextText()).isEqualTo("alice:after");
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    NewSession login(String user) {
+        NewSession anonymous = b.manager.create(ClientInfo.UNKNOWN);
+        return b.manager.login(anonymous.session(), user, ClientInfo.UNKNOWN);
+    }
+
+    /**
+     * Asserts that the handshake was refused before any socket opened. Jakarta WebSocket gives a configurator
+     * no way to choose the status, so the containers answer the refusal with their own error status (500 on
+     * Jetty 12 and Tomcat 11), never 101.
+     */
+    static void assertRefused(URI uri, String sessionId) {
+        assertThatThrownBy(() -> Client.connect(uri, sessionId))
+                .satisfies(e -> assertThat(rootCause(e).getMessage()).containsPattern("status code [45]\\d\\d"));
+    }
+
+    static Throwable rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /** A JDK WebSocket client that records what it receives and how it closed. */
+    static final class Client implements WebSocket.Listener {
+        record Closed(int code, String reason) {}
+
+        private final LinkedBlockingQueue<String> texts = new LinkedBlockingQueue<>();
+        private final CompletableFuture<Closed> closed = new CompletableFuture<>();
+        private volatile long closedAt;
+        private final StringBuilder partial = new StringBuilder();
+        private WebSocket socket;
+
+        static Client connect(URI uri, String sessionId) {
+            Client client = new Client();
+            WebSocket.Builder builder =
+                    HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+            if (sessionId != null) {
+                builder.header("Cookie", SocketSessions.DEFAULT_COOKIE_NAME + "=" + sessionId);
+            }
+            try {
+                client.socket = builder.buildAsync(uri, client).get(20, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new CompletionException(e.getCause());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return client;
+        }
+
+        void send(String text) {
+            socket.sendText(text, true).join();
+        }
+
+        String nextText() throws InterruptedException {
+            String text = texts.poll(10, TimeUnit.SECONDS);
+            assertThat(text).as("a message within 10 s").isNotNull();
+            return text;
+        }
+
+        /** @return when the close frame arrived, by {@link System#nanoTime()} */
+        long closedAt() {
+            return closedAt;
+        }
+
+        boolean isOpen() {
+            return !closed.isDone() && !socket.isInputClosed();
+        }
+
+        Closed awaitClose(Duration bound) throws Exception {
+            return closed.get(bound.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                texts.add(partial.toString());
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closedAt = System.nanoTime();
+            closed.complete(new Closed(statusCode, reason));
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            closed.completeExceptionally(error);
+        }
+    }
 }

@@ -20,104 +20,111 @@ import org.junit.jupiter.api.Test;
 /** The container-free parts: reading the presented ID, resolving a handshake, causes and options. */
 class SocketSessionsTest {
 
-  private final MutableClock clock = MutableClock.startingNow();
-  private final InMemorySessionStore store = InMemorySessionStore.create(clock);
-  private final SessionManager manager = SessionManager.builder(store).clock(clock)
-      .listener(new SessionEndNotes(store)).build();
-  private final SocketSessions sockets = SocketSessions.builder(manager).headerName("X-Session").build();
+    private final MutableClock clock = MutableClock.startingNow();
+    private final InMemorySessionStore store = InMemorySessionStore.create(clock);
+    private final SessionManager manager = SessionManager.builder(store)
+            .clock(clock)
+            .listener(new SessionEndNotes(store))
+            .build();
+    private final SocketSessions sockets =
+            SocketSessions.builder(manager).headerName("X-Session").build();
 
-  @AfterEach
-  void close() {
-    sockets.close();
-  }
-
-  @Test
-  void theSessionCookieIsFoundAmongOthersInAnyHeaderCase() {
-    assertThat(sockets.presentedId(Map.of("cookie", List.of("a=1; __Host-session=abc ; b=2"))))
-        .contains("abc");
-    assertThat(sockets.presentedId(Map.of("Cookie", List.of("a=1", "__Host-session=xyz")))).contains("xyz");
-  }
-
-  @Test
-  void aCookieWhoseNameOnlyEndsWithTheSessionNameIsNotTheSession() {
-    assertThat(sockets.presentedId(Map.of("Cookie", List.of("evil__Host-session=abc")))).isEmpty();
-  }
-
-  @Test
-  void theHeaderWinsOverTheCookie() {
-    assertThat(sockets.presentedId(Map.of("Cookie", List.of("__Host-session=fromcookie"),
-        "x-session", List.of("fromheader")))).contains("fromheader");
-  }
-
-  @Test
-  void aSignedInSessionIsBoundWithItsUserVersionAndHandle() {
-    NewSession alice = login("alice");
-
-    BoundSession bound = sockets.handshake(cookie(alice.id().value())).orElseThrow();
-
-    assertThat(bound.userId()).isEqualTo("alice");
-    assertThat(bound.handle()).isEqualTo(alice.id().handle());
-    assertThat(bound.version()).isEqualTo(alice.session().version());
-  }
-
-  @Test
-  void anAnonymousUnknownOrMissingSessionIsRefused() {
-    NewSession anonymous = manager.create(ClientInfo.UNKNOWN);
-    NewSession revoked = login("bob");
-    manager.revoke(revoked.id().handle(), RevocationReason.ADMIN);
-
-    assertThat(sockets.handshake(cookie(anonymous.id().value()))).isEmpty();
-    assertThat(sockets.handshake(cookie(revoked.id().value()))).isEmpty();
-    assertThat(sockets.handshake(cookie("garbage"))).isEmpty();
-    assertThat(sockets.handshake(Map.of())).isEmpty();
-    assertThat(sockets.refusedHandshakes()).isEqualTo(4);
-  }
-
-  @Test
-  void anExpiredSessionIsRefused() {
-    NewSession alice = login("alice");
-    clock.advance(manager.policy().idleTimeout().plusMinutes(1));
-
-    assertThat(manager.resolve(alice.id()).status()).isNotEqualTo(ResolutionStatus.FOUND);
-    assertThat(sockets.handshake(cookie(alice.id().value()))).isEmpty();
-  }
-
-  @Test
-  void aRevocationLeavesANoteNamingItsReason() {
-    NewSession alice = login("alice");
-    manager.revoke(alice.id().handle(), RevocationReason.REUSE_DETECTED);
-
-    assertThat(SessionEndNotes.read(store, alice.id().handle())).contains(SocketCloseCause.REUSE_DETECTED);
-  }
-
-  @Test
-  void everyEndedSessionClosesWith1008AndEveryPhraseFitsACloseFrame() {
-    for (SocketCloseCause cause : SocketCloseCause.values()) {
-      assertThat(cause.phrase().getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(123);
-      if (cause != SocketCloseCause.STORE_UNAVAILABLE && cause != SocketCloseCause.SHUTDOWN) {
-        assertThat(cause.code()).as(cause.name()).isEqualTo(1008);
-      }
+    @AfterEach
+    void close() {
+        sockets.close();
     }
-    assertThat(SocketCloseCause.STORE_UNAVAILABLE.code()).isEqualTo(1013);
-  }
 
-  @Test
-  void theBuilderNamesABadOption() {
-    assertThatThrownBy(() -> SocketSessions.builder(manager).checkInterval(Duration.ofMillis(1)))
-        .hasMessageContaining("checkInterval");
-    assertThatThrownBy(() -> SocketSessions.builder(manager).cookieName(" ")).hasMessageContaining("cookieName");
-  }
+    @Test
+    void theSessionCookieIsFoundAmongOthersInAnyHeaderCase() {
+        assertThat(sockets.presentedId(Map.of("cookie", List.of("a=1; __Host-session=abc ; b=2"))))
+                .contains("abc");
+        assertThat(sockets.presentedId(Map.of("Cookie", List.of("a=1", "__Host-session=xyz"))))
+                .contains("xyz");
+    }
 
-  @Test
-  void theDefaultRouteChecksPeriodicallyAndFailsClosed() {
-    assertThat(SocketRoute.defaults()).isEqualTo(new SocketRoute(SocketCheck.PERIODIC, OutageMode.FAIL_CLOSED));
-  }
+    @Test
+    void aCookieWhoseNameOnlyEndsWithTheSessionNameIsNotTheSession() {
+        assertThat(sockets.presentedId(Map.of("Cookie", List.of("evil__Host-session=abc"))))
+                .isEmpty();
+    }
 
-  private NewSession login(String user) {
-    return manager.login(manager.create(ClientInfo.UNKNOWN).session(), user, ClientInfo.UNKNOWN);
-  }
+    @Test
+    void theHeaderWinsOverTheCookie() {
+        assertThat(sockets.presentedId(
+                        Map.of("Cookie", List.of("__Host-session=fromcookie"), "x-session", List.of("fromheader"))))
+                .contains("fromheader");
+    }
 
-  private static Map<String, List<String>> cookie(String id) {
-    return Map.of("Cookie", List.of("__Host-session=" + id));
-  }
+    @Test
+    void aSignedInSessionIsBoundWithItsUserVersionAndHandle() {
+        NewSession alice = login("alice");
+
+        BoundSession bound = sockets.handshake(cookie(alice.id().value())).orElseThrow();
+
+        assertThat(bound.userId()).isEqualTo("alice");
+        assertThat(bound.handle()).isEqualTo(alice.id().handle());
+        assertThat(bound.version()).isEqualTo(alice.session().version());
+    }
+
+    @Test
+    void anAnonymousUnknownOrMissingSessionIsRefused() {
+        NewSession anonymous = manager.create(ClientInfo.UNKNOWN);
+        NewSession revoked = login("bob");
+        manager.revoke(revoked.id().handle(), RevocationReason.ADMIN);
+
+        assertThat(sockets.handshake(cookie(anonymous.id().value()))).isEmpty();
+        assertThat(sockets.handshake(cookie(revoked.id().value()))).isEmpty();
+        assertThat(sockets.handshake(cookie("garbage"))).isEmpty();
+        assertThat(sockets.handshake(Map.of())).isEmpty();
+        assertThat(sockets.refusedHandshakes()).isEqualTo(4);
+    }
+
+    @Test
+    void anExpiredSessionIsRefused() {
+        NewSession alice = login("alice");
+        clock.advance(manager.policy().idleTimeout().plusMinutes(1));
+
+        assertThat(manager.resolve(alice.id()).status()).isNotEqualTo(ResolutionStatus.FOUND);
+        assertThat(sockets.handshake(cookie(alice.id().value()))).isEmpty();
+    }
+
+    @Test
+    void aRevocationLeavesANoteNamingItsReason() {
+        NewSession alice = login("alice");
+        manager.revoke(alice.id().handle(), RevocationReason.REUSE_DETECTED);
+
+        assertThat(SessionEndNotes.read(store, alice.id().handle())).contains(SocketCloseCause.REUSE_DETECTED);
+    }
+
+    @Test
+    void everyEndedSessionClosesWith1008AndEveryPhraseFitsACloseFrame() {
+        for (SocketCloseCause cause : SocketCloseCause.values()) {
+            assertThat(cause.phrase().getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(123);
+            if (cause != SocketCloseCause.STORE_UNAVAILABLE && cause != SocketCloseCause.SHUTDOWN) {
+                assertThat(cause.code()).as(cause.name()).isEqualTo(1008);
+            }
+        }
+        assertThat(SocketCloseCause.STORE_UNAVAILABLE.code()).isEqualTo(1013);
+    }
+
+    @Test
+    void theBuilderNamesABadOption() {
+        assertThatThrownBy(() -> SocketSessions.builder(manager).checkInterval(Duration.ofMillis(1)))
+                .hasMessageContaining("checkInterval");
+        assertThatThrownBy(() -> SocketSessions.builder(manager).cookieName(" "))
+                .hasMessageContaining("cookieName");
+    }
+
+    @Test
+    void theDefaultRouteChecksPeriodicallyAndFailsClosed() {
+        assertThat(SocketRoute.defaults()).isEqualTo(new SocketRoute(SocketCheck.PERIODIC, OutageMode.FAIL_CLOSED));
+    }
+
+    private NewSession login(String user) {
+        return manager.login(manager.create(ClientInfo.UNKNOWN).session(), user, ClientInfo.UNKNOWN);
+    }
+
+    private static Map<String, List<String>> cookie(String id) {
+        return Map.of("Cookie", List.of("__Host-session=" + id));
+    }
 }

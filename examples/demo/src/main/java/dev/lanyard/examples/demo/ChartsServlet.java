@@ -12,21 +12,21 @@ import java.time.Duration;
  */
 final class ChartsServlet extends HttpServlet {
 
-  private static final long serialVersionUID = 1L;
-  private final transient ChartHistory history;
-  private final Duration interval;
+    private static final long serialVersionUID = 1L;
+    private final transient ChartHistory history;
+    private final Duration interval;
 
-  ChartsServlet(ChartHistory history, Duration interval) {
-    this.history = history;
-    this.interval = interval;
-  }
-
-  @Override
-  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    if (request.getRemoteUser() == null || !request.isUserInRole("admin")) {
-      Html.json(response, request.getRemoteUser() == null ? 401 : 403, "{\"error\":\"administrators only\"}");
-      return;
+    ChartsServlet(ChartHistory history, Duration interval) {
+        this.history = history;
+        this.interval = interval;
     }
-    Html.json(response, 200, history.toJson(interval));
-  }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (request.getRemoteUser() == null || !request.isUserInRole("admin")) {
+            Html.json(response, request.getRemoteUser() == null ? 401 : 403, "{\"error\":\"administrators only\"}");
+            return;
+        }
+        Html.json(response, 200, history.toJson(interval));
+    }
 }

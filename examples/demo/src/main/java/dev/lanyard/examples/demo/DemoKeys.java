@@ -26,48 +26,51 @@ import java.util.Optional;
  */
 final class DemoKeys {
 
-  static final String KEY_ID = "demo-es256";
-  private static final String STORE_KEY = "demo:signing-key";
-  private static final Duration TTL = Duration.ofDays(30);
+    static final String KEY_ID = "demo-es256";
+    private static final String STORE_KEY = "demo:signing-key";
+    private static final Duration TTL = Duration.ofDays(30);
 
-  private DemoKeys() {}
+    private DemoKeys() {}
 
-  /**
-   * @param values the shared store
-   * @return the signing key every instance using {@code values} shares
-   */
-  static TokenKey sharedSigningKey(AtomicValueStore values) {
-    KeyPair generated = generate();
-    values.putIfAbsent(STORE_KEY, encode(generated), TTL);
-    Optional<byte[]> stored = values.get(STORE_KEY);
-    return TokenKey.ec(KEY_ID, stored.map(DemoKeys::decode).orElse(generated));
-  }
-
-  private static KeyPair generate() {
-    try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-      generator.initialize(new ECGenParameterSpec("secp256r1"));
-      return generator.generateKeyPair();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot generate a P-256 key pair", e);
+    /**
+     * @param values the shared store
+     * @return the signing key every instance using {@code values} shares
+     */
+    static TokenKey sharedSigningKey(AtomicValueStore values) {
+        KeyPair generated = generate();
+        values.putIfAbsent(STORE_KEY, encode(generated), TTL);
+        Optional<byte[]> stored = values.get(STORE_KEY);
+        return TokenKey.ec(KEY_ID, stored.map(DemoKeys::decode).orElse(generated));
     }
-  }
 
-  private static byte[] encode(KeyPair pair) {
-    Base64.Encoder base64 = Base64.getEncoder();
-    return (base64.encodeToString(pair.getPrivate().getEncoded()) + "\n"
-        + base64.encodeToString(pair.getPublic().getEncoded())).getBytes(StandardCharsets.US_ASCII);
-  }
-
-  private static KeyPair decode(byte[] stored) {
-    String[] parts = new String(stored, StandardCharsets.US_ASCII).split("\n");
-    try {
-      KeyFactory factory = KeyFactory.getInstance("EC");
-      return new KeyPair(
-          factory.generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(parts[1]))),
-          factory.generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(parts[0]))));
-    } catch (GeneralSecurityException | RuntimeException e) {
-      throw new IllegalStateException("the demo signing key in the store is unreadable", null);
+    private static KeyPair generate() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot generate a P-256 key pair", e);
+        }
     }
-  }
+
+    private static byte[] encode(KeyPair pair) {
+        Base64.Encoder base64 = Base64.getEncoder();
+        return (base64.encodeToString(pair.getPrivate().getEncoded()) + "\n"
+                        + base64.encodeToString(pair.getPublic().getEncoded()))
+                .getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static KeyPair decode(byte[] stored) {
+        String[] parts = new String(stored, StandardCharsets.US_ASCII).split("\n");
+        try {
+            KeyFactory factory = KeyFactory.getInstance("EC");
+            return new KeyPair(
+                    factory.generatePublic(
+                            new X509EncodedKeySpec(Base64.getDecoder().decode(parts[1]))),
+                    factory.generatePrivate(
+                            new PKCS8EncodedKeySpec(Base64.getDecoder().decode(parts[0]))));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new IllegalStateException("the demo signing key in the store is unreadable", null);
+        }
+    }
 }

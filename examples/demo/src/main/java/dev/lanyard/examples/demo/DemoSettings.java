@@ -18,33 +18,36 @@ import java.util.Objects;
  */
 record DemoSettings(String host, int port, String store, String nodeId, boolean devCookie) {
 
-  /** Checks the values. */
-  DemoSettings {
-    Objects.requireNonNull(host, "host");
-    Objects.requireNonNull(store, "store");
-    Objects.requireNonNull(nodeId, "nodeId");
-    if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("PORT must be between 0 and 65535");
+    /** Checks the values. */
+    DemoSettings {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(nodeId, "nodeId");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("PORT must be between 0 and 65535");
+        }
     }
-  }
 
-  /**
-   * Reads the settings from the environment.
-   *
-   * @param env the environment ({@code System.getenv()})
-   * @return the settings
-   * @throws IllegalArgumentException naming the variable that is wrong
-   */
-  static DemoSettings from(Map<String, String> env) {
-    int port;
-    try {
-      port = Integer.parseInt(env.getOrDefault("PORT", "8080").trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("PORT must be a number", e);
+    /**
+     * Reads the settings from the environment.
+     *
+     * @param env the environment ({@code System.getenv()})
+     * @return the settings
+     * @throws IllegalArgumentException naming the variable that is wrong
+     */
+    static DemoSettings from(Map<String, String> env) {
+        int port;
+        try {
+            port = Integer.parseInt(env.getOrDefault("PORT", "8080").trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("PORT must be a number", e);
+        }
+        String nodeId = env.getOrDefault("LANYARD_NODE_ID", "node-" + port);
+        return new DemoSettings(
+                env.getOrDefault("LANYARD_HOST", "127.0.0.1"),
+                port,
+                env.getOrDefault("LANYARD_STORE", "memory:"),
+                nodeId,
+                Boolean.parseBoolean(env.getOrDefault("LANYARD_DEV_COOKIE", "false")));
     }
-    String nodeId = env.getOrDefault("LANYARD_NODE_ID", "node-" + port);
-    return new DemoSettings(env.getOrDefault("LANYARD_HOST", "127.0.0.1"), port,
-        env.getOrDefault("LANYARD_STORE", "memory:"), nodeId,
-        Boolean.parseBoolean(env.getOrDefault("LANYARD_DEV_COOKIE", "false")));
-  }
 }

@@ -12,11 +12,11 @@ import jakarta.websocket.Session;
  */
 final class LiveEndpoint extends Endpoint {
 
-  @Override
-  public void onOpen(Session socket, EndpointConfig config) {
-    BoundSession session = BoundSession.of(socket).orElseThrow();
-    socket.getAsyncRemote().sendText("connected as " + session.userId());
-    socket.addMessageHandler(String.class, (MessageHandler.Whole<String>) text ->
-        socket.getAsyncRemote().sendText(session.userId() + ": " + text));
-  }
+    @Override
+    public void onOpen(Session socket, EndpointConfig config) {
+        BoundSession session = BoundSession.of(socket).orElseThrow();
+        socket.getAsyncRemote().sendText("connected as " + session.userId());
+        socket.addMessageHandler(String.class, (MessageHandler.Whole<String>)
+                text -> socket.getAsyncRemote().sendText(session.userId() + ": " + text));
+    }
 }

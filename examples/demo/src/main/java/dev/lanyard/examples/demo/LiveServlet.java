@@ -12,24 +12,24 @@ import java.io.IOException;
  */
 final class LiveServlet extends HttpServlet {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  @Override
-  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    if (LanyardSessions.of(request).userId().isEmpty()) {
-      response.sendRedirect("/login?next=/live");
-      return;
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (LanyardSessions.of(request).userId().isEmpty()) {
+            response.sendRedirect("/login?next=/live");
+            return;
+        }
+        String body = "<p class=\"note\">A WebSocket bound to your session. Sign this device out from another "
+                + "browser's <a href=\"/account/sessions\">session list</a> and watch it close.</p>"
+                + "<p>Socket: <b id=\"live-status\">connecting</b> <span id=\"live-closed\"></span></p>"
+                + "<p><input id=\"live-input\" value=\"hello\"> <button id=\"live-send\" type=\"button\">Send</button></p>"
+                + "<ul id=\"live-messages\"></ul>"
+                + "<script>" + SCRIPT + "</script>";
+        Html.page(request, response, "Live", body);
     }
-    String body = "<p class=\"note\">A WebSocket bound to your session. Sign this device out from another "
-        + "browser's <a href=\"/account/sessions\">session list</a> and watch it close.</p>"
-        + "<p>Socket: <b id=\"live-status\">connecting</b> <span id=\"live-closed\"></span></p>"
-        + "<p><input id=\"live-input\" value=\"hello\"> <button id=\"live-send\" type=\"button\">Send</button></p>"
-        + "<ul id=\"live-messages\"></ul>"
-        + "<script>" + SCRIPT + "</script>";
-    Html.page(request, response, "Live", body);
-  }
 
-  private static final String SCRIPT = """
+    private static final String SCRIPT = """
       (function () {
         var status = document.getElementById('live-status');
         var closed = document.getElementById('live-closed');

@@ -16,27 +16,27 @@ import java.nio.charset.StandardCharsets;
  */
 final class MetricsServlet extends HttpServlet {
 
-  private static final long serialVersionUID = 1L;
-  private final transient PrometheusMeterRegistry registry;
+    private static final long serialVersionUID = 1L;
+    private final transient PrometheusMeterRegistry registry;
 
-  MetricsServlet(PrometheusMeterRegistry registry) {
-    this.registry = registry;
-  }
+    MetricsServlet(PrometheusMeterRegistry registry) {
+        this.registry = registry;
+    }
 
-  @Override
-  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    if (request.getRemoteUser() == null) {
-      response.sendError(HttpServletResponse.SC_UNAUTHORIZED, "log in as an administrator");
-      return;
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (request.getRemoteUser() == null) {
+            response.sendError(HttpServletResponse.SC_UNAUTHORIZED, "log in as an administrator");
+            return;
+        }
+        if (!request.isUserInRole("admin")) {
+            response.sendError(HttpServletResponse.SC_FORBIDDEN, "administrators only");
+            return;
+        }
+        byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
+        response.setContentType("text/plain; version=0.0.4; charset=utf-8");
+        response.setHeader("Cache-Control", "no-store");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
     }
-    if (!request.isUserInRole("admin")) {
-      response.sendError(HttpServletResponse.SC_FORBIDDEN, "administrators only");
-      return;
-    }
-    byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
-    response.setContentType("text/plain; version=0.0.4; charset=utf-8");
-    response.setHeader("Cache-Control", "no-store");
-    response.setContentLength(body.length);
-    response.getOutputStream().write(body);
-  }
 }

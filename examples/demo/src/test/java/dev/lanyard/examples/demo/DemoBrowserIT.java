@@ -21,139 +21,149 @@ import org.openqa.selenium.WebElement;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DemoBrowserIT {
 
-  private static final String COOKIE = "__Host-session";
+    private static final String COOKIE = "__Host-session";
 
-  private final MutableClock clock = MutableClock.startingNow();
-  private DemoServer demo;
-  private String base;
+    private final MutableClock clock = MutableClock.startingNow();
+    private DemoServer demo;
+    private String base;
 
-  @BeforeAll
-  void startDemo() throws Exception {
-    demo = DemoServer.start(new DemoSettings("127.0.0.1", 0, "memory:", "node-it", false), clock);
-    base = "http://localhost:" + demo.port();
-  }
-
-  @AfterAll
-  void stopDemo() throws Exception {
-    if (demo != null) {
-      demo.close();
+    @BeforeAll
+    void startDemo() throws Exception {
+        demo = DemoServer.start(new DemoSettings("127.0.0.1", 0, "memory:", "node-it", false), clock);
+        base = "http://localhost:" + demo.port();
     }
-  }
 
-  @Test
-  void loginGivesANewSessionCookieAndKeepsTheCart() {
-    try (Browser browser = new Browser(base)) {
-      browser.open("/").click(By.id("add-lanyard"));
-      Cookie anonymous = browser.cookie(COOKIE);
-      assertThat(anonymous).as("the __Host- cookie over http://localhost").isNotNull();
-      assertThat(anonymous.isSecure()).isTrue();
-      assertThat(anonymous.isHttpOnly()).isTrue();
-      assertThat(anonymous.getSameSite()).isEqualTo("Lax");
-      assertThat(browser.driver().findElement(By.id("cart")).getText()).contains("Lanyard, navy blue × 1");
-      browser.screenshot("shop-anonymous-cart");
-
-      browser.logIn("alice", "alice");
-
-      Cookie loggedIn = browser.cookie(COOKIE);
-      assertThat(loggedIn.getValue()).as("login rotates the session ID (fixation)").isNotEqualTo(anonymous.getValue());
-      assertThat(browser.driver().findElement(By.id("user")).getText()).isEqualTo("alice");
-      assertThat(browser.driver().findElement(By.id("cart")).getText()).contains("Lanyard, navy blue × 1");
+    @AfterAll
+    void stopDemo() throws Exception {
+        if (demo != null) {
+            demo.close();
+        }
     }
-  }
 
-  @Test
-  void aDeviceSignedOutFromTheSessionsPageIsLoggedOutOnItsNextClick() {
-    try (Browser laptop = new Browser(base); Browser phone = new Browser(base)) {
-      laptop.logIn("alice", "alice");
-      phone.logIn("alice", "alice").open("/account/sessions");
-      assertThat(phone.heading()).isEqualTo("Your sessions");
+    @Test
+    void loginGivesANewSessionCookieAndKeepsTheCart() {
+        try (Browser browser = new Browser(base)) {
+            browser.open("/").click(By.id("add-lanyard"));
+            Cookie anonymous = browser.cookie(COOKIE);
+            assertThat(anonymous).as("the __Host- cookie over http://localhost").isNotNull();
+            assertThat(anonymous.isSecure()).isTrue();
+            assertThat(anonymous.isHttpOnly()).isTrue();
+            assertThat(anonymous.getSameSite()).isEqualTo("Lax");
+            assertThat(browser.driver().findElement(By.id("cart")).getText()).contains("Lanyard, navy blue × 1");
+            browser.screenshot("shop-anonymous-cart");
 
-      laptop.open("/account/sessions");
-      List<WebElement> others = laptop.driver().findElements(By.cssSelector("button.revoke"));
-      assertThat(others).hasSize(1);
-      assertThat(laptop.text()).contains("this device");
-      laptop.screenshot("sessions-two-devices");
-      laptop.click(By.cssSelector("button.revoke"));
-      assertThat(laptop.driver().findElements(By.cssSelector("button.revoke"))).isEmpty();
-      laptop.screenshot("sessions-after-revoke");
+            browser.logIn("alice", "alice");
 
-      phone.click(By.linkText("My sessions"));
-
-      assertThat(phone.path()).startsWith("/login");
-      assertThat(phone.heading()).isEqualTo("Log in");
-      assertThat(phone.driver().findElements(By.id("user"))).isEmpty();
+            Cookie loggedIn = browser.cookie(COOKIE);
+            assertThat(loggedIn.getValue())
+                    .as("login rotates the session ID (fixation)")
+                    .isNotEqualTo(anonymous.getValue());
+            assertThat(browser.driver().findElement(By.id("user")).getText()).isEqualTo("alice");
+            assertThat(browser.driver().findElement(By.id("cart")).getText()).contains("Lanyard, navy blue × 1");
+        }
     }
-  }
 
-  @Test
-  void aSecondBrowsersLiveSocketClosesWhenTheFirstSignsItOut() {
-    try (Browser laptop = new Browser(base); Browser phone = new Browser(base)) {
-      laptop.logIn("alice", "alice");
-      phone.logIn("alice", "alice").open("/live");
-      phone.waitUntil(d -> "open".equals(d.findElement(By.id("live-status")).getText()));
-      phone.driver().findElement(By.id("live-send")).click();   // no navigation: not Browser.click
-      phone.waitUntil(d -> d.findElement(By.id("live-messages")).getText().contains("alice: hello"));
+    @Test
+    void aDeviceSignedOutFromTheSessionsPageIsLoggedOutOnItsNextClick() {
+        try (Browser laptop = new Browser(base);
+                Browser phone = new Browser(base)) {
+            laptop.logIn("alice", "alice");
+            phone.logIn("alice", "alice").open("/account/sessions");
+            assertThat(phone.heading()).isEqualTo("Your sessions");
 
-      laptop.open("/account/sessions");
-      assertThat(laptop.driver().findElements(By.cssSelector("td.sockets")))
-          .extracting(WebElement::getText).as("the phone's open socket in the device list").contains("1");
-      assertThat(laptop.driver().findElement(By.id("live-link")).getAttribute("href")).endsWith("/live");
-      laptop.click(By.cssSelector("button.revoke"));
+            laptop.open("/account/sessions");
+            List<WebElement> others = laptop.driver().findElements(By.cssSelector("button.revoke"));
+            assertThat(others).hasSize(1);
+            assertThat(laptop.text()).contains("this device");
+            laptop.screenshot("sessions-two-devices");
+            laptop.click(By.cssSelector("button.revoke"));
+            assertThat(laptop.driver().findElements(By.cssSelector("button.revoke")))
+                    .isEmpty();
+            laptop.screenshot("sessions-after-revoke");
 
-      phone.waitUntil(d -> "closed".equals(d.findElement(By.id("live-status")).getText()));
-      // the device list signs a device out as a logout of that session
-      assertThat(phone.driver().findElement(By.id("live-closed")).getText())
-          .isEqualTo("1008 lanyard: session revoked (logout)");
-      phone.screenshot("live-socket-closed");
+            phone.click(By.linkText("My sessions"));
+
+            assertThat(phone.path()).startsWith("/login");
+            assertThat(phone.heading()).isEqualTo("Log in");
+            assertThat(phone.driver().findElements(By.id("user"))).isEmpty();
+        }
     }
-  }
 
-  @Test
-  void theSecurityPageAsksForThePasswordAgainAfterFiveMinutes() {
-    try (Browser browser = new Browser(base)) {
-      browser.logIn("admin", "admin").open("/account/security");
-      assertThat(browser.heading()).isEqualTo("Account security");
+    @Test
+    void aSecondBrowsersLiveSocketClosesWhenTheFirstSignsItOut() {
+        try (Browser laptop = new Browser(base);
+                Browser phone = new Browser(base)) {
+            laptop.logIn("alice", "alice");
+            phone.logIn("alice", "alice").open("/live");
+            phone.waitUntil(
+                    d -> "open".equals(d.findElement(By.id("live-status")).getText()));
+            phone.driver().findElement(By.id("live-send")).click(); // no navigation: not Browser.click
+            phone.waitUntil(d -> d.findElement(By.id("live-messages")).getText().contains("alice: hello"));
 
-      clock.advance(DemoServer.STEP_UP.plus(Duration.ofMinutes(1)));
-      browser.open("/account/security");
+            laptop.open("/account/sessions");
+            assertThat(laptop.driver().findElements(By.cssSelector("td.sockets")))
+                    .extracting(WebElement::getText)
+                    .as("the phone's open socket in the device list")
+                    .contains("1");
+            assertThat(laptop.driver().findElement(By.id("live-link")).getAttribute("href"))
+                    .endsWith("/live");
+            laptop.click(By.cssSelector("button.revoke"));
 
-      assertThat(browser.path()).isEqualTo("/login?next=/account/security");
-      assertThat(browser.driver().findElement(By.id("step-up")).getText()).contains("confirm your password");
-      browser.screenshot("step-up-login");
-      browser.confirmPassword("admin", "admin");
-      assertThat(browser.path()).isEqualTo("/account/security");
-      assertThat(browser.heading()).isEqualTo("Account security");
+            phone.waitUntil(
+                    d -> "closed".equals(d.findElement(By.id("live-status")).getText()));
+            // the device list signs a device out as a logout of that session
+            assertThat(phone.driver().findElement(By.id("live-closed")).getText())
+                    .isEqualTo("1008 lanyard: session revoked (logout)");
+            phone.screenshot("live-socket-closed");
+        }
     }
-  }
 
-  @Test
-  void backAfterLogoutShowsNoPrivatePage() {
-    try (Browser browser = new Browser(base)) {
-      browser.logIn("alice", "alice").open("/account/sessions");
-      assertThat(browser.heading()).isEqualTo("Your sessions");
+    @Test
+    void theSecurityPageAsksForThePasswordAgainAfterFiveMinutes() {
+        try (Browser browser = new Browser(base)) {
+            browser.logIn("admin", "admin").open("/account/security");
+            assertThat(browser.heading()).isEqualTo("Account security");
 
-      browser.click(By.id("logout"));
-      assertThat(browser.driver().findElements(By.id("user"))).isEmpty();
-      browser.driver().navigate().back();
-      browser.waitUntil(d -> !d.findElements(By.tagName("h1")).isEmpty());
+            clock.advance(DemoServer.STEP_UP.plus(Duration.ofMinutes(1)));
+            browser.open("/account/security");
 
-      assertThat(browser.heading()).isEqualTo("Log in");
-      assertThat(browser.text()).doesNotContain("Your sessions").doesNotContain("this device");
+            assertThat(browser.path()).isEqualTo("/login?next=/account/security");
+            assertThat(browser.driver().findElement(By.id("step-up")).getText()).contains("confirm your password");
+            browser.screenshot("step-up-login");
+            browser.confirmPassword("admin", "admin");
+            assertThat(browser.path()).isEqualTo("/account/security");
+            assertThat(browser.heading()).isEqualTo("Account security");
+        }
     }
-  }
 
-  @Test
-  void aFormPostedWithoutTheCsrfTokenIsRefused() {
-    try (Browser browser = new Browser(base)) {
-      browser.logIn("alice", "alice");
-      WebElement button = browser.driver().findElement(By.id("add-badge"));
-      ((JavascriptExecutor) browser.driver()).executeScript(
-          "arguments[0].form.querySelector('input[name=_csrf]').remove();", button);
-      browser.click(By.id("add-badge"));
+    @Test
+    void backAfterLogoutShowsNoPrivatePage() {
+        try (Browser browser = new Browser(base)) {
+            browser.logIn("alice", "alice").open("/account/sessions");
+            assertThat(browser.heading()).isEqualTo("Your sessions");
 
-      assertThat(browser.text()).startsWith("Forbidden");
-      browser.open("/");
-      assertThat(browser.driver().findElement(By.id("cart")).getText()).isEqualTo("Your cart is empty.");
+            browser.click(By.id("logout"));
+            assertThat(browser.driver().findElements(By.id("user"))).isEmpty();
+            browser.driver().navigate().back();
+            browser.waitUntil(d -> !d.findElements(By.tagName("h1")).isEmpty());
+
+            assertThat(browser.heading()).isEqualTo("Log in");
+            assertThat(browser.text()).doesNotContain("Your sessions").doesNotContain("this device");
+        }
     }
-  }
+
+    @Test
+    void aFormPostedWithoutTheCsrfTokenIsRefused() {
+        try (Browser browser = new Browser(base)) {
+            browser.logIn("alice", "alice");
+            WebElement button = browser.driver().findElement(By.id("add-badge"));
+            ((JavascriptExecutor) browser.driver())
+                    .executeScript("arguments[0].form.querySelector('input[name=_csrf]').remove();", button);
+            browser.click(By.id("add-badge"));
+
+            assertThat(browser.text()).startsWith("Forbidden");
+            browser.open("/");
+            assertThat(browser.driver().findElement(By.id("cart")).getText()).isEqualTo("Your cart is empty.");
+        }
+    }
 }

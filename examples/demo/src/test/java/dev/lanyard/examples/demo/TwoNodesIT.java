@@ -2,9 +2,9 @@ package dev.lanyard.examples.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.http.HttpResponse;
 import dev.lanyard.session.redis.testing.RedisEndpoint;
 import dev.lanyard.session.redis.testing.TestRedis;
+import java.net.http.HttpResponse;
 import java.time.Clock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,59 +19,61 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TwoNodesIT {
 
-  private final DemoHttp http = new DemoHttp();
-  private RedisEndpoint redis;
-  private DemoServer nodeA;
-  private DemoServer nodeB;
+    private final DemoHttp http = new DemoHttp();
+    private RedisEndpoint redis;
+    private DemoServer nodeA;
+    private DemoServer nodeB;
 
-  @BeforeAll
-  void start() throws Exception {
-    redis = TestRedis.standalone();
-    // A generous timeout: the nodes share two cores with the rest of the build.
-    String location = redis.uri() + (redis.uri().contains("?") ? "&" : "?") + "timeout=2s";
-    nodeA = DemoServer.start(new DemoSettings("127.0.0.1", 0, location, "node-a", false), Clock.systemUTC());
-    nodeB = DemoServer.start(new DemoSettings("127.0.0.1", 0, location, "node-b", false), Clock.systemUTC());
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    try {
-      if (nodeA != null) {
-        nodeA.close();
-      }
-      if (nodeB != null) {
-        nodeB.close();
-      }
-    } finally {
-      redis.close();
+    @BeforeAll
+    void start() throws Exception {
+        redis = TestRedis.standalone();
+        // A generous timeout: the nodes share two cores with the rest of the build.
+        String location = redis.uri() + (redis.uri().contains("?") ? "&" : "?") + "timeout=2s";
+        nodeA = DemoServer.start(new DemoSettings("127.0.0.1", 0, location, "node-a", false), Clock.systemUTC());
+        nodeB = DemoServer.start(new DemoSettings("127.0.0.1", 0, location, "node-b", false), Clock.systemUTC());
     }
-  }
 
-  @Test
-  void aSessionStartedOnOneNodeIsServedAndEndedOnTheOther() throws Exception {
-    String cookie = http.logIn(nodeA, "alice", "alice");
+    @AfterAll
+    void stop() throws Exception {
+        try {
+            if (nodeA != null) {
+                nodeA.close();
+            }
+            if (nodeB != null) {
+                nodeB.close();
+            }
+        } finally {
+            redis.close();
+        }
+    }
 
-    HttpResponse<String> meOnB = http.get(nodeB, "/api/me", cookie);
-    assertThat(meOnB.statusCode()).isEqualTo(200);
-    assertThat(meOnB.body()).contains("\"user\":\"alice\"");
+    @Test
+    void aSessionStartedOnOneNodeIsServedAndEndedOnTheOther() throws Exception {
+        String cookie = http.logIn(nodeA, "alice", "alice");
 
-    String token = http.csrfToken(nodeB, cookie);
-    assertThat(http.post(nodeB, "/cart", cookie, "item=clip&_csrf=" + token).statusCode()).isEqualTo(302);
-    assertThat(http.get(nodeA, "/", cookie).body()).contains("Badge clip × 1");
+        HttpResponse<String> meOnB = http.get(nodeB, "/api/me", cookie);
+        assertThat(meOnB.statusCode()).isEqualTo(200);
+        assertThat(meOnB.body()).contains("\"user\":\"alice\"");
 
-    assertThat(http.post(nodeB, "/logout", cookie, "_csrf=" + token).statusCode()).isEqualTo(302);
-    assertThat(http.get(nodeA, "/api/me", cookie).statusCode()).isEqualTo(401);
-  }
+        String token = http.csrfToken(nodeB, cookie);
+        assertThat(http.post(nodeB, "/cart", cookie, "item=clip&_csrf=" + token).statusCode())
+                .isEqualTo(302);
+        assertThat(http.get(nodeA, "/", cookie).body()).contains("Badge clip × 1");
 
-  @Test
-  void anAccessTokenIssuedByOneNodeIsAcceptedByTheOther() throws Exception {
-    String cookie = http.logIn(nodeA, "alice", "alice");
-    HttpResponse<String> issued = http.post(nodeA, "/api/token", cookie, "_csrf=" + http.csrfToken(nodeA, cookie));
-    assertThat(issued.statusCode()).isEqualTo(200);
+        assertThat(http.post(nodeB, "/logout", cookie, "_csrf=" + token).statusCode())
+                .isEqualTo(302);
+        assertThat(http.get(nodeA, "/api/me", cookie).statusCode()).isEqualTo(401);
+    }
 
-    HttpResponse<String> orders = http.bearer(nodeB, "/api/orders", DemoHttp.field(issued.body(), "access_token"));
+    @Test
+    void anAccessTokenIssuedByOneNodeIsAcceptedByTheOther() throws Exception {
+        String cookie = http.logIn(nodeA, "alice", "alice");
+        HttpResponse<String> issued = http.post(nodeA, "/api/token", cookie, "_csrf=" + http.csrfToken(nodeA, cookie));
+        assertThat(issued.statusCode()).isEqualTo(200);
 
-    assertThat(orders.statusCode()).isEqualTo(200);
-    assertThat(orders.body()).contains("\"user\":\"alice\"");
-  }
+        HttpResponse<String> orders = http.bearer(nodeB, "/api/orders", DemoHttp.field(issued.body(), "access_token"));
+
+        assertThat(orders.statusCode()).isEqualTo(200);
+        assertThat(orders.body()).contains("\"user\":\"alice\"");
+    }
 }

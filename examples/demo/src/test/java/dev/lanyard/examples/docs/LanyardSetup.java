@@ -20,30 +20,30 @@ import java.util.Set;
 // [setup-start]
 public class LanyardSetup implements ServletContextListener {
 
-  private SessionStore store;
+    private SessionStore store;
 
-  @Override
-  public void contextInitialized(ServletContextEvent event) {
-    ServletContext context = event.getServletContext();
-    String location = System.getenv().getOrDefault("LANYARD_STORE", "memory:");   // or redis://host:6379
-    store = SessionStores.open(location);
-    SessionManager manager = SessionManager.builder(store).nodeId("node-a").build();
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        ServletContext context = event.getServletContext();
+        String location = System.getenv().getOrDefault("LANYARD_STORE", "memory:"); // or redis://host:6379
+        store = SessionStores.open(location);
+        SessionManager manager = SessionManager.builder(store).nodeId("node-a").build();
 
-    LanyardSessionFilter filter = LanyardSessionFilter.builder(manager)
-        .csrf(CsrfMode.TOKEN)
-        .route(RoutePolicy.forPattern("/account/*")
-            .stepUp(Duration.ofMinutes(5), StepUpAnswer.redirectTo("/login"))
-            .build())
-        .build();
-    FilterRegistration.Dynamic registration = context.addFilter("lanyard", filter);
-    registration.setAsyncSupported(true);
-    registration.addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), false, "/*");
-    context.setSessionTrackingModes(Set.of());   // the container's own sessions: never
-  }
+        LanyardSessionFilter filter = LanyardSessionFilter.builder(manager)
+                .csrf(CsrfMode.TOKEN)
+                .route(RoutePolicy.forPattern("/account/*")
+                        .stepUp(Duration.ofMinutes(5), StepUpAnswer.redirectTo("/login"))
+                        .build())
+                .build();
+        FilterRegistration.Dynamic registration = context.addFilter("lanyard", filter);
+        registration.setAsyncSupported(true);
+        registration.addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), false, "/*");
+        context.setSessionTrackingModes(Set.of()); // the container's own sessions: never
+    }
 
-  @Override
-  public void contextDestroyed(ServletContextEvent event) {
-    store.close();
-  }
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        store.close();
+    }
 }
 // [setup-end]

@@ -16,33 +16,34 @@ import java.util.TreeSet;
  */
 final class RoleDirectory {
 
-  private static final Duration KEEP = Duration.ofDays(30);
+    private static final Duration KEEP = Duration.ofDays(30);
 
-  private final AtomicValueStore values;
+    private final AtomicValueStore values;
 
-  RoleDirectory(SessionManager manager) {
-    this.values = manager.values().orElseThrow(() -> new IllegalStateException("the store keeps no shared values"));
-  }
-
-  Optional<Set<String>> rolesOf(String user) {
-    return values.get(key(user)).map(bytes -> new TreeSet<>(Arrays.asList(
-        new String(bytes, StandardCharsets.UTF_8).split(","))));
-  }
-
-  void setRoles(String user, Set<String> roles) {
-    byte[] next = String.join(",", new TreeSet<>(roles)).getBytes(StandardCharsets.UTF_8);
-    for (int attempt = 0; attempt < 5; attempt++) {
-      Optional<byte[]> current = values.get(key(user));
-      boolean done = current.isPresent() ? values.compareAndSet(key(user), current.get(), next, KEEP)
-          : values.putIfAbsent(key(user), next, KEEP);
-      if (done) {
-        return;
-      }
+    RoleDirectory(SessionManager manager) {
+        this.values = manager.values().orElseThrow(() -> new IllegalStateException("the store keeps no shared values"));
     }
-    throw new IllegalStateException("the roles of " + user + " changed concurrently; try again");
-  }
 
-  private static String key(String user) {
-    return "example:roles:" + user;
-  }
+    Optional<Set<String>> rolesOf(String user) {
+        return values.get(key(user))
+                .map(bytes -> new TreeSet<>(Arrays.asList(new String(bytes, StandardCharsets.UTF_8).split(","))));
+    }
+
+    void setRoles(String user, Set<String> roles) {
+        byte[] next = String.join(",", new TreeSet<>(roles)).getBytes(StandardCharsets.UTF_8);
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Optional<byte[]> current = values.get(key(user));
+            boolean done = current.isPresent()
+                    ? values.compareAndSet(key(user), current.get(), next, KEEP)
+                    : values.putIfAbsent(key(user), next, KEEP);
+            if (done) {
+                return;
+            }
+        }
+        throw new IllegalStateException("the roles of " + user + " changed concurrently; try again");
+    }
+
+    private static String key(String user) {
+        return "example:roles:" + user;
+    }
 }

@@ -49,160 +49,198 @@ import org.springframework.web.util.HtmlUtils;
 @SpringBootApplication
 public class ShopApplication {
 
-  public static void main(String[] args) {
-    SpringApplication.run(ShopApplication.class, args);
-  }
+    public static void main(String[] args) {
+        SpringApplication.run(ShopApplication.class, args);
+    }
 
-  /** {@code /api/**}: bearer tokens, checked against the session (revoked session, stale version: refused). */
-  @Bean
-  @Order(1)
-  SecurityFilterChain api(HttpSecurity http, AccessTokenVerifier verifier, RoleDirectory roles) throws Exception {
-    BearerAuthenticator bearer = BearerAuthenticator.create(verifier, VerificationMode.CHECKED);
-    http.securityMatcher("/api/**")
-        .authorizeHttpRequests(auth -> auth.anyRequest().authenticated())
-        .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-        .csrf(csrf -> csrf.disable())
-        .addFilterBefore(new OncePerRequestFilter() {
-          @Override
-          protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-              throws ServletException, IOException {
-            Optional<VerifiedToken> token = bearer.authenticate(request, response);
-            if (token.isEmpty()) {
-              return; // answered 401 or 503 already
+    /** {@code /api/**}: bearer tokens, checked against the session (revoked session, stale version: refused). */
+    @Bean
+    @Order(1)
+    SecurityFilterChain api(HttpSecurity http, AccessTokenVerifier verifier, RoleDirectory roles) throws Exception {
+        BearerAuthenticator bearer = BearerAuthenticator.create(verifier, VerificationMode.CHECKED);
+        http.securityMatcher("/api/**")
+                .authorizeHttpRequests(auth -> auth.anyRequest().authenticated())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .csrf(csrf -> csrf.disable())
+                .addFilterBefore(
+                        new OncePerRequestFilter() {
+                            @Override
+                            protected void doFilterInternal(
+                                    HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                                    throws ServletException, IOException {
+                                Optional<VerifiedToken> token = bearer.authenticate(request, response);
+                                if (token.isEmpty()) {
+                                    return; // answered 401 or 503 already
+                                }
+                                String user = token.get().subject();
+                                SecurityContextHolder.getContext()
+                                        .setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
+                                                user,
+                                                null,
+                                                AuthenticationMapper.authorities(
+                                                        roles.rolesOf(user).orElse(Set.of()))));
+                                chain.doFilter(request, response);
+                            }
+                        },
+                        AuthorizationFilter.class);
+        return http.build();
+    }
+
+    /** Everything else: form login, sessions in Lanyard (applied by the starter). */
+    @Bean
+    @Order(2)
+    SecurityFilterChain web(HttpSecurity http) throws Exception {
+        http.authorizeHttpRequests(auth -> auth.requestMatchers("/actuator/health/**")
+                        .permitAll()
+                        .requestMatchers("/admin/**", "/admin", "/actuator/**")
+                        .hasRole("ADMIN")
+                        .anyRequest()
+                        .authenticated())
+                .formLogin(form -> form.defaultSuccessUrl("/", true));
+        return http.build();
+    }
+
+    @Bean
+    UserDetailsService users() {
+        return new InMemoryUserDetailsManager(
+                User.withUsername("alice")
+                        .password("{noop}password")
+                        .roles("ADMIN", "USER")
+                        .build(),
+                User.withUsername("bob")
+                        .password("{noop}password")
+                        .roles("USER")
+                        .build());
+    }
+
+    @Bean
+    RoleDirectory roleDirectory(SessionManager manager) {
+        return new RoleDirectory(manager);
+    }
+
+    /**
+     * The extension point in use: roles come from the shared directory when an administrator changed them, so a
+     * change is in force on every node at the user's next request, without a new login.
+     */
+    @Bean
+    AuthenticationMapper directoryRoles(RoleDirectory directory) {
+        return new AuthenticationMapper() {
+            @Override
+            public Authentication restore(String userId, Set<String> roles) {
+                return AuthenticationMapper.super.restore(
+                        userId, directory.rolesOf(userId).orElse(roles));
             }
-            String user = token.get().subject();
-            SecurityContextHolder.getContext().setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
-                user, null, AuthenticationMapper.authorities(roles.rolesOf(user).orElse(Set.of()))));
-            chain.doFilter(request, response);
-          }
-        }, AuthorizationFilter.class);
-    return http.build();
-  }
-
-  /** Everything else: form login, sessions in Lanyard (applied by the starter). */
-  @Bean
-  @Order(2)
-  SecurityFilterChain web(HttpSecurity http) throws Exception {
-    http.authorizeHttpRequests(auth -> auth
-            .requestMatchers("/actuator/health/**").permitAll()
-            .requestMatchers("/admin/**", "/admin", "/actuator/**").hasRole("ADMIN")
-            .anyRequest().authenticated())
-        .formLogin(form -> form.defaultSuccessUrl("/", true));
-    return http.build();
-  }
-
-  @Bean
-  UserDetailsService users() {
-    return new InMemoryUserDetailsManager(
-        User.withUsername("alice").password("{noop}password").roles("ADMIN", "USER").build(),
-        User.withUsername("bob").password("{noop}password").roles("USER").build());
-  }
-
-  @Bean
-  RoleDirectory roleDirectory(SessionManager manager) {
-    return new RoleDirectory(manager);
-  }
-
-  /**
-   * The extension point in use: roles come from the shared directory when an administrator changed them, so a
-   * change is in force on every node at the user's next request, without a new login.
-   */
-  @Bean
-  AuthenticationMapper directoryRoles(RoleDirectory directory) {
-    return new AuthenticationMapper() {
-      @Override
-      public Authentication restore(String userId, Set<String> roles) {
-        return AuthenticationMapper.super.restore(userId, directory.rolesOf(userId).orElse(roles));
-      }
-    };
-  }
-
-  @RestController
-  static class Pages {
-
-    private final SessionManager manager;
-    private final RoleDirectory directory;
-    private final AccessTokenIssuer issuer;
-
-    Pages(SessionManager manager, RoleDirectory directory, AccessTokenIssuer issuer) {
-      this.manager = manager;
-      this.directory = directory;
-      this.issuer = issuer;
+        };
     }
 
-    @GetMapping(value = "/", produces = MediaType.TEXT_HTML_VALUE)
-    String home(Authentication user, HttpServletRequest request) {
-      return page("Signed in as " + esc(user.getName()) + " " + esc(user.getAuthorities().toString())
-          + "<p><a href='/devices'>Your devices</a> · <a href='/admin'>Admin</a></p>"
-          + form("/logout", request, "", "Sign out") + form("/devices/revoke-others", request, "", "Sign out everywhere else"));
-    }
+    @RestController
+    static class Pages {
 
-    @GetMapping(value = "/devices", produces = MediaType.TEXT_HTML_VALUE)
-    String devices(HttpServletRequest request) {
-      LanyardSessions sessions = LanyardSessions.of(request);
-      String current = sessions.handle().map(SessionHandle::value).orElse("");
-      StringBuilder rows = new StringBuilder("<ul id='devices'>");
-      for (SessionSummary s : sessions.sessions()) {
-        rows.append("<li>").append(esc(s.client().userAgent())).append(" · last used ").append(s.lastAccessedAt())
-            .append(s.handle().value().equals(current) ? " (this device)" : form("/devices/revoke", request,
-                "<input type='hidden' name='handle' value='" + s.handle().value() + "'>", "Revoke"))
-            .append("</li>");
-      }
-      return page(rows.append("</ul>").toString());
-    }
+        private final SessionManager manager;
+        private final RoleDirectory directory;
+        private final AccessTokenIssuer issuer;
 
-    @PostMapping("/devices/revoke")
-    void revoke(@RequestParam String handle, HttpServletRequest request, HttpServletResponse response)
-        throws IOException {
-      if (SessionHandle.isWellFormed(handle)) {
-        LanyardSessions.of(request).revoke(SessionHandle.of(handle));
-      }
-      response.sendRedirect("/devices");
-    }
+        Pages(SessionManager manager, RoleDirectory directory, AccessTokenIssuer issuer) {
+            this.manager = manager;
+            this.directory = directory;
+            this.issuer = issuer;
+        }
 
-    @PostMapping("/devices/revoke-others")
-    void revokeOthers(HttpServletRequest request, HttpServletResponse response) throws IOException {
-      LanyardSessions.of(request).revokeOthers();
-      response.sendRedirect("/devices");
-    }
+        @GetMapping(value = "/", produces = MediaType.TEXT_HTML_VALUE)
+        String home(Authentication user, HttpServletRequest request) {
+            return page("Signed in as " + esc(user.getName()) + " "
+                    + esc(user.getAuthorities().toString())
+                    + "<p><a href='/devices'>Your devices</a> · <a href='/admin'>Admin</a></p>"
+                    + form("/logout", request, "", "Sign out")
+                    + form("/devices/revoke-others", request, "", "Sign out everywhere else"));
+        }
 
-    @GetMapping(value = "/admin", produces = MediaType.TEXT_HTML_VALUE)
-    String admin(HttpServletRequest request) {
-      return page(form("/admin/roles", request, "User <input name='user' value='bob'> roles <input name='roles' "
-          + "value='ROLE_USER,ROLE_ADMIN'>", "Change roles"));
-    }
+        @GetMapping(value = "/devices", produces = MediaType.TEXT_HTML_VALUE)
+        String devices(HttpServletRequest request) {
+            LanyardSessions sessions = LanyardSessions.of(request);
+            String current = sessions.handle().map(SessionHandle::value).orElse("");
+            StringBuilder rows = new StringBuilder("<ul id='devices'>");
+            for (SessionSummary s : sessions.sessions()) {
+                rows.append("<li>")
+                        .append(esc(s.client().userAgent()))
+                        .append(" · last used ")
+                        .append(s.lastAccessedAt())
+                        .append(
+                                s.handle().value().equals(current)
+                                        ? " (this device)"
+                                        : form(
+                                                "/devices/revoke",
+                                                request,
+                                                "<input type='hidden' name='handle' value='"
+                                                        + s.handle().value() + "'>",
+                                                "Revoke"))
+                        .append("</li>");
+            }
+            return page(rows.append("</ul>").toString());
+        }
 
-    @PostMapping("/admin/roles")
-    void changeRoles(@RequestParam String user, @RequestParam String roles, HttpServletResponse response)
-        throws IOException {
-      directory.setRoles(user, Set.of(roles.split("\\s*,\\s*")));
-      response.sendRedirect("/admin");
-    }
+        @PostMapping("/devices/revoke")
+        void revoke(@RequestParam String handle, HttpServletRequest request, HttpServletResponse response)
+                throws IOException {
+            if (SessionHandle.isWellFormed(handle)) {
+                LanyardSessions.of(request).revoke(SessionHandle.of(handle));
+            }
+            response.sendRedirect("/devices");
+        }
 
-    @PostMapping("/token")
-    Map<String, Object> token(HttpServletRequest request) {
-      var issued = issuer.issue(LanyardSessions.of(request).session().orElseThrow());
-      return Map.of("access_token", issued.value(), "token_type", "Bearer", "expires_at", issued.expiresAt().toString());
-    }
+        @PostMapping("/devices/revoke-others")
+        void revokeOthers(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            LanyardSessions.of(request).revokeOthers();
+            response.sendRedirect("/devices");
+        }
 
-    @GetMapping("/api/me")
-    Map<String, Object> apiMe(Authentication user) {
-      return Map.of("user", user.getName(), "roles", user.getAuthorities().toString());
-    }
+        @GetMapping(value = "/admin", produces = MediaType.TEXT_HTML_VALUE)
+        String admin(HttpServletRequest request) {
+            return page(form(
+                    "/admin/roles",
+                    request,
+                    "User <input name='user' value='bob'> roles <input name='roles' " + "value='ROLE_USER,ROLE_ADMIN'>",
+                    "Change roles"));
+        }
 
-    private static String form(String action, HttpServletRequest request, String fields, String button) {
-      var csrf = (org.springframework.security.web.csrf.CsrfToken) request.getAttribute("_csrf");
-      return "<form method='post' action='" + action + "'>" + fields + "<input type='hidden' name='"
-          + csrf.getParameterName() + "' value='" + csrf.getToken() + "'><button>" + button + "</button></form>";
-    }
+        @PostMapping("/admin/roles")
+        void changeRoles(@RequestParam String user, @RequestParam String roles, HttpServletResponse response)
+                throws IOException {
+            directory.setRoles(user, Set.of(roles.split("\\s*,\\s*")));
+            response.sendRedirect("/admin");
+        }
 
-    private static String page(String body) {
-      return "<!doctype html><html><head><meta charset='utf-8'><title>Lanyard shop</title></head><body>" + body
-          + "</body></html>";
-    }
+        @PostMapping("/token")
+        Map<String, Object> token(HttpServletRequest request) {
+            var issued = issuer.issue(LanyardSessions.of(request).session().orElseThrow());
+            return Map.of(
+                    "access_token",
+                    issued.value(),
+                    "token_type",
+                    "Bearer",
+                    "expires_at",
+                    issued.expiresAt().toString());
+        }
 
-    private static String esc(String text) {
-      return HtmlUtils.htmlEscape(text == null ? "" : text);
+        @GetMapping("/api/me")
+        Map<String, Object> apiMe(Authentication user) {
+            return Map.of("user", user.getName(), "roles", user.getAuthorities().toString());
+        }
+
+        private static String form(String action, HttpServletRequest request, String fields, String button) {
+            var csrf = (org.springframework.security.web.csrf.CsrfToken) request.getAttribute("_csrf");
+            return "<form method='post' action='" + action + "'>" + fields + "<input type='hidden' name='"
+                    + csrf.getParameterName() + "' value='" + csrf.getToken() + "'><button>" + button
+                    + "</button></form>";
+        }
+
+        private static String page(String body) {
+            return "<!doctype html><html><head><meta charset='utf-8'><title>Lanyard shop</title></head><body>" + body
+                    + "</body></html>";
+        }
+
+        private static String esc(String text) {
+            return HtmlUtils.htmlEscape(text == null ? "" : text);
+        }
     }
-  }
 }

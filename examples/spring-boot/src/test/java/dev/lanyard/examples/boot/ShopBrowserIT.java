@@ -24,60 +24,72 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class ShopBrowserIT {
 
-  private static final File CHROMIUM = new File("/usr/bin/chromium");
-  private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
-  private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final File CHROMIUM = new File("/usr/bin/chromium");
+    private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
+    private static final Duration WAIT = Duration.ofSeconds(30);
 
-  @Test
-  void aDeviceRevokedFromTheListIsSignedOut() throws IOException {
-    if (!CHROMIUM.canExecute() || !CHROMEDRIVER.canExecute()) {
-      fail("the browser test needs " + CHROMIUM + " and " + CHROMEDRIVER + ": apt-get install chromium chromium-driver");
+    @Test
+    void aDeviceRevokedFromTheListIsSignedOut() throws IOException {
+        if (!CHROMIUM.canExecute() || !CHROMEDRIVER.canExecute()) {
+            fail("the browser test needs " + CHROMIUM + " and " + CHROMEDRIVER
+                    + ": apt-get install chromium chromium-driver");
+        }
+        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(ShopApplication.class)
+                .run("--server.port=0", "--spring.main.banner-mode=off")) {
+            String base = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
+            ChromeDriver laptop = chromium();
+            ChromeDriver phone = chromium();
+            try {
+                logIn(laptop, base);
+                logIn(phone, base);
+                assertThat(phone.findElement(By.tagName("body")).getText()).contains("Signed in as alice");
+
+                laptop.get(base + "/devices");
+                assertThat(laptop.findElements(By.cssSelector("#devices li"))).hasSize(2);
+                laptop.findElement(By.cssSelector("#devices li form button")).click();
+                new WebDriverWait(laptop, WAIT)
+                        .until(d ->
+                                d.findElements(By.cssSelector("#devices li")).size() == 1);
+
+                phone.get(base + "/");
+                new WebDriverWait(phone, WAIT).until(d -> d.getCurrentUrl().contains("/login"));
+                laptop.get(base + "/");
+                assertThat(laptop.findElement(By.tagName("body")).getText()).contains("Signed in as alice");
+            } finally {
+                laptop.quit();
+                phone.quit();
+            }
+        }
     }
-    try (ConfigurableApplicationContext app = new SpringApplicationBuilder(ShopApplication.class)
-        .run("--server.port=0", "--spring.main.banner-mode=off")) {
-      String base = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
-      ChromeDriver laptop = chromium();
-      ChromeDriver phone = chromium();
-      try {
-        logIn(laptop, base);
-        logIn(phone, base);
-        assertThat(phone.findElement(By.tagName("body")).getText()).contains("Signed in as alice");
 
-        laptop.get(base + "/devices");
-        assertThat(laptop.findElements(By.cssSelector("#devices li"))).hasSize(2);
-        laptop.findElement(By.cssSelector("#devices li form button")).click();
-        new WebDriverWait(laptop, WAIT).until(d -> d.findElements(By.cssSelector("#devices li")).size() == 1);
-
-        phone.get(base + "/");
-        new WebDriverWait(phone, WAIT).until(d -> d.getCurrentUrl().contains("/login"));
-        laptop.get(base + "/");
-        assertThat(laptop.findElement(By.tagName("body")).getText()).contains("Signed in as alice");
-      } finally {
-        laptop.quit();
-        phone.quit();
-      }
+    private static void logIn(ChromeDriver browser, String base) {
+        browser.get(base + "/login");
+        browser.findElement(By.id("username")).sendKeys("alice");
+        browser.findElement(By.id("password")).sendKeys("password");
+        browser.findElement(By.cssSelector("button[type=submit]")).click();
+        new WebDriverWait(browser, WAIT).until(d -> !d.getCurrentUrl().contains("/login"));
     }
-  }
 
-  private static void logIn(ChromeDriver browser, String base) {
-    browser.get(base + "/login");
-    browser.findElement(By.id("username")).sendKeys("alice");
-    browser.findElement(By.id("password")).sendKeys("password");
-    browser.findElement(By.cssSelector("button[type=submit]")).click();
-    new WebDriverWait(browser, WAIT).until(d -> !d.getCurrentUrl().contains("/login"));
-  }
-
-  private static ChromeDriver chromium() throws IOException {
-    Path profile = Files.createTempDirectory("lanyard-boot-chromium-");
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM);
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--user-data-dir=" + profile);
-    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER)
-        .usingAnyFreePort().build();
-    ChromeDriver driver = new ChromeDriver(service, options);
-    driver.manage().timeouts().pageLoadTimeout(WAIT);
-    return driver;
-  }
+    private static ChromeDriver chromium() throws IOException {
+        Path profile = Files.createTempDirectory("lanyard-boot-chromium-");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER)
+                .usingAnyFreePort()
+                .build();
+        ChromeDriver driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().pageLoadTimeout(WAIT);
+        return driver;
+    }
 }

@@ -11,16 +11,16 @@ import jakarta.servlet.http.HttpSessionListener;
 @WebListener
 public class ActiveSessions implements HttpSessionListener {
 
-  /** Creates the listener (the container, and Lanyard, call this). */
-  public ActiveSessions() {}
+    /** Creates the listener (the container, and Lanyard, call this). */
+    public ActiveSessions() {}
 
-  @Override
-  public void sessionCreated(HttpSessionEvent event) {
-    SessionAudit.count(event.getSession().getServletContext(), "active+");
-  }
+    @Override
+    public void sessionCreated(HttpSessionEvent event) {
+        SessionAudit.count(event.getSession().getServletContext(), "active+");
+    }
 
-  @Override
-  public void sessionDestroyed(HttpSessionEvent event) {
-    SessionAudit.count(event.getSession().getServletContext(), "active-");
-  }
+    @Override
+    public void sessionDestroyed(HttpSessionEvent event) {
+        SessionAudit.count(event.getSession().getServletContext(), "active-");
+    }
 }

@@ -14,30 +14,30 @@ import java.io.IOException;
  */
 public class AuditServlet extends HttpServlet {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /** Creates the servlet (the container calls this). */
-  public AuditServlet() {}
+    /** Creates the servlet (the container calls this). */
+    public AuditServlet() {}
 
-  @Override
-  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    snapshot(response);
-  }
-
-  @Override
-  protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    if (request.getParameter("leave") != null) {
-      HttpSession session = request.getSession(false);
-      if (session != null) {
-        session.invalidate();
-      }
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        snapshot(response);
     }
-    snapshot(response);
-  }
 
-  private void snapshot(HttpServletResponse response) throws IOException {
-    response.setContentType("text/plain;charset=utf-8");
-    response.setHeader("Cache-Control", "no-store");
-    response.getWriter().println(SessionAudit.snapshot(getServletContext()));
-  }
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (request.getParameter("leave") != null) {
+            HttpSession session = request.getSession(false);
+            if (session != null) {
+                session.invalidate();
+            }
+        }
+        snapshot(response);
+    }
+
+    private void snapshot(HttpServletResponse response) throws IOException {
+        response.setContentType("text/plain;charset=utf-8");
+        response.setHeader("Cache-Control", "no-store");
+        response.getWriter().println(SessionAudit.snapshot(getServletContext()));
+    }
 }

@@ -12,19 +12,19 @@ import java.io.IOException;
  */
 public class CounterServlet extends HttpServlet {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /** Creates the servlet (the container calls this). */
-  public CounterServlet() {}
+    /** Creates the servlet (the container calls this). */
+    public CounterServlet() {}
 
-  @Override
-  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    HttpSession session = request.getSession();
-    Integer count = (Integer) session.getAttribute("count");
-    int next = count == null ? 1 : count + 1;
-    session.setAttribute("count", next);
-    response.setContentType("text/plain;charset=utf-8");
-    response.setHeader("Cache-Control", "no-store");
-    response.getWriter().println("You have visited " + next + " time(s).");
-  }
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        HttpSession session = request.getSession();
+        Integer count = (Integer) session.getAttribute("count");
+        int next = count == null ? 1 : count + 1;
+        session.setAttribute("count", next);
+        response.setContentType("text/plain;charset=utf-8");
+        response.setHeader("Cache-Control", "no-store");
+        response.getWriter().println("You have visited " + next + " time(s).");
+    }
 }

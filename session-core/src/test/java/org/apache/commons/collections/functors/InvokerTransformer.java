@@ -10,13 +10,13 @@ import java.io.Serializable;
  * {@link GadgetFlag}, so a test can prove that no refused record ran any code.
  */
 public class InvokerTransformer implements Serializable {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /** Something to carry. */
-  public String payload = "calc";
+    /** Something to carry. */
+    public String payload = "calc";
 
-  private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-    in.defaultReadObject();
-    GadgetFlag.RAN.incrementAndGet();
-  }
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        GadgetFlag.RAN.incrementAndGet();
+    }
 }

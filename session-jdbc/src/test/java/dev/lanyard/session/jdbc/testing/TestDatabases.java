@@ -10,40 +10,40 @@ package dev.lanyard.session.jdbc.testing;
  */
 public final class TestDatabases {
 
-  private static DatabaseProcess postgres;
-  private static DatabaseProcess mariadb;
+    private static DatabaseProcess postgres;
+    private static DatabaseProcess mariadb;
 
-  private TestDatabases() {}
+    private TestDatabases() {}
 
-  /** @return a JDBC URL of the PostgreSQL the tests share */
-  public static synchronized String postgresUrl() {
-    String url = System.getenv("LANYARD_TEST_POSTGRES_URL");
-    if (url != null && !url.isBlank()) {
-      return url;
+    /** @return a JDBC URL of the PostgreSQL the tests share */
+    public static synchronized String postgresUrl() {
+        String url = System.getenv("LANYARD_TEST_POSTGRES_URL");
+        if (url != null && !url.isBlank()) {
+            return url;
+        }
+        if (postgres == null) {
+            postgres = DatabaseProcess.postgres();
+        }
+        return postgres.jdbcUrl();
     }
-    if (postgres == null) {
-      postgres = DatabaseProcess.postgres();
-    }
-    return postgres.jdbcUrl();
-  }
 
-  /** @return a JDBC URL of the MariaDB the tests share */
-  public static synchronized String mariadbUrl() {
-    String url = System.getenv("LANYARD_TEST_MARIADB_URL");
-    if (url != null && !url.isBlank()) {
-      return url;
+    /** @return a JDBC URL of the MariaDB the tests share */
+    public static synchronized String mariadbUrl() {
+        String url = System.getenv("LANYARD_TEST_MARIADB_URL");
+        if (url != null && !url.isBlank()) {
+            return url;
+        }
+        if (mariadb == null) {
+            mariadb = DatabaseProcess.mariadb();
+        }
+        return mariadb.jdbcUrl();
     }
-    if (mariadb == null) {
-      mariadb = DatabaseProcess.mariadb();
-    }
-    return mariadb.jdbcUrl();
-  }
 
-  /**
-   * @param kind the server
-   * @return the shared URL for that server
-   */
-  public static String url(DatabaseProcess.Kind kind) {
-    return kind == DatabaseProcess.Kind.POSTGRESQL ? postgresUrl() : mariadbUrl();
-  }
+    /**
+     * @param kind the server
+     * @return the shared URL for that server
+     */
+    public static String url(DatabaseProcess.Kind kind) {
+        return kind == DatabaseProcess.Kind.POSTGRESQL ? postgresUrl() : mariadbUrl();
+    }
 }

@@ -20,33 +20,33 @@ import java.util.Objects;
  */
 public final class JwksServlet extends HttpServlet {
 
-  /** Serialization version. */
-  private static final long serialVersionUID = 1L;
+    /** Serialization version. */
+    private static final long serialVersionUID = 1L;
 
-  private final transient KeyRing keys;
-  /** The {@code Cache-Control} max-age, in seconds. */
-  private final long maxAgeSeconds;
+    private final transient KeyRing keys;
+    /** The {@code Cache-Control} max-age, in seconds. */
+    private final long maxAgeSeconds;
 
-  /**
-   * @param keys the key ring whose public keys are published
-   * @param maxAge how long clients may cache the document ({@code Cache-Control: max-age})
-   */
-  public JwksServlet(KeyRing keys, Duration maxAge) {
-    this.keys = Objects.requireNonNull(keys, "keys");
-    Objects.requireNonNull(maxAge, "maxAge");
-    if (maxAge.isNegative()) {
-      throw new IllegalArgumentException("maxAge (" + maxAge + ") must not be negative");
+    /**
+     * @param keys the key ring whose public keys are published
+     * @param maxAge how long clients may cache the document ({@code Cache-Control: max-age})
+     */
+    public JwksServlet(KeyRing keys, Duration maxAge) {
+        this.keys = Objects.requireNonNull(keys, "keys");
+        Objects.requireNonNull(maxAge, "maxAge");
+        if (maxAge.isNegative()) {
+            throw new IllegalArgumentException("maxAge (" + maxAge + ") must not be negative");
+        }
+        this.maxAgeSeconds = maxAge.toSeconds();
     }
-    this.maxAgeSeconds = maxAge.toSeconds();
-  }
 
-  @Override
-  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    byte[] body = keys.current().publicJwkSetJson().getBytes(StandardCharsets.UTF_8);
-    response.setStatus(HttpServletResponse.SC_OK);
-    response.setContentType("application/jwk-set+json;charset=UTF-8");
-    response.setHeader("Cache-Control", "public, max-age=" + maxAgeSeconds);
-    response.setContentLength(body.length);
-    response.getOutputStream().write(body);
-  }
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        byte[] body = keys.current().publicJwkSetJson().getBytes(StandardCharsets.UTF_8);
+        response.setStatus(HttpServletResponse.SC_OK);
+        response.setContentType("application/jwk-set+json;charset=UTF-8");
+        response.setHeader("Cache-Control", "public, max-age=" + maxAgeSeconds);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
 }

@@ -7,16 +7,17 @@ import org.junit.jupiter.api.Test;
 
 class DockerRedisTest {
 
-  @Test
-  void readsThePublishedLoopbackAddress() {
-    assertThat(DockerRedis.published("127.0.0.1:49153\n")).containsExactly("127.0.0.1", "49153");
-    assertThat(DockerRedis.published("\n[::1]:32768\n0.0.0.0:1")).containsExactly("::1", "32768");
-  }
+    @Test
+    void readsThePublishedLoopbackAddress() {
+        assertThat(DockerRedis.published("127.0.0.1:49153\n")).containsExactly("127.0.0.1", "49153");
+        assertThat(DockerRedis.published("\n[::1]:32768\n0.0.0.0:1")).containsExactly("::1", "32768");
+    }
 
-  @Test
-  void refusesAnAnswerWithoutAPort() {
-    assertThatThrownBy(() -> DockerRedis.published("")).isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> DockerRedis.published("127.0.0.1:")).isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> DockerRedis.published("Error: no public port")).isInstanceOf(IllegalStateException.class);
-  }
+    @Test
+    void refusesAnAnswerWithoutAPort() {
+        assertThatThrownBy(() -> DockerRedis.published("")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> DockerRedis.published("127.0.0.1:")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> DockerRedis.published("Error: no public port"))
+                .isInstanceOf(IllegalStateException.class);
+    }
 }

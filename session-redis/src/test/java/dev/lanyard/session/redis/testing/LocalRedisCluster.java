@@ -19,86 +19,98 @@ import java.util.stream.Collectors;
  */
 public final class LocalRedisCluster implements AutoCloseable {
 
-  private final List<RedisProcess> nodes;
+    private final List<RedisProcess> nodes;
 
-  private LocalRedisCluster(List<RedisProcess> nodes) {
-    this.nodes = List.copyOf(nodes);
-  }
-
-  /**
-   * Starts a three-master cluster.
-   *
-   * @return the cluster, every slot served
-   * @throws IllegalStateException if {@code redis-server} or {@code redis-cli} is missing or the
-   *     cluster does not form within 30 seconds
-   */
-  public static LocalRedisCluster start() {
-    Path cli = TestRedis.redisCliBinary().orElseThrow(() -> new IllegalStateException(
-        "The Cluster tests need redis-cli. " + TestRedis.HOW_TO));
-    List<RedisProcess> nodes = new ArrayList<>();
-    try {
-      for (int i = 0; i < 3; i++) {
-        int port = RedisProcess.freePort(true);
-        nodes.add(RedisProcess.start(port, "--cluster-enabled", "yes", "--cluster-config-file",
-            "nodes-" + port + ".conf", "--cluster-node-timeout", "2000"));
-      }
-      List<String> command = new ArrayList<>(List.of(cli.toString(), "--cluster", "create"));
-      for (RedisProcess node : nodes) {
-        command.add("127.0.0.1:" + node.port());
-      }
-      command.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
-      Path output = Files.createTempFile("lanyard-cluster-create", ".log");
-      try {
-        Process create = new ProcessBuilder(command).redirectErrorStream(true)
-            .redirectOutput(output.toFile()).start();
-        if (!create.waitFor(30, TimeUnit.SECONDS)) {
-          create.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-          throw new IllegalStateException("redis-cli --cluster create did not finish in 30 s");
-        }
-        if (create.exitValue() != 0) {
-          throw new IllegalStateException("redis-cli --cluster create failed:\n"
-              + Files.readString(output, StandardCharsets.UTF_8));
-        }
-      } finally {
-        Files.deleteIfExists(output);
-      }
-      boolean ok = RedisProcess.poll(Duration.ofSeconds(30), () -> nodes.stream().allMatch(n ->
-          String.valueOf(n.call("CLUSTER", "INFO")).contains("cluster_state:ok")));
-      if (!ok) {
-        throw new IllegalStateException("the local cluster did not reach cluster_state:ok in 30 s");
-      }
-      return new LocalRedisCluster(nodes);
-    } catch (IOException e) {
-      nodes.forEach(RedisProcess::close);
-      throw new IllegalStateException("could not start the local cluster: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      nodes.forEach(RedisProcess::close);
-      throw new IllegalStateException("interrupted while starting the local cluster", e);
-    } catch (RuntimeException e) {
-      nodes.forEach(RedisProcess::close);
-      throw e;
+    private LocalRedisCluster(List<RedisProcess> nodes) {
+        this.nodes = List.copyOf(nodes);
     }
-  }
 
-  /** @return the nodes, all masters */
-  public List<RedisProcess> nodes() {
-    return nodes;
-  }
+    /**
+     * Starts a three-master cluster.
+     *
+     * @return the cluster, every slot served
+     * @throws IllegalStateException if {@code redis-server} or {@code redis-cli} is missing or the
+     *     cluster does not form within 30 seconds
+     */
+    public static LocalRedisCluster start() {
+        Path cli = TestRedis.redisCliBinary()
+                .orElseThrow(() -> new IllegalStateException("The Cluster tests need redis-cli. " + TestRedis.HOW_TO));
+        List<RedisProcess> nodes = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                int port = RedisProcess.freePort(true);
+                nodes.add(RedisProcess.start(
+                        port,
+                        "--cluster-enabled",
+                        "yes",
+                        "--cluster-config-file",
+                        "nodes-" + port + ".conf",
+                        "--cluster-node-timeout",
+                        "2000"));
+            }
+            List<String> command = new ArrayList<>(List.of(cli.toString(), "--cluster", "create"));
+            for (RedisProcess node : nodes) {
+                command.add("127.0.0.1:" + node.port());
+            }
+            command.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+            Path output = Files.createTempFile("lanyard-cluster-create", ".log");
+            try {
+                Process create = new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(output.toFile())
+                        .start();
+                if (!create.waitFor(30, TimeUnit.SECONDS)) {
+                    create.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                    throw new IllegalStateException("redis-cli --cluster create did not finish in 30 s");
+                }
+                if (create.exitValue() != 0) {
+                    throw new IllegalStateException(
+                            "redis-cli --cluster create failed:\n" + Files.readString(output, StandardCharsets.UTF_8));
+                }
+            } finally {
+                Files.deleteIfExists(output);
+            }
+            boolean ok = RedisProcess.poll(
+                    Duration.ofSeconds(30),
+                    () -> nodes.stream()
+                            .allMatch(n ->
+                                    String.valueOf(n.call("CLUSTER", "INFO")).contains("cluster_state:ok")));
+            if (!ok) {
+                throw new IllegalStateException("the local cluster did not reach cluster_state:ok in 30 s");
+            }
+            return new LocalRedisCluster(nodes);
+        } catch (IOException e) {
+            nodes.forEach(RedisProcess::close);
+            throw new IllegalStateException("could not start the local cluster: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            nodes.forEach(RedisProcess::close);
+            throw new IllegalStateException("interrupted while starting the local cluster", e);
+        } catch (RuntimeException e) {
+            nodes.forEach(RedisProcess::close);
+            throw e;
+        }
+    }
 
-  /** @return {@code redis-cluster://127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3} */
-  public String uri() {
-    return "redis-cluster://" + nodes.stream().map(n -> "127.0.0.1:" + n.port()).collect(Collectors.joining(","));
-  }
+    /** @return the nodes, all masters */
+    public List<RedisProcess> nodes() {
+        return nodes;
+    }
 
-  /** @return the seeds as {@code host:port} */
-  public String[] seeds() {
-    return nodes.stream().map(n -> "127.0.0.1:" + n.port()).toArray(String[]::new);
-  }
+    /** @return {@code redis-cluster://127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3} */
+    public String uri() {
+        return "redis-cluster://"
+                + nodes.stream().map(n -> "127.0.0.1:" + n.port()).collect(Collectors.joining(","));
+    }
 
-  /** Kills and reaps every node. */
-  @Override
-  public void close() {
-    nodes.forEach(RedisProcess::close);
-  }
+    /** @return the seeds as {@code host:port} */
+    public String[] seeds() {
+        return nodes.stream().map(n -> "127.0.0.1:" + n.port()).toArray(String[]::new);
+    }
+
+    /** Kills and reaps every node. */
+    @Override
+    public void close() {
+        nodes.forEach(RedisProcess::close);
+    }
 }

@@ -19,158 +19,166 @@ import java.util.List;
  */
 public final class LocalSentinelSet implements AutoCloseable {
 
-  /** The monitored master's name. */
-  public static final String MASTER_NAME = "mymaster";
+    /** The monitored master's name. */
+    public static final String MASTER_NAME = "mymaster";
 
-  private final RedisProcess master;
-  private final List<RedisProcess> replicas;
-  private final RedisProcess sentinel;
-  private final Path sentinelDirectory;
+    private final RedisProcess master;
+    private final List<RedisProcess> replicas;
+    private final RedisProcess sentinel;
+    private final Path sentinelDirectory;
 
-  private LocalSentinelSet(RedisProcess master, List<RedisProcess> replicas, RedisProcess sentinel,
-      Path sentinelDirectory) {
-    this.master = master;
-    this.replicas = List.copyOf(replicas);
-    this.sentinel = sentinel;
-    this.sentinelDirectory = sentinelDirectory;
-  }
-
-  /**
-   * Starts a set with one replica and waits until the sentinel sees it in sync (usually under
-   * 12 s: Sentinel discovers replicas through its periodic INFO).
-   *
-   * @param serverArguments more {@code redis-server} arguments for the master and the replica, such
-   *     as {@code "--appendonly", "yes"}
-   * @return the running set
-   */
-  public static LocalSentinelSet start(String... serverArguments) {
-    return start(1, serverArguments);
-  }
-
-  /**
-   * Starts a set with {@code replicaCount} replicas and waits until the sentinel sees all of them
-   * in sync.
-   *
-   * @param replicaCount how many replicas, 1 to 4
-   * @param serverArguments more {@code redis-server} arguments for the master and the replicas
-   * @return the running set
-   */
-  public static LocalSentinelSet start(int replicaCount, String... serverArguments) {
-    if (replicaCount < 1 || replicaCount > 4) {
-      throw new IllegalArgumentException("replicaCount (" + replicaCount + ") must be 1 to 4");
+    private LocalSentinelSet(
+            RedisProcess master, List<RedisProcess> replicas, RedisProcess sentinel, Path sentinelDirectory) {
+        this.master = master;
+        this.replicas = List.copyOf(replicas);
+        this.sentinel = sentinel;
+        this.sentinelDirectory = sentinelDirectory;
     }
-    RedisProcess master = null;
-    List<RedisProcess> replicas = new ArrayList<>();
-    RedisProcess sentinel = null;
-    Path dir = null;
-    try {
-      List<String> masterArgs = new ArrayList<>(List.of("--repl-diskless-sync-delay", "0"));
-      masterArgs.addAll(List.of(serverArguments));
-      master = TestRedis.localServer(masterArgs.toArray(new String[0]));
-      for (int i = 0; i < replicaCount; i++) {
-        List<String> replicaArgs = new ArrayList<>(masterArgs);
-        replicaArgs.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(master.port())));
-        replicas.add(TestRedis.localServer(replicaArgs.toArray(new String[0])));
-      }
-      int sentinelPort = RedisProcess.freePort(false);
-      dir = Files.createTempDirectory("lanyard-sentinel-");
-      Path conf = dir.resolve("sentinel.conf");
-      Files.writeString(conf, String.join("\n",
-          "port " + sentinelPort,
-          "bind 127.0.0.1",
-          "daemonize no",
-          "dir " + dir,
-          "logfile " + dir.resolve("redis.log"),
-          "sentinel monitor " + MASTER_NAME + " 127.0.0.1 " + master.port() + " 1",
-          "sentinel down-after-milliseconds " + MASTER_NAME + " 1000",
-          "sentinel failover-timeout " + MASTER_NAME + " 5000",
-          "sentinel parallel-syncs " + MASTER_NAME + " " + replicaCount,
-          ""), StandardCharsets.UTF_8);
-      sentinel = RedisProcess.startSentinel(conf, sentinelPort);
-      RedisProcess s = sentinel;
-      List<RedisProcess> r = List.copyOf(replicas);
-      boolean ready = RedisProcess.poll(Duration.ofSeconds(30), () ->
-          r.stream().allMatch(x -> String.valueOf(x.call("INFO", "replication")).contains("master_link_status:up"))
-              && replicasKnown(s, r.size()));
-      if (!ready) {
-        throw new IllegalStateException("the sentinel did not discover the replicas within 30 s; sentinel log:\n"
-            + s.log());
-      }
-      return new LocalSentinelSet(master, replicas, sentinel, dir);
-    } catch (IOException e) {
-      closeAll(master, replicas, sentinel, dir);
-      throw new UncheckedIOException(e);
-    } catch (RuntimeException e) {
-      closeAll(master, replicas, sentinel, dir);
-      throw e;
+
+    /**
+     * Starts a set with one replica and waits until the sentinel sees it in sync (usually under
+     * 12 s: Sentinel discovers replicas through its periodic INFO).
+     *
+     * @param serverArguments more {@code redis-server} arguments for the master and the replica, such
+     *     as {@code "--appendonly", "yes"}
+     * @return the running set
+     */
+    public static LocalSentinelSet start(String... serverArguments) {
+        return start(1, serverArguments);
     }
-  }
 
-  private static boolean replicasKnown(RedisProcess sentinel, int count) {
-    Object known = sentinel.call("SENTINEL", "REPLICAS", MASTER_NAME);
-    if (!(known instanceof List<?> list) || list.size() != count) {
-      return false;
+    /**
+     * Starts a set with {@code replicaCount} replicas and waits until the sentinel sees all of them
+     * in sync.
+     *
+     * @param replicaCount how many replicas, 1 to 4
+     * @param serverArguments more {@code redis-server} arguments for the master and the replicas
+     * @return the running set
+     */
+    public static LocalSentinelSet start(int replicaCount, String... serverArguments) {
+        if (replicaCount < 1 || replicaCount > 4) {
+            throw new IllegalArgumentException("replicaCount (" + replicaCount + ") must be 1 to 4");
+        }
+        RedisProcess master = null;
+        List<RedisProcess> replicas = new ArrayList<>();
+        RedisProcess sentinel = null;
+        Path dir = null;
+        try {
+            List<String> masterArgs = new ArrayList<>(List.of("--repl-diskless-sync-delay", "0"));
+            masterArgs.addAll(List.of(serverArguments));
+            master = TestRedis.localServer(masterArgs.toArray(new String[0]));
+            for (int i = 0; i < replicaCount; i++) {
+                List<String> replicaArgs = new ArrayList<>(masterArgs);
+                replicaArgs.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(master.port())));
+                replicas.add(TestRedis.localServer(replicaArgs.toArray(new String[0])));
+            }
+            int sentinelPort = RedisProcess.freePort(false);
+            dir = Files.createTempDirectory("lanyard-sentinel-");
+            Path conf = dir.resolve("sentinel.conf");
+            Files.writeString(
+                    conf,
+                    String.join(
+                            "\n",
+                            "port " + sentinelPort,
+                            "bind 127.0.0.1",
+                            "daemonize no",
+                            "dir " + dir,
+                            "logfile " + dir.resolve("redis.log"),
+                            "sentinel monitor " + MASTER_NAME + " 127.0.0.1 " + master.port() + " 1",
+                            "sentinel down-after-milliseconds " + MASTER_NAME + " 1000",
+                            "sentinel failover-timeout " + MASTER_NAME + " 5000",
+                            "sentinel parallel-syncs " + MASTER_NAME + " " + replicaCount,
+                            ""),
+                    StandardCharsets.UTF_8);
+            sentinel = RedisProcess.startSentinel(conf, sentinelPort);
+            RedisProcess s = sentinel;
+            List<RedisProcess> r = List.copyOf(replicas);
+            boolean ready = RedisProcess.poll(
+                    Duration.ofSeconds(30),
+                    () -> r.stream()
+                                    .allMatch(x -> String.valueOf(x.call("INFO", "replication"))
+                                            .contains("master_link_status:up"))
+                            && replicasKnown(s, r.size()));
+            if (!ready) {
+                throw new IllegalStateException(
+                        "the sentinel did not discover the replicas within 30 s; sentinel log:\n" + s.log());
+            }
+            return new LocalSentinelSet(master, replicas, sentinel, dir);
+        } catch (IOException e) {
+            closeAll(master, replicas, sentinel, dir);
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            closeAll(master, replicas, sentinel, dir);
+            throw e;
+        }
     }
-    return list.stream().map(String::valueOf)
-        .allMatch(r -> r.contains("slave") && !r.contains("disconnected") && !r.contains("s_down"));
-  }
 
-  /** @return the first master */
-  public RedisProcess master() {
-    return master;
-  }
-
-  /** @return the first replica */
-  public RedisProcess replica() {
-    return replicas.get(0);
-  }
-
-  /** @return every replica, in start order */
-  public List<RedisProcess> replicas() {
-    return replicas;
-  }
-
-  /** @return the sentinel */
-  public RedisProcess sentinel() {
-    return sentinel;
-  }
-
-  /** @return {@code redis-sentinel://127.0.0.1:<sentinel port>?sentinelMasterId=mymaster} */
-  public String uri() {
-    return "redis-sentinel://127.0.0.1:" + sentinel.port() + "?sentinelMasterId=" + MASTER_NAME;
-  }
-
-  /**
-   * Asks the sentinel where the master is now.
-   *
-   * @return the master's port
-   */
-  public int currentMasterPort() {
-    Object address = sentinel.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER_NAME);
-    return Integer.parseInt(String.valueOf(((List<?>) address).get(1)));
-  }
-
-  /** Asks the sentinel for a failover ({@code SENTINEL FAILOVER}); it runs asynchronously. */
-  public void failover() {
-    sentinel.call("SENTINEL", "FAILOVER", MASTER_NAME);
-  }
-
-  /** Kills and reaps every process. */
-  @Override
-  public void close() {
-    closeAll(master, replicas, sentinel, sentinelDirectory);
-  }
-
-  private static void closeAll(RedisProcess master, List<RedisProcess> replicas, RedisProcess sentinel, Path dir) {
-    List<RedisProcess> all = new ArrayList<>();
-    all.add(sentinel);
-    all.addAll(replicas);
-    all.add(master);
-    for (RedisProcess p : all) {
-      if (p != null) {
-        p.close();
-      }
+    private static boolean replicasKnown(RedisProcess sentinel, int count) {
+        Object known = sentinel.call("SENTINEL", "REPLICAS", MASTER_NAME);
+        if (!(known instanceof List<?> list) || list.size() != count) {
+            return false;
+        }
+        return list.stream()
+                .map(String::valueOf)
+                .allMatch(r -> r.contains("slave") && !r.contains("disconnected") && !r.contains("s_down"));
     }
-    RedisProcess.deleteRecursively(dir);
-  }
+
+    /** @return the first master */
+    public RedisProcess master() {
+        return master;
+    }
+
+    /** @return the first replica */
+    public RedisProcess replica() {
+        return replicas.get(0);
+    }
+
+    /** @return every replica, in start order */
+    public List<RedisProcess> replicas() {
+        return replicas;
+    }
+
+    /** @return the sentinel */
+    public RedisProcess sentinel() {
+        return sentinel;
+    }
+
+    /** @return {@code redis-sentinel://127.0.0.1:<sentinel port>?sentinelMasterId=mymaster} */
+    public String uri() {
+        return "redis-sentinel://127.0.0.1:" + sentinel.port() + "?sentinelMasterId=" + MASTER_NAME;
+    }
+
+    /**
+     * Asks the sentinel where the master is now.
+     *
+     * @return the master's port
+     */
+    public int currentMasterPort() {
+        Object address = sentinel.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER_NAME);
+        return Integer.parseInt(String.valueOf(((List<?>) address).get(1)));
+    }
+
+    /** Asks the sentinel for a failover ({@code SENTINEL FAILOVER}); it runs asynchronously. */
+    public void failover() {
+        sentinel.call("SENTINEL", "FAILOVER", MASTER_NAME);
+    }
+
+    /** Kills and reaps every process. */
+    @Override
+    public void close() {
+        closeAll(master, replicas, sentinel, sentinelDirectory);
+    }
+
+    private static void closeAll(RedisProcess master, List<RedisProcess> replicas, RedisProcess sentinel, Path dir) {
+        List<RedisProcess> all = new ArrayList<>();
+        all.add(sentinel);
+        all.addAll(replicas);
+        all.add(master);
+        for (RedisProcess p : all) {
+            if (p != null) {
+                p.close();
+            }
+        }
+        RedisProcess.deleteRecursively(dir);
+    }
 }

@@ -13,43 +13,48 @@ import java.util.List;
  */
 public final class NetSentinel {
 
-  private NetSentinel() {}
+    private NetSentinel() {}
 
-  /**
-   * Starts the sentinel.
-   *
-   * @param masterHost the master's address
-   * @param masterPort the master's port
-   * @return the running sentinel; closing it kills it and deletes its directory
-   */
-  public static RedisProcess start(String masterHost, int masterPort) {
-    int port = RedisProcess.freePort(false);
-    try {
-      Path dir = Files.createTempDirectory("lanyard-netsentinel-");
-      Path conf = dir.resolve("sentinel.conf");
-      Files.writeString(conf, String.join("\n",
-          "port " + port,
-          "bind 127.0.0.1",
-          "daemonize no",
-          "dir " + dir,
-          "logfile " + dir.resolve("redis.log"),
-          "sentinel monitor " + LocalSentinelSet.MASTER_NAME + " " + masterHost + " " + masterPort + " 1",
-          "sentinel down-after-milliseconds " + LocalSentinelSet.MASTER_NAME + " 1000",
-          "sentinel failover-timeout " + LocalSentinelSet.MASTER_NAME + " 5000",
-          ""), StandardCharsets.UTF_8);
-      return RedisProcess.startSentinel(conf, port);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    /**
+     * Starts the sentinel.
+     *
+     * @param masterHost the master's address
+     * @param masterPort the master's port
+     * @return the running sentinel; closing it kills it and deletes its directory
+     */
+    public static RedisProcess start(String masterHost, int masterPort) {
+        int port = RedisProcess.freePort(false);
+        try {
+            Path dir = Files.createTempDirectory("lanyard-netsentinel-");
+            Path conf = dir.resolve("sentinel.conf");
+            Files.writeString(
+                    conf,
+                    String.join(
+                            "\n",
+                            "port " + port,
+                            "bind 127.0.0.1",
+                            "daemonize no",
+                            "dir " + dir,
+                            "logfile " + dir.resolve("redis.log"),
+                            "sentinel monitor " + LocalSentinelSet.MASTER_NAME + " " + masterHost + " " + masterPort
+                                    + " 1",
+                            "sentinel down-after-milliseconds " + LocalSentinelSet.MASTER_NAME + " 1000",
+                            "sentinel failover-timeout " + LocalSentinelSet.MASTER_NAME + " 5000",
+                            ""),
+                    StandardCharsets.UTF_8);
+            return RedisProcess.startSentinel(conf, port);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
-  }
 
-  /**
-   * Asks a sentinel where the master is now.
-   *
-   * @param sentinel the sentinel
-   * @return host and port
-   */
-  public static List<?> masterOf(RedisProcess sentinel) {
-    return (List<?>) sentinel.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", LocalSentinelSet.MASTER_NAME);
-  }
+    /**
+     * Asks a sentinel where the master is now.
+     *
+     * @param sentinel the sentinel
+     * @return host and port
+     */
+    public static List<?> masterOf(RedisProcess sentinel) {
+        return (List<?>) sentinel.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", LocalSentinelSet.MASTER_NAME);
+    }
 }

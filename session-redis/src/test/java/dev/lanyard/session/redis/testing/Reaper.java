@@ -10,33 +10,33 @@ import java.util.concurrent.TimeUnit;
  */
 final class Reaper {
 
-  private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
-  static {
-    Runtime.getRuntime().addShutdownHook(new Thread(Reaper::killAll, "lanyard-redis-reaper"));
-  }
-
-  private Reaper() {}
-
-  static void track(Process process) {
-    LIVE.add(process);
-  }
-
-  static void untrack(Process process) {
-    LIVE.remove(process);
-  }
-
-  private static void killAll() {
-    for (Process p : LIVE) {
-      p.destroyForcibly();
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(Reaper::killAll, "lanyard-redis-reaper"));
     }
-    for (Process p : LIVE) {
-      try {
-        p.waitFor(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
+
+    private Reaper() {}
+
+    static void track(Process process) {
+        LIVE.add(process);
     }
-  }
+
+    static void untrack(Process process) {
+        LIVE.remove(process);
+    }
+
+    private static void killAll() {
+        for (Process p : LIVE) {
+            p.destroyForcibly();
+        }
+        for (Process p : LIVE) {
+            try {
+                p.waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
 }

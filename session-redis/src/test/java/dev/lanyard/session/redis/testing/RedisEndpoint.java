@@ -7,16 +7,16 @@ package dev.lanyard.session.redis.testing;
  */
 public interface RedisEndpoint extends AutoCloseable {
 
-  /** @return the host */
-  String host();
+    /** @return the host */
+    String host();
 
-  /** @return the port */
-  int port();
+    /** @return the port */
+    int port();
 
-  /** @return the location to hand to the store, such as {@code redis://127.0.0.1:40123} */
-  String uri();
+    /** @return the location to hand to the store, such as {@code redis://127.0.0.1:40123} */
+    String uri();
 
-  /** Stops what the test started; never fails. */
-  @Override
-  void close();
+    /** Stops what the test started; never fails. */
+    @Override
+    void close();
 }

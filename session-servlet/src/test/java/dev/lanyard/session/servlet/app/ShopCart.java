@@ -6,17 +6,17 @@ import java.util.List;
 
 /** An application's own session value, written as servlet developers write them. */
 public class ShopCart implements Serializable {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final List<String> items = new ArrayList<>();
+    private final List<String> items = new ArrayList<>();
 
-  /** @param item what to add */
-  public void add(String item) {
-    items.add(item);
-  }
+    /** @param item what to add */
+    public void add(String item) {
+        items.add(item);
+    }
 
-  @Override
-  public String toString() {
-    return items.toString();
-  }
+    @Override
+    public String toString() {
+        return items.toString();
+    }
 }

@@ -10,10 +10,10 @@ import java.io.Serializable;
  * @since 0.1.0
  */
 public class FlagGadget implements Serializable {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-    in.defaultReadObject();
-    GadgetFlag.RAN.incrementAndGet();
-  }
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        GadgetFlag.RAN.incrementAndGet();
+    }
 }

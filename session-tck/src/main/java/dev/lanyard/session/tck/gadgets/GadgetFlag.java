@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class GadgetFlag {
 
-  /** Incremented by {@link FlagGadget}'s readObject. */
-  public static final AtomicInteger RAN = new AtomicInteger();
+    /** Incremented by {@link FlagGadget}'s readObject. */
+    public static final AtomicInteger RAN = new AtomicInteger();
 
-  private GadgetFlag() {}
+    private GadgetFlag() {}
 }

@@ -36,244 +36,244 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class FaultProxy implements AutoCloseable {
 
-  private final ServerSocket server;
-  private final InetSocketAddress target;
-  private final List<Link> links = new CopyOnWriteArrayList<>();
-  private volatile long delayNanos;
-  private volatile boolean stalled;
-  private volatile boolean blackholed;
-  private volatile boolean closed;
+    private final ServerSocket server;
+    private final InetSocketAddress target;
+    private final List<Link> links = new CopyOnWriteArrayList<>();
+    private volatile long delayNanos;
+    private volatile boolean stalled;
+    private volatile boolean blackholed;
+    private volatile boolean closed;
 
-  private FaultProxy(ServerSocket server, InetSocketAddress target) {
-    this.server = server;
-    this.target = target;
-  }
-
-  /**
-   * Starts a proxy on a free port of 127.0.0.1.
-   *
-   * @param host the server's host
-   * @param port the server's port
-   * @return the running proxy
-   */
-  public static FaultProxy start(String host, int port) {
-    try {
-      ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-      FaultProxy proxy = new FaultProxy(server, new InetSocketAddress(host, port));
-      Thread accept = new Thread(proxy::acceptLoop, "fault-proxy-accept");
-      accept.setDaemon(true);
-      accept.start();
-      return proxy;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    private FaultProxy(ServerSocket server, InetSocketAddress target) {
+        this.server = server;
+        this.target = target;
     }
-  }
 
-  /** @return the port clients connect to */
-  public int port() {
-    return server.getLocalPort();
-  }
-
-  /** @return {@code redis://127.0.0.1:<port>} */
-  public String uri() {
-    return "redis://127.0.0.1:" + port();
-  }
-
-  /**
-   * Holds every reply back this long from now on (zero: none).
-   *
-   * @param delay the added latency
-   */
-  public void delayReplies(Duration delay) {
-    delayNanos = delay.toNanos();
-  }
-
-  /**
-   * Stalls every reply until called with {@code false}, which releases them in order.
-   *
-   * @param stall whether replies are held
-   */
-  public void stallReplies(boolean stall) {
-    stalled = stall;
-  }
-
-  /**
-   * Silences the connection whose proxy-to-server socket has this local port (as the server's
-   * {@code CLIENT LIST} shows it in {@code addr}): from now on, what either side sends on it is
-   * dropped and nothing is closed.
-   *
-   * @param serverSidePort the local port of the proxy's socket to the server
-   * @return whether such a connection was found
-   */
-  public boolean silence(int serverSidePort) {
-    for (Link link : links) {
-      if (link.upstream.isBound() && link.upstream.getLocalPort() == serverSidePort) {
-        link.silenced = true;
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * Blackholes every connection: those open now are silenced for good (as {@link #silence}), and
-   * new ones are accepted but never reach the server, until {@link #restore()}.
-   */
-  public void blackhole() {
-    blackholed = true;
-    for (Link link : links) {
-      link.silenced = true;
-    }
-  }
-
-  /** Ends the blackhole for new connections; the ones it silenced stay silent, as half-open ones would. */
-  public void restore() {
-    blackholed = false;
-  }
-
-  /** @return how many connections the proxy has carried that are still open */
-  public int openConnections() {
-    return (int) links.stream().filter(l -> !l.client.isClosed()).count();
-  }
-
-  private void acceptLoop() {
-    while (!closed) {
-      try {
-        Socket client = server.accept();
-        if (blackholed) {
-          links.add(new Link(client, new Socket())); // held open, never answered
-          continue;
-        }
-        Socket upstream = new Socket();
+    /**
+     * Starts a proxy on a free port of 127.0.0.1.
+     *
+     * @param host the server's host
+     * @param port the server's port
+     * @return the running proxy
+     */
+    public static FaultProxy start(String host, int port) {
         try {
-          upstream.connect(target, 2000);
+            ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            FaultProxy proxy = new FaultProxy(server, new InetSocketAddress(host, port));
+            Thread accept = new Thread(proxy::acceptLoop, "fault-proxy-accept");
+            accept.setDaemon(true);
+            accept.start();
+            return proxy;
         } catch (IOException e) {
-          client.close();
-          continue;
+            throw new UncheckedIOException(e);
         }
-        client.setTcpNoDelay(true);
-        upstream.setTcpNoDelay(true);
-        Link link = new Link(client, upstream);
-        links.add(link);
-        link.start();
-      } catch (IOException e) {
-        if (!closed) {
-          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-        }
-      }
-    }
-  }
-
-  @Override
-  public void close() {
-    closed = true;
-    try {
-      server.close();
-    } catch (IOException ignored) {
-      // closing anyway
-    }
-    for (Link link : links) {
-      link.close();
-    }
-  }
-
-  private record Chunk(byte[] bytes, long due) {}
-
-  private final class Link {
-    final Socket client;
-    final Socket upstream;
-    final BlockingQueue<Chunk> replies = new LinkedBlockingQueue<>();
-    volatile boolean silenced;
-
-    Link(Socket client, Socket upstream) {
-      this.client = client;
-      this.upstream = upstream;
     }
 
-    void start() {
-      daemon("fault-proxy-requests", this::forwardRequests);
-      daemon("fault-proxy-replies-in", this::readReplies);
-      daemon("fault-proxy-replies-out", this::writeReplies);
+    /** @return the port clients connect to */
+    public int port() {
+        return server.getLocalPort();
     }
 
-    private void daemon(String name, Runnable body) {
-      Thread t = new Thread(body, name);
-      t.setDaemon(true);
-      t.start();
+    /** @return {@code redis://127.0.0.1:<port>} */
+    public String uri() {
+        return "redis://127.0.0.1:" + port();
     }
 
-    private void forwardRequests() {
-      byte[] buffer = new byte[16384];
-      try (InputStream in = client.getInputStream()) {
-        OutputStream out = upstream.getOutputStream();
-        int n;
-        while ((n = in.read(buffer)) >= 0) {
-          if (!silenced) {
-            out.write(buffer, 0, n);
-            out.flush();
-          }
-        }
-      } catch (IOException e) {
-        // the link ends
-      }
-      if (!silenced) {
-        close();
-      }
+    /**
+     * Holds every reply back this long from now on (zero: none).
+     *
+     * @param delay the added latency
+     */
+    public void delayReplies(Duration delay) {
+        delayNanos = delay.toNanos();
     }
 
-    private void readReplies() {
-      byte[] buffer = new byte[16384];
-      try (InputStream in = upstream.getInputStream()) {
-        int n;
-        while ((n = in.read(buffer)) >= 0) {
-          if (!silenced) {
-            replies.add(new Chunk(Arrays.copyOf(buffer, n), System.nanoTime() + delayNanos));
-          }
-        }
-      } catch (IOException e) {
-        // the link ends
-      }
-      if (!silenced) {
-        replies.add(new Chunk(null, 0));
-      }
+    /**
+     * Stalls every reply until called with {@code false}, which releases them in order.
+     *
+     * @param stall whether replies are held
+     */
+    public void stallReplies(boolean stall) {
+        stalled = stall;
     }
 
-    private void writeReplies() {
-      try {
-        OutputStream out = client.getOutputStream();
-        while (true) {
-          Chunk chunk = replies.take();
-          if (chunk.bytes() == null) {
-            break;
-          }
-          while (stalled || System.nanoTime() - chunk.due() < 0) {
-            if (client.isClosed()) {
-              return;
+    /**
+     * Silences the connection whose proxy-to-server socket has this local port (as the server's
+     * {@code CLIENT LIST} shows it in {@code addr}): from now on, what either side sends on it is
+     * dropped and nothing is closed.
+     *
+     * @param serverSidePort the local port of the proxy's socket to the server
+     * @return whether such a connection was found
+     */
+    public boolean silence(int serverSidePort) {
+        for (Link link : links) {
+            if (link.upstream.isBound() && link.upstream.getLocalPort() == serverSidePort) {
+                link.silenced = true;
+                return true;
             }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-          }
-          if (!silenced) {
-            out.write(chunk.bytes());
-            out.flush();
-          }
         }
-      } catch (IOException | InterruptedException e) {
-        // the link ends
-      }
-      close();
+        return false;
     }
 
-    void close() {
-      try {
-        client.close();
-      } catch (IOException ignored) {
-        // closing anyway
-      }
-      try {
-        upstream.close();
-      } catch (IOException ignored) {
-        // closing anyway
-      }
+    /**
+     * Blackholes every connection: those open now are silenced for good (as {@link #silence}), and
+     * new ones are accepted but never reach the server, until {@link #restore()}.
+     */
+    public void blackhole() {
+        blackholed = true;
+        for (Link link : links) {
+            link.silenced = true;
+        }
     }
-  }
+
+    /** Ends the blackhole for new connections; the ones it silenced stay silent, as half-open ones would. */
+    public void restore() {
+        blackholed = false;
+    }
+
+    /** @return how many connections the proxy has carried that are still open */
+    public int openConnections() {
+        return (int) links.stream().filter(l -> !l.client.isClosed()).count();
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                Socket client = server.accept();
+                if (blackholed) {
+                    links.add(new Link(client, new Socket())); // held open, never answered
+                    continue;
+                }
+                Socket upstream = new Socket();
+                try {
+                    upstream.connect(target, 2000);
+                } catch (IOException e) {
+                    client.close();
+                    continue;
+                }
+                client.setTcpNoDelay(true);
+                upstream.setTcpNoDelay(true);
+                Link link = new Link(client, upstream);
+                links.add(link);
+                link.start();
+            } catch (IOException e) {
+                if (!closed) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        for (Link link : links) {
+            link.close();
+        }
+    }
+
+    private record Chunk(byte[] bytes, long due) {}
+
+    private final class Link {
+        final Socket client;
+        final Socket upstream;
+        final BlockingQueue<Chunk> replies = new LinkedBlockingQueue<>();
+        volatile boolean silenced;
+
+        Link(Socket client, Socket upstream) {
+            this.client = client;
+            this.upstream = upstream;
+        }
+
+        void start() {
+            daemon("fault-proxy-requests", this::forwardRequests);
+            daemon("fault-proxy-replies-in", this::readReplies);
+            daemon("fault-proxy-replies-out", this::writeReplies);
+        }
+
+        private void daemon(String name, Runnable body) {
+            Thread t = new Thread(body, name);
+            t.setDaemon(true);
+            t.start();
+        }
+
+        private void forwardRequests() {
+            byte[] buffer = new byte[16384];
+            try (InputStream in = client.getInputStream()) {
+                OutputStream out = upstream.getOutputStream();
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    if (!silenced) {
+                        out.write(buffer, 0, n);
+                        out.flush();
+                    }
+                }
+            } catch (IOException e) {
+                // the link ends
+            }
+            if (!silenced) {
+                close();
+            }
+        }
+
+        private void readReplies() {
+            byte[] buffer = new byte[16384];
+            try (InputStream in = upstream.getInputStream()) {
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    if (!silenced) {
+                        replies.add(new Chunk(Arrays.copyOf(buffer, n), System.nanoTime() + delayNanos));
+                    }
+                }
+            } catch (IOException e) {
+                // the link ends
+            }
+            if (!silenced) {
+                replies.add(new Chunk(null, 0));
+            }
+        }
+
+        private void writeReplies() {
+            try {
+                OutputStream out = client.getOutputStream();
+                while (true) {
+                    Chunk chunk = replies.take();
+                    if (chunk.bytes() == null) {
+                        break;
+                    }
+                    while (stalled || System.nanoTime() - chunk.due() < 0) {
+                        if (client.isClosed()) {
+                            return;
+                        }
+                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                    }
+                    if (!silenced) {
+                        out.write(chunk.bytes());
+                        out.flush();
+                    }
+                }
+            } catch (IOException | InterruptedException e) {
+                // the link ends
+            }
+            close();
+        }
+
+        void close() {
+            try {
+                client.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+            try {
+                upstream.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+    }
 }

@@ -18,19 +18,22 @@ import org.springframework.context.annotation.Bean;
  * @since 0.1.0
  */
 @AutoConfiguration(after = LanyardActuatorAutoConfiguration.class)
-@ConditionalOnClass(name = {"org.springframework.boot.actuate.health.HealthIndicator",
-    "org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator"})
+@ConditionalOnClass(
+        name = {
+            "org.springframework.boot.actuate.health.HealthIndicator",
+            "org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator"
+        })
 @ConditionalOnBean(StoreProbe.class)
 @ConditionalOnEnabledHealthIndicator("lanyard")
 public class LanyardBoot3HealthAutoConfiguration {
 
-  /**
-   * @param probe the store probe
-   * @return the indicator
-   */
-  @Bean(name = "lanyardHealthIndicator")
-  @ConditionalOnMissingBean(name = "lanyardHealthIndicator")
-  public LanyardBoot3HealthIndicator lanyardHealthIndicator(StoreProbe probe) {
-    return new LanyardBoot3HealthIndicator(probe);
-  }
+    /**
+     * @param probe the store probe
+     * @return the indicator
+     */
+    @Bean(name = "lanyardHealthIndicator")
+    @ConditionalOnMissingBean(name = "lanyardHealthIndicator")
+    public LanyardBoot3HealthIndicator lanyardHealthIndicator(StoreProbe probe) {
+        return new LanyardBoot3HealthIndicator(probe);
+    }
 }

@@ -23,24 +23,24 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnBean(SessionManager.class)
 public class LanyardActuatorAutoConfiguration {
 
-  /**
-   * @param store the store
-   * @return the probe behind the health indicator, for applications that adapt it themselves
-   */
-  @Bean
-  @ConditionalOnMissingBean
-  public StoreProbe lanyardStoreProbe(SessionStore store) {
-    return new StoreProbe(store, Clock.systemUTC());
-  }
+    /**
+     * @param store the store
+     * @return the probe behind the health indicator, for applications that adapt it themselves
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public StoreProbe lanyardStoreProbe(SessionStore store) {
+        return new StoreProbe(store, Clock.systemUTC());
+    }
 
-  /**
-   * @param manager the manager
-   * @return the endpoint
-   */
-  @Bean
-  @ConditionalOnMissingBean
-  @ConditionalOnAvailableEndpoint(endpoint = LanyardSessionsEndpoint.class)
-  public LanyardSessionsEndpoint lanyardSessionsEndpoint(SessionManager manager) {
-    return new LanyardSessionsEndpoint(manager);
-  }
+    /**
+     * @param manager the manager
+     * @return the endpoint
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnAvailableEndpoint(endpoint = LanyardSessionsEndpoint.class)
+    public LanyardSessionsEndpoint lanyardSessionsEndpoint(SessionManager manager) {
+        return new LanyardSessionsEndpoint(manager);
+    }
 }

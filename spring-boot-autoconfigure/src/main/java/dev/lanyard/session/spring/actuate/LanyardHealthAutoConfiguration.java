@@ -21,13 +21,13 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnEnabledHealthIndicator("lanyard")
 public class LanyardHealthAutoConfiguration {
 
-  /**
-   * @param probe the store probe
-   * @return the indicator
-   */
-  @Bean(name = "lanyardHealthIndicator")
-  @ConditionalOnMissingBean(name = "lanyardHealthIndicator")
-  public LanyardStoreHealthIndicator lanyardHealthIndicator(StoreProbe probe) {
-    return new LanyardStoreHealthIndicator(probe);
-  }
+    /**
+     * @param probe the store probe
+     * @return the indicator
+     */
+    @Bean(name = "lanyardHealthIndicator")
+    @ConditionalOnMissingBean(name = "lanyardHealthIndicator")
+    public LanyardStoreHealthIndicator lanyardHealthIndicator(StoreProbe probe) {
+        return new LanyardStoreHealthIndicator(probe);
+    }
 }

@@ -14,23 +14,24 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  */
 public final class LanyardStoreHealthIndicator implements HealthIndicator {
 
-  private final StoreProbe probe;
+    private final StoreProbe probe;
 
-  /**
-   * @param probe the store probe
-   */
-  public LanyardStoreHealthIndicator(StoreProbe probe) {
-    this.probe = Objects.requireNonNull(probe, "probe");
-  }
-
-  @Override
-  public Health health() {
-    StoreProbe.Result result = probe.check();
-    Health.Builder builder = result.up() ? Health.up() : Health.down();
-    builder.withDetail("store", result.store()).withDetail("latencyMillis", result.latency().toMillis());
-    if (result.error() != null) {
-      builder.withDetail("error", result.error());
+    /**
+     * @param probe the store probe
+     */
+    public LanyardStoreHealthIndicator(StoreProbe probe) {
+        this.probe = Objects.requireNonNull(probe, "probe");
     }
-    return builder.build();
-  }
+
+    @Override
+    public Health health() {
+        StoreProbe.Result result = probe.check();
+        Health.Builder builder = result.up() ? Health.up() : Health.down();
+        builder.withDetail("store", result.store())
+                .withDetail("latencyMillis", result.latency().toMillis());
+        if (result.error() != null) {
+            builder.withDetail("error", result.error());
+        }
+        return builder.build();
+    }
 }

@@ -41,103 +41,112 @@ import org.springframework.util.ClassUtils;
 @EnableConfigurationProperties(LanyardProperties.class)
 public class LanyardAutoConfiguration {
 
-  /**
-   * The filter's default order: just after Spring's own request-wrapping filters (character encoding) and well
-   * ahead of Spring Security's chain ({@code SecurityProperties.DEFAULT_FILTER_ORDER}, -100), as the filter
-   * must wrap the request before anything reads the session.
-   */
-  public static final int DEFAULT_FILTER_ORDER = Integer.MIN_VALUE + 50;
+    /**
+     * The filter's default order: just after Spring's own request-wrapping filters (character encoding) and well
+     * ahead of Spring Security's chain ({@code SecurityProperties.DEFAULT_FILTER_ORDER}, -100), as the filter
+     * must wrap the request before anything reads the session.
+     */
+    public static final int DEFAULT_FILTER_ORDER = Integer.MIN_VALUE + 50;
 
-  /** The bean name of the filter's registration. */
-  public static final String FILTER_REGISTRATION_BEAN = "lanyardSessionFilterRegistration";
+    /** The bean name of the filter's registration. */
+    public static final String FILTER_REGISTRATION_BEAN = "lanyardSessionFilterRegistration";
 
-  static final String SPRING_SECURITY_CLASS = "org.springframework.security.web.SecurityFilterChain";
-
-  /**
-   * The store named by {@code lanyard.store}, closed when the context closes.
-   *
-   * @param properties the properties
-   * @return the store
-   */
-  @Bean(destroyMethod = "close")
-  @ConditionalOnMissingBean
-  public SessionStore lanyardSessionStore(LanyardProperties properties) {
-    return SessionStores.open(Settings.storeLocation(properties));
-  }
-
-  /**
-   * The session manager over the store, with every {@link SessionListener} bean (metrics, audit) in order.
-   *
-   * @param store the store
-   * @param properties the properties
-   * @param listeners the listener beans
-   * @param context the application context, for its class loader
-   * @return the manager
-   */
-  @Bean
-  @ConditionalOnMissingBean
-  public SessionManager lanyardSessionManager(SessionStore store, LanyardProperties properties,
-      ObjectProvider<SessionListener> listeners, ApplicationContext context) {
-    ClassLoader loader = context.getClassLoader();
-    boolean springSecurity = ClassUtils.isPresent(SPRING_SECURITY_CLASS, loader);
-    SessionManager.Builder builder = SessionManager.builder(store)
-        .policy(Settings.policy(properties))
-        .codec(Settings.codec(properties, loader, springSecurity));
-    if (properties.getNodeId() != null && !properties.getNodeId().isBlank()) {
-      builder.nodeId(properties.getNodeId());
-    }
-    builder.logEvents(properties.isLogEvents());
-    listeners.orderedStream().forEach(builder::listener);
-    return builder.build();
-  }
-
-  /** The filter and its registration, in a servlet web application. */
-  @Configuration(proxyBeanMethods = false)
-  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-  @ConditionalOnClass(Filter.class)
-  static class FilterConfiguration {
-
-    @Bean
-    @ConditionalOnMissingBean
-    LanyardSessionFilter lanyardSessionFilter(SessionManager manager, LanyardProperties properties,
-        ObjectProvider<LanyardFilterCustomizer> customizers) {
-      LanyardSessionFilter.Builder builder = Settings.filter(manager, properties);
-      customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
-      return builder.build();
-    }
-
-    @Bean(name = FILTER_REGISTRATION_BEAN)
-    @ConditionalOnMissingBean(name = FILTER_REGISTRATION_BEAN)
-    FilterRegistrationBean<LanyardSessionFilter> lanyardSessionFilterRegistration(LanyardSessionFilter filter,
-        LanyardProperties properties) {
-      FilterRegistrationBean<LanyardSessionFilter> registration = new FilterRegistrationBean<>(filter);
-      registration.setName("lanyardSessionFilter");
-      registration.setOrder(properties.getFilter().getOrder());
-      registration.setAsyncSupported(true);
-      registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR,
-          DispatcherType.FORWARD, DispatcherType.INCLUDE);
-      registration.setUrlPatterns(properties.getFilter().getUrlPatterns());
-      return registration;
-    }
-  }
-
-  /** Session meters, when Micrometer and session-metrics are present. */
-  @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass({SessionMetrics.class, MeterRegistry.class})
-  @ConditionalOnProperty(prefix = "lanyard.metrics", name = "enabled", havingValue = "true", matchIfMissing = true)
-  static class MetricsConfiguration {
+    static final String SPRING_SECURITY_CLASS = "org.springframework.security.web.SecurityFilterChain";
 
     /**
-     * A {@code MeterBinder} (Boot binds it to every registry) and a {@link SessionListener} (the manager hears it).
+     * The store named by {@code lanyard.store}, closed when the context closes.
+     *
+     * @param properties the properties
+     * @return the store
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    public SessionStore lanyardSessionStore(LanyardProperties properties) {
+        return SessionStores.open(Settings.storeLocation(properties));
+    }
+
+    /**
+     * The session manager over the store, with every {@link SessionListener} bean (metrics, audit) in order.
+     *
+     * @param store the store
+     * @param properties the properties
+     * @param listeners the listener beans
+     * @param context the application context, for its class loader
+     * @return the manager
      */
     @Bean
     @ConditionalOnMissingBean
-    SessionMetrics lanyardSessionMetrics(LanyardProperties properties) {
-      SessionMetrics.Builder builder = SessionMetrics.builder();
-      if (!properties.getMetrics().getRoutes().isEmpty()) {
-        builder.routes(properties.getMetrics().getRoutes());
-      }
-      return builder.build();
+    public SessionManager lanyardSessionManager(
+            SessionStore store,
+            LanyardProperties properties,
+            ObjectProvider<SessionListener> listeners,
+            ApplicationContext context) {
+        ClassLoader loader = context.getClassLoader();
+        boolean springSecurity = ClassUtils.isPresent(SPRING_SECURITY_CLASS, loader);
+        SessionManager.Builder builder = SessionManager.builder(store)
+                .policy(Settings.policy(properties))
+                .codec(Settings.codec(properties, loader, springSecurity));
+        if (properties.getNodeId() != null && !properties.getNodeId().isBlank()) {
+            builder.nodeId(properties.getNodeId());
+        }
+        builder.logEvents(properties.isLogEvents());
+        listeners.orderedStream().forEach(builder::listener);
+        return builder.build();
     }
-  }
+
+    /** The filter and its registration, in a servlet web application. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    @ConditionalOnClass(Filter.class)
+    static class FilterConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        LanyardSessionFilter lanyardSessionFilter(
+                SessionManager manager,
+                LanyardProperties properties,
+                ObjectProvider<LanyardFilterCustomizer> customizers) {
+            LanyardSessionFilter.Builder builder = Settings.filter(manager, properties);
+            customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
+            return builder.build();
+        }
+
+        @Bean(name = FILTER_REGISTRATION_BEAN)
+        @ConditionalOnMissingBean(name = FILTER_REGISTRATION_BEAN)
+        FilterRegistrationBean<LanyardSessionFilter> lanyardSessionFilterRegistration(
+                LanyardSessionFilter filter, LanyardProperties properties) {
+            FilterRegistrationBean<LanyardSessionFilter> registration = new FilterRegistrationBean<>(filter);
+            registration.setName("lanyardSessionFilter");
+            registration.setOrder(properties.getFilter().getOrder());
+            registration.setAsyncSupported(true);
+            registration.setDispatcherTypes(
+                    DispatcherType.REQUEST,
+                    DispatcherType.ASYNC,
+                    DispatcherType.ERROR,
+                    DispatcherType.FORWARD,
+                    DispatcherType.INCLUDE);
+            registration.setUrlPatterns(properties.getFilter().getUrlPatterns());
+            return registration;
+        }
+    }
+
+    /** Session meters, when Micrometer and session-metrics are present. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass({SessionMetrics.class, MeterRegistry.class})
+    @ConditionalOnProperty(prefix = "lanyard.metrics", name = "enabled", havingValue = "true", matchIfMissing = true)
+    static class MetricsConfiguration {
+
+        /**
+         * A {@code MeterBinder} (Boot binds it to every registry) and a {@link SessionListener} (the manager hears it).
+         */
+        @Bean
+        @ConditionalOnMissingBean
+        SessionMetrics lanyardSessionMetrics(LanyardProperties properties) {
+            SessionMetrics.Builder builder = SessionMetrics.builder();
+            if (!properties.getMetrics().getRoutes().isEmpty()) {
+                builder.routes(properties.getMetrics().getRoutes());
+            }
+            return builder.build();
+        }
+    }
 }

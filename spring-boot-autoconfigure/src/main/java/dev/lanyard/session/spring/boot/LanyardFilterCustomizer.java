@@ -20,10 +20,10 @@ import dev.lanyard.session.servlet.LanyardSessionFilter;
 @FunctionalInterface
 public interface LanyardFilterCustomizer {
 
-  /**
-   * Changes the builder.
-   *
-   * @param filter the filter's builder, with the properties already applied
-   */
-  void customize(LanyardSessionFilter.Builder filter);
+    /**
+     * Changes the builder.
+     *
+     * @param filter the filter's builder, with the properties already applied
+     */
+    void customize(LanyardSessionFilter.Builder filter);
 }

@@ -23,100 +23,102 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 final class AuthenticationFailureScrubber extends OncePerRequestFilter {
 
-  static final String MESSAGE_ATTRIBUTE = "dev.lanyard.session.spring.lastAuthenticationFailure";
-
-  @Override
-  protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-      throws ServletException, IOException {
-    chain.doFilter(new HttpServletRequestWrapper(request) {
-      @Override
-      public HttpSession getSession(boolean create) {
-        HttpSession session = super.getSession(create);
-        return session == null ? null : new ScrubbingSession(session);
-      }
-
-      @Override
-      public HttpSession getSession() {
-        return new ScrubbingSession(super.getSession());
-      }
-    }, response);
-  }
-
-  /** Delegates everything but the authentication exception's attribute. */
-  private record ScrubbingSession(HttpSession delegate) implements HttpSession {
+    static final String MESSAGE_ATTRIBUTE = "dev.lanyard.session.spring.lastAuthenticationFailure";
 
     @Override
-    public void setAttribute(String name, Object value) {
-      if (WebAttributes.AUTHENTICATION_EXCEPTION.equals(name)) {
-        if (value instanceof AuthenticationException failure) {
-          delegate.setAttribute(MESSAGE_ATTRIBUTE, String.valueOf(failure.getMessage()));
-          return;
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        chain.doFilter(
+                new HttpServletRequestWrapper(request) {
+                    @Override
+                    public HttpSession getSession(boolean create) {
+                        HttpSession session = super.getSession(create);
+                        return session == null ? null : new ScrubbingSession(session);
+                    }
+
+                    @Override
+                    public HttpSession getSession() {
+                        return new ScrubbingSession(super.getSession());
+                    }
+                },
+                response);
+    }
+
+    /** Delegates everything but the authentication exception's attribute. */
+    private record ScrubbingSession(HttpSession delegate) implements HttpSession {
+
+        @Override
+        public void setAttribute(String name, Object value) {
+            if (WebAttributes.AUTHENTICATION_EXCEPTION.equals(name)) {
+                if (value instanceof AuthenticationException failure) {
+                    delegate.setAttribute(MESSAGE_ATTRIBUTE, String.valueOf(failure.getMessage()));
+                    return;
+                }
+                if (value == null) {
+                    delegate.removeAttribute(MESSAGE_ATTRIBUTE);
+                    return;
+                }
+            }
+            delegate.setAttribute(name, value);
         }
-        if (value == null) {
-          delegate.removeAttribute(MESSAGE_ATTRIBUTE);
-          return;
+
+        @Override
+        public Object getAttribute(String name) {
+            if (WebAttributes.AUTHENTICATION_EXCEPTION.equals(name)) {
+                Object message = delegate.getAttribute(MESSAGE_ATTRIBUTE);
+                return message instanceof String text ? new BadCredentialsException(text) : null;
+            }
+            return delegate.getAttribute(name);
         }
-      }
-      delegate.setAttribute(name, value);
-    }
 
-    @Override
-    public Object getAttribute(String name) {
-      if (WebAttributes.AUTHENTICATION_EXCEPTION.equals(name)) {
-        Object message = delegate.getAttribute(MESSAGE_ATTRIBUTE);
-        return message instanceof String text ? new BadCredentialsException(text) : null;
-      }
-      return delegate.getAttribute(name);
-    }
+        @Override
+        public void removeAttribute(String name) {
+            delegate.removeAttribute(WebAttributes.AUTHENTICATION_EXCEPTION.equals(name) ? MESSAGE_ATTRIBUTE : name);
+        }
 
-    @Override
-    public void removeAttribute(String name) {
-      delegate.removeAttribute(WebAttributes.AUTHENTICATION_EXCEPTION.equals(name) ? MESSAGE_ATTRIBUTE : name);
-    }
+        @Override
+        public long getCreationTime() {
+            return delegate.getCreationTime();
+        }
 
-    @Override
-    public long getCreationTime() {
-      return delegate.getCreationTime();
-    }
+        @Override
+        public String getId() {
+            return delegate.getId();
+        }
 
-    @Override
-    public String getId() {
-      return delegate.getId();
-    }
+        @Override
+        public long getLastAccessedTime() {
+            return delegate.getLastAccessedTime();
+        }
 
-    @Override
-    public long getLastAccessedTime() {
-      return delegate.getLastAccessedTime();
-    }
+        @Override
+        public jakarta.servlet.ServletContext getServletContext() {
+            return delegate.getServletContext();
+        }
 
-    @Override
-    public jakarta.servlet.ServletContext getServletContext() {
-      return delegate.getServletContext();
-    }
+        @Override
+        public void setMaxInactiveInterval(int interval) {
+            delegate.setMaxInactiveInterval(interval);
+        }
 
-    @Override
-    public void setMaxInactiveInterval(int interval) {
-      delegate.setMaxInactiveInterval(interval);
-    }
+        @Override
+        public int getMaxInactiveInterval() {
+            return delegate.getMaxInactiveInterval();
+        }
 
-    @Override
-    public int getMaxInactiveInterval() {
-      return delegate.getMaxInactiveInterval();
-    }
+        @Override
+        public Enumeration<String> getAttributeNames() {
+            return delegate.getAttributeNames();
+        }
 
-    @Override
-    public Enumeration<String> getAttributeNames() {
-      return delegate.getAttributeNames();
-    }
+        @Override
+        public void invalidate() {
+            delegate.invalidate();
+        }
 
-    @Override
-    public void invalidate() {
-      delegate.invalidate();
+        @Override
+        public boolean isNew() {
+            return delegate.isNew();
+        }
     }
-
-    @Override
-    public boolean isNew() {
-      return delegate.isNew();
-    }
-  }
 }

@@ -37,45 +37,45 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
  */
 public interface AuthenticationMapper {
 
-  /**
-   * The roles to keep in the session for an authentication; by default its authority strings.
-   *
-   * @param authentication a successful authentication
-   * @return role strings, in a stable order
-   */
-  default Set<String> roles(Authentication authentication) {
-    Set<String> roles = new LinkedHashSet<>();
-    for (GrantedAuthority authority : authentication.getAuthorities()) {
-      if (authority.getAuthority() != null) {
-        roles.add(authority.getAuthority());
-      }
+    /**
+     * The roles to keep in the session for an authentication; by default its authority strings.
+     *
+     * @param authentication a successful authentication
+     * @return role strings, in a stable order
+     */
+    default Set<String> roles(Authentication authentication) {
+        Set<String> roles = new LinkedHashSet<>();
+        for (GrantedAuthority authority : authentication.getAuthorities()) {
+            if (authority.getAuthority() != null) {
+                roles.add(authority.getAuthority());
+            }
+        }
+        return roles;
     }
-    return roles;
-  }
 
-  /**
-   * Rebuilds the authentication of a logged-in session.
-   *
-   * @param userId the session's user
-   * @param roles the session's roles
-   * @return an authenticated {@link Authentication} whose {@code getName()} is {@code userId}
-   */
-  default Authentication restore(String userId, Set<String> roles) {
-    return UsernamePasswordAuthenticationToken.authenticated(userId, null, authorities(roles));
-  }
+    /**
+     * Rebuilds the authentication of a logged-in session.
+     *
+     * @param userId the session's user
+     * @param roles the session's roles
+     * @return an authenticated {@link Authentication} whose {@code getName()} is {@code userId}
+     */
+    default Authentication restore(String userId, Set<String> roles) {
+        return UsernamePasswordAuthenticationToken.authenticated(userId, null, authorities(roles));
+    }
 
-  /**
-   * Turns role strings into authorities.
-   *
-   * @param roles role strings
-   * @return one {@link SimpleGrantedAuthority} per role
-   */
-  static List<GrantedAuthority> authorities(Collection<String> roles) {
-    return roles.stream().<GrantedAuthority>map(SimpleGrantedAuthority::new).toList();
-  }
+    /**
+     * Turns role strings into authorities.
+     *
+     * @param roles role strings
+     * @return one {@link SimpleGrantedAuthority} per role
+     */
+    static List<GrantedAuthority> authorities(Collection<String> roles) {
+        return roles.stream().<GrantedAuthority>map(SimpleGrantedAuthority::new).toList();
+    }
 
-  /** @return the default mapper */
-  static AuthenticationMapper defaults() {
-    return new AuthenticationMapper() {};
-  }
+    /** @return the default mapper */
+    static AuthenticationMapper defaults() {
+        return new AuthenticationMapper() {};
+    }
 }

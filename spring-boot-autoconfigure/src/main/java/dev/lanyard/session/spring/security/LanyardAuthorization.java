@@ -31,64 +31,66 @@ import org.springframework.security.web.access.intercept.RequestAuthorizationCon
  */
 public final class LanyardAuthorization<T> implements AuthorizationManager<T> {
 
-  private final Duration maxAge;
+    private final Duration maxAge;
 
-  private LanyardAuthorization(Duration maxAge) {
-    if (Objects.requireNonNull(maxAge, "maxAge").isNegative() || maxAge.isZero()) {
-      throw new IllegalArgumentException("maxAge (" + maxAge + ") must be positive");
+    private LanyardAuthorization(Duration maxAge) {
+        if (Objects.requireNonNull(maxAge, "maxAge").isNegative() || maxAge.isZero()) {
+            throw new IllegalArgumentException("maxAge (" + maxAge + ") must be positive");
+        }
+        this.maxAge = maxAge;
     }
-    this.maxAge = maxAge;
-  }
 
-  /**
-   * Grants access when the session's user authenticated (logged in or re-authenticated) within {@code maxAge}.
-   *
-   * @param maxAge the window, positive
-   * @return the rule
-   */
-  public static LanyardAuthorization<RequestAuthorizationContext> authenticatedWithin(Duration maxAge) {
-    return new LanyardAuthorization<>(maxAge);
-  }
+    /**
+     * Grants access when the session's user authenticated (logged in or re-authenticated) within {@code maxAge}.
+     *
+     * @param maxAge the window, positive
+     * @return the rule
+     */
+    public static LanyardAuthorization<RequestAuthorizationContext> authenticatedWithin(Duration maxAge) {
+        return new LanyardAuthorization<>(maxAge);
+    }
 
-  /**
-   * The same rule for method security or other secured objects that are requests.
-   *
-   * @param maxAge the window, positive
-   * @return the rule
-   */
-  public static LanyardAuthorization<HttpServletRequest> requestAuthenticatedWithin(Duration maxAge) {
-    return new LanyardAuthorization<>(maxAge);
-  }
+    /**
+     * The same rule for method security or other secured objects that are requests.
+     *
+     * @param maxAge the window, positive
+     * @return the rule
+     */
+    public static LanyardAuthorization<HttpServletRequest> requestAuthenticatedWithin(Duration maxAge) {
+        return new LanyardAuthorization<>(maxAge);
+    }
 
-  /** Spring Security 7's entry point. */
-  @Override
-  public AuthorizationResult authorize(Supplier<? extends Authentication> authentication, T object) {
-    return decide(object);
-  }
+    /** Spring Security 7's entry point. */
+    @Override
+    public AuthorizationResult authorize(Supplier<? extends Authentication> authentication, T object) {
+        return decide(object);
+    }
 
-  /**
-   * Spring Security 6's entry point (Boot 3.5), where this is the interface's abstract method.
-   *
-   * @param authentication the current authentication
-   * @param object the secured object
-   * @return the decision
-   */
-  public AuthorizationDecision check(Supplier<Authentication> authentication, T object) {
-    return decide(object);
-  }
+    /**
+     * Spring Security 6's entry point (Boot 3.5), where this is the interface's abstract method.
+     *
+     * @param authentication the current authentication
+     * @param object the secured object
+     * @return the decision
+     */
+    public AuthorizationDecision check(Supplier<Authentication> authentication, T object) {
+        return decide(object);
+    }
 
-  private AuthorizationDecision decide(T object) {
-    HttpServletRequest request = object instanceof RequestAuthorizationContext context ? context.getRequest()
-        : object instanceof HttpServletRequest plain ? plain : null;
-    boolean granted = request != null && LanyardSessions.find(request)
-        .filter(s -> s.userId().isPresent())
-        .map(s -> s.authenticatedWithin(maxAge))
-        .orElse(false);
-    return new AuthorizationDecision(granted);
-  }
+    private AuthorizationDecision decide(T object) {
+        HttpServletRequest request = object instanceof RequestAuthorizationContext context
+                ? context.getRequest()
+                : object instanceof HttpServletRequest plain ? plain : null;
+        boolean granted = request != null
+                && LanyardSessions.find(request)
+                        .filter(s -> s.userId().isPresent())
+                        .map(s -> s.authenticatedWithin(maxAge))
+                        .orElse(false);
+        return new AuthorizationDecision(granted);
+    }
 
-  @Override
-  public String toString() {
-    return "LanyardAuthorization[authenticatedWithin=" + maxAge + "]";
-  }
+    @Override
+    public String toString() {
+        return "LanyardAuthorization[authenticatedWithin=" + maxAge + "]";
+    }
 }

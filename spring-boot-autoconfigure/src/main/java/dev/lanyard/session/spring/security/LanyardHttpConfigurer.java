@@ -45,71 +45,76 @@ import org.springframework.security.web.context.SecurityContextRepository;
  */
 public final class LanyardHttpConfigurer extends AbstractHttpConfigurer<LanyardHttpConfigurer, HttpSecurity> {
 
-  private static final Logger LOG = LoggerFactory.getLogger(LanyardHttpConfigurer.class);
+    private static final Logger LOG = LoggerFactory.getLogger(LanyardHttpConfigurer.class);
 
-  /** Used by Spring Security's default-configurer loading. */
-  public LanyardHttpConfigurer() {}
+    /** Used by Spring Security's default-configurer loading. */
+    public LanyardHttpConfigurer() {}
 
-  /**
-   * Runs when the chain's {@code HttpSecurity} is created, before the application's own configuration, so that
-   * whatever the application configures itself (a repository, a request cache, a fixation strategy) wins.
-   */
-  @Override
-  public void setBuilder(HttpSecurity http) {
-    super.setBuilder(http);
-    LanyardSecurityContextRepository repository = repository(http);
-    if (repository == null) {
-      return;
-    }
-    try {
-      http.securityContext(context -> context.securityContextRepository(repository));
-      http.requestCache(cache -> cache.requestCache(new LanyardRequestCache()));
-      LanyardSessionRegistry registry = context(http).getBeanProvider(LanyardSessionRegistry.class)
-          .getIfAvailable();
-      http.sessionManagement(session -> {
-        session.sessionFixation(fixation -> fixation.none());
-        if (registry != null) {
-          session.addObjectPostProcessor(new MaximumSessionsInterceptor(
-              () -> context(http).getBean(SessionManager.class), () -> registry));
+    /**
+     * Runs when the chain's {@code HttpSecurity} is created, before the application's own configuration, so that
+     * whatever the application configures itself (a repository, a request cache, a fixation strategy) wins.
+     */
+    @Override
+    public void setBuilder(HttpSecurity http) {
+        super.setBuilder(http);
+        LanyardSecurityContextRepository repository = repository(http);
+        if (repository == null) {
+            return;
         }
-      });
-    } catch (Exception e) {
-      throw new IllegalStateException("could not apply Lanyard to the security chain", e);
+        try {
+            http.securityContext(context -> context.securityContextRepository(repository));
+            http.requestCache(cache -> cache.requestCache(new LanyardRequestCache()));
+            LanyardSessionRegistry registry =
+                    context(http).getBeanProvider(LanyardSessionRegistry.class).getIfAvailable();
+            http.sessionManagement(session -> {
+                session.sessionFixation(fixation -> fixation.none());
+                if (registry != null) {
+                    session.addObjectPostProcessor(new MaximumSessionsInterceptor(
+                            () -> context(http).getBean(SessionManager.class), () -> registry));
+                }
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException("could not apply Lanyard to the security chain", e);
+        }
     }
-  }
 
-  /** Puts Lanyard's login first among the chain's session strategies (the CSRF token's renewal follows). */
-  @Override
-  public void init(HttpSecurity http) {
-    if (repository(http) == null) {
-      return;
+    /** Puts Lanyard's login first among the chain's session strategies (the CSRF token's renewal follows). */
+    @Override
+    public void init(HttpSecurity http) {
+        if (repository(http) == null) {
+            return;
+        }
+        SecurityContextRepository current = http.getSharedObject(SecurityContextRepository.class);
+        if (!(current instanceof LanyardSecurityContextRepository)) {
+            LOG.info(
+                    "this security chain keeps its own SecurityContextRepository ({}), not Lanyard's",
+                    current == null ? "none" : current.getClass().getName());
+        }
+        LanyardSessionAuthenticationStrategy lanyard =
+                context(http).getBean(LanyardSessionAuthenticationStrategy.class);
+        SessionAuthenticationStrategy others = http.getSharedObject(SessionAuthenticationStrategy.class);
+        http.setSharedObject(
+                SessionAuthenticationStrategy.class,
+                others == null ? lanyard : new CompositeSessionAuthenticationStrategy(List.of(lanyard, others)));
     }
-    SecurityContextRepository current = http.getSharedObject(SecurityContextRepository.class);
-    if (!(current instanceof LanyardSecurityContextRepository)) {
-      LOG.info("this security chain keeps its own SecurityContextRepository ({}), not Lanyard's",
-          current == null ? "none" : current.getClass().getName());
+
+    /** Keeps a failed login's exception (and the password it carries) out of the store. */
+    @Override
+    public void configure(HttpSecurity http) {
+        if (repository(http) != null) {
+            http.addFilterBefore(new AuthenticationFailureScrubber(), SecurityContextHolderFilter.class);
+        }
     }
-    LanyardSessionAuthenticationStrategy lanyard = context(http).getBean(LanyardSessionAuthenticationStrategy.class);
-    SessionAuthenticationStrategy others = http.getSharedObject(SessionAuthenticationStrategy.class);
-    http.setSharedObject(SessionAuthenticationStrategy.class, others == null ? lanyard
-        : new CompositeSessionAuthenticationStrategy(List.of(lanyard, others)));
-  }
 
-  /** Keeps a failed login's exception (and the password it carries) out of the store. */
-  @Override
-  public void configure(HttpSecurity http) {
-    if (repository(http) != null) {
-      http.addFilterBefore(new AuthenticationFailureScrubber(), SecurityContextHolderFilter.class);
+    private static ApplicationContext context(HttpSecurity http) {
+        return http.getSharedObject(ApplicationContext.class);
     }
-  }
 
-  private static ApplicationContext context(HttpSecurity http) {
-    return http.getSharedObject(ApplicationContext.class);
-  }
-
-  private static LanyardSecurityContextRepository repository(HttpSecurity http) {
-    ApplicationContext context = context(http);
-    return context == null ? null
-        : context.getBeanProvider(LanyardSecurityContextRepository.class).getIfAvailable();
-  }
+    private static LanyardSecurityContextRepository repository(HttpSecurity http) {
+        ApplicationContext context = context(http);
+        return context == null
+                ? null
+                : context.getBeanProvider(LanyardSecurityContextRepository.class)
+                        .getIfAvailable();
+    }
 }

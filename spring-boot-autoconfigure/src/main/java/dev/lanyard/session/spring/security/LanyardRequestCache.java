@@ -18,39 +18,39 @@ import org.springframework.security.web.util.UrlUtils;
  */
 public final class LanyardRequestCache implements RequestCache {
 
-  /** The session attribute holding the URL. */
-  public static final String ATTRIBUTE = "dev.lanyard.session.spring.savedRequest";
+    /** The session attribute holding the URL. */
+    public static final String ATTRIBUTE = "dev.lanyard.session.spring.savedRequest";
 
-  @Override
-  public void saveRequest(HttpServletRequest request, HttpServletResponse response) {
-    if (!"GET".equals(request.getMethod()) || "XMLHttpRequest".equals(request.getHeader("X-Requested-With"))) {
-      return;
+    @Override
+    public void saveRequest(HttpServletRequest request, HttpServletResponse response) {
+        if (!"GET".equals(request.getMethod()) || "XMLHttpRequest".equals(request.getHeader("X-Requested-With"))) {
+            return;
+        }
+        request.getSession().setAttribute(ATTRIBUTE, UrlUtils.buildFullRequestUrl(request));
     }
-    request.getSession().setAttribute(ATTRIBUTE, UrlUtils.buildFullRequestUrl(request));
-  }
 
-  @Override
-  public SavedRequest getRequest(HttpServletRequest request, HttpServletResponse response) {
-    HttpSession session = request.getSession(false);
-    Object url = session == null ? null : session.getAttribute(ATTRIBUTE);
-    return url instanceof String text ? new SimpleSavedRequest(text) : null;
-  }
-
-  /** Forgets the saved URL once the user arrives there; the request itself needs no replaying. */
-  @Override
-  public HttpServletRequest getMatchingRequest(HttpServletRequest request, HttpServletResponse response) {
-    HttpSession session = request.getSession(false);
-    if (session != null && UrlUtils.buildFullRequestUrl(request).equals(session.getAttribute(ATTRIBUTE))) {
-      session.removeAttribute(ATTRIBUTE);
+    @Override
+    public SavedRequest getRequest(HttpServletRequest request, HttpServletResponse response) {
+        HttpSession session = request.getSession(false);
+        Object url = session == null ? null : session.getAttribute(ATTRIBUTE);
+        return url instanceof String text ? new SimpleSavedRequest(text) : null;
     }
-    return null;
-  }
 
-  @Override
-  public void removeRequest(HttpServletRequest request, HttpServletResponse response) {
-    HttpSession session = request.getSession(false);
-    if (session != null) {
-      session.removeAttribute(ATTRIBUTE);
+    /** Forgets the saved URL once the user arrives there; the request itself needs no replaying. */
+    @Override
+    public HttpServletRequest getMatchingRequest(HttpServletRequest request, HttpServletResponse response) {
+        HttpSession session = request.getSession(false);
+        if (session != null && UrlUtils.buildFullRequestUrl(request).equals(session.getAttribute(ATTRIBUTE))) {
+            session.removeAttribute(ATTRIBUTE);
+        }
+        return null;
     }
-  }
+
+    @Override
+    public void removeRequest(HttpServletRequest request, HttpServletResponse response) {
+        HttpSession session = request.getSession(false);
+        if (session != null) {
+            session.removeAttribute(ATTRIBUTE);
+        }
+    }
 }

@@ -27,46 +27,47 @@ import org.springframework.security.web.context.SecurityContextRepository;
 @ConditionalOnProperty(prefix = "lanyard.security", name = "enabled", havingValue = "true", matchIfMissing = true)
 public class LanyardSecurityAutoConfiguration {
 
-  /**
-   * @return the default mapping between authentications and the session's user and roles
-   */
-  @Bean
-  @ConditionalOnMissingBean
-  public AuthenticationMapper lanyardAuthenticationMapper() {
-    return AuthenticationMapper.defaults();
-  }
+    /**
+     * @return the default mapping between authentications and the session's user and roles
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public AuthenticationMapper lanyardAuthenticationMapper() {
+        return AuthenticationMapper.defaults();
+    }
 
-  /**
-   * @param mapper the mapper
-   * @return the repository keeping the user in Lanyard's fields
-   */
-  @Bean
-  @ConditionalOnMissingBean
-  public LanyardSecurityContextRepository lanyardSecurityContextRepository(ObjectProvider<AuthenticationMapper> mapper) {
-    return new LanyardSecurityContextRepository(mapper.getIfAvailable(AuthenticationMapper::defaults));
-  }
+    /**
+     * @param mapper the mapper
+     * @return the repository keeping the user in Lanyard's fields
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public LanyardSecurityContextRepository lanyardSecurityContextRepository(
+            ObjectProvider<AuthenticationMapper> mapper) {
+        return new LanyardSecurityContextRepository(mapper.getIfAvailable(AuthenticationMapper::defaults));
+    }
 
-  /**
-   * @param mapper the mapper
-   * @return the login strategy (rotation and the per-user limit)
-   */
-  @Bean
-  @ConditionalOnMissingBean
-  public LanyardSessionAuthenticationStrategy lanyardSessionAuthenticationStrategy(
-      ObjectProvider<AuthenticationMapper> mapper) {
-    return new LanyardSessionAuthenticationStrategy(mapper.getIfAvailable(AuthenticationMapper::defaults));
-  }
+    /**
+     * @param mapper the mapper
+     * @return the login strategy (rotation and the per-user limit)
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public LanyardSessionAuthenticationStrategy lanyardSessionAuthenticationStrategy(
+            ObjectProvider<AuthenticationMapper> mapper) {
+        return new LanyardSessionAuthenticationStrategy(mapper.getIfAvailable(AuthenticationMapper::defaults));
+    }
 
-  /**
-   * The registry Spring Security's {@code maximumSessions(n)} reads, answered from the store; its
-   * presence lets {@link LanyardHttpConfigurer} take the DSL's limit over.
-   *
-   * @param manager the manager
-   * @return the registry
-   */
-  @Bean
-  @ConditionalOnMissingBean(SessionRegistry.class)
-  public LanyardSessionRegistry lanyardSessionRegistry(SessionManager manager) {
-    return new LanyardSessionRegistry(manager);
-  }
+    /**
+     * The registry Spring Security's {@code maximumSessions(n)} reads, answered from the store; its
+     * presence lets {@link LanyardHttpConfigurer} take the DSL's limit over.
+     *
+     * @param manager the manager
+     * @return the registry
+     */
+    @Bean
+    @ConditionalOnMissingBean(SessionRegistry.class)
+    public LanyardSessionRegistry lanyardSessionRegistry(SessionManager manager) {
+        return new LanyardSessionRegistry(manager);
+    }
 }

@@ -31,108 +31,110 @@ import org.springframework.security.web.context.SecurityContextRepository;
  */
 public final class LanyardSecurityContextRepository implements SecurityContextRepository {
 
-  private final AuthenticationMapper mapper;
+    private final AuthenticationMapper mapper;
 
-  /**
-   * @param mapper converts between authentications and the session's user and roles
-   */
-  public LanyardSecurityContextRepository(AuthenticationMapper mapper) {
-    this.mapper = Objects.requireNonNull(mapper, "mapper");
-  }
-
-  /** @return the mapper this repository uses */
-  public AuthenticationMapper mapper() {
-    return mapper;
-  }
-
-  /** Loads at once; Spring Security calls {@link #loadDeferredContext} instead. */
-  @Override
-  @Deprecated
-  @SuppressWarnings("deprecation")
-  public SecurityContext loadContext(HttpRequestResponseHolder holder) {
-    return load(holder.getRequest());
-  }
-
-  @Override
-  public DeferredSecurityContext loadDeferredContext(HttpServletRequest request) {
-    return new Deferred(() -> load(request), () -> user(request).isEmpty());
-  }
-
-  @Override
-  public void saveContext(SecurityContext context, HttpServletRequest request, HttpServletResponse response) {
-    Optional<LanyardSessions> found = LanyardSessions.find(request);
-    if (found.isEmpty()) {
-      return;
+    /**
+     * @param mapper converts between authentications and the session's user and roles
+     */
+    public LanyardSecurityContextRepository(AuthenticationMapper mapper) {
+        this.mapper = Objects.requireNonNull(mapper, "mapper");
     }
-    LanyardSessions sessions = found.get();
-    Authentication authentication = context == null ? null : context.getAuthentication();
-    if (!isUser(authentication)) {
-      if (sessions.userId().isPresent()) {
-        sessions.logout();
-      }
-      return;
+
+    /** @return the mapper this repository uses */
+    public AuthenticationMapper mapper() {
+        return mapper;
     }
-    String name = authentication.getName();
-    Set<String> roles = mapper.roles(authentication);
-    if (!name.equals(sessions.userId().orElse(null))) {
-      sessions.login(name, roles);
-    } else if (!roles.equals(sessions.roles())) {
-      sessions.privilegeChanged(roles);
-    }
-  }
 
-  @Override
-  public boolean containsContext(HttpServletRequest request) {
-    return user(request).isPresent();
-  }
-
-  static boolean isUser(Authentication authentication) {
-    return authentication != null && authentication.isAuthenticated()
-        && !(authentication instanceof AnonymousAuthenticationToken);
-  }
-
-  private static Optional<String> user(HttpServletRequest request) {
-    return LanyardSessions.find(request).flatMap(LanyardSessions::userId);
-  }
-
-  private SecurityContext load(HttpServletRequest request) {
-    SecurityContext context = SecurityContextHolder.getContextHolderStrategy().createEmptyContext();
-    Optional<LanyardSessions> sessions = LanyardSessions.find(request);
-    Optional<String> user = sessions.flatMap(LanyardSessions::userId);
-    if (user.isPresent()) {
-      context.setAuthentication(mapper.restore(user.get(), sessions.get().roles()));
-    }
-    return context;
-  }
-
-  /** Loads once, when first asked. */
-  private static final class Deferred implements DeferredSecurityContext {
-
-    private final Supplier<SecurityContext> loader;
-    private final Supplier<Boolean> generated;
-    private SecurityContext value;
-
-    Deferred(Supplier<SecurityContext> loader, Supplier<Boolean> generated) {
-      this.loader = loader;
-      this.generated = generated;
+    /** Loads at once; Spring Security calls {@link #loadDeferredContext} instead. */
+    @Override
+    @Deprecated
+    @SuppressWarnings("deprecation")
+    public SecurityContext loadContext(HttpRequestResponseHolder holder) {
+        return load(holder.getRequest());
     }
 
     @Override
-    public synchronized SecurityContext get() {
-      if (value == null) {
-        value = loader.get();
-      }
-      return value;
+    public DeferredSecurityContext loadDeferredContext(HttpServletRequest request) {
+        return new Deferred(() -> load(request), () -> user(request).isEmpty());
     }
 
     @Override
-    public boolean isGenerated() {
-      return generated.get();
+    public void saveContext(SecurityContext context, HttpServletRequest request, HttpServletResponse response) {
+        Optional<LanyardSessions> found = LanyardSessions.find(request);
+        if (found.isEmpty()) {
+            return;
+        }
+        LanyardSessions sessions = found.get();
+        Authentication authentication = context == null ? null : context.getAuthentication();
+        if (!isUser(authentication)) {
+            if (sessions.userId().isPresent()) {
+                sessions.logout();
+            }
+            return;
+        }
+        String name = authentication.getName();
+        Set<String> roles = mapper.roles(authentication);
+        if (!name.equals(sessions.userId().orElse(null))) {
+            sessions.login(name, roles);
+        } else if (!roles.equals(sessions.roles())) {
+            sessions.privilegeChanged(roles);
+        }
     }
-  }
 
-  @Override
-  public String toString() {
-    return "LanyardSecurityContextRepository[" + mapper.getClass().getName() + "]";
-  }
+    @Override
+    public boolean containsContext(HttpServletRequest request) {
+        return user(request).isPresent();
+    }
+
+    static boolean isUser(Authentication authentication) {
+        return authentication != null
+                && authentication.isAuthenticated()
+                && !(authentication instanceof AnonymousAuthenticationToken);
+    }
+
+    private static Optional<String> user(HttpServletRequest request) {
+        return LanyardSessions.find(request).flatMap(LanyardSessions::userId);
+    }
+
+    private SecurityContext load(HttpServletRequest request) {
+        SecurityContext context =
+                SecurityContextHolder.getContextHolderStrategy().createEmptyContext();
+        Optional<LanyardSessions> sessions = LanyardSessions.find(request);
+        Optional<String> user = sessions.flatMap(LanyardSessions::userId);
+        if (user.isPresent()) {
+            context.setAuthentication(mapper.restore(user.get(), sessions.get().roles()));
+        }
+        return context;
+    }
+
+    /** Loads once, when first asked. */
+    private static final class Deferred implements DeferredSecurityContext {
+
+        private final Supplier<SecurityContext> loader;
+        private final Supplier<Boolean> generated;
+        private SecurityContext value;
+
+        Deferred(Supplier<SecurityContext> loader, Supplier<Boolean> generated) {
+            this.loader = loader;
+            this.generated = generated;
+        }
+
+        @Override
+        public synchronized SecurityContext get() {
+            if (value == null) {
+                value = loader.get();
+            }
+            return value;
+        }
+
+        @Override
+        public boolean isGenerated() {
+            return generated.get();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LanyardSecurityContextRepository[" + mapper.getClass().getName() + "]";
+    }
 }

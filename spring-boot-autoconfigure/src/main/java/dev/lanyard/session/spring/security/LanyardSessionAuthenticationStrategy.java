@@ -23,34 +23,35 @@ import org.springframework.security.web.authentication.session.SessionAuthentica
  */
 public final class LanyardSessionAuthenticationStrategy implements SessionAuthenticationStrategy {
 
-  private final AuthenticationMapper mapper;
+    private final AuthenticationMapper mapper;
 
-  /**
-   * @param mapper gives the roles to keep for an authentication
-   */
-  public LanyardSessionAuthenticationStrategy(AuthenticationMapper mapper) {
-    this.mapper = Objects.requireNonNull(mapper, "mapper");
-  }
-
-  /**
-   * @throws SessionAuthenticationException if the user is at the session limit and the rule refuses
-   * @throws IllegalStateException if the Lanyard filter did not handle the request
-   */
-  @Override
-  public void onAuthentication(Authentication authentication, HttpServletRequest request,
-      HttpServletResponse response) {
-    if (!LanyardSecurityContextRepository.isUser(authentication)) {
-      return;
+    /**
+     * @param mapper gives the roles to keep for an authentication
+     */
+    public LanyardSessionAuthenticationStrategy(AuthenticationMapper mapper) {
+        this.mapper = Objects.requireNonNull(mapper, "mapper");
     }
-    try {
-      LanyardSessions.of(request).login(authentication.getName(), mapper.roles(authentication));
-    } catch (SessionLimitExceededException e) {
-      throw new SessionAuthenticationException("this user already has the most sessions allowed (" + e.limit() + ")");
-    }
-  }
 
-  @Override
-  public String toString() {
-    return "LanyardSessionAuthenticationStrategy";
-  }
+    /**
+     * @throws SessionAuthenticationException if the user is at the session limit and the rule refuses
+     * @throws IllegalStateException if the Lanyard filter did not handle the request
+     */
+    @Override
+    public void onAuthentication(
+            Authentication authentication, HttpServletRequest request, HttpServletResponse response) {
+        if (!LanyardSecurityContextRepository.isUser(authentication)) {
+            return;
+        }
+        try {
+            LanyardSessions.of(request).login(authentication.getName(), mapper.roles(authentication));
+        } catch (SessionLimitExceededException e) {
+            throw new SessionAuthenticationException(
+                    "this user already has the most sessions allowed (" + e.limit() + ")");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LanyardSessionAuthenticationStrategy";
+    }
 }

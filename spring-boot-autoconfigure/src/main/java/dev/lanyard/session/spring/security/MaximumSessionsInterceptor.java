@@ -23,69 +23,67 @@ import org.springframework.security.web.authentication.session.ConcurrentSession
  */
 final class MaximumSessionsInterceptor implements ObjectPostProcessor<Object> {
 
-  private final Supplier<SessionManager> manager;
-  private final Supplier<LanyardSessionRegistry> registry;
+    private final Supplier<SessionManager> manager;
+    private final Supplier<LanyardSessionRegistry> registry;
 
-  MaximumSessionsInterceptor(Supplier<SessionManager> manager,
-      Supplier<LanyardSessionRegistry> registry) {
-    this.manager = Objects.requireNonNull(manager, "manager");
-    this.registry = Objects.requireNonNull(registry, "registry");
-  }
-
-  @Override
-  @SuppressWarnings("unchecked")
-  public <O> O postProcess(O object) {
-    if (!(object instanceof ConcurrentSessionControlAuthenticationStrategy dsl)
-        || object instanceof EnforcedByLanyard) {
-      return object;
-    }
-    Optional<SessionLimit> wanted = LimitProbe.limitOf(dsl);
-    if (wanted.isEmpty()) {
-      return object;
-    }
-    SessionLimit lanyard = manager.get().policy().sessionLimit();
-    if (!wanted.get().equals(lanyard)) {
-      throw new IllegalStateException(mismatch(wanted.get(), lanyard));
-    }
-    return (O) new EnforcedByLanyard(registry.get());
-  }
-
-  static String mismatch(SessionLimit wanted, SessionLimit lanyard) {
-    boolean refuse = wanted.overflow() == OverflowRule.REFUSE_NEW;
-    return "Spring Security's maximumSessions(" + wanted.maxSessions() + ") with "
-        + "maxSessionsPreventsLogin(" + refuse + ") is enforced by Lanyard in the store, atomically "
-        + "on every node, so Lanyard's limit must say the same: set lanyard.session-limit="
-        + wanted.maxSessions() + " and lanyard.session-limit-overflow=" + (refuse ? "refuse" : "evict")
-        + " (the SessionManager's limit is now " + describe(lanyard) + ")";
-  }
-
-  private static String describe(SessionLimit limit) {
-    if (!limit.isLimited()) {
-      return "none";
-    }
-    return limit.maxSessions() + ", "
-        + (limit.overflow() == OverflowRule.REFUSE_NEW ? "refuse" : "evict");
-  }
-
-  /**
-   * Stands where the DSL's strategy stood: the limit was applied when Lanyard logged the user in,
-   * before this runs, so there is nothing left to decide.
-   */
-  static final class EnforcedByLanyard extends ConcurrentSessionControlAuthenticationStrategy {
-
-    EnforcedByLanyard(LanyardSessionRegistry registry) {
-      super(registry);
+    MaximumSessionsInterceptor(Supplier<SessionManager> manager, Supplier<LanyardSessionRegistry> registry) {
+        this.manager = Objects.requireNonNull(manager, "manager");
+        this.registry = Objects.requireNonNull(registry, "registry");
     }
 
     @Override
-    public void onAuthentication(Authentication authentication, HttpServletRequest request,
-        HttpServletResponse response) {
-      // LanyardSessionAuthenticationStrategy runs first and applied the limit atomically.
+    @SuppressWarnings("unchecked")
+    public <O> O postProcess(O object) {
+        if (!(object instanceof ConcurrentSessionControlAuthenticationStrategy dsl)
+                || object instanceof EnforcedByLanyard) {
+            return object;
+        }
+        Optional<SessionLimit> wanted = LimitProbe.limitOf(dsl);
+        if (wanted.isEmpty()) {
+            return object;
+        }
+        SessionLimit lanyard = manager.get().policy().sessionLimit();
+        if (!wanted.get().equals(lanyard)) {
+            throw new IllegalStateException(mismatch(wanted.get(), lanyard));
+        }
+        return (O) new EnforcedByLanyard(registry.get());
     }
 
-    @Override
-    public String toString() {
-      return "EnforcedByLanyard";
+    static String mismatch(SessionLimit wanted, SessionLimit lanyard) {
+        boolean refuse = wanted.overflow() == OverflowRule.REFUSE_NEW;
+        return "Spring Security's maximumSessions(" + wanted.maxSessions() + ") with "
+                + "maxSessionsPreventsLogin(" + refuse + ") is enforced by Lanyard in the store, atomically "
+                + "on every node, so Lanyard's limit must say the same: set lanyard.session-limit="
+                + wanted.maxSessions() + " and lanyard.session-limit-overflow=" + (refuse ? "refuse" : "evict")
+                + " (the SessionManager's limit is now " + describe(lanyard) + ")";
     }
-  }
+
+    private static String describe(SessionLimit limit) {
+        if (!limit.isLimited()) {
+            return "none";
+        }
+        return limit.maxSessions() + ", " + (limit.overflow() == OverflowRule.REFUSE_NEW ? "refuse" : "evict");
+    }
+
+    /**
+     * Stands where the DSL's strategy stood: the limit was applied when Lanyard logged the user in,
+     * before this runs, so there is nothing left to decide.
+     */
+    static final class EnforcedByLanyard extends ConcurrentSessionControlAuthenticationStrategy {
+
+        EnforcedByLanyard(LanyardSessionRegistry registry) {
+            super(registry);
+        }
+
+        @Override
+        public void onAuthentication(
+                Authentication authentication, HttpServletRequest request, HttpServletResponse response) {
+            // LanyardSessionAuthenticationStrategy runs first and applied the limit atomically.
+        }
+
+        @Override
+        public String toString() {
+            return "EnforcedByLanyard";
+        }
+    }
 }

@@ -18,27 +18,28 @@ import org.springframework.security.web.authentication.logout.LogoutHandler;
  */
 public final class SignOutEverywhere implements LogoutHandler {
 
-  @Override
-  public void logout(HttpServletRequest request, HttpServletResponse response, Authentication authentication) {
-    LanyardSessions.find(request).filter(s -> s.userId().isPresent()).ifPresent(LanyardSessions::revokeOthers);
-  }
+    @Override
+    public void logout(HttpServletRequest request, HttpServletResponse response, Authentication authentication) {
+        LanyardSessions.find(request).filter(s -> s.userId().isPresent()).ifPresent(LanyardSessions::revokeOthers);
+    }
 
-  /**
-   * Ends every session of the request's user, this one included, and clears the security context.
-   *
-   * @param request a request the Lanyard filter handled
-   * @return how many sessions ended (0 when no user is logged in)
-   */
-  public static int signOut(HttpServletRequest request) {
-    Optional<LanyardSessions> found = LanyardSessions.find(request).filter(s -> s.userId().isPresent());
-    if (found.isEmpty()) {
-      return 0;
+    /**
+     * Ends every session of the request's user, this one included, and clears the security context.
+     *
+     * @param request a request the Lanyard filter handled
+     * @return how many sessions ended (0 when no user is logged in)
+     */
+    public static int signOut(HttpServletRequest request) {
+        Optional<LanyardSessions> found =
+                LanyardSessions.find(request).filter(s -> s.userId().isPresent());
+        if (found.isEmpty()) {
+            return 0;
+        }
+        int ended = found.get().revokeOthers();
+        if (found.get().logout()) {
+            ended++;
+        }
+        SecurityContextHolder.getContextHolderStrategy().clearContext();
+        return ended;
     }
-    int ended = found.get().revokeOthers();
-    if (found.get().logout()) {
-      ended++;
-    }
-    SecurityContextHolder.getContextHolderStrategy().clearContext();
-    return ended;
-  }
 }

@@ -31,59 +31,62 @@ import org.springframework.core.io.Resource;
 @ConditionalOnProperty(prefix = "lanyard.tokens", name = "issuer")
 public class LanyardTokensAutoConfiguration {
 
-  /**
-   * @param properties the properties
-   * @return the keys read from {@code lanyard.tokens.jwk-set}
-   */
-  @Bean
-  @ConditionalOnMissingBean
-  public KeyRing lanyardTokenKeys(LanyardProperties properties) {
-    Resource resource = properties.getTokens().getJwkSet();
-    if (resource == null) {
-      throw new IllegalArgumentException("lanyard.tokens.jwk-set is required with lanyard.tokens.issuer");
+    /**
+     * @param properties the properties
+     * @return the keys read from {@code lanyard.tokens.jwk-set}
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public KeyRing lanyardTokenKeys(LanyardProperties properties) {
+        Resource resource = properties.getTokens().getJwkSet();
+        if (resource == null) {
+            throw new IllegalArgumentException("lanyard.tokens.jwk-set is required with lanyard.tokens.issuer");
+        }
+        String json;
+        try (InputStream in = resource.getInputStream()) {
+            json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    "lanyard.tokens.jwk-set cannot be read: " + e.getClass().getSimpleName());
+        }
+        return KeyRing.of(JwkSetKeys.read(json, properties.getTokens().getSigningKeyId()));
     }
-    String json;
-    try (InputStream in = resource.getInputStream()) {
-      json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("lanyard.tokens.jwk-set cannot be read: " + e.getClass().getSimpleName());
-    }
-    return KeyRing.of(JwkSetKeys.read(json, properties.getTokens().getSigningKeyId()));
-  }
 
-  /**
-   * @param keys the keys
-   * @param properties the properties
-   * @return the issuer
-   */
-  @Bean
-  @ConditionalOnMissingBean
-  public AccessTokenIssuer lanyardAccessTokenIssuer(KeyRing keys, LanyardProperties properties) {
-    AccessTokenIssuer.Builder builder = AccessTokenIssuer.builder(keys).issuer(properties.getTokens().getIssuer());
-    if (properties.getTokens().getAudience() != null) {
-      builder.audience(properties.getTokens().getAudience());
+    /**
+     * @param keys the keys
+     * @param properties the properties
+     * @return the issuer
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public AccessTokenIssuer lanyardAccessTokenIssuer(KeyRing keys, LanyardProperties properties) {
+        AccessTokenIssuer.Builder builder =
+                AccessTokenIssuer.builder(keys).issuer(properties.getTokens().getIssuer());
+        if (properties.getTokens().getAudience() != null) {
+            builder.audience(properties.getTokens().getAudience());
+        }
+        if (properties.getTokens().getLifetime() != null) {
+            builder.lifetime(properties.getTokens().getLifetime());
+        }
+        return builder.build();
     }
-    if (properties.getTokens().getLifetime() != null) {
-      builder.lifetime(properties.getTokens().getLifetime());
-    }
-    return builder.build();
-  }
 
-  /**
-   * @param keys the keys
-   * @param properties the properties
-   * @param manager the session manager, for checked verification
-   * @return the verifier
-   */
-  @Bean
-  @ConditionalOnMissingBean
-  public AccessTokenVerifier lanyardAccessTokenVerifier(KeyRing keys, LanyardProperties properties,
-      SessionManager manager) {
-    AccessTokenVerifier.Builder builder = AccessTokenVerifier.builder(keys).issuer(properties.getTokens().getIssuer())
-        .manager(manager);
-    if (properties.getTokens().getAudience() != null) {
-      builder.audience(properties.getTokens().getAudience());
+    /**
+     * @param keys the keys
+     * @param properties the properties
+     * @param manager the session manager, for checked verification
+     * @return the verifier
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public AccessTokenVerifier lanyardAccessTokenVerifier(
+            KeyRing keys, LanyardProperties properties, SessionManager manager) {
+        AccessTokenVerifier.Builder builder = AccessTokenVerifier.builder(keys)
+                .issuer(properties.getTokens().getIssuer())
+                .manager(manager);
+        if (properties.getTokens().getAudience() != null) {
+            builder.audience(properties.getTokens().getAudience());
+        }
+        return builder.build();
     }
-    return builder.build();
-  }
 }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.lanyard.session.redis.testing.RedisProcess;
-import dev.lanyard.session.spring.actuate.LanyardReadinessEnvironmentPostProcessor;
 import dev.lanyard.session.redis.testing.TestRedis;
+import dev.lanyard.session.spring.actuate.LanyardReadinessEnvironmentPostProcessor;
 import dev.lanyard.session.spring.boot.app.Browser;
 import dev.lanyard.session.spring.boot.app.TestApplication;
 import java.time.Duration;
@@ -20,56 +20,70 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class HealthIT {
 
-  @Test
-  void healthGoesDownAndUpWithRedis() {
-    try (RedisProcess redis = TestRedis.localServer();
-        ConfigurableApplicationContext app = new SpringApplicationBuilder(TestApplication.class).run(
-            "--server.port=0", "--lanyard.store=" + redis.uri() + "?timeout=1s", "--spring.main.banner-mode=off",
-            "--management.endpoint.health.probes.enabled=true",
-            "--management.endpoint.health.show-details=always")) {
-      Browser probe = new Browser(Integer.parseInt(app.getEnvironment().getProperty("local.server.port")));
-      assertThat(probe.get("/actuator/health/lanyard").body()).contains("\"status\":\"UP\"");
-      assertThat(probe.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
-      assertThat(probe.get("/actuator/health/readiness").body()).contains("\"lanyard\"");
+    @Test
+    void healthGoesDownAndUpWithRedis() {
+        try (RedisProcess redis = TestRedis.localServer();
+                ConfigurableApplicationContext app = new SpringApplicationBuilder(TestApplication.class)
+                        .run(
+                                "--server.port=0",
+                                "--lanyard.store=" + redis.uri() + "?timeout=1s",
+                                "--spring.main.banner-mode=off",
+                                "--management.endpoint.health.probes.enabled=true",
+                                "--management.endpoint.health.show-details=always")) {
+            Browser probe = new Browser(Integer.parseInt(app.getEnvironment().getProperty("local.server.port")));
+            assertThat(probe.get("/actuator/health/lanyard").body()).contains("\"status\":\"UP\"");
+            assertThat(probe.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+            assertThat(probe.get("/actuator/health/readiness").body()).contains("\"lanyard\"");
 
-      redis.stop();
-      await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-          assertThat(probe.get("/actuator/health/readiness").statusCode()).isEqualTo(503));
-      assertThat(probe.get("/actuator/health/lanyard").body()).contains("\"status\":\"DOWN\"")
-          .doesNotContain(redis.uri());
+            redis.stop();
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(
+                                    probe.get("/actuator/health/readiness").statusCode())
+                            .isEqualTo(503));
+            assertThat(probe.get("/actuator/health/lanyard").body())
+                    .contains("\"status\":\"DOWN\"")
+                    .doesNotContain(redis.uri());
 
-      redis.restart();
-      await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-          assertThat(probe.get("/actuator/health/lanyard").body()).contains("\"status\":\"UP\""));
-      assertThat(probe.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+            redis.restart();
+            await().atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() -> assertThat(
+                                    probe.get("/actuator/health/lanyard").body())
+                            .contains("\"status\":\"UP\""));
+            assertThat(probe.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+        }
     }
-  }
 
-  @Test
-  void theStoreStaysOutOfReadinessWhenTheApplicationOptsOut() {
-    try (ConfigurableApplicationContext app = new SpringApplicationBuilder(TestApplication.class).run(
-        "--server.port=0", "--spring.main.banner-mode=off", "--lanyard.health.readiness=false",
-        "--management.endpoint.health.probes.enabled=true",
-        "--management.endpoint.health.show-details=always")) {
-      Browser probe = new Browser(Integer.parseInt(app.getEnvironment().getProperty("local.server.port")));
-      assertThat(probe.get("/actuator/health/lanyard").body()).contains("\"status\":\"UP\"");
-      assertThat(probe.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
-      // Boot's own readiness group, which shows no members: only our default would name lanyard
-      assertThat(app.getEnvironment().getProperty(
-          LanyardReadinessEnvironmentPostProcessor.INCLUDE)).isNull();
+    @Test
+    void theStoreStaysOutOfReadinessWhenTheApplicationOptsOut() {
+        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(TestApplication.class)
+                .run(
+                        "--server.port=0",
+                        "--spring.main.banner-mode=off",
+                        "--lanyard.health.readiness=false",
+                        "--management.endpoint.health.probes.enabled=true",
+                        "--management.endpoint.health.show-details=always")) {
+            Browser probe = new Browser(Integer.parseInt(app.getEnvironment().getProperty("local.server.port")));
+            assertThat(probe.get("/actuator/health/lanyard").body()).contains("\"status\":\"UP\"");
+            assertThat(probe.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+            // Boot's own readiness group, which shows no members: only our default would name lanyard
+            assertThat(app.getEnvironment().getProperty(LanyardReadinessEnvironmentPostProcessor.INCLUDE))
+                    .isNull();
+        }
     }
-  }
 
-  @Test
-  void theApplicationsOwnReadinessMembersWin() {
-    try (ConfigurableApplicationContext app = new SpringApplicationBuilder(TestApplication.class).run(
-        "--server.port=0", "--spring.main.banner-mode=off",
-        "--management.endpoint.health.probes.enabled=true",
-        "--management.endpoint.health.group.readiness.include=readinessState",
-        "--management.endpoint.health.show-details=always")) {
-      Browser probe = new Browser(Integer.parseInt(app.getEnvironment().getProperty("local.server.port")));
-      assertThat(probe.get("/actuator/health/readiness").body()).contains("readinessState")
-          .doesNotContain("\"lanyard\"");
+    @Test
+    void theApplicationsOwnReadinessMembersWin() {
+        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(TestApplication.class)
+                .run(
+                        "--server.port=0",
+                        "--spring.main.banner-mode=off",
+                        "--management.endpoint.health.probes.enabled=true",
+                        "--management.endpoint.health.group.readiness.include=readinessState",
+                        "--management.endpoint.health.show-details=always")) {
+            Browser probe = new Browser(Integer.parseInt(app.getEnvironment().getProperty("local.server.port")));
+            assertThat(probe.get("/actuator/health/readiness").body())
+                    .contains("readinessState")
+                    .doesNotContain("\"lanyard\"");
+        }
     }
-  }
 }

@@ -30,105 +30,130 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class MaximumSessionsIT {
 
-  private static final int ATTEMPTS = 32;
+    private static final int ATTEMPTS = 32;
 
-  private static ConfigurableApplicationContext start(String store, String node, String... more) {
-    List<String> args = new ArrayList<>(List.of("--server.port=0", "--lanyard.store=" + store,
-        "--lanyard.node-id=" + node, "--lanyard.cookie-name=SESSION", "--lanyard.cookie-secure=false",
-        "--spring.main.banner-mode=off"));
-    args.addAll(List.of(more));
-    return new SpringApplicationBuilder(TestApplication.class).run(args.toArray(String[]::new));
-  }
+    private static ConfigurableApplicationContext start(String store, String node, String... more) {
+        List<String> args = new ArrayList<>(List.of(
+                "--server.port=0",
+                "--lanyard.store=" + store,
+                "--lanyard.node-id=" + node,
+                "--lanyard.cookie-name=SESSION",
+                "--lanyard.cookie-secure=false",
+                "--spring.main.banner-mode=off"));
+        args.addAll(List.of(more));
+        return new SpringApplicationBuilder(TestApplication.class).run(args.toArray(String[]::new));
+    }
 
-  private static int port(ConfigurableApplicationContext context) {
-    return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
-  }
+    private static int port(ConfigurableApplicationContext context) {
+        return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+    }
 
-  /** Logs carol in from {@link #ATTEMPTS} browsers at once; returns the browsers let in. */
-  private static List<Browser> simultaneousLogins(int... ports) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(ATTEMPTS);
-    CountDownLatch go = new CountDownLatch(1);
-    try {
-      List<Browser> browsers = new ArrayList<>();
-      List<Future<Boolean>> outcomes = new ArrayList<>();
-      for (int i = 0; i < ATTEMPTS; i++) {
-        Browser browser = new Browser(ports[i % ports.length]);
-        browsers.add(browser);
-        outcomes.add(pool.submit(() -> {
-          String csrf = browser.csrfFromLoginPage();
-          go.await(120, TimeUnit.SECONDS);
-          return browser.post("/login", "username=carol&password=correct+horse&_csrf="
-              + URLEncoder.encode(csrf, StandardCharsets.UTF_8)).headers().firstValue("Location")
-              .orElse("").endsWith("/me");
-        }));
-      }
-      go.countDown();
-      List<Browser> admitted = new ArrayList<>();
-      for (int i = 0; i < ATTEMPTS; i++) {
-        if (outcomes.get(i).get(180, TimeUnit.SECONDS)) {
-          admitted.add(browsers.get(i));
+    /** Logs carol in from {@link #ATTEMPTS} browsers at once; returns the browsers let in. */
+    private static List<Browser> simultaneousLogins(int... ports) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(ATTEMPTS);
+        CountDownLatch go = new CountDownLatch(1);
+        try {
+            List<Browser> browsers = new ArrayList<>();
+            List<Future<Boolean>> outcomes = new ArrayList<>();
+            for (int i = 0; i < ATTEMPTS; i++) {
+                Browser browser = new Browser(ports[i % ports.length]);
+                browsers.add(browser);
+                outcomes.add(pool.submit(() -> {
+                    String csrf = browser.csrfFromLoginPage();
+                    go.await(120, TimeUnit.SECONDS);
+                    return browser.post(
+                                    "/login",
+                                    "username=carol&password=correct+horse&_csrf="
+                                            + URLEncoder.encode(csrf, StandardCharsets.UTF_8))
+                            .headers()
+                            .firstValue("Location")
+                            .orElse("")
+                            .endsWith("/me");
+                }));
+            }
+            go.countDown();
+            List<Browser> admitted = new ArrayList<>();
+            for (int i = 0; i < ATTEMPTS; i++) {
+                if (outcomes.get(i).get(180, TimeUnit.SECONDS)) {
+                    admitted.add(browsers.get(i));
+                }
+            }
+            return admitted;
+        } finally {
+            pool.shutdownNow();
         }
-      }
-      return admitted;
-    } finally {
-      pool.shutdownNow();
     }
-  }
 
-  private static long signedIn(List<Browser> browsers) {
-    return browsers.stream().filter(b -> b.get("/me").statusCode() == 200).count();
-  }
-
-  @Test
-  void theDslsLimitLeavesExactlyThreeSessionsOfThirtyTwoSimultaneousLogins() throws Exception {
-    try (ConfigurableApplicationContext app = start("memory:", "node-a",
-        "--test.maximum-sessions=3", "--lanyard.session-limit=3",
-        "--lanyard.session-limit-overflow=evict")) {
-      List<Browser> admitted = simultaneousLogins(port(app));
-
-      assertThat(app.getBean(SessionManager.class).sessionsOf("carol")).hasSize(3);
-      assertThat(signedIn(admitted)).isEqualTo(3);
+    private static long signedIn(List<Browser> browsers) {
+        return browsers.stream().filter(b -> b.get("/me").statusCode() == 200).count();
     }
-  }
 
-  @Test
-  void theDslsLimitHoldsAcrossTwoNodesOnRedis() throws Exception {
-    try (RedisEndpoint redis = TestRedis.standalone();
-        ConfigurableApplicationContext first = start(redis.uri() + "?timeout=5s", "node-a",
-            "--test.maximum-sessions=3", "--lanyard.session-limit=3",
-            "--lanyard.session-limit-overflow=evict");
-        ConfigurableApplicationContext second = start(redis.uri() + "?timeout=5s", "node-b",
-            "--test.maximum-sessions=3", "--lanyard.session-limit=3",
-            "--lanyard.session-limit-overflow=evict")) {
-      List<Browser> admitted = simultaneousLogins(port(first), port(second));
+    @Test
+    void theDslsLimitLeavesExactlyThreeSessionsOfThirtyTwoSimultaneousLogins() throws Exception {
+        try (ConfigurableApplicationContext app = start(
+                "memory:",
+                "node-a",
+                "--test.maximum-sessions=3",
+                "--lanyard.session-limit=3",
+                "--lanyard.session-limit-overflow=evict")) {
+            List<Browser> admitted = simultaneousLogins(port(app));
 
-      assertThat(first.getBean(SessionManager.class).sessionsOf("carol")).hasSize(3);
-      assertThat(signedIn(admitted)).isEqualTo(3);
+            assertThat(app.getBean(SessionManager.class).sessionsOf("carol")).hasSize(3);
+            assertThat(signedIn(admitted)).isEqualTo(3);
+        }
     }
-  }
 
-  @Test
-  void maxSessionsPreventsLoginRefusesEveryLoginBeyondTheLimit() throws Exception {
-    try (ConfigurableApplicationContext app = start("memory:", "node-a",
-        "--test.maximum-sessions=3", "--test.prevents-login=true", "--lanyard.session-limit=3",
-        "--lanyard.session-limit-overflow=refuse")) {
-      List<Browser> admitted = simultaneousLogins(port(app));
-      assertThat(admitted).hasSize(3);
+    @Test
+    void theDslsLimitHoldsAcrossTwoNodesOnRedis() throws Exception {
+        try (RedisEndpoint redis = TestRedis.standalone();
+                ConfigurableApplicationContext first = start(
+                        redis.uri() + "?timeout=5s",
+                        "node-a",
+                        "--test.maximum-sessions=3",
+                        "--lanyard.session-limit=3",
+                        "--lanyard.session-limit-overflow=evict");
+                ConfigurableApplicationContext second = start(
+                        redis.uri() + "?timeout=5s",
+                        "node-b",
+                        "--test.maximum-sessions=3",
+                        "--lanyard.session-limit=3",
+                        "--lanyard.session-limit-overflow=evict")) {
+            List<Browser> admitted = simultaneousLogins(port(first), port(second));
 
-      Browser fourth = new Browser(port(app));
-      assertThat(fourth.login("carol", TestApplication.PASSWORD).headers().firstValue("Location"))
-          .hasValueSatisfying(location -> assertThat(location).contains("/login?error"));
-      assertThat(app.getBean(SessionManager.class).sessionsOf("carol")).hasSize(3);
-      assertThat(signedIn(admitted)).isEqualTo(3);
+            assertThat(first.getBean(SessionManager.class).sessionsOf("carol")).hasSize(3);
+            assertThat(signedIn(admitted)).isEqualTo(3);
+        }
     }
-  }
 
-  @Test
-  void aDslLimitLanyardDoesNotShareStopsTheStartNamingThePropertiesToSet() {
-    assertThatThrownBy(() -> start("memory:", "node-a", "--test.maximum-sessions=3").close())
-        .satisfies(failure -> assertThat(Stream.iterate(failure, t -> t != null, Throwable::getCause)
-            .map(Throwable::getMessage).toList()).anySatisfy(message -> assertThat(message)
-            .contains("maximumSessions(3)")
-            .contains("lanyard.session-limit=3 and lanyard.session-limit-overflow=evict")));
-  }
+    @Test
+    void maxSessionsPreventsLoginRefusesEveryLoginBeyondTheLimit() throws Exception {
+        try (ConfigurableApplicationContext app = start(
+                "memory:",
+                "node-a",
+                "--test.maximum-sessions=3",
+                "--test.prevents-login=true",
+                "--lanyard.session-limit=3",
+                "--lanyard.session-limit-overflow=refuse")) {
+            List<Browser> admitted = simultaneousLogins(port(app));
+            assertThat(admitted).hasSize(3);
+
+            Browser fourth = new Browser(port(app));
+            assertThat(fourth.login("carol", TestApplication.PASSWORD).headers().firstValue("Location"))
+                    .hasValueSatisfying(location -> assertThat(location).contains("/login?error"));
+            assertThat(app.getBean(SessionManager.class).sessionsOf("carol")).hasSize(3);
+            assertThat(signedIn(admitted)).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aDslLimitLanyardDoesNotShareStopsTheStartNamingThePropertiesToSet() {
+        assertThatThrownBy(() ->
+                        start("memory:", "node-a", "--test.maximum-sessions=3").close())
+                .satisfies(failure -> assertThat(Stream.iterate(failure, t -> t != null, Throwable::getCause)
+                                .map(Throwable::getMessage)
+                                .toList())
+                        .anySatisfy(message -> assertThat(message)
+                                .contains("maximumSessions(3)")
+                                .contains("lanyard.session-limit=3 and lanyard.session-limit-overflow=evict")));
+    }
 }

@@ -26,100 +26,110 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class SpringSecurityRedisIT {
 
-  static RedisEndpoint redis;
-  static ConfigurableApplicationContext first;
-  static ConfigurableApplicationContext second;
+    static RedisEndpoint redis;
+    static ConfigurableApplicationContext first;
+    static ConfigurableApplicationContext second;
 
-  @BeforeAll
-  static void start() {
-    redis = TestRedis.standalone();
-    first = instance("node-a");
-    second = instance("node-b");
-  }
-
-  static ConfigurableApplicationContext instance(String node) {
-    return new SpringApplicationBuilder(TestApplication.class).run("--server.port=0",
-        "--lanyard.store=" + redis.uri() + "?timeout=5s", "--lanyard.node-id=" + node, "--lanyard.cookie-name=SESSION",
-        "--lanyard.cookie-secure=false", "--lanyard.session-limit=3", "--lanyard.session-limit-overflow=refuse",
-        "--spring.main.banner-mode=off");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (first != null) {
-      first.close();
+    @BeforeAll
+    static void start() {
+        redis = TestRedis.standalone();
+        first = instance("node-a");
+        second = instance("node-b");
     }
-    if (second != null) {
-      second.close();
-    }
-    if (redis != null) {
-      redis.close();
-    }
-  }
 
-  static int port(ConfigurableApplicationContext context) {
-    return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
-  }
+    static ConfigurableApplicationContext instance(String node) {
+        return new SpringApplicationBuilder(TestApplication.class)
+                .run(
+                        "--server.port=0",
+                        "--lanyard.store=" + redis.uri() + "?timeout=5s",
+                        "--lanyard.node-id=" + node,
+                        "--lanyard.cookie-name=SESSION",
+                        "--lanyard.cookie-secure=false",
+                        "--lanyard.session-limit=3",
+                        "--lanyard.session-limit-overflow=refuse",
+                        "--spring.main.banner-mode=off");
+    }
 
-  @Test
-  void thirtyTwoSimultaneousLoginsOfOneUserLeaveExactlyTheLimit() throws Exception {
-    int attempts = 32;
-    ExecutorService pool = Executors.newFixedThreadPool(attempts);
-    CountDownLatch go = new CountDownLatch(1);
-    List<Future<Boolean>> outcomes = new ArrayList<>();
-    try {
-      List<Browser> browsers = new ArrayList<>();
-      for (int i = 0; i < attempts; i++) {
-        Browser browser = new Browser(port(i % 2 == 0 ? first : second));
-        browser.csrfFromLoginPage();
-        browsers.add(browser);
-      }
-      for (Browser browser : browsers) {
-        outcomes.add(pool.submit(() -> {
-          String csrf = browser.csrfFromLoginPage();
-          go.await(120, TimeUnit.SECONDS);
-          String location = browser.post("/login", "username=carol&password=correct+horse&_csrf="
-              + java.net.URLEncoder.encode(csrf, java.nio.charset.StandardCharsets.UTF_8))
-              .headers().firstValue("Location").orElse("");
-          return location.endsWith("/me");
-        }));
-      }
-      go.countDown();
-      int succeeded = 0;
-      for (Future<Boolean> outcome : outcomes) {
-        if (outcome.get(180, TimeUnit.SECONDS)) {
-          succeeded++;
+    @AfterAll
+    static void stop() throws Exception {
+        if (first != null) {
+            first.close();
         }
-      }
-      assertThat(succeeded).isEqualTo(3);
-      assertThat(first.getBean(SessionManager.class).sessionsOf("carol")).hasSize(3);
-    } finally {
-      pool.shutdownNow();
+        if (second != null) {
+            second.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
     }
-  }
 
-  @Test
-  void logoutOnOneInstanceIsRefusedOnTheOther() {
-    Browser browser = new Browser(port(first));
-    browser.login("alice", TestApplication.PASSWORD);
-    String session = browser.cookie().orElseThrow();
-    Browser elsewhere = new Browser(port(second));
-    elsewhere.cookie(session);
-    assertThat(elsewhere.get("/me").body()).contains("\"name\":\"alice\"");
+    static int port(ConfigurableApplicationContext context) {
+        return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+    }
 
-    browser.logout(browser.csrfFromLoginPage());
+    @Test
+    void thirtyTwoSimultaneousLoginsOfOneUserLeaveExactlyTheLimit() throws Exception {
+        int attempts = 32;
+        ExecutorService pool = Executors.newFixedThreadPool(attempts);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Boolean>> outcomes = new ArrayList<>();
+        try {
+            List<Browser> browsers = new ArrayList<>();
+            for (int i = 0; i < attempts; i++) {
+                Browser browser = new Browser(port(i % 2 == 0 ? first : second));
+                browser.csrfFromLoginPage();
+                browsers.add(browser);
+            }
+            for (Browser browser : browsers) {
+                outcomes.add(pool.submit(() -> {
+                    String csrf = browser.csrfFromLoginPage();
+                    go.await(120, TimeUnit.SECONDS);
+                    String location = browser.post(
+                                    "/login",
+                                    "username=carol&password=correct+horse&_csrf="
+                                            + java.net.URLEncoder.encode(csrf, java.nio.charset.StandardCharsets.UTF_8))
+                            .headers()
+                            .firstValue("Location")
+                            .orElse("");
+                    return location.endsWith("/me");
+                }));
+            }
+            go.countDown();
+            int succeeded = 0;
+            for (Future<Boolean> outcome : outcomes) {
+                if (outcome.get(180, TimeUnit.SECONDS)) {
+                    succeeded++;
+                }
+            }
+            assertThat(succeeded).isEqualTo(3);
+            assertThat(first.getBean(SessionManager.class).sessionsOf("carol")).hasSize(3);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 
-    Browser replay = new Browser(port(second));
-    replay.cookie(session);
-    assertThat(replay.get("/me").statusCode()).isEqualTo(302);
-  }
+    @Test
+    void logoutOnOneInstanceIsRefusedOnTheOther() {
+        Browser browser = new Browser(port(first));
+        browser.login("alice", TestApplication.PASSWORD);
+        String session = browser.cookie().orElseThrow();
+        Browser elsewhere = new Browser(port(second));
+        elsewhere.cookie(session);
+        assertThat(elsewhere.get("/me").body()).contains("\"name\":\"alice\"");
 
-  @Test
-  void aLoginOnOneInstanceIsKnownOnTheOtherWithItsRoles() {
-    Browser browser = new Browser(port(first));
-    browser.login("alice", TestApplication.PASSWORD);
-    browser.at(port(second));
-    assertThat(browser.get("/admin/page").statusCode()).isEqualTo(200);
-    assertThat(browser.get("/me").body()).contains("ROLE_ADMIN");
-  }
+        browser.logout(browser.csrfFromLoginPage());
+
+        Browser replay = new Browser(port(second));
+        replay.cookie(session);
+        assertThat(replay.get("/me").statusCode()).isEqualTo(302);
+    }
+
+    @Test
+    void aLoginOnOneInstanceIsKnownOnTheOtherWithItsRoles() {
+        Browser browser = new Browser(port(first));
+        browser.login("alice", TestApplication.PASSWORD);
+        browser.at(port(second));
+        assertThat(browser.get("/admin/page").statusCode()).isEqualTo(200);
+        assertThat(browser.get("/me").body()).contains("ROLE_ADMIN");
+    }
 }
