@@ -26,15 +26,15 @@ final class SessionLogins {
         this.m = manager;
     }
 
-    NewSession login(Session current, String userId, ClientInfo client) {
+    NewSession login(Session current, String userId, ClientInfo client, SessionLimit limit) {
         ManagerRules.checkUserId(userId);
         Objects.requireNonNull(client, "client");
         if (m.observer == null) {
-            return doLogin(current, userId, client);
+            return doLogin(current, userId, client, limit);
         }
         ObservedOperation op = ObservedOperation.start(m.observer, ObservedOperation.Kind.LOGIN);
         try {
-            NewSession session = doLogin(current, userId, client);
+            NewSession session = doLogin(current, userId, client, limit);
             op.handle(session.session().handle()).version(session.session().version());
             return session;
         } catch (SessionLimitExceededException e) {
@@ -48,14 +48,14 @@ final class SessionLogins {
         }
     }
 
-    private NewSession doLogin(Session current, String userId, ClientInfo client) {
+    private NewSession doLogin(Session current, String userId, ClientInfo client, SessionLimit limit) {
         Instant now = m.clock.instant();
         SessionId id = SessionId.generate(m.random);
         SessionHandle handle = id.handle();
         Instant absoluteExpiry = now.plus(m.policy.absoluteTimeout());
         Duration ttl = ManagerRules.ttl(now, m.policy.idleTimeout(), absoluteExpiry);
 
-        Admission admission = admit(userId, handle);
+        Admission admission = admit(userId, handle, limit);
         int sessions = admission == null ? 0 : admission.sessions();
         long userVersion = admission == null ? 0 : admission.userVersion();
         if (current != null
@@ -106,9 +106,8 @@ final class SessionLogins {
                     .build();
             if (!m.calls.call(StoreOperation.CREATE, () -> m.store.create(fresh, ttl))) {
                 // The handle was admitted, then evicted by a racing login of the same user.
-                m.publish(new SessionEvent.LimitReached(
-                        now, userId, m.policy.sessionLimit().overflow(), 0));
-                throw new SessionLimitExceededException(m.policy.sessionLimit().maxSessions());
+                m.publish(new SessionEvent.LimitReached(now, userId, limit.overflow(), 0));
+                throw new SessionLimitExceededException(limit.maxSessions());
             }
             m.publish(new SessionEvent.Created(now, handle, true));
             record = fresh;
@@ -131,11 +130,10 @@ final class SessionLogins {
         return update.isEmpty() ? anonymous : m.save(anonymous, update).orElse(null);
     }
 
-    private Admission admit(String userId, SessionHandle handle) {
+    private Admission admit(String userId, SessionHandle handle, SessionLimit limit) {
         if (m.indexedStore == null) {
             return null;
         }
-        SessionLimit limit = m.policy.sessionLimit();
         Admission admission = m.calls.call(
                 StoreOperation.ADMIT, () -> m.indexedStore.admit(userId, handle, limit, m.policy.absoluteTimeout()));
         Instant now = m.clock.instant();

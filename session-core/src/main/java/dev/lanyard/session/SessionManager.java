@@ -369,7 +369,31 @@ public final class SessionManager {
      *     a racing login of the same user evicted this one before it was written
      */
     public NewSession login(Session current, String userId, ClientInfo client) {
-        return logins.login(current, userId, client);
+        return logins.login(current, userId, client, policy.sessionLimit());
+    }
+
+    /**
+     * Logs a user in as {@link #login(Session, String, ClientInfo)} does, under {@code limit} instead
+     * of the policy's per-user limit: for integrations whose limit is chosen per login (Spring
+     * Security's {@code maximumSessions(n)}). The limit is enforced in the same atomic store step.
+     *
+     * @param current the session the client holds, or {@code null} if none
+     * @param userId the authenticated user
+     * @param client what to remember of the client
+     * @param limit the per-user limit for this login
+     * @return the logged-in session and its new secret ID
+     * @throws SessionLimitExceededException if the user is at {@code limit} and its rule refuses
+     * @throws UnsupportedOperationException if {@code limit} is limited and the store does not index
+     *     users
+     * @since 0.1.0
+     */
+    public NewSession login(Session current, String userId, ClientInfo client, SessionLimit limit) {
+        Objects.requireNonNull(limit, "limit");
+        if (limit.isLimited() && indexedStore == null) {
+            throw new UnsupportedOperationException("a per-login session limit needs a store that implements "
+                    + "UserIndexedStore; " + store.getClass().getName() + " does not");
+        }
+        return logins.login(current, userId, client, limit);
     }
 
     /**

@@ -97,6 +97,58 @@ class SessionManagerTest {
                 .isTrue();
     }
 
+    @Test
+    void aLimitGivenAtLoginIsEnforcedInsteadOfThePolicys() {
+        SessionManager manager = manager();
+        SessionLimit three = SessionLimit.refuseBeyond(3);
+        for (int i = 0; i < 3; i++) {
+            manager.login(null, "dsl", ClientInfo.UNKNOWN, three);
+        }
+
+        assertThatThrownBy(() -> manager.login(null, "dsl", ClientInfo.UNKNOWN, three))
+                .isInstanceOf(SessionLimitExceededException.class);
+        assertThat(manager.sessionsOf("dsl")).hasSize(3);
+        // The policy's own limit (10, evicting) still governs logins without one.
+        manager.login(null, "dsl", ClientInfo.UNKNOWN);
+        assertThat(manager.sessionsOf("dsl")).hasSize(4);
+    }
+
+    @Test
+    void aLimitGivenAtLoginNeedsAStoreThatIndexesUsers() {
+        SessionStore plain = new dev.lanyard.session.spi.SessionStore() {
+            @Override
+            public java.util.Optional<dev.lanyard.session.spi.SessionRecord> load(SessionHandle h) {
+                return store.load(h);
+            }
+
+            @Override
+            public boolean create(dev.lanyard.session.spi.SessionRecord r, Duration ttl) {
+                return store.create(r, ttl);
+            }
+
+            @Override
+            public dev.lanyard.session.spi.UpdateResult update(SessionHandle h, SessionDelta d) {
+                return store.update(h, d);
+            }
+
+            @Override
+            public java.util.Optional<dev.lanyard.session.spi.SessionRecord> rotate(
+                    SessionHandle h, dev.lanyard.session.spi.Rotation r) {
+                return store.rotate(h, r);
+            }
+
+            @Override
+            public boolean delete(SessionHandle h) {
+                return store.delete(h);
+            }
+        };
+        SessionManager manager = manager(plain, SessionPolicy.defaults());
+
+        assertThatThrownBy(() -> manager.login(null, "u", ClientInfo.UNKNOWN, SessionLimit.refuseBeyond(3)))
+                .isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("UserIndexedStore");
+    }
+
     private <T extends SessionEvent> List<T> eventsOf(Class<T> type) {
         return events.stream().filter(type::isInstance).map(type::cast).toList();
     }

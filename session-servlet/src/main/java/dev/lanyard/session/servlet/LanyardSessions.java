@@ -4,6 +4,7 @@ import dev.lanyard.session.Resolution;
 import dev.lanyard.session.RevocationReason;
 import dev.lanyard.session.Session;
 import dev.lanyard.session.SessionHandle;
+import dev.lanyard.session.SessionLimit;
 import dev.lanyard.session.SessionLimitExceededException;
 import dev.lanyard.session.SessionManager;
 import dev.lanyard.session.SessionSummary;
@@ -139,6 +140,26 @@ public final class LanyardSessions {
         Objects.requireNonNull(userId, "userId");
         Objects.requireNonNull(roles, "roles");
         state.login(userId, roles);
+    }
+
+    /**
+     * Logs a user in as {@link #login(String, Set)} does, under {@code limit} instead of the
+     * manager's per-user session limit, enforced in the same atomic store step: for integrations
+     * whose limit is chosen per login (Spring Security's {@code maximumSessions(n)}).
+     *
+     * @param userId the user, 1 to 256 characters
+     * @param roles role names (no commas), possibly empty
+     * @param limit the per-user limit for this login
+     * @throws IllegalStateException if the response is already committed
+     * @throws SessionLimitExceededException if the user is at {@code limit} and its rule refuses
+     * @throws UnsupportedOperationException if {@code limit} is limited and the store does not index
+     *     users
+     * @since 0.1.0
+     */
+    public void login(String userId, Set<String> roles, SessionLimit limit) {
+        Objects.requireNonNull(userId, "userId");
+        Objects.requireNonNull(roles, "roles");
+        state.login(userId, roles, Objects.requireNonNull(limit, "limit"));
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.lanyard.session.ExpiryReason;
 import dev.lanyard.session.NewSession;
 import dev.lanyard.session.Resolution;
 import dev.lanyard.session.Session;
+import dev.lanyard.session.SessionLimit;
 import dev.lanyard.session.SessionManager;
 import dev.lanyard.session.StoreUnavailableException;
 import dev.lanyard.session.event.SessionEvent;
@@ -433,6 +434,11 @@ final class RequestSession {
     // ------------------------------------------------------------------ login API
 
     synchronized void login(String userId, Set<String> roles) {
+        login(userId, roles, null);
+    }
+
+    /** Logs in under {@code limit}, or the manager's policy limit when it is {@code null}. */
+    synchronized void login(String userId, Set<String> roles, SessionLimit limit) {
         String joinedRoles = Roles.join(roles);
         requireUncommitted("log in");
         Session before = session;
@@ -448,7 +454,9 @@ final class RequestSession {
             facade = null;
         }
         String oldId = before != null ? before.handle().value() : null;
-        NewSession loggedIn = manager.login(before, userId, clientInfo());
+        NewSession loggedIn = limit == null
+                ? manager.login(before, userId, clientInfo())
+                : manager.login(before, userId, clientInfo(), limit);
         boolean fresh = before == null || otherUser;
         adopt(loggedIn, fresh);
         internalPut(Roles.ATTRIBUTE, joinedRoles);

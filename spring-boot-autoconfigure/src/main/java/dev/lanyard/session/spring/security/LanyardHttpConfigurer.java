@@ -1,5 +1,6 @@
 package dev.lanyard.session.spring.security;
 
+import dev.lanyard.session.SessionLimit;
 import dev.lanyard.session.SessionManager;
 import java.util.List;
 import org.slf4j.Logger;
@@ -66,11 +67,13 @@ public final class LanyardHttpConfigurer extends AbstractHttpConfigurer<LanyardH
             http.requestCache(cache -> cache.requestCache(new LanyardRequestCache()));
             LanyardSessionRegistry registry =
                     context(http).getBeanProvider(LanyardSessionRegistry.class).getIfAvailable();
+            ChainLimit chainLimit = new ChainLimit();
+            http.setSharedObject(ChainLimit.class, chainLimit);
             http.sessionManagement(session -> {
                 session.sessionFixation(fixation -> fixation.none());
                 if (registry != null) {
                     session.addObjectPostProcessor(new MaximumSessionsInterceptor(
-                            () -> context(http).getBean(SessionManager.class), () -> registry));
+                            () -> context(http).getBean(SessionManager.class), () -> registry, chainLimit::set));
                 }
             });
         } catch (Exception e) {
@@ -92,6 +95,10 @@ public final class LanyardHttpConfigurer extends AbstractHttpConfigurer<LanyardH
         }
         LanyardSessionAuthenticationStrategy lanyard =
                 context(http).getBean(LanyardSessionAuthenticationStrategy.class);
+        ChainLimit chainLimit = http.getSharedObject(ChainLimit.class);
+        if (chainLimit != null) {
+            lanyard = lanyard.forChain(chainLimit::get);
+        }
         SessionAuthenticationStrategy others = http.getSharedObject(SessionAuthenticationStrategy.class);
         http.setSharedObject(
                 SessionAuthenticationStrategy.class,
@@ -116,5 +123,18 @@ public final class LanyardHttpConfigurer extends AbstractHttpConfigurer<LanyardH
                 ? null
                 : context.getBeanProvider(LanyardSecurityContextRepository.class)
                         .getIfAvailable();
+    }
+
+    /** The limit this chain's {@code maximumSessions(n)} set, once the DSL is applied; {@code null} before. */
+    static final class ChainLimit {
+        private volatile SessionLimit limit;
+
+        void set(SessionLimit limit) {
+            this.limit = limit;
+        }
+
+        SessionLimit get() {
+            return limit;
+        }
     }
 }

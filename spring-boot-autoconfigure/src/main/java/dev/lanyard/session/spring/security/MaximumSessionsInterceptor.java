@@ -1,12 +1,12 @@
 package dev.lanyard.session.spring.security;
 
-import dev.lanyard.session.OverflowRule;
 import dev.lanyard.session.SessionLimit;
 import dev.lanyard.session.SessionManager;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.core.Authentication;
@@ -15,20 +15,25 @@ import org.springframework.security.web.authentication.session.ConcurrentSession
 /**
  * Takes Spring Security's {@code sessionManagement(s -> s.maximumSessions(n))} over. The strategy
  * the DSL builds counts the user's sessions and then registers the new one, two steps that
- * simultaneous logins pass together (spring-security #12867). Lanyard's login already applies its
- * own limit in the store, in the same atomic step as the login; this post-processor reads the DSL's
- * limit ({@link LimitProbe}), checks that it is Lanyard's, and puts a strategy in its place that
- * leaves the decision to that step. A DSL limit that differs from Lanyard's stops the start with
- * the properties to set, so a limit is never enforced only per node or only in part.
+ * simultaneous logins pass together (spring-security #12867). This post-processor reads the DSL's
+ * limit ({@link LimitProbe}), hands it to the chain's Lanyard login, which applies it in the store in
+ * the same atomic step as the login, and puts a strategy in the DSL's place that leaves the decision
+ * to that step. The DSL alone is enough; {@code lanyard.session-limit} stays the limit of logins
+ * made outside such a chain.
  */
 final class MaximumSessionsInterceptor implements ObjectPostProcessor<Object> {
 
     private final Supplier<SessionManager> manager;
     private final Supplier<LanyardSessionRegistry> registry;
+    private final Consumer<SessionLimit> chainLimit;
 
-    MaximumSessionsInterceptor(Supplier<SessionManager> manager, Supplier<LanyardSessionRegistry> registry) {
+    MaximumSessionsInterceptor(
+            Supplier<SessionManager> manager,
+            Supplier<LanyardSessionRegistry> registry,
+            Consumer<SessionLimit> chainLimit) {
         this.manager = Objects.requireNonNull(manager, "manager");
         this.registry = Objects.requireNonNull(registry, "registry");
+        this.chainLimit = Objects.requireNonNull(chainLimit, "chainLimit");
     }
 
     @Override
@@ -42,27 +47,14 @@ final class MaximumSessionsInterceptor implements ObjectPostProcessor<Object> {
         if (wanted.isEmpty()) {
             return object;
         }
-        SessionLimit lanyard = manager.get().policy().sessionLimit();
-        if (!wanted.get().equals(lanyard)) {
-            throw new IllegalStateException(mismatch(wanted.get(), lanyard));
+        if (!manager.get().indexesUsers()) {
+            throw new IllegalStateException(
+                    "Spring Security's maximumSessions(" + wanted.get().maxSessions()
+                            + ") is enforced by Lanyard in the store, which needs a store that keeps a per-user index "
+                            + "(memory, Redis or JDBC; not Memcached)");
         }
+        chainLimit.accept(wanted.get());
         return (O) new EnforcedByLanyard(registry.get());
-    }
-
-    static String mismatch(SessionLimit wanted, SessionLimit lanyard) {
-        boolean refuse = wanted.overflow() == OverflowRule.REFUSE_NEW;
-        return "Spring Security's maximumSessions(" + wanted.maxSessions() + ") with "
-                + "maxSessionsPreventsLogin(" + refuse + ") is enforced by Lanyard in the store, atomically "
-                + "on every node, so Lanyard's limit must say the same: set lanyard.session-limit="
-                + wanted.maxSessions() + " and lanyard.session-limit-overflow=" + (refuse ? "refuse" : "evict")
-                + " (the SessionManager's limit is now " + describe(lanyard) + ")";
-    }
-
-    private static String describe(SessionLimit limit) {
-        if (!limit.isLimited()) {
-            return "none";
-        }
-        return limit.maxSessions() + ", " + (limit.overflow() == OverflowRule.REFUSE_NEW ? "refuse" : "evict");
     }
 
     /**
