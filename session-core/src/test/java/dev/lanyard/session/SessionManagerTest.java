@@ -64,33 +64,7 @@ class SessionManagerTest {
 
     @Test
     void theDefaultLimitDoesNotStopAStoreThatIndexesNoUsers() {
-        SessionStore plain = new dev.lanyard.session.spi.SessionStore() {
-            @Override
-            public java.util.Optional<dev.lanyard.session.spi.SessionRecord> load(SessionHandle h) {
-                return store.load(h);
-            }
-
-            @Override
-            public boolean create(dev.lanyard.session.spi.SessionRecord r, Duration ttl) {
-                return store.create(r, ttl);
-            }
-
-            @Override
-            public dev.lanyard.session.spi.UpdateResult update(SessionHandle h, SessionDelta d) {
-                return store.update(h, d);
-            }
-
-            @Override
-            public java.util.Optional<dev.lanyard.session.spi.SessionRecord> rotate(
-                    SessionHandle h, dev.lanyard.session.spi.Rotation r) {
-                return store.rotate(h, r);
-            }
-
-            @Override
-            public boolean delete(SessionHandle h) {
-                return store.delete(h);
-            }
-        };
+        SessionStore plain = withoutUserIndex();
         SessionManager manager = manager(plain, SessionPolicy.defaults());
         assertThat(manager.resolve(manager.login(null, "u", ClientInfo.UNKNOWN).id())
                         .isFound())
@@ -115,7 +89,17 @@ class SessionManagerTest {
 
     @Test
     void aLimitGivenAtLoginNeedsAStoreThatIndexesUsers() {
-        SessionStore plain = new dev.lanyard.session.spi.SessionStore() {
+        SessionStore plain = withoutUserIndex();
+        SessionManager manager = manager(plain, SessionPolicy.defaults());
+
+        assertThatThrownBy(() -> manager.login(null, "u", ClientInfo.UNKNOWN, SessionLimit.refuseBeyond(3)))
+                .isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("UserIndexedStore");
+    }
+
+    /** The memory store behind the plain SPI only: no user index. */
+    private SessionStore withoutUserIndex() {
+        return new dev.lanyard.session.spi.SessionStore() {
             @Override
             public java.util.Optional<dev.lanyard.session.spi.SessionRecord> load(SessionHandle h) {
                 return store.load(h);
@@ -142,11 +126,6 @@ class SessionManagerTest {
                 return store.delete(h);
             }
         };
-        SessionManager manager = manager(plain, SessionPolicy.defaults());
-
-        assertThatThrownBy(() -> manager.login(null, "u", ClientInfo.UNKNOWN, SessionLimit.refuseBeyond(3)))
-                .isInstanceOf(UnsupportedOperationException.class)
-                .hasMessageContaining("UserIndexedStore");
     }
 
     private <T extends SessionEvent> List<T> eventsOf(Class<T> type) {
