@@ -90,6 +90,15 @@ public class LanyardProperties extends LanyardTransportProperties {
      */
     private List<String> loginAttributes = new ArrayList<>();
 
+    /**
+     * How old a session ID may get before the filter renews it (OWASP's renewal timeout); none by
+     * default. The old ID keeps leading to the session for id-renewal-overlap.
+     */
+    private Duration idRenewalInterval;
+
+    /** How long a renewed ID still leads to the session, for requests in flight (30s by default, at most 5m). */
+    private Duration idRenewalOverlap;
+
     /** Encoded attribute bytes above which a write raises a PayloadOverSoftLimit event. */
     private Integer payloadSoftLimit;
 
@@ -437,6 +446,22 @@ public class LanyardProperties extends LanyardTransportProperties {
 
     public void setLoginAttributes(List<String> loginAttributes) {
         this.loginAttributes = loginAttributes;
+    }
+
+    public Duration getIdRenewalInterval() {
+        return idRenewalInterval;
+    }
+
+    public void setIdRenewalInterval(Duration idRenewalInterval) {
+        this.idRenewalInterval = idRenewalInterval;
+    }
+
+    public Duration getIdRenewalOverlap() {
+        return idRenewalOverlap;
+    }
+
+    public void setIdRenewalOverlap(Duration idRenewalOverlap) {
+        this.idRenewalOverlap = idRenewalOverlap;
     }
 
     public Duration getClockSkew() {

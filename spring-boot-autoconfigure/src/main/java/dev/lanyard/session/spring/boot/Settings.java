@@ -166,6 +166,12 @@ final class Settings {
         if (p.getAttributeSaveMode() != null) {
             b.attributeSaveMode(p.getAttributeSaveMode());
         }
+        if (p.getIdRenewalInterval() != null) {
+            b.idRenewalInterval(p.getIdRenewalInterval());
+        }
+        if (p.getIdRenewalOverlap() != null) {
+            b.idRenewalOverlap(p.getIdRenewalOverlap());
+        }
         // A Spring application's listeners are beans; reading web.xml for them would find nothing.
         b.containerListeners(false);
         for (Map.Entry<String, LanyardProperties.Route> route : p.getRoutes().entrySet()) {

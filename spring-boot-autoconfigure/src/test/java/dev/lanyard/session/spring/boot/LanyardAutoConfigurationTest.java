@@ -107,6 +107,16 @@ class LanyardAutoConfigurationTest {
     }
 
     @Test
+    void periodicIdRenewalBindsToTheFilter() {
+        web.withPropertyValues("lanyard.id-renewal-interval=15m", "lanyard.id-renewal-overlap=1m")
+                .run(context -> assertThat(context).hasNotFailed());
+        // Beyond the five-minute cap: the filter's own check names the option, so the property reached it.
+        web.withPropertyValues("lanyard.id-renewal-interval=15m", "lanyard.id-renewal-overlap=10m")
+                .run(context ->
+                        assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("idRenewalOverlap"));
+    }
+
+    @Test
     void aBadValueStopsTheStartWithTheOptionsName() {
         web.withPropertyValues("lanyard.session-limit-overflow=evict").run(context -> {
             assertThat(context).hasFailed();
