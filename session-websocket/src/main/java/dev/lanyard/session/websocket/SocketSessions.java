@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -72,6 +73,7 @@ public final class SocketSessions implements AutoCloseable {
     private final Duration checkInterval;
     private final String cookieName;
     private final String headerName;
+    private final Set<String> trustedOrigins;
     private final ScheduledExecutorService scheduler;
     private final Map<jakarta.websocket.Session, Socket> sockets = new ConcurrentHashMap<>();
     private final Map<SocketCloseCause, LongAdder> closes = new EnumMap<>(SocketCloseCause.class);
@@ -89,6 +91,7 @@ public final class SocketSessions implements AutoCloseable {
         this.checkInterval = b.checkInterval;
         this.cookieName = b.cookieName;
         this.headerName = b.headerName;
+        this.trustedOrigins = Set.copyOf(b.trustedOrigins);
         for (SocketCloseCause cause : SocketCloseCause.values()) {
             closes.put(cause, new LongAdder());
         }
@@ -224,6 +227,13 @@ public final class SocketSessions implements AutoCloseable {
 
     /** Resolves the presented session of a handshake; empty refuses it. */
     Optional<BoundSession> handshake(Map<String, List<String>> headers) {
+        if (!originAllowed(headers)) {
+            // Cross-site WebSocket hijacking: a page of another origin (a sibling subdomain is same-site, so
+            // the browser sends the cookie) opening a socket in the user's name.
+            LOG.info("refused a WebSocket handshake from another origin");
+            refusedHandshakes.increment();
+            return Optional.empty();
+        }
         Optional<String> presented = presentedId(headers);
         if (presented.isEmpty()) {
             refusedHandshakes.increment();
@@ -253,6 +263,46 @@ public final class SocketSessions implements AutoCloseable {
             return Set.of();
         }
         return Set.of(text.split(","));
+    }
+
+    /**
+     * Whether the handshake's {@code Origin} (browsers always send one) is this server's own, as the
+     * {@code Host} header names it, or a trusted one. A handshake without {@code Origin} comes from a
+     * client that is not a browser and is judged by its session alone.
+     */
+    boolean originAllowed(Map<String, List<String>> headers) {
+        String origin = first(headers, "origin");
+        if (origin == null) {
+            return true;
+        }
+        String normalized = origin.strip().toLowerCase(Locale.ROOT);
+        if (trustedOrigins.contains(normalized)) {
+            return true;
+        }
+        String host = first(headers, "host");
+        int scheme = normalized.indexOf("://");
+        if (host == null || scheme < 0) {
+            return false;
+        }
+        String authority = normalized.substring(scheme + 3);
+        String defaultPort = normalized.startsWith("https://") ? ":443" : ":80";
+        return withoutPort(authority, defaultPort)
+                .equals(withoutPort(host.strip().toLowerCase(Locale.ROOT), defaultPort));
+    }
+
+    private static String withoutPort(String authority, String defaultPort) {
+        return authority.endsWith(defaultPort)
+                ? authority.substring(0, authority.length() - defaultPort.length())
+                : authority;
+    }
+
+    private static String first(Map<String, List<String>> headers, String name) {
+        for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+            if (header.getKey().equalsIgnoreCase(name) && !header.getValue().isEmpty()) {
+                return header.getValue().get(0);
+            }
+        }
+        return null;
     }
 
     /** The session ID a handshake presents: the header when configured and present, else the cookie. */
@@ -402,6 +452,7 @@ public final class SocketSessions implements AutoCloseable {
         private Duration checkInterval = DEFAULT_CHECK_INTERVAL;
         private String cookieName = DEFAULT_COOKIE_NAME;
         private String headerName;
+        private final Set<String> trustedOrigins = new java.util.LinkedHashSet<>();
 
         private Builder(SessionManager manager) {
             this.manager = Objects.requireNonNull(manager, "manager");
@@ -453,6 +504,26 @@ public final class SocketSessions implements AutoCloseable {
                 throw new IllegalArgumentException("headerName must not be blank");
             }
             this.headerName = value;
+            return this;
+        }
+
+        /**
+         * Also accepts handshakes whose {@code Origin} is {@code origin} (default: only the server's own
+         * origin, as the {@code Host} header names it). A browser handshake from any other origin is refused
+         * before its session is read, so a page of another site or of a sibling subdomain cannot open a
+         * socket in the user's name (cross-site WebSocket hijacking).
+         *
+         * @param origin a scheme, host and optional port, such as {@code https://app.example.com}
+         * @return this builder
+         */
+        public Builder trustedOrigin(String origin) {
+            Objects.requireNonNull(origin, "origin");
+            String normalized = origin.strip().toLowerCase(Locale.ROOT);
+            if (!normalized.matches("https?://[^/\\s]+")) {
+                throw new IllegalArgumentException(
+                        "trustedOrigin must be a scheme and host, such as https://app.example.com");
+            }
+            trustedOrigins.add(normalized);
             return this;
         }
 

@@ -164,6 +164,22 @@ abstract class SocketContract {
     }
 
     @Test
+    void aHandshakeFromAnotherOriginIsRefusedEvenWithASignedInSession() throws Exception {
+        NewSession alice = login("alice");
+        URI echo = a.uri("/echo");
+
+        assertThatThrownBy(() -> Client.connect(echo, alice.id().value(), "https://evil.example.com"))
+                .satisfies(e -> assertThat(rootCause(e).getMessage()).containsPattern("status code [45]\\d\\d"));
+        assertThat(a.sockets.openSockets()).isZero();
+        assertThat(a.sockets.refusedHandshakes()).isEqualTo(1);
+
+        String ownOrigin = "http://" + echo.getHost() + ":" + echo.getPort();
+        Client client = Client.connect(echo, alice.id().value(), ownOrigin);
+        client.send("hi");
+        assertThat(client.nextText()).isEqualTo("alice:hi");
+    }
+
+    @Test
     void handshakeWithAnUnknownOrAnonymousSessionIsRefused() {
         NewSession anonymous = a.manager.create(ClientInfo.UNKNOWN);
         assertRefused(a.uri("/echo"), anonymous.id().value());
@@ -355,11 +371,18 @@ abstract class SocketContract {
         private WebSocket socket;
 
         static Client connect(URI uri, String sessionId) {
+            return connect(uri, sessionId, null);
+        }
+
+        static Client connect(URI uri, String sessionId, String origin) {
             Client client = new Client();
             WebSocket.Builder builder =
                     HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
             if (sessionId != null) {
                 builder.header("Cookie", SocketSessions.DEFAULT_COOKIE_NAME + "=" + sessionId);
+            }
+            if (origin != null) {
+                builder.header("Origin", origin);
             }
             try {
                 client.socket = builder.buildAsync(uri, client).get(20, TimeUnit.SECONDS);

@@ -67,6 +67,57 @@ class SocketSessionsTest {
     }
 
     @Test
+    void aHandshakeFromAnotherOriginIsRefusedEvenWithASignedInSession() {
+        NewSession alice = login("alice");
+        String cookie = SocketSessions.DEFAULT_COOKIE_NAME + "=" + alice.id().value();
+
+        // A sibling subdomain is same-site: the browser sends the cookie, only the Origin tells.
+        assertThat(sockets.handshake(Map.of(
+                        "Cookie", List.of(cookie),
+                        "Host", List.of("app.example.com"),
+                        "Origin", List.of("https://evil.example.com"))))
+                .isEmpty();
+        assertThat(sockets.handshake(Map.of(
+                        "Cookie", List.of(cookie),
+                        "Host", List.of("app.example.com:8443"),
+                        "Origin", List.of("https://app.example.com"))))
+                .as("another port is another origin")
+                .isEmpty();
+        assertThat(sockets.refusedHandshakes()).isEqualTo(2);
+
+        assertThat(sockets.handshake(Map.of(
+                        "Cookie", List.of(cookie),
+                        "Host", List.of("App.Example.com:443"),
+                        "Origin", List.of("https://app.example.com"))))
+                .as("the same origin, default port spelled out")
+                .isPresent();
+        assertThat(sockets.handshake(Map.of("Cookie", List.of(cookie), "Host", List.of("app.example.com"))))
+                .as("no Origin: not a browser, judged by its session")
+                .isPresent();
+    }
+
+    @Test
+    void aTrustedOriginMayOpenASocket() {
+        NewSession alice = login("alice");
+        Map<String, List<String>> fromStatic = Map.of(
+                "Cookie",
+                        List.of(SocketSessions.DEFAULT_COOKIE_NAME + "="
+                                + alice.id().value()),
+                "Host", List.of("api.example.com"),
+                "Origin", List.of("https://www.example.com"));
+        assertThat(sockets.handshake(fromStatic)).isEmpty();
+
+        try (SocketSessions trusting = SocketSessions.builder(manager)
+                .trustedOrigin("https://WWW.example.com")
+                .build()) {
+            assertThat(trusting.handshake(fromStatic)).isPresent();
+        }
+        assertThatThrownBy(() -> SocketSessions.builder(manager).trustedOrigin("www.example.com"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("trustedOrigin");
+    }
+
+    @Test
     void anAnonymousUnknownOrMissingSessionIsRefused() {
         NewSession anonymous = manager.create(ClientInfo.UNKNOWN);
         NewSession revoked = login("bob");
