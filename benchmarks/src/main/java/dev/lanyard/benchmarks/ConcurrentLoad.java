@@ -86,7 +86,7 @@ public final class ConcurrentLoad {
                     results.get(c).add(fixture.run(c, seconds, connections));
                 }
             }
-            System.out.println(report(results, rounds, seconds, connections, fixture.nearCache));
+            ReportLog.block(report(results, rounds, seconds, connections, fixture.nearCache));
         }
     }
 
