@@ -107,7 +107,9 @@ class DemoBrowserIT {
                     .contains("1");
             assertThat(laptop.driver().findElement(By.id("live-link")).getAttribute("href"))
                     .endsWith("/live");
-            laptop.click(By.cssSelector("button.revoke"));
+            // The row of the phone: the one with the open socket (earlier tests of this class leave
+            // other sessions of alice in the list).
+            laptop.click(By.xpath("//tr[td[@class='sockets' and normalize-space()='1']]//button[@class='revoke']"));
 
             phone.waitUntil(
                     d -> "closed".equals(d.findElement(By.id("live-status")).getText()));
