@@ -23,16 +23,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The invalidation channel of a {@link NearCachedRedisStore}: client tracking in broadcast mode
- * for session and user-version keys, turned on on the store's shared data connection with {@code
- * NOLOOP} (this node's own writes, which all go over that connection, send it nothing) and
- * redirected to one RESP3 connection of its own, whose pushes drop the cache's copies; and the
- * epoch and heartbeat lease that tell the cache whether it may answer. Every event after which an
+ * The invalidation channel of a {@link NearCachedRedisStore}: one RESP3 connection of its own that
+ * receives the invalidation pushes, which drop the cache's copies, from two kinds of client
+ * tracking: on the store's shared data connection, default (per-key) tracking with {@code NOLOOP}
+ * redirected to it, so that Redis tells it of every change by another client to a session key this
+ * node read, but not of this node's own writes (which all go over that connection); and on the
+ * channel's connection itself, broadcast tracking of the user version keys. It also keeps the epoch
+ * and heartbeat lease that tell the cache whether it may answer. Every event after which an
  * invalidation may have been missed (a drop or reconnect of either connection, a replacement of the
  * data connection, a failed heartbeat, a failover) moves the epoch and drops the whole copy; the
- * channel is trusted again only once Redis confirmed tracking on the current data connection,
- * redirected to the current invalidation connection on the same server. Why this mechanism, and
- * its failure modes: {@code docs/redis.md} ("Near cache"). Thread-safe.
+ * channel is trusted again only once Redis confirmed both trackings, the data connection's
+ * redirected to this channel's current connection on the same server. Why this mechanism, and its
+ * failure modes: {@code docs/redis.md} ("Near cache"). Thread-safe.
  */
 final class NearCacheChannel {
 
@@ -215,7 +217,7 @@ final class NearCacheChannel {
 
     /**
      * Turns tracking on on the data connection, redirected to the invalidation connection, with
-     * {@code NOLOOP} (off first, as Redis refuses to add an overlapping prefix), checks that the
+     * {@code NOLOOP} (off first, which also ends a previous redirection), checks that the
      * redirection reached this channel's connection on the same server (after a failover the two
      * could briefly reach different servers, where the same client id may name another client),
      * and trusts the channel once Redis confirmed it, if nothing happened meanwhile.
@@ -234,17 +236,18 @@ final class NearCacheChannel {
         long sent = System.nanoTime();
         CompletableFuture<Boolean> enabled;
         try {
+            target.async().clientTracking(TrackingArgs.Builder.enabled(false));
+            CompletableFuture<String> userVersions = target.async()
+                    .clientTracking(TrackingArgs.Builder.enabled().bcast().prefixes(schema.userVersionPrefix()))
+                    .toCompletableFuture();
             enabled = target.async().clientInfo().toCompletableFuture().thenCompose(info -> {
                 long id = Long.parseLong(infoField(info, "id"));
                 String addr = infoField(info, "addr");
                 dataConnection.async().clientTracking(TrackingArgs.Builder.enabled(false));
                 CompletableFuture<String> on = dataConnection
                         .async()
-                        .clientTracking(TrackingArgs.Builder.enabled()
-                                .redirect(id)
-                                .bcast()
-                                .prefixes(schema.trackedPrefixes())
-                                .noloop())
+                        .clientTracking(
+                                TrackingArgs.Builder.enabled().redirect(id).noloop())
                         .toCompletableFuture();
                 CompletableFuture<String> seen = dataConnection
                         .async()
@@ -252,6 +255,7 @@ final class NearCacheChannel {
                         .toCompletableFuture();
                 return on.thenCombine(seen, (ok, line) -> addr.equals(infoField(line, "addr")));
             });
+            enabled = enabled.thenCombine(userVersions, (sameServer, ok) -> sameServer);
         } catch (RuntimeException ex) {
             enabled = CompletableFuture.failedFuture(ex);
         }

@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * Finds a near-cached store's two connections in {@code CLIENT LIST}: the data connection, which
  * has tracking on ({@code t} flag) and redirects it ({@code redir=}), and the invalidation
- * connection it redirects to.
+ * connection it redirects to (which tracks user version keys in broadcast mode itself).
  */
 final class TrackingClients {
 
@@ -42,6 +42,7 @@ final class TrackingClients {
         return clients(redis).stream()
                 .filter(c -> name == null || name.equals(c.get("name")))
                 .filter(c -> c.getOrDefault("flags", "").contains("t"))
+                .filter(c -> !c.getOrDefault("redir", "-1").equals("-1"))
                 .toList();
     }
 
