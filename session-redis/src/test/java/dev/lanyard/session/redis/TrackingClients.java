@@ -42,7 +42,7 @@ final class TrackingClients {
         return clients(redis).stream()
                 .filter(c -> name == null || name.equals(c.get("name")))
                 .filter(c -> c.getOrDefault("flags", "").contains("t"))
-                .filter(c -> !c.getOrDefault("redir", "-1").equals("-1"))
+                .filter(c -> Long.parseLong(c.getOrDefault("redir", "-1")) > 0)
                 .toList();
     }
 
