@@ -243,17 +243,25 @@ final class NearCacheChannel {
             enabled = target.async().clientInfo().toCompletableFuture().thenCompose(info -> {
                 long id = Long.parseLong(infoField(info, "id"));
                 String addr = infoField(info, "addr");
-                dataConnection.async().clientTracking(TrackingArgs.Builder.enabled(false));
-                CompletableFuture<String> on = dataConnection
-                        .async()
-                        .clientTracking(
-                                TrackingArgs.Builder.enabled().redirect(id).noloop())
-                        .toCompletableFuture();
-                CompletableFuture<String> seen = dataConnection
+                // Redirect only once the id is known to name this channel's connection on the data
+                // connection's server: never to a stranger that holds the same id on another server.
+                return dataConnection
                         .async()
                         .clientList(ClientListArgs.Builder.ids(id))
-                        .toCompletableFuture();
-                return on.thenCombine(seen, (ok, line) -> addr.equals(infoField(line, "addr")));
+                        .toCompletableFuture()
+                        .thenCompose(line -> {
+                            if (!addr.equals(infoField(line, "addr"))) {
+                                return CompletableFuture.completedFuture(false);
+                            }
+                            dataConnection.async().clientTracking(TrackingArgs.Builder.enabled(false));
+                            return dataConnection
+                                    .async()
+                                    .clientTracking(TrackingArgs.Builder.enabled()
+                                            .redirect(id)
+                                            .noloop())
+                                    .toCompletableFuture()
+                                    .thenApply(ok -> true);
+                        });
             });
             enabled = enabled.thenCombine(userVersions, (sameServer, ok) -> sameServer);
         } catch (RuntimeException ex) {
@@ -270,7 +278,6 @@ final class NearCacheChannel {
             }
             unanswered.answered();
             if (!sameServer) {
-                dataConnection.async().clientTracking(TrackingArgs.Builder.enabled(false));
                 reopen("the near cache's invalidation connection and the data connection reached different "
                         + "servers: reopening it");
                 return;

@@ -35,11 +35,11 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Invalidation</h2>
  *
- * Redis itself keeps the copy correct: a {@link NearCacheChannel} with client tracking in broadcast
- * mode for session and user-version keys drops a copy whenever another node changes, deletes,
- * expires or evicts the session (or revokes its user), and drops everything after any event in
- * which an invalidation may have been missed. Tracking is on the store's data connection with
- * {@code NOLOOP}, so this node's own writes send it nothing: an update keeps the session as the
+ * Redis itself keeps the copy correct: a {@link NearCacheChannel} with client tracking of session
+ * and user-version keys drops a copy whenever another node changes, deletes, expires or evicts the
+ * session (or revokes its user), and drops everything after any event in which an invalidation may
+ * have been missed. Session keys are tracked on the store's data connection with {@code NOLOOP}, so
+ * this node's own writes send it nothing: an update keeps the session as the
  * update script returned it (one round trip, and the next read is a hit), every other write drops
  * the copy as soon as Redis accepted it. A read or an update that races with an invalidation never
  * stores what it got: it takes a ticket (its stripe's invalidation counter, the user revocation
