@@ -41,7 +41,7 @@ import reactor.core.Disposable;
  *
  * <p>It also keeps the store's {@link HealthTracker}: up when a connection or a command answers,
  * down when a command or Lettuce's connection events show the connection gone, and, while down, a
- * {@code PING} every {@link #RETRY_DELAY} to see it come back even without traffic. A command that
+ * {@code PING} every {@link #RETRY_DELAY} (jittered too) to see it come back even without traffic. A command that
  * merely times out does not change the health (a slow Redis is not a lost one), but a run of them
  * with no answer in between replaces the connection ({@link #timedOut()}).
  *

@@ -39,7 +39,7 @@ import java.util.function.Consumer;
  * be decoded throws {@link UnreadableSessionException}. Building the store never needs Redis: when
  * Redis cannot be reached, {@link Builder#build()} returns a store that is {@link
  * dev.lanyard.session.StoreState#CONNECTING CONNECTING}, whose calls fail at once, and which
- * connects in the background every {@link ReconnectingConnection#RETRY_DELAY second}. Only
+ * connects in the background every 0.5 to 1 second (a random delay in that range). Only
  * configuration errors fail the build. Costs per operation, failure behaviour and start-up checks:
  * {@code docs/redis.md}.
  *
@@ -157,7 +157,7 @@ public final class RedisSessionStore
     /**
      * Tells whether Redis can be reached, without a round trip: {@code CONNECTING} until the first
      * connection, {@code UP} while commands answer, {@code DOWN} from a lost connection until it
-     * answers again (probed every second). Each change is logged once.
+     * answers again (probed every 0.5 to 1 second). Each change is logged once.
      */
     @Override
     public StoreHealth health() {
