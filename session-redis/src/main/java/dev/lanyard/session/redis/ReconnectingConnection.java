@@ -67,6 +67,7 @@ final class ReconnectingConnection extends Connection {
     private final AtomicBoolean probeScheduled = new AtomicBoolean();
 
     private final Disposable connectionEvents;
+    private final ConnectionLiveness liveness;
     private final ConnectionLiveness.TimeoutCounter timeouts;
     private volatile Connection delegate;
     private volatile boolean closed;
@@ -88,6 +89,7 @@ final class ReconnectingConnection extends Connection {
         super(shared != null ? shared : defaultResources(), shared == null);
         this.opener = opener;
         this.health = health;
+        this.liveness = liveness;
         this.timeouts = liveness.counter();
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "lanyard-redis-connect");
@@ -141,6 +143,11 @@ final class ReconnectingConnection extends Connection {
     /** @return whether a connection has been established (it may be reconnecting now) */
     boolean isEstablished() {
         return delegate != null;
+    }
+
+    /** @return how this connection notices a vanished peer */
+    ConnectionLiveness liveness() {
+        return liveness;
     }
 
     HealthTracker health() {

@@ -304,6 +304,8 @@ public final class RedisSessionStore
         int ackReplicas;
         Duration ackTimeout;
         boolean expiryNotifications;
+        Duration tcpUserTimeout;
+        int reconnectAfterTimeouts;
         ConnectionLiveness liveness;
 
         private Builder() {}
@@ -523,6 +525,39 @@ public final class RedisSessionStore
          */
         public Builder expiryNotifications() {
             this.expiryNotifications = true;
+            return this;
+        }
+
+        /**
+         * Sets how long data sent on a connection may stay unacknowledged by Redis's host before the
+         * kernel drops the connection and the store reconnects ({@code TCP_USER_TIMEOUT}): the bound on
+         * noticing a Redis that vanished without a reset (a blackhole). Default: twice the command
+         * timeout, at least 2 s. Needs Netty's native transport ({@code netty-transport-native-epoll}
+         * on Linux); without it {@link #build()} logs a warning and only {@link
+         * #reconnectAfterTimeouts(int)} applies. Also {@code tcpUserTimeout=ms} in the location. Why
+         * and the measured recovery times: {@code docs/operations.md} ("Network faults").
+         *
+         * @param tcpUserTimeout between 1 s and 15 minutes
+         * @return this builder
+         */
+        public Builder tcpUserTimeout(Duration tcpUserTimeout) {
+            this.tcpUserTimeout = ConnectionLiveness.checkTcpUserTimeout(tcpUserTimeout);
+            return this;
+        }
+
+        /**
+         * Sets after how many commands in a row timed out, with no answer in between, the store
+         * replaces its connection (under Sentinel asking the sentinels for the master; on Cluster the
+         * count is kept per node): the way a half-open connection is noticed without the native
+         * transport, and where the kernel keeps acknowledging (a proxy in between). Default {@value
+         * ConnectionLiveness#DEFAULT_TIMEOUTS_BEFORE_RECONNECT}. Commands in flight on the old
+         * connection still answer or time out. Also {@code reconnectAfterTimeouts=n} in the location.
+         *
+         * @param timeouts between 1 and 100
+         * @return this builder
+         */
+        public Builder reconnectAfterTimeouts(int timeouts) {
+            this.reconnectAfterTimeouts = ConnectionLiveness.checkTimeouts(timeouts);
             return this;
         }
 
