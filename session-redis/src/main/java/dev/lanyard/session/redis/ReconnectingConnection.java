@@ -249,15 +249,14 @@ final class ReconnectingConnection extends Connection {
      */
     void timedOut() {
         Connection current = delegate;
-        if (current != null && !closed && timeouts.timedOut()) {
-            current.reconnect("commands timed out in a row with no answer in between; the connection may be half-open")
-                    .whenComplete((ok, error) -> {
-                        if (error != null) {
-                            // No answer on the old connection and no new one: as down as a refused connection.
-                            health.down(causeOf(error));
-                            scheduleProbe();
-                        }
-                    });
+        if (current != null && !closed) {
+            current.timedOut(timeouts).whenComplete((ok, error) -> {
+                if (error != null) {
+                    // No answer on the old connection and no new one: as down as a refused connection.
+                    health.down(causeOf(error));
+                    scheduleProbe();
+                }
+            });
         }
     }
 
@@ -339,6 +338,11 @@ final class ReconnectingConnection extends Connection {
     @Override
     void onMasterSwitch(Runnable action) {
         switchActions.add(action);
+    }
+
+    @Override
+    CompletableFuture<Void> reconnect(String reason) {
+        return connected().reconnect(reason);
     }
 
     @Override
