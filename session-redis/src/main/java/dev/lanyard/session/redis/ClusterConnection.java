@@ -135,12 +135,15 @@ final class ClusterConnection extends Connection {
         }
         StatefulRedisClusterConnection<byte[], byte[]> current = connection;
         Map<String, CompletableFuture<Boolean>> answers = new LinkedHashMap<>();
-        for (RedisClusterNode node : current.getPartitions()) {
-            if (!node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
-                continue;
+        try {
+            for (RedisClusterNode node : current.getPartitions()) {
+                if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+                    answers.put(node.getUri().getHost() + ":" + node.getUri().getPort(), ping(current, node.getUri()));
+                }
             }
-            String name = node.getUri().getHost() + ":" + node.getUri().getPort();
-            answers.put(name, ping(current, node.getUri()));
+        } catch (RuntimeException e) {
+            checking.set(false); // a topology being replaced: the next timeout asks again
+            return CompletableFuture.completedFuture(null);
         }
         return CompletableFuture.allOf(answers.values().toArray(new CompletableFuture<?>[0]))
                 .thenCompose(all -> {
