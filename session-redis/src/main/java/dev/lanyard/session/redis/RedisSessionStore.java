@@ -549,9 +549,9 @@ public final class RedisSessionStore
          * Sets after how many commands in a row timed out, with no answer in between, the store
          * replaces its connection (under Sentinel asking the sentinels for the master; on Cluster the
          * count is kept per node): the way a half-open connection is noticed without the native
-         * transport, and where the kernel keeps acknowledging (a proxy in between). Default {@value
-         * ConnectionLiveness#DEFAULT_TIMEOUTS_BEFORE_RECONNECT}. Commands in flight on the old
-         * connection still answer or time out. Also {@code reconnectAfterTimeouts=n} in the location.
+         * transport, and where the kernel keeps acknowledging (a proxy in between). Default 3.
+         * Commands in flight on the old connection still answer or time out. Also {@code
+         * reconnectAfterTimeouts=n} in the location.
          *
          * @param timeouts between 1 and 100
          * @return this builder
