@@ -39,12 +39,12 @@ import org.slf4j.LoggerFactory;
  * and user-version keys drops a copy whenever another node changes, deletes, expires or evicts the
  * session (or revokes its user), and drops everything after any event in which an invalidation may
  * have been missed. Session keys are tracked on the store's data connection with {@code NOLOOP}, so
- * this node's own writes send it nothing: an update keeps the session as the
- * update script returned it (one round trip, and the next read is a hit), every other write drops
- * the copy as soon as Redis accepted it. A read or an update that races with an invalidation never
- * stores what it got: it takes a ticket (its stripe's invalidation counter, the user revocation
- * counter and the channel's epoch) before it asks Redis and keeps the answer only if none moved. The mechanism, why it was chosen, and its failure modes are in {@code
- * docs/redis.md} ("Near cache").
+ * this node's own writes send it nothing: an update keeps the session as the update script returned
+ * it (one round trip, and the next read is a hit), every other write drops the copy as soon as
+ * Redis accepted it. A read or an update that races with an invalidation never stores what it got:
+ * it takes a ticket (its stripe's invalidation counter, the user revocation counter and the
+ * channel's epoch) before it asks Redis and keeps the answer only if none moved. The mechanism, why
+ * it was chosen, and its failure modes are in {@code docs/redis.md} ("Near cache").
  *
  * <h2>Expiry</h2>
  *
