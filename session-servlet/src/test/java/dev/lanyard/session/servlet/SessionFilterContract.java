@@ -447,18 +447,18 @@ abstract class SessionFilterContract {
         }
         // The in-memory store reports when its sweep runs (here, now); Redis when the session's TTL ends.
         store.sweepTimeouts();
-        await("sessionDestroyed for the session that timed out")
+        // The listeners run one after another on the thread that heard of the timeout: wait for the last
+        // of them, not for the first, before reading the whole sequence.
+        await("the listeners of the session that timed out")
                 .atMost(Duration.ofSeconds(15))
                 .pollInterval(Duration.ofMillis(20))
-                .until(() -> recorder.lines.contains("sessionDestroyed " + handle));
-
-        assertThat(recorder.lines)
-                .containsSubsequence(
-                        "sessionDestroyed " + handle,
-                        "destroyed " + handle + " with {bound=BoundValue(gone), colour=blue}",
-                        "valueUnbound bound gone",
-                        "attributeRemoved bound=BoundValue(gone)",
-                        "attributeRemoved colour=blue");
+                .untilAsserted(() -> assertThat(recorder.lines)
+                        .containsSubsequence(
+                                "sessionDestroyed " + handle,
+                                "destroyed " + handle + " with {bound=BoundValue(gone), colour=blue}",
+                                "valueUnbound bound gone",
+                                "attributeRemoved bound=BoundValue(gone)",
+                                "attributeRemoved colour=blue"));
         assertThat(recorder.lines)
                 .filteredOn(("sessionDestroyed " + handle)::equals)
                 .hasSize(1);
