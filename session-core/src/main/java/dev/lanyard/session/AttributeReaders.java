@@ -12,9 +12,9 @@ import java.util.Set;
 /** Decodes a session's attributes lazily for a {@link SessionManager}, dropping unreadable ones. */
 final class AttributeReaders {
 
-    private final SessionManager m;
+    private final ManagerContext m;
 
-    AttributeReaders(SessionManager manager) {
+    AttributeReaders(ManagerContext manager) {
         this.m = manager;
     }
 

@@ -15,15 +15,30 @@ import java.util.Optional;
 
 /**
  * Logging in and moving sessions to new IDs (login, change of ID, privilege change, renewal,
- * re-authentication) for a {@link SessionManager}, which holds the policy and the store. Package-private: the manager's public
- * methods delegate here. Thread-safe, as the manager is.
+ * re-authentication) for a {@link SessionManager}, over the store and policy its {@link
+ * ManagerContext} holds. Package-private: the manager's public methods delegate here. Thread-safe,
+ * as the manager is.
  */
 final class SessionLogins {
 
-    private final SessionManager m;
+    private final ManagerContext m;
+    private final SessionSaves saves;
+    private final SessionRevocations revocations;
 
-    SessionLogins(SessionManager manager) {
+    SessionLogins(ManagerContext manager, SessionSaves saves, SessionRevocations revocations) {
         this.m = manager;
+        this.saves = saves;
+        this.revocations = revocations;
+    }
+
+    /** A login under a limit chosen for it, which needs a store that indexes users when it is limited. */
+    NewSession loginUnder(Session current, String userId, ClientInfo client, SessionLimit limit) {
+        Objects.requireNonNull(limit, "limit");
+        if (limit.isLimited() && m.indexedStore == null) {
+            throw new UnsupportedOperationException("a per-login session limit needs a store that implements "
+                    + "UserIndexedStore; " + m.store.getClass().getName() + " does not");
+        }
+        return login(current, userId, client, limit);
     }
 
     NewSession login(Session current, String userId, ClientInfo client, SessionLimit limit) {
@@ -38,7 +53,7 @@ final class SessionLogins {
             op.handle(session.session().handle()).version(session.session().version());
             return session;
         } catch (SessionLimitExceededException e) {
-            op.refused(SessionManager.LIMIT_REACHED);
+            op.refused(StoreCalls.LIMIT_REACHED);
             throw e;
         } catch (RuntimeException e) {
             op.failed(e);
@@ -61,7 +76,7 @@ final class SessionLogins {
         if (current != null
                 && current.isAuthenticated()
                 && !userId.equals(current.userId().orElseThrow())) {
-            m.logout(current);
+            revocations.logout(current);
             current = null;
         }
         if (current != null && !current.isAuthenticated()) {
@@ -127,7 +142,7 @@ final class SessionLogins {
                 .filter(name -> !m.policy.loginAttributes().carries(name))
                 .forEach(dropped::remove);
         SessionUpdate update = dropped.build();
-        return update.isEmpty() ? anonymous : m.save(anonymous, update).orElse(null);
+        return update.isEmpty() ? anonymous : saves.save(anonymous, update).orElse(null);
     }
 
     private Admission admit(String userId, SessionHandle handle, SessionLimit limit) {
@@ -224,7 +239,7 @@ final class SessionLogins {
                 (op, rotated) -> {
                     op.reason(cause);
                     if (rotated.isEmpty()) {
-                        op.handle(session.handle()).refused(SessionManager.NOT_FOUND);
+                        op.handle(session.handle()).refused(StoreCalls.NOT_FOUND);
                     } else {
                         op.handle(rotated.get().session().handle())
                                 .version(rotated.get().session().version());

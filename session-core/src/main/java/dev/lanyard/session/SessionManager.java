@@ -1,25 +1,19 @@
 package dev.lanyard.session;
 
 import dev.lanyard.session.codec.DefaultAttributeCodec;
-import dev.lanyard.session.event.LoggingSessionListener;
-import dev.lanyard.session.event.ObservedOperation;
 import dev.lanyard.session.event.SessionEvent;
 import dev.lanyard.session.event.SessionListener;
 import dev.lanyard.session.event.SessionObserver;
-import dev.lanyard.session.internal.GuardedListeners;
 import dev.lanyard.session.internal.ModuleEvents;
 import dev.lanyard.session.spi.AtomicValueStore;
 import dev.lanyard.session.spi.AttributeCodec;
 import dev.lanyard.session.spi.ExpiryNotifyingStore;
 import dev.lanyard.session.spi.HealthReportingStore;
-import dev.lanyard.session.spi.NearCachingStore;
 import dev.lanyard.session.spi.SessionStore;
 import dev.lanyard.session.spi.UserIndexedStore;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -58,77 +52,20 @@ public final class SessionManager {
     /** The longest user ID accepted, in characters. */
     public static final int MAX_USER_ID_LENGTH = 256;
 
-    // Observation reasons that are not enum constants (docs/metrics.md, "Tracing").
-    /** The reason of a saved session that needed no write. */
-    static final String UNCHANGED = "unchanged";
-    /** The reason of a refused operation whose session no longer exists. */
-    static final String NOT_FOUND = "not_found";
-    /** The reason of a login refused by the per-user session limit. */
-    static final String LIMIT_REACHED = "limit_reached";
+    /** What the parts share: the store and its powers, the settings, the listeners and observer. */
+    private final ManagerContext context;
 
-    final SessionStore store;
-    final UserIndexedStore indexedStore;
-    final NearCachingStore cachingStore;
-    final ExpiryNotifyingStore expiringStore;
-    final HealthReportingStore healthStore;
-    /** When this manager was built: a store without a health report counts as up since then. */
-    final Instant builtAt;
-    /** Who hears of timeouts; the store is subscribed while this is not empty. */
-    final SessionTimeouts timeouts = new SessionTimeouts(this);
-
-    final Clock clock;
-    final SessionPolicy policy;
-    final AttributeCodec codec;
-    final GuardedListeners listeners;
-    final SecureRandom random;
-    final String nodeId;
-    /** The guarded observer, or {@code null}: then no operation is observed and nothing is allocated for it. */
-    final SessionObserver observer;
-
-    final String storeKind;
-    final StoreCalls calls;
-    final AttributeReaders readers;
     private final SessionResolver resolver;
     private final SessionSaves saves;
     private final SessionLogins logins;
     private final SessionRevocations revocations;
 
-    private SessionManager(Builder b) {
-        this.store = b.store;
-        this.indexedStore = b.store instanceof UserIndexedStore indexed ? indexed : null;
-        this.cachingStore = b.store instanceof NearCachingStore caching ? caching : null;
-        this.expiringStore = b.store instanceof ExpiryNotifyingStore expiring ? expiring : null;
-        this.clock = b.clock;
-        this.policy = b.policy;
-        this.codec = b.codec;
-        List<SessionListener> all = new ArrayList<>();
-        if (b.logging) {
-            all.add(LoggingSessionListener.create(b.nodeId));
-        }
-        all.addAll(b.listeners);
-        this.listeners = new GuardedListeners(all);
-        this.random = b.random;
-        this.nodeId = b.nodeId;
-        this.observer = b.observer == null ? null : SessionObserver.guard(b.observer);
-        this.storeKind = ObservedOperation.storeKind(b.store);
-        this.healthStore = b.store instanceof HealthReportingStore reporting ? reporting : null;
-        this.builtAt = clock.instant();
-        this.calls = new StoreCalls(observer, listeners, storeKind, clock);
-        this.readers = new AttributeReaders(this);
-        this.resolver = new SessionResolver(this);
-        this.saves = new SessionSaves(this);
-        this.logins = new SessionLogins(this);
-        this.revocations = new SessionRevocations(this);
-    }
-
-    /** Publishes the store's state now and on every change (once per manager, at build). */
-    private void followStoreHealth() {
-        if (healthStore == null || listeners.isEmpty()) {
-            return;
-        }
-        healthStore.onHealthChange(
-                health -> listeners.publish(new SessionEvent.StoreStateChanged(clock.instant(), health)));
-        listeners.publish(new SessionEvent.StoreStateChanged(clock.instant(), healthStore.health()));
+    private SessionManager(ManagerSettings settings) {
+        this.context = new ManagerContext(settings);
+        this.resolver = new SessionResolver(context);
+        this.saves = new SessionSaves(context);
+        this.revocations = new SessionRevocations(context);
+        this.logins = new SessionLogins(context, saves, revocations);
     }
 
     /**
@@ -143,17 +80,17 @@ public final class SessionManager {
 
     /** @return the policy in force */
     public SessionPolicy policy() {
-        return policy;
+        return context.policy;
     }
 
     /** @return the clock every decision uses */
     public Clock clock() {
-        return clock;
+        return context.clock;
     }
 
     /** @return this node's name, or empty if none was configured */
     public Optional<String> nodeId() {
-        return Optional.ofNullable(nodeId);
+        return Optional.ofNullable(context.nodeId);
     }
 
     /**
@@ -164,7 +101,7 @@ public final class SessionManager {
      * @return the value store, or empty when the store lacks the power
      */
     public Optional<AtomicValueStore> values() {
-        return store instanceof AtomicValueStore values ? Optional.of(values) : Optional.empty();
+        return context.store instanceof AtomicValueStore values ? Optional.of(values) : Optional.empty();
     }
 
     /**
@@ -174,7 +111,7 @@ public final class SessionManager {
      * @return the observer, or empty when none was configured
      */
     public Optional<SessionObserver> observer() {
-        return Optional.ofNullable(observer);
+        return Optional.ofNullable(context.observer);
     }
 
     /**
@@ -190,12 +127,12 @@ public final class SessionManager {
      * @return the store's health now
      */
     public StoreHealth storeHealth() {
-        return healthStore != null ? healthStore.health() : StoreHealth.up(builtAt);
+        return context.healthStore != null ? context.healthStore.health() : StoreHealth.up(context.builtAt);
     }
 
     /** @return whether the store keeps a per-user index (limits, listing, revoke-all) */
     public boolean indexesUsers() {
-        return indexedStore != null;
+        return context.indexedStore != null;
     }
 
     /**
@@ -203,7 +140,7 @@ public final class SessionManager {
      *     {@link ExpiryNotifyingStore} and is configured to report them
      */
     public boolean reportsTimeouts() {
-        return expiringStore != null && expiringStore.reportsTimeouts();
+        return context.reportsTimeouts();
     }
 
     /**
@@ -219,7 +156,7 @@ public final class SessionManager {
      * @throws UnsupportedOperationException if {@link #reportsTimeouts()} is {@code false}
      */
     public ExpiryNotifyingStore.Subscription onTimeout(Consumer<Session> subscriber) {
-        return timeouts.subscribe(subscriber);
+        return context.timeouts.subscribe(subscriber);
     }
 
     // ---------------------------------------------------------------- create and resolve
@@ -369,7 +306,7 @@ public final class SessionManager {
      *     a racing login of the same user evicted this one before it was written
      */
     public NewSession login(Session current, String userId, ClientInfo client) {
-        return logins.login(current, userId, client, policy.sessionLimit());
+        return logins.login(current, userId, client, context.policy.sessionLimit());
     }
 
     /**
@@ -388,12 +325,7 @@ public final class SessionManager {
      * @since 0.1.0
      */
     public NewSession login(Session current, String userId, ClientInfo client, SessionLimit limit) {
-        Objects.requireNonNull(limit, "limit");
-        if (limit.isLimited() && indexedStore == null) {
-            throw new UnsupportedOperationException("a per-login session limit needs a store that implements "
-                    + "UserIndexedStore; " + store.getClass().getName() + " does not");
-        }
-        return logins.login(current, userId, client, limit);
+        return logins.loginUnder(current, userId, client, limit);
     }
 
     /**
@@ -550,140 +482,76 @@ public final class SessionManager {
      * through {@link ModuleEvents}; applications cannot, so they cannot forge lifecycle events.
      */
     void publish(SessionEvent event) {
-        Objects.requireNonNull(event, "event");
-        listeners.publish(event);
+        context.publish(event);
     }
 
     @Override
     public String toString() {
-        return "SessionManager[store=" + store.getClass().getSimpleName() + ", node=" + nodeId + ", " + policy + "]";
+        return "SessionManager[store=" + context.store.getClass().getSimpleName() + ", node=" + context.nodeId + ", "
+                + context.policy + "]";
     }
 
-    /** Configures a {@link SessionManager}. Not thread-safe; {@link #build()} validates. */
+    /**
+     * Configures a {@link SessionManager}; each option is described in docs/configuration.md. Not
+     * thread-safe; {@link #build()} validates.
+     */
     public static final class Builder {
-        private final SessionStore store;
-        private Clock clock = Clock.systemUTC();
-        private SessionPolicy policy = SessionPolicy.defaults();
-        private AttributeCodec codec;
-        private final List<SessionListener> listeners = new ArrayList<>();
-        private SecureRandom random;
-        private String nodeId;
-        private boolean logging = DEFAULT_LOG_EVENTS;
-        private SessionObserver observer;
+        private final ManagerSettings settings;
 
         private Builder(SessionStore store) {
-            this.store = Objects.requireNonNull(store, "store");
+            this.settings = new ManagerSettings(store);
         }
 
-        /**
-         * Sets the clock for every time decision (default {@link Clock#systemUTC()}).
-         *
-         * @param clock the clock
-         * @return this builder
-         */
+        /** Sets the clock for every time decision; default {@link Clock#systemUTC()}. */
         public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+            settings.clock(clock);
             return this;
         }
 
-        /**
-         * Sets the policy (default {@link SessionPolicy#defaults()}).
-         *
-         * @param policy the policy
-         * @return this builder
-         */
+        /** Sets the session policy; default {@link SessionPolicy#defaults()}. */
         public Builder policy(SessionPolicy policy) {
-            this.policy = Objects.requireNonNull(policy, "policy");
+            settings.policy(policy);
             return this;
         }
 
-        /**
-         * Sets the attribute codec (init-param {@code attributeCodec}; default
-         * {@link DefaultAttributeCodec#create()}: compact encoding of common types, Java serialization
-         * behind an allow-list for the rest). {@code session-jackson} offers a JSON codec.
-         *
-         * @param codec the codec
-         * @return this builder
-         */
+        /** Sets the attribute codec; default {@link DefaultAttributeCodec#create()}; session-jackson offers JSON. */
         public Builder attributeCodec(AttributeCodec codec) {
-            this.codec = Objects.requireNonNull(codec, "attributeCodec");
+            settings.codec(codec);
             return this;
         }
 
-        /**
-         * Sets the attribute codec; the same as {@link #attributeCodec(AttributeCodec)}, kept for
-         * code written before that name.
-         *
-         * @param codec the codec
-         * @return this builder
-         */
+        /** The same as {@link #attributeCodec(AttributeCodec)}, kept for code written before that name. */
         public Builder codec(AttributeCodec codec) {
             return attributeCodec(codec);
         }
 
-        /**
-         * Adds a listener; listeners are called in the order added.
-         *
-         * @param listener the listener
-         * @return this builder
-         */
+        /** Adds a listener of session events; listeners are called in the order added. */
         public Builder listener(SessionListener listener) {
-            listeners.add(Objects.requireNonNull(listener, "listener"));
+            settings.listener(listener);
             return this;
         }
 
-        /**
-         * Sets the source of session IDs (default a new {@link SecureRandom}).
-         *
-         * @param random a cryptographically strong generator
-         * @return this builder
-         */
+        /** Sets the cryptographically strong source of session IDs; default a new {@link SecureRandom}. */
         public Builder random(SecureRandom random) {
-            this.random = Objects.requireNonNull(random, "random");
+            settings.random(random);
             return this;
         }
 
-        /**
-         * Names this node, so that sessions record which node last served them and moves between
-         * nodes are reported (default: none).
-         *
-         * @param nodeId a short name, 1 to 64 characters
-         * @return this builder
-         */
+        /** Names this node (1 to 64 characters): sessions record it, and moves between nodes are reported. */
         public Builder nodeId(String nodeId) {
-            Objects.requireNonNull(nodeId, "nodeId");
-            if (nodeId.isEmpty() || nodeId.length() > 64) {
-                throw new IllegalArgumentException("nodeId has 1 to 64 characters (got " + nodeId.length() + ")");
-            }
-            this.nodeId = nodeId;
+            settings.nodeId(nodeId);
             return this;
         }
 
-        /**
-         * Reports every operation to an observer, for tracing (default: none, which costs nothing).
-         * {@code session-metrics} provides one for Micrometer's Observation API,
-         * {@code SessionObservations.create(observationRegistry)}. The observer is
-         * {@link SessionObserver#guard guarded}: what it throws is logged and dropped.
-         *
-         * @param observer the observer
-         * @return this builder
-         */
+        /** Reports every operation to an observer, for tracing; what it throws is dropped. Default none, free. */
         public Builder observer(SessionObserver observer) {
-            this.observer = Objects.requireNonNull(observer, "observer");
+            settings.observer(observer);
             return this;
         }
 
-        /**
-         * Sets whether session events are logged by the default {@link LoggingSessionListener}
-         * (logger {@code dev.lanyard.session.events}, by handle only); default
-         * {@link #DEFAULT_LOG_EVENTS}. Turn it off when metrics or your own listener report them.
-         * The init-parameter {@code logEvents} sets the same.
-         *
-         * @param enabled whether to log events
-         * @return this builder
-         */
+        /** Sets whether session events are logged, by handle only; default {@link #DEFAULT_LOG_EVENTS}. */
         public Builder logEvents(boolean enabled) {
-            this.logging = enabled;
+            settings.logEvents = enabled;
             return this;
         }
 
@@ -694,21 +562,8 @@ public final class SessionManager {
          * @throws IllegalArgumentException if the policy needs a power the store lacks
          */
         public SessionManager build() {
-            if (policy.sessionLimit().isLimited()
-                    && !(store instanceof UserIndexedStore)
-                    && !policy.sessionLimit().equals(SessionPolicy.DEFAULT_SESSION_LIMIT)) {
-                throw new IllegalArgumentException("sessionLimit ("
-                        + policy.sessionLimit().maxSessions() + ") needs a store that implements UserIndexedStore; "
-                        + store.getClass().getName() + " does not");
-            }
-            if (codec == null) {
-                codec = DefaultAttributeCodec.create();
-            }
-            if (random == null) {
-                random = new SecureRandom();
-            }
-            SessionManager manager = new SessionManager(this);
-            manager.followStoreHealth();
+            SessionManager manager = new SessionManager(settings.complete());
+            manager.context.followStoreHealth();
             return manager;
         }
     }

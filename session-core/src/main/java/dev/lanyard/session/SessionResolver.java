@@ -12,14 +12,14 @@ import java.util.function.Supplier;
 
 /**
  * Creating anonymous sessions and resolving presented IDs and handles: load, check idle and
- * absolute expiry and versions, drop what is expired or unreadable, for a {@link SessionManager}. Package-private: the manager's public
- * methods delegate here. Thread-safe, as the manager is.
+ * absolute expiry and versions, drop what is expired or unreadable, for a {@link SessionManager}.
+ * Package-private: the manager's public methods delegate here. Thread-safe, as the manager is.
  */
 final class SessionResolver {
 
-    private final SessionManager m;
+    private final ManagerContext m;
 
-    SessionResolver(SessionManager manager) {
+    SessionResolver(ManagerContext manager) {
         this.m = manager;
     }
 

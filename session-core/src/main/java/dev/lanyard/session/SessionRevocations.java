@@ -19,9 +19,9 @@ import java.util.Objects;
  */
 final class SessionRevocations {
 
-    private final SessionManager m;
+    private final ManagerContext m;
 
-    SessionRevocations(SessionManager manager) {
+    SessionRevocations(ManagerContext manager) {
         this.m = manager;
     }
 
@@ -42,7 +42,7 @@ final class SessionRevocations {
         if (removed) {
             op.reason(reason);
         } else {
-            op.refused(SessionManager.NOT_FOUND);
+            op.refused(StoreCalls.NOT_FOUND);
         }
     }
 

@@ -21,9 +21,9 @@ import java.util.Optional;
  */
 final class SessionSaves {
 
-    private final SessionManager m;
+    private final ManagerContext m;
 
-    SessionSaves(SessionManager manager) {
+    SessionSaves(ManagerContext manager) {
         this.m = manager;
     }
 
@@ -49,9 +49,9 @@ final class SessionSaves {
         try {
             Optional<Session> saved = doSave(session, update, op);
             if (saved.isEmpty()) {
-                op.refused(SessionManager.NOT_FOUND);
+                op.refused(StoreCalls.NOT_FOUND);
             } else if (op.reason().isEmpty()) {
-                op.reason(SessionManager.UNCHANGED);
+                op.reason(StoreCalls.UNCHANGED);
             }
             return saved;
         } catch (RuntimeException e) {

@@ -16,14 +16,14 @@ import java.util.function.Consumer;
  */
 final class SessionTimeouts {
 
-    private final SessionManager m;
+    private final ManagerContext m;
     private final ListenerGuard guard = new ListenerGuard(SessionManager.LOG, "timeout subscriber");
     /** Who hears of timeouts; the store is subscribed while this is not empty. */
     private final CopyOnWriteArrayList<Consumer<Session>> subscribers = new CopyOnWriteArrayList<>();
     /** Guarded by {@link #subscribers}. */
     private ExpiryNotifyingStore.Subscription storeTimeouts;
 
-    SessionTimeouts(SessionManager manager) {
+    SessionTimeouts(ManagerContext manager) {
         this.m = manager;
     }
 

@@ -18,6 +18,14 @@ import java.util.function.Supplier;
  */
 final class StoreCalls {
 
+    // Observation reasons that are not enum constants (docs/metrics.md, "Tracing").
+    /** The reason of a saved session that needed no write. */
+    static final String UNCHANGED = "unchanged";
+    /** The reason of a refused operation whose session no longer exists. */
+    static final String NOT_FOUND = "not_found";
+    /** The reason of a login refused by the per-user session limit. */
+    static final String LIMIT_REACHED = "limit_reached";
+
     /** The guarded observer, or {@code null}: then nothing is observed or allocated for it. */
     private final SessionObserver observer;
 

@@ -4,7 +4,6 @@ import dev.lanyard.benchmarks.ReportLog;
 import dev.lanyard.session.jwt.TokenAlgorithm;
 import dev.lanyard.session.jwt.TokenKey;
 import dev.lanyard.session.jwt.TokenKeySet;
-import dev.lanyard.session.redis.testing.RedisProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -15,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,15 +50,11 @@ public final class Soak {
 
     private static final Duration RETRY_PAUSE = Duration.ofMillis(100);
     private static final int MAX_ATTEMPTS = 80;
-    private static final Duration NODE_DOWN_TIME = Duration.ofSeconds(2);
-    private static final Duration PAUSE_TIME =
-            AppNode.COMMAND_TIMEOUT.multipliedBy(5).dividedBy(2);
 
     private final SoakConfig config;
     private volatile long startNanos;
     private volatile long hardDeadline;
     private final ConcurrentLinkedQueue<Exchange> exchanges = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<Window> windows = new ConcurrentLinkedQueue<>();
     private final AtomicLong sessionsCreated = new AtomicLong();
     private final AtomicLong sessionsLost = new AtomicLong();
     private final AtomicLong cartAcknowledged = new AtomicLong();
@@ -132,7 +128,7 @@ public final class Soak {
                     .build();
             startNanos = System.nanoTime();
             hardDeadline = startNanos + config.duration().plus(SoakConfig.DRAIN).toNanos();
-            FaultInjector faults = new FaultInjector(redis, nodes, keys);
+            FaultInjector faults = new FaultInjector(config.faults(), startNanos, redis, nodes, keys);
             injector = new Thread(faults, "soak-faults");
             injector.setDaemon(true);
             injector.start();
@@ -150,7 +146,7 @@ public final class Soak {
             shoppers.awaitTermination(Math.max(1, hardDeadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             injector.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(hardDeadline - System.nanoTime())));
             faults.rethrow();
-            return report();
+            return report(faults.windows());
         } finally {
             shoppers.shutdownNow();
             if (injector != null) {
@@ -187,9 +183,6 @@ public final class Soak {
 
     /** One answer (status 0 = no answer) of one request. */
     private record Exchange(long start, long end, int status, boolean openRoute, String path) {}
-
-    /** One fault from its injection to its recovery. */
-    private record Window(Fault fault, long start, long end) {}
 
     /** One answer to a shopper. */
     private record Answer(int status, String body, List<String> setCookies, String refreshRejection) {
@@ -415,109 +408,9 @@ public final class Soak {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
-    // ------------------------------------------------------------------ faults
-
-    private final class FaultInjector implements Runnable {
-        private final Deployment redis;
-        private final AppNode[] nodes;
-        private final TokenKeySet keys;
-        private volatile Exception failure;
-
-        FaultInjector(Deployment redis, AppNode[] nodes, TokenKeySet keys) {
-            this.redis = redis;
-            this.nodes = nodes;
-            this.keys = keys;
-        }
-
-        @Override
-        public void run() {
-            try {
-                for (SoakConfig.ScheduledFault scheduled : config.faults()) {
-                    long wait = startNanos + scheduled.at().toNanos() - System.nanoTime();
-                    if (wait > 0) {
-                        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(wait));
-                    }
-                    long start = System.nanoTime();
-                    inject(scheduled.fault());
-                    windows.add(new Window(scheduled.fault(), start, System.nanoTime()));
-                    ReportLog.line(
-                            "soak: %s at %.1fs, recovered after %d ms",
-                            scheduled.fault().label(),
-                            (start - startNanos) / 1e9,
-                            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Exception e) {
-                failure = e;
-            }
-        }
-
-        private void inject(Fault fault) throws Exception {
-            switch (fault) {
-                case NODE_RESTART: {
-                    int port = nodes[1].port();
-                    nodes[1].close();
-                    Thread.sleep(NODE_DOWN_TIME.toMillis());
-                    nodes[1] = AppNode.start("node-b", port, redis.location(), keys);
-                    break;
-                }
-                case REDIS_RESTART: {
-                    RedisProcess master = redis.master();
-                    master.stop();
-                    master.restart();
-                    redis.settle();
-                    break;
-                }
-                case REDIS_CRASH: {
-                    RedisProcess master = redis.master();
-                    master.kill();
-                    master.restart();
-                    redis.settle();
-                    break;
-                }
-                case REDIS_PAUSE: {
-                    RedisProcess master = redis.master();
-                    master.pause();
-                    try {
-                        Thread.sleep(PAUSE_TIME.toMillis());
-                    } finally {
-                        master.resume();
-                    }
-                    redis.settle();
-                    break;
-                }
-                case SENTINEL_FAILOVER:
-                    redis.failover();
-                    redis.settle();
-                    break;
-                case DATABASE_RESTART:
-                    redis.database().restart();
-                    break;
-                case NETWORK_BLACKHOLE:
-                    redis.blackhole(PAUSE_TIME);
-                    AppNode.awaitServing(nodes, Duration.ofSeconds(30));
-                    break;
-                case LATENCY:
-                    redis.slowLink(AppNode.COMMAND_TIMEOUT.dividedBy(5), PAUSE_TIME);
-                    redis.slowLink(AppNode.COMMAND_TIMEOUT.multipliedBy(2), PAUSE_TIME.dividedBy(2));
-                    AppNode.awaitServing(nodes, Duration.ofSeconds(30));
-                    break;
-                default:
-                    throw new IllegalStateException("unknown fault " + fault);
-            }
-        }
-
-        void rethrow() throws Exception {
-            if (failure != null) {
-                throw failure;
-            }
-        }
-    }
-
     // ------------------------------------------------------------------ report
 
-    private SoakReport report() {
+    private SoakReport report(Collection<FaultInjector.Window> windows) {
         long grace = GRACE.toNanos();
         long[] byClass = new long[6];
         long fiveXxDown = 0;
@@ -532,7 +425,7 @@ public final class Soak {
         for (Exchange e : exchanges) {
             requests++;
             byClass[e.status() == 0 ? 0 : Math.min(5, e.status() / 100)]++;
-            Optional<Window> during = windows.stream()
+            Optional<FaultInjector.Window> during = windows.stream()
                     .filter(w -> e.start() <= w.end() + grace && e.end() >= w.start())
                     .findFirst();
             if (e.status() >= 500) {

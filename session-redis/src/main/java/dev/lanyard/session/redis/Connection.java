@@ -12,8 +12,6 @@ import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
-import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -26,12 +24,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.Disposable;
 
 /**
  * The store's one shared Lettuce connection, standalone (also used for Sentinel, where Lettuce
@@ -102,16 +99,29 @@ abstract class Connection implements AutoCloseable {
 
     /**
      * Replaces the shared connection with a new one (under Sentinel, to the master the sentinels
-     * name now) and closes the old one, without blocking; commands in flight on the old one finish
-     * or fail. For a connection that stopped answering without being closed (a blackhole), which
-     * Lettuce would keep using. Does nothing on Cluster, whose node connections Lettuce replaces as
-     * its topology refresh finds them gone.
+     * name now; on Cluster, a new cluster connection with new node connections) and closes the old
+     * one, without blocking; commands in flight on the old one finish or fail. For a connection that
+     * stopped answering without being closed (a blackhole), which Lettuce would keep using.
      *
      * @param reason for the log
      * @return completes when the new connection is in use, fails when it could not be opened
      */
-    java.util.concurrent.CompletableFuture<Void> reconnect(String reason) {
-        return java.util.concurrent.CompletableFuture.completedFuture(null); // Cluster: nothing
+    abstract CompletableFuture<Void> reconnect(String reason);
+
+    /**
+     * A command got no answer within the command timeout. Standalone and Sentinel count such
+     * timeouts in a row on the store's one connection and reconnect when {@code inARow} reaches its
+     * limit; Cluster overrides this, since answers from the other nodes would break every run.
+     *
+     * @param inARow the store's count of timeouts with no answer in between
+     * @return completes when nothing had to be done or the new connection is in use; fails when a
+     *     new connection could not be opened
+     */
+    CompletableFuture<Void> timedOut(ConnectionLiveness.TimeoutCounter inARow) {
+        if (!inARow.timedOut()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return reconnect("commands timed out in a row with no answer in between; the connection may be half-open");
     }
 
     @Override
@@ -223,7 +233,7 @@ abstract class Connection implements AutoCloseable {
         client.setOptions(options.build());
         try {
             StatefulRedisClusterConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
-            return new Cluster(resources, shared == null, client, connection);
+            return new ClusterConnection(resources, shared == null, client, connection, timeout, liveness);
         } catch (RuntimeException e) {
             client.shutdown(0, 2, TimeUnit.SECONDS);
             if (shared == null) {
@@ -314,7 +324,7 @@ abstract class Connection implements AutoCloseable {
         }
 
         @Override
-        java.util.concurrent.CompletableFuture<Void> reconnect(String reason) {
+        CompletableFuture<Void> reconnect(String reason) {
             LOG.warn("reconnecting to Redis: {}", reason);
             return replace("Redis", false);
         }
@@ -324,8 +334,8 @@ abstract class Connection implements AutoCloseable {
          * and closes the old one. At most one replacement for timeouts at a time; a master switch
          * always replaces.
          */
-        private java.util.concurrent.CompletableFuture<Void> replace(String target, boolean switched) {
-            java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        private CompletableFuture<Void> replace(String target, boolean switched) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
             if (!replacing.compareAndSet(false, true) && !switched) {
                 done.complete(null); // one is under way
                 return done;
@@ -418,103 +428,6 @@ abstract class Connection implements AutoCloseable {
                 for (StatefulRedisPubSubConnection<String, String> watch : sentinelWatches) {
                     watch.close();
                 }
-                connection.close();
-            } finally {
-                client.shutdown(0, 2, TimeUnit.SECONDS);
-            }
-        }
-    }
-
-    private static final class Cluster extends Connection {
-        private final RedisClusterClient client;
-        private final StatefulRedisClusterConnection<byte[], byte[]> connection;
-        private final Disposable topologyWatch;
-
-        Cluster(
-                ClientResources resources,
-                boolean owns,
-                RedisClusterClient client,
-                StatefulRedisClusterConnection<byte[], byte[]> connection) {
-            super(resources, owns);
-            this.client = client;
-            this.connection = connection;
-            warmUp(true);
-            this.topologyWatch = resources
-                    .eventBus()
-                    .get()
-                    .filter(ClusterTopologyChangedEvent.class::isInstance)
-                    .subscribe(event -> warmUp(false), error -> LOG.debug("cluster topology watch ended", error));
-        }
-
-        /**
-         * Opens the connection to every node now. With {@code REJECT_COMMANDS}, Lettuce rejects a
-         * command whose node connection is still being opened, so node connections are opened
-         * eagerly, by host and port (the key slot routing caches them that way), after connect and
-         * after every topology change.
-         */
-        private void warmUp(boolean wait) {
-            for (RedisClusterNode node : connection.getPartitions()) {
-                RedisURI uri = node.getUri();
-                connection.getConnectionAsync(uri.getHost(), uri.getPort()).whenComplete((c, e) -> {
-                    if (e != null) {
-                        LOG.debug(
-                                "could not open a connection to cluster node {}:{} yet", uri.getHost(), uri.getPort());
-                    }
-                });
-            }
-            if (!wait) {
-                return;
-            }
-            for (RedisClusterNode node : connection.getPartitions()) {
-                RedisURI uri = node.getUri();
-                try {
-                    connection.getConnectionAsync(uri.getHost(), uri.getPort()).get(2, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                } catch (Exception e) {
-                    LOG.debug("could not open a connection to cluster node {}:{} yet", uri.getHost(), uri.getPort());
-                }
-            }
-        }
-
-        @Override
-        RedisClusterAsyncCommands<byte[], byte[]> async() {
-            return connection.async();
-        }
-
-        @Override
-        StatefulRedisConnection<byte[], byte[]> connectAnother() {
-            throw new UnsupportedOperationException("the near cache does not support Redis Cluster yet");
-        }
-
-        @Override
-        StatefulRedisPubSubConnection<byte[], byte[]> connectPubSub() {
-            throw new UnsupportedOperationException("expiry notifications do not support Redis Cluster");
-        }
-
-        @Override
-        Map<String, String> configGet(String name) {
-            Map<String, String> values = new LinkedHashMap<>();
-            Function<RedisClusterNode, String> describe =
-                    n -> n.getUri().getHost() + ":" + n.getUri().getPort();
-            for (RedisClusterNode node : connection.getPartitions()) {
-                if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
-                    Map<String, String> got = connection
-                            .getConnection(
-                                    node.getUri().getHost(), node.getUri().getPort())
-                            .sync()
-                            .configGet(name);
-                    values.put(describe.apply(node), got.get(name));
-                }
-            }
-            return values;
-        }
-
-        @Override
-        void closeConnection() {
-            try {
-                topologyWatch.dispose();
                 connection.close();
             } finally {
                 client.shutdown(0, 2, TimeUnit.SECONDS);

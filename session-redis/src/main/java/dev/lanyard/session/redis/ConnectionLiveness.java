@@ -40,6 +40,12 @@ record ConnectionLiveness(Duration tcpUserTimeout, Duration keepAliveIdle, int t
     /** The keepalive idle time: 5 seconds (Linux's default is two hours). */
     static final Duration DEFAULT_KEEPALIVE_IDLE = Duration.ofSeconds(5);
 
+    /** The longest {@code TCP_USER_TIMEOUT} the builder accepts: 15 minutes, Linux's own horizon. */
+    static final Duration MAXIMUM_TCP_USER_TIMEOUT = Duration.ofMinutes(15);
+
+    /** The most consecutive timeouts the builder accepts before a reconnect: 100. */
+    static final int MAXIMUM_TIMEOUTS_BEFORE_RECONNECT = 100;
+
     ConnectionLiveness {
         Objects.requireNonNull(keepAliveIdle, "keepAliveIdle");
         if (timeoutsBeforeReconnect < 0) {
@@ -61,6 +67,39 @@ record ConnectionLiveness(Duration tcpUserTimeout, Duration keepAliveIdle, int t
         }
         return new ConnectionLiveness(
                 nativeTransport() ? userTimeout : null, DEFAULT_KEEPALIVE_IDLE, DEFAULT_TIMEOUTS_BEFORE_RECONNECT);
+    }
+
+    /**
+     * These settings with the application's choices applied over them.
+     *
+     * @param userTimeout the chosen {@code TCP_USER_TIMEOUT}, or null to keep this one's; dropped
+     *     (with {@code nativeTransport} false) where it cannot be set
+     * @param timeouts the chosen consecutive timeouts before a reconnect, or 0 to keep this one's
+     * @param nativeTransport whether a native transport can set {@code TCP_USER_TIMEOUT}
+     */
+    ConnectionLiveness with(Duration userTimeout, int timeouts, boolean nativeTransport) {
+        Duration chosenUserTimeout = userTimeout != null ? userTimeout : tcpUserTimeout;
+        return new ConnectionLiveness(
+                nativeTransport ? chosenUserTimeout : null,
+                keepAliveIdle,
+                timeouts > 0 ? timeouts : timeoutsBeforeReconnect);
+    }
+
+    static Duration checkTcpUserTimeout(Duration userTimeout) {
+        Objects.requireNonNull(userTimeout, "tcpUserTimeout");
+        if (userTimeout.compareTo(Duration.ofSeconds(1)) < 0 || userTimeout.compareTo(MAXIMUM_TCP_USER_TIMEOUT) > 0) {
+            throw new IllegalArgumentException(
+                    "tcpUserTimeout (" + userTimeout.toMillis() + " ms) must be between 1 s and 15 minutes");
+        }
+        return userTimeout;
+    }
+
+    static int checkTimeouts(int timeouts) {
+        if (timeouts < 1 || timeouts > MAXIMUM_TIMEOUTS_BEFORE_RECONNECT) {
+            throw new IllegalArgumentException("reconnectAfterTimeouts (" + timeouts + ") must be between 1 and "
+                    + MAXIMUM_TIMEOUTS_BEFORE_RECONNECT);
+        }
+        return timeouts;
     }
 
     /** @return whether Lettuce runs on a native transport here, so that {@code TCP_USER_TIMEOUT} can be set */

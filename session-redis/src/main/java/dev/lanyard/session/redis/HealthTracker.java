@@ -48,8 +48,13 @@ final class HealthTracker {
         return () -> listeners.remove(own);
     }
 
-    /** The first connection attempt failed: stay CONNECTING, note the cause, log once. */
-    void notReachableYet(String cause, Duration retryEvery) {
+    /**
+     * The first connection attempt failed: stay CONNECTING, note the cause, log once.
+     *
+     * @param retryAtMost the longest delay between two attempts; each one is drawn at random between
+     *     half of it and all of it ({@link ReconnectingConnection#jittered})
+     */
+    void notReachableYet(String cause, Duration retryAtMost) {
         StoreHealth next;
         synchronized (lock) {
             if (health.state() != StoreState.CONNECTING || cause.equals(health.cause())) {
@@ -60,10 +65,12 @@ final class HealthTracker {
         }
         LOG.warn(
                 "{} is not reachable yet ({}); the application starts anyway, requests meet their route's failure "
-                        + "mode (503 or a transient session) and the store keeps connecting every {} ms",
+                        + "mode (503 or a transient session) and the store keeps trying to connect, every {} to {} ms "
+                        + "(a random delay in that range)",
                 name,
                 cause,
-                retryEvery.toMillis());
+                retryAtMost.toMillis() / 2,
+                retryAtMost.toMillis());
         deliver(next);
     }
 

@@ -25,12 +25,18 @@ public record NearCacheOptions(long maximumSize, Duration maximumEntryAge, Durat
     /** The default maximum age of a cached record: 5 minutes. */
     public static final Duration DEFAULT_MAXIMUM_ENTRY_AGE = Duration.ofMinutes(5);
 
-    /** The default heartbeat interval of the invalidation connection: 1 second. */
-    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
+    /**
+     * The default heartbeat interval of the invalidation connection: 500 ms, so a lease of 1.5 s. It
+     * bounds how long a revocation whose invalidation was lost with a silent channel can still be
+     * served: until the next heartbeat fails (one interval plus one command timeout, 0.75 s with the
+     * defaults), at most the lease. Costs two {@code PING}s a second per node.
+     */
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofMillis(500);
 
     /**
      * How many heartbeat intervals the cache keeps answering after the last answered ping: 3. A
-     * connection that hangs silently (no reset, no close) stops the cache within this many intervals.
+     * connection that hangs silently (no reset, no close) stops the cache within this many intervals,
+     * sooner when a heartbeat on it fails first.
      */
     public static final int LEASE_HEARTBEATS = 3;
 

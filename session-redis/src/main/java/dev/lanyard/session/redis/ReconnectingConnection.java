@@ -41,7 +41,7 @@ import reactor.core.Disposable;
  *
  * <p>It also keeps the store's {@link HealthTracker}: up when a connection or a command answers,
  * down when a command or Lettuce's connection events show the connection gone, and, while down, a
- * {@code PING} every {@link #RETRY_DELAY} to see it come back even without traffic. A command that
+ * {@code PING} every {@link #RETRY_DELAY} (jittered too) to see it come back even without traffic. A command that
  * merely times out does not change the health (a slow Redis is not a lost one), but a run of them
  * with no answer in between replaces the connection ({@link #timedOut()}).
  *
@@ -67,6 +67,7 @@ final class ReconnectingConnection extends Connection {
     private final AtomicBoolean probeScheduled = new AtomicBoolean();
 
     private final Disposable connectionEvents;
+    private final ConnectionLiveness liveness;
     private final ConnectionLiveness.TimeoutCounter timeouts;
     private volatile Connection delegate;
     private volatile boolean closed;
@@ -88,6 +89,7 @@ final class ReconnectingConnection extends Connection {
         super(shared != null ? shared : defaultResources(), shared == null);
         this.opener = opener;
         this.health = health;
+        this.liveness = liveness;
         this.timeouts = liveness.counter();
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "lanyard-redis-connect");
@@ -141,6 +143,11 @@ final class ReconnectingConnection extends Connection {
     /** @return whether a connection has been established (it may be reconnecting now) */
     boolean isEstablished() {
         return delegate != null;
+    }
+
+    /** @return how this connection notices a vanished peer */
+    ConnectionLiveness liveness() {
+        return liveness;
     }
 
     HealthTracker health() {
@@ -242,15 +249,14 @@ final class ReconnectingConnection extends Connection {
      */
     void timedOut() {
         Connection current = delegate;
-        if (current != null && !closed && timeouts.timedOut()) {
-            current.reconnect("commands timed out in a row with no answer in between; the connection may be half-open")
-                    .whenComplete((ok, error) -> {
-                        if (error != null) {
-                            // No answer on the old connection and no new one: as down as a refused connection.
-                            health.down(causeOf(error));
-                            scheduleProbe();
-                        }
-                    });
+        if (current != null && !closed) {
+            current.timedOut(timeouts).whenComplete((ok, error) -> {
+                if (error != null) {
+                    // No answer on the old connection and no new one: as down as a refused connection.
+                    health.down(causeOf(error));
+                    scheduleProbe();
+                }
+            });
         }
     }
 
@@ -332,6 +338,11 @@ final class ReconnectingConnection extends Connection {
     @Override
     void onMasterSwitch(Runnable action) {
         switchActions.add(action);
+    }
+
+    @Override
+    CompletableFuture<Void> reconnect(String reason) {
+        return connected().reconnect(reason);
     }
 
     @Override

@@ -22,8 +22,14 @@ final class RedisLocation {
             Set.of("redis", "rediss", "redis-sentinel", "rediss-sentinel", "redis-cluster", "rediss-cluster");
 
     /** The options Lanyard reads from a location's query; spelled as the builder methods are. */
-    static final Set<String> LANYARD_OPTIONS =
-            Set.of("keyPrefix", "nearCache", "replicaAcks", "replicaAckTimeout", "expiryNotifications");
+    static final Set<String> LANYARD_OPTIONS = Set.of(
+            "keyPrefix",
+            "nearCache",
+            "replicaAcks",
+            "replicaAckTimeout",
+            "expiryNotifications",
+            "tcpUserTimeout",
+            "reconnectAfterTimeouts");
 
     /** The options handed on to Lettuce (its {@code RedisURI} parameter names). */
     static final Set<String> LETTUCE_OPTIONS = Set.of(
@@ -48,6 +54,10 @@ final class RedisLocation {
     final Duration replicaAckTimeout;
     /** {@code expiryNotifications=true}: the store reports sessions that time out. */
     final boolean expiryNotifications;
+    /** {@code tcpUserTimeout=ms}, or null for the default. */
+    final Duration tcpUserTimeout;
+    /** {@code reconnectAfterTimeouts=n}, or 0 for the default. */
+    final int reconnectAfterTimeouts;
 
     private RedisLocation(
             RedisSessionStore.Topology topology,
@@ -57,7 +67,9 @@ final class RedisLocation {
             boolean nearCache,
             int replicaAcks,
             Duration replicaAckTimeout,
-            boolean expiryNotifications) {
+            boolean expiryNotifications,
+            Duration tcpUserTimeout,
+            int reconnectAfterTimeouts) {
         this.topology = topology;
         this.uris = List.copyOf(uris);
         this.keyPrefix = keyPrefix;
@@ -66,6 +78,8 @@ final class RedisLocation {
         this.replicaAcks = replicaAcks;
         this.replicaAckTimeout = replicaAckTimeout;
         this.expiryNotifications = expiryNotifications;
+        this.tcpUserTimeout = tcpUserTimeout;
+        this.reconnectAfterTimeouts = reconnectAfterTimeouts;
     }
 
     static RedisLocation parse(String location) {
@@ -93,6 +107,8 @@ final class RedisLocation {
         boolean expiryNotifications = false;
         int replicaAcks = 0;
         Duration replicaAckTimeout = null;
+        Duration tcpUserTimeout = null;
+        int reconnectAfterTimeouts = 0;
         List<String> kept = new ArrayList<>();
         for (String parameter : query.split("&")) {
             if (parameter.isEmpty()) {
@@ -123,6 +139,20 @@ final class RedisLocation {
                         1,
                         60_000,
                         "replicaAckTimeout must be a number of milliseconds from 1 to 60000"));
+            } else if (name.equalsIgnoreCase("tcpUserTimeout")) {
+                tcpUserTimeout = Duration.ofMillis(number(
+                        parameter,
+                        eq,
+                        1000,
+                        ConnectionLiveness.MAXIMUM_TCP_USER_TIMEOUT.toMillis(),
+                        "tcpUserTimeout must be a number of milliseconds from 1000 to 900000"));
+            } else if (name.equalsIgnoreCase("reconnectAfterTimeouts")) {
+                reconnectAfterTimeouts = (int) number(
+                        parameter,
+                        eq,
+                        1,
+                        ConnectionLiveness.MAXIMUM_TIMEOUTS_BEFORE_RECONNECT,
+                        "reconnectAfterTimeouts must be a number from 1 to 100");
             } else if (LETTUCE_OPTIONS.stream().anyMatch(name::equalsIgnoreCase)) {
                 timeoutGiven |= name.equalsIgnoreCase("timeout");
                 kept.add(parameter);
@@ -184,7 +214,9 @@ final class RedisLocation {
                         nearCache,
                         replicaAcks,
                         replicaAckTimeout,
-                        expiryNotifications);
+                        expiryNotifications,
+                        tcpUserTimeout,
+                        reconnectAfterTimeouts);
             }
             RedisURI uri = RedisURI.create(scheme + "://" + rest + lettuceQuery);
             if (!scheme.endsWith("-sentinel")) {
@@ -206,7 +238,9 @@ final class RedisLocation {
                     nearCache,
                     replicaAcks,
                     replicaAckTimeout,
-                    expiryNotifications);
+                    expiryNotifications,
+                    tcpUserTimeout,
+                    reconnectAfterTimeouts);
         } catch (IllegalArgumentException e) {
             if (e.getMessage() != null && e.getMessage().startsWith("the Redis location")) {
                 throw e;
@@ -225,7 +259,7 @@ final class RedisLocation {
     }
 
     static RedisLocation of(RedisSessionStore.Topology topology, List<RedisURI> uris) {
-        return new RedisLocation(topology, uris, null, false, false, 0, null, false);
+        return new RedisLocation(topology, uris, null, false, false, 0, null, false, null, 0);
     }
 
     /** Parses the value of {@code name=value} as a bounded number, with an optional {@code ms} suffix. */

@@ -39,7 +39,7 @@ import java.util.function.Consumer;
  * be decoded throws {@link UnreadableSessionException}. Building the store never needs Redis: when
  * Redis cannot be reached, {@link Builder#build()} returns a store that is {@link
  * dev.lanyard.session.StoreState#CONNECTING CONNECTING}, whose calls fail at once, and which
- * connects in the background every {@link ReconnectingConnection#RETRY_DELAY second}. Only
+ * connects in the background every 0.5 to 1 second (a random delay in that range). Only
  * configuration errors fail the build. Costs per operation, failure behaviour and start-up checks:
  * {@code docs/redis.md}.
  *
@@ -157,7 +157,7 @@ public final class RedisSessionStore
     /**
      * Tells whether Redis can be reached, without a round trip: {@code CONNECTING} until the first
      * connection, {@code UP} while commands answer, {@code DOWN} from a lost connection until it
-     * answers again (probed every second). Each change is logged once.
+     * answers again (probed every 0.5 to 1 second). Each change is logged once.
      */
     @Override
     public StoreHealth health() {
@@ -304,6 +304,8 @@ public final class RedisSessionStore
         int ackReplicas;
         Duration ackTimeout;
         boolean expiryNotifications;
+        Duration tcpUserTimeout;
+        int reconnectAfterTimeouts;
         ConnectionLiveness liveness;
 
         private Builder() {}
@@ -523,6 +525,39 @@ public final class RedisSessionStore
          */
         public Builder expiryNotifications() {
             this.expiryNotifications = true;
+            return this;
+        }
+
+        /**
+         * Sets how long data sent on a connection may stay unacknowledged by Redis's host before the
+         * kernel drops the connection and the store reconnects ({@code TCP_USER_TIMEOUT}): the bound on
+         * noticing a Redis that vanished without a reset (a blackhole). Default: twice the command
+         * timeout, at least 2 s. Needs Netty's native transport ({@code netty-transport-native-epoll}
+         * on Linux); without it {@link #build()} logs a warning and only {@link
+         * #reconnectAfterTimeouts(int)} applies. Also {@code tcpUserTimeout=ms} in the location. Why
+         * and the measured recovery times: {@code docs/operations.md} ("Network faults").
+         *
+         * @param tcpUserTimeout between 1 s and 15 minutes
+         * @return this builder
+         */
+        public Builder tcpUserTimeout(Duration tcpUserTimeout) {
+            this.tcpUserTimeout = ConnectionLiveness.checkTcpUserTimeout(tcpUserTimeout);
+            return this;
+        }
+
+        /**
+         * Sets after how many commands in a row timed out, with no answer in between, the store
+         * replaces its connection (under Sentinel asking the sentinels for the master; on Cluster the
+         * count is kept per node): the way a half-open connection is noticed without the native
+         * transport, and where the kernel keeps acknowledging (a proxy in between). Default 3.
+         * Commands in flight on the old connection still answer or time out. Also {@code
+         * reconnectAfterTimeouts=n} in the location.
+         *
+         * @param timeouts between 1 and 100
+         * @return this builder
+         */
+        public Builder reconnectAfterTimeouts(int timeouts) {
+            this.reconnectAfterTimeouts = ConnectionLiveness.checkTimeouts(timeouts);
             return this;
         }
 

@@ -70,7 +70,7 @@ final class StoreAssembly {
         SslOptions tls = trust(b);
         HealthTracker health =
                 new HealthTracker(b.clock, "Redis (" + location.topology + " " + location.describe() + ")");
-        ConnectionLiveness alive = b.liveness != null ? b.liveness : ConnectionLiveness.defaults(timeout);
+        ConnectionLiveness alive = liveness(b, location, timeout);
         ReconnectingConnection connection = new ReconnectingConnection(
                 b.clientResources,
                 resources -> cluster
@@ -118,6 +118,30 @@ final class StoreAssembly {
         }
         LOG.debug("opened {}", store);
         return store;
+    }
+
+    /**
+     * How the store notices a vanished peer: the defaults for the command timeout, with {@code
+     * tcpUserTimeout} and {@code reconnectAfterTimeouts} from the builder or else the location. A
+     * {@code TCP_USER_TIMEOUT} asked for where no native transport can set it is dropped, once, with
+     * a warning.
+     */
+    static ConnectionLiveness liveness(RedisSessionStore.Builder b, RedisLocation location, Duration timeout) {
+        if (b.liveness != null) {
+            return b.liveness; // tests
+        }
+        Duration userTimeout = b.tcpUserTimeout != null ? b.tcpUserTimeout : location.tcpUserTimeout;
+        int timeouts = b.reconnectAfterTimeouts > 0 ? b.reconnectAfterTimeouts : location.reconnectAfterTimeouts;
+        boolean nativeTransport = ConnectionLiveness.nativeTransport();
+        if (userTimeout != null && !nativeTransport) {
+            LOG.warn(
+                    "tcpUserTimeout ({} ms) needs Netty's native transport (netty-transport-native-epoll on Linux), "
+                            + "which is not on the class path: a blackholed Redis is noticed after {} command "
+                            + "timeouts in a row instead (see docs/operations.md, \"Network faults\")",
+                    userTimeout.toMillis(),
+                    timeouts > 0 ? timeouts : ConnectionLiveness.DEFAULT_TIMEOUTS_BEFORE_RECONNECT);
+        }
+        return ConnectionLiveness.defaults(timeout).with(userTimeout, timeouts, nativeTransport);
     }
 
     /** Applies the builder's connection options to every URI of the location. */

@@ -1,6 +1,7 @@
 package dev.lanyard.session.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.resource.Delay;
@@ -68,5 +69,57 @@ class ConnectionLivenessTest {
             seen.add(d);
         }
         assertThat(seen).hasSizeGreaterThan(20);
+    }
+
+    @Test
+    void theBuilderSetsTheUserTimeoutAndTheTimeoutsBeforeAReconnectOverTheLocation() {
+        RedisSessionStore.Builder b = RedisSessionStore.builder()
+                .location("redis://h:1?tcpUserTimeout=9000&reconnectAfterTimeouts=7")
+                .tcpUserTimeout(Duration.ofSeconds(4))
+                .reconnectAfterTimeouts(5);
+        ConnectionLiveness chosen = StoreAssembly.liveness(b, b.location, Duration.ofMillis(250));
+        assertThat(chosen.tcpUserTimeout())
+                .isEqualTo(ConnectionLiveness.nativeTransport() ? Duration.ofSeconds(4) : null);
+        assertThat(chosen.timeoutsBeforeReconnect()).isEqualTo(5);
+        assertThat(chosen.keepAliveIdle()).isEqualTo(ConnectionLiveness.DEFAULT_KEEPALIVE_IDLE);
+    }
+
+    @Test
+    void theLocationSetsThemWhenTheBuilderDoesNotAndTheDefaultsFillTheRest() {
+        RedisSessionStore.Builder b = RedisSessionStore.builder().location("redis://h:1?reconnectAfterTimeouts=2");
+        ConnectionLiveness chosen = StoreAssembly.liveness(b, b.location, Duration.ofMillis(250));
+        assertThat(chosen)
+                .isEqualTo(ConnectionLiveness.defaults(Duration.ofMillis(250)).with(null, 2, true));
+        assertThat(chosen.timeoutsBeforeReconnect()).isEqualTo(2);
+
+        RedisSessionStore.Builder plain = RedisSessionStore.builder().location("redis://h:1");
+        assertThat(StoreAssembly.liveness(plain, plain.location, Duration.ofMillis(250)))
+                .isEqualTo(ConnectionLiveness.defaults(Duration.ofMillis(250)));
+    }
+
+    @Test
+    void aUserTimeoutIsDroppedWhereNoNativeTransportCanSetIt() {
+        ConnectionLiveness chosen =
+                ConnectionLiveness.defaults(Duration.ofMillis(250)).with(Duration.ofSeconds(4), 0, false);
+        assertThat(chosen.tcpUserTimeout()).isNull();
+        assertThat(chosen.timeoutsBeforeReconnect()).isEqualTo(ConnectionLiveness.DEFAULT_TIMEOUTS_BEFORE_RECONNECT);
+    }
+
+    @Test
+    void outOfRangeLivenessOptionsAreRefusedNamingTheOption() {
+        assertThatThrownBy(() -> RedisSessionStore.builder().tcpUserTimeout(Duration.ofMillis(500)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("tcpUserTimeout (500 ms) must be between 1 s and 15 minutes");
+        assertThatThrownBy(() -> RedisSessionStore.builder().tcpUserTimeout(Duration.ofMinutes(16)))
+                .hasMessageContaining("tcpUserTimeout");
+        assertThatThrownBy(() -> RedisSessionStore.builder().reconnectAfterTimeouts(0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("reconnectAfterTimeouts (0) must be between 1 and 100");
+        assertThatThrownBy(() -> RedisSessionStore.builder().reconnectAfterTimeouts(101))
+                .hasMessageContaining("reconnectAfterTimeouts");
+        assertThatThrownBy(() -> RedisLocation.parse("redis://h:1?tcpUserTimeout=999"))
+                .hasMessageContaining("tcpUserTimeout must be a number of milliseconds from 1000 to 900000");
+        assertThatThrownBy(() -> RedisLocation.parse("redis://h:1?reconnectAfterTimeouts=0"))
+                .hasMessageContaining("reconnectAfterTimeouts must be a number from 1 to 100");
     }
 }

@@ -107,6 +107,77 @@ class NearCacheBlackholeIT {
         }
     }
 
+    @Test
+    void withTheDefaultsARevocationLostWithASilentChannelIsServedForLessThanTheDefaultLease() {
+        NearCacheOptions defaults = NearCacheOptions.defaults();
+        Duration lease = defaults.heartbeatInterval().multipliedBy(NearCacheOptions.LEASE_HEARTBEATS);
+        // The bound the docs state: 1.5 s with the defaults (3 s with the old 1 s heartbeat).
+        assertThat(lease).isLessThanOrEqualTo(Duration.ofMillis(1500));
+        try (RedisProcess redis = TestRedis.localServer();
+                FaultProxy proxy = FaultProxy.start("127.0.0.1", redis.port());
+                NearCachedRedisStore storeA = NearCachedRedisStore.wrap(
+                        RedisSessionStore.builder().location(proxy.uri()).build(), defaults);
+                RedisSessionStore storeB =
+                        RedisSessionStore.builder().location(redis.uri()).build()) {
+            AtomicInteger cacheHitsOnA = new AtomicInteger();
+            SessionManager nodeA = SessionManager.builder(storeA)
+                    .logEvents(false)
+                    .listener(e -> {
+                        if (e instanceof SessionEvent.Resolved r && r.source() == SessionEvent.Source.NEAR_CACHE) {
+                            cacheHitsOnA.incrementAndGet();
+                        }
+                    })
+                    .build();
+            SessionManager nodeB =
+                    SessionManager.builder(storeB).logEvents(false).build();
+            await().atMost(Duration.ofSeconds(5)).until(storeA::isActive);
+            NewSession session = nodeB.create(ClientInfo.UNKNOWN);
+            awaitCachedOnA(nodeA, session, cacheHitsOnA);
+
+            assertThat(proxy.silence(trackingClientPort(redis))).isTrue();
+            long silenced = System.nanoTime();
+            nodeB.revoke(session.id().handle(), RevocationReason.ADMIN); // its invalidation is lost
+            long lastStale = -1;
+            long offAt = -1;
+            int staleAfterOff = 0;
+            int reads = 0;
+            // A cache hit takes microseconds: the count bound is far beyond what the time bound lets happen.
+            long deadline = lease.plus(Duration.ofSeconds(3)).toNanos();
+            while (System.nanoTime() - silenced < deadline && reads < 50_000_000) {
+                reads++;
+                boolean active = storeA.isActive();
+                boolean found = nodeA.resolve(session.id()).isFound();
+                long at = System.nanoTime() - silenced;
+                if (found) {
+                    lastStale = at;
+                    if (offAt >= 0 && !active) {
+                        staleAfterOff++;
+                    }
+                }
+                if (offAt < 0 && !active) {
+                    offAt = at;
+                }
+                if (offAt >= 0 && at - offAt > 200_000_000L) {
+                    break; // off for 200 ms: nothing more to see
+                }
+            }
+            assertThat(offAt).as("node A's cache turned off").isPositive();
+            assertThat(staleAfterOff)
+                    .as("revoked sessions served after the cache turned off")
+                    .isZero();
+            assertThat(Duration.ofNanos(Math.max(lastStale, 0)))
+                    .as("how long after the silence node A still served the revoked session")
+                    .isLessThan(lease);
+            LOG.info(
+                    "blackhole-tracking (defaults): revoked session served until {} ms after the channel went "
+                            + "silent; cache off after {} ms (heartbeat {} ms, lease {} ms)",
+                    Math.max(lastStale, 0) / 1_000_000,
+                    offAt / 1_000_000,
+                    defaults.heartbeatInterval().toMillis(),
+                    lease.toMillis());
+        }
+    }
+
     private static void awaitCachedOnA(SessionManager nodeA, NewSession session, AtomicInteger hits) {
         await("node A serves the session from its cache")
                 .atMost(Duration.ofSeconds(5))

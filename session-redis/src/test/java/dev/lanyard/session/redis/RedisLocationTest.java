@@ -50,6 +50,19 @@ class RedisLocationTest {
     }
 
     @Test
+    void theLivenessOptionsAreLanyardsAndTakenOutOfTheLettuceUri() {
+        RedisLocation location =
+                RedisLocation.parse("redis://h:1?tcpUserTimeout=5000ms&reconnectAfterTimeouts=4&clientName=n");
+        assertThat(location.tcpUserTimeout).isEqualTo(Duration.ofSeconds(5));
+        assertThat(location.reconnectAfterTimeouts).isEqualTo(4);
+        assertThat(location.uris.get(0).getClientName()).isEqualTo("n");
+        assertThat(RedisSessionStore.LOCATION_OPTIONS).contains("tcpUserTimeout", "reconnectAfterTimeouts");
+        RedisLocation cluster = RedisLocation.parse("redis-cluster://h:1,h:2?reconnectAfterTimeouts=2");
+        assertThat(cluster.reconnectAfterTimeouts).isEqualTo(2);
+        assertThat(RedisLocation.parse("redis://h:1").tcpUserTimeout).isNull();
+    }
+
+    @Test
     void aSentinelUriNamesItsSentinelsAndMaster() {
         RedisLocation location = RedisLocation.parse("redis-sentinel://s1:26379,s2:26380?sentinelMasterId=mymaster");
         assertThat(location.topology).isEqualTo(RedisSessionStore.Topology.SENTINEL);

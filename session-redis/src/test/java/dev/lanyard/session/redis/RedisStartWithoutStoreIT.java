@@ -90,6 +90,10 @@ class RedisStartWithoutStoreIT {
             awaitWorking(manager);
             await().atMost(RECOVERY).until(() -> logs.text().contains("maxmemory-policy allkeys-lru"));
             assertThat(logs.text()).contains("is not reachable yet").contains("is up: connected");
+            // The retry delay is jittered (half to all of a second): the log line says so, not "every 1000 ms".
+            assertThat(logs.text())
+                    .contains("keeps trying to connect, every 500 to 1000 ms")
+                    .doesNotContain("every 1000 ms");
         }
     }
 

@@ -1,7 +1,9 @@
 package dev.lanyard.session.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import dev.lanyard.session.ClientInfo;
@@ -12,6 +14,8 @@ import dev.lanyard.session.StoreUnavailableException;
 import dev.lanyard.session.redis.testing.RedisProcess;
 import dev.lanyard.session.redis.testing.TestRedis;
 import dev.lanyard.session.spi.SessionStore;
+import dev.lanyard.session.tck.net.FaultProxy;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** Configuration by URI and builder against real servers: auth, ACL, client name, prefix, start-up checks. */
@@ -157,5 +161,77 @@ class RedisStoreOptionsIT {
                 RedisSessionStore store = RedisSessionStore.open(redis.uri() + "?timeout=400ms")) {
             assertThat(store.commandTimeout()).hasMillis(400);
         }
+    }
+
+    @Test
+    void theLivenessOptionsInTheUriAreUsed() {
+        try (RedisProcess redis = TestRedis.localServer();
+                SessionStore store =
+                        SessionStores.open(redis.uri() + "?tcpUserTimeout=5000&reconnectAfterTimeouts=4")) {
+            ConnectionLiveness used =
+                    ((RedisSessionStore) store).operations().connection().liveness();
+            assertThat(used.tcpUserTimeout())
+                    .isEqualTo(ConnectionLiveness.nativeTransport() ? Duration.ofSeconds(5) : null);
+            assertThat(used.timeoutsBeforeReconnect()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void withReconnectAfterTimeoutsOneASilentConnectionIsReplacedAfterOneTimeout() {
+        try (RedisProcess redis = TestRedis.localServer();
+                FaultProxy proxy = FaultProxy.start("127.0.0.1", redis.port());
+                SessionStore store = SessionStores.open(
+                        proxy.uri() + "?timeout=300ms&clientName=liveness-a&reconnectAfterTimeouts=1")) {
+            SessionManager manager =
+                    SessionManager.builder(store).logEvents(false).build();
+            NewSession s = manager.create(ClientInfo.UNKNOWN);
+            String silenced = client(redis, "liveness-a");
+            // The proxy's kernel keeps acknowledging: only the store's own count can notice the silence.
+            assertThat(proxy.silence(port(silenced))).isTrue();
+
+            assertThatThrownBy(() -> manager.resolve(s.id())).isInstanceOf(StoreUnavailableException.class);
+            // One timeout, no further call: the store opens its new connection by itself.
+            await("a new connection after one timeout")
+                    .atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> id(client(redis, "liveness-a")) > id(silenced));
+            await().atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(20))
+                    .ignoreException(StoreUnavailableException.class)
+                    .until(() -> manager.resolve(s.id()).isFound());
+        }
+    }
+
+    /** The newest {@code CLIENT LIST} line of the connection named {@code name}. */
+    private static String client(RedisProcess redis, String name) {
+        String newest = null;
+        for (String line : String.valueOf(redis.call("CLIENT", "LIST")).split("\n")) {
+            if (line.contains(" name=" + name + " ") && (newest == null || id(line) > id(newest))) {
+                newest = line;
+            }
+        }
+        if (newest == null) {
+            throw new AssertionError("no client named " + name + " in CLIENT LIST");
+        }
+        return newest;
+    }
+
+    private static long id(String clientLine) {
+        return Long.parseLong(field(clientLine, "id"));
+    }
+
+    /** The local port of the proxy's socket to Redis, as Redis sees the client. */
+    private static int port(String clientLine) {
+        String addr = field(clientLine, "addr");
+        return Integer.parseInt(addr.substring(addr.lastIndexOf(':') + 1));
+    }
+
+    private static String field(String clientLine, String name) {
+        for (String field : clientLine.trim().split(" ")) {
+            if (field.startsWith(name + "=")) {
+                return field.substring(name.length() + 1);
+            }
+        }
+        throw new AssertionError("no " + name + " in " + clientLine);
     }
 }

@@ -1,9 +1,15 @@
 package dev.lanyard.session.servlet;
 
+import dev.lanyard.session.NewSession;
 import dev.lanyard.session.Session;
+import dev.lanyard.session.SessionManager;
+import dev.lanyard.session.StoreUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * When a session's ID is old enough to be renewed (the filter's {@code idRenewalInterval}, OWASP's
@@ -18,6 +24,8 @@ import java.time.format.DateTimeParseException;
  * ID counts as older than it is and is renewed early, never late.
  */
 final class IdRenewal {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IdRenewal.class);
 
     /** The reserved attribute that records when the filter last gave the session a new ID. */
     static final String ISSUED_AT = RequestSession.RESERVED_PREFIX + "idIssuedAt";
@@ -50,6 +58,29 @@ final class IdRenewal {
      */
     boolean due(Session session, Object recorded, Instant now) {
         return isOn() && !now.isBefore(issuedAt(session, recorded).plus(interval));
+    }
+
+    /**
+     * Renews {@code session}'s ID when it is due: the step at the end of a request that may renew
+     * (see {@code RequestSession.renewIfDue}). The store claims the renewal, so of several requests
+     * that renew one session at once only one gets the new ID; a store that cannot be reached leaves
+     * the renewal to a later request.
+     *
+     * @param recorded the value of {@link #ISSUED_AT}, or {@code null}
+     * @return the session under its new ID, or empty when the ID is not due, the store is
+     *     unavailable, the session ended, or another request renewed it meanwhile (its response
+     *     carries the new ID)
+     */
+    Optional<NewSession> renewIfDue(SessionManager manager, Session session, Object recorded) {
+        if (!due(session, recorded, manager.clock().instant())) {
+            return Optional.empty();
+        }
+        try {
+            return manager.renewId(session, overlap);
+        } catch (StoreUnavailableException e) {
+            LOG.debug("the session ID is due for renewal, but the store is unavailable; a later request renews it");
+            return Optional.empty();
+        }
     }
 
     /** When the session's current ID was issued, as far as the session tells. */

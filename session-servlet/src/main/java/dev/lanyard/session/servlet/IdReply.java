@@ -22,13 +22,16 @@ final class IdReply {
 
     private final SessionIdTransport transport;
     private final HttpServletResponse response;
+    private final Clock clock;
     private SessionId idToSend;
     private boolean expire;
     private boolean written;
 
-    IdReply(SessionIdTransport transport, HttpServletResponse response) {
+    /** @param clock the manager's clock, which caps a cookie's lifetime at its session's */
+    IdReply(SessionIdTransport transport, HttpServletResponse response, Clock clock) {
         this.transport = transport;
         this.response = response;
+        this.clock = clock;
     }
 
     /** Whether the reply has been written once (later changes are written at once). */
@@ -41,16 +44,29 @@ final class IdReply {
         return idToSend == null && !expire;
     }
 
-    /** From now on the reply sends this ID. */
-    void send(SessionId id) {
+    /**
+     * From now on the reply sends this ID; once the reply was written, it is written again at once.
+     *
+     * @param session the session the ID leads to
+     */
+    void send(SessionId id, Session session) {
         idToSend = id;
         expire = false;
+        if (written) {
+            write(session);
+        }
     }
 
-    /** From now on the reply tells the client to forget its ID. */
+    /**
+     * From now on the reply tells the client to forget its ID; once the reply was written, it is
+     * written again at once.
+     */
     void expire() {
         idToSend = null;
         expire = true;
+        if (written) {
+            write(null);
+        }
     }
 
     /** From now on the reply says nothing (a transient session, or the store is down). */
@@ -63,7 +79,7 @@ final class IdReply {
      *
      * @param session the request's stored session, or {@code null}: a cookie lives no longer
      */
-    void write(Session session, Clock clock) {
+    void write(Session session) {
         written = true;
         if (idToSend == null && !expire) {
             return;
@@ -79,6 +95,21 @@ final class IdReply {
             transport.send(response, idToSend, sessionLeft);
         } else {
             transport.expire(response);
+        }
+    }
+
+    /**
+     * Throws unless the response is uncommitted, when the caller is about to make an ID that this
+     * reply must still be able to send.
+     *
+     * @param what what the caller was about to do, for the message
+     */
+    void requireUncommitted(String what) {
+        if (response.isCommitted()) {
+            throw new IllegalStateException("cannot "
+                    + what
+                    + " after the response has been committed: the session cookie could no longer be"
+                    + " sent. Call request.getSession() (or log in) before writing the response body.");
         }
     }
 }

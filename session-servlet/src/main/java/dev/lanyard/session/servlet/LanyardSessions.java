@@ -139,7 +139,7 @@ public final class LanyardSessions {
     public void login(String userId, Set<String> roles) {
         Objects.requireNonNull(userId, "userId");
         Objects.requireNonNull(roles, "roles");
-        state.login(userId, roles);
+        state.login(userId, roles, null);
     }
 
     /**

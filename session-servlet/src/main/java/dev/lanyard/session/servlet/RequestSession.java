@@ -20,7 +20,6 @@ import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * One request's session, from what the client presented to what is written back. Its life has four
@@ -54,7 +53,7 @@ final class RequestSession {
     private final HttpServletRequest request;
     private final HttpServletResponse response;
     private final RoutePolicy route;
-    private final Thread filterThread;
+    private final SessionMdc mdc;
     private final LanyardSessions api;
     private final String requestId;
 
@@ -88,13 +87,13 @@ final class RequestSession {
         this.request = request;
         this.response = response;
         this.route = route;
-        this.filterThread = Thread.currentThread();
+        this.mdc = new SessionMdc();
         this.api = new LanyardSessions(this);
         this.requestId = requestId;
         this.transport = SessionIdTransport.of(settings, request);
         this.requested = new RequestedId(transport);
         this.pending = new PendingChanges(settings.saveMode, () -> session);
-        this.reply = new IdReply(transport, response);
+        this.reply = new IdReply(transport, response, manager.clock());
         this.outage = new StoreOutage(manager, route, settings.failureModeOf(route));
     }
 
@@ -205,7 +204,7 @@ final class RequestSession {
         if (!create) {
             return null;
         }
-        requireUncommitted("create a session");
+        reply.requireUncommitted("create a session");
         if (outage.isDown()) {
             return startTransient();
         }
@@ -238,7 +237,7 @@ final class RequestSession {
     /** Makes a new or rotated session this request's, and sends its ID. */
     private void adopt(NewSession fresh, boolean created) {
         session = fresh.session();
-        reply.send(fresh.id());
+        reply.send(fresh.id(), session);
         if (created) {
             isNew = true;
         }
@@ -246,16 +245,13 @@ final class RequestSession {
             facade = new LanyardHttpSession(this);
         }
         mdcSession();
-        if (reply.isWritten()) {
-            writeId();
-        }
     }
 
     private void rotate(Function<Session, Optional<NewSession>> operation, String what) {
         if (session == null) {
             throw new IllegalStateException("cannot " + what + ": the request has no session");
         }
-        requireUncommitted(what);
+        reply.requireUncommitted(what);
         String oldId = session.handle().value();
         Optional<NewSession> rotated = operation.apply(session);
         if (rotated.isEmpty()) {
@@ -275,8 +271,8 @@ final class RequestSession {
     }
 
     /**
-     * Renews the session's ID when it is at least the renewal interval old: only for a stored session
-     * this request presented and did not otherwise give a new ID, and only while the response is
+     * Renews the session's ID when {@link IdRenewal} finds it due: only for a stored session this
+     * request presented and did not otherwise give a new ID, and only while the response is
      * uncommitted, so that the new ID reaches the client. A request that followed a renewal, or
      * whose session another request renews at the same time, leaves the ID alone.
      */
@@ -287,27 +283,17 @@ final class RequestSession {
                 || outage.isDown()
                 || requested.followedRenewal()
                 || !reply.saysNothing()
-                || response.isCommitted()
-                || !settings.renewal.due(
-                        session, peek(IdRenewal.ISSUED_AT), manager.clock().instant())) {
+                || response.isCommitted()) {
             return;
         }
         Session old = session;
-        Optional<NewSession> renewed;
-        try {
-            renewed = manager.renewId(old, settings.renewal.overlap());
-        } catch (StoreUnavailableException e) {
-            LOG.debug("the session ID is due for renewal, but the store is unavailable; a later request renews it");
-            return;
+        Optional<NewSession> renewed = settings.renewal.renewIfDue(manager, old, peek(IdRenewal.ISSUED_AT));
+        if (renewed.isPresent()) {
+            adopt(renewed.get(), false);
+            settings.listeners.idChanged(facade, old.handle().value());
+            recordIdIssued();
+            save();
         }
-        if (renewed.isEmpty()) {
-            // Another request renewed it meanwhile (its response carries the new ID), or it ended.
-            return;
-        }
-        adopt(renewed.get(), false);
-        settings.listeners.idChanged(facade, old.handle().value());
-        recordIdIssued();
-        save();
     }
 
     /** Ends the current session: listeners first (attributes still readable), then the store. */
@@ -335,20 +321,8 @@ final class RequestSession {
             reply.forgetId();
         } else {
             reply.expire();
-            if (reply.isWritten()) {
-                writeId();
-            }
         }
         mdcSession();
-    }
-
-    private void requireUncommitted(String what) {
-        if (response.isCommitted()) {
-            throw new IllegalStateException("cannot "
-                    + what
-                    + " after the response has been committed: the session cookie could no longer be"
-                    + " sent. Call request.getSession() (or log in) before writing the response body.");
-        }
     }
 
     private ClientInfo clientInfo() {
@@ -356,14 +330,7 @@ final class RequestSession {
     }
 
     private void mdcSession() {
-        if (Thread.currentThread() == filterThread) {
-            String id = currentId();
-            if (id == null) {
-                MDC.remove(LanyardSessionFilter.MDC_SESSION);
-            } else {
-                MDC.put(LanyardSessionFilter.MDC_SESSION, id);
-            }
-        }
+        mdc.show(currentId());
     }
 
     private String currentId() {
@@ -433,14 +400,10 @@ final class RequestSession {
 
     // ------------------------------------------------------------------ login API
 
-    synchronized void login(String userId, Set<String> roles) {
-        login(userId, roles, null);
-    }
-
     /** Logs in under {@code limit}, or the manager's policy limit when it is {@code null}. */
     synchronized void login(String userId, Set<String> roles, SessionLimit limit) {
         String joinedRoles = Roles.join(roles);
-        requireUncommitted("log in");
+        reply.requireUncommitted("log in");
         Session before = session;
         boolean otherUser = before != null
                 && before.isAuthenticated()
@@ -532,13 +495,13 @@ final class RequestSession {
         }
         save();
         renewIfDue();
-        writeId();
+        reply.write(session);
     }
 
     /** Re-sends the session ID after the application reset the response. */
     synchronized void afterReset() {
         if (reply.isWritten()) {
-            writeId();
+            reply.write(session);
         }
     }
 
@@ -551,7 +514,7 @@ final class RequestSession {
         save();
         if (!reply.isWritten()) {
             renewIfDue();
-            writeId();
+            reply.write(session);
         }
     }
 
@@ -604,10 +567,6 @@ final class RequestSession {
         } else {
             session = saved.get();
         }
-    }
-
-    private void writeId() {
-        reply.write(session, manager.clock());
     }
 
     @Override

@@ -69,7 +69,7 @@ class JettyEe11IT extends SessionFilterContract {
 
     @Test
     void jettyLogsReachTheCapturedLogsThatTheSecretCheckSearches() {
-        assertThat(logs.list).anyMatch(e -> e.getLoggerName().startsWith("org.eclipse.jetty"));
+        assertThat(logged()).anyMatch(e -> e.getLoggerName().startsWith("org.eclipse.jetty"));
     }
 
     @Test

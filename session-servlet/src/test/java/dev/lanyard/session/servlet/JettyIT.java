@@ -69,7 +69,7 @@ class JettyIT extends SessionFilterContract {
 
     @Test
     void jettyLogsReachTheCapturedLogsThatTheSecretCheckSearches() {
-        assertThat(logs.list).anyMatch(e -> e.getLoggerName().startsWith("org.eclipse.jetty"));
+        assertThat(logged()).anyMatch(e -> e.getLoggerName().startsWith("org.eclipse.jetty"));
     }
 
     @Test

@@ -163,7 +163,7 @@ class TomcatIT extends SessionFilterContract {
 
     @Test
     void tomcatLogsReachTheCapturedLogsThatTheSecretCheckSearches() {
-        assertThat(logs.list).anyMatch(e -> e.getLoggerName().startsWith("org.apache"));
+        assertThat(logged()).anyMatch(e -> e.getLoggerName().startsWith("org.apache"));
     }
 
     @Test

@@ -8,9 +8,11 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Resolves the Lanyard session of each upgrade request and hands each socket a fresh bound endpoint. A
- * refused handshake throws {@link HandshakeRefusedException} from {@code modifyHandshake}, which ends the
- * upgrade before any endpoint exists.
+ * Resolves the Lanyard session of each upgrade request and hands each socket a fresh bound endpoint. It is the
+ * second line: {@link HandshakeGuardFilter} refuses with {@code 403} before the container's upgrade starts, but
+ * a handshake that reaches this configurator unguarded (or whose session ended since the filter looked) is
+ * refused here by throwing {@link HandshakeRefusedException} from {@code modifyHandshake}, which ends the
+ * upgrade before any endpoint exists; the container answers it with its own error status.
  */
 final class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
 
@@ -28,6 +30,7 @@ final class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
     public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
         Optional<BoundSession> bound = sockets.handshake(request.getHeaders());
         if (bound.isEmpty()) {
+            sockets.refusedInConfigurator();
             throw new HandshakeRefusedException();
         }
         config.getUserProperties().put(SocketSessions.BOUND_PROPERTY, bound.get());

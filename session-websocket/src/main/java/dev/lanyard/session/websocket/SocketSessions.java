@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -36,8 +37,11 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li><b>Handshake.</b> An endpoint registered with {@link #endpoint} resolves the Lanyard session from the
  *       session cookie ({@link Builder#cookieName}) or header ({@link Builder#headerName}) of the upgrade
- *       request; the container's {@code HttpSession} is not consulted. A handshake without a live, signed-in
- *       session is refused and the endpoint never opens.
+ *       request; the container's {@code HttpSession} is not consulted. A handshake from another origin or
+ *       without a live, signed-in session is refused and the endpoint never opens: with {@code 403} when
+ *       {@link HandshakeGuardFilter} guards the endpoint's path (Jakarta WebSocket gives an endpoint's
+ *       configurator no way to choose the status, so without the filter the container answers with its own
+ *       error status).
  *   <li><b>Kept alive.</b> Every {@link Builder#checkInterval check interval} each session with open sockets
  *       on this node is looked up once (not once per socket, never per message) and, when its
  *       {@link dev.lanyard.session.SessionPolicy#touchInterval() touch interval} has passed, touched, so a user
@@ -78,6 +82,7 @@ public final class SocketSessions implements AutoCloseable {
     private final Map<jakarta.websocket.Session, Socket> sockets = new ConcurrentHashMap<>();
     private final Map<SocketCloseCause, LongAdder> closes = new EnumMap<>(SocketCloseCause.class);
     private final LongAdder refusedHandshakes = new LongAdder();
+    private final AtomicBoolean unguardedWarned = new AtomicBoolean();
     /** Sessions found gone without a note saying why: given one more check for the note to arrive. */
     private final Set<SessionHandle> unexplained = ConcurrentHashMap.newKeySet();
 
@@ -116,8 +121,9 @@ public final class SocketSessions implements AutoCloseable {
 
     /**
      * Describes an endpoint whose sockets are bound to the Lanyard session; register the result with the
-     * container's {@code ServerContainer.addEndpoint}. The handshake is refused without a live, signed-in
-     * session; each socket's endpoint is a new instance from {@code endpoints}, which reads the session with
+     * container's {@code ServerContainer.addEndpoint}, and guard its path with {@link HandshakeGuardFilter} so
+     * that a refused handshake answers {@code 403}. The handshake is refused without a live, signed-in session;
+     * each socket's endpoint is a new instance from {@code endpoints}, which reads the session with
      * {@link BoundSession#of}.
      *
      * @param path the endpoint's path, as {@code ServerEndpointConfig.Builder.create} takes it
@@ -227,34 +233,58 @@ public final class SocketSessions implements AutoCloseable {
 
     /** Resolves the presented session of a handshake; empty refuses it. */
     Optional<BoundSession> handshake(Map<String, List<String>> headers) {
+        return judge(headers).session();
+    }
+
+    /**
+     * Judges a handshake by its headers: its {@code Origin}, then its session. Counts each refusal once; a
+     * handshake that {@link HandshakeGuardFilter} admitted is judged again by the endpoint's configurator.
+     */
+    HandshakeOutcome judge(Map<String, List<String>> headers) {
         if (!originAllowed(headers)) {
             // Cross-site WebSocket hijacking: a page of another origin (a sibling subdomain is same-site, so
             // the browser sends the cookie) opening a socket in the user's name.
             LOG.info("refused a WebSocket handshake from another origin");
-            refusedHandshakes.increment();
-            return Optional.empty();
+            return refuse(HandshakeOutcome.FORBIDDEN);
         }
         Optional<String> presented = presentedId(headers);
         if (presented.isEmpty()) {
-            refusedHandshakes.increment();
-            return Optional.empty();
+            return refuse(HandshakeOutcome.FORBIDDEN);
         }
         Resolution resolution;
         try {
             resolution = manager.resolve(presented.get());
         } catch (StoreUnavailableException e) {
             LOG.warn("refused a WebSocket handshake: the session store is unavailable");
-            refusedHandshakes.increment();
-            return Optional.empty();
+            return refuse(HandshakeOutcome.UNAVAILABLE);
         }
         Optional<Session> session = resolution.session().filter(Session::isAuthenticated);
         if (session.isEmpty()) {
-            refusedHandshakes.increment();
-            return Optional.empty();
+            return refuse(HandshakeOutcome.FORBIDDEN);
         }
         Session s = session.get();
-        return Optional.of(
+        return HandshakeOutcome.admitted(
                 new BoundSession(s.handle(), s.userId().orElseThrow(), roles(s), s.version(), s.absoluteExpiry()));
+    }
+
+    private HandshakeOutcome refuse(int status) {
+        refusedHandshakes.increment();
+        return HandshakeOutcome.refused(status);
+    }
+
+    /**
+     * Notes a refusal that reached the endpoint's configurator, which can only answer it with the container's
+     * error status: warns once per node that the guard filter is missing (or was passed by a session that ended
+     * in between).
+     */
+    void refusedInConfigurator() {
+        if (unguardedWarned.compareAndSet(false, true)) {
+            LOG.warn("refused a WebSocket handshake in the endpoint's configurator, which answers with the"
+                    + " container's error status (500); register HandshakeGuardFilter ahead of the container's"
+                    + " upgrade to answer 403 (further refusals here are logged at debug)");
+        } else {
+            LOG.debug("refused a WebSocket handshake in the endpoint's configurator");
+        }
     }
 
     private static Set<String> roles(Session session) {

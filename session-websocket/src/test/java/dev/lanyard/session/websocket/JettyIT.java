@@ -12,7 +12,8 @@ import org.eclipse.jetty.server.ServerConnector;
 class JettyIT extends SocketContract {
 
     @Override
-    SocketContract.Running start(List<ServerEndpointConfig> endpoints) throws Exception {
+    SocketContract.Running start(List<ServerEndpointConfig> endpoints, SocketSessions sockets, List<String> guarded)
+            throws Exception {
         Server jetty = new Server();
         ServerConnector connector = new ServerConnector(jetty);
         connector.setHost("127.0.0.1");
@@ -25,6 +26,10 @@ class JettyIT extends SocketContract {
             container.setDefaultMaxSessionIdleTimeout(Duration.ofMinutes(10).toMillis());
             for (ServerEndpointConfig endpoint : endpoints) {
                 container.addEndpoint(endpoint);
+            }
+            // here, after Jetty's upgrade filter was added, so that the guard's mapping goes ahead of it
+            if (!guarded.isEmpty()) {
+                HandshakeGuardFilter.register(servletContext, sockets, guarded.toArray(String[]::new));
             }
         });
         jetty.setHandler(context);

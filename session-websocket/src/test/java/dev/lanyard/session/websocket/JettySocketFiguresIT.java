@@ -154,8 +154,11 @@ class JettySocketFiguresIT {
         SocketSessions sockets = SocketSessions.builder(manager).build();
         closing.add(sockets);
         SocketContract.Running server = new JettyIT()
-                .start(List.of(
-                        sockets.endpoint("/echo", () -> new SocketContract.Echo(sockets), SocketRoute.defaults())));
+                .start(
+                        List.of(sockets.endpoint(
+                                "/echo", () -> new SocketContract.Echo(sockets), SocketRoute.defaults())),
+                        sockets,
+                        List.of("/echo"));
         closing.add(server);
         return new Node(manager, URI.create("ws://127.0.0.1:" + server.port() + "/echo"));
     }

@@ -1,7 +1,7 @@
 package dev.lanyard.session.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import dev.lanyard.session.ClientInfo;
@@ -23,7 +23,10 @@ import jakarta.websocket.MessageHandler;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,12 +57,17 @@ abstract class SocketContract {
     }
 
     /**
-     * Starts a container on a free port of 127.0.0.1 that serves the given endpoints.
+     * Starts a container on a free port of 127.0.0.1 that serves the given endpoints, and registers a
+     * {@link HandshakeGuardFilter} for {@code guarded} with {@link HandshakeGuardFilter#register}, the way the
+     * docs tell an application to on that container.
      *
      * @param endpoints the endpoint configurations to register
+     * @param sockets the sockets the guard judges with
+     * @param guarded the URL patterns to guard; none registers no guard
      * @return the running server
      */
-    abstract Running start(List<ServerEndpointConfig> endpoints) throws Exception;
+    abstract Running start(List<ServerEndpointConfig> endpoints, SocketSessions sockets, List<String> guarded)
+            throws Exception;
 
     private final MutableClock clock = MutableClock.startingNow();
     private final SessionPolicy policy = SessionPolicy.builder()
@@ -99,16 +107,21 @@ abstract class SocketContract {
             sockets =
                     SocketSessions.builder(manager).checkInterval(checkInterval).build();
             closing.add(sockets);
-            server = start(List.of(
-                    sockets.endpoint("/echo", () -> new Echo(sockets), SocketRoute.defaults()),
-                    sockets.endpoint(
-                            "/open",
-                            () -> new Echo(sockets),
-                            SocketRoute.defaults().withOutage(OutageMode.FAIL_OPEN)),
-                    sockets.endpoint(
-                            "/checked",
-                            () -> new Echo(sockets),
-                            SocketRoute.defaults().withCheck(SocketCheck.EACH_MESSAGE))));
+            server = start(
+                    List.of(
+                            sockets.endpoint("/echo", () -> new Echo(sockets), SocketRoute.defaults()),
+                            sockets.endpoint(
+                                    "/open",
+                                    () -> new Echo(sockets),
+                                    SocketRoute.defaults().withOutage(OutageMode.FAIL_OPEN)),
+                            sockets.endpoint(
+                                    "/checked",
+                                    () -> new Echo(sockets),
+                                    SocketRoute.defaults().withCheck(SocketCheck.EACH_MESSAGE)),
+                            // no guard: the configurator alone refuses
+                            sockets.endpoint("/unguarded", () -> new Echo(sockets), SocketRoute.defaults())),
+                    sockets,
+                    List.of("/echo", "/open", "/checked"));
             closing.add(server);
         }
 
@@ -157,21 +170,23 @@ abstract class SocketContract {
     // ---------------------------------------------------------------- tests
 
     @Test
-    void handshakeWithoutASessionIsRefused() {
-        assertRefused(a.uri("/echo"), null);
+    void handshakeWithoutASessionIsRefusedWith403() {
+        assertThat(refusal(a.uri("/echo"), null, null)).isEqualTo(403);
         assertThat(a.sockets.openSockets()).isZero();
         assertThat(a.sockets.refusedHandshakes()).isEqualTo(1);
     }
 
     @Test
-    void aHandshakeFromAnotherOriginIsRefusedEvenWithASignedInSession() throws Exception {
+    void aHandshakeFromAnotherOriginIsRefusedWith403EvenWithASignedInSession() throws Exception {
         NewSession alice = login("alice");
         URI echo = a.uri("/echo");
 
-        assertThatThrownBy(() -> Client.connect(echo, alice.id().value(), "https://evil.example.com"))
-                .satisfies(e -> assertThat(rootCause(e).getMessage()).containsPattern("status code [45]\\d\\d"));
+        assertThat(refusal(echo, alice.id().value(), "https://evil.example.com"))
+                .isEqualTo(403);
+        assertThat(refusal(echo, alice.id().value(), "http://127.0.0.1.evil.example.com:" + echo.getPort()))
+                .isEqualTo(403);
         assertThat(a.sockets.openSockets()).isZero();
-        assertThat(a.sockets.refusedHandshakes()).isEqualTo(1);
+        assertThat(a.sockets.refusedHandshakes()).isEqualTo(2);
 
         String ownOrigin = "http://" + echo.getHost() + ":" + echo.getPort();
         Client client = Client.connect(echo, alice.id().value(), ownOrigin);
@@ -180,13 +195,84 @@ abstract class SocketContract {
     }
 
     @Test
-    void handshakeWithAnUnknownOrAnonymousSessionIsRefused() {
+    void handshakeWithAnUnknownOrAnonymousSessionIsRefusedWith403() {
         NewSession anonymous = a.manager.create(ClientInfo.UNKNOWN);
-        assertRefused(a.uri("/echo"), anonymous.id().value());
-        assertRefused(a.uri("/echo"), "A".repeat(43));
-        assertRefused(a.uri("/echo"), "not-an-id");
+        assertThat(refusal(a.uri("/echo"), anonymous.id().value(), null)).isEqualTo(403);
+        assertThat(refusal(a.uri("/echo"), "A".repeat(43), null)).isEqualTo(403);
+        assertThat(refusal(a.uri("/echo"), "not-an-id", null)).isEqualTo(403);
         assertThat(a.sockets.refusedHandshakes()).isEqualTo(3);
         assertThat(a.sockets.openSockets()).isZero();
+    }
+
+    @Test
+    void handshakeWithARevokedOrExpiredSessionIsRefusedWith403() {
+        NewSession revoked = login("alice");
+        NewSession idle = login("bob");
+        b.manager.revoke(revoked.id().handle(), RevocationReason.ADMIN);
+        clock.advance(Duration.ofMinutes(31)); // past bob's idle timeout
+
+        assertThat(refusal(a.uri("/echo"), revoked.id().value(), null)).isEqualTo(403);
+        assertThat(refusal(a.uri("/checked"), idle.id().value(), null)).isEqualTo(403);
+        assertThat(a.sockets.openSockets()).isZero();
+    }
+
+    @Test
+    void aRefusedHandshakeShowsNoSecretInItsResponseOrTheLogs() throws Exception {
+        NewSession alice = login("alice");
+        String id = alice.id().value();
+        b.manager.revoke(alice.id().handle(), RevocationReason.ADMIN);
+        try (CapturedLogs logs = CapturedLogs.start()) {
+            RawResponse revoked = RawResponse.handshake(a.uri("/echo"), id, null);
+            RawResponse crossSite = RawResponse.handshake(a.uri("/echo"), id, "https://evil.example.com");
+
+            assertThat(revoked.status()).isEqualTo(403);
+            assertThat(crossSite.status()).isEqualTo(403);
+            assertThat(revoked.text() + crossSite.text())
+                    .doesNotContain(id)
+                    .doesNotContain("alice")
+                    .doesNotContain("evil.example.com");
+            assertThat(logs.text()).contains("refused a WebSocket handshake from another origin");
+            assertThat(logs.text()).doesNotContain(id).doesNotContain("evil.example.com");
+        }
+    }
+
+    @Test
+    void aHandshakeWhileTheStoreIsDownIsRefusedWith503() throws Exception {
+        NewSession alice = login("alice");
+        Node c = new Node("node-c", CHECK, false); // no near cache: the handshake reads the store
+        redis.pause();
+        try {
+            assertThat(refusal(c.uri("/echo"), alice.id().value(), null)).isEqualTo(503);
+        } finally {
+            redis.resume();
+        }
+        Client client = Client.connect(c.uri("/echo"), alice.id().value());
+        client.send("back");
+        assertThat(client.nextText()).isEqualTo("alice:back");
+    }
+
+    @Test
+    void theGuardLetsRequestsThatAreNotUpgradesThrough() throws Exception {
+        HttpResponse<String> plain = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.server.port() + "/echo"))
+                                .timeout(Duration.ofSeconds(20))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(plain.statusCode()).isNotEqualTo(403);
+        assertThat(a.sockets.refusedHandshakes()).isZero();
+    }
+
+    @Test
+    void anUnguardedEndpointIsStillRefusedByItsConfiguratorButWithTheContainersErrorStatus() throws Exception {
+        // the second line: without HandshakeGuardFilter the container answers the configurator's refusal itself
+        assertThat(refusal(a.uri("/unguarded"), null, null)).isEqualTo(500);
+        assertThat(a.sockets.openSockets()).isZero();
+        assertThat(a.sockets.refusedHandshakes()).isEqualTo(1);
+
+        Client client = Client.connect(a.uri("/unguarded"), login("alice").id().value());
+        client.send("hi");
+        assertThat(client.nextText()).isEqualTo("alice:hi");
     }
 
     @Test
@@ -343,21 +429,18 @@ abstract class SocketContract {
     }
 
     /**
-     * Asserts that the handshake was refused before any socket opened. Jakarta WebSocket gives a configurator
-     * no way to choose the status, so the containers answer the refusal with their own error status (500 on
-     * Jetty 12 and Tomcat 11), never 101.
+     * Attempts a handshake with the JDK's WebSocket client and answers the HTTP status that refused it; fails when
+     * the handshake succeeds.
      */
-    static void assertRefused(URI uri, String sessionId) {
-        assertThatThrownBy(() -> Client.connect(uri, sessionId))
-                .satisfies(e -> assertThat(rootCause(e).getMessage()).containsPattern("status code [45]\\d\\d"));
-    }
-
-    static Throwable rootCause(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
+    static int refusal(URI uri, String sessionId, String origin) {
+        Throwable failure = catchThrowable(() -> Client.connect(uri, sessionId, origin));
+        assertThat(failure).as("the handshake to %s is refused", uri.getPath()).isNotNull();
+        Throwable cause = failure;
+        while (cause != null && !(cause instanceof WebSocketHandshakeException)) {
+            cause = cause.getCause();
         }
-        return t;
+        assertThat(cause).as("a refused handshake (got %s)", failure).isInstanceOf(WebSocketHandshakeException.class);
+        return ((WebSocketHandshakeException) cause).getResponse().statusCode();
     }
 
     /** A JDK WebSocket client that records what it receives and how it closed. */

@@ -1,5 +1,7 @@
 package dev.lanyard.session.websocket;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.http.HttpServlet;
@@ -14,13 +16,16 @@ import java.util.stream.Stream;
 import org.apache.catalina.Context;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.catalina.util.ServerInfo;
 import org.apache.tomcat.websocket.server.WsSci;
+import org.junit.jupiter.api.Test;
 
-/** The WebSocket suite on embedded Tomcat 11. */
+/** The WebSocket suite on embedded Tomcat 11 and, in the {@code tomcat10} execution, Tomcat 10.1. */
 class TomcatIT extends SocketContract {
 
     @Override
-    SocketContract.Running start(List<ServerEndpointConfig> endpoints) throws Exception {
+    SocketContract.Running start(List<ServerEndpointConfig> endpoints, SocketSessions sockets, List<String> guarded)
+            throws Exception {
         Path baseDir = Files.createTempDirectory("lanyard-ws-tomcat");
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(baseDir.toString());
@@ -36,6 +41,8 @@ class TomcatIT extends SocketContract {
                 })
                 .addMapping("/");
         context.getServletContext().setAttribute(Registrar.ENDPOINTS, endpoints);
+        context.getServletContext().setAttribute(Registrar.SOCKETS, sockets);
+        context.getServletContext().setAttribute(Registrar.GUARDED, guarded);
         tomcat.start();
         return new SocketContract.Running() {
             @Override
@@ -55,9 +62,20 @@ class TomcatIT extends SocketContract {
         };
     }
 
-    /** Registers the suite's endpoints once Tomcat's WebSocket container exists. */
+    @Test
+    void runsOnTheTomcatVersionThisExecutionNames() {
+        String expected = System.getProperty("lanyard.expectedTomcat");
+        assertThat(expected)
+                .as("system property lanyard.expectedTomcat (set by the failsafe execution)")
+                .isNotBlank();
+        assertThat(ServerInfo.getServerNumber()).startsWith(expected);
+    }
+
+    /** Registers the suite's endpoints and the guard once Tomcat's WebSocket container exists. */
     public static final class Registrar implements ServletContextListener {
         static final String ENDPOINTS = Registrar.class.getName() + ".endpoints";
+        static final String SOCKETS = Registrar.class.getName() + ".sockets";
+        static final String GUARDED = Registrar.class.getName() + ".guarded";
 
         @Override
         @SuppressWarnings("unchecked")
@@ -71,6 +89,13 @@ class TomcatIT extends SocketContract {
                 }
             } catch (DeploymentException e) {
                 throw new IllegalStateException(e);
+            }
+            List<String> guarded = (List<String>) event.getServletContext().getAttribute(GUARDED);
+            if (!guarded.isEmpty()) {
+                HandshakeGuardFilter.register(
+                        event.getServletContext(),
+                        (SocketSessions) event.getServletContext().getAttribute(SOCKETS),
+                        guarded.toArray(String[]::new));
             }
         }
     }

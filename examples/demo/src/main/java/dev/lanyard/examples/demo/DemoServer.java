@@ -24,6 +24,7 @@ import dev.lanyard.session.servlet.RoutePolicy;
 import dev.lanyard.session.servlet.StepUpAnswer;
 import dev.lanyard.session.spi.AtomicValueStore;
 import dev.lanyard.session.spi.SessionStore;
+import dev.lanyard.session.websocket.HandshakeGuardFilter;
 import dev.lanyard.session.websocket.SessionEndNotes;
 import dev.lanyard.session.websocket.SocketMeters;
 import dev.lanyard.session.websocket.SocketRoute;
@@ -206,6 +207,8 @@ final class DemoServer implements AutoCloseable {
         JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) -> {
             container.setDefaultMaxSessionIdleTimeout(Duration.ofMinutes(10).toMillis()); // Jetty's default is 30 s
             container.addEndpoint(sockets.endpoint("/live/socket", LiveEndpoint::new, SocketRoute.defaults()));
+            // refuses a handshake without a live session (or from another origin) with 403, ahead of Jetty's upgrade
+            HandshakeGuardFilter.register(servletContext, sockets, "/live/socket");
         });
         // [live-endpoint-end]
         // The admin page's live charts: the meters sampled on a wall clock (the session clock may be a test's).

@@ -6,9 +6,16 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.lanyard.session.tck.MutableClock;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -67,6 +74,38 @@ class DemoApiIT {
         for (String secret : secrets) {
             assertThat(lines).noneMatch(line -> line.contains(secret));
         }
+    }
+
+    @Test
+    void theLiveSocketRefusesAHandshakeWithoutASignedInSessionWith403() throws Exception {
+        String cookie = http.logIn(demo, "alice", "alice");
+        WebSocket open = liveSocket(cookie).get(20, TimeUnit.SECONDS); // the positive control
+        open.abort();
+        String csrf = http.csrfToken(demo, cookie);
+        http.post(demo, "/logout", cookie, "_csrf=" + csrf);
+
+        assertThat(liveSocketRefusal(null)).isEqualTo(403);
+        assertThat(liveSocketRefusal(cookie)).as("after logout").isEqualTo(403);
+    }
+
+    private CompletableFuture<WebSocket> liveSocket(String cookie) {
+        WebSocket.Builder builder =
+                HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+        if (cookie != null) {
+            builder.header("Cookie", "__Host-session=" + cookie);
+        }
+        return builder.buildAsync(
+                URI.create("ws://127.0.0.1:" + demo.port() + "/live/socket"), new WebSocket.Listener() {});
+    }
+
+    private int liveSocketRefusal(String cookie) throws Exception {
+        try {
+            liveSocket(cookie).get(20, TimeUnit.SECONDS).abort();
+        } catch (ExecutionException e) {
+            assertThat(e.getCause()).isInstanceOf(WebSocketHandshakeException.class);
+            return ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode();
+        }
+        throw new AssertionError("the handshake was accepted");
     }
 
     @Test

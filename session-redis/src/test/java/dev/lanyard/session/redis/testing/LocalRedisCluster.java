@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntUnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -33,6 +34,20 @@ public final class LocalRedisCluster implements AutoCloseable {
      *     cluster does not form within 30 seconds
      */
     public static LocalRedisCluster start() {
+        return start(port -> port);
+    }
+
+    /**
+     * Starts a three-master cluster whose nodes announce other ports to clients ({@code
+     * cluster-announce-port}), for example those of a proxy in front of each node, so that every
+     * client connection (Lettuce's node connections included) goes through it. The nodes talk to
+     * each other on their own bus ports, never through the proxies.
+     *
+     * @param announced given a node's port, the port clients are to reach it on; it must forward to
+     *     the node by the time the cluster is created
+     * @return the cluster, every slot served
+     */
+    public static LocalRedisCluster start(IntUnaryOperator announced) {
         Path cli = TestRedis.redisCliBinary()
                 .orElseThrow(() -> new IllegalStateException("The Cluster tests need redis-cli. " + TestRedis.HOW_TO));
         List<RedisProcess> nodes = new ArrayList<>();
@@ -46,7 +61,11 @@ public final class LocalRedisCluster implements AutoCloseable {
                         "--cluster-config-file",
                         "nodes-" + port + ".conf",
                         "--cluster-node-timeout",
-                        "2000"));
+                        "2000",
+                        "--cluster-announce-port",
+                        Integer.toString(announced.applyAsInt(port)),
+                        "--cluster-announce-bus-port",
+                        Integer.toString(port + 10000)));
             }
             List<String> command = new ArrayList<>(List.of(cli.toString(), "--cluster", "create"));
             for (RedisProcess node : nodes) {

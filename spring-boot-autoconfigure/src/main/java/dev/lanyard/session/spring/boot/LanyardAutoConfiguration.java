@@ -3,10 +3,13 @@ package dev.lanyard.session.spring.boot;
 import dev.lanyard.session.SessionManager;
 import dev.lanyard.session.SessionStores;
 import dev.lanyard.session.event.SessionListener;
+import dev.lanyard.session.memcached.MemcachedSessionStore;
+import dev.lanyard.session.memcached.MemcachedStoreMetrics;
 import dev.lanyard.session.metrics.SessionMetrics;
 import dev.lanyard.session.servlet.LanyardSessionFilter;
 import dev.lanyard.session.spi.SessionStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import org.springframework.beans.factory.ObjectProvider;
@@ -28,7 +31,8 @@ import org.springframework.util.ClassUtils;
  * {@code lanyard.*} policy and every {@link SessionListener} bean, and, in a servlet web application,
  * the {@link LanyardSessionFilter} registered for every dispatcher type, with async support, ahead of
  * Spring Security's filter chain. With Micrometer and {@code session-metrics} present, a
- * {@link SessionMetrics} bean that Boot binds to the {@code MeterRegistry}.
+ * {@link SessionMetrics} bean that Boot binds to the {@code MeterRegistry}, and, over a Memcached store,
+ * its {@link MemcachedStoreMetrics} (sessions lost to a dead server, compare-and-set counters).
  *
  * <p>Each bean backs off when the application defines its own of that type; {@code lanyard.enabled=false}
  * switches everything off. Nothing here contacts the store: a store that is down at start-up leaves the
@@ -147,6 +151,30 @@ public class LanyardAutoConfiguration {
                 builder.routes(properties.getMetrics().getRoutes());
             }
             return builder.build();
+        }
+    }
+
+    /** The Memcached store's own meters, when the store is Memcached and Micrometer is present. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(
+            name = {"dev.lanyard.session.memcached.MemcachedStoreMetrics", "io.micrometer.core.instrument.MeterRegistry"
+            })
+    @ConditionalOnProperty(prefix = "lanyard.metrics", name = "enabled", havingValue = "true", matchIfMissing = true)
+    static class MemcachedMetricsConfiguration {
+
+        /**
+         * A {@code MeterBinder} (Boot binds it to every registry) for the sessions lost to a dead server and the
+         * compare-and-set counters; it binds nothing when the store is not a {@link MemcachedSessionStore}, and
+         * backs off when the application defines its own {@link MemcachedStoreMetrics} (for example with tags).
+         */
+        @Bean
+        @ConditionalOnMissingBean(MemcachedStoreMetrics.class)
+        MeterBinder lanyardMemcachedStoreMetrics(SessionStore store) {
+            return registry -> {
+                if (store instanceof MemcachedSessionStore memcached) {
+                    MemcachedStoreMetrics.of(memcached).bindTo(registry);
+                }
+            };
         }
     }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lanyard.session.LoginAttributePolicy;
 import dev.lanyard.session.SessionManager;
+import dev.lanyard.session.memcached.MemcachedSessionStore;
+import dev.lanyard.session.memcached.MemcachedStoreMetrics;
 import dev.lanyard.session.memory.InMemorySessionStore;
 import dev.lanyard.session.metrics.SessionMetrics;
 import dev.lanyard.session.servlet.LanyardSessionFilter;
@@ -15,8 +17,12 @@ import dev.lanyard.session.spring.security.LanyardSecurityAutoConfiguration;
 import dev.lanyard.session.spring.security.LanyardSecurityContextRepository;
 import dev.lanyard.session.spring.security.LanyardSessionAuthenticationStrategy;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.servlet.DispatcherType;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.EnumSet;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -24,6 +30,8 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.security.web.context.SecurityContextRepository;
 
 /** Every condition of the auto-configuration, without a server. Line-neutral: runs on Boot 4.0 and 3.5. */
@@ -219,6 +227,52 @@ class LanyardAutoConfigurationTest {
                 .run(context -> assertThat(context)
                         .doesNotHaveBean(SessionMetrics.class)
                         .hasSingleBean(SessionManager.class));
+    }
+
+    @Test
+    void aMemcachedStoreHasItsOwnMetersBoundAndOtherStoresDoNot() throws Exception {
+        // No memcached runs at this port: the store starts anyway, and its meters read its counters.
+        String memcached =
+                "lanyard.store=memcached://127.0.0.1:" + closedPort() + "?timeout=200ms&connectTimeout=200ms";
+        web.withPropertyValues(memcached).run(context -> {
+            assertThat(context.getBean(SessionStore.class)).isInstanceOf(MemcachedSessionStore.class);
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            context.getBean("lanyardMemcachedStoreMetrics", MeterBinder.class).bindTo(registry);
+            assertThat(registry.find("lanyard.memcached.sessions.lost")
+                            .tag("cause", "dead_server")
+                            .functionCounter())
+                    .isNotNull();
+            assertThat(registry.find("lanyard.memcached.cas.writes").functionCounter())
+                    .isNotNull();
+        });
+        web.run(context -> {
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            context.getBean("lanyardMemcachedStoreMetrics", MeterBinder.class).bindTo(registry);
+            assertThat(registry.find("lanyard.memcached.sessions.lost").meters())
+                    .isEmpty();
+        });
+        web.withPropertyValues(memcached, "lanyard.metrics.enabled=false")
+                .run(context -> assertThat(context).doesNotHaveBean("lanyardMemcachedStoreMetrics"));
+        web.withPropertyValues(memcached)
+                .withUserConfiguration(OwnMemcachedMeters.class)
+                .run(context -> assertThat(context)
+                        .doesNotHaveBean("lanyardMemcachedStoreMetrics")
+                        .hasSingleBean(MemcachedStoreMetrics.class));
+    }
+
+    /** An application's own Memcached meters, with a tag: Lanyard's binder backs off. */
+    @Configuration(proxyBeanMethods = false)
+    static class OwnMemcachedMeters {
+        @Bean
+        MemcachedStoreMetrics ownMemcachedMeters(SessionStore store) {
+            return MemcachedStoreMetrics.of((MemcachedSessionStore) store).withTags(Tags.of("store", "sessions"));
+        }
+    }
+
+    private static int closedPort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     @Test
