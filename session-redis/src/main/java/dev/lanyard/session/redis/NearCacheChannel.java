@@ -74,6 +74,7 @@ final class NearCacheChannel {
     private final Object lock = new Object();
     private final AtomicBoolean enabling = new AtomicBoolean();
     private final AtomicBoolean pinging = new AtomicBoolean();
+    private final AtomicBoolean refusalWarned = new AtomicBoolean();
     private final AtomicLong resets = new AtomicLong();
     private final PushListener pushListener = this::onPush;
     private final RedisConnectionStateListener stateListener = new StateListener();
@@ -270,6 +271,7 @@ final class NearCacheChannel {
         enabled.whenComplete((sameServer, error) -> {
             enabling.set(false);
             if (error != null) {
+                warnIfRefused(error);
                 LOG.debug(
                         "could not turn on client tracking yet ({}); the near cache stays off",
                         error.getClass().getSimpleName());
@@ -290,6 +292,27 @@ final class NearCacheChannel {
                 }
             }
         });
+    }
+
+    /**
+     * Warns once when Redis answered with an error (an ACL without the tracking commands, above all):
+     * unlike a connection that is not up yet, that does not mend itself, and the cache would stay off
+     * with nothing said above DEBUG. Names the error code only, never the message's user name.
+     */
+    private void warnIfRefused(Throwable error) {
+        Throwable cause = error;
+        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof io.lettuce.core.RedisCommandExecutionException
+                && refusalWarned.compareAndSet(false, true)) {
+            String message = String.valueOf(cause.getMessage()).trim();
+            int space = message.indexOf(' ');
+            LOG.warn(
+                    "Redis refused a command the near cache needs ({}); the near cache stays off and every read goes "
+                            + "to Redis. Allow the store's user +client|tracking +client|info +client|list +ping",
+                    space < 0 ? message : message.substring(0, space));
+        }
     }
 
     /** A field of a {@code CLIENT INFO} or {@code CLIENT LIST} line, or "" when absent. */
