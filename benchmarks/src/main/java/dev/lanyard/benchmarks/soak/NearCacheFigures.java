@@ -10,15 +10,16 @@ import java.util.concurrent.TimeUnit;
  * What a run with the near cache measured: authorisations and cart reads the near cache served
  * stale at once but not {@link Soak#NEAR_CACHE_BOUND} later (within its stated window), and for the
  * {@code blackhole-tracking} faults how long the caches kept answering after their invalidation
- * connections went silent, and how many revocation checks (and stale answers among them) fell
- * between the silence and both caches answering again on new connections. Immutable.
+ * connections went silent, how many revocation checks fell between the silence and both caches
+ * answering again on new connections, and how many old cookies or tokens (after a revocation or a
+ * logout) were served at once in that time. Immutable.
  *
  * @param faults how many {@code blackhole-tracking} faults ran
  * @param longestAnsweredMillis the longest any node's cache still answered after the silence, in
  *     milliseconds ({@code -1} when no such fault ran)
  * @param revocationChecks revocation checks made from the silence until both caches answered again
- * @param staleAtOnce authorisations served at once in that time (the stale ones among them are also in
- *     the report's total)
+ * @param staleAtOnce old cookies or tokens (after a revocation or a logout) served at once in that
+ *     time; those still served {@link Soak#NEAR_CACHE_BOUND} later are also in the report's stale count
  * @param staleWithinBound authorisations of a revoked or logged-out session served at once and refused
  *     {@link Soak#NEAR_CACHE_BOUND} later, over the whole run
  * @param cartItemsLate acknowledged cart items missing at once from another node's read and there
