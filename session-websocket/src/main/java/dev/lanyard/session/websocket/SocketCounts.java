@@ -193,6 +193,18 @@ final class SocketCounts {
         return total;
     }
 
+    /** {@link #onOtherNodes}, or none when the store cannot answer. */
+    int onOtherNodesOrNone(SessionHandle handle) {
+        try {
+            return onOtherNodes(handle);
+        } catch (RuntimeException e) {
+            LOG.debug(
+                    "could not read the socket counts of other nodes ({})",
+                    e.getClass().getName());
+            return 0;
+        }
+    }
+
     static String key(SessionHandle handle) {
         return PREFIX + handle.value();
     }

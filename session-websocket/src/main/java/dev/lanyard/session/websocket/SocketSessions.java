@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sockets of one node, bound to their Lanyard sessions. One instance per node (per
- * {@link SessionManager}); it owns one scheduler thread, so {@link #close()} it when the application stops.
+ * {@link SessionManager}); it owns one scheduler thread (and one more that records its socket counts in a store
+ * that can keep them), so {@link #close()} it when the application stops.
  *
  * <ul>
  *   <li><b>Handshake.</b> An endpoint registered with {@link #endpoint} resolves the Lanyard session from the
@@ -79,6 +80,9 @@ public final class SocketSessions implements AutoCloseable {
     private final String headerName;
     private final Set<String> trustedOrigins;
     private final ScheduledExecutorService scheduler;
+    /** Writes this node's socket counts; {@code null} when the store has no values. */
+    private final ScheduledExecutorService countWriter;
+
     private final Map<jakarta.websocket.Session, Socket> sockets = new ConcurrentHashMap<>();
     private final Map<SocketCloseCause, LongAdder> closes = new EnumMap<>(SocketCloseCause.class);
     private final LongAdder refusedHandshakes = new LongAdder();
@@ -87,7 +91,7 @@ public final class SocketSessions implements AutoCloseable {
     private final Set<SessionHandle> unexplained = ConcurrentHashMap.newKeySet();
     /** This node's socket counts in the shared store; {@code null} when the store has no values. */
     private final SocketCounts counts;
-    /** Whether a write of the counts is queued on the scheduler. */
+    /** Whether a write of the counts is queued on their thread. */
     private final AtomicBoolean countsQueued = new AtomicBoolean();
 
     private volatile boolean closed;
@@ -104,17 +108,26 @@ public final class SocketSessions implements AutoCloseable {
         for (SocketCloseCause cause : SocketCloseCause.values()) {
             closes.put(cause, new LongAdder());
         }
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "lanyard-socket-check");
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler = daemonScheduler("lanyard-socket-check");
         this.counts = manager.values()
                 .map(values ->
                         new SocketCounts(values, manager.clock(), SocketCounts.nodeOf(manager.nodeId()), checkInterval))
                 .orElse(null);
         long millis = checkInterval.toMillis();
         scheduler.scheduleWithFixedDelay(this::checkQuietly, millis, millis, TimeUnit.MILLISECONDS);
+        // the counts have their own thread: a burst of writes never delays the checks that close sockets
+        this.countWriter = counts == null ? null : daemonScheduler("lanyard-socket-count");
+        if (countWriter != null) {
+            countWriter.scheduleWithFixedDelay(this::recordCounts, millis, millis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static ScheduledExecutorService daemonScheduler(String name) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**
@@ -237,17 +250,7 @@ public final class SocketSessions implements AutoCloseable {
     }
 
     private int onOtherNodes(SessionHandle handle) {
-        if (counts == null) {
-            return 0;
-        }
-        try {
-            return counts.onOtherNodes(handle);
-        } catch (RuntimeException e) {
-            LOG.debug(
-                    "could not read the socket counts of other nodes ({})",
-                    e.getClass().getName());
-            return 0;
-        }
+        return counts == null ? 0 : counts.onOtherNodesOrNone(handle);
     }
 
     /**
@@ -276,6 +279,9 @@ public final class SocketSessions implements AutoCloseable {
     public void close() {
         closed = true;
         scheduler.shutdownNow();
+        if (countWriter != null) {
+            countWriter.shutdownNow();
+        }
         for (Socket s : List.copyOf(sockets.values())) {
             closeSocket(s, SocketCloseCause.SHUTDOWN);
         }
@@ -380,13 +386,13 @@ public final class SocketSessions implements AutoCloseable {
         }
     }
 
-    /** Queues one write of this node's socket counts on the scheduler, unless one is already queued. */
+    /** Queues one write of this node's socket counts on their thread, unless one is already queued. */
     private void queueCounts() {
         if (counts == null || closed || !countsQueued.compareAndSet(false, true)) {
             return;
         }
         try {
-            scheduler.execute(() -> {
+            countWriter.execute(() -> {
                 countsQueued.set(false);
                 recordCounts();
             });
@@ -396,15 +402,19 @@ public final class SocketSessions implements AutoCloseable {
     }
 
     /** Records this node's socket counts in the store (see {@link SocketCounts#reconcile}). */
-    void recordCounts() {
+    private void recordCounts() {
         if (counts == null) {
             return;
         }
-        Map<SessionHandle, Integer> local = new HashMap<>();
-        for (Socket s : sockets.values()) {
-            local.merge(s.bound().handle(), 1, Integer::sum);
+        try {
+            Map<SessionHandle, Integer> local = new HashMap<>();
+            for (Socket s : sockets.values()) {
+                local.merge(s.bound().handle(), 1, Integer::sum);
+            }
+            counts.reconcile(local);
+        } catch (RuntimeException e) {
+            LOG.warn("recording the socket counts failed with {}", e.getClass().getName(), e);
         }
-        counts.reconcile(local);
     }
 
     // ---------------------------------------------------------------- checks
@@ -433,7 +443,6 @@ public final class SocketSessions implements AutoCloseable {
         for (Map.Entry<SessionHandle, List<Socket>> e : bySession.entrySet()) {
             check(e.getKey(), e.getValue().get(0).bound().version(), e.getValue(), true);
         }
-        recordCounts();
     }
 
     /**
