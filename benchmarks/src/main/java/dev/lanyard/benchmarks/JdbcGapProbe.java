@@ -58,8 +58,10 @@ public final class JdbcGapProbe {
                 statement("load").replace("${session}", "lanyard_session").replace("${user}", "lanyard_user");
         String loadWithoutUserCheck = loadSql.replaceAll("\\n  AND NOT EXISTS[^\\n]*", "")
                 .replace("AND s.expires_at > ?", "AND s.expires_at > ? AND ? > 0");
-        String updateSql =
+        String updateTemplate =
                 statement("update").replace("${session}", "lanyard_session").replace("${user}", "lanyard_user");
+        String updateSql = updateTemplate.replace("${held}", statement("heldByName"));
+        String updateListSql = updateTemplate.replace("${held}", "(" + statement("heldByList") + ")");
         try (DatabaseProcess postgres = DatabaseProcess.postgres();
                 HikariDataSource pool = JdbcStoreBenchmark.pool(postgres.jdbcUrl());
                 JdbcSessionStore store = JdbcSessionStore.builder()
@@ -88,10 +90,11 @@ public final class JdbcGapProbe {
                 "R3 store load",
                 "U0 bare UPDATE as a delta writes (floor)",
                 "U1 U0 + setQueryTimeout",
-                "U2 store's update SQL, no timeout",
+                "U2 store's update SQL (lock_timeout in SQL)",
                 "U3 store delta",
-                "U2a U2, base64 length by arithmetic",
-                "U2w U2 without the payload check in WHERE"
+                "U2l U2 with heldByList (subquery) sizes",
+                "U2n U2 without setting lock_timeout",
+                "U2q U2n + setQueryTimeout"
             };
             for (int run = 0; run < repeat; run++) {
                 long[][] micros = new long[names.length][rounds];
@@ -103,7 +106,9 @@ public final class JdbcGapProbe {
                     Collections.shuffle(order);
                     for (int k : order) {
                         long t0 = System.nanoTime();
-                        step(k, r, pool, store, handle, written, loadSql, loadWithoutUserCheck, updateSql);
+                        step(k, r, pool, store, handle, written, loadSql, loadWithoutUserCheck, new String[] {
+                            updateSql, updateListSql
+                        });
                         micros[k][r] = (System.nanoTime() - t0) / 1_000;
                     }
                 }
@@ -127,7 +132,7 @@ public final class JdbcGapProbe {
             SessionHandle written,
             String loadSql,
             String loadWithoutUserCheck,
-            String updateSql)
+            String[] updateSql)
             throws SQLException {
         switch (k) {
             case 0 -> bareSelect(pool, handle, 0);
@@ -138,14 +143,10 @@ public final class JdbcGapProbe {
             case 5 -> store.load(handle).orElseThrow();
             case 6 -> bareUpdate(pool, written, r, 0);
             case 7 -> bareUpdate(pool, written, r, 10);
-            case 8 -> storeUpdate(pool, updateSql, written, r);
-            case 10 ->
-                storeUpdate(
-                        pool,
-                        updateSql.replace("OCTET_LENGTH(DECODE(s.attributes ->> t.n, 'base64'))", DECODED_LENGTH),
-                        written,
-                        r);
-            case 11 -> storeUpdate(pool, withoutPayloadCheck(updateSql), written, r);
+            case 8 -> storeUpdate(pool, updateSql[0], written, r, Mode.LOCK_TIMEOUT);
+            case 10 -> storeUpdate(pool, updateSql[1], written, r, Mode.LIST);
+            case 11 -> storeUpdate(pool, withoutLockTimeout(updateSql[0]), written, r, Mode.NONE);
+            case 12 -> storeUpdate(pool, withoutLockTimeout(updateSql[0]), written, r, Mode.QUERY_TIMEOUT);
             default ->
                 store.update(
                         written,
@@ -160,16 +161,17 @@ public final class JdbcGapProbe {
         }
     }
 
-    /** The decoded length of padded base64 text, from its length. */
-    static final String DECODED_LENGTH = "(OCTET_LENGTH(s.attributes ->> t.n) / 4 * 3"
-            + " - (CASE WHEN RIGHT(s.attributes ->> t.n, 2) = '==' THEN 2"
-            + " WHEN RIGHT(s.attributes ->> t.n, 1) = '=' THEN 1 ELSE 0 END))";
+    /** How a variant of the store's update is bound and bounded. */
+    private enum Mode {
+        LOCK_TIMEOUT,
+        LIST,
+        NONE,
+        QUERY_TIMEOUT
+    }
 
-    /** The update with its WHERE's payload check replaced by a check that is always true. */
-    static String withoutPayloadCheck(String sql) {
-        int at = sql.lastIndexOf("  AND s.attribute_bytes - (SELECT");
-        int end = sql.indexOf("RETURNING");
-        return sql.substring(0, at) + "  AND ? IS NOT NULL AND ? > 0 AND ? > 0\n" + sql.substring(end);
+    /** The update with its set_config of lock_timeout replaced by a check that is always true. */
+    static String withoutLockTimeout(String sql) {
+        return sql.replace("set_config('lock_timeout', ?, TRUE) IS NOT NULL", "? IS NOT NULL");
     }
 
     private static void bareSelect(HikariDataSource pool, SessionHandle handle, int timeout) throws SQLException {
@@ -226,34 +228,49 @@ public final class JdbcGapProbe {
         }
     }
 
-    private static void storeUpdate(HikariDataSource pool, String sql, SessionHandle written, int r)
+    private static void storeUpdate(HikariDataSource pool, String sql, SessionHandle written, int r, Mode mode)
             throws SQLException {
         String value =
                 java.util.Base64.getEncoder().encodeToString(Integer.toString(r).getBytes(StandardCharsets.UTF_8));
-        String patch = "{\"counter\":\"" + value + "\"}";
-        String touched = "[{\"n\":\"counter\",\"l\":7}]";
+        String puts = "{\"counter\":\"" + value + "\"}";
+        long putBytes = 7 + Integer.toString(r).length();
         long now = System.currentTimeMillis();
         try (Connection c = pool.getConnection();
                 PreparedStatement s = c.prepareStatement(sql)) {
+            if (mode == Mode.QUERY_TIMEOUT) {
+                s.setQueryTimeout(10);
+            }
             int i = 0;
-            s.setString(++i, touched);
-            s.setLong(++i, 7 + Integer.toString(r).length());
-            s.setString(++i, patch);
-            s.setString(++i, patch);
+            s.setLong(++i, putBytes);
+            i = held(s, i, mode);
+            s.setString(++i, "{}");
+            s.setString(++i, puts);
             s.setLong(++i, now);
             s.setNull(++i, Types.BIGINT);
             s.setString(++i, "node-a");
             s.setLong(++i, now + 1_800_000);
             s.setString(++i, written.value());
+            s.setString(++i, "10000");
             s.setLong(++i, now);
             s.setLong(++i, now);
-            s.setString(++i, touched);
-            s.setLong(++i, 7 + Integer.toString(r).length());
+            s.setLong(++i, putBytes);
+            i = held(s, i, mode);
             s.setLong(++i, Long.MAX_VALUE);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
             }
         }
+    }
+
+    private static int held(PreparedStatement s, int index, Mode mode) throws SQLException {
+        int i = index;
+        if (mode == Mode.LIST) {
+            s.setString(++i, "[{\"n\":\"counter\",\"l\":7}]");
+        } else {
+            s.setString(++i, "counter");
+            s.setLong(++i, 7);
+        }
+        return i;
     }
 
     private static double median(long[] values) {

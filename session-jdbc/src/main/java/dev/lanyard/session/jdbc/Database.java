@@ -29,6 +29,7 @@ final class Database implements AutoCloseable {
     private final int timeoutSeconds;
     private final int timeoutMillis;
     private final Duration timeout;
+    private final String lockTimeout;
     private volatile boolean schemaReady;
 
     Database(Connections connections, Dialect dialect, Statements sql, Duration timeout, SchemaSetup schema) {
@@ -38,6 +39,7 @@ final class Database implements AutoCloseable {
         this.timeout = timeout;
         this.timeoutSeconds = (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
         this.timeoutMillis = (int) timeout.toMillis();
+        this.lockTimeout = Long.toString(lockTimeoutMillis(timeout));
         this.schemaReady = schema == SchemaSetup.NONE;
     }
 
@@ -79,9 +81,51 @@ final class Database implements AutoCloseable {
         return c.prepareStatement(sql.get(name));
     }
 
+    /**
+     * Prepares a PostgreSQL statement of work run with {@link #inConnectionUnderLockTimeout}: with no
+     * query timeout, since the statement bounds its own lock waits ({@link #lockTimeout()}).
+     *
+     * @return the named statement of the dialect, prepared on {@code c}
+     */
+    PreparedStatement prepareUnderLockTimeout(Connection c, String name) throws SQLException {
+        if (dialect != Dialect.POSTGRESQL) {
+            throw new IllegalStateException("lock_timeout is PostgreSQL's");
+        }
+        return c.prepareStatement(sql.get(name));
+    }
+
+    /**
+     * @return the {@code lock_timeout} (milliseconds, as text) that a PostgreSQL write run with {@link
+     *     #inConnectionUnderLockTimeout} sets for itself: a quarter of the timeout, at most half a
+     *     second, below it, so that the server cancels a lock wait (and the write) before the
+     *     connection's network timeout gives up on the server
+     */
+    String lockTimeout() {
+        return lockTimeout;
+    }
+
+    static long lockTimeoutMillis(Duration timeout) {
+        long millis = timeout.toMillis();
+        return Math.max(1, millis - Math.min(millis / 4, 500));
+    }
+
     /** Runs work that writes on one connection, in auto-commit (PostgreSQL) or a transaction. */
     <T> T inConnection(String operation, Work<T> work) {
         return inConnection(operation, work, false);
+    }
+
+    /**
+     * Runs one PostgreSQL write that bounds its own lock waits (its SQL sets {@code lock_timeout} to
+     * {@link #lockTimeout()} for its own transaction, prepared with {@link #prepareUnderLockTimeout}),
+     * in auto-commit, with the connection's network timeout at most the store's timeout while it
+     * runs. Costs no query-timeout timer task in the driver; a write is not retried on another
+     * connection.
+     */
+    <T> T inConnectionUnderLockTimeout(String operation, Work<T> work) {
+        if (dialect != Dialect.POSTGRESQL) {
+            throw new IllegalStateException("lock_timeout is PostgreSQL's");
+        }
+        return run(operation, work, false, true);
     }
 
     /**
@@ -97,6 +141,10 @@ final class Database implements AutoCloseable {
             // not.
             return inTransaction(operation, work);
         }
+        return run(operation, work, readOnly, readOnly && dialect == Dialect.POSTGRESQL);
+    }
+
+    private <T> T run(String operation, Work<T> work, boolean retryLostConnection, boolean networkTimeout) {
         ensureSchema();
         for (int attempt = 1; ; attempt++) {
             Connection c = null;
@@ -106,11 +154,11 @@ final class Database implements AutoCloseable {
                 if (!c.getAutoCommit()) {
                     c.setAutoCommit(true);
                 }
-                T result = readOnly && dialect == Dialect.POSTGRESQL ? withNetworkTimeout(c, work) : work.run(c);
+                T result = networkTimeout ? withNetworkTimeout(c, work) : work.run(c);
                 broken = false;
                 return result;
             } catch (SQLException e) {
-                if (readOnly && attempt == 1 && isConnectionLost(e) && !timedOut(e)) {
+                if (retryLostConnection && attempt == 1 && isConnectionLost(e) && !timedOut(e)) {
                     continue;
                 }
                 throw unavailable(operation, e);
@@ -178,11 +226,16 @@ final class Database implements AutoCloseable {
     }
 
     /**
-     * Runs work with the connection's network timeout set to the store's timeout: a server that does
-     * not answer within it fails the work (and the connection, which is then not reused).
+     * Runs work with the connection's network timeout at most the store's timeout: a server that does
+     * not answer within it fails the work (and the connection, which is then not reused). A
+     * connection whose network timeout is already that short (a driver {@code socketTimeout}) is left
+     * as it is; otherwise the timeout is set for the work and put back afterwards.
      */
     private <T> T withNetworkTimeout(Connection c, Work<T> work) throws SQLException {
         int previous = c.getNetworkTimeout();
+        if (previous > 0 && previous <= timeoutMillis) {
+            return work.run(c);
+        }
         c.setNetworkTimeout(Runnable::run, timeoutMillis);
         T result = work.run(c);
         c.setNetworkTimeout(Runnable::run, previous);

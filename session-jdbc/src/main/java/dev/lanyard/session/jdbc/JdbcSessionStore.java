@@ -331,8 +331,10 @@ public final class JdbcSessionStore implements UserIndexedStore, AtomicValueStor
          * beyond it an operation throws {@link StoreUnavailableException}. Writes, and every statement
          * on MariaDB, apply it with {@link java.sql.Statement#setQueryTimeout}, rounded up to whole
          * seconds; on PostgreSQL the reads that take no lock apply it as the connection's
-         * {@linkplain java.sql.Connection#setNetworkTimeout network timeout} while they run. A
-         * transaction of several statements (login, rotation) may take this long per statement.
+         * {@linkplain java.sql.Connection#setNetworkTimeout network timeout} while they run, and so
+         * does the delta, which also sets PostgreSQL's {@code lock_timeout} for itself, a little
+         * shorter, so that the server cancels a wait for the session's row lock. A transaction of
+         * several statements (login, rotation) may take this long per statement.
          *
          * @param timeout the timeout, positive, at most one minute
          * @return this builder

@@ -14,7 +14,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The store's operations on one session: load (one primary-key {@code SELECT}), create, the delta
@@ -66,11 +68,116 @@ final class SessionOperations {
     }
 
     UpdateResult update(SessionHandle handle, SessionDelta delta) {
+        return db.dialect() == Dialect.POSTGRESQL
+                ? updateInOneStatement(handle, delta)
+                : updateInTransaction(handle, delta);
+    }
+
+    /**
+     * PostgreSQL: one {@code UPDATE … RETURNING} in auto-commit, one round trip, bounded by the
+     * {@code lock_timeout} it sets for itself instead of a query timeout; it spells out the names it
+     * touches when they are few ({@link Statements#updateFor}).
+     */
+    private UpdateResult updateInOneStatement(SessionHandle handle, SessionDelta delta) {
+        Set<String> touched = new LinkedHashSet<>(delta.removals());
+        touched.addAll(delta.puts().keySet());
+        String statement = Statements.updateFor(touched.size());
+        boolean byName = touched.size() <= Statements.NAMED_TERMS;
+        String touchedJson = byName
+                ? null
+                : AttributesJson.touched(delta.removals(), delta.puts().keySet());
+        String removals = textArray(delta.removals());
+        String puts = AttributesJson.encode(delta.puts());
+        long putBytes = SessionRecord.sizeOf(delta.puts());
+        return db.inConnectionUnderLockTimeout("update", c -> {
+            for (int attempt = 0; ; attempt++) {
+                long now = clock.millis();
+                try (PreparedStatement s = db.prepareUnderLockTimeout(c, statement)) {
+                    int i = 0;
+                    s.setLong(++i, putBytes);
+                    i = bindHeld(s, i, touched, touchedJson);
+                    s.setString(++i, removals);
+                    s.setString(++i, puts);
+                    s.setLong(++i, delta.lastAccessedAt().toEpochMilli());
+                    setLongOrNull(
+                            s,
+                            ++i,
+                            delta.idleTimeout() == null
+                                    ? null
+                                    : delta.idleTimeout().toMillis());
+                    setStringOrNull(s, ++i, delta.lastNode());
+                    s.setLong(++i, now + delta.ttl().toMillis());
+                    s.setString(++i, handle.value());
+                    s.setString(++i, db.lockTimeout());
+                    s.setLong(++i, now);
+                    s.setLong(++i, now);
+                    s.setLong(++i, putBytes);
+                    i = bindHeld(s, i, touched, touchedJson);
+                    s.setLong(++i, delta.payloadLimit());
+                    try (ResultSet rs = s.executeQuery()) {
+                        if (rs.next()) {
+                            return UpdateResult.applied(rs.getLong(1));
+                        }
+                    }
+                }
+                String list = touchedJson != null
+                        ? touchedJson
+                        : AttributesJson.touched(delta.removals(), delta.puts().keySet());
+                UpdateResult refused = refused(c, handle, list, putBytes, now, delta.payloadLimit());
+                if (refused != null || attempt >= 2) {
+                    return refused != null ? refused : UpdateResult.notFound();
+                }
+            }
+        });
+    }
+
+    /** Binds {@code ${held}}: each touched name and its length, or the list of them as JSON. */
+    private static int bindHeld(PreparedStatement s, int index, Set<String> touched, String touchedJson)
+            throws SQLException {
+        int i = index;
+        if (touchedJson != null) {
+            s.setString(++i, touchedJson);
+            return i;
+        }
+        for (String name : touched) {
+            s.setString(++i, name);
+            s.setLong(++i, name.length());
+        }
+        return i;
+    }
+
+    /**
+     * @return the names as a PostgreSQL array literal of text: each quoted, with {@code "} and
+     *     {@code \} escaped
+     */
+    static String textArray(Set<String> names) {
+        StringBuilder out = new StringBuilder().append('{');
+        for (String name : names) {
+            if (out.length() > 1) {
+                out.append(',');
+            }
+            out.append('"');
+            for (int i = 0; i < name.length(); i++) {
+                char ch = name.charAt(i);
+                if (ch == '"' || ch == '\\') {
+                    out.append('\\');
+                }
+                out.append(ch);
+            }
+            out.append('"');
+        }
+        return out.append('}').toString();
+    }
+
+    /**
+     * MariaDB: the {@code UPDATE} and the read of the size it left, in one transaction, so that the
+     * size read is the one this update wrote (MariaDB has no {@code UPDATE … RETURNING}).
+     */
+    private UpdateResult updateInTransaction(SessionHandle handle, SessionDelta delta) {
         String patch = AttributesJson.patch(delta.removals(), delta.puts());
         String touched = AttributesJson.touched(delta.removals(), delta.puts().keySet());
         long putBytes = SessionRecord.sizeOf(delta.puts());
-        boolean returning = db.dialect() == Dialect.POSTGRESQL;
-        Database.Work<UpdateResult> work = c -> {
+        return db.inTransaction("update", c -> {
             for (int attempt = 0; ; attempt++) {
                 long now = clock.millis();
                 try (PreparedStatement s = db.prepare(c, "update")) {
@@ -78,9 +185,6 @@ final class SessionOperations {
                     s.setString(++i, touched);
                     s.setLong(++i, putBytes);
                     s.setString(++i, patch);
-                    if (returning) {
-                        s.setString(++i, patch);
-                    }
                     s.setLong(++i, delta.lastAccessedAt().toEpochMilli());
                     setLongOrNull(
                             s,
@@ -96,13 +200,7 @@ final class SessionOperations {
                     s.setString(++i, touched);
                     s.setLong(++i, putBytes);
                     s.setLong(++i, delta.payloadLimit());
-                    if (returning) {
-                        try (ResultSet rs = s.executeQuery()) {
-                            if (rs.next()) {
-                                return UpdateResult.applied(rs.getLong(1));
-                            }
-                        }
-                    } else if (s.executeUpdate() > 0) {
+                    if (s.executeUpdate() > 0) {
                         try (PreparedStatement size = db.prepare(c, "updatedSize")) {
                             size.setString(1, handle.value());
                             try (ResultSet rs = size.executeQuery()) {
@@ -117,10 +215,7 @@ final class SessionOperations {
                     return refused != null ? refused : UpdateResult.notFound();
                 }
             }
-        };
-        // PostgreSQL: one statement, no transaction needed. MariaDB: the update and the read of its
-        // size in one transaction, so the size read is the one this update wrote.
-        return returning ? db.inConnection("update", work) : db.inTransaction("update", work);
+        });
     }
 
     /**

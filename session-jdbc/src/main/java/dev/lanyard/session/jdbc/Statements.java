@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,14 @@ import java.util.Map;
 final class Statements {
 
     private static final String MARKER = "-- name:";
+
+    /**
+     * The most touched names a delta's statement spells out one by one ({@code heldByName}); a delta
+     * of more names uses {@code heldByList}.
+     */
+    static final int NAMED_TERMS = 8;
+
+    private static final String HELD = "${held}";
 
     private final Map<String, String> byName;
     private final List<String> schema;
@@ -44,6 +53,7 @@ final class Statements {
             }
         }
         put(byName, name, sql, tables);
+        expandHeld(byName);
         List<String> schema = new ArrayList<>();
         StringBuilder ddl = new StringBuilder();
         for (String line : read(dialect, "schema.sql").split("\n")) {
@@ -58,6 +68,33 @@ final class Statements {
             }
         }
         return new Statements(byName, schema);
+    }
+
+    /**
+     * @param touched how many names a delta puts or removes
+     * @return the name of the {@code update} statement that spells out that many, in a dialect whose
+     *     {@code update} has {@code ${held}}
+     */
+    static String updateFor(int touched) {
+        return touched <= NAMED_TERMS ? "update/" + touched : "update/list";
+    }
+
+    /**
+     * A dialect whose {@code update} has {@code ${held}} gets one statement per number of touched
+     * names up to {@link #NAMED_TERMS}, each with that many {@code heldByName} terms, and one with
+     * {@code heldByList} for more.
+     */
+    private static void expandHeld(Map<String, String> byName) {
+        String update = byName.get("update");
+        if (update == null || !update.contains(HELD)) {
+            return;
+        }
+        String term = byName.get("heldByName");
+        for (int n = 0; n <= NAMED_TERMS; n++) {
+            String held = n == 0 ? "0" : String.join(" + ", Collections.nCopies(n, term));
+            byName.put(updateFor(n), update.replace(HELD, held));
+        }
+        byName.put(updateFor(NAMED_TERMS + 1), update.replace(HELD, byName.get("heldByList")));
     }
 
     String get(String name) {

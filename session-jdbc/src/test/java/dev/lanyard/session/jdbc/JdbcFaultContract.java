@@ -129,7 +129,7 @@ abstract class JdbcFaultContract {
                 .build();
     }
 
-    private SessionDelta put(String name, String value) {
+    SessionDelta put(String name, String value) {
         return new SessionDelta(
                 Map.of(name, value.getBytes(StandardCharsets.UTF_8)),
                 Set.of(),

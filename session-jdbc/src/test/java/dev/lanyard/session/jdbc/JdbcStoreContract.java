@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lanyard.session.SessionHandle;
 import dev.lanyard.session.SessionStores;
 import dev.lanyard.session.jdbc.testing.DatabaseProcess;
+import dev.lanyard.session.spi.SessionDelta;
 import dev.lanyard.session.spi.SessionRecord;
 import dev.lanyard.session.spi.SessionStore;
 import dev.lanyard.session.spi.UpdateResult;
@@ -181,5 +182,53 @@ abstract class JdbcStoreContract extends UserIndexedStoreContract {
             pool.shutdownNow();
         }
         assertThat(store.load(r.handle()).orElseThrow().attributes()).hasSize(threads);
+    }
+
+    /**
+     * The delta spells out up to {@link Statements#NAMED_TERMS} touched names one by one and passes
+     * more as a list: both keep the size exact, with names that need quoting in JSON and in a
+     * PostgreSQL array literal, and both refuse what would pass the payload limit.
+     */
+    @Test
+    void deltasOfFewAndManyOddlyNamedAttributesKeepTheSizeExact() {
+        SessionRecord r = record(newHandle(), null, Map.of("kept", bytes("k")));
+        store.create(r, TTL);
+        Map<String, byte[]> many = new java.util.LinkedHashMap<>();
+        String[] odd = {"quote\"", "back\\slash", "com,ma", "{brace}", "ünï ☃", "tab\tline\n", "NULL", "", " sp "};
+        for (int i = 0; i < Statements.NAMED_TERMS + 4; i++) {
+            many.put(odd[i % odd.length] + i, bytes("value " + i));
+        }
+        Map<String, byte[]> expected = new java.util.HashMap<>(many);
+        expected.put("kept", bytes("k"));
+        UpdateResult first = store.update(r.handle(), delta(many, Set.of()));
+        assertThat(first.status()).isEqualTo(UpdateResult.Status.APPLIED);
+        assertThat(first.attributeBytes()).isEqualTo(SessionRecord.sizeOf(expected));
+
+        List<String> names = new ArrayList<>(many.keySet());
+        Set<String> removed = Set.of(names.get(0), names.get(1), names.get(2), "never there");
+        Map<String, byte[]> puts = Map.of(names.get(3), bytes("longer than before"), "fresh\"", bytes("f"));
+        removed.forEach(expected::remove);
+        expected.putAll(puts);
+        UpdateResult second = store.update(r.handle(), delta(puts, removed));
+        assertThat(second.status()).isEqualTo(UpdateResult.Status.APPLIED);
+        assertThat(second.attributeBytes()).isEqualTo(SessionRecord.sizeOf(expected));
+        Map<String, byte[]> stored = store.load(r.handle()).orElseThrow().attributes();
+        assertThat(stored).containsOnlyKeys(expected.keySet().toArray(String[]::new));
+        expected.forEach((name, value) -> assertThat(stored.get(name)).as(name).isEqualTo(value));
+
+        long size = SessionRecord.sizeOf(expected);
+        for (int count : new int[] {1, Statements.NAMED_TERMS + 1}) {
+            Map<String, byte[]> tooMuch = new java.util.HashMap<>();
+            for (int i = 0; i < count; i++) {
+                tooMuch.put("big" + i, new byte[100]);
+            }
+            long wouldBe = size + SessionRecord.sizeOf(tooMuch);
+            UpdateResult refused = store.update(
+                    r.handle(), new SessionDelta(tooMuch, Set.of(), clock.instant(), null, "node-a", TTL, wouldBe - 1));
+            assertThat(refused.status()).as("%d names", count).isEqualTo(UpdateResult.Status.TOO_LARGE);
+            assertThat(refused.attributeBytes()).as("%d names", count).isEqualTo(wouldBe);
+        }
+        assertThat(store.load(r.handle()).orElseThrow().attributes())
+                .containsOnlyKeys(expected.keySet().toArray(String[]::new));
     }
 }

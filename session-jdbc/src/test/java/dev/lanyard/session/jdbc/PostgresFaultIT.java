@@ -8,6 +8,7 @@ import dev.lanyard.session.SessionHandle;
 import dev.lanyard.session.SessionId;
 import dev.lanyard.session.StoreUnavailableException;
 import dev.lanyard.session.jdbc.testing.DatabaseProcess;
+import dev.lanyard.session.spi.UpdateResult;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -61,6 +62,44 @@ class PostgresFaultIT extends JdbcFaultContract {
         }
     }
 
+    /**
+     * The delta carries no query timeout either: it bounds its own lock waits with the lock_timeout it
+     * sets for itself, and the connection's network timeout bounds the rest. A delta to a backend
+     * that answers nothing (SIGSTOP) fails typed within the timeout; the lock_timeout it set ends
+     * with its own transaction; and the store works again once the backend runs.
+     */
+    @Test
+    void aDeltaTheServerDoesNotAnswerFailsTypedWithinTheTimeoutAndLeavesNoSettingBehind() throws Exception {
+        OneConnection connections = new OneConnection(server().jdbcUrl());
+        try (JdbcSessionStore store = store(JdbcSessionStore.builder().connections(connections))) {
+            SessionHandle handle = SessionId.generate(RANDOM).handle();
+            store.create(record(handle), Duration.ofMinutes(30));
+            assertThat(store.update(handle, put("before", "stop")).status()).isEqualTo(UpdateResult.Status.APPLIED);
+            assertThat(connections.lockTimeout())
+                    .as("the delta's lock_timeout ended with its statement")
+                    .isEqualTo("0");
+            long backend = connections.backendPid();
+            signal("STOP", backend);
+            try {
+                List<Duration> failures = new ArrayList<>();
+                assertTimeoutPreemptively(
+                        Duration.ofSeconds(60),
+                        () -> assertThatThrownBy(() ->
+                                        timed(() -> store.update(handle, put("during", "stop")), failures))
+                                .isInstanceOf(StoreUnavailableException.class)
+                                .hasMessageNotContaining(handle.value()));
+                assertThat(failures)
+                        .singleElement()
+                        .satisfies(took -> assertThat(took).isLessThanOrEqualTo(TIMEOUT.plus(SLACK)));
+            } finally {
+                signal("CONT", backend);
+            }
+            assertThat(store.update(handle, put("after", "stop")).status())
+                    .as("the same store, on a new connection")
+                    .isEqualTo(UpdateResult.Status.APPLIED);
+        }
+    }
+
     private static void signal(String name, long pid) throws IOException, InterruptedException {
         Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).start();
         assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -93,6 +132,14 @@ class PostgresFaultIT extends JdbcFaultContract {
                     // already gone
                 }
                 connection = null;
+            }
+        }
+
+        synchronized String lockTimeout() throws SQLException {
+            try (Statement s = acquire().createStatement();
+                    ResultSet rs = s.executeQuery("SHOW lock_timeout")) {
+                rs.next();
+                return rs.getString(1);
             }
         }
 

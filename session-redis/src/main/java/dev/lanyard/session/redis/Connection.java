@@ -98,6 +98,26 @@ abstract class Connection implements AutoCloseable {
     }
 
     /**
+     * The shared connection now in use, for the near cache, which turns client tracking on on it.
+     *
+     * @return the connection, or null on Cluster
+     */
+    StatefulRedisConnection<byte[], byte[]> current() {
+        return null; // Cluster
+    }
+
+    /**
+     * Registers an action to run after the shared connection was replaced by a new one (by {@link
+     * #reconnect} or a master switch; before the master switch's own actions). It runs on a Lettuce
+     * thread and must not block.
+     *
+     * @param action the action
+     */
+    void onReplaced(Runnable action) {
+        // only standalone and Sentinel connections are replaced
+    }
+
+    /**
      * Replaces the shared connection with a new one (under Sentinel, to the master the sentinels
      * name now; on Cluster, a new cluster connection with new node connections) and closes the old
      * one, without blocking; commands in flight on the old one finish or fail. For a connection that
@@ -253,6 +273,7 @@ abstract class Connection implements AutoCloseable {
                 new java.util.concurrent.atomic.AtomicBoolean();
         private volatile boolean closed;
         private final List<Runnable> switchActions = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final List<Runnable> replaceActions = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         Standalone(
                 ClientResources resources,
@@ -369,6 +390,15 @@ abstract class Connection implements AutoCloseable {
                             .schedule(old::closeAsync, uri.getTimeout().toMillis(), TimeUnit.MILLISECONDS);
                 }
                 done.complete(null);
+                for (Runnable action : replaceActions) {
+                    try {
+                        action.run();
+                    } catch (RuntimeException e) {
+                        LOG.warn(
+                                "an action after a replacement failed ({})",
+                                e.getClass().getSimpleName());
+                    }
+                }
                 if (!switched) {
                     return;
                 }
@@ -388,6 +418,16 @@ abstract class Connection implements AutoCloseable {
         @Override
         void onMasterSwitch(Runnable action) {
             switchActions.add(action);
+        }
+
+        @Override
+        void onReplaced(Runnable action) {
+            replaceActions.add(action);
+        }
+
+        @Override
+        StatefulRedisConnection<byte[], byte[]> current() {
+            return connection;
         }
 
         @Override

@@ -2,6 +2,7 @@ package dev.lanyard.session.redis;
 
 import dev.lanyard.session.SessionHandle;
 import dev.lanyard.session.StoreUnavailableException;
+import io.lettuce.core.ClientListArgs;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
@@ -13,6 +14,7 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,13 +23,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The invalidation channel of a {@link NearCachedRedisStore}: one RESP3 connection with client
- * tracking in broadcast mode for session and user-version keys, whose pushes drop the cache's
- * copies, and the epoch and heartbeat lease that tell the cache whether it may answer. Every event
- * after which an invalidation may have been missed (a drop, a reconnect, a failed heartbeat, a
- * failover) moves the epoch and drops the whole copy; the channel is trusted again only once Redis
- * confirmed tracking. Why this mechanism, and its failure modes: {@code docs/redis.md} ("Near
- * cache"). Thread-safe.
+ * The invalidation channel of a {@link NearCachedRedisStore}: one RESP3 connection of its own that
+ * receives the invalidation pushes, which drop the cache's copies, from two kinds of client
+ * tracking: on the store's shared data connection, default (per-key) tracking with {@code NOLOOP}
+ * redirected to it, so that Redis tells it of every change by another client to a session key this
+ * node read, but not of this node's own writes (which all go over that connection); and on the
+ * channel's connection itself, broadcast tracking of the user version keys. It also keeps the epoch
+ * and heartbeat lease that tell the cache whether it may answer. Every event after which an
+ * invalidation may have been missed (a drop or reconnect of either connection, a replacement of the
+ * data connection, a failed heartbeat, a failover) moves the epoch and drops the whole copy; the
+ * channel is trusted again only once Redis confirmed both trackings, the data connection's
+ * redirected to this channel's current connection on the same server. Why this mechanism, and its
+ * failure modes: {@code docs/redis.md} ("Near cache"). Thread-safe.
  */
 final class NearCacheChannel {
 
@@ -67,14 +74,20 @@ final class NearCacheChannel {
     private final Object lock = new Object();
     private final AtomicBoolean enabling = new AtomicBoolean();
     private final AtomicBoolean pinging = new AtomicBoolean();
+    private final AtomicBoolean refusalWarned = new AtomicBoolean();
     private final AtomicLong resets = new AtomicLong();
     private final PushListener pushListener = this::onPush;
     private final RedisConnectionStateListener stateListener = new StateListener();
+    private final PushListener dataPushListener = this::onDataPush;
+    private final RedisConnectionStateListener dataStateListener = new DataStateListener();
     /** Unanswered heartbeats and tracking requests in a row; enough of them reopen the channel. */
     private final ConnectionLiveness.TimeoutCounter unanswered =
             new ConnectionLiveness.TimeoutCounter(UNANSWERED_BEFORE_REOPEN);
 
     private volatile StatefulRedisConnection<byte[], byte[]> tracking;
+    /** The data connection whose state this channel listens to: the store's current one. */
+    private volatile StatefulRedisConnection<byte[], byte[]> data;
+
     private volatile boolean closed;
     private ScheduledFuture<?> heartbeat;
 
@@ -107,6 +120,7 @@ final class NearCacheChannel {
             attach(opened);
         });
         connection.onMasterSwitch(this::followNewMaster);
+        connection.onReplaced(this::dataReplaced);
         this.heartbeat = connection
                 .resources
                 .eventExecutorGroup()
@@ -199,46 +213,160 @@ final class NearCacheChannel {
             old.removeListener(pushListener);
             old.closeAsync();
         }
-        enableTracking(connection);
+        enableTracking();
     }
 
     /**
-     * Turns tracking on (off first, as Redis refuses to add an overlapping prefix) and trusts the
-     * channel once Redis confirmed it, if nothing happened meanwhile.
+     * Turns tracking on on the data connection, redirected to the invalidation connection, with
+     * {@code NOLOOP} (off first, which also ends a previous redirection), checks that the
+     * redirection reached this channel's connection on the same server (after a failover the two
+     * could briefly reach different servers, where the same client id may name another client),
+     * and trusts the channel once Redis confirmed it, if nothing happened meanwhile.
      */
-    private void enableTracking(StatefulRedisConnection<byte[], byte[]> connection) {
-        if (closed || !enabling.compareAndSet(false, true)) {
+    private void enableTracking() {
+        StatefulRedisConnection<byte[], byte[]> target = tracking;
+        if (closed || target == null || !enabling.compareAndSet(false, true)) {
             return;
         }
         long e = reset();
-        long sent = System.nanoTime();
-        try {
-            connection.async().clientTracking(TrackingArgs.Builder.enabled(false));
-            connection
-                    .async()
-                    .clientTracking(TrackingArgs.Builder.enabled().bcast().prefixes(schema.trackedPrefixes()))
-                    .whenComplete((ok, error) -> {
-                        enabling.set(false);
-                        if (error != null) {
-                            LOG.debug(
-                                    "could not turn on client tracking yet ({}); the near cache stays off",
-                                    error.getClass().getSimpleName());
-                            reopenIfUnanswered(connection);
-                            return;
-                        }
-                        unanswered.answered();
-                        synchronized (lock) {
-                            if (epoch.get() == e && connection == tracking && !closed) {
-                                leaseEnd = sent + leaseNanos;
-                                trustedEpoch = e;
-                                LOG.debug("near cache active (epoch {})", e);
-                            }
-                        }
-                    });
-        } catch (RuntimeException ex) {
+        StatefulRedisConnection<byte[], byte[]> dataConnection = watchData();
+        if (dataConnection == null) {
             enabling.set(false);
-            LOG.debug(
-                    "could not turn on client tracking yet ({})", ex.getClass().getSimpleName());
+            return;
+        }
+        long sent = System.nanoTime();
+        CompletableFuture<Boolean> enabled;
+        try {
+            target.async().clientTracking(TrackingArgs.Builder.enabled(false));
+            CompletableFuture<String> userVersions = target.async()
+                    .clientTracking(TrackingArgs.Builder.enabled().bcast().prefixes(schema.userVersionPrefix()))
+                    .toCompletableFuture();
+            enabled = target.async().clientInfo().toCompletableFuture().thenCompose(info -> {
+                long id = Long.parseLong(infoField(info, "id"));
+                String addr = infoField(info, "addr");
+                // Redirect only once the id is known to name this channel's connection on the data
+                // connection's server: never to a stranger that holds the same id on another server.
+                return dataConnection
+                        .async()
+                        .clientList(ClientListArgs.Builder.ids(id))
+                        .toCompletableFuture()
+                        .thenCompose(line -> {
+                            if (!addr.equals(infoField(line, "addr"))) {
+                                return CompletableFuture.completedFuture(false);
+                            }
+                            dataConnection.async().clientTracking(TrackingArgs.Builder.enabled(false));
+                            return dataConnection
+                                    .async()
+                                    .clientTracking(TrackingArgs.Builder.enabled()
+                                            .redirect(id)
+                                            .noloop())
+                                    .toCompletableFuture()
+                                    .thenApply(ok -> true);
+                        });
+            });
+            enabled = enabled.thenCombine(userVersions, (sameServer, ok) -> sameServer);
+        } catch (RuntimeException ex) {
+            enabled = CompletableFuture.failedFuture(ex);
+        }
+        enabled.whenComplete((sameServer, error) -> {
+            enabling.set(false);
+            if (error != null) {
+                warnIfRefused(error);
+                LOG.debug(
+                        "could not turn on client tracking yet ({}); the near cache stays off",
+                        error.getClass().getSimpleName());
+                reopenIfUnanswered(target);
+                return;
+            }
+            unanswered.answered();
+            if (!sameServer) {
+                reopen("the near cache's invalidation connection and the data connection reached different "
+                        + "servers: reopening it");
+                return;
+            }
+            synchronized (lock) {
+                if (epoch.get() == e && target == tracking && dataConnection == data && !closed) {
+                    leaseEnd = sent + leaseNanos;
+                    trustedEpoch = e;
+                    LOG.debug("near cache active (epoch {})", e);
+                }
+            }
+        });
+    }
+
+    /**
+     * Warns once when Redis answered with an error (an ACL without the tracking commands, above all):
+     * unlike a connection that is not up yet, that does not mend itself, and the cache would stay off
+     * with nothing said above DEBUG. Names the error code only, never the message's user name.
+     */
+    private void warnIfRefused(Throwable error) {
+        Throwable cause = error;
+        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof io.lettuce.core.RedisCommandExecutionException
+                && refusalWarned.compareAndSet(false, true)) {
+            String message = String.valueOf(cause.getMessage()).trim();
+            int space = message.indexOf(' ');
+            LOG.warn(
+                    "Redis refused a command the near cache needs ({}); the near cache stays off and every read goes "
+                            + "to Redis. Allow the store's user +client|tracking +client|info +client|list +ping",
+                    space < 0 ? message : message.substring(0, space));
+        }
+    }
+
+    /** A field of a {@code CLIENT INFO} or {@code CLIENT LIST} line, or "" when absent. */
+    static String infoField(String line, String name) {
+        if (line == null) {
+            return "";
+        }
+        for (String part : line.trim().split(" ")) {
+            if (part.startsWith(name + "=")) {
+                return part.substring(name.length() + 1);
+            }
+        }
+        return "";
+    }
+
+    /**
+     * Listens to the store's current data connection (and no longer to a replaced one).
+     *
+     * @return the current data connection, or null when there is none yet
+     */
+    private StatefulRedisConnection<byte[], byte[]> watchData() {
+        StatefulRedisConnection<byte[], byte[]> current =
+                store.operations().connection().current();
+        synchronized (lock) {
+            if (current != data) {
+                if (data != null) {
+                    data.removeListener(dataStateListener);
+                    data.removeListener(dataPushListener);
+                }
+                if (current != null) {
+                    current.addListener(dataStateListener);
+                    current.addListener(dataPushListener);
+                }
+                data = current;
+            }
+        }
+        return current;
+    }
+
+    /** The store replaced its data connection: the new one has no tracking yet. */
+    private void dataReplaced() {
+        if (closed) {
+            return;
+        }
+        reset();
+        LOG.debug("the store replaced its data connection: dropped the near cache, turning tracking on again");
+        enabling.set(false);
+        enableTracking();
+    }
+
+    /** Redis tells the data connection that its redirection target is gone. */
+    private void onDataPush(PushMessage message) {
+        if ("tracking-redir-broken".equals(message.getType())) {
+            reset();
         }
     }
 
@@ -250,7 +378,7 @@ final class NearCacheChannel {
         }
         long e = epoch.get();
         if (trustedEpoch != e) {
-            enableTracking(connection);
+            enableTracking();
             return;
         }
         if (!pinging.compareAndSet(false, true)) {
@@ -324,7 +452,7 @@ final class NearCacheChannel {
             if (connection == tracking && !closed) {
                 reset();
                 enabling.set(false);
-                enableTracking(tracking);
+                enableTracking();
             }
         }
 
@@ -333,6 +461,25 @@ final class NearCacheChannel {
             if (connection == tracking) {
                 reset();
                 LOG.debug("the near cache's invalidation connection dropped; the cache is off until it " + "is back");
+            }
+        }
+    }
+
+    private final class DataStateListener implements RedisConnectionStateListener {
+        @Override
+        public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+            if (connection == data && !closed) {
+                reset();
+                enabling.set(false);
+                enableTracking();
+            }
+        }
+
+        @Override
+        public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+            if (connection == data) {
+                reset();
+                LOG.debug("the store's data connection dropped; the near cache is off until it is back");
             }
         }
     }

@@ -35,14 +35,16 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Invalidation</h2>
  *
- * Redis itself keeps the copy correct: a {@link NearCacheChannel} with client tracking in broadcast
- * mode for session and user-version keys drops a copy whenever any client changes, deletes, expires
- * or evicts the session (or revokes its user), and drops everything after any event in which an
- * invalidation may have been missed. This node's own writes drop its copy as soon as Redis accepted
- * them. A read that races with an invalidation never stores what it read: it takes a ticket (its
- * stripe's invalidation counter and the channel's epoch) before it asks Redis and keeps the answer
- * only if neither moved. The mechanism, why it was chosen, and its failure modes are in {@code
- * docs/redis.md} ("Near cache").
+ * Redis itself keeps the copy correct: a {@link NearCacheChannel} with client tracking of session
+ * and user-version keys drops a copy whenever another node changes, deletes, expires or evicts the
+ * session (or revokes its user), and drops everything after any event in which an invalidation may
+ * have been missed. Session keys are tracked on the store's data connection with {@code NOLOOP}, so
+ * this node's own writes send it nothing: an update keeps the session as the update script returned
+ * it (one round trip, and the next read is a hit), every other write drops the copy as soon as
+ * Redis accepted it. A read or an update that races with an invalidation never stores what it got:
+ * it takes a ticket (its stripe's invalidation counter, the user revocation counter and the
+ * channel's epoch) before it asks Redis and keeps the answer only if none moved. The mechanism, why
+ * it was chosen, and its failure modes are in {@code docs/redis.md} ("Near cache").
  *
  * <h2>Expiry</h2>
  *
@@ -51,8 +53,10 @@ import org.slf4j.LoggerFactory;
  * records are dropped beyond {@link NearCacheOptions#maximumSize()}.
  *
  * <p>Every method other than {@link #loadCached} behaves exactly as the wrapped store's: writes go
- * to Redis first, and the local copy changes only after Redis answered (it is dropped, never
- * updated in place). {@link #load} always reads Redis. Redis Cluster is not supported yet.
+ * to Redis first, and the local copy changes only after Redis answered (it is dropped, or replaced
+ * by the record an update returned). {@link #load} always reads Redis. Writes made through {@link
+ * #delegate()} bypass the copy and must not be used while the cache is. Redis Cluster is not
+ * supported yet.
  *
  * <p>Thread-safe. Expensive to create (it opens a connection): share one per application and close
  * it on shutdown, which also closes the wrapped store.
@@ -251,13 +255,49 @@ public final class NearCachedRedisStore
         }
     }
 
+    /**
+     * Updates the session in Redis in one round trip and, while the invalidation channel is healthy,
+     * keeps the session as the update left it (the script returns it), so that the next read is a
+     * hit. The copy is kept only if no invalidation of its stripe, no user revocation and no channel
+     * event happened between sending the update and its answer; otherwise the copy is dropped.
+     */
     @Override
     public UpdateResult update(SessionHandle handle, SessionDelta delta) {
-        try {
-            return store.update(handle, delta);
-        } finally {
-            invalidate(handle);
+        Objects.requireNonNull(handle, "handle");
+        long e = channel.epoch();
+        if (!channel.usable(e)) {
+            try {
+                return store.update(handle, delta);
+            } finally {
+                invalidate(handle);
+            }
         }
+        int stripe = stripe(handle);
+        long ticket = stripes.get(stripe);
+        long revocationTicket = userRevocations.get();
+        SessionOperations.Updated updated;
+        try {
+            updated = store.operations().updateReturning(handle, delta);
+        } catch (RuntimeException ex) {
+            invalidate(handle);
+            throw ex;
+        }
+        SessionRecord record = updated.record();
+        if (record == null || !live(record, clock.instant())) {
+            invalidate(handle);
+            return updated.result();
+        }
+        // This node's own write sends it no invalidation (NOLOOP): moving the stripe here stops a read
+        // that was in flight from storing what it read before the write; the copy is kept only if
+        // nothing moved since the ticket (another node's write, a concurrent write of this node to a
+        // session of the same stripe, a channel event), else dropped.
+        cache.asMap().compute(handle, (k, old) -> {
+            boolean unchanged = stripes.getAndIncrement(stripe) == ticket
+                    && channel.unchangedSince(e)
+                    && userRevocations.get() == revocationTicket;
+            return unchanged ? new Entry(record, e) : null;
+        });
+        return updated.result();
     }
 
     @Override

@@ -62,6 +62,7 @@ final class ReconnectingConnection extends Connection {
     private final List<Runnable> connectActions = new ArrayList<>();
 
     private final List<Runnable> switchActions = new CopyOnWriteArrayList<>();
+    private final List<Runnable> replaceActions = new CopyOnWriteArrayList<>();
     private final AtomicBoolean probing = new AtomicBoolean();
     /** A probe is scheduled: at most one waits at a time, however many commands fail. */
     private final AtomicBoolean probeScheduled = new AtomicBoolean();
@@ -167,6 +168,7 @@ final class ReconnectingConnection extends Connection {
             connectActions.clear();
         }
         opened.onMasterSwitch(this::masterSwitched);
+        opened.onReplaced(() -> replaceActions.forEach(Runnable::run));
         health.up();
         for (Runnable action : actions) {
             try {
@@ -338,6 +340,17 @@ final class ReconnectingConnection extends Connection {
     @Override
     void onMasterSwitch(Runnable action) {
         switchActions.add(action);
+    }
+
+    @Override
+    void onReplaced(Runnable action) {
+        replaceActions.add(action);
+    }
+
+    @Override
+    StatefulRedisConnection<byte[], byte[]> current() {
+        Connection current = delegate;
+        return current == null ? null : current.current();
     }
 
     @Override

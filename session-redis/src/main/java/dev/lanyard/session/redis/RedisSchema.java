@@ -102,14 +102,14 @@ final class RedisSchema {
         return new byte[][] {sessionKey(handle), timeoutKey(handle)};
     }
 
+    /** The prefix of every user version key, which a near cache tracks in broadcast mode. */
+    String userVersionPrefix() {
+        return prefix + USER_VERSION;
+    }
+
     /** The user's index and version, which share a slot. */
     byte[][] userKeys(String userId) {
         return new byte[][] {indexKey(userId), userVersionKey(userId)};
-    }
-
-    /** The prefixes a near cache tracks: every session key and every user version key. */
-    String[] trackedPrefixes() {
-        return new String[] {prefix + SESSION, prefix + USER_VERSION};
     }
 
     /** The handle of a session key, or null for any other key. */

@@ -116,6 +116,13 @@ final class RedisStoreOperations {
         return sessions.update(handle, delta);
     }
 
+    /** As {@link #update}, and returns the session as the update left it (near cache; single server). */
+    SessionOperations.Updated updateReturning(SessionHandle handle, SessionDelta delta) {
+        Objects.requireNonNull(handle, "handle");
+        Objects.requireNonNull(delta, "delta");
+        return sessions.update(handle, delta, true);
+    }
+
     /**
      * Takes the old session, writes the new one, moves the index entry: see {@code docs/redis.md}.
      */

@@ -26,6 +26,7 @@ enum Script {
     LOAD("load.lua"),
     CREATE("create.lua"),
     UPDATE("update.lua"),
+    UPDATE_LOAD("update-load.lua"),
     TAKE("take.lua"),
     DELETE("delete.lua"),
     CLAIM("claim.lua"),
@@ -146,6 +147,7 @@ enum Script {
         List<String> files = new ArrayList<>();
         Arrays.stream(values()).forEach(s -> files.add(s.file));
         files.add("read-session.lua");
+        files.add("apply-delta.lua");
         return files;
     }
 }

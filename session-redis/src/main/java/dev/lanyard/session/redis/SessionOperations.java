@@ -92,6 +92,18 @@ final class SessionOperations {
     }
 
     UpdateResult update(SessionHandle handle, SessionDelta delta) {
+        return update(handle, delta, false).result();
+    }
+
+    /** An update's outcome and, when asked for and applied, the session as the update left it. */
+    record Updated(UpdateResult result, SessionRecord record) {}
+
+    /**
+     * Applies a delta in one script call. With {@code returnRecord} (single server only: the near
+     * cache), the same call also returns the session as it is after the update, unless its user's
+     * version revoked it.
+     */
+    Updated update(SessionHandle handle, SessionDelta delta, boolean returnRecord) {
         List<byte[]> changes =
                 new ArrayList<>(2 * delta.removals().size() + 3 * delta.puts().size());
         for (String name : delta.removals()) {
@@ -103,9 +115,12 @@ final class SessionOperations {
             changes.add(RedisSchema.bytes(Integer.toString(put.getKey().length())));
             changes.add(put.getValue());
         }
-        ScriptArgs args = Script.UPDATE
-                .args()
-                .put("lastAccess", delta.lastAccessedAt().toEpochMilli())
+        Script script = returnRecord && !cluster ? Script.UPDATE_LOAD : Script.UPDATE;
+        ScriptArgs args = script.args();
+        if (script == Script.UPDATE_LOAD) {
+            args.put("prefix", schema.prefix());
+        }
+        args.put("lastAccess", delta.lastAccessedAt().toEpochMilli())
                 .put("idleTimeout", delta.idleTimeout() == null ? ScriptArgs.EMPTY : millis(delta.idleTimeout()))
                 .put("node", delta.lastNode() == null ? ScriptArgs.EMPTY : RedisSchema.bytes(delta.lastNode()))
                 .put("ttl", delta.ttl())
@@ -116,16 +131,15 @@ final class SessionOperations {
                 .put("writesMarkers", !grace.isZero())
                 .rest("changes", changes);
         List<Object> result = redis.await(
-                redis.script(Script.UPDATE, ScriptOutputType.MULTI, schema.sessionKeys(handle), args),
-                "update",
-                handle);
+                redis.script(script, ScriptOutputType.MULTI, schema.sessionKeys(handle), args), "update", handle);
         long status = number(result, 0);
         long size = number(result, 1);
         if (status == 1) {
             redis.replicated("update", handle);
-            return UpdateResult.applied(size);
+            SessionRecord record = result.size() > 2 ? RecordCodec.decode(handle, result, 2) : null;
+            return new Updated(UpdateResult.applied(size), record);
         }
-        return status == 2 ? UpdateResult.tooLarge(size) : UpdateResult.notFound();
+        return new Updated(status == 2 ? UpdateResult.tooLarge(size) : UpdateResult.notFound(), null);
     }
 
     /**

@@ -12,6 +12,8 @@ import dev.lanyard.session.redis.testing.RedisProcess;
 import dev.lanyard.session.redis.testing.TestRedis;
 import dev.lanyard.session.tck.net.FaultProxy;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -188,22 +190,12 @@ class NearCacheBlackholeIT {
                 });
     }
 
-    /** The port of the proxy's socket that carries node A's tracking connection, from {@code CLIENT LIST}. */
+    /** The port of the proxy's socket that carries node A's invalidation connection, from {@code CLIENT LIST}. */
     private static int trackingClientPort(RedisProcess redis) {
-        for (String line : String.valueOf(redis.call("CLIENT", "LIST")).split("\n")) {
-            String addr = null;
-            boolean tracking = false;
-            for (String field : line.trim().split(" ")) {
-                if (field.startsWith("addr=")) {
-                    addr = field.substring(5);
-                } else if (field.startsWith("flags=")) {
-                    tracking = field.substring(6).contains("t");
-                }
-            }
-            if (tracking && addr != null) {
-                return Integer.parseInt(addr.substring(addr.lastIndexOf(':') + 1));
-            }
+        List<Map<String, String>> found = TrackingClients.invalidationConnections(redis, null);
+        if (found.isEmpty()) {
+            throw new AssertionError("no invalidation connection in CLIENT LIST");
         }
-        throw new AssertionError("no tracking client in CLIENT LIST");
+        return TrackingClients.port(found.get(0));
     }
 }

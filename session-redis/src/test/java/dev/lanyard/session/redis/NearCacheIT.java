@@ -454,19 +454,9 @@ class NearCacheIT {
         }
     }
 
-    /** Kills the tracking connection of the named client and returns how many were killed. */
+    /** Kills the invalidation connection of the named client and returns how many were killed. */
     private long killTrackingConnectionOf(String name) {
-        Object list = redis.call("CLIENT", "LIST");
-        String text = list instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(list);
-        long killed = 0;
-        for (String line : text.split("\r?\n")) {
-            if (line.contains(" name=" + name + " ") && line.matches(".* flags=[A-Za-z]*t[A-Za-z]* .*")) {
-                String id = line.replaceAll("^id=(\\d+) .*$", "$1");
-                Object n = redis.call("CLIENT", "KILL", "ID", id);
-                killed += n instanceof Long l ? l : 0;
-            }
-        }
-        return killed;
+        return TrackingClients.kill(redis, TrackingClients.invalidationConnections(redis, name));
     }
 
     private static void figure(String line) throws IOException {

@@ -124,6 +124,48 @@ class RedisStoreOptionsIT {
     }
 
     @Test
+    void aNearCacheWhoseUserMayNotTurnOnTrackingStaysOffAndSaysSoOnceAtWarn() {
+        String password = "acl-pw-7a7a7a";
+        try (RedisProcess redis = TestRedis.localServer(
+                        "--user", "app", "on", ">" + password, "~*", "&*", "+@all", "-client|tracking");
+                LogCapture logs = new LogCapture("dev.lanyard");
+                NearCachedRedisStore store = NearCachedRedisStore.wrap(
+                        RedisSessionStore.builder()
+                                .standalone("127.0.0.1", redis.port())
+                                .credentials("app", password.toCharArray())
+                                .build(),
+                        NearCacheOptions.builder()
+                                .heartbeatInterval(Duration.ofMillis(100))
+                                .build())) {
+            SessionManager manager =
+                    SessionManager.builder(store).logEvents(false).build();
+            NewSession created = manager.create(ClientInfo.UNKNOWN);
+            // Several heartbeats try to turn tracking on again; each is refused, and one warning says why.
+            await().atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> logs.events().stream()
+                                    .filter(e -> e.getFormattedMessage().contains("refused a command the near cache"))
+                                    .count()
+                            == 1);
+            for (int i = 0; i < 5; i++) {
+                assertThat(manager.resolve(created.id()).isFound()).isTrue();
+            }
+            assertThat(store.isActive()).isFalse();
+            assertThat(store.stats().hits()).isZero();
+            assertThat(logs.events())
+                    .filteredOn(e -> e.getFormattedMessage().contains("refused a command the near cache"))
+                    .singleElement()
+                    .satisfies(e -> {
+                        assertThat(e.getLevel()).isEqualTo(Level.WARN);
+                        assertThat(e.getFormattedMessage())
+                                .contains("NOPERM", "+client|tracking")
+                                .doesNotContain(password)
+                                .doesNotContain(created.id().toString());
+                    });
+        }
+    }
+
+    @Test
     void aPolicyThatEvictsLiveSessionsIsWarnedAtStartUp() {
         try (RedisProcess redis = TestRedis.localServer("--maxmemory-policy", "allkeys-lru");
                 LogCapture logs = new LogCapture();

@@ -25,7 +25,7 @@ class ScriptKeysTest {
     @Test
     void onlyTheSessionReadsDeriveAKeyAndTheyNeverRunOnCluster() {
         assertThat(List.of(Script.values()).stream().filter(Script::singleServer))
-                .containsExactlyInAnyOrder(Script.LOAD, Script.CLAIM);
+                .containsExactlyInAnyOrder(Script.LOAD, Script.CLAIM, Script.UPDATE_LOAD);
     }
 
     @Test

@@ -53,29 +53,45 @@ ON CONFLICT (handle) DO UPDATE SET
 WHERE s.expires_at <= ?
 
 -- name: update
--- touched, putBytes, patch, patch, lastAccessedAt, idleTimeout, lastNode, expiresAt, handle, now, now,
--- touched, putBytes, payloadLimit
--- The delta as one statement. The patch is a JSON object: a name with a string puts that base64 value,
--- a name with null removes the attribute. "touched" lists every name the delta puts or removes with
--- its length, so the new attribute_bytes is the old one minus what those names held plus what the
--- puts bring (putBytes), checked against the payload limit in the same statement. The row lock makes
--- concurrent deltas queue on this one row; each applies to the row as the previous one left it
--- (PostgreSQL re-reads the updated row before applying SET and WHERE), so deltas to different
--- attributes never lose each other. Returns the attribute bytes after it.
+-- putBytes, held, removals, puts, lastAccessedAt, idleTimeout, lastNode, expiresAt, handle, lockTimeout, now,
+-- now, putBytes, held, payloadLimit
+-- The delta as one statement in auto-commit: one round trip. removals is a TEXT[] of the names the
+-- delta removes, puts a JSON object of the base64 values it puts (a put wins over a removal of the
+-- same name). ${held} is what the names the delta touches (puts or removes) hold now, as
+-- attribute_bytes counts them: heldByName once per name, joined by " + " ("0" for none; its
+-- parameters are each name and its length), or heldByList for deltas of more names. So the new
+-- attribute_bytes is the old one minus what those names held plus what the puts bring (putBytes),
+-- checked against the payload limit in the same statement. The row lock makes concurrent deltas
+-- queue on this one row; each applies to the row as the previous one left it (PostgreSQL re-reads
+-- the updated row before applying SET and WHERE), so deltas to different attributes never lose each
+-- other. The statement bounds its own wait for that lock: set_config sets lock_timeout (milliseconds)
+-- for its own transaction, which in auto-commit is this statement, before the row is locked (WHERE
+-- is evaluated on the row before it is locked), so the server cancels a wait on a lock held too
+-- long, as a query timeout would, without the driver's timer. Returns the attribute bytes after it.
 UPDATE ${session} s SET
-  attribute_bytes = s.attribute_bytes - (SELECT COALESCE(SUM(t.l + OCTET_LENGTH(DECODE(s.attributes ->> t.n, 'base64'))), 0)
-       FROM jsonb_to_recordset(CAST(? AS JSONB)) AS t(n TEXT, l BIGINT) WHERE s.attributes ->> t.n IS NOT NULL) + ?,
-  attributes = (s.attributes - ARRAY(SELECT p.key FROM jsonb_each(CAST(? AS JSONB)) p WHERE p.value = 'null'::jsonb))
-               || jsonb_strip_nulls(CAST(? AS JSONB)),
+  attribute_bytes = s.attribute_bytes + ? - (${held}),
+  attributes = (s.attributes - CAST(? AS TEXT[])) || CAST(? AS JSONB),
   last_accessed_at = GREATEST(s.last_accessed_at, ?),
   idle_timeout = COALESCE(CAST(? AS BIGINT), s.idle_timeout),
   last_node = COALESCE(CAST(? AS VARCHAR), s.last_node),
   expires_at = ?
-WHERE s.handle = ? AND s.expires_at > ?
+WHERE s.handle = ? AND set_config('lock_timeout', ?, TRUE) IS NOT NULL AND s.expires_at > ?
   AND NOT EXISTS (SELECT 1 FROM ${user} u WHERE u.user_id = s.user_id AND u.version > s.user_version AND u.expires_at > ?)
-  AND s.attribute_bytes - (SELECT COALESCE(SUM(t.l + OCTET_LENGTH(DECODE(s.attributes ->> t.n, 'base64'))), 0)
-       FROM jsonb_to_recordset(CAST(? AS JSONB)) AS t(n TEXT, l BIGINT) WHERE s.attributes ->> t.n IS NOT NULL) + ? <= ?
+  AND s.attribute_bytes + ? - (${held}) <= ?
 RETURNING s.attribute_bytes
+
+-- name: heldByName
+-- name, length
+-- ${held} of update, per touched name: its length and its decoded value if the session has it, else 0.
+-- Plain expressions, no subquery: that halves what the statement costs beyond a bare UPDATE.
+COALESCE(OCTET_LENGTH(DECODE(s.attributes ->> CAST(? AS TEXT), 'base64')) + ?, 0)
+
+-- name: heldByList
+-- touched
+-- ${held} of update for a delta of more names than update spells out: touched is
+-- [{"n":name,"l":length}, ...].
+SELECT COALESCE(SUM(t.l + OCTET_LENGTH(DECODE(s.attributes ->> t.n, 'base64'))), 0)
+FROM jsonb_to_recordset(CAST(? AS JSONB)) AS t(n TEXT, l BIGINT) WHERE s.attributes ->> t.n IS NOT NULL
 
 -- name: updateRefused
 -- touched, putBytes, handle, now, now
