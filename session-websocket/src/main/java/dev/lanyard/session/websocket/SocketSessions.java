@@ -80,8 +80,6 @@ public final class SocketSessions implements AutoCloseable {
     private final String headerName;
     private final Set<String> trustedOrigins;
     private final ScheduledExecutorService scheduler;
-    /** Writes this node's socket counts; {@code null} when the store has no values. */
-    private final ScheduledExecutorService countWriter;
 
     private final Map<jakarta.websocket.Session, Socket> sockets = new ConcurrentHashMap<>();
     private final Map<SocketCloseCause, LongAdder> closes = new EnumMap<>(SocketCloseCause.class);
@@ -89,10 +87,8 @@ public final class SocketSessions implements AutoCloseable {
     private final AtomicBoolean unguardedWarned = new AtomicBoolean();
     /** Sessions found gone without a note saying why: given one more check for the note to arrive. */
     private final Set<SessionHandle> unexplained = ConcurrentHashMap.newKeySet();
-    /** This node's socket counts in the shared store; {@code null} when the store has no values. */
-    private final SocketCounts counts;
-    /** Whether a write of the counts is queued on their thread. */
-    private final AtomicBoolean countsQueued = new AtomicBoolean();
+    /** Records this node's socket counts in the shared store; {@code null} when the store has no values. */
+    private final CountRecorder counts;
 
     private volatile boolean closed;
 
@@ -109,17 +105,14 @@ public final class SocketSessions implements AutoCloseable {
             closes.put(cause, new LongAdder());
         }
         this.scheduler = daemonScheduler("lanyard-socket-check");
-        this.counts = manager.values()
-                .map(values ->
-                        new SocketCounts(values, manager.clock(), SocketCounts.nodeOf(manager.nodeId()), checkInterval))
-                .orElse(null);
         long millis = checkInterval.toMillis();
         scheduler.scheduleWithFixedDelay(this::checkQuietly, millis, millis, TimeUnit.MILLISECONDS);
-        // the counts have their own thread: a burst of writes never delays the checks that close sockets
-        this.countWriter = counts == null ? null : daemonScheduler("lanyard-socket-count");
-        if (countWriter != null) {
-            countWriter.scheduleWithFixedDelay(this::recordCounts, millis, millis, TimeUnit.MILLISECONDS);
-        }
+        this.counts = manager.values()
+                .map(values -> new CountRecorder(
+                        new SocketCounts(values, manager.clock(), SocketCounts.nodeOf(manager.nodeId()), checkInterval),
+                        this::localCounts,
+                        millis))
+                .orElse(null);
     }
 
     private static ScheduledExecutorService daemonScheduler(String name) {
@@ -250,7 +243,7 @@ public final class SocketSessions implements AutoCloseable {
     }
 
     private int onOtherNodes(SessionHandle handle) {
-        return counts == null ? 0 : counts.onOtherNodesOrNone(handle);
+        return counts == null ? 0 : counts.onOtherNodes(handle);
     }
 
     /**
@@ -279,14 +272,11 @@ public final class SocketSessions implements AutoCloseable {
     public void close() {
         closed = true;
         scheduler.shutdownNow();
-        if (countWriter != null) {
-            countWriter.shutdownNow();
-        }
         for (Socket s : List.copyOf(sockets.values())) {
             closeSocket(s, SocketCloseCause.SHUTDOWN);
         }
         if (counts != null) {
-            counts.reconcile(Map.of()); // withdraws this node's counts
+            counts.close(); // withdraws this node's counts
         }
     }
 
@@ -386,35 +376,20 @@ public final class SocketSessions implements AutoCloseable {
         }
     }
 
-    /** Queues one write of this node's socket counts on their thread, unless one is already queued. */
+    /** Queues one write of this node's socket counts, when the store keeps them. */
     private void queueCounts() {
-        if (counts == null || closed || !countsQueued.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            countWriter.execute(() -> {
-                countsQueued.set(false);
-                recordCounts();
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            countsQueued.set(false); // closing
+        if (counts != null && !closed) {
+            counts.changed();
         }
     }
 
-    /** Records this node's socket counts in the store (see {@link SocketCounts#reconcile}). */
-    private void recordCounts() {
-        if (counts == null) {
-            return;
+    /** @return this node's open sockets per session handle */
+    private Map<SessionHandle, Integer> localCounts() {
+        Map<SessionHandle, Integer> local = new HashMap<>();
+        for (Socket s : sockets.values()) {
+            local.merge(s.bound().handle(), 1, Integer::sum);
         }
-        try {
-            Map<SessionHandle, Integer> local = new HashMap<>();
-            for (Socket s : sockets.values()) {
-                local.merge(s.bound().handle(), 1, Integer::sum);
-            }
-            counts.reconcile(local);
-        } catch (RuntimeException e) {
-            LOG.warn("recording the socket counts failed with {}", e.getClass().getName(), e);
-        }
+        return local;
     }
 
     // ---------------------------------------------------------------- checks
