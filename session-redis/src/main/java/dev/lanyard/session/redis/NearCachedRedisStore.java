@@ -281,7 +281,9 @@ public final class NearCachedRedisStore
      * Updates the session in Redis in one round trip and, while the invalidation channel is healthy,
      * keeps the session as the update left it (the script returns it), so that the next read is a
      * hit. The copy is kept only if no invalidation of its stripe, no user revocation and no channel
-     * event happened between sending the update and its answer; otherwise the copy is dropped.
+     * event happened between sending the update and its answer; otherwise the copy is dropped. When
+     * this node's own updates of the session race, the copy of the one Redis applied last stays (the
+     * session's write counter orders them).
      */
     @Override
     public UpdateResult update(SessionHandle handle, SessionDelta delta) {
