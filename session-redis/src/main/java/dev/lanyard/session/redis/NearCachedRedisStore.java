@@ -77,13 +77,19 @@ public final class NearCachedRedisStore
     private final AtomicLong userRevocations = new AtomicLong();
 
     private final Cache<SessionHandle, Entry> cache;
+    /** Moved by invalidations (pushes and this node's writes other than updates), per stripe. */
     private final AtomicLongArray stripes = new AtomicLongArray(STRIPES);
+
+    /** Moved by this node's updates, per stripe: a read in flight across one keeps only a newer copy. */
+    private final AtomicLongArray ownUpdates = new AtomicLongArray(STRIPES);
+
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final LongAdder invalidations = new LongAdder();
     private final NearCacheChannel channel;
 
-    private record Entry(SessionRecord record, long epoch) {}
+    /** A copy, its write counter in Redis, and the channel epoch it was read in. */
+    private record Entry(SessionRecord record, long writes, long epoch) {}
 
     private NearCachedRedisStore(RedisSessionStore store, NearCacheOptions options) {
         this.store = store;
@@ -214,28 +220,44 @@ public final class NearCachedRedisStore
         misses.increment();
         int stripe = stripe(handle);
         long ticket = stripes.get(stripe);
+        long updateTicket = ownUpdates.get(stripe);
         long revocationTicket = userRevocations.get();
-        Optional<SessionRecord> loaded = store.load(handle);
-        if (usable && loaded.isPresent() && live(loaded.get(), now)) {
-            SessionRecord record = loaded.get();
-            // Kept only if no invalidation of this stripe and no channel event happened since the ticket;
-            // an invalidation either moved the counter before this runs, or removes the entry after it.
+        Optional<SessionOperations.Loaded> loaded = store.operations().loadCounted(handle);
+        if (usable && loaded.isPresent() && live(loaded.get().record(), now)) {
+            Entry fresh = new Entry(loaded.get().record(), loaded.get().writes(), e);
+            // Kept only if no invalidation of this stripe and no channel event happened since the ticket
+            // (an invalidation either moved the counter before this runs, or removes the entry after it),
+            // and only over an older copy: an update of this node may have stored a newer one meanwhile.
             cache.asMap()
                     .compute(
                             handle,
                             (k, old) -> stripes.get(stripe) == ticket
                                             && channel.unchangedSince(e)
                                             && userRevocations.get() == revocationTicket
-                                    ? new Entry(record, e)
+                                    ? newer(old, fresh, ownUpdates.get(stripe) == updateTicket)
                                     : old);
         }
-        return loaded.map(r -> new CachedRecord(r, false));
+        return loaded.map(l -> new CachedRecord(l.record(), false));
     }
 
     /** Always reads Redis, as {@link RedisSessionStore#load} does. */
     @Override
     public Optional<SessionRecord> load(SessionHandle handle) {
         return store.load(handle);
+    }
+
+    /**
+     * The copy to keep when a read or an update of this node stores {@code fresh} and no invalidation
+     * came since its ticket: the one with the higher write counter (Redis counts a session's updates,
+     * so this is the one Redis applied last) when a copy of the same epoch is there; with none, {@code
+     * fresh} only if no update of this node in the stripe came since the ticket (that update's copy
+     * may have been evicted, and {@code fresh} may be older than it), else nothing.
+     */
+    private static Entry newer(Entry old, Entry fresh, boolean noUpdateSince) {
+        if (old != null && old.epoch() == fresh.epoch()) {
+            return old.writes() > fresh.writes() ? old : fresh;
+        }
+        return noUpdateSince ? fresh : null;
     }
 
     private static boolean live(SessionRecord record, Instant now) {
@@ -259,7 +281,9 @@ public final class NearCachedRedisStore
      * Updates the session in Redis in one round trip and, while the invalidation channel is healthy,
      * keeps the session as the update left it (the script returns it), so that the next read is a
      * hit. The copy is kept only if no invalidation of its stripe, no user revocation and no channel
-     * event happened between sending the update and its answer; otherwise the copy is dropped.
+     * event happened between sending the update and its answer; otherwise the copy is dropped. When
+     * this node's own updates of the session race, the copy of the one Redis applied last stays (the
+     * session's write counter orders them).
      */
     @Override
     public UpdateResult update(SessionHandle handle, SessionDelta delta) {
@@ -274,6 +298,7 @@ public final class NearCachedRedisStore
         }
         int stripe = stripe(handle);
         long ticket = stripes.get(stripe);
+        long updateTicket = ownUpdates.get(stripe);
         long revocationTicket = userRevocations.get();
         SessionOperations.Updated updated;
         try {
@@ -287,15 +312,17 @@ public final class NearCachedRedisStore
             invalidate(handle);
             return updated.result();
         }
-        // This node's own write sends it no invalidation (NOLOOP): moving the stripe here stops a read
-        // that was in flight from storing what it read before the write; the copy is kept only if
-        // nothing moved since the ticket (another node's write, a concurrent write of this node to a
-        // session of the same stripe, a channel event), else dropped.
+        // This node's own write sends it no invalidation (NOLOOP). Moving ownUpdates here stops a read
+        // that was in flight from storing what it read before the write, unless its copy is newer. The
+        // copy is dropped if an invalidation or a channel event came since the ticket (another node's
+        // write may have raced); against this node's concurrent updates the highest counter wins.
+        Entry fresh = new Entry(record, updated.writes(), e);
         cache.asMap().compute(handle, (k, old) -> {
-            boolean unchanged = stripes.getAndIncrement(stripe) == ticket
+            boolean noUpdateSince = ownUpdates.getAndIncrement(stripe) == updateTicket;
+            boolean unchanged = stripes.get(stripe) == ticket
                     && channel.unchangedSince(e)
                     && userRevocations.get() == revocationTicket;
-            return unchanged ? new Entry(record, e) : null;
+            return unchanged ? newer(old, fresh, noUpdateSince) : null;
         });
         return updated.result();
     }

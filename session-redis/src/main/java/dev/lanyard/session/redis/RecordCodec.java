@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -172,6 +173,29 @@ final class RecordCodec {
             // The message names what is wrong with the metadata, never a stored value.
             throw new UnreadableSessionException(handle, "the stored session's metadata cannot be read", null);
         }
+    }
+
+    /**
+     * The session's write counter in alternating field names and values, as a script returns them:
+     * 0 when absent (a session never updated, or written before the counter existed) or unreadable.
+     *
+     * @param flat the fields, starting at {@code from}
+     * @param from the index of the first field name
+     * @return the count of updates Redis applied to the session
+     */
+    static long writes(List<Object> flat, int from) {
+        for (int i = from; i + 1 < flat.size(); i += 2) {
+            if (flat.get(i) instanceof byte[] key
+                    && Arrays.equals(key, RedisSchema.Field.WRITES.bytes)
+                    && flat.get(i + 1) instanceof byte[] value) {
+                try {
+                    return Long.parseLong(new String(value, StandardCharsets.US_ASCII));
+                } catch (NumberFormatException e) {
+                    return 0;
+                }
+            }
+        }
+        return 0;
     }
 
     private static String required(Map<String, String> meta, RedisSchema.Field field) {

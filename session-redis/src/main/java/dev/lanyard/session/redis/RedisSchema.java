@@ -37,7 +37,12 @@ final class RedisSchema {
         /** The client address prefix. */
         ADDRESS("p"),
         /** Present when the session has a timeout marker key. */
-        MARKED("x");
+        MARKED("x"),
+        /**
+         * How many updates the session has had (absent for 0): the update script adds one, so Redis
+         * orders a session's updates; the near cache keeps the copy with the highest count.
+         */
+        WRITES("c");
 
         final String name;
         final byte[] bytes;

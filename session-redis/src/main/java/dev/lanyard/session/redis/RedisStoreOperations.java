@@ -116,6 +116,11 @@ final class RedisStoreOperations {
         return sessions.update(handle, delta);
     }
 
+    /** As {@link #load}, with the session's write counter (near cache; single server). */
+    Optional<SessionOperations.Loaded> loadCounted(SessionHandle handle) {
+        return sessions.loadCounted(Objects.requireNonNull(handle, "handle"));
+    }
+
     /** As {@link #update}, and returns the session as the update left it (near cache; single server). */
     SessionOperations.Updated updateReturning(SessionHandle handle, SessionDelta delta) {
         Objects.requireNonNull(handle, "handle");

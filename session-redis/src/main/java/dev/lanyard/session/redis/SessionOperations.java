@@ -48,19 +48,7 @@ final class SessionOperations {
 
     Optional<SessionRecord> load(SessionHandle handle) {
         if (!cluster) {
-            // One round trip: the script reads the session and, for a user's session, the version.
-            List<Object> fields = redis.await(
-                    redis.script(
-                            Script.LOAD,
-                            ScriptOutputType.MULTI,
-                            schema.sessionKeys(handle),
-                            Script.LOAD.args().put("prefix", schema.prefix())),
-                    "load",
-                    handle);
-            if (fields == null || fields.isEmpty()) {
-                return Optional.empty();
-            }
-            return Optional.of(RecordCodec.decode(handle, fields, 0));
+            return loadCounted(handle).map(Loaded::record);
         }
         // Cluster: the user's version lives in the user's slot, so a user's session costs a 2nd read.
         Map<byte[], byte[]> fields = redis.await(redis.call(r -> r.hgetall(schema.sessionKey(handle))), "load", handle);
@@ -72,6 +60,26 @@ final class SessionOperations {
             return Optional.empty();
         }
         return Optional.of(record);
+    }
+
+    /** A session as read, with its write counter ({@link RecordCodec#writes}). */
+    record Loaded(SessionRecord record, long writes) {}
+
+    /** Reads a session and its write counter in one script call; single server only. */
+    Optional<Loaded> loadCounted(SessionHandle handle) {
+        // One round trip: the script reads the session and, for a user's session, the version.
+        List<Object> fields = redis.await(
+                redis.script(
+                        Script.LOAD,
+                        ScriptOutputType.MULTI,
+                        schema.sessionKeys(handle),
+                        Script.LOAD.args().put("prefix", schema.prefix())),
+                "load",
+                handle);
+        if (fields == null || fields.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Loaded(RecordCodec.decode(handle, fields, 0), RecordCodec.writes(fields, 0)));
     }
 
     boolean create(SessionRecord record, Duration ttl) {
@@ -95,8 +103,11 @@ final class SessionOperations {
         return update(handle, delta, false).result();
     }
 
-    /** An update's outcome and, when asked for and applied, the session as the update left it. */
-    record Updated(UpdateResult result, SessionRecord record) {}
+    /**
+     * An update's outcome and, when asked for and applied, the session as the update left it with its
+     * write counter.
+     */
+    record Updated(UpdateResult result, SessionRecord record, long writes) {}
 
     /**
      * Applies a delta in one script call. With {@code returnRecord} (single server only: the near
@@ -137,9 +148,9 @@ final class SessionOperations {
         if (status == 1) {
             redis.replicated("update", handle);
             SessionRecord record = result.size() > 2 ? RecordCodec.decode(handle, result, 2) : null;
-            return new Updated(UpdateResult.applied(size), record);
+            return new Updated(UpdateResult.applied(size), record, record == null ? 0 : RecordCodec.writes(result, 2));
         }
-        return new Updated(status == 2 ? UpdateResult.tooLarge(size) : UpdateResult.notFound(), null);
+        return new Updated(status == 2 ? UpdateResult.tooLarge(size) : UpdateResult.notFound(), null, 0);
     }
 
     /**

@@ -61,6 +61,22 @@ class RecordCodecTest {
     }
 
     @Test
+    void theWriteCounterIsReadWhenPresentIgnoredByTheRecordAndZeroWhenAbsent() {
+        List<Object> flat = new ArrayList<>(RecordCodec.encode(typical()));
+        assertThat(RecordCodec.writes(flat, 0))
+                .as("a record written before the counter existed")
+                .isZero();
+        flat.add(RedisSchema.Field.WRITES.bytes);
+        flat.add("42".getBytes(StandardCharsets.US_ASCII));
+        assertThat(RecordCodec.writes(flat, 0)).isEqualTo(42);
+        assertThat(RecordCodec.decode(HANDLE, flat, 0)).isEqualTo(typical());
+        flat.set(flat.size() - 1, "x".getBytes(StandardCharsets.US_ASCII));
+        assertThat(RecordCodec.writes(flat, 0))
+                .as("an unreadable counter orders nothing")
+                .isZero();
+    }
+
+    @Test
     void anAnonymousRecordWithoutOptionalFieldsRoundTrips() {
         SessionRecord r = SessionRecord.builder()
                 .handle(HANDLE)

@@ -1,10 +1,10 @@
 -- Fragment included by update.lua and update-load.lua: applies a delta to the session KEYS[1]
--- (marker KEYS[2]): removals, then puts, the later last access, idle timeout and node, and the
--- TTL; nothing is written when the attributes would exceed the payload limit. A session with a
--- marker keeps it (renewed to the new TTL) whatever the caller; one without gets one when the
--- caller writes markers. Returns {0, 0} not found (or timed out) and {2, size} too large from the
--- including script; falls through with the new size in size once applied. The including script
--- sets A, the ARGV index just before lastAccess.
+-- (marker KEYS[2]): removals, then puts, the later last access, idle timeout and node, one more
+-- update in the write counter, and the TTL; nothing is written when the attributes would exceed
+-- the payload limit. A session with a marker keeps it (renewed to the new TTL) whatever the
+-- caller; one without gets one when the caller writes markers. Returns {0, 0} not found (or timed
+-- out) and {2, size} too large from the including script; falls through with the new size in size
+-- once applied. The including script sets A, the ARGV index just before lastAccess.
 -- ARGV (from A + 1): lastAccess idleTimeout node ttl payloadLimit removalCount putCount grace
 -- writesMarkers ...changes
 -- changes: (field, name length) per removal, then (field, name length, value) per put
@@ -20,7 +20,7 @@ local writesMarkers = ARGV[A + 9] == '1'
 local k = KEYS[1]
 local marked = redis.call('HEXISTS', k, F.MARKED) == 1
 if marked and redis.call('EXISTS', KEYS[2]) == 0 then return {0, 0} end
-local meta = redis.call('HMGET', k, F.SIZE, F.LAST_ACCESS)
+local meta = redis.call('HMGET', k, F.SIZE, F.LAST_ACCESS, F.WRITES)
 if not meta[1] and not meta[2] and redis.call('EXISTS', k) == 0 then return {0, 0} end
 local size = tonumber(meta[1])
 local last = tonumber(meta[2])
@@ -67,6 +67,8 @@ if node ~= '' then
 end
 table.insert(sets, F.SIZE)
 table.insert(sets, tostring(size))
+table.insert(sets, F.WRITES)
+table.insert(sets, string.format('%d', (tonumber(meta[3]) or 0) + 1))
 local mark = marked or writesMarkers
 if mark and not marked then
   table.insert(sets, F.MARKED)

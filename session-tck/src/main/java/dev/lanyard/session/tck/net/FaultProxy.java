@@ -20,8 +20,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A fault-injecting TCP proxy on 127.0.0.1 in front of one server, for the faults the kernel of
  * this machine cannot make (it has no {@code netem}): every reply held back by a delay
- * ({@link #delayReplies}), every reply stalled until released ({@link #stallReplies}), one
- * connection silenced while the others work ({@link #silence}), and a blackhole of every
+ * ({@link #delayReplies}), every reply stalled until released ({@link #stallReplies}), the same
+ * for one connection only ({@link #delayReplies(int, Duration)}, {@link #stallReplies(int,
+ * boolean)}), one connection silenced while the others work ({@link #silence}), and a blackhole of every
  * connection, open and new ({@link #blackhole()}). Replies keep their order.
  *
  * <p>What the client's kernel sees differs from a real network fault in one way: the proxy's
@@ -98,6 +99,48 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     /**
+     * Holds back the replies of one connection this long from now on, on top of {@link
+     * #delayReplies(Duration)} (zero: none).
+     *
+     * @param serverSidePort the local port of the proxy's socket to the server (the {@code addr} that
+     *     the server's {@code CLIENT LIST} shows)
+     * @param delay the added latency
+     * @return whether such a connection was found
+     */
+    public boolean delayReplies(int serverSidePort, Duration delay) {
+        Link link = link(serverSidePort);
+        if (link != null) {
+            link.delayNanos = delay.toNanos();
+        }
+        return link != null;
+    }
+
+    /**
+     * Stalls the replies of one connection until called with {@code false}, which releases them in
+     * order; the other connections go on.
+     *
+     * @param serverSidePort the local port of the proxy's socket to the server
+     * @param stall whether its replies are held
+     * @return whether such a connection was found
+     */
+    public boolean stallReplies(int serverSidePort, boolean stall) {
+        Link link = link(serverSidePort);
+        if (link != null) {
+            link.stalled = stall;
+        }
+        return link != null;
+    }
+
+    private Link link(int serverSidePort) {
+        for (Link link : links) {
+            if (link.upstream.isBound() && link.upstream.getLocalPort() == serverSidePort) {
+                return link;
+            }
+        }
+        return null;
+    }
+
+    /**
      * Silences the connection whose proxy-to-server socket has this local port (as the server's
      * {@code CLIENT LIST} shows it in {@code addr}): from now on, what either side sends on it is
      * dropped and nothing is closed.
@@ -106,13 +149,11 @@ public final class FaultProxy implements AutoCloseable {
      * @return whether such a connection was found
      */
     public boolean silence(int serverSidePort) {
-        for (Link link : links) {
-            if (link.upstream.isBound() && link.upstream.getLocalPort() == serverSidePort) {
-                link.silenced = true;
-                return true;
-            }
+        Link link = link(serverSidePort);
+        if (link != null) {
+            link.silenced = true;
         }
-        return false;
+        return link != null;
     }
 
     /**
@@ -184,6 +225,8 @@ public final class FaultProxy implements AutoCloseable {
         final Socket upstream;
         final BlockingQueue<Chunk> replies = new LinkedBlockingQueue<>();
         volatile boolean silenced;
+        volatile boolean stalled;
+        volatile long delayNanos;
 
         Link(Socket client, Socket upstream) {
             this.client = client;
@@ -227,7 +270,8 @@ public final class FaultProxy implements AutoCloseable {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
                     if (!silenced) {
-                        replies.add(new Chunk(Arrays.copyOf(buffer, n), System.nanoTime() + delayNanos));
+                        replies.add(new Chunk(
+                                Arrays.copyOf(buffer, n), System.nanoTime() + FaultProxy.this.delayNanos + delayNanos));
                     }
                 }
             } catch (IOException e) {
@@ -246,7 +290,7 @@ public final class FaultProxy implements AutoCloseable {
                     if (chunk.bytes() == null) {
                         break;
                     }
-                    while (stalled || System.nanoTime() - chunk.due() < 0) {
+                    while (FaultProxy.this.stalled || stalled || System.nanoTime() - chunk.due() < 0) {
                         if (client.isClosed()) {
                             return;
                         }
