@@ -54,7 +54,7 @@ final class SessionOperations {
                             Script.LOAD,
                             ScriptOutputType.MULTI,
                             schema.sessionKeys(handle),
-                            Script.LOAD.args().put("prefix", schema.prefix())),
+                            Script.LOAD.args().put("prefix", schema.prefixBytes())),
                     "load",
                     handle);
             if (fields == null || fields.isEmpty()) {
