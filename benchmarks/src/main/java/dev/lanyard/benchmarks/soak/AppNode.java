@@ -188,10 +188,20 @@ final class AppNode implements AutoCloseable {
         }
     }
 
-    /** Stops Jetty at once (open connections are dropped, as in a crash) and closes the store. */
+    /**
+     * Crashes the node: stops accepting, drops every open connection, then stops Jetty and closes the
+     * store. Dropping the connections first is what makes it a crash: a request still running when
+     * the store closes under it can no longer answer (in a real crash nothing would), so the harness
+     * sees no answer and retries on the other node, instead of reading an error that only this
+     * simulation could produce.
+     */
     @Override
     public void close() throws Exception {
         try {
+            connector.close();
+            for (org.eclipse.jetty.io.EndPoint endPoint : List.copyOf(connector.getConnectedEndPoints())) {
+                endPoint.close();
+            }
             server.stop();
         } finally {
             store.close();

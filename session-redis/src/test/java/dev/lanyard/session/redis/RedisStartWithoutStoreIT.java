@@ -204,6 +204,9 @@ class RedisStartWithoutStoreIT {
         assertThatThrownBy(() -> RedisSessionStore.builder()
                         .standalone("127.0.0.1", redis.port())
                         .password("wrong-password".toCharArray())
+                        // The refusal must come back within the first handshake, whose timeout follows the command
+                        // timeout: a handshake timed out on a loaded machine would start the store as unreachable.
+                        .commandTimeout(Duration.ofSeconds(10))
                         .build())
                 .isInstanceOf(StoreUnavailableException.class)
                 .hasMessageContaining("WRONGPASS")
