@@ -29,12 +29,6 @@ public final class SessionId {
     private static final int RANDOM_BYTES = 32;
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 
-    /**
-     * A SHA-256 digest that is never updated, only cloned (cloning reads its initial state, so
-     * threads may share it), or {@code null} when the provider's digest cannot be cloned.
-     */
-    private static final MessageDigest SHA256 = cloneablePrototype();
-
     private final String value;
     private volatile SessionHandle handle;
 
@@ -94,36 +88,11 @@ public final class SessionId {
     }
 
     private static byte[] sha256(String text) {
-        return newSha256().digest(text.getBytes(StandardCharsets.US_ASCII));
-    }
-
-    /**
-     * A fresh digest, cloned from {@link #SHA256} when the provider allows it: every presented ID
-     * is hashed once per request, and the provider lookup of {@code getInstance} costs more than
-     * the hash of 43 characters.
-     */
-    private static MessageDigest newSha256() {
-        if (SHA256 != null) {
-            try {
-                return (MessageDigest) SHA256.clone();
-            } catch (CloneNotSupportedException e) {
-                // not cloneable after all: look the algorithm up each time
-            }
-        }
-        return lookUpSha256();
-    }
-
-    private static MessageDigest lookUpSha256() {
         try {
-            return MessageDigest.getInstance("SHA-256");
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.US_ASCII));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform must provide SHA-256", e);
         }
-    }
-
-    private static MessageDigest cloneablePrototype() {
-        MessageDigest digest = lookUpSha256();
-        return digest instanceof Cloneable ? digest : null;
     }
 
     /** Compares the secrets in constant time. */
