@@ -16,6 +16,8 @@ import dev.lanyard.session.jwt.TokenKeySet;
 import dev.lanyard.session.jwt.TokenPair;
 import dev.lanyard.session.jwt.TokenVerification;
 import dev.lanyard.session.jwt.VerificationMode;
+import dev.lanyard.session.redis.NearCacheOptions;
+import dev.lanyard.session.redis.NearCachedRedisStore;
 import dev.lanyard.session.redis.RedisSessionStore;
 import dev.lanyard.session.servlet.CookieSettings;
 import dev.lanyard.session.servlet.FailureMode;
@@ -45,8 +47,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * One application node of the soak: embedded Jetty 12 with {@link LanyardSessionFilter} in front
- * of a small shop, on its own {@link RedisSessionStore} and {@link SessionManager} (as a separate
- * server process would have), sharing the token keys with the other nodes.
+ * of a small shop, on its own {@link RedisSessionStore} (with or without the near cache) and
+ * {@link SessionManager} (as a separate server process would have), sharing the token keys with
+ * the other nodes.
  *
  * <p>Routes: {@code GET /catalog} (fail-open), {@code POST /login?user=}, {@code GET /browse},
  * {@code POST /cart?item=}, {@code GET /cart}, {@code POST /refresh?token=}, {@code GET /api/me}
@@ -85,16 +88,23 @@ final class AppNode implements AutoCloseable {
      * @param redisLocation where the store finds Redis, as a {@code redis://} or {@code redis-sentinel://} URI,
      *     or a {@code jdbc:} location for the JDBC store
      * @param keys the token keys every node shares
+     * @param nearCache whether the Redis store has the near cache ({@link NearCachedRedisStore} with the
+     *     default options: 500 ms heartbeat, 1.5 s lease)
      * @return the running node
      * @throws Exception if Jetty does not start
      */
-    static AppNode start(String name, int port, String redisLocation, TokenKeySet keys) throws Exception {
-        SessionStore store = redisLocation.startsWith("jdbc:")
-                ? SessionStores.open(redisLocation)
-                : RedisSessionStore.builder()
-                        .location(redisLocation)
-                        .commandTimeout(COMMAND_TIMEOUT)
-                        .build();
+    static AppNode start(String name, int port, String redisLocation, TokenKeySet keys, boolean nearCache)
+            throws Exception {
+        SessionStore store;
+        if (redisLocation.startsWith("jdbc:")) {
+            store = SessionStores.open(redisLocation);
+        } else {
+            RedisSessionStore redis = RedisSessionStore.builder()
+                    .location(redisLocation)
+                    .commandTimeout(COMMAND_TIMEOUT)
+                    .build();
+            store = nearCache ? NearCachedRedisStore.wrap(redis, NearCacheOptions.defaults()) : redis;
+        }
         AtomicValueStore values = (AtomicValueStore) store;
         Server server = null;
         try {
@@ -152,6 +162,11 @@ final class AppNode implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    /** @return the node's near cache, or null when it runs without one */
+    NearCachedRedisStore nearCache() {
+        return store instanceof NearCachedRedisStore cached ? cached : null;
     }
 
     /** @return the port the node listens on */

@@ -4,7 +4,14 @@ import dev.lanyard.session.jdbc.testing.DatabaseProcess;
 import dev.lanyard.session.redis.testing.LocalSentinelSet;
 import dev.lanyard.session.redis.testing.RedisProcess;
 import dev.lanyard.session.tck.net.FaultProxy;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -157,6 +164,60 @@ final class Deployment implements AutoCloseable {
         } finally {
             p.delayReplies(Duration.ZERO);
         }
+    }
+
+    /**
+     * Silences the near caches' invalidation connections, and nothing else: the proxy drops what
+     * either side sends on them and closes nothing, for good (as half-open connections). They are
+     * found in Redis's {@code CLIENT LIST}: a data connection has tracking on ({@code t} flag) and
+     * names the connection it redirects invalidations to in {@code redir=}; that connection's
+     * {@code addr} port is the proxy's local port of its link to Redis.
+     *
+     * @return how many connections were silenced
+     * @throws IllegalStateException if no invalidation connection is open
+     */
+    int silenceInvalidationConnections() {
+        FaultProxy p = java.util.Objects.requireNonNull(proxy, "no network faults in this schedule");
+        List<Map<String, String>> clients = clients();
+        Set<String> targets = new HashSet<>();
+        for (Map<String, String> c : clients) {
+            if (c.getOrDefault("flags", "").contains("t") && Long.parseLong(c.getOrDefault("redir", "-1")) > 0) {
+                targets.add(c.get("redir"));
+            }
+        }
+        int silenced = 0;
+        for (Map<String, String> c : clients) {
+            if (targets.contains(c.get("id"))) {
+                String addr = c.get("addr");
+                if (p.silence(Integer.parseInt(addr.substring(addr.lastIndexOf(':') + 1)))) {
+                    silenced++;
+                }
+            }
+        }
+        if (silenced == 0) {
+            throw new IllegalStateException("no near cache invalidation connection found in CLIENT LIST");
+        }
+        return silenced;
+    }
+
+    /** The fields of every line of the standalone Redis's {@code CLIENT LIST}. */
+    private List<Map<String, String>> clients() {
+        Object list = single.call("CLIENT", "LIST");
+        String text = list instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(list);
+        List<Map<String, String>> clients = new ArrayList<>();
+        for (String line : text.split("\r?\n")) {
+            Map<String, String> fields = new HashMap<>();
+            for (String field : line.trim().split(" ")) {
+                int eq = field.indexOf('=');
+                if (eq > 0) {
+                    fields.put(field.substring(0, eq), field.substring(eq + 1));
+                }
+            }
+            if (!fields.isEmpty()) {
+                clients.add(fields);
+            }
+        }
+        return clients;
     }
 
     /** @return the database of the JDBC topology */

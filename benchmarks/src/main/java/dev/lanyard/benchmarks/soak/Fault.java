@@ -29,7 +29,15 @@ public enum Fault {
     /**
      * Every Redis reply is held back, first by a fifth of the command timeout, then by twice it.
      */
-    LATENCY("latency", true);
+    LATENCY("latency", true),
+    /**
+     * Only the near cache's invalidation connections of both app nodes are silenced (the proxy drops
+     * what either side sends on them and closes nothing) while their data connections keep working;
+     * the silenced links stay silent for good, as half-open ones. The fault lasts until both caches
+     * have stopped answering and are back on new invalidation connections. Its schedule runs the app
+     * nodes with the near cache. The store stays up throughout, so no 5xx is expected.
+     */
+    BLACKHOLE_TRACKING("blackhole-tracking", false);
 
     private final String label;
     private final boolean storeDown;
@@ -41,7 +49,7 @@ public enum Fault {
 
     /** @return whether this fault needs the proxy between the app nodes and a standalone Redis */
     public boolean network() {
-        return this == NETWORK_BLACKHOLE || this == LATENCY;
+        return this == NETWORK_BLACKHOLE || this == LATENCY || this == BLACKHOLE_TRACKING;
     }
 
     /** @return the name used in schedules and tables */
@@ -66,6 +74,7 @@ public enum Fault {
             }
         }
         throw new IllegalArgumentException("unknown fault '" + label + "'; known: node-restart, redis-restart, "
-                + "redis-crash, redis-pause, sentinel-failover, database-restart, network-blackhole, latency");
+                + "redis-crash, redis-pause, sentinel-failover, database-restart, network-blackhole, latency, "
+                + "blackhole-tracking");
     }
 }

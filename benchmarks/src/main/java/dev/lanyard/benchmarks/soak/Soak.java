@@ -42,11 +42,25 @@ import java.util.concurrent.locks.LockSupport;
  * refuse both. Requests alternate between the nodes round-robin; a request to a node that is down
  * goes to the other one (as a load balancer would); a 503 is retried after a short pause, for a
  * bounded number of attempts.
+ *
+ * <p>When the schedule has {@code blackhole-tracking}, the nodes run the near cache, which may
+ * answer from a copy until the invalidation reaches it, and never more than one lease after the
+ * change (its heartbeat answers arrive after the invalidations Redis sent before them). A refused
+ * authorisation or a cart read that the near cache answered stale at once is then asked again
+ * {@link #NEAR_CACHE_BOUND} later: only an answer still stale then counts as stale or lost; the
+ * ones in the window are reported apart.
  */
 public final class Soak {
 
     /** Extra time after a fault's recovery during which a 5xx still counts as caused by the fault. */
     static final Duration GRACE = Duration.ofSeconds(2);
+
+    /**
+     * With the near cache, how long after a revocation, logout or cart write the other node must
+     * show it: the cache's lease (1.5 s with the default 500 ms heartbeat), which bounds how long a
+     * node whose invalidation connection went silent still answers, plus a margin.
+     */
+    static final Duration NEAR_CACHE_BOUND = Duration.ofSeconds(2);
 
     private static final Duration RETRY_PAUSE = Duration.ofMillis(100);
     private static final int MAX_ATTEMPTS = 80;
@@ -61,6 +75,15 @@ public final class Soak {
     private final AtomicLong cartLost = new AtomicLong();
     private final AtomicLong revocationChecks = new AtomicLong();
     private final AtomicLong stale = new AtomicLong();
+    /** When each revocation check and each stale authorisation happened ({@link System#nanoTime()}). */
+    private final ConcurrentLinkedQueue<Long> checkTimes = new ConcurrentLinkedQueue<>();
+
+    private final ConcurrentLinkedQueue<Long> staleTimes = new ConcurrentLinkedQueue<>();
+    /** With the near cache: served at once, refused {@link #NEAR_CACHE_BOUND} later. */
+    private final AtomicLong staleWithinBound = new AtomicLong();
+    /** With the near cache: cart items missing at once, there {@link #NEAR_CACHE_BOUND} later. */
+    private final AtomicLong cartLate = new AtomicLong();
+
     private final AtomicLong refreshRejected = new AtomicLong();
     /** Refreshes still unanswered after their one retry: the shopper kept its tokens (not a refusal). */
     private final AtomicLong refreshUnanswered = new AtomicLong();
@@ -118,8 +141,8 @@ public final class Soak {
                     throw new IllegalStateException("redis-server did not take appendfsync everysec: " + aof);
                 }
             }
-            nodes[0] = AppNode.start("node-a", 0, redis.location(), keys);
-            nodes[1] = AppNode.start("node-b", 0, redis.location(), keys);
+            nodes[0] = AppNode.start("node-a", 0, redis.location(), keys, config.nearCache());
+            nodes[1] = AppNode.start("node-b", 0, redis.location(), keys, config.nearCache());
             ports = new int[] {nodes[0].port(), nodes[1].port()};
             http = HttpClient.newBuilder()
                     .version(HttpClient.Version.HTTP_1_1)
@@ -128,7 +151,8 @@ public final class Soak {
                     .build();
             startNanos = System.nanoTime();
             hardDeadline = startNanos + config.duration().plus(SoakConfig.DRAIN).toNanos();
-            FaultInjector faults = new FaultInjector(config.faults(), startNanos, redis, nodes, keys);
+            FaultInjector faults =
+                    new FaultInjector(config.faults(), startNanos, redis, nodes, keys, config.nearCache());
             injector = new Thread(faults, "soak-faults");
             injector.setDaemon(true);
             injector.start();
@@ -146,7 +170,7 @@ public final class Soak {
             shoppers.awaitTermination(Math.max(1, hardDeadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             injector.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(hardDeadline - System.nanoTime())));
             faults.rethrow();
-            return report(faults.windows());
+            return report(faults.windows(), faults.silences());
         } finally {
             shoppers.shutdownNow();
             if (injector != null) {
@@ -247,13 +271,16 @@ public final class Soak {
                 tokensRejected.incrementAndGet();
             }
             addToCart(cart, user + "-2");
-            Answer read = loggedIn(send(nextNode(), "GET", "/cart", null, false));
-            List<String> stored = Arrays.asList(read.body().split(","));
-            for (String item : cart) {
-                if (!stored.contains(item)) {
-                    cartLost.incrementAndGet();
-                }
+            int cartNode = nextNode();
+            long missing = missing(cart, loggedIn(send(cartNode, "GET", "/cart", null, false)));
+            if (missing > 0 && config.nearCache()) {
+                // A near cache may serve the copy from before the write until the invalidation arrives.
+                LockSupport.parkNanos(NEAR_CACHE_BOUND.toNanos());
+                long later = missing(cart, loggedIn(send(cartNode, "GET", "/cart", null, false)));
+                cartLate.addAndGet(missing - later);
+                missing = later;
             }
+            cartLost.addAndGet(missing);
 
             if (index % 4 == 0) {
                 int adminNode = nextNode();
@@ -263,13 +290,14 @@ public final class Soak {
                 cookie = saved;
                 int other = 1 - adminNode;
                 revocationChecks.incrementAndGet();
-                refuse(send(other, "GET", "/browse", null, false));
-                refuse(send(other, "GET", "/api/me", access, false));
+                checkTimes.add(System.nanoTime());
+                refuse(other, "/browse", null);
+                refuse(other, "/api/me", access);
             } else {
                 String saved = cookie;
                 expect(send(nextNode(), "POST", "/logout", null, false), 200, "logout");
                 cookie = saved;
-                refuse(send(nextNode(), "GET", "/browse", null, false));
+                refuse(nextNode(), "/browse", null);
             }
         }
 
@@ -295,10 +323,29 @@ public final class Soak {
             return answer;
         }
 
-        private void refuse(Answer answer) {
-            if (answer.status() == 200) {
-                stale.incrementAndGet();
+        /**
+         * Presents the old cookie (or the access token) to a node, which must refuse it. With the near
+         * cache, an authorisation served at once is presented again after {@link #NEAR_CACHE_BOUND}:
+         * refused then, it was within the cache's stated window; served again, it is stale.
+         */
+        private void refuse(int node, String path, String bearer) throws Abandon {
+            if (send(node, "GET", path, bearer, false).status() != 200) {
+                return;
             }
+            staleTimes.add(System.nanoTime());
+            if (config.nearCache()) {
+                LockSupport.parkNanos(NEAR_CACHE_BOUND.toNanos());
+                if (send(node, "GET", path, bearer, false).status() != 200) {
+                    staleWithinBound.incrementAndGet();
+                    return;
+                }
+            }
+            stale.incrementAndGet();
+        }
+
+        private long missing(List<String> cart, Answer read) {
+            List<String> stored = Arrays.asList(read.body().split(","));
+            return cart.stream().filter(item -> !stored.contains(item)).count();
         }
 
         private void expect(Answer answer, int status, String what) throws Abandon {
@@ -410,7 +457,8 @@ public final class Soak {
 
     // ------------------------------------------------------------------ report
 
-    private SoakReport report(Collection<FaultInjector.Window> windows) {
+    private SoakReport report(
+            Collection<FaultInjector.Window> windows, Collection<FaultInjector.TrackingSilence> silences) {
         long grace = GRACE.toNanos();
         long[] byClass = new long[6];
         long fiveXxDown = 0;
@@ -484,7 +532,9 @@ public final class Soak {
                 gaveUp.get(),
                 unfinished,
                 phases,
-                unexpected);
+                unexpected,
+                NearCacheFigures.of(
+                        silences, startNanos, checkTimes, staleTimes, staleWithinBound.get(), cartLate.get()));
     }
 
     private static double percentile(long[] sorted, double p) {

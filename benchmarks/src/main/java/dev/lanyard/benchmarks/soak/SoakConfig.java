@@ -103,8 +103,9 @@ public record SoakConfig(
         }
         if (topology != Topology.STANDALONE
                 && faults.stream().anyMatch(f -> f.fault().network())) {
-            throw new IllegalArgumentException("the network faults (network-blackhole, latency) need one Redis: "
-                    + "not with --sentinel or --jdbc");
+            throw new IllegalArgumentException(
+                    "the network faults (network-blackhole, latency, blackhole-tracking) need one Redis: "
+                            + "not with --sentinel or --jdbc");
         }
     }
 
@@ -150,7 +151,8 @@ public record SoakConfig(
 
     /**
      * The CI short form of the network faults: 300 users, at most 24 at once, over 30 seconds, with
-     * one restart of an app node, a blackhole of Redis (half-open connections) and a slow link.
+     * one restart of an app node, a blackhole of Redis (half-open connections), a blackhole of the
+     * near caches' invalidation connections only, and a slow link. Its nodes run the near cache.
      *
      * @return the network short form
      */
@@ -163,8 +165,17 @@ public record SoakConfig(
                 List.of(
                         new ScheduledFault(Duration.ofSeconds(5), Fault.NODE_RESTART),
                         new ScheduledFault(Duration.ofSeconds(10), Fault.NETWORK_BLACKHOLE),
-                        new ScheduledFault(Duration.ofSeconds(20), Fault.LATENCY)),
+                        new ScheduledFault(Duration.ofSeconds(18), Fault.BLACKHOLE_TRACKING),
+                        new ScheduledFault(Duration.ofSeconds(24), Fault.LATENCY)),
                 Topology.STANDALONE);
+    }
+
+    /**
+     * @return whether the app nodes run with the near cache ({@code NearCachedRedisStore}): when the
+     *     schedule has {@link Fault#BLACKHOLE_TRACKING}, whose target is the near cache
+     */
+    public boolean nearCache() {
+        return faults.stream().anyMatch(f -> f.fault() == Fault.BLACKHOLE_TRACKING);
     }
 
     /**
@@ -260,7 +271,8 @@ public record SoakConfig(
                                 Fault.REDIS_RESTART,
                                 Fault.REDIS_CRASH,
                                 Fault.NETWORK_BLACKHOLE,
-                                Fault.LATENCY
+                                Fault.LATENCY,
+                                Fault.BLACKHOLE_TRACKING
                             };
             int n = 0;
             for (Duration at = every; at.compareTo(duration) < 0; at = at.plus(every)) {

@@ -19,7 +19,8 @@ import java.util.Map;
  * @param sessionsCreated successful logins
  * @param sessionsLost users found logged out (401 on a logged-in route) without logging out
  * @param cartWritesAcknowledged cart writes answered 2xx
- * @param cartWritesLost acknowledged cart items missing when the cart was read back
+ * @param cartWritesLost acknowledged cart items missing when the cart was read back (with the near
+ *     cache: still missing {@link Soak#NEAR_CACHE_BOUND} later)
  * @param revocationChecks sessions revoked on one node and then presented to the other
  * @param staleAuthorisations a revoked or logged-out session, or the access token of a revoked
  *     session, served as authenticated afterwards
@@ -30,6 +31,8 @@ import java.util.Map;
  * @param usersUnfinished users still running (or never started) when the run's time bound hit
  * @param latencyByPhase per phase ({@code steady} or a fault's label): requests, p50 ms, p99 ms, max ms
  * @param unexpectedSamples up to ten of the unexpected 5xx: status, route, time into the run, duration
+ * @param nearCache what the near cache's windows and the {@code blackhole-tracking} faults measured
+ *     (all zero without the near cache)
  */
 public record SoakReport(
         SoakConfig config,
@@ -49,7 +52,8 @@ public record SoakReport(
         long usersGaveUp,
         long usersUnfinished,
         Map<String, double[]> latencyByPhase,
-        List<String> unexpectedSamples) {
+        List<String> unexpectedSamples,
+        NearCacheFigures nearCache) {
 
     /** Copies the arrays and maps. */
     public SoakReport {
@@ -80,7 +84,10 @@ public record SoakReport(
                     case SENTINEL_UNACKNOWLEDGED ->
                         "Sentinel master + replica with AOF everysec, asynchronous replication";
                     case POSTGRESQL -> "PostgreSQL through the JDBC store";
-                    default -> "redis-server with AOF everysec";
+                    default ->
+                        config.nearCache()
+                                ? "redis-server with AOF everysec, near cache on the nodes"
+                                : "redis-server with AOF everysec";
                 },
                 faults.isEmpty() ? "none" : String.join(", ", faults)));
         row(out, "requests sent", requests);
@@ -99,7 +106,24 @@ public record SoakReport(
         row(out, "cart writes acknowledged", cartWritesAcknowledged);
         row(out, "lost cart writes", cartWritesLost);
         row(out, "revocations checked on the other node", revocationChecks);
-        row(out, "stale authorisations served", staleAuthorisations);
+        if (config.nearCache()) {
+            row(out, "stale authorisations served (near cache: still served 2 s later)", staleAuthorisations);
+            row(out, "  served at once, refused 2 s later (the near cache's window)", nearCache.staleWithinBound());
+            row(out, "cart items missing at once from a read, there 2 s later", nearCache.cartItemsLate());
+        } else {
+            row(out, "stale authorisations served", staleAuthorisations);
+        }
+        if (nearCache.faults() > 0) {
+            row(out, "revocations checked while near caches' channels were silent", nearCache.revocationChecks());
+            row(out, "  authorisations served at once then", nearCache.staleAtOnce());
+            row(
+                    out,
+                    "longest a near cache answered after its channel went silent, ms",
+                    nearCache.longestAnsweredMillis());
+            for (String line : nearCache.lines()) {
+                out.append("  ").append(line).append(System.lineSeparator());
+            }
+        }
         row(out, "refreshes refused", refreshRejected);
         row(out, "access tokens of live sessions refused", tokensRejected);
         out.append(String.format(

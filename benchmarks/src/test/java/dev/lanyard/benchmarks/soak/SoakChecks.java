@@ -19,6 +19,11 @@ abstract class SoakChecks {
     /** @return the run to check */
     abstract SoakConfig config();
 
+    /** @return the closing figures of the run */
+    SoakReport report() {
+        return report;
+    }
+
     @BeforeAll
     void runTheSoak() throws Exception {
         report = Soak.run(config());

@@ -40,10 +40,26 @@ class SoakConfigTest {
         SoakConfig config = SoakConfig.parse("--duration", "100s", "--faults", "cycle:10s");
         assertThat(config.faults())
                 .extracting(SoakConfig.ScheduledFault::fault)
-                .contains(Fault.NETWORK_BLACKHOLE, Fault.LATENCY);
+                .contains(Fault.NETWORK_BLACKHOLE, Fault.LATENCY, Fault.BLACKHOLE_TRACKING);
+        assertThat(config.nearCache()).isTrue();
         assertThat(SoakConfig.networkShortForm().faults())
                 .extracting(SoakConfig.ScheduledFault::fault)
-                .contains(Fault.NETWORK_BLACKHOLE, Fault.LATENCY);
+                .contains(Fault.NETWORK_BLACKHOLE, Fault.LATENCY, Fault.BLACKHOLE_TRACKING);
+    }
+
+    @Test
+    void theNodesRunTheNearCacheExactlyWhenTheScheduleSilencesItsChannel() {
+        assertThat(SoakConfig.networkShortForm().nearCache()).isTrue();
+        assertThat(SoakConfig.parse("--faults", "5s:blackhole-tracking").nearCache())
+                .isTrue();
+        assertThat(SoakConfig.parse("--faults", "5s:blackhole-tracking").faults())
+                .extracting(SoakConfig.ScheduledFault::fault)
+                .containsExactly(Fault.BLACKHOLE_TRACKING);
+        assertThat(SoakConfig.shortForm().nearCache()).isFalse();
+        assertThat(SoakConfig.parse("--faults", "5s:network-blackhole").nearCache())
+                .isFalse();
+        assertThat(Fault.BLACKHOLE_TRACKING.storeDown()).isFalse();
+        assertThat(Fault.BLACKHOLE_TRACKING.network()).isTrue();
     }
 
     @Test
@@ -51,6 +67,11 @@ class SoakConfigTest {
         assertThatThrownBy(() -> SoakConfig.parse("--sentinel", "--faults", "5s:network-blackhole"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("need one Redis");
+        assertThatThrownBy(() -> SoakConfig.parse("--jdbc", "--faults", "5s:blackhole-tracking"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SoakConfig.parse("--sentinel", "--faults", "5s:blackhole-tracking"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("blackhole-tracking) need one Redis");
         assertThatThrownBy(() -> SoakConfig.parse("--faults", "5s:sentinel-failover"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("needs --sentinel");

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sockets of one node, bound to their Lanyard sessions. One instance per node (per
- * {@link SessionManager}); it owns one scheduler thread, so {@link #close()} it when the application stops.
+ * {@link SessionManager}); it owns one scheduler thread (and one more that records its socket counts in a store
+ * that can keep them), so {@link #close()} it when the application stops.
  *
  * <ul>
  *   <li><b>Handshake.</b> An endpoint registered with {@link #endpoint} resolves the Lanyard session from the
@@ -79,12 +80,19 @@ public final class SocketSessions implements AutoCloseable {
     private final String headerName;
     private final Set<String> trustedOrigins;
     private final ScheduledExecutorService scheduler;
+    /** Writes this node's socket counts; {@code null} when the store has no values. */
+    private final ScheduledExecutorService countWriter;
+
     private final Map<jakarta.websocket.Session, Socket> sockets = new ConcurrentHashMap<>();
     private final Map<SocketCloseCause, LongAdder> closes = new EnumMap<>(SocketCloseCause.class);
     private final LongAdder refusedHandshakes = new LongAdder();
     private final AtomicBoolean unguardedWarned = new AtomicBoolean();
     /** Sessions found gone without a note saying why: given one more check for the note to arrive. */
     private final Set<SessionHandle> unexplained = ConcurrentHashMap.newKeySet();
+    /** This node's socket counts in the shared store; {@code null} when the store has no values. */
+    private final SocketCounts counts;
+    /** Whether a write of the counts is queued on their thread. */
+    private final AtomicBoolean countsQueued = new AtomicBoolean();
 
     private volatile boolean closed;
 
@@ -100,13 +108,26 @@ public final class SocketSessions implements AutoCloseable {
         for (SocketCloseCause cause : SocketCloseCause.values()) {
             closes.put(cause, new LongAdder());
         }
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "lanyard-socket-check");
+        this.scheduler = daemonScheduler("lanyard-socket-check");
+        this.counts = manager.values()
+                .map(values ->
+                        new SocketCounts(values, manager.clock(), SocketCounts.nodeOf(manager.nodeId()), checkInterval))
+                .orElse(null);
+        long millis = checkInterval.toMillis();
+        scheduler.scheduleWithFixedDelay(this::checkQuietly, millis, millis, TimeUnit.MILLISECONDS);
+        // the counts have their own thread: a burst of writes never delays the checks that close sockets
+        this.countWriter = counts == null ? null : daemonScheduler("lanyard-socket-count");
+        if (countWriter != null) {
+            countWriter.scheduleWithFixedDelay(this::recordCounts, millis, millis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static ScheduledExecutorService daemonScheduler(String name) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
         });
-        long millis = checkInterval.toMillis();
-        scheduler.scheduleWithFixedDelay(this::checkQuietly, millis, millis, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -161,39 +182,75 @@ public final class SocketSessions implements AutoCloseable {
         return check(open.bound().handle(), open.bound().version(), List.of(open), false);
     }
 
-    /** @return how many sockets are open on this node */
+    /** @return how many sockets are open on this node (this node's only, unlike the per-session counts) */
     public int openSockets() {
         return sockets.size();
     }
 
     /**
+     * Counts a session's open sockets on every node. With a store that implements
+     * {@link dev.lanyard.session.spi.AtomicValueStore} (memory, Redis, JDBC) the count is store-wide: this node's
+     * sockets as they are, plus each other node's count as that node last recorded it. A node records its count
+     * right after a socket opens or closes, and again every 20 s while it has sockets (every third of
+     * {@code max(60 s, 3 × checkInterval)}); the record of a node that stopped without withdrawing it stops
+     * counting {@code max(60 s, 3 × checkInterval)} after it was written (by the reading node's clock, so clock
+     * skew between nodes adds to that). Without such a store (Memcached) it counts this node's sockets only.
+     * Costs one store read; a read that fails counts this node's sockets only.
+     *
      * @param handle a session's handle
-     * @return how many sockets of that session are open on this node
+     * @return how many sockets of that session are open on all nodes
      */
     public int openSockets(SessionHandle handle) {
         Objects.requireNonNull(handle, "handle");
-        return (int) sockets.values().stream()
+        int here = (int) sockets.values().stream()
                 .filter(s -> s.bound().handle().equals(handle))
                 .count();
+        return here + onOtherNodes(handle);
     }
 
     /**
-     * Counts a user's open sockets on this node by session, for a device list: pair it with
-     * {@link SessionManager#sessionsOf} (the count is this node's; a user whose sockets are spread over several
-     * nodes sees each node's own).
+     * Counts a user's open sockets by session on every node, for a device list beside
+     * {@link SessionManager#sessionsOf}. Store-wide, with the same promise and fallback as
+     * {@link #openSockets(SessionHandle)}: this node's sockets are counted as they are, another node's as it
+     * last recorded them (a socket that closes on another node leaves the count within that node's next store
+     * write; one on a node that died, within {@code max(60 s, 3 × checkInterval)}). Costs one
+     * {@link SessionManager#sessionsOf} and one store read per session of the user; without a store that
+     * implements {@link dev.lanyard.session.spi.AtomicValueStore}, or one that does not index users, no store
+     * call and this node's sockets only.
      *
      * @param userId the user
      * @return open sockets per session handle; sessions without sockets are absent
+     * @throws dev.lanyard.session.StoreUnavailableException if the store cannot list the user's sessions
      */
     public Map<SessionHandle, Integer> openSocketsOf(String userId) {
         Objects.requireNonNull(userId, "userId");
-        Map<SessionHandle, Integer> counts = new HashMap<>();
+        Map<SessionHandle, Integer> here = new HashMap<>();
         for (Socket s : sockets.values()) {
             if (s.bound().userId().equals(userId)) {
-                counts.merge(s.bound().handle(), 1, Integer::sum);
+                here.merge(s.bound().handle(), 1, Integer::sum);
             }
         }
-        return Map.copyOf(counts);
+        if (counts == null) {
+            return Map.copyOf(here);
+        }
+        Set<SessionHandle> handles = new java.util.LinkedHashSet<>(here.keySet());
+        try {
+            manager.sessionsOf(userId).forEach(summary -> handles.add(summary.handle()));
+        } catch (UnsupportedOperationException e) {
+            return Map.copyOf(here); // the store does not index users
+        }
+        Map<SessionHandle, Integer> total = new HashMap<>();
+        for (SessionHandle handle : handles) {
+            int count = here.getOrDefault(handle, 0) + onOtherNodes(handle);
+            if (count > 0) {
+                total.put(handle, count);
+            }
+        }
+        return Map.copyOf(total);
+    }
+
+    private int onOtherNodes(SessionHandle handle) {
+        return counts == null ? 0 : counts.onOtherNodesOrNone(handle);
     }
 
     /**
@@ -214,13 +271,22 @@ public final class SocketSessions implements AutoCloseable {
         return checkInterval;
     }
 
-    /** Stops the checks and closes every open socket with {@link SocketCloseCause#SHUTDOWN}. Idempotent. */
+    /**
+     * Stops the checks, closes every open socket with {@link SocketCloseCause#SHUTDOWN} and withdraws this node's
+     * socket counts from the store. Idempotent.
+     */
     @Override
     public void close() {
         closed = true;
         scheduler.shutdownNow();
+        if (countWriter != null) {
+            countWriter.shutdownNow();
+        }
         for (Socket s : List.copyOf(sockets.values())) {
             closeSocket(s, SocketCloseCause.SHUTDOWN);
+        }
+        if (counts != null) {
+            counts.reconcile(Map.of()); // withdraws this node's counts
         }
     }
 
@@ -295,69 +361,14 @@ public final class SocketSessions implements AutoCloseable {
         return Set.of(text.split(","));
     }
 
-    /**
-     * Whether the handshake's {@code Origin} (browsers always send one) is this server's own, as the
-     * {@code Host} header names it, or a trusted one. A handshake without {@code Origin} comes from a
-     * client that is not a browser and is judged by its session alone.
-     */
+    /** Whether the handshake's {@code Origin} is this server's own or a trusted one (see {@link HandshakeHeaders}). */
     boolean originAllowed(Map<String, List<String>> headers) {
-        String origin = first(headers, "origin");
-        if (origin == null) {
-            return true;
-        }
-        String normalized = origin.strip().toLowerCase(Locale.ROOT);
-        if (trustedOrigins.contains(normalized)) {
-            return true;
-        }
-        String host = first(headers, "host");
-        int scheme = normalized.indexOf("://");
-        if (host == null || scheme < 0) {
-            return false;
-        }
-        String authority = normalized.substring(scheme + 3);
-        String defaultPort = normalized.startsWith("https://") ? ":443" : ":80";
-        return withoutPort(authority, defaultPort)
-                .equals(withoutPort(host.strip().toLowerCase(Locale.ROOT), defaultPort));
-    }
-
-    private static String withoutPort(String authority, String defaultPort) {
-        return authority.endsWith(defaultPort)
-                ? authority.substring(0, authority.length() - defaultPort.length())
-                : authority;
-    }
-
-    private static String first(Map<String, List<String>> headers, String name) {
-        for (Map.Entry<String, List<String>> header : headers.entrySet()) {
-            if (header.getKey().equalsIgnoreCase(name) && !header.getValue().isEmpty()) {
-                return header.getValue().get(0);
-            }
-        }
-        return null;
+        return HandshakeHeaders.originAllowed(headers, trustedOrigins);
     }
 
     /** The session ID a handshake presents: the header when configured and present, else the cookie. */
     Optional<String> presentedId(Map<String, List<String>> headers) {
-        for (Map.Entry<String, List<String>> header : headers.entrySet()) {
-            if (headerName != null
-                    && header.getKey().equalsIgnoreCase(headerName)
-                    && !header.getValue().isEmpty()) {
-                return Optional.of(header.getValue().get(0).strip());
-            }
-        }
-        for (Map.Entry<String, List<String>> header : headers.entrySet()) {
-            if (!header.getKey().equalsIgnoreCase("cookie")) {
-                continue;
-            }
-            for (String line : header.getValue()) {
-                for (String pair : line.split(";")) {
-                    int eq = pair.indexOf('=');
-                    if (eq > 0 && pair.substring(0, eq).strip().equals(cookieName)) {
-                        return Optional.of(pair.substring(eq + 1).strip());
-                    }
-                }
-            }
-        }
-        return Optional.empty();
+        return HandshakeHeaders.presentedId(headers, headerName, cookieName);
     }
 
     void opened(jakarta.websocket.Session socket, BoundSession bound, SocketRoute route) {
@@ -366,10 +377,44 @@ public final class SocketSessions implements AutoCloseable {
             return;
         }
         sockets.put(socket, new Socket(socket, bound, route));
+        queueCounts();
     }
 
     void closed(jakarta.websocket.Session socket) {
-        sockets.remove(socket);
+        if (sockets.remove(socket) != null) {
+            queueCounts();
+        }
+    }
+
+    /** Queues one write of this node's socket counts on their thread, unless one is already queued. */
+    private void queueCounts() {
+        if (counts == null || closed || !countsQueued.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            countWriter.execute(() -> {
+                countsQueued.set(false);
+                recordCounts();
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            countsQueued.set(false); // closing
+        }
+    }
+
+    /** Records this node's socket counts in the store (see {@link SocketCounts#reconcile}). */
+    private void recordCounts() {
+        if (counts == null) {
+            return;
+        }
+        try {
+            Map<SessionHandle, Integer> local = new HashMap<>();
+            for (Socket s : sockets.values()) {
+                local.merge(s.bound().handle(), 1, Integer::sum);
+            }
+            counts.reconcile(local);
+        } catch (RuntimeException e) {
+            LOG.warn("recording the socket counts failed with {}", e.getClass().getName(), e);
+        }
     }
 
     // ---------------------------------------------------------------- checks
@@ -460,6 +505,7 @@ public final class SocketSessions implements AutoCloseable {
         if (sockets.remove(s.socket()) != null) {
             closes.get(cause).increment();
             closeQuietly(s.socket(), cause);
+            queueCounts();
         }
     }
 

@@ -61,12 +61,12 @@ class JettySocketFiguresIT {
             int n = 0;
             while (n < delays.length) {
                 List<NewSession> sessions = new ArrayList<>();
-                List<SocketContract.Client> clients = new ArrayList<>();
+                List<SocketClient> clients = new ArrayList<>();
                 for (int i = 0; i < 50; i++) {
                     NewSession s = b.manager.login(
                             b.manager.create(ClientInfo.UNKNOWN).session(), "user" + (n + i), ClientInfo.UNKNOWN);
                     sessions.add(s);
-                    clients.add(SocketContract.Client.connect(a.uri, s.id().value()));
+                    clients.add(SocketClient.connect(a.uri, s.id().value()));
                 }
                 long[] revokedAt = new long[sessions.size()];
                 for (int i = 0; i < sessions.size(); i++) {
@@ -74,7 +74,7 @@ class JettySocketFiguresIT {
                     revokedAt[i] = System.nanoTime();
                 }
                 for (int i = 0; i < clients.size(); i++) {
-                    SocketContract.Client.Closed closed = clients.get(i).awaitClose(Duration.ofSeconds(30));
+                    SocketClient.Closed closed = clients.get(i).awaitClose(Duration.ofSeconds(30));
                     long at = clients.get(i).closedAt();
                     assertThat(closed.code()).isEqualTo(1008);
                     delays[n++] = Math.max(0, at - revokedAt[i]);
@@ -99,11 +99,11 @@ class JettySocketFiguresIT {
         try {
             Node a = node(redis, nearCache, closing);
             int sockets = 50;
-            List<SocketContract.Client> clients = new ArrayList<>();
+            List<SocketClient> clients = new ArrayList<>();
             for (int i = 0; i < sockets; i++) {
                 NewSession s =
                         a.manager.login(a.manager.create(ClientInfo.UNKNOWN).session(), "cost" + i, ClientInfo.UNKNOWN);
-                clients.add(SocketContract.Client.connect(a.uri, s.id().value()));
+                clients.add(SocketClient.connect(a.uri, s.id().value()));
             }
             redis.call("CONFIG", "RESETSTAT");
             TimeUnit.MILLISECONDS.sleep(
@@ -131,7 +131,7 @@ class JettySocketFiguresIT {
                     "FIGURE store commands per open socket per minute (near cache %s, %d sockets, %s window): "
                             + "%.2f (%d commands:%s)%n",
                     nearCache ? "on" : "off", sockets, window, perSocketPerMinute, calls, breakdown);
-            assertThat(clients).allMatch(SocketContract.Client::isOpen);
+            assertThat(clients).allMatch(SocketClient::isOpen);
         } finally {
             closeAll(closing);
         }

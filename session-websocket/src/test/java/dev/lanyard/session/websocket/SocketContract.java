@@ -9,6 +9,7 @@ import dev.lanyard.session.NewSession;
 import dev.lanyard.session.ReadMode;
 import dev.lanyard.session.ResolutionStatus;
 import dev.lanyard.session.RevocationReason;
+import dev.lanyard.session.SessionHandle;
 import dev.lanyard.session.SessionManager;
 import dev.lanyard.session.SessionPolicy;
 import dev.lanyard.session.redis.NearCacheOptions;
@@ -25,16 +26,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -84,6 +80,7 @@ abstract class SocketContract {
         final SessionManager manager;
         final SocketSessions sockets;
         final Running server;
+        final dev.lanyard.session.spi.SessionStore store;
 
         Node(String name) throws Exception {
             this(name, CHECK, true);
@@ -98,6 +95,7 @@ abstract class SocketContract {
             dev.lanyard.session.spi.SessionStore store =
                     nearCache ? NearCachedRedisStore.wrap(plain, NearCacheOptions.defaults()) : plain;
             closing.add(store);
+            this.store = store;
             manager = SessionManager.builder(store)
                     .clock(clock)
                     .policy(policy)
@@ -189,7 +187,7 @@ abstract class SocketContract {
         assertThat(a.sockets.refusedHandshakes()).isEqualTo(2);
 
         String ownOrigin = "http://" + echo.getHost() + ":" + echo.getPort();
-        Client client = Client.connect(echo, alice.id().value(), ownOrigin);
+        SocketClient client = SocketClient.connect(echo, alice.id().value(), ownOrigin);
         client.send("hi");
         assertThat(client.nextText()).isEqualTo("alice:hi");
     }
@@ -246,7 +244,7 @@ abstract class SocketContract {
         } finally {
             redis.resume();
         }
-        Client client = Client.connect(c.uri("/echo"), alice.id().value());
+        SocketClient client = SocketClient.connect(c.uri("/echo"), alice.id().value());
         client.send("back");
         assertThat(client.nextText()).isEqualTo("alice:back");
     }
@@ -270,7 +268,8 @@ abstract class SocketContract {
         assertThat(a.sockets.openSockets()).isZero();
         assertThat(a.sockets.refusedHandshakes()).isEqualTo(1);
 
-        Client client = Client.connect(a.uri("/unguarded"), login("alice").id().value());
+        SocketClient client =
+                SocketClient.connect(a.uri("/unguarded"), login("alice").id().value());
         client.send("hi");
         assertThat(client.nextText()).isEqualTo("alice:hi");
     }
@@ -278,7 +277,7 @@ abstract class SocketContract {
     @Test
     void anOpenSocketSeesItsUserAndEchoes() throws Exception {
         NewSession alice = login("alice");
-        Client client = Client.connect(a.uri("/echo"), alice.id().value());
+        SocketClient client = SocketClient.connect(a.uri("/echo"), alice.id().value());
         client.send("hello");
         assertThat(client.nextText()).isEqualTo("alice:hello");
         assertThat(a.sockets.openSockets(alice.id().handle())).isEqualTo(1);
@@ -288,14 +287,14 @@ abstract class SocketContract {
     @Test
     void revokingOnNodeBClosesTheSocketOnNodeAWith1008AndTheReason() throws Exception {
         NewSession alice = login("alice");
-        Client client = Client.connect(a.uri("/echo"), alice.id().value());
+        SocketClient client = SocketClient.connect(a.uri("/echo"), alice.id().value());
         client.send("ping");
         assertThat(client.nextText()).isEqualTo("alice:ping");
 
         long start = System.nanoTime();
         assertThat(b.manager.revoke(alice.id().handle(), RevocationReason.ADMIN))
                 .isTrue();
-        Client.Closed closed = client.awaitClose(CLOSE_BOUND);
+        SocketClient.Closed closed = client.awaitClose(CLOSE_BOUND);
         Duration delay = Duration.ofNanos(System.nanoTime() - start);
 
         assertThat(closed.code()).isEqualTo(1008);
@@ -307,43 +306,45 @@ abstract class SocketContract {
     @Test
     void logoutOnNodeBClosesEverySocketOfTheSessionOnNodeA() throws Exception {
         NewSession alice = login("alice");
-        Client first = Client.connect(a.uri("/echo"), alice.id().value());
-        Client second = Client.connect(a.uri("/open"), alice.id().value());
+        SocketClient first = SocketClient.connect(a.uri("/echo"), alice.id().value());
+        SocketClient second = SocketClient.connect(a.uri("/open"), alice.id().value());
         b.manager.logout(b.manager.resolve(alice.id()).session().orElseThrow());
 
-        assertThat(first.awaitClose(CLOSE_BOUND)).isEqualTo(new Client.Closed(1008, SocketCloseCause.LOGOUT.phrase()));
-        assertThat(second.awaitClose(CLOSE_BOUND)).isEqualTo(new Client.Closed(1008, SocketCloseCause.LOGOUT.phrase()));
+        assertThat(first.awaitClose(CLOSE_BOUND))
+                .isEqualTo(new SocketClient.Closed(1008, SocketCloseCause.LOGOUT.phrase()));
+        assertThat(second.awaitClose(CLOSE_BOUND))
+                .isEqualTo(new SocketClient.Closed(1008, SocketCloseCause.LOGOUT.phrase()));
     }
 
     @Test
     void revokingAllOfAUsersSessionsClosesTheirSockets() throws Exception {
         NewSession phone = login("alice");
         NewSession laptop = login("alice");
-        Client onPhone = Client.connect(a.uri("/echo"), phone.id().value());
-        Client onLaptop = Client.connect(b.uri("/echo"), laptop.id().value());
+        SocketClient onPhone = SocketClient.connect(a.uri("/echo"), phone.id().value());
+        SocketClient onLaptop = SocketClient.connect(b.uri("/echo"), laptop.id().value());
         b.manager.revokeAll("alice");
 
         assertThat(onPhone.awaitClose(CLOSE_BOUND))
-                .isEqualTo(new Client.Closed(1008, SocketCloseCause.USER_WIDE.phrase()));
+                .isEqualTo(new SocketClient.Closed(1008, SocketCloseCause.USER_WIDE.phrase()));
         assertThat(onLaptop.awaitClose(CLOSE_BOUND))
-                .isEqualTo(new Client.Closed(1008, SocketCloseCause.USER_WIDE.phrase()));
+                .isEqualTo(new SocketClient.Closed(1008, SocketCloseCause.USER_WIDE.phrase()));
     }
 
     @Test
     void aPrivilegeChangeOnNodeBClosesTheSocketBoundToTheOldPrivileges() throws Exception {
         NewSession alice = login("alice");
-        Client client = Client.connect(a.uri("/echo"), alice.id().value());
+        SocketClient client = SocketClient.connect(a.uri("/echo"), alice.id().value());
         b.manager.privilegeChanged(b.manager.resolve(alice.id()).session().orElseThrow());
 
         assertThat(client.awaitClose(CLOSE_BOUND))
-                .isEqualTo(new Client.Closed(1008, SocketCloseCause.ROTATED.phrase()));
+                .isEqualTo(new SocketClient.Closed(1008, SocketCloseCause.ROTATED.phrase()));
     }
 
     @Test
     void anOpenSocketKeepsItsSessionPastTheIdleTimeout() throws Exception {
         NewSession alice = login("alice");
         NewSession idle = login("bob");
-        Client client = Client.connect(a.uri("/echo"), alice.id().value());
+        SocketClient client = SocketClient.connect(a.uri("/echo"), alice.id().value());
 
         // two hours in steps of ten minutes: four times the idle timeout
         for (int step = 0; step < 12; step++) {
@@ -366,7 +367,7 @@ abstract class SocketContract {
     @Test
     void theAbsoluteTimeoutClosesAnOpenSocket() throws Exception {
         NewSession alice = login("alice");
-        Client client = Client.connect(a.uri("/echo"), alice.id().value());
+        SocketClient client = SocketClient.connect(a.uri("/echo"), alice.id().value());
         for (int step = 0; step < 23; step++) { // 3 h 50 min, each step touched by the open socket
             java.time.Instant now = clock.advance(Duration.ofMinutes(10));
             await().atMost(CLOSE_BOUND)
@@ -381,14 +382,61 @@ abstract class SocketContract {
         clock.advance(Duration.ofMinutes(11));
 
         assertThat(client.awaitClose(CLOSE_BOUND))
-                .isEqualTo(new Client.Closed(1008, SocketCloseCause.EXPIRED_ABSOLUTE.phrase()));
+                .isEqualTo(new SocketClient.Closed(1008, SocketCloseCause.EXPIRED_ABSOLUTE.phrase()));
+    }
+
+    @Test
+    void aSocketOnNodeAIsCountedInNodeBsDeviceListAndLeavesItWhenItCloses() throws Exception {
+        NewSession alice = login("alice");
+        SessionHandle handle = alice.id().handle();
+        assertThat(b.sockets.openSocketsOf("alice")).isEmpty();
+
+        SocketClient onA = SocketClient.connect(a.uri("/echo"), alice.id().value());
+        onA.send("hi");
+        assertThat(onA.nextText()).isEqualTo("alice:hi");
+        await().atMost(CLOSE_BOUND).until(() -> b.sockets.openSocketsOf("alice").equals(Map.of(handle, 1)));
+        assertThat(b.sockets.openSockets(handle)).isEqualTo(1);
+        assertThat(b.sockets.openSockets()).as("node B's own sockets").isZero();
+
+        SocketClient onB = SocketClient.connect(b.uri("/echo"), alice.id().value());
+        await().atMost(CLOSE_BOUND).until(() -> a.sockets.openSocketsOf("alice").equals(Map.of(handle, 2)));
+        assertThat(b.sockets.openSocketsOf("alice")).isEqualTo(Map.of(handle, 2));
+
+        onA.close();
+        await().atMost(CLOSE_BOUND).until(() -> b.sockets.openSocketsOf("alice").equals(Map.of(handle, 1)));
+        await().atMost(CLOSE_BOUND).until(() -> a.sockets.openSockets(handle) == 1);
+        assertThat(onB.isOpen()).isTrue();
+    }
+
+    @Test
+    void aNodeThatStopsWithoutWithdrawingItsCountIsNoLongerCountedAfterTheEntrysLifetime() throws Exception {
+        NewSession alice = login("alice");
+        SessionHandle handle = alice.id().handle();
+        Node c = new Node("node-c");
+        SocketClient onA = SocketClient.connect(a.uri("/echo"), alice.id().value());
+        SocketClient onC = SocketClient.connect(c.uri("/echo"), alice.id().value());
+        await().atMost(CLOSE_BOUND).until(() -> b.sockets.openSocketsOf("alice").equals(Map.of(handle, 2)));
+
+        // node C loses the store, then stops: it can neither refresh nor withdraw its count
+        c.store.close();
+        c.sockets.close();
+        assertThat(onC.awaitClose(CLOSE_BOUND).code()).isEqualTo(1001);
+        assertThat(b.sockets.openSocketsOf("alice"))
+                .as("C's count stands until it expires")
+                .isEqualTo(Map.of(handle, 2));
+
+        clock.advance(SocketCounts.MIN_LIFETIME);
+
+        // A, alive, rewrites its count on its next check; C's has expired
+        await().atMost(CLOSE_BOUND).until(() -> b.sockets.openSocketsOf("alice").equals(Map.of(handle, 1)));
+        assertThat(onA.isOpen()).isTrue();
     }
 
     @Test
     void aRouteThatChecksEachMessageRefusesTheFirstMessageAfterARevocation() throws Exception {
         NewSession alice = login("alice");
         Node c = new Node("node-c", Duration.ofHours(1), true);
-        Client client = Client.connect(c.uri("/checked"), alice.id().value());
+        SocketClient client = SocketClient.connect(c.uri("/checked"), alice.id().value());
         client.send("one");
         assertThat(client.nextText()).isEqualTo("alice:one");
 
@@ -397,7 +445,7 @@ abstract class SocketContract {
 
         // node C checks periodically once an hour: only the per-message check can close it this soon
         assertThat(client.awaitClose(CLOSE_BOUND))
-                .isEqualTo(new Client.Closed(1008, SocketCloseCause.REVOKED.phrase()));
+                .isEqualTo(new SocketClient.Closed(1008, SocketCloseCause.REVOKED.phrase()));
         assertThat(client.texts).isEmpty();
     }
 
@@ -405,13 +453,14 @@ abstract class SocketContract {
     void aStoreOutageClosesFailClosedSocketsAndKeepsFailOpenOnes() throws Exception {
         NewSession alice = login("alice");
         Node c = new Node("node-c", CHECK, false); // no near cache: every check reads the store
-        Client failClosed = Client.connect(c.uri("/echo"), alice.id().value());
-        Client failOpen = Client.connect(c.uri("/open"), alice.id().value());
+        SocketClient failClosed =
+                SocketClient.connect(c.uri("/echo"), alice.id().value());
+        SocketClient failOpen = SocketClient.connect(c.uri("/open"), alice.id().value());
 
         redis.pause();
         try {
-            Client.Closed closed = failClosed.awaitClose(Duration.ofSeconds(15));
-            assertThat(closed).isEqualTo(new Client.Closed(1013, SocketCloseCause.STORE_UNAVAILABLE.phrase()));
+            SocketClient.Closed closed = failClosed.awaitClose(Duration.ofSeconds(15));
+            assertThat(closed).isEqualTo(new SocketClient.Closed(1013, SocketCloseCause.STORE_UNAVAILABLE.phrase()));
             // the fail-closed socket closed on a check that found the store down; the same check kept this one
             assertThat(failOpen.isOpen()).isTrue();
         } finally {
@@ -433,7 +482,7 @@ abstract class SocketContract {
      * the handshake succeeds.
      */
     static int refusal(URI uri, String sessionId, String origin) {
-        Throwable failure = catchThrowable(() -> Client.connect(uri, sessionId, origin));
+        Throwable failure = catchThrowable(() -> SocketClient.connect(uri, sessionId, origin));
         assertThat(failure).as("the handshake to %s is refused", uri.getPath()).isNotNull();
         Throwable cause = failure;
         while (cause != null && !(cause instanceof WebSocketHandshakeException)) {
@@ -441,86 +490,5 @@ abstract class SocketContract {
         }
         assertThat(cause).as("a refused handshake (got %s)", failure).isInstanceOf(WebSocketHandshakeException.class);
         return ((WebSocketHandshakeException) cause).getResponse().statusCode();
-    }
-
-    /** A JDK WebSocket client that records what it receives and how it closed. */
-    static final class Client implements WebSocket.Listener {
-        record Closed(int code, String reason) {}
-
-        private final LinkedBlockingQueue<String> texts = new LinkedBlockingQueue<>();
-        private final CompletableFuture<Closed> closed = new CompletableFuture<>();
-        private volatile long closedAt;
-        private final StringBuilder partial = new StringBuilder();
-        private WebSocket socket;
-
-        static Client connect(URI uri, String sessionId) {
-            return connect(uri, sessionId, null);
-        }
-
-        static Client connect(URI uri, String sessionId, String origin) {
-            Client client = new Client();
-            WebSocket.Builder builder =
-                    HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
-            if (sessionId != null) {
-                builder.header("Cookie", SocketSessions.DEFAULT_COOKIE_NAME + "=" + sessionId);
-            }
-            if (origin != null) {
-                builder.header("Origin", origin);
-            }
-            try {
-                client.socket = builder.buildAsync(uri, client).get(20, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw new CompletionException(e.getCause());
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-            return client;
-        }
-
-        void send(String text) {
-            socket.sendText(text, true).join();
-        }
-
-        String nextText() throws InterruptedException {
-            String text = texts.poll(10, TimeUnit.SECONDS);
-            assertThat(text).as("a message within 10 s").isNotNull();
-            return text;
-        }
-
-        /** @return when the close frame arrived, by {@link System#nanoTime()} */
-        long closedAt() {
-            return closedAt;
-        }
-
-        boolean isOpen() {
-            return !closed.isDone() && !socket.isInputClosed();
-        }
-
-        Closed awaitClose(Duration bound) throws Exception {
-            return closed.get(bound.toMillis(), TimeUnit.MILLISECONDS);
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                texts.add(partial.toString());
-                partial.setLength(0);
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            closedAt = System.nanoTime();
-            closed.complete(new Closed(statusCode, reason));
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            closed.completeExceptionally(error);
-        }
     }
 }

@@ -7,8 +7,10 @@ import dev.lanyard.session.ClientInfo;
 import dev.lanyard.session.NewSession;
 import dev.lanyard.session.ResolutionStatus;
 import dev.lanyard.session.RevocationReason;
+import dev.lanyard.session.SessionHandle;
 import dev.lanyard.session.SessionManager;
 import dev.lanyard.session.memory.InMemorySessionStore;
+import dev.lanyard.session.tck.ForwardingSessionStore;
 import dev.lanyard.session.tck.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -169,6 +171,31 @@ class SocketSessionsTest {
     @Test
     void theDefaultRouteChecksPeriodicallyAndFailsClosed() {
         assertThat(SocketRoute.defaults()).isEqualTo(new SocketRoute(SocketCheck.PERIODIC, OutageMode.FAIL_CLOSED));
+    }
+
+    @Test
+    void anotherNodesRecordedCountIsAddedOnlyWhereTheStoreKeepsValues() {
+        NewSession alice = login("alice");
+        SessionHandle handle = alice.id().handle();
+        new SocketCounts(store, clock, 42L, SocketSessions.DEFAULT_CHECK_INTERVAL).publish(handle, 2);
+
+        assertThat(sockets.openSockets(handle)).isEqualTo(2);
+        assertThat(sockets.openSocketsOf("alice")).isEqualTo(Map.of(handle, 2));
+        assertThat(sockets.openSockets()).as("this node's own").isZero();
+
+        // a store without AtomicValueStore (as Memcached): this node's sockets only, and no store call for them
+        SessionManager plain = SessionManager.builder(new ForwardingSessionStore(store) {
+                    @Override
+                    protected void beforeCall(String operation) {
+                        throw new AssertionError("no store call expected, got " + operation);
+                    }
+                })
+                .clock(clock)
+                .build();
+        try (SocketSessions perNode = SocketSessions.builder(plain).build()) {
+            assertThat(perNode.openSockets(handle)).isZero();
+            assertThat(perNode.openSocketsOf("alice")).isEmpty();
+        }
     }
 
     private NewSession login(String user) {

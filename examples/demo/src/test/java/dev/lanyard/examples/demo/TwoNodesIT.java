@@ -1,11 +1,19 @@
 package dev.lanyard.examples.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.lanyard.session.redis.testing.RedisEndpoint;
 import dev.lanyard.session.redis.testing.TestRedis;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,5 +83,32 @@ class TwoNodesIT {
 
         assertThat(orders.statusCode()).isEqualTo(200);
         assertThat(orders.body()).contains("\"user\":\"alice\"");
+    }
+
+    @Test
+    void theDeviceListOnOneNodeCountsALiveSocketOpenOnTheOther() throws Exception {
+        String cookie = http.logIn(nodeA, "alice", "alice");
+        assertThat(socketsShownOn(nodeB, cookie)).isZero();
+
+        WebSocket live = HttpClient.newHttpClient()
+                .newWebSocketBuilder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .header("Cookie", "__Host-session=" + cookie)
+                .buildAsync(URI.create("ws://127.0.0.1:" + nodeA.port() + "/live/socket"), new WebSocket.Listener() {})
+                .get(20, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> socketsShownOn(nodeB, cookie) == 1);
+
+        live.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> socketsShownOn(nodeB, cookie) == 0);
+    }
+
+    /** The live-socket count that a node's device list shows for the session that asks. */
+    private int socketsShownOn(DemoServer node, String cookie) throws Exception {
+        HttpResponse<String> page = http.get(node, "/account/sessions", cookie);
+        assertThat(page.statusCode()).isEqualTo(200);
+        Matcher row = Pattern.compile("<tr class=\"this\">.*?<td class=\"sockets\">(\\d+)</td>")
+                .matcher(page.body());
+        assertThat(row.find()).as("this device's row in %s", page.body()).isTrue();
+        return Integer.parseInt(row.group(1));
     }
 }
