@@ -68,23 +68,45 @@ final class RedisSchema {
     static final int USER_TAG_LENGTH = 40;
 
     private final String prefix;
+    // The encoded forms of what every session's keys start with, made once: a load names both keys.
+    private final byte[] prefixBytes;
+    private final byte[] sessionKeyStart;
+    private final byte[] timeoutKeyStart;
 
     RedisSchema(String prefix) {
         this.prefix = prefix;
+        this.prefixBytes = bytes(prefix);
+        this.sessionKeyStart = bytes(prefix + SESSION + "{");
+        this.timeoutKeyStart = bytes(prefix + TIMEOUT_MARKER + "{");
     }
 
     String prefix() {
         return prefix;
     }
 
+    /** The prefix, UTF-8 encoded, as scripts take it; callers must not change the array. */
+    byte[] prefixBytes() {
+        return prefixBytes;
+    }
+
     /** {@code <prefix>s:{<handle>}}: the session's hash. */
     byte[] sessionKey(SessionHandle handle) {
-        return bytes(prefix + SESSION + "{" + handle.value() + "}");
+        return keyOf(sessionKeyStart, handle);
     }
 
     /** {@code <prefix>x:{<handle>}}: the session's timeout marker, in the session's slot. */
     byte[] timeoutKey(SessionHandle handle) {
-        return bytes(prefix + TIMEOUT_MARKER + "{" + handle.value() + "}");
+        return keyOf(timeoutKeyStart, handle);
+    }
+
+    /** {@code start}, the handle and a closing brace: the bytes of the string concatenation. */
+    private static byte[] keyOf(byte[] start, SessionHandle handle) {
+        byte[] tag = bytes(handle.value());
+        byte[] key = new byte[start.length + tag.length + 1];
+        System.arraycopy(start, 0, key, 0, start.length);
+        System.arraycopy(tag, 0, key, start.length, tag.length);
+        key[key.length - 1] = '}';
+        return key;
     }
 
     /** {@code <prefix>u:{<sha1hex(userId)>}<userId>}: the user's sorted set of handles. */

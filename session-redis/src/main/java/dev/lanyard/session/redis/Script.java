@@ -47,6 +47,7 @@ enum Script {
     private final String body;
     private final String sha;
     private final List<String> keys;
+    private final int requiredKeys;
     private final List<String> argv;
     private final boolean singleServer;
 
@@ -54,6 +55,7 @@ enum Script {
         this.file = file;
         this.source = read(file);
         this.keys = names(source, "-- KEYS:");
+        this.requiredKeys = (int) keys.stream().filter(k -> !k.endsWith("?")).count();
         this.argv = names(source, "-- ARGV:");
         this.singleServer = source.lines().anyMatch(l -> l.startsWith("-- SINGLE-SERVER:"));
         this.body = RedisSchema.luaPrelude() + expandIncludes(source);
@@ -101,10 +103,9 @@ enum Script {
         return new ScriptArgs(this);
     }
 
-    /** Checks the KEYS of a call against the declared names. */
+    /** Checks the KEYS of a call against the declared names (the count is known once, not per call). */
     void checkKeys(byte[][] given) {
-        int required = (int) keys.stream().filter(k -> !k.endsWith("?")).count();
-        if (given.length < required || given.length > keys.size()) {
+        if (given.length < requiredKeys || given.length > keys.size()) {
             throw new IllegalArgumentException(this + " takes KEYS " + keys + ", not " + given.length + " key(s)");
         }
     }

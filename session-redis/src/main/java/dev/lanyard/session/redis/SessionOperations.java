@@ -73,7 +73,7 @@ final class SessionOperations {
                         Script.LOAD,
                         ScriptOutputType.MULTI,
                         schema.sessionKeys(handle),
-                        Script.LOAD.args().put("prefix", schema.prefix())),
+                        Script.LOAD.args().put("prefix", schema.prefixBytes())),
                 "load",
                 handle);
         if (fields == null || fields.isEmpty()) {
@@ -129,7 +129,7 @@ final class SessionOperations {
         Script script = returnRecord && !cluster ? Script.UPDATE_LOAD : Script.UPDATE;
         ScriptArgs args = script.args();
         if (script == Script.UPDATE_LOAD) {
-            args.put("prefix", schema.prefix());
+            args.put("prefix", schema.prefixBytes());
         }
         args.put("lastAccess", delta.lastAccessedAt().toEpochMilli())
                 .put("idleTimeout", delta.idleTimeout() == null ? ScriptArgs.EMPTY : millis(delta.idleTimeout()))

@@ -190,4 +190,14 @@ class RecordCodecTest {
                 .isEqualTo(Script.values().length);
         assertThat(Script.CREATE.sha()).hasSize(40);
     }
+
+    @Test
+    void packedPartsSplitAsTheRegexDidAndRefuseAnyOtherCount() {
+        for (String packed : new String[] {"1.2.3.4", "a.b.c.", "...", "1a.zz..9", ".x.y.z"}) {
+            assertThat(RecordCodec.packedParts(packed)).containsExactly(packed.split("\\.", -1));
+        }
+        for (String packed : new String[] {"", "1", "1.2", "1.2.3", "1.2.3.4.5", "....", "1.2.3.4."}) {
+            assertThatThrownBy(() -> RecordCodec.packedParts(packed)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
 }

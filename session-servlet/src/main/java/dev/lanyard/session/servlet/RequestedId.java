@@ -60,8 +60,10 @@ final class RequestedId {
         }
         presentedId = SessionId.parse(presented.value()).orElse(null);
         handle = presentedId == null ? null : presentedId.handle().value();
-        // A malformed value is refused (and reported to listeners) without a store call.
-        Resolution resolution = manager.resolve(presented.value(), mode);
+        // A malformed value is refused (and reported to listeners) without a store call. A parsed
+        // one is resolved as parsed, so its handle is hashed once per request, not twice.
+        Resolution resolution =
+                presentedId == null ? manager.resolve(presented.value(), mode) : manager.resolve(presentedId, mode);
         if (resolution.status() == ResolutionStatus.UNKNOWN && presentedId != null && renewal.isOn()) {
             // Renewed moments ago by a request of the same client: within the overlap it leads on.
             Resolution renewed = manager.resolveRenewed(presentedId);
