@@ -1,5 +1,7 @@
 package dev.lanyard.session.redis;
 
+import static dev.lanyard.session.redis.NearCacheNodes.awaitActive;
+import static dev.lanyard.session.redis.NearCacheNodes.closeAll;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -30,6 +32,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -87,24 +91,17 @@ class NearCacheIT {
                         .build());
     }
 
+    /**
+     * The tests' own threads: {@code CompletableFuture}'s default pool may run one task at a time on a
+     * two-core machine (Java 25 uses the common pool there, whose parallelism is one), which would leave
+     * writers that meet at a barrier waiting for each other.
+     */
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+
     @AfterEach
     void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {storeA, storeB, redis}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    }
-
-    private static void awaitActive(NearCachedRedisStore store) {
-        await("the near cache's channel is active")
-                .atMost(Duration.ofSeconds(5))
-                .pollInterval(Duration.ofMillis(10))
-                .until(store::isActive);
+        pool.shutdownNow();
+        closeAll(storeA, storeB, redis);
     }
 
     /** Resolves on B until it answers from its near cache. */
@@ -243,25 +240,27 @@ class NearCacheIT {
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong revokedAt = new AtomicLong(Long.MAX_VALUE);
         AtomicLong staleAfterBound = new AtomicLong();
-        CompletableFuture<Void> traffic = CompletableFuture.runAsync(() -> {
-            long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (running.get() && System.nanoTime() < until) {
-                for (NewSession s : sessions) {
-                    boolean found;
-                    try {
-                        found = nodeB.resolve(s.id().value()).isFound();
-                    } catch (StoreUnavailableException e) {
-                        continue;
+        CompletableFuture<Void> traffic = CompletableFuture.runAsync(
+                () -> {
+                    long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                    while (running.get() && System.nanoTime() < until) {
+                        for (NewSession s : sessions) {
+                            boolean found;
+                            try {
+                                found = nodeB.resolve(s.id().value()).isFound();
+                            } catch (StoreUnavailableException e) {
+                                continue;
+                            }
+                            long since = System.nanoTime() - revokedAt.get();
+                            if (found
+                                    && revoked.contains(s)
+                                    && since > Duration.ofSeconds(1).toNanos()) {
+                                staleAfterBound.incrementAndGet();
+                            }
+                        }
                     }
-                    long since = System.nanoTime() - revokedAt.get();
-                    if (found
-                            && revoked.contains(s)
-                            && since > Duration.ofSeconds(1).toNanos()) {
-                        staleAfterBound.incrementAndGet();
-                    }
-                }
-            }
-        });
+                },
+                pool);
         long resetsBefore = storeB.stats().resets();
 
         long killed = killTrackingConnectionOf("node-b");
@@ -336,8 +335,8 @@ class NearCacheIT {
         NewSession session = nodeA.create(ClientInfo.UNKNOWN);
         String id = session.id().value();
         int perNode = 40;
-        CompletableFuture<Void> a = CompletableFuture.runAsync(() -> write(nodeA, id, "a", perNode));
-        CompletableFuture<Void> b = CompletableFuture.runAsync(() -> write(nodeB, id, "b", perNode));
+        CompletableFuture<Void> a = CompletableFuture.runAsync(() -> write(nodeA, id, "a", perNode), pool);
+        CompletableFuture<Void> b = CompletableFuture.runAsync(() -> write(nodeB, id, "b", perNode), pool);
         CompletableFuture.allOf(a, b).join();
 
         Map<String, Object> stored =

@@ -1,5 +1,8 @@
 package dev.lanyard.session.redis;
 
+import static dev.lanyard.session.redis.NearCacheNodes.awaitActive;
+import static dev.lanyard.session.redis.NearCacheNodes.closeAll;
+import static dev.lanyard.session.redis.NearCacheNodes.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,7 +12,6 @@ import dev.lanyard.session.Session;
 import dev.lanyard.session.SessionManager;
 import dev.lanyard.session.SessionUpdate;
 import dev.lanyard.session.StoreUnavailableException;
-import dev.lanyard.session.event.SessionEvent;
 import dev.lanyard.session.redis.testing.RedisProcess;
 import dev.lanyard.session.redis.testing.TestRedis;
 import dev.lanyard.session.tck.net.FaultProxy;
@@ -29,6 +31,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -78,36 +82,17 @@ class NearCacheOrderingIT {
                 NearCacheOptions.builder().build());
     }
 
-    private static SessionManager node(String name, NearCachedRedisStore store, AtomicInteger hits) {
-        return SessionManager.builder(store)
-                .nodeId(name)
-                .logEvents(false)
-                .listener(event -> {
-                    if (event instanceof SessionEvent.Resolved r && r.source() == SessionEvent.Source.NEAR_CACHE) {
-                        hits.incrementAndGet();
-                    }
-                })
-                .build();
-    }
+    /**
+     * The tests' own threads: {@code CompletableFuture}'s default pool may run one task at a time on a
+     * two-core machine (Java 25 uses the common pool there, whose parallelism is one), which would leave
+     * writers that meet at a barrier waiting for each other.
+     */
+    private final ExecutorService pool = Executors.newCachedThreadPool();
 
     @AfterEach
     void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {storeA, storeB, proxy, redis}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    }
-
-    private static void awaitActive(NearCachedRedisStore store) {
-        await("the near cache's channel is active")
-                .atMost(Duration.ofSeconds(5))
-                .pollInterval(Duration.ofMillis(10))
-                .until(store::isActive);
+        pool.shutdownNow();
+        closeAll(storeA, storeB, proxy, redis);
     }
 
     @Test
@@ -122,22 +107,26 @@ class NearCacheOrderingIT {
         List<CompletableFuture<Void>> threads = new ArrayList<>();
         for (int w = 0; w < writers; w++) {
             String own = "w" + w;
-            threads.add(CompletableFuture.runAsync(() -> {
-                try {
-                    while (true) {
-                        barrier.await(30, TimeUnit.SECONDS);
-                        int r = round.get();
-                        if (r < 0) {
-                            return;
+            threads.add(CompletableFuture.runAsync(
+                    () -> {
+                        try {
+                            while (true) {
+                                barrier.await(30, TimeUnit.SECONDS);
+                                int r = round.get();
+                                if (r < 0) {
+                                    return;
+                                }
+                                Session current = nodeB.resolve(id).session().orElseThrow();
+                                nodeB.save(
+                                        current,
+                                        SessionUpdate.builder().put(own, r).build());
+                                barrier.await(30, TimeUnit.SECONDS);
+                            }
+                        } catch (Exception e) {
+                            violations.add(own + ": " + e);
                         }
-                        Session current = nodeB.resolve(id).session().orElseThrow();
-                        nodeB.save(current, SessionUpdate.builder().put(own, r).build());
-                        barrier.await(30, TimeUnit.SECONDS);
-                    }
-                } catch (Exception e) {
-                    violations.add(own + ": " + e);
-                }
-            }));
+                    },
+                    pool));
         }
         int done = 0;
         int missesAfterRounds = 0;
@@ -190,7 +179,7 @@ class NearCacheOrderingIT {
         List<CompletableFuture<Integer>> writers = new ArrayList<>();
         for (int w = 0; w < names.size(); w++) {
             Writer writer = new Writer(nodes.get(w), names.get(w), names, id, violations, acknowledged, behind, w);
-            writers.add(CompletableFuture.supplyAsync(() -> writer.run(barrier, round, freeWrites)));
+            writers.add(CompletableFuture.supplyAsync(() -> writer.run(barrier, round, freeWrites), pool));
         }
         // Node A's connections run through the proxy. Each round: the writers write freely a few
         // times, then all at the same moment; meanwhile A's invalidation connection's replies are held

@@ -1,5 +1,8 @@
 package dev.lanyard.session.redis;
 
+import static dev.lanyard.session.redis.NearCacheNodes.awaitActive;
+import static dev.lanyard.session.redis.NearCacheNodes.closeAll;
+import static dev.lanyard.session.redis.NearCacheNodes.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,7 +13,6 @@ import dev.lanyard.session.Session;
 import dev.lanyard.session.SessionManager;
 import dev.lanyard.session.SessionUpdate;
 import dev.lanyard.session.StoreUnavailableException;
-import dev.lanyard.session.event.SessionEvent;
 import dev.lanyard.session.redis.testing.RedisProcess;
 import dev.lanyard.session.redis.testing.TestRedis;
 import dev.lanyard.session.tck.net.FaultProxy;
@@ -26,6 +28,8 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -72,36 +76,17 @@ class NearCacheWriteIT {
                         .build());
     }
 
-    private static SessionManager node(String name, NearCachedRedisStore store, AtomicInteger hits) {
-        return SessionManager.builder(store)
-                .nodeId(name)
-                .logEvents(false)
-                .listener(event -> {
-                    if (event instanceof SessionEvent.Resolved r && r.source() == SessionEvent.Source.NEAR_CACHE) {
-                        hits.incrementAndGet();
-                    }
-                })
-                .build();
-    }
+    /**
+     * The tests' own threads: {@code CompletableFuture}'s default pool may run one task at a time on a
+     * two-core machine (Java 25 uses the common pool there, whose parallelism is one), which would leave
+     * writers that meet at a barrier waiting for each other.
+     */
+    private final ExecutorService pool = Executors.newCachedThreadPool();
 
     @AfterEach
     void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {storeA, storeB, redis}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    }
-
-    private static void awaitActive(NearCachedRedisStore store) {
-        await("the near cache's channel is active")
-                .atMost(Duration.ofSeconds(5))
-                .pollInterval(Duration.ofMillis(10))
-                .until(store::isActive);
+        pool.shutdownNow();
+        closeAll(storeA, storeB, redis);
     }
 
     /** Resolves on the node until it answers from its near cache; returns that answer. */
@@ -192,9 +177,9 @@ class NearCacheWriteIT {
         CyclicBarrier barrier = new CyclicBarrier(2);
         Queue<String> violations = new ConcurrentLinkedQueue<>();
         CompletableFuture<Integer> a = CompletableFuture.supplyAsync(
-                () -> raceRounds(nodeA, "a", "b", id, rounds, deadline, barrier, violations));
+                () -> raceRounds(nodeA, "a", "b", id, rounds, deadline, barrier, violations), pool);
         CompletableFuture<Integer> b = CompletableFuture.supplyAsync(
-                () -> raceRounds(nodeB, "b", "a", id, rounds, deadline, barrier, violations));
+                () -> raceRounds(nodeB, "b", "a", id, rounds, deadline, barrier, violations), pool);
         int doneA = a.get(120, TimeUnit.SECONDS);
         int doneB = b.get(120, TimeUnit.SECONDS);
 

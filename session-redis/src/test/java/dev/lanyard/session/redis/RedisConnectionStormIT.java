@@ -19,6 +19,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,8 +48,11 @@ class RedisConnectionStormIT {
                 for (int i = 0; i < 3; i++) {
                     hogs.add(connectedClient(redis.port()));
                 }
-                CompletableFuture<RedisSessionStore> startA = CompletableFuture.supplyAsync(() -> open(redis));
-                CompletableFuture<RedisSessionStore> startB = CompletableFuture.supplyAsync(() -> open(redis));
+                // Two threads of the test's own: the default pool may run one task at a time on two cores.
+                ExecutorService both = Executors.newFixedThreadPool(2);
+                CompletableFuture<RedisSessionStore> startA = CompletableFuture.supplyAsync(() -> open(redis), both);
+                CompletableFuture<RedisSessionStore> startB = CompletableFuture.supplyAsync(() -> open(redis), both);
+                both.shutdown();
                 try (RedisSessionStore storeA = startA.get();
                         RedisSessionStore storeB = startB.get()) {
                     List<SessionManager> nodes = List.of(
