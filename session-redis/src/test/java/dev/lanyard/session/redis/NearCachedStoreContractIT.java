@@ -1,7 +1,13 @@
 package dev.lanyard.session.redis;
 
+import static org.awaitility.Awaitility.await;
+
+import dev.lanyard.session.SessionHandle;
+import dev.lanyard.session.UnreadableSessionException;
+import dev.lanyard.session.spi.NearCachingStore.CachedRecord;
 import dev.lanyard.session.spi.SessionStore;
 import dev.lanyard.session.tck.MutableClock;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -30,5 +36,27 @@ class NearCachedStoreContractIT extends RedisStoreContract {
     @Override
     RedisStoreSupport support() {
         return support;
+    }
+
+    /**
+     * Corrupts the record behind the cache's back, then waits until the cache no longer serves its
+     * copy: the cache learns of a write it did not make from Redis's invalidation message, which may
+     * land after the next read, and the contract speaks of what a read sees once it has.
+     */
+    @Override
+    protected void corrupt(SessionHandle handle) {
+        super.corrupt(handle);
+        NearCachedRedisStore cached = (NearCachedRedisStore) store;
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(5))
+                .until(() -> !servedFromCopy(cached, handle));
+    }
+
+    private static boolean servedFromCopy(NearCachedRedisStore cached, SessionHandle handle) {
+        try {
+            return cached.loadCached(handle).map(CachedRecord::fromCache).orElse(false);
+        } catch (UnreadableSessionException e) {
+            return false;
+        }
     }
 }
