@@ -14,7 +14,9 @@ public enum SocketCheck {
     /**
      * Periodically, and also before each inbound message the endpoint passes to
      * {@link SocketSessions#admit}: for high-risk endpoints, where a message must never be acted on after the
-     * session ended. Costs one store read per message (none on a near-cache hit).
+     * session ended. Costs one store read per message (none on a near-cache hit). With a near cache, an
+     * end decided on another node is seen once that node's write has invalidated this node's copy (the
+     * near cache's propagation delay, milliseconds on a healthy link); an end decided on this node, at once.
      */
     EACH_MESSAGE
 }

@@ -441,6 +441,13 @@ abstract class SocketContract {
         assertThat(client.nextText()).isEqualTo("alice:one");
 
         b.manager.revoke(alice.id().handle(), RevocationReason.ADMIN);
+        // C's near cache learns of B's revocation from Redis's invalidation message, and until then its
+        // copy is what a check on C reads (no round trip on a hit): wait for it at the store, which
+        // tells nothing to the manager or the sockets
+        NearCachedRedisStore cached = (NearCachedRedisStore) c.store;
+        await().atMost(CLOSE_BOUND)
+                .pollInterval(Duration.ofMillis(5))
+                .until(() -> cached.loadCached(alice.id().handle()).isEmpty());
         client.send("two");
 
         // node C checks periodically once an hour: only the per-message check can close it this soon
