@@ -147,9 +147,11 @@ class NearCacheBlackholeIT {
             long deadline = lease.plus(Duration.ofSeconds(3)).toNanos();
             while (System.nanoTime() - silenced < deadline && reads < 50_000_000) {
                 reads++;
+                // When the read began: a hit is decided after it, so within the lease. Taken after the read,
+                // the time would also count how long the thread waited for a core once the copy was served.
+                long at = System.nanoTime() - silenced;
                 boolean active = storeA.isActive();
                 boolean found = nodeA.resolve(session.id()).isFound();
-                long at = System.nanoTime() - silenced;
                 if (found) {
                     lastStale = at;
                     if (offAt >= 0 && !active) {

@@ -60,8 +60,13 @@ public final class LocalRedisCluster implements AutoCloseable {
                         "yes",
                         "--cluster-config-file",
                         "nodes-" + port + ".conf",
+                        // Redis's own default. A node that answers no ping for this long is marked failed,
+                        // and with no replica to take its slots the whole cluster then refuses every
+                        // command (CLUSTERDOWN): tests that freeze a node for a moment (about two seconds
+                        // of command timeouts in RedisClusterStoreContractIT, more on a loaded machine)
+                        // must see the others serve meanwhile, as they do in a cluster under its default.
                         "--cluster-node-timeout",
-                        "2000",
+                        "15000",
                         "--cluster-announce-port",
                         Integer.toString(announced.applyAsInt(port)),
                         "--cluster-announce-bus-port",
