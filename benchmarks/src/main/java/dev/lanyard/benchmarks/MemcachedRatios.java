@@ -34,12 +34,12 @@ import net.rubyeye.xmemcached.MemcachedClient;
  *
  * <p>The floor is fair to the store: it reads and writes the store's own item (the same bytes), with
  * the same command the store sends ({@code gets}, and {@code cas} for writes), through the store's own
- * client and so its connection, settings and transcoder ({@link MemcachedStoreBenchmark#clientOf}).
- * Each pairing first runs {@value #WARMUP_ROUNDS} unmeasured rounds, so that both sides are compiled
+ * client and so its connection, settings and transcoder ({@code MemcachedStoreBenchmark.clientOf}).
+ * Each pairing first runs 500 unmeasured rounds, so that both sides are compiled
  * before any round counts. The report gives the system load average before and after.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.lanyard.benchmarks.MemcachedRatios [rounds]}.
- * Bounded: {@value #WARMUP_ROUNDS} plus {@code rounds} (default 400) rounds of 20 operations per side per
+ * Bounded: 500 plus {@code rounds} (default 400) rounds of 20 operations per side per
  * pairing, and one burst of 32 × 25 writes.
  */
 public final class MemcachedRatios {

@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * Reads on the Memcached store against a private {@code memcached} this benchmark starts: the
  * resolve of a presented ID through the {@link SessionManager}, and the store's bare load, next
  * to the floor: a bare XMemcached {@code gets} of the same item, sent through the store's own
- * client (see {@link #clientOf}), so the floor and the store share one connection, one
+ * client (see {@code clientOf}), so the floor and the store share one connection, one
  * configuration and one transcoder. Goal (reported, not asserted): resolve within 1.2x of the
  * floor. The write side is {@link MemcachedWriteBenchmark}.
  */

@@ -35,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * A delta write on the Memcached store ({@code gets}, the change applied in Java, {@code cas})
  * against its floor: a bare XMemcached {@code gets} then {@code cas} of the same item writing back
- * the bytes it read, through the store's own client ({@link MemcachedStoreBenchmark#clientOf}). Goal (reported, not asserted): the delta write within 1.2x of the floor.
+ * the bytes it read, through the store's own client ({@code MemcachedStoreBenchmark.clientOf}). Goal (reported, not asserted): the delta write within 1.2x of the floor.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
