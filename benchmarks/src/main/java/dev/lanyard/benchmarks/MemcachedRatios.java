@@ -32,12 +32,21 @@ import net.rubyeye.xmemcached.MemcachedClient;
  * changes between JMH's separate trials swamp differences of a few percent; interleaving exposes both
  * sides of each ratio to the same load. Also the share of CAS retries under 32 concurrent writers.
  *
+ * <p>The floor is fair to the store: it reads and writes the store's own item (the same bytes), with
+ * the same command the store sends ({@code gets}, and {@code cas} for writes), through the store's own
+ * client and so its connection, settings and transcoder ({@code MemcachedStoreBenchmark.clientOf}).
+ * Each pairing first runs 500 unmeasured rounds, so that both sides are compiled
+ * before any round counts. The report gives the system load average before and after.
+ *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.lanyard.benchmarks.MemcachedRatios [rounds]}.
- * Bounded: {@code rounds} (default 400) rounds of 20 operations per side, and one burst of 32 × 25 writes.
+ * Bounded: 500 plus {@code rounds} (default 400) rounds of 20 operations per side per
+ * pairing, and one burst of 32 × 25 writes.
  */
 public final class MemcachedRatios {
 
     private static final int BATCH = 20;
+    /** Unmeasured rounds before each pairing: 10,000 operations per side, past the JIT's last tier. */
+    private static final int WARMUP_ROUNDS = 500;
     /** The calling thread's CPU time: what an operation costs this JVM, whatever the load makes it wait. */
     private static final java.lang.management.ThreadMXBean CPU =
             java.lang.management.ManagementFactory.getThreadMXBean();
@@ -61,14 +70,20 @@ public final class MemcachedRatios {
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 400;
         List<String> lines = new ArrayList<>();
+        java.lang.management.OperatingSystemMXBean os =
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         lines.add(String.format(
-                "%-46s %10s %10s %8s %12s %12s",
+                "load average %.1f at the start on %d processors",
+                os.getSystemLoadAverage(), os.getAvailableProcessors()));
+        lines.add(String.format(
+                "%-46s %10s %10s %8s %12s %12s %9s",
                 "ratio (store / floor), paired rounds",
                 "floor us",
                 "store us",
                 "ratio",
                 "floor cpu us",
-                "store cpu us"));
+                "store cpu us",
+                "cpu ratio"));
         try (MemcachedProcess memcached = MemcachedProcess.start()) {
             for (int attributes : new int[] {3, 20}) {
                 try (MemcachedSessionStore store = MemcachedSessionStore.open(MemcachedOptions.builder()
@@ -76,86 +91,76 @@ public final class MemcachedRatios {
                         .keyPrefix("ratios-" + attributes + ":")
                         .timeout(RedisStoreBenchmark.BENCH_TIMEOUT)
                         .build())) {
-                    MemcachedClient bare = MemcachedStoreBenchmark.bareClient(memcached);
-                    try {
-                        SessionManager manager =
-                                SessionManager.builder(store).logEvents(false).build();
-                        NewSession created = manager.create(RedisStoreBenchmark.CLIENT);
-                        SessionUpdate.Builder update = SessionUpdate.builder();
-                        for (int i = 0; i < attributes; i++) {
-                            update.put("attribute" + i, "value-" + i);
-                        }
-                        manager.save(created.session(), update.build()).orElseThrow();
-                        String id = created.id().value();
-                        String key = store.itemKey(created.session().handle());
-                        Batch gets = () -> {
-                            for (int i = 0; i < BATCH; i++) {
-                                bare.gets(key, TIMEOUT_MS, MemcachedStoreBenchmark.Bytes.INSTANCE);
-                            }
-                        };
-                        Batch resolve = () -> {
-                            for (int i = 0; i < BATCH; i++) {
-                                manager.resolve(id).session().orElseThrow();
-                            }
-                        };
-                        Batch load = () -> {
-                            for (int i = 0; i < BATCH; i++) {
-                                store.load(created.session().handle()).orElseThrow();
-                            }
-                        };
-                        Batch getsCas = () -> {
-                            for (int i = 0; i < BATCH; i++) {
-                                GetsResponse<byte[]> found =
-                                        bare.gets(key, TIMEOUT_MS, MemcachedStoreBenchmark.Bytes.INSTANCE);
-                                bare.cas(
-                                        key,
-                                        1800,
-                                        found.getValue(),
-                                        MemcachedStoreBenchmark.Bytes.INSTANCE,
-                                        TIMEOUT_MS,
-                                        found.getCas());
-                            }
-                        };
-                        long[] counter = {0};
-                        Batch delta = () -> {
-                            for (int i = 0; i < BATCH; i++) {
-                                SessionDelta d = new SessionDelta(
-                                        Map.of(
-                                                "counter",
-                                                Long.toString(counter[0]++).getBytes(StandardCharsets.UTF_8)),
-                                        Set.of(),
-                                        Instant.now(),
-                                        null,
-                                        "bench",
-                                        Duration.ofMinutes(30),
-                                        Long.MAX_VALUE);
-                                if (store.update(created.session().handle(), d).status()
-                                        != UpdateResult.Status.APPLIED) {
-                                    throw new IllegalStateException("the delta was not applied");
-                                }
-                            }
-                        };
-                        lines.add(
-                                paired("store load vs bare gets [attributes=" + attributes + "]", gets, load, rounds));
-                        lines.add(
-                                paired("resolve vs bare gets [attributes=" + attributes + "]", gets, resolve, rounds));
-                        lines.add(paired(
-                                "delta write vs bare gets+cas [attributes=" + attributes + "]",
-                                getsCas,
-                                delta,
-                                rounds));
-                    } finally {
-                        bare.shutdown();
+                    MemcachedClient bare = MemcachedStoreBenchmark.clientOf(store);
+                    SessionManager manager =
+                            SessionManager.builder(store).logEvents(false).build();
+                    NewSession created = manager.create(RedisStoreBenchmark.CLIENT);
+                    SessionUpdate.Builder update = SessionUpdate.builder();
+                    for (int i = 0; i < attributes; i++) {
+                        update.put("attribute" + i, "value-" + i);
                     }
+                    manager.save(created.session(), update.build()).orElseThrow();
+                    String id = created.id().value();
+                    String key = store.itemKey(created.session().handle());
+                    GetsResponse<byte[]> item = bare.gets(key, TIMEOUT_MS);
+                    lines.add(String.format(
+                            "item of %d attributes: %d bytes, read by the floor and the store alike",
+                            attributes, item.getValue().length));
+                    Batch gets = () -> {
+                        for (int i = 0; i < BATCH; i++) {
+                            bare.gets(key, TIMEOUT_MS);
+                        }
+                    };
+                    Batch resolve = () -> {
+                        for (int i = 0; i < BATCH; i++) {
+                            manager.resolve(id).session().orElseThrow();
+                        }
+                    };
+                    Batch load = () -> {
+                        for (int i = 0; i < BATCH; i++) {
+                            store.load(created.session().handle()).orElseThrow();
+                        }
+                    };
+                    Batch getsCas = () -> {
+                        for (int i = 0; i < BATCH; i++) {
+                            GetsResponse<byte[]> found = bare.gets(key, TIMEOUT_MS);
+                            if (!bare.cas(key, 1800, found.getValue(), TIMEOUT_MS, found.getCas())) {
+                                throw new IllegalStateException("the floor's cas was not applied");
+                            }
+                        }
+                    };
+                    long[] counter = {0};
+                    Batch delta = () -> {
+                        for (int i = 0; i < BATCH; i++) {
+                            SessionDelta d = new SessionDelta(
+                                    Map.of(
+                                            "counter",
+                                            Long.toString(counter[0]++).getBytes(StandardCharsets.UTF_8)),
+                                    Set.of(),
+                                    Instant.now(),
+                                    null,
+                                    "bench",
+                                    Duration.ofMinutes(30),
+                                    Long.MAX_VALUE);
+                            if (store.update(created.session().handle(), d).status() != UpdateResult.Status.APPLIED) {
+                                throw new IllegalStateException("the delta was not applied");
+                            }
+                        }
+                    };
+                    lines.add(paired("store load vs bare gets [attributes=" + attributes + "]", gets, load, rounds));
+                    lines.add(paired("resolve vs bare gets [attributes=" + attributes + "]", gets, resolve, rounds));
+                    lines.add(paired(
+                            "delta write vs bare gets+cas [attributes=" + attributes + "]", getsCas, delta, rounds));
                 }
             }
             lines.add(casShare(memcached));
         }
+        lines.add(String.format("load average %.1f at the end", os.getSystemLoadAverage()));
         ReportLog.block(String.join("\n", lines));
     }
 
     private static String paired(String name, Batch floor, Batch subject, int rounds) throws Exception {
-        for (int i = 0; i < 100; i++) {
+        for (int i = 0; i < WARMUP_ROUNDS; i++) {
             floor.run();
             subject.run();
         }
@@ -164,6 +169,7 @@ public final class MemcachedRatios {
         double[] subjects = new double[rounds];
         double[] floorCpu = new double[rounds];
         double[] subjectCpu = new double[rounds];
+        double[] cpuRatios = new double[rounds];
         for (int r = 0; r < rounds; r++) {
             boolean floorFirst = r % 2 == 0;
             long cpu0 = CPU.getCurrentThreadCpuTime();
@@ -178,10 +184,17 @@ public final class MemcachedRatios {
             floors[r] = floorNanos / 1000.0 / BATCH;
             subjects[r] = subjectNanos / 1000.0 / BATCH;
             ratios[r] = (double) subjectNanos / floorNanos;
+            cpuRatios[r] = subjectCpu[r] / Math.max(floorCpu[r], 0.001);
         }
         return String.format(
-                "%-46s %10.1f %10.1f %7.2fx %12.1f %12.1f",
-                name, median(floors), median(subjects), median(ratios), median(floorCpu), median(subjectCpu));
+                "%-46s %10.1f %10.1f %7.2fx %12.1f %12.1f %8.2fx",
+                name,
+                median(floors),
+                median(subjects),
+                median(ratios),
+                median(floorCpu),
+                median(subjectCpu),
+                median(cpuRatios));
     }
 
     private static long time(Batch batch) throws Exception {

@@ -117,6 +117,10 @@ public record ClientInfo(String userAgent, String addressPrefix) {
         if (value == null) {
             return "";
         }
+        if (value.length() <= max && isClean(value)) {
+            // The common case, and every value a store reads back: nothing to drop or cut, so no copy.
+            return value;
+        }
         StringBuilder out = new StringBuilder(Math.min(value.length(), max));
         for (int i = 0; i < value.length() && out.length() < max; i++) {
             char c = value.charAt(i);
@@ -125,5 +129,15 @@ public record ClientInfo(String userAgent, String addressPrefix) {
             }
         }
         return out.toString();
+    }
+
+    private static boolean isClean(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return false;
+            }
+        }
+        return true;
     }
 }

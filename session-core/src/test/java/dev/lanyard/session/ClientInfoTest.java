@@ -30,4 +30,18 @@ class ClientInfoTest {
                 .hasSize(ClientInfo.MAX_USER_AGENT)
                 .doesNotContain("\n");
     }
+
+    @Test
+    void theConstructorDropsControlCharactersAndCutsEvenShortValues() {
+        ClientInfo info = new ClientInfo("a\tb\u007fc\u0000", "192.0.2.0/24\r\n");
+        assertThat(info.userAgent()).isEqualTo("abc");
+        assertThat(info.addressPrefix()).isEqualTo("192.0.2.0/24");
+        assertThat(new ClientInfo("y".repeat(ClientInfo.MAX_USER_AGENT + 1), "").userAgent())
+                .isEqualTo("y".repeat(ClientInfo.MAX_USER_AGENT));
+        assertThat(new ClientInfo("Firefox 128 on Linux", "2001:db8::/48"))
+                .isEqualTo(new ClientInfo("Firefox 128 on Linux", "2001:db8::/48"))
+                .extracting(ClientInfo::userAgent, ClientInfo::addressPrefix)
+                .containsExactly("Firefox 128 on Linux", "2001:db8::/48");
+        assertThat(new ClientInfo(null, null)).isEqualTo(ClientInfo.UNKNOWN);
+    }
 }

@@ -288,14 +288,15 @@ public final class MemcachedSessionStore implements SessionStore {
                 Instant lastAccess = delta.lastAccessedAt().isAfter(old.lastAccessedAt())
                         ? delta.lastAccessedAt()
                         : old.lastAccessedAt();
-                SessionRecord updated = old.mutate()
-                        .handle(handle)
-                        .lastAccessedAt(lastAccess)
-                        .idleTimeout(delta.idleTimeout() != null ? delta.idleTimeout() : old.idleTimeout())
-                        .lastNode(delta.lastNode() != null ? delta.lastNode() : old.lastNode())
-                        .attributes(attributes)
-                        .build();
-                byte[] value = RecordCodec.encode(updated, now.plus(delta.ttl()));
+                // Encoded straight from the stored record and the changed values: the updated record itself
+                // would only be built to be encoded.
+                byte[] value = RecordCodec.encode(
+                        old,
+                        lastAccess,
+                        delta.idleTimeout() != null ? delta.idleTimeout() : old.idleTimeout(),
+                        delta.lastNode() != null ? delta.lastNode() : old.lastNode(),
+                        attributes,
+                        now.plus(delta.ttl()));
                 if (client.cas(
                         key,
                         expiry(delta.ttl()),

@@ -4,15 +4,12 @@ import dev.lanyard.session.ClientInfo;
 import dev.lanyard.session.SessionHandle;
 import dev.lanyard.session.UnreadableSessionException;
 import dev.lanyard.session.spi.SessionRecord;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -41,6 +38,15 @@ final class RecordCodec {
     private static final byte MOVED = 1;
     /** Longest string or value accepted when reading: a damaged length never allocates more. */
     private static final int MAX_LENGTH = 16 * 1024 * 1024;
+    /** An instant or a duration: seconds (long) and nanoseconds (int). */
+    private static final int INSTANT = 8 + 4;
+    /** magic, format, state, deadline. */
+    private static final int HEADER = 3 + 8;
+    /**
+     * The live session's fields of fixed size: version, userVersion, createdAt, lastAccessedAt,
+     * idleTimeout, absoluteExpiry, and the presence byte of authenticatedAt.
+     */
+    private static final int SESSION_FIXED = 8 + 8 + INSTANT + INSTANT + INSTANT + INSTANT + 1;
 
     private RecordCodec() {}
 
@@ -67,50 +73,88 @@ final class RecordCodec {
     }
 
     static byte[] encode(SessionRecord r, Instant deadline) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(128 + (int) Math.min(r.attributeBytes() * 2, 1 << 20));
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(MAGIC);
-            out.writeByte(FORMAT);
-            out.writeByte(LIVE);
-            out.writeLong(deadline.toEpochMilli());
-            out.writeLong(r.version());
-            out.writeLong(r.userVersion());
-            instant(out, r.createdAt());
-            instant(out, r.lastAccessedAt());
-            out.writeLong(r.idleTimeout().getSeconds());
-            out.writeInt(r.idleTimeout().getNano());
-            instant(out, r.absoluteExpiry());
-            out.writeBoolean(r.authenticatedAt() != null);
-            if (r.authenticatedAt() != null) {
-                instant(out, r.authenticatedAt());
-            }
-            optional(out, r.userId());
-            optional(out, r.lastNode());
-            string(out, r.client().userAgent());
-            string(out, r.client().addressPrefix());
-            out.writeInt(r.attributes().size());
-            for (Map.Entry<String, byte[]> e : r.attributes().entrySet()) {
-                string(out, e.getKey());
-                out.writeInt(e.getValue().length);
-                out.write(e.getValue());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        return encode(r, r.lastAccessedAt(), r.idleTimeout(), r.lastNode(), r.attributes(), deadline);
+    }
+
+    /**
+     * Encodes {@code r} with the values a delta changes replaced, as {@link #encode(SessionRecord,
+     * Instant)} would encode the record built from them, without building it.
+     *
+     * @param r the stored session
+     * @param lastAccessedAt the last access to write instead of {@code r}'s
+     * @param idleTimeout the idle timeout to write instead of {@code r}'s
+     * @param lastNode the last node to write instead of {@code r}'s, or {@code null}
+     * @param attributes the attributes to write instead of {@code r}'s
+     * @param deadline when the item stops counting, by the store's clock
+     * @return the item's bytes
+     */
+    static byte[] encode(
+            SessionRecord r,
+            Instant lastAccessedAt,
+            Duration idleTimeout,
+            String lastNode,
+            Map<String, byte[]> attributes,
+            Instant deadline) {
+        // Every string is encoded once, the size summed exactly, and the item written into one array:
+        // no stream, no buffer growth, no copy at the end.
+        byte[] userId = utf8(r.userId());
+        byte[] node = utf8(lastNode);
+        byte[] userAgent = utf8(r.client().userAgent());
+        byte[] addressPrefix = utf8(r.client().addressPrefix());
+        byte[][] names = new byte[attributes.size()][];
+        byte[][] values = new byte[attributes.size()][];
+        long size = HEADER
+                + SESSION_FIXED
+                + (r.authenticatedAt() != null ? INSTANT : 0)
+                + optionalSize(userId)
+                + optionalSize(node)
+                + 4
+                + userAgent.length
+                + 4
+                + addressPrefix.length
+                + 4;
+        int i = 0;
+        for (Map.Entry<String, byte[]> e : attributes.entrySet()) {
+            names[i] = e.getKey().getBytes(StandardCharsets.UTF_8);
+            values[i] = e.getValue();
+            size += 4 + names[i].length + 4 + values[i].length;
+            i++;
         }
-        return bytes.toByteArray();
+        if (size > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("the session is too large for one Memcached item: " + size + " bytes");
+        }
+        ByteBuffer out = ByteBuffer.wrap(new byte[(int) size]);
+        out.put(MAGIC).put(FORMAT).put(LIVE).putLong(deadline.toEpochMilli());
+        out.putLong(r.version());
+        out.putLong(r.userVersion());
+        instant(out, r.createdAt());
+        instant(out, lastAccessedAt);
+        out.putLong(idleTimeout.getSeconds());
+        out.putInt(idleTimeout.getNano());
+        instant(out, r.absoluteExpiry());
+        out.put(r.authenticatedAt() != null ? (byte) 1 : (byte) 0);
+        if (r.authenticatedAt() != null) {
+            instant(out, r.authenticatedAt());
+        }
+        optional(out, userId);
+        optional(out, node);
+        bytes(out, userAgent);
+        bytes(out, addressPrefix);
+        out.putInt(names.length);
+        for (int j = 0; j < names.length; j++) {
+            bytes(out, names[j]);
+            bytes(out, values[j]);
+        }
+        return out.array();
     }
 
     static byte[] tombstone(Instant deadline) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(11);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(MAGIC);
-            out.writeByte(FORMAT);
-            out.writeByte(MOVED);
-            out.writeLong(deadline.toEpochMilli());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        return ByteBuffer.allocate(HEADER)
+                .put(MAGIC)
+                .put(FORMAT)
+                .put(MOVED)
+                .putLong(deadline.toEpochMilli())
+                .array();
     }
 
     /**
@@ -120,29 +164,32 @@ final class RecordCodec {
      * @throws UnreadableSessionException if the bytes are not an item of this format
      */
     static Item decode(SessionHandle handle, byte[] data) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
-            if (in.readByte() != MAGIC || in.readByte() != FORMAT) {
+        // Read straight from the array: a damaged item runs out of bytes (BufferUnderflowException), claims
+        // a length beyond what is left, or fails a check below, and every such failure is refused alike.
+        ByteBuffer in = ByteBuffer.wrap(data);
+        try {
+            if (in.get() != MAGIC || in.get() != FORMAT) {
                 throw new UnreadableSessionException(handle, "the session item has an unknown format", null);
             }
-            byte state = in.readByte();
-            Instant deadline = Instant.ofEpochMilli(in.readLong());
+            byte state = in.get();
+            Instant deadline = Instant.ofEpochMilli(in.getLong());
             if (state == MOVED) {
                 return new Item(null, deadline);
             }
             if (state != LIVE) {
                 throw new UnreadableSessionException(handle, "the session item has an unknown state", null);
             }
-            long version = in.readLong();
-            long userVersion = in.readLong();
+            long version = in.getLong();
+            long userVersion = in.getLong();
             Instant createdAt = instant(in);
             Instant lastAccessedAt = instant(in);
-            Duration idleTimeout = Duration.ofSeconds(in.readLong(), in.readInt());
+            Duration idleTimeout = Duration.ofSeconds(in.getLong(), in.getInt());
             Instant absoluteExpiry = instant(in);
-            Instant authenticatedAt = in.readBoolean() ? instant(in) : null;
+            Instant authenticatedAt = in.get() != 0 ? instant(in) : null;
             String userId = optional(in);
             String lastNode = optional(in);
             ClientInfo client = new ClientInfo(string(in), string(in));
-            int count = in.readInt();
+            int count = in.getInt();
             if (count < 0 || count > data.length) {
                 throw new UnreadableSessionException(handle, "the session item has a damaged attribute count", null);
             }
@@ -150,11 +197,14 @@ final class RecordCodec {
             Map.Entry<String, byte[]>[] entries = new Map.Entry[count];
             for (int i = 0; i < count; i++) {
                 String name = string(in);
-                entries[i] = Map.entry(name, in.readNBytes(length(in)));
+                int length = length(in);
+                int at = in.position();
+                entries[i] = Map.entry(name, Arrays.copyOfRange(data, at, at + length));
+                in.position(at + length);
             }
             // Built immutable, so the record keeps it without copying it again.
             Map<String, byte[]> attributes = Map.ofEntries(entries);
-            if (in.read() != -1) {
+            if (in.hasRemaining()) {
                 throw new UnreadableSessionException(handle, "the session item has trailing bytes", null);
             }
             SessionRecord record = SessionRecord.builder()
@@ -172,47 +222,57 @@ final class RecordCodec {
                     .attributes(attributes)
                     .build();
             return new Item(record, deadline);
+        } catch (UnreadableSessionException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
-            if (e instanceof UnreadableSessionException u) {
-                throw u;
-            }
             throw new UnreadableSessionException(handle, "the session item cannot be decoded", e);
         }
     }
 
-    private static void instant(DataOutputStream out, Instant value) throws IOException {
-        out.writeLong(value.getEpochSecond());
-        out.writeInt(value.getNano());
+    private static byte[] utf8(String value) {
+        return value == null ? null : value.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static Instant instant(DataInputStream in) throws IOException {
-        return Instant.ofEpochSecond(in.readLong(), in.readInt());
+    private static int optionalSize(byte[] value) {
+        return value == null ? 1 : 1 + 4 + value.length;
     }
 
-    private static void optional(DataOutputStream out, String value) throws IOException {
-        out.writeBoolean(value != null);
+    private static void instant(ByteBuffer out, Instant value) {
+        out.putLong(value.getEpochSecond());
+        out.putInt(value.getNano());
+    }
+
+    private static Instant instant(ByteBuffer in) {
+        return Instant.ofEpochSecond(in.getLong(), in.getInt());
+    }
+
+    private static void optional(ByteBuffer out, byte[] value) {
+        out.put(value != null ? (byte) 1 : (byte) 0);
         if (value != null) {
-            string(out, value);
+            bytes(out, value);
         }
     }
 
-    private static String optional(DataInputStream in) throws IOException {
-        return in.readBoolean() ? string(in) : null;
+    private static String optional(ByteBuffer in) throws IOException {
+        return in.get() != 0 ? string(in) : null;
     }
 
-    private static void string(DataOutputStream out, String value) throws IOException {
-        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(utf8.length);
-        out.write(utf8);
+    private static void bytes(ByteBuffer out, byte[] value) {
+        out.putInt(value.length);
+        out.put(value);
     }
 
-    private static String string(DataInputStream in) throws IOException {
-        return new String(in.readNBytes(length(in)), StandardCharsets.UTF_8);
+    private static String string(ByteBuffer in) throws IOException {
+        int length = length(in);
+        int at = in.position();
+        String value = new String(in.array(), at, length, StandardCharsets.UTF_8);
+        in.position(at + length);
+        return value;
     }
 
-    private static int length(DataInputStream in) throws IOException {
-        int length = in.readInt();
-        if (length < 0 || length > MAX_LENGTH || length > in.available()) {
+    private static int length(ByteBuffer in) throws IOException {
+        int length = in.getInt();
+        if (length < 0 || length > MAX_LENGTH || length > in.remaining()) {
             throw new IOException("damaged length");
         }
         return length;
