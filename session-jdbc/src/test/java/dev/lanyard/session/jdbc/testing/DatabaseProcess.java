@@ -47,7 +47,7 @@ public final class DatabaseProcess implements AutoCloseable {
     private final Kind kind;
     private final Path directory;
     /** Chosen at the first start, then kept: a restart comes back on the same port. */
-    private int port;
+    private volatile int port;
 
     private Process process;
 
