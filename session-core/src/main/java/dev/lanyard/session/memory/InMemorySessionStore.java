@@ -390,7 +390,9 @@ public final class InMemorySessionStore implements UserIndexedStore, AtomicValue
 
     /**
      * Removes every expired entry now, instead of waiting for the next sweep, and reports the
-     * sessions that timed out to the {@link #onTimeout} subscribers, on the calling thread.
+     * sessions that timed out to the {@link #onTimeout} subscribers, on the calling thread. When it
+     * returns, every subscriber has heard of every session removed by timeout so far: a report the
+     * background sweep is still delivering on its own thread is waited for.
      *
      * @return how many sessions were removed
      */

@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,12 @@ final class MemoryTimeouts {
     private final CopyOnWriteArrayList<Consumer<SessionRecord>> subscribers = new CopyOnWriteArrayList<>();
     /** Sessions removed by timeout and not yet delivered; filled only while someone subscribes. */
     private final ConcurrentLinkedQueue<SessionRecord> pending = new ConcurrentLinkedQueue<>();
+    /**
+     * Held while removals are told, so that one {@link #deliver} returns only after every removal
+     * queued before it has been told, including those another thread (the ticker) took from the
+     * queue and is still telling. Reentrant: a subscriber may purge the store itself.
+     */
+    private final ReentrantLock delivering = new ReentrantLock();
 
     private final Runnable sweep;
     private final long periodMillis;
@@ -47,12 +54,21 @@ final class MemoryTimeouts {
         }
     }
 
-    /** Tells every subscriber of every pending removal, each its own copy. */
+    /**
+     * Tells every subscriber of every pending removal, each its own copy, in the order of removal.
+     * When it returns, every removal queued before the call has been told, whichever thread told
+     * it: a delivery already under way on another thread is waited for.
+     */
     void deliver(UnaryOperator<SessionRecord> copy) {
-        SessionRecord record;
-        while ((record = pending.poll()) != null) {
-            SessionRecord timedOut = record;
-            guard.callEach(subscribers, "a timed-out session", s -> s.accept(copy.apply(timedOut)));
+        delivering.lock();
+        try {
+            SessionRecord record;
+            while ((record = pending.poll()) != null) {
+                SessionRecord timedOut = record;
+                guard.callEach(subscribers, "a timed-out session", s -> s.accept(copy.apply(timedOut)));
+            }
+        } finally {
+            delivering.unlock();
         }
     }
 

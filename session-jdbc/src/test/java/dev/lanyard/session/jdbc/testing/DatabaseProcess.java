@@ -41,15 +41,19 @@ public final class DatabaseProcess implements AutoCloseable {
 
     private static final String UNPRIVILEGED = "nobody";
 
+    /** How many free ports a first start tries when another process took the port meanwhile. */
+    private static final int PORT_ATTEMPTS = 5;
+
     private final Kind kind;
     private final Path directory;
-    private final int port;
+    /** Chosen at the first start, then kept: a restart comes back on the same port. */
+    private volatile int port;
+
     private Process process;
 
-    private DatabaseProcess(Kind kind, Path directory, int port) {
+    private DatabaseProcess(Kind kind, Path directory) {
         this.kind = kind;
         this.directory = directory;
-        this.port = port;
     }
 
     /**
@@ -125,11 +129,40 @@ public final class DatabaseProcess implements AutoCloseable {
         return kind == Kind.POSTGRESQL ? jdbcUrl() : "jdbc:mariadb://127.0.0.1:" + port + "/?user=root";
     }
 
-    /** Starts the server (again) on its port with its data, and waits until it accepts connections. */
+    /**
+     * Starts the server (again) on its port with its data, and waits until it accepts connections.
+     * The first start chooses the port: a free one, right before the server binds it (not before
+     * {@code initdb}, which takes seconds on a loaded machine, during which any other process may
+     * take it), and another one if the server still finds it taken.
+     */
     public synchronized void start() {
         if (process != null && process.isAlive()) {
             return;
         }
+        if (port != 0) {
+            launch();
+            return;
+        }
+        for (int attempt = 1; ; attempt++) {
+            port = freePort();
+            try {
+                launch();
+                return;
+            } catch (IllegalStateException e) {
+                if (attempt >= PORT_ATTEMPTS || !portWasTaken()) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Whether the server's log says its port was in use: another process bound it first. */
+    private boolean portWasTaken() {
+        String log = log();
+        return log.contains("Address already in use") || log.contains("could not create any TCP/IP sockets");
+    }
+
+    private void launch() {
         List<String> command = new ArrayList<>();
         if (kind == Kind.POSTGRESQL) {
             command.addAll(List.of(
@@ -171,7 +204,7 @@ public final class DatabaseProcess implements AutoCloseable {
         }
         ProcessBuilder builder = new ProcessBuilder(asUnprivileged(command))
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                .redirectOutput(ProcessBuilder.Redirect.to(
                         directory.resolve("server.log").toFile()));
         try {
             process = builder.start();
@@ -285,7 +318,7 @@ public final class DatabaseProcess implements AutoCloseable {
                 Files.getFileAttributeView(directory, java.nio.file.attribute.PosixFileAttributeView.class)
                         .setGroup(group);
             }
-            DatabaseProcess db = new DatabaseProcess(kind, directory, freePort());
+            DatabaseProcess db = new DatabaseProcess(kind, directory);
             Runtime.getRuntime().addShutdownHook(new Thread(db::close, "lanyard-test-db-reaper"));
             return db;
         } catch (IOException e) {

@@ -58,16 +58,29 @@ public final class MemcachedProcess implements AutoCloseable {
      * @return the running server, answering {@code version}
      */
     public static MemcachedProcess start(Map<String, String> environment, String... extraArguments) {
-        try {
-            MemcachedProcess memcached = new MemcachedProcess(
-                    freePort(),
-                    List.of(extraArguments),
-                    environment,
-                    Files.createTempFile("lanyard-memcached-", ".log"));
-            memcached.launch();
-            return memcached;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        // The port is free when chosen and bound by memcached a moment later: another process may take it
+        // in between, and then memcached exits saying so; another free port is tried.
+        for (int attempt = 1; ; attempt++) {
+            MemcachedProcess memcached;
+            try {
+                memcached = new MemcachedProcess(
+                        freePort(),
+                        List.of(extraArguments),
+                        environment,
+                        Files.createTempFile("lanyard-memcached-", ".log"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            try {
+                memcached.launch();
+                return memcached;
+            } catch (IllegalStateException e) {
+                boolean portTaken = e.getMessage().contains("Address already in use");
+                memcached.close();
+                if (!portTaken || attempt >= 5) {
+                    throw e;
+                }
+            }
         }
     }
 
