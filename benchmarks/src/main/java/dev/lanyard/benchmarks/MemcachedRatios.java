@@ -33,8 +33,8 @@ import net.rubyeye.xmemcached.MemcachedClient;
  * sides of each ratio to the same load. Also the share of CAS retries under 32 concurrent writers.
  *
  * <p>The floor is fair to the store: it reads and writes the store's own item (the same bytes), with
- * the same command the store sends ({@code gets}, and {@code cas} for writes), through the store's own
- * client and so its connection, settings and transcoder ({@code MemcachedStoreBenchmark.clientOf}).
+ * the same command the store sends ({@code gets}, and {@code cas} for writes), through a client with the
+ * store's settings and transcoder ({@code MemcachedStoreBenchmark.floorClient}).
  * Each pairing first runs 500 unmeasured rounds, so that both sides are compiled
  * before any round counts. The report gives the system load average before and after.
  *
@@ -86,12 +86,13 @@ public final class MemcachedRatios {
                 "cpu ratio"));
         try (MemcachedProcess memcached = MemcachedProcess.start()) {
             for (int attributes : new int[] {3, 20}) {
-                try (MemcachedSessionStore store = MemcachedSessionStore.open(MemcachedOptions.builder()
+                MemcachedOptions options = MemcachedOptions.builder()
                         .server(memcached.address())
                         .keyPrefix("ratios-" + attributes + ":")
                         .timeout(RedisStoreBenchmark.BENCH_TIMEOUT)
-                        .build())) {
-                    MemcachedClient bare = MemcachedStoreBenchmark.clientOf(store);
+                        .build();
+                MemcachedClient bare = MemcachedStoreBenchmark.floorClient(memcached, options);
+                try (MemcachedSessionStore store = MemcachedSessionStore.open(options)) {
                     SessionManager manager =
                             SessionManager.builder(store).logEvents(false).build();
                     NewSession created = manager.create(RedisStoreBenchmark.CLIENT);
@@ -151,6 +152,8 @@ public final class MemcachedRatios {
                     lines.add(paired("resolve vs bare gets [attributes=" + attributes + "]", gets, resolve, rounds));
                     lines.add(paired(
                             "delta write vs bare gets+cas [attributes=" + attributes + "]", getsCas, delta, rounds));
+                } finally {
+                    bare.shutdown();
                 }
             }
             lines.add(casShare(memcached));
