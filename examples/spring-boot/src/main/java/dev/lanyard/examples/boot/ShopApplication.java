@@ -14,10 +14,14 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
@@ -41,7 +45,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.HtmlUtils;
 
 /**
- * A Spring Boot shop front on the Lanyard starter. Pages: {@code /} (who am I), {@code /devices} (the user's
+ * A Spring Boot shop front on the Lanyard starter. Pages: {@code /} (who am I), {@code /cart} (a cart in the
+ * {@code HttpSession}, open to anonymous visitors and kept across login), {@code /devices} (the user's
  * sessions, each with a revoke button), {@code /admin} (change a user's roles; the change reaches that user's
  * sessions on every node at once), {@code POST /token} (an access token for this session) and {@code /api/me}
  * (bearer tokens only). Users: alice (admin) and bob, password {@code password} (a demo, never do this).
@@ -90,7 +95,7 @@ public class ShopApplication {
     @Bean
     @Order(2)
     SecurityFilterChain web(HttpSecurity http) throws Exception {
-        http.authorizeHttpRequests(auth -> auth.requestMatchers("/actuator/health/**")
+        http.authorizeHttpRequests(auth -> auth.requestMatchers("/actuator/health/**", "/cart")
                         .permitAll()
                         .requestMatchers("/admin/**", "/admin", "/actuator/**")
                         .hasRole("ADMIN")
@@ -136,9 +141,22 @@ public class ShopApplication {
     @RestController
     static class Pages {
 
+        /** The cart's attribute name, the one {@code lanyard.login-attributes} lets cross a login. */
+        static final String CART = "cart";
+
+        private static final Map<String, String> ITEMS = items();
+
         private final SessionManager manager;
         private final RoleDirectory directory;
         private final AccessTokenIssuer issuer;
+
+        private static Map<String, String> items() {
+            Map<String, String> items = new LinkedHashMap<>();
+            items.put("lanyard", "Lanyard, navy blue");
+            items.put("badge", "Badge holder");
+            items.put("clip", "Badge clip");
+            return Collections.unmodifiableMap(items);
+        }
 
         Pages(SessionManager manager, RoleDirectory directory, AccessTokenIssuer issuer) {
             this.manager = manager;
@@ -150,9 +168,74 @@ public class ShopApplication {
         String home(Authentication user, HttpServletRequest request) {
             return page("Signed in as " + esc(user.getName()) + " "
                     + esc(user.getAuthorities().toString())
-                    + "<p><a href='/devices'>Your devices</a> · <a href='/admin'>Admin</a></p>"
+                    + "<p><a href='/cart'>Your cart</a> · <a href='/devices'>Your devices</a> · "
+                    + "<a href='/admin'>Admin</a></p>"
                     + form("/logout", request, "", "Sign out")
                     + form("/devices/revoke-others", request, "", "Sign out everywhere else"));
+        }
+
+        /**
+         * The cart: plain {@code HttpSession} code. An anonymous visitor's cart crosses the login because
+         * {@code lanyard.login-attributes=cart} names it (nothing else of the anonymous session does), and it ends
+         * with its session: logout, revoke, expiry.
+         */
+        @GetMapping(value = "/cart", produces = MediaType.TEXT_HTML_VALUE)
+        String cart(HttpServletRequest request) {
+            String user = request.getRemoteUser();
+            StringBuilder body = new StringBuilder(
+                    user == null
+                            ? "<p id='who'>Not signed in · <a href='/login'>Sign in</a></p>"
+                            : "<p id='who'>Signed in as " + esc(user) + " · <a href='/'>Home</a></p>");
+            body.append("<ul id='items'>");
+            ITEMS.forEach((item, name) -> body.append("<li>")
+                    .append(esc(name))
+                    .append(form(
+                            "/cart",
+                            request,
+                            "<input type='hidden' name='item' value='" + esc(item) + "'>",
+                            "Add to cart"))
+                    .append("</li>"));
+            body.append("</ul><h2>Cart</h2>");
+            Map<String, Integer> cart = cartOf(request.getSession(false));
+            if (cart.isEmpty()) {
+                body.append("<p id='cart'>Your cart is empty.</p>");
+            } else {
+                body.append("<ul id='cart'>");
+                cart.forEach((item, count) -> body.append("<li>")
+                        .append(esc(ITEMS.get(item)))
+                        .append(" × ")
+                        .append(count)
+                        .append("</li>"));
+                body.append("</ul>");
+            }
+            return page(body.toString());
+        }
+
+        @PostMapping("/cart")
+        void addToCart(@RequestParam String item, HttpServletRequest request, HttpServletResponse response)
+                throws IOException {
+            if (!ITEMS.containsKey(item)) {
+                response.sendError(HttpServletResponse.SC_BAD_REQUEST, "unknown item");
+                return;
+            }
+            HttpSession session = request.getSession(); // the page's CSRF token created it
+            TreeMap<String, Integer> cart = new TreeMap<>(cartOf(session));
+            cart.merge(item, 1, Integer::sum);
+            session.setAttribute(CART, cart); // java.util values: allowed without lanyard.allowed-packages
+            response.sendRedirect("/cart");
+        }
+
+        /** Reads the cart; anything unexpected in the attribute counts as an empty cart. */
+        private static Map<String, Integer> cartOf(HttpSession session) {
+            Map<String, Integer> cart = new TreeMap<>();
+            if (session != null && session.getAttribute(CART) instanceof Map<?, ?> stored) {
+                stored.forEach((item, count) -> {
+                    if (item instanceof String name && ITEMS.containsKey(name) && count instanceof Integer n) {
+                        cart.put(name, n);
+                    }
+                });
+            }
+            return cart;
         }
 
         @GetMapping(value = "/devices", produces = MediaType.TEXT_HTML_VALUE)

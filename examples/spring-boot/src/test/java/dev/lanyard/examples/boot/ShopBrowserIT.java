@@ -13,14 +13,16 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The example in two headless Chromium instances (two devices of one user): each logs in through the form, the
- * first revokes the second from its device list, and the second is signed out. Uses Debian's chromium and
- * chromium-driver at fixed paths; nothing is downloaded.
+ * The example in two headless Chromium instances (two devices of one user). The first fills a cart anonymously and
+ * logs in: the cart crosses the login ({@code lanyard.login-attributes=cart}). The second logs in as the same user and
+ * revokes the first from its device list: the first is signed out at its next page load, and its cart has gone with
+ * its session. Uses Debian's chromium and chromium-driver at fixed paths; nothing is downloaded.
  */
 class ShopBrowserIT {
 
@@ -29,7 +31,7 @@ class ShopBrowserIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     @Test
-    void aDeviceRevokedFromTheListIsSignedOut() throws IOException {
+    void theCartCrossesTheLoginAndARevokedDeviceIsSignedOutWithoutIt() throws IOException {
         if (!CHROMIUM.canExecute() || !CHROMEDRIVER.canExecute()) {
             fail("the browser test needs " + CHROMIUM + " and " + CHROMEDRIVER
                     + ": apt-get install chromium chromium-driver");
@@ -40,26 +42,53 @@ class ShopBrowserIT {
             ChromeDriver laptop = chromium();
             ChromeDriver phone = chromium();
             try {
-                logIn(laptop, base);
-                logIn(phone, base);
-                assertThat(phone.findElement(By.tagName("body")).getText()).contains("Signed in as alice");
+                laptop.get(base + "/cart");
+                assertThat(textOf(laptop, "who")).contains("Not signed in");
+                addToCart(laptop, "Badge holder", "Badge holder × 1");
+                addToCart(laptop, "Badge holder", "Badge holder × 2");
 
-                laptop.get(base + "/devices");
-                assertThat(laptop.findElements(By.cssSelector("#devices li"))).hasSize(2);
-                laptop.findElement(By.cssSelector("#devices li form button")).click();
-                new WebDriverWait(laptop, WAIT)
+                logIn(laptop, base);
+                laptop.get(base + "/cart");
+                assertThat(textOf(laptop, "who")).contains("Signed in as alice");
+                assertThat(textOf(laptop, "cart")).isEqualTo("Badge holder × 2");
+
+                logIn(phone, base);
+                assertThat(textOf(phone, "body")).contains("Signed in as alice");
+                phone.get(base + "/devices");
+                assertThat(phone.findElements(By.cssSelector("#devices li"))).hasSize(2);
+                phone.findElement(By.cssSelector("#devices li form button")).click();
+                new WebDriverWait(phone, WAIT)
                         .until(d ->
                                 d.findElements(By.cssSelector("#devices li")).size() == 1);
+                assertThat(textOf(phone, "devices")).contains("(this device)");
+
+                laptop.get(base + "/");
+                new WebDriverWait(laptop, WAIT).until(d -> d.getCurrentUrl().contains("/login"));
+                laptop.get(base + "/cart");
+                assertThat(textOf(laptop, "who")).contains("Not signed in");
+                assertThat(textOf(laptop, "cart")).isEqualTo("Your cart is empty.");
 
                 phone.get(base + "/");
-                new WebDriverWait(phone, WAIT).until(d -> d.getCurrentUrl().contains("/login"));
-                laptop.get(base + "/");
-                assertThat(laptop.findElement(By.tagName("body")).getText()).contains("Signed in as alice");
+                assertThat(textOf(phone, "body")).contains("Signed in as alice");
             } finally {
                 laptop.quit();
                 phone.quit();
             }
         }
+    }
+
+    /** Clicks the item's button on {@code /cart} and waits for the reloaded page to show {@code expected}. */
+    private static void addToCart(ChromeDriver browser, String item, String expected) {
+        browser.findElement(By.xpath("//ul[@id='items']/li[contains(., '" + item + "')]//button"))
+                .click();
+        new WebDriverWait(browser, WAIT)
+                .until(ExpectedConditions.textToBePresentInElementLocated(By.id("cart"), expected));
+    }
+
+    /** The text of the element with that id, or of the body. */
+    private static String textOf(ChromeDriver browser, String id) {
+        return browser.findElement("body".equals(id) ? By.tagName("body") : By.id(id))
+                .getText();
     }
 
     private static void logIn(ChromeDriver browser, String base) {

@@ -24,7 +24,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * The example as two nodes on one private Redis: an administrator's role change on one node is in
  * force at the user's next request on the other, and {@code /api/**} takes bearer tokens of a live
- * session only (a missing, expired or revoked one is refused).
+ * session only (a missing, expired or revoked one is refused). An anonymous cart filled on one node crosses a
+ * login on the other.
  */
 class ShopTwoNodesIT {
 
@@ -95,6 +96,20 @@ class ShopTwoNodesIT {
 
         alice.postFrom("/admin", "/admin/roles", "user=bob&roles=ROLE_USER");
         assertThat(bob.get("/admin").statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void anAnonymousCartCrossesALoginOnTheOtherNode() {
+        ShopClient visitor = new ShopClient(port(first));
+        assertThat(visitor.postFrom("/cart", "/cart", "item=badge").statusCode())
+                .isEqualTo(302);
+        assertThat(visitor.get("/cart").body()).contains("Not signed in").contains("Badge holder × 1");
+
+        visitor.at(port(second)).login("bob");
+
+        assertThat(visitor.at(port(first)).get("/cart").body())
+                .contains("Signed in as bob")
+                .contains("Badge holder × 1");
     }
 
     @Test
