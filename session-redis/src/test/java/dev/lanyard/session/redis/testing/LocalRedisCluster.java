@@ -53,19 +53,21 @@ public final class LocalRedisCluster implements AutoCloseable {
         List<RedisProcess> nodes = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                int port = RedisProcess.freePort(true);
-                nodes.add(RedisProcess.start(
-                        port,
-                        "--cluster-enabled",
-                        "yes",
-                        "--cluster-config-file",
-                        "nodes-" + port + ".conf",
-                        "--cluster-node-timeout",
-                        "2000",
-                        "--cluster-announce-port",
-                        Integer.toString(announced.applyAsInt(port)),
-                        "--cluster-announce-bus-port",
-                        Integer.toString(port + 10000)));
+                nodes.add(RedisProcess.onFreePort(() -> {
+                    int port = RedisProcess.freePort(true);
+                    return RedisProcess.start(
+                            port,
+                            "--cluster-enabled",
+                            "yes",
+                            "--cluster-config-file",
+                            "nodes-" + port + ".conf",
+                            "--cluster-node-timeout",
+                            "2000",
+                            "--cluster-announce-port",
+                            Integer.toString(announced.applyAsInt(port)),
+                            "--cluster-announce-bus-port",
+                            Integer.toString(port + 10000));
+                }));
             }
             List<String> command = new ArrayList<>(List.of(cli.toString(), "--cluster", "create"));
             for (RedisProcess node : nodes) {
