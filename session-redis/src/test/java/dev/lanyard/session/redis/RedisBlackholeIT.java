@@ -77,7 +77,7 @@ class RedisBlackholeIT {
                         .build()) {
             SessionManager manager =
                     SessionManager.builder(store).logEvents(false).build();
-            NewSession before = manager.create(ClientInfo.UNKNOWN);
+            NewSession before = FaultSetUp.created(manager);
             assertThat(store.health().isUp()).isTrue();
 
             host.blackhole();
@@ -165,7 +165,7 @@ class RedisBlackholeIT {
                         SessionManager.builder(storeA).logEvents(false).build(),
                         SessionManager.builder(storeB).logEvents(false).build());
                 for (SessionManager node : nodes) {
-                    node.create(ClientInfo.UNKNOWN);
+                    FaultSetUp.created(node);
                 }
 
                 host.blackhole();

@@ -139,6 +139,8 @@ class RedisStoreOptionsIT {
                         RedisSessionStore.builder()
                                 .standalone("127.0.0.1", redis.port())
                                 .credentials("app", password.toCharArray())
+                                // About the warning, not speed: a loaded machine may take longer than 250 ms.
+                                .commandTimeout(Duration.ofSeconds(2))
                                 .build(),
                         NearCacheOptions.builder()
                                 .heartbeatInterval(Duration.ofMillis(100))
@@ -239,7 +241,7 @@ class RedisStoreOptionsIT {
                         proxy.uri() + "?timeout=300ms&clientName=liveness-a&reconnectAfterTimeouts=1")) {
             SessionManager manager =
                     SessionManager.builder(store).logEvents(false).build();
-            NewSession s = manager.create(ClientInfo.UNKNOWN);
+            NewSession s = FaultSetUp.created(manager);
             String silenced = client(redis, "liveness-a");
             // The proxy's kernel keeps acknowledging: only the store's own count can notice the silence.
             assertThat(proxy.silence(port(silenced))).isTrue();
