@@ -198,6 +198,10 @@ final class AppNode implements AutoCloseable {
                         throw new IllegalStateException(
                                 "a node's store did not answer within " + limit.toSeconds() + " s");
                     }
+                    // A store that is down refuses at once: without a pause this loop would take a core
+                    // from the nodes it waits for.
+                    java.util.concurrent.locks.LockSupport.parkNanos(
+                            java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20));
                 }
             }
         }

@@ -63,7 +63,15 @@ public final class Soak {
     static final Duration NEAR_CACHE_BOUND = Duration.ofSeconds(2);
 
     private static final Duration RETRY_PAUSE = Duration.ofMillis(100);
-    private static final int MAX_ATTEMPTS = 80;
+    /**
+     * How long a request is presented again (after a 503 or no answer) before the shopper gives up:
+     * longer than any fault here lasts on a loaded machine (a Sentinel failover with acknowledged writes
+     * waits for the old master to rejoin). A count of attempts would not do: refusals come back at once,
+     * and a fixed count of them ends sooner the faster they come.
+     */
+    private static final Duration RETRY_LIMIT = Duration.ofSeconds(30);
+    /** The backstop on attempts: a pause at least every second one, for {@link #RETRY_LIMIT}. */
+    private static final int MAX_ATTEMPTS = (int) (2 * RETRY_LIMIT.dividedBy(RETRY_PAUSE)) + 2;
 
     private final SoakConfig config;
     private volatile long startNanos;
@@ -362,8 +370,8 @@ public final class Soak {
         private Answer send(int node, String method, String path, String bearer, boolean openRoute) throws Abandon {
             Answer answer = send(node, method, path, bearer, openRoute, MAX_ATTEMPTS);
             if (answer == null) {
-                throw new IllegalStateException(
-                        method + " " + path + " of " + user + " failed " + MAX_ATTEMPTS + " times");
+                throw new IllegalStateException(method + " " + path + " of " + user + " was not answered below 500 "
+                        + "within " + RETRY_LIMIT.toSeconds() + " s");
             }
             return answer;
         }
@@ -372,7 +380,8 @@ public final class Soak {
         private Answer send(int node, String method, String path, String bearer, boolean openRoute, int attempts)
                 throws Abandon {
             int target = node;
-            for (int attempt = 0; attempt < attempts; attempt++) {
+            long first = System.nanoTime();
+            for (int attempt = 0; attempt < attempts && System.nanoTime() - first < RETRY_LIMIT.toNanos(); attempt++) {
                 if (System.nanoTime() > hardDeadline) {
                     throw new Abandon();
                 }

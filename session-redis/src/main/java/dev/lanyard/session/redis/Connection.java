@@ -271,6 +271,13 @@ abstract class Connection implements AutoCloseable {
         private final AtomicReference<String> followedMaster = new AtomicReference<>("");
         private final java.util.concurrent.atomic.AtomicBoolean replacing =
                 new java.util.concurrent.atomic.AtomicBoolean();
+        /** Numbers the replacements in the order they start. */
+        private final java.util.concurrent.atomic.AtomicLong replacements =
+                new java.util.concurrent.atomic.AtomicLong();
+        /** The number of the latest replacement that followed a master switch. */
+        private final java.util.concurrent.atomic.AtomicLong latestSwitch =
+                new java.util.concurrent.atomic.AtomicLong();
+
         private volatile boolean closed;
         private final List<Runnable> switchActions = new java.util.concurrent.CopyOnWriteArrayList<>();
         private final List<Runnable> replaceActions = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -357,12 +364,26 @@ abstract class Connection implements AutoCloseable {
          */
         private CompletableFuture<Void> replace(String target, boolean switched) {
             CompletableFuture<Void> done = new CompletableFuture<>();
-            if (!replacing.compareAndSet(false, true) && !switched) {
+            boolean mine = replacing.compareAndSet(false, true);
+            if (!mine && !switched) {
                 done.complete(null); // one is under way
                 return done;
             }
+            long number = replacements.incrementAndGet();
+            if (switched) {
+                latestSwitch.accumulateAndGet(number, Math::max);
+            }
             client.connectAsync(ByteArrayCodec.INSTANCE, uri).whenComplete((fresh, error) -> {
-                replacing.set(false);
+                if (mine) {
+                    replacing.set(false);
+                }
+                if (error == null && number < latestSwitch.get()) {
+                    // A master switch began after this replacement asked the sentinels: this connection may be
+                    // to the old master, and must not take the place of the switch's own.
+                    fresh.closeAsync();
+                    done.complete(null);
+                    return;
+                }
                 if (error != null) {
                     LOG.warn(
                             "could not connect to {} ({}); the store follows when its connection drops",

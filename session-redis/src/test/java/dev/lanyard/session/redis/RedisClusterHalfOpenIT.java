@@ -60,7 +60,7 @@ class RedisClusterHalfOpenIT {
                         .build()) {
             SessionManager manager =
                     SessionManager.builder(store).logEvents(false).build();
-            NewSession onSilentNode = manager.create(ClientInfo.UNKNOWN);
+            NewSession onSilentNode = FaultSetUp.created(manager);
             RedisProcess silentNode = owner(cluster, store, onSilentNode);
             FaultProxy path = proxyOfNode.get(silentNode.port());
 

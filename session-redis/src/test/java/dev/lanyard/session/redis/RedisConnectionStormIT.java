@@ -101,7 +101,7 @@ class RedisConnectionStormIT {
                     SessionManager.builder(storeA).logEvents(false).build(),
                     SessionManager.builder(storeB).logEvents(false).build());
             for (SessionManager node : nodes) {
-                node.create(ClientInfo.UNKNOWN);
+                FaultSetUp.created(node);
             }
             long slowest = 0;
             for (int round = 0; round < 3; round++) {

@@ -348,14 +348,22 @@ class RedisExpiryNotificationIT extends ExpiryNotifyingStoreContract {
                 LogCapture logs = new LogCapture("dev.lanyard");
                 RedisSessionStore s = RedisSessionStore.builder()
                         .location(silent.uri())
+                        // The check reads CONFIG once, with the command timeout: the default 250 ms may run out
+                        // on a loaded machine, and the check would then only say it could not read it.
+                        .commandTimeout(Duration.ofSeconds(2))
                         .expiryNotifications()
                         .build()) {
             assertThat(s.reportsTimeouts()).isTrue();
+            // At once when the first handshake was answered in time, else on the connection that follows.
+            await().atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> logs.text().contains("notify-keyspace-events"));
             assertThat(logs.text()).contains("notify-keyspace-events").contains("Ex");
         }
         try (LogCapture logs = new LogCapture("dev.lanyard");
                 RedisSessionStore s = RedisSessionStore.builder()
                         .location(redis.uri())
+                        .commandTimeout(Duration.ofSeconds(2))
                         .expiryNotifications()
                         .build()) {
             assertThat(logs.text()).doesNotContain("notify-keyspace-events");

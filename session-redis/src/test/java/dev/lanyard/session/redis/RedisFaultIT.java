@@ -55,7 +55,7 @@ class RedisFaultIT {
 
     @Test
     void aStoppedRedisFailsCallsFastAndTypedAndTheStoreRecoversAfterRestart() {
-        NewSession before = manager.create(ClientInfo.UNKNOWN);
+        NewSession before = FaultSetUp.created(manager);
         redis.stop();
 
         for (int i = 0; i < 3; i++) {
@@ -80,7 +80,7 @@ class RedisFaultIT {
 
     @Test
     void aFrozenRedisFailsCallsWithinTheTimeoutAndTheStoreRecoversAfterThaw() {
-        NewSession before = manager.create(ClientInfo.UNKNOWN);
+        NewSession before = FaultSetUp.created(manager);
         redis.pause();
         try {
             long frozenSince = System.nanoTime();

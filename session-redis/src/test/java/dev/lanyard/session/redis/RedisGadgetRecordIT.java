@@ -18,6 +18,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -42,7 +43,11 @@ class RedisGadgetRecordIT {
     @BeforeAll
     static void start() {
         redis = TestRedis.localServer();
-        store = RedisSessionStore.builder().location(redis.uri()).build();
+        // Not a timing test: a loaded machine may take longer than the default 250 ms to answer.
+        store = RedisSessionStore.builder()
+                .location(redis.uri())
+                .commandTimeout(Duration.ofSeconds(2))
+                .build();
         raw = RedisClient.create(redis.uri());
         connection = raw.connect(ByteArrayCodec.INSTANCE);
         manager = SessionManager.builder(store)

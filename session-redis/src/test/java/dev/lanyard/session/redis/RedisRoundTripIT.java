@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -45,7 +46,12 @@ class RedisRoundTripIT {
     @BeforeAll
     static void start() {
         redis = TestRedis.localServer();
-        store = RedisSessionStore.builder().location(redis.uri()).build();
+        // This class counts commands, not time: a loaded machine (MONITOR on, scripts compiled on their first
+        // EVAL) may take longer than the default 250 ms to answer, which says nothing about round trips.
+        store = RedisSessionStore.builder()
+                .location(redis.uri())
+                .commandTimeout(Duration.ofSeconds(2))
+                .build();
         direct = DirectRedis.connect(redis.uri());
         manager =
                 SessionManager.builder(store).logEvents(false).nodeId("node-a").build();

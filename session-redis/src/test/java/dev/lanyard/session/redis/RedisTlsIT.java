@@ -12,6 +12,7 @@ import dev.lanyard.session.redis.testing.TestRedis;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -22,6 +23,9 @@ import org.junit.jupiter.api.Test;
 class RedisTlsIT {
 
     private static Path certificates;
+    /** The command timeout, and so the first handshake's: long enough for a cold TLS stack on a loaded machine. */
+    private static final Duration HANDSHAKE = Duration.ofSeconds(10);
+
     private static RedisProcess redis;
     private static int tlsPort;
 
@@ -70,24 +74,21 @@ class RedisTlsIT {
                 "2",
                 "-extfile",
                 "ext.cnf");
-        tlsPort = freePort();
-        redis = TestRedis.localServer(
-                "--tls-port",
-                Integer.toString(tlsPort),
-                "--tls-cert-file",
-                certificates.resolve("server.crt").toString(),
-                "--tls-key-file",
-                certificates.resolve("server.key").toString(),
-                "--tls-ca-cert-file",
-                certificates.resolve("ca.crt").toString(),
-                "--tls-auth-clients",
-                "no");
-    }
-
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        // The TLS port is picked before the server binds it: start again on fresh ports if it was taken meanwhile.
+        redis = RedisProcess.onFreePort(() -> {
+            tlsPort = RedisProcess.freePort(false);
+            return TestRedis.localServer(
+                    "--tls-port",
+                    Integer.toString(tlsPort),
+                    "--tls-cert-file",
+                    certificates.resolve("server.crt").toString(),
+                    "--tls-key-file",
+                    certificates.resolve("server.key").toString(),
+                    "--tls-ca-cert-file",
+                    certificates.resolve("ca.crt").toString(),
+                    "--tls-auth-clients",
+                    "no");
+        });
     }
 
     private static void openssl(String... args) throws Exception {
@@ -123,6 +124,10 @@ class RedisTlsIT {
         try (RedisSessionStore store = RedisSessionStore.builder()
                 .location("rediss://localhost:" + tlsPort)
                 .trustedCertificates(certificates.resolve("ca.crt"))
+                // The first TLS handshake of the JVM must finish within the first connection's timeout, which
+                // follows the command timeout (3 s at least): on a loaded machine it took longer, and the store
+                // started as not reachable yet. This test is about TLS, not speed.
+                .commandTimeout(HANDSHAKE)
                 .build()) {
             SessionManager manager =
                     SessionManager.builder(store).logEvents(false).build();
@@ -133,7 +138,9 @@ class RedisTlsIT {
 
     @Test
     void aServerCertificateFromAnUntrustedCaIsRefused() {
-        assertThatThrownBy(() -> RedisSessionStore.open("rediss://localhost:" + tlsPort))
+        // The refusal reaches the caller only from a handshake that finished within its timeout.
+        assertThatThrownBy(() -> RedisSessionStore.open(
+                        "rediss://localhost:" + tlsPort + "?timeout=" + HANDSHAKE.toSeconds() + "s"))
                 .isInstanceOf(StoreUnavailableException.class);
     }
 }

@@ -53,24 +53,26 @@ public final class LocalRedisCluster implements AutoCloseable {
         List<RedisProcess> nodes = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                int port = RedisProcess.freePort(true);
-                nodes.add(RedisProcess.start(
-                        port,
-                        "--cluster-enabled",
-                        "yes",
-                        "--cluster-config-file",
-                        "nodes-" + port + ".conf",
-                        // Redis's own default. A node that answers no ping for this long is marked failed,
-                        // and with no replica to take its slots the whole cluster then refuses every
-                        // command (CLUSTERDOWN): tests that freeze a node for a moment (about two seconds
-                        // of command timeouts in RedisClusterStoreContractIT, more on a loaded machine)
-                        // must see the others serve meanwhile, as they do in a cluster under its default.
-                        "--cluster-node-timeout",
-                        "15000",
-                        "--cluster-announce-port",
-                        Integer.toString(announced.applyAsInt(port)),
-                        "--cluster-announce-bus-port",
-                        Integer.toString(port + 10000)));
+                nodes.add(RedisProcess.onFreePort(() -> {
+                    int port = RedisProcess.freePort(true);
+                    return RedisProcess.start(
+                            port,
+                            "--cluster-enabled",
+                            "yes",
+                            "--cluster-config-file",
+                            "nodes-" + port + ".conf",
+                            // Redis's own default. A node that answers no ping for this long is marked
+                            // failed, and with no replica to take its slots the whole cluster then refuses
+                            // every command (CLUSTERDOWN): tests that freeze a node for a moment (about two
+                            // seconds of command timeouts in RedisClusterStoreContractIT, more on a loaded
+                            // machine) must see the others serve meanwhile, as they do under the default.
+                            "--cluster-node-timeout",
+                            "15000",
+                            "--cluster-announce-port",
+                            Integer.toString(announced.applyAsInt(port)),
+                            "--cluster-announce-bus-port",
+                            Integer.toString(port + 10000));
+                }));
             }
             List<String> command = new ArrayList<>(List.of(cli.toString(), "--cluster", "create"));
             for (RedisProcess node : nodes) {

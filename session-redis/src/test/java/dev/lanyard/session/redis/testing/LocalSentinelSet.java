@@ -37,7 +37,7 @@ public final class LocalSentinelSet implements AutoCloseable {
 
     /**
      * Starts a set with one replica and waits until the sentinel sees it in sync (usually under
-     * 12 s: Sentinel discovers replicas through its periodic INFO).
+     * 12 s: Sentinel discovers replicas through its periodic INFO; it allows 60 s).
      *
      * @param serverArguments more {@code redis-server} arguments for the master and the replica, such
      *     as {@code "--appendonly", "yes"}
@@ -72,36 +72,40 @@ public final class LocalSentinelSet implements AutoCloseable {
                 replicaArgs.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(master.port())));
                 replicas.add(TestRedis.localServer(replicaArgs.toArray(new String[0])));
             }
-            int sentinelPort = RedisProcess.freePort(false);
             dir = Files.createTempDirectory("lanyard-sentinel-");
             Path conf = dir.resolve("sentinel.conf");
-            Files.writeString(
-                    conf,
-                    String.join(
-                            "\n",
-                            "port " + sentinelPort,
-                            "bind 127.0.0.1",
-                            "daemonize no",
-                            "dir " + dir,
-                            "logfile " + dir.resolve("redis.log"),
-                            "sentinel monitor " + MASTER_NAME + " 127.0.0.1 " + master.port() + " 1",
-                            "sentinel down-after-milliseconds " + MASTER_NAME + " 1000",
-                            "sentinel failover-timeout " + MASTER_NAME + " 5000",
-                            "sentinel parallel-syncs " + MASTER_NAME + " " + replicaCount,
-                            ""),
-                    StandardCharsets.UTF_8);
-            sentinel = RedisProcess.startSentinel(conf, sentinelPort);
+            int masterPort = master.port();
+            sentinel = RedisProcess.onFreePort(() -> {
+                int sentinelPort = RedisProcess.freePort(false);
+                write(
+                        conf,
+                        String.join(
+                                "\n",
+                                "port " + sentinelPort,
+                                "bind 127.0.0.1",
+                                "daemonize no",
+                                "dir " + conf.getParent(),
+                                "logfile " + conf.getParent().resolve("redis.log"),
+                                "sentinel monitor " + MASTER_NAME + " 127.0.0.1 " + masterPort + " 1",
+                                "sentinel down-after-milliseconds " + MASTER_NAME + " 1000",
+                                "sentinel failover-timeout " + MASTER_NAME + " 5000",
+                                "sentinel parallel-syncs " + MASTER_NAME + " " + replicaCount,
+                                ""));
+                return RedisProcess.startSentinel(conf, sentinelPort);
+            });
             RedisProcess s = sentinel;
             List<RedisProcess> r = List.copyOf(replicas);
+            // Sentinel learns of replicas from the master's INFO, which it asks for every ten seconds:
+            // two rounds and a loaded machine's margin.
             boolean ready = RedisProcess.poll(
-                    Duration.ofSeconds(30),
+                    Duration.ofSeconds(60),
                     () -> r.stream()
                                     .allMatch(x -> String.valueOf(x.call("INFO", "replication"))
                                             .contains("master_link_status:up"))
                             && replicasKnown(s, r.size()));
             if (!ready) {
                 throw new IllegalStateException(
-                        "the sentinel did not discover the replicas within 30 s; sentinel log:\n" + s.log());
+                        "the sentinel did not discover the replicas within 60 s; sentinel log:\n" + s.log());
             }
             return new LocalSentinelSet(master, replicas, sentinel, dir);
         } catch (IOException e) {
@@ -110,6 +114,20 @@ public final class LocalSentinelSet implements AutoCloseable {
         } catch (RuntimeException e) {
             closeAll(master, replicas, sentinel, dir);
             throw e;
+        }
+    }
+
+    /**
+     * Writes a sentinel's configuration afresh (Sentinel rewrites it once started) and drops the
+     * logs of an earlier attempt, so that a failure is read from this attempt's log only.
+     */
+    static void write(Path conf, String text) {
+        try {
+            Files.deleteIfExists(conf.getParent().resolve("redis.log"));
+            Files.deleteIfExists(conf.getParent().resolve("stdout.log"));
+            Files.writeString(conf, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

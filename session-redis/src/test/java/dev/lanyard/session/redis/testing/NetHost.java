@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,6 +29,13 @@ import java.util.concurrent.TimeUnit;
 public final class NetHost implements AutoCloseable {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** Hosts not closed yet: a JVM that ends without closing them (a test killed by a timeout) removes them. */
+    private static final Set<NetHost> OPEN = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> OPEN.forEach(NetHost::close), "lanyard-netns-reaper"));
+    }
 
     private final String namespace;
     private final String hostEnd;
@@ -60,6 +69,7 @@ public final class NetHost implements AutoCloseable {
             String base = "10.233." + (index >> 6) + ".";
             int low = (index & 63) * 4;
             NetHost host = new NetHost(name, "lyh" + index, "lyi" + index, base + (low + 1), base + (low + 2));
+            OPEN.add(host);
             try {
                 host.wire();
                 return host;
@@ -131,6 +141,9 @@ public final class NetHost implements AutoCloseable {
     /** Kills the processes started in the namespace, then removes the namespace and the link. */
     @Override
     public void close() {
+        if (!OPEN.remove(this)) {
+            return; // closed already
+        }
         for (Process p : processes) {
             p.destroyForcibly();
             try {
@@ -140,8 +153,11 @@ public final class NetHost implements AutoCloseable {
             }
             Reaper.untrack(p);
         }
-        run(false, "ip", "link", "del", hostEnd); // also removes the peer
-        run(false, "ip", "netns", "del", namespace);
+        try {
+            run(false, "ip", "link", "del", hostEnd); // also removes the peer
+        } finally {
+            run(false, "ip", "netns", "del", namespace);
+        }
     }
 
     @Override

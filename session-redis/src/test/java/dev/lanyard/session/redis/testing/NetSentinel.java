@@ -2,7 +2,6 @@ package dev.lanyard.session.redis.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,26 +22,27 @@ public final class NetSentinel {
      * @return the running sentinel; closing it kills it and deletes its directory
      */
     public static RedisProcess start(String masterHost, int masterPort) {
-        int port = RedisProcess.freePort(false);
         try {
             Path dir = Files.createTempDirectory("lanyard-netsentinel-");
             Path conf = dir.resolve("sentinel.conf");
-            Files.writeString(
-                    conf,
-                    String.join(
-                            "\n",
-                            "port " + port,
-                            "bind 127.0.0.1",
-                            "daemonize no",
-                            "dir " + dir,
-                            "logfile " + dir.resolve("redis.log"),
-                            "sentinel monitor " + LocalSentinelSet.MASTER_NAME + " " + masterHost + " " + masterPort
-                                    + " 1",
-                            "sentinel down-after-milliseconds " + LocalSentinelSet.MASTER_NAME + " 1000",
-                            "sentinel failover-timeout " + LocalSentinelSet.MASTER_NAME + " 5000",
-                            ""),
-                    StandardCharsets.UTF_8);
-            return RedisProcess.startSentinel(conf, port);
+            return RedisProcess.onFreePort(() -> {
+                int port = RedisProcess.freePort(false);
+                LocalSentinelSet.write(
+                        conf,
+                        String.join(
+                                "\n",
+                                "port " + port,
+                                "bind 127.0.0.1",
+                                "daemonize no",
+                                "dir " + dir,
+                                "logfile " + dir.resolve("redis.log"),
+                                "sentinel monitor " + LocalSentinelSet.MASTER_NAME + " " + masterHost + " " + masterPort
+                                        + " 1",
+                                "sentinel down-after-milliseconds " + LocalSentinelSet.MASTER_NAME + " 1000",
+                                "sentinel failover-timeout " + LocalSentinelSet.MASTER_NAME + " 5000",
+                                ""));
+                return RedisProcess.startSentinel(conf, port);
+            });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -45,7 +46,42 @@ public final class RedisProcess implements RedisEndpoint {
      * @throws IllegalStateException if {@code redis-server} is not on the PATH or does not start
      */
     public static RedisProcess start(String... extraArguments) {
-        return start(freePort(false), extraArguments);
+        return onFreePort(() -> start(freePort(false), extraArguments));
+    }
+
+    /**
+     * Thrown when a server could not listen on a port found free a moment before: another process
+     * took it in between (a client's ephemeral port, another test's server). Nothing is left
+     * running; {@link #onFreePort} tries again on another port.
+     */
+    public static final class PortTaken extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        PortTaken(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Starts something on ports it picks itself (with {@link #freePort}) and, when one of them was
+     * taken before the server bound it ({@link PortTaken}), starts it again on fresh ones, up to five
+     * times. A port is only known free while nothing listens on it, so a test that picks one and
+     * binds it later can lose it to any other process on the machine.
+     *
+     * @param start picks its ports, starts the server and returns it
+     * @param <T> what it returns
+     * @return the running server
+     */
+    public static <T> T onFreePort(Supplier<T> start) {
+        PortTaken last = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            try {
+                return start.get();
+            } catch (PortTaken taken) {
+                last = taken;
+            }
+        }
+        throw last;
     }
 
     /**
@@ -81,7 +117,12 @@ public final class RedisProcess implements RedisEndpoint {
                 "no"));
         args.addAll(List.of(extraArguments));
         RedisProcess redis = new RedisProcess(directory, port, args);
-        redis.launch();
+        try {
+            redis.launch();
+        } catch (RuntimeException e) {
+            deleteRecursively(directory);
+            throw e;
+        }
         return redis;
     }
 
@@ -113,12 +154,16 @@ public final class RedisProcess implements RedisEndpoint {
         }
         Reaper.track(process);
         Process started = process;
-        boolean ready = poll(Duration.ofSeconds(10), () -> !started.isAlive() || Resp.answers("127.0.0.1", port));
+        // A start takes milliseconds; the bound is for a machine loaded by other builds.
+        boolean ready = poll(Duration.ofSeconds(30), () -> !started.isAlive() || Resp.answers("127.0.0.1", port));
         if (!ready || !process.isAlive()) {
             String log = log();
             kill();
-            throw new IllegalStateException(
-                    "redis-server on port " + port + " did not start; its log ends with:\n" + log);
+            String message = "redis-server on port " + port + " did not start; its log ends with:\n" + log;
+            if (log.contains("Address already in use")) {
+                throw new PortTaken(message);
+            }
+            throw new IllegalStateException(message);
         }
     }
 
@@ -275,11 +320,27 @@ public final class RedisProcess implements RedisEndpoint {
 
     /**
      * Finds a free port on 127.0.0.1; with {@code clusterBus}, one whose +10000 bus port is free too.
+     * The ports are taken below the kernel's ephemeral range ({@code ip_local_port_range}), from which
+     * every outgoing connection on the machine gets its local port: a port from that range (what
+     * {@code new ServerSocket(0)} gives) can be taken by any client between this check and the
+     * server's bind, or while a test has stopped the server to restart it on the same port. Below it,
+     * only another listener can take it.
      *
      * @param clusterBus whether the cluster bus port must also be free
-     * @return the port
+     * @return the port; free now, not necessarily when a server binds it (see {@link #onFreePort})
      */
-    static int freePort(boolean clusterBus) {
+    public static int freePort(boolean clusterBus) {
+        int ephemeralLow = ephemeralRangeStart();
+        int span = clusterBus ? 10000 : 0;
+        // Ports from 12000 up to the range's start, the bus port (+10000) below it too.
+        int low = 12000;
+        int high = ephemeralLow - 1 - span;
+        for (int attempt = 0; attempt < 200 && high > low; attempt++) {
+            int port = low + RANDOM.nextInt(high - low + 1);
+            if (bindable(port) && (!clusterBus || bindable(port + 10000))) {
+                return port;
+            }
+        }
         for (int attempt = 0; attempt < 50; attempt++) {
             int port;
             try (ServerSocket socket = new ServerSocket(0)) {
@@ -290,16 +351,34 @@ public final class RedisProcess implements RedisEndpoint {
             if (!clusterBus) {
                 return port;
             }
-            if (port + 10000 > 65535) {
-                continue;
-            }
-            try (ServerSocket bus = new ServerSocket(port + 10000)) {
-                return bus.getLocalPort() - 10000;
-            } catch (IOException taken) {
-                // try another
+            if (port + 10000 <= 65535 && bindable(port + 10000)) {
+                return port;
             }
         }
         throw new IllegalStateException("no free port found");
+    }
+
+    private static final java.util.Random RANDOM = new java.security.SecureRandom();
+
+    private static boolean bindable(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true); // as redis-server binds: a connection in TIME_WAIT does not stop it
+            socket.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 1);
+            return true;
+        } catch (IOException taken) {
+            return false;
+        }
+    }
+
+    /** The first port of the kernel's ephemeral range; Linux's default (32768) where it cannot be read. */
+    private static int ephemeralRangeStart() {
+        try {
+            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+                    .trim();
+            return Integer.parseInt(range.split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 32768;
+        }
     }
 
     /**

@@ -196,6 +196,10 @@ public final class FaultProxy implements AutoCloseable {
                 upstream.setTcpNoDelay(true);
                 Link link = new Link(client, upstream);
                 links.add(link);
+                if (blackholed) {
+                    // blackhole() ran while this connection was being made, after it had looked at the links.
+                    link.silenced = true;
+                }
                 link.start();
             } catch (IOException e) {
                 if (!closed) {
