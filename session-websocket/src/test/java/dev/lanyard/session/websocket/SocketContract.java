@@ -420,7 +420,9 @@ abstract class SocketContract {
         // node C loses the store, then stops: it can neither refresh nor withdraw its count
         c.store.close();
         c.sockets.close();
-        assertThat(onC.awaitClose(CLOSE_BOUND).code()).isEqualTo(1001);
+        // C closed the socket either way: its shutdown (1001), or, when a check ran in between and found the store
+        // closed, its fail-closed route (1013)
+        assertThat(onC.awaitClose(CLOSE_BOUND).code()).isIn(1001, 1013);
         assertThat(b.sockets.openSocketsOf("alice"))
                 .as("C's count stands until it expires")
                 .isEqualTo(Map.of(handle, 2));
