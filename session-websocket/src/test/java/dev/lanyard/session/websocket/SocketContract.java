@@ -90,7 +90,10 @@ abstract class SocketContract {
             RedisSessionStore plain = RedisSessionStore.builder()
                     .location(redis.uri())
                     .clock(clock)
-                    .commandTimeout(Duration.ofMillis(500))
+                    // the store opens every connection after its first (the near cache's invalidation connection,
+                    // at start-up) with the command timeout as its handshake timeout: 500 ms was too short for a
+                    // cold JVM on a loaded machine
+                    .commandTimeout(Duration.ofSeconds(2))
                     .build();
             dev.lanyard.session.spi.SessionStore store =
                     nearCache ? NearCachedRedisStore.wrap(plain, NearCacheOptions.defaults()) : plain;
