@@ -307,6 +307,28 @@ abstract class SocketContract {
     }
 
     @Test
+    void aSessionThatEndsWithoutANoteClosesItsSocketsAsEndedOnlyAfterTheNoteHadTimeToArrive() throws Exception {
+        NewSession alice = login("alice");
+        SocketClient client = SocketClient.connect(a.uri("/echo"), alice.id().value());
+        client.send("ping");
+        assertThat(client.nextText()).isEqualTo("alice:ping");
+        // a node that leaves no SessionEndNotes note: node A finds the session gone and cannot tell why
+        SessionManager withoutNotes = SessionManager.builder(b.store)
+                .clock(clock)
+                .policy(policy)
+                .nodeId("node-without-notes")
+                .build();
+
+        long start = System.nanoTime();
+        withoutNotes.revoke(alice.id().handle(), RevocationReason.ADMIN);
+        SocketClient.Closed closed = client.awaitClose(CLOSE_BOUND);
+
+        assertThat(closed).isEqualTo(new SocketClient.Closed(1008, SocketCloseCause.ENDED.phrase()));
+        // waited for a note at least NOTE_GRACE (not one 200 ms check) from when A first found the session gone
+        assertThat(Duration.ofNanos(client.closedAt() - start)).isGreaterThanOrEqualTo(SocketSessions.NOTE_GRACE);
+    }
+
+    @Test
     void logoutOnNodeBClosesEverySocketOfTheSessionOnNodeA() throws Exception {
         NewSession alice = login("alice");
         SocketClient first = SocketClient.connect(a.uri("/echo"), alice.id().value());
