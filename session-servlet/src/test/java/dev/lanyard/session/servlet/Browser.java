@@ -19,6 +19,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Browser {
 
+    /**
+     * How long a request may take: a bound for a server that hangs, not a latency promise. A suite's first
+     * requests load and compile much of the container and the store client, which a loaded two-core machine can
+     * stretch to many seconds.
+     */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
     private final HttpClient client;
     private final URI base;
     private final String cookieName;
@@ -73,7 +80,7 @@ final class Browser {
 
     HttpResponse<String> send(String method, String path, String body, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
-                .timeout(Duration.ofSeconds(10))
+                .timeout(REQUEST_TIMEOUT)
                 .method(
                         method,
                         body.isEmpty()

@@ -9,7 +9,8 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -27,25 +28,29 @@ class FilterInitWithoutStoreTest {
 
     @Test
     void initSucceedsAtOnceWhenRedisIsNotListening() throws Exception {
-        // A first init loads and starts the Redis client (classes, event loops): seconds in a cold JVM
-        // on a busy machine, whether Redis is up or not. The bound below is about waiting for Redis.
-        LanyardSessionFilter warmUp = new LanyardSessionFilter();
-        warmUp.init(config(Map.of("store", "redis://127.0.0.1:" + closedPort()), context()));
-        warmUp.destroy();
+        try (Socket closed = closedPort()) {
+            String location = "redis://127.0.0.1:" + closed.getLocalPort();
+            // A first init loads and starts the Redis client (classes, event loops): seconds in a cold JVM
+            // on a busy machine, whether Redis is up or not. The bound below is about waiting for Redis.
+            LanyardSessionFilter warmUp = new LanyardSessionFilter();
+            warmUp.init(config(Map.of("store", location), context()));
+            warmUp.destroy();
 
-        LanyardSessionFilter filter = new LanyardSessionFilter();
-        ServletContext context = context();
-        long start = System.nanoTime();
-        filter.init(config(Map.of("store", "redis://127.0.0.1:" + closedPort()), context));
-        try {
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
-            assertThat(LanyardSessions.manager(context).storeHealth().state()).isEqualTo(StoreState.CONNECTING);
-        } finally {
-            filter.destroy();
+            LanyardSessionFilter filter = new LanyardSessionFilter();
+            ServletContext context = context();
+            long start = System.nanoTime();
+            filter.init(config(Map.of("store", location), context));
+            try {
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+                assertThat(LanyardSessions.manager(context).storeHealth().state())
+                        .isEqualTo(StoreState.CONNECTING);
+            } finally {
+                filter.destroy();
+            }
+            assertThat(context.getAttribute(LanyardSessions.MANAGER_ATTRIBUTE))
+                    .as("removed by destroy")
+                    .isNull();
         }
-        assertThat(context.getAttribute(LanyardSessions.MANAGER_ATTRIBUTE))
-                .as("removed by destroy")
-                .isNull();
     }
 
     @Test
@@ -84,10 +89,15 @@ class FilterInitWithoutStoreTest {
                 });
     }
 
-    private static int closedPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+    /**
+     * A port of 127.0.0.1 held for the test by a socket that is bound but does not listen: a connection to it is
+     * refused, and no other process can start listening on it meanwhile (as it could on a port found free and
+     * released).
+     */
+    private static Socket closedPort() throws IOException {
+        Socket reserved = new Socket();
+        reserved.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        return reserved;
     }
 
     private static FilterConfig config(Map<String, String> values, ServletContext context) {

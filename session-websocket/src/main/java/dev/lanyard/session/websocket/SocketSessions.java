@@ -49,8 +49,8 @@ import org.slf4j.LoggerFactory;
  *       active only on a socket is not cut by the idle timeout. The absolute timeout still ends it.
  *   <li><b>Closed.</b> A session that ended (logout, revocation of one or all sessions, token reuse, rotation,
  *       expiry, stale version), on whichever node it ended, closes its sockets here within one check interval
- *       plus the store's invalidation delay (two intervals when no {@link SessionEndNotes} note names the
- *       cause), with code 1008 and a reason naming the cause
+ *       plus the store's invalidation delay (two intervals, and at least a second, when no
+ *       {@link SessionEndNotes} note names the cause), with code 1008 and a reason naming the cause
  *       ({@link SocketCloseCause}). On a {@link SocketCheck#EACH_MESSAGE} route, {@link #admit} also checks
  *       before each inbound message.
  * </ul>
@@ -71,6 +71,12 @@ public final class SocketSessions implements AutoCloseable {
     static final String BOUND_PROPERTY = BoundSession.class.getName();
     /** The session attribute in which the servlet filter keeps the roles given at login, comma-separated. */
     static final String ROLES_ATTRIBUTE = "lanyard.roles";
+    /**
+     * How long, at least, a session found gone waits for the note that names the cause: the note is written by
+     * the node that ended the session just after the store change, which a loaded machine can delay by more than
+     * a short check interval. Real time, not the manager's clock: it bounds a message's arrival, not a session.
+     */
+    static final Duration NOTE_GRACE = Duration.ofSeconds(1);
 
     private static final Logger LOG = LoggerFactory.getLogger(SocketSessions.class);
 
@@ -85,8 +91,11 @@ public final class SocketSessions implements AutoCloseable {
     private final Map<SocketCloseCause, LongAdder> closes = new EnumMap<>(SocketCloseCause.class);
     private final LongAdder refusedHandshakes = new LongAdder();
     private final AtomicBoolean unguardedWarned = new AtomicBoolean();
-    /** Sessions found gone without a note saying why: given one more check for the note to arrive. */
-    private final Set<SessionHandle> unexplained = ConcurrentHashMap.newKeySet();
+    /**
+     * Sessions found gone without a note saying why, with when ({@link System#nanoTime}) that was first seen: each
+     * is given one more check, and at least {@link #NOTE_GRACE}, for the note to arrive.
+     */
+    private final Map<SessionHandle, Long> unexplained = new ConcurrentHashMap<>();
     /** Records this node's socket counts in the shared store; {@code null} when the store has no values. */
     private final CountRecorder counts;
 
@@ -414,7 +423,7 @@ public final class SocketSessions implements AutoCloseable {
                     .computeIfAbsent(s.bound().handle(), h -> new ArrayList<>())
                     .add(s);
         }
-        unexplained.retainAll(bySession.keySet());
+        unexplained.keySet().retainAll(bySession.keySet());
         for (Map.Entry<SessionHandle, List<Socket>> e : bySession.entrySet()) {
             check(e.getKey(), e.getValue().get(0).bound().version(), e.getValue(), true);
         }
@@ -447,8 +456,8 @@ public final class SocketSessions implements AutoCloseable {
             return true;
         }
         SocketCloseCause cause = why(handle, resolution.status());
-        if (cause == SocketCloseCause.ENDED && periodic && unexplained.add(handle)) {
-            // the node that ended the session writes its note just after the store change: wait one check for it
+        if (cause == SocketCloseCause.ENDED && periodic && awaitingNote(handle)) {
+            // the node that ended the session writes its note just after the store change: give it time to arrive
             return false;
         }
         unexplained.remove(handle);
@@ -456,6 +465,17 @@ public final class SocketSessions implements AutoCloseable {
             closeSocket(s, cause);
         }
         return false;
+    }
+
+    /**
+     * Whether a session found gone without a note still waits for one: until one more check has run and at least
+     * {@link #NOTE_GRACE} has passed since it was first found so (a count of checks alone would be a time that
+     * shrinks with the check interval).
+     */
+    private boolean awaitingNote(SessionHandle handle) {
+        long now = System.nanoTime();
+        Long first = unexplained.putIfAbsent(handle, now);
+        return first == null || now - first < NOTE_GRACE.toNanos();
     }
 
     private void touch(Session session) {

@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +25,13 @@ final class CapturedLogs implements AutoCloseable {
 
     /** @return every captured event's formatted message, arguments and exception messages, one per line */
     String text() {
+        List<ILoggingEvent> events;
+        // the containers' threads may still be logging; AppenderBase appends while holding the appender's lock
+        synchronized (appender) {
+            events = new ArrayList<>(appender.list);
+        }
         StringBuilder text = new StringBuilder();
-        for (ILoggingEvent event : List.copyOf(appender.list)) {
+        for (ILoggingEvent event : events) {
             text.append(event.getLoggerName()).append(' ').append(event.getFormattedMessage());
             for (IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
                 text.append(" | ").append(t.getClassName()).append(": ").append(t.getMessage());

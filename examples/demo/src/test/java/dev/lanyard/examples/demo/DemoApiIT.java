@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -66,13 +67,24 @@ class DemoApiIT {
                 DemoHttp.field(issued, "refresh_token"),
                 DemoHttp.field(refreshed, "refresh_token"));
 
-        List<String> lines = logs.list.stream()
+        List<String> lines = logged().stream()
                 .map(e -> e.getFormattedMessage() + " " + e.getMDCPropertyMap() + " " + e.getKeyValuePairs())
                 .toList();
 
         assertThat(lines).as("the demo logged its lifecycle").isNotEmpty();
         for (String secret : secrets) {
             assertThat(lines).noneMatch(line -> line.contains(secret));
+        }
+    }
+
+    /**
+     * The events logged so far, copied under the appender's lock: the demo's threads may still be logging (a
+     * request's last steps run after its response reached the client), and logback's {@code AppenderBase}
+     * appends while holding that lock.
+     */
+    private List<ILoggingEvent> logged() {
+        synchronized (logs) {
+            return new ArrayList<>(logs.list);
         }
     }
 

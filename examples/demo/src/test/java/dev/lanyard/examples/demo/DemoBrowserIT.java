@@ -5,20 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lanyard.session.tck.MutableClock;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 
 /**
- * The demo in real headless Chromium: what a user sees of Lanyard. One demo instance (in-memory
- * store, a movable clock) serves every test; each test opens its own browsers (fresh profiles).
+ * The demo in real headless Chromium: what a user sees of Lanyard. Each test has a demo instance of its own
+ * (in-memory store, a movable clock) and its own browsers (fresh profiles): the tests sign the same users in and
+ * out, list their devices and move the clock, so a shared instance would make each depend on what ran before it.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DemoBrowserIT {
 
     private static final String COOKIE = "__Host-session";
@@ -27,13 +26,13 @@ class DemoBrowserIT {
     private DemoServer demo;
     private String base;
 
-    @BeforeAll
+    @BeforeEach
     void startDemo() throws Exception {
         demo = DemoServer.start(new DemoSettings("127.0.0.1", 0, "memory:", "node-it", false), clock);
         base = "http://localhost:" + demo.port();
     }
 
-    @AfterAll
+    @AfterEach
     void stopDemo() throws Exception {
         if (demo != null) {
             demo.close();
@@ -107,8 +106,7 @@ class DemoBrowserIT {
                     .contains("1");
             assertThat(laptop.driver().findElement(By.id("live-link")).getAttribute("href"))
                     .endsWith("/live");
-            // The row of the phone: the one with the open socket (earlier tests of this class leave
-            // other sessions of alice in the list).
+            // The row of the phone: the one with the open socket.
             laptop.click(By.xpath("//tr[td[@class='sockets' and normalize-space()='1']]//button[@class='revoke']"));
 
             phone.waitUntil(
@@ -145,9 +143,12 @@ class DemoBrowserIT {
             assertThat(browser.heading()).isEqualTo("Your sessions");
 
             browser.click(By.id("logout"));
+            assertThat(browser.path()).as("logout lands on the shop").isEqualTo("/");
             assertThat(browser.driver().findElements(By.id("user"))).isEmpty();
             browser.driver().navigate().back();
-            browser.waitUntil(d -> !d.findElements(By.tagName("h1")).isEmpty());
+            // the shop has a heading too: wait until the browser has left it and the page it went back to loaded
+            browser.waitUntil(d -> !browser.path().equals("/")
+                    && "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
 
             assertThat(browser.heading()).isEqualTo("Log in");
             assertThat(browser.text()).doesNotContain("Your sessions").doesNotContain("this device");

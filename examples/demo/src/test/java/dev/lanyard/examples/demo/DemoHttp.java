@@ -13,6 +13,12 @@ import java.util.regex.Pattern;
 /** A script's view of the demo: plain HTTP/1.1, cookies handled by hand, no redirects followed. */
 final class DemoHttp {
 
+    /**
+     * How long a request may take: a bound for a server that hangs, not a latency promise. The first requests
+     * load and compile much of the demo, and each login hashes a password, which a loaded machine makes slow.
+     */
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
     private static final Pattern SESSION_COOKIE = Pattern.compile("^__Host-session=([A-Za-z0-9_-]*)");
 
     private final HttpClient http = HttpClient.newBuilder()
@@ -36,7 +42,7 @@ final class DemoHttp {
             DemoServer node, String method, String path, String cookie, String form, String accessToken)
             throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + path))
-                .timeout(Duration.ofSeconds(10));
+                .timeout(REQUEST_TIMEOUT);
         if (cookie != null) {
             request.header("Cookie", "__Host-session=" + cookie);
         }

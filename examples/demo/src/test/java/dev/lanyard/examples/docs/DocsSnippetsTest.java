@@ -22,6 +22,12 @@ import org.junit.jupiter.api.Test;
 /** Runs the guides' code: the listener from getting-started.md and the login from migrating.md. */
 class DocsSnippetsTest {
 
+    /**
+     * How long a request may take: a bound for a server that hangs, not a latency promise. The first request of a
+     * cold JVM loads and compiles the filter and the store, which a loaded machine makes slow.
+     */
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
     /** Logs in with the "after" code of the migration guide and shows who is logged in. */
     static final class LoginServlet extends HttpServlet {
         private static final long serialVersionUID = 1L;
@@ -57,7 +63,7 @@ class DocsSnippetsTest {
             URI login = URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/login");
             HttpResponse<String> response = http.send(
                     HttpRequest.newBuilder(login)
-                            .timeout(Duration.ofSeconds(10))
+                            .timeout(REQUEST_TIMEOUT)
                             .POST(HttpRequest.BodyPublishers.noBody())
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -68,7 +74,7 @@ class DocsSnippetsTest {
 
             HttpResponse<String> logout = http.send(
                     HttpRequest.newBuilder(login)
-                            .timeout(Duration.ofSeconds(10))
+                            .timeout(REQUEST_TIMEOUT)
                             .header("Cookie", cookie.substring(0, cookie.indexOf(';')))
                             .header(
                                     "X-CSRF-Token",

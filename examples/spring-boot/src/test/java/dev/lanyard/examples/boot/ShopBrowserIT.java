@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -96,7 +97,11 @@ class ShopBrowserIT {
         browser.findElement(By.id("username")).sendKeys("alice");
         browser.findElement(By.id("password")).sendKeys("password");
         browser.findElement(By.cssSelector("button[type=submit]")).click();
-        new WebDriverWait(browser, WAIT).until(d -> !d.getCurrentUrl().contains("/login"));
+        // The URL changes when the next page's navigation commits, before that page has loaded: wait for both, so
+        // that what the test reads next is the whole page
+        new WebDriverWait(browser, WAIT)
+                .until(d -> !d.getCurrentUrl().contains("/login")
+                        && "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
     }
 
     private static ChromeDriver chromium() throws IOException {

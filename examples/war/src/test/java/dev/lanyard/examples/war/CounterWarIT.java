@@ -30,6 +30,12 @@ class CounterWarIT {
 
     private static final Logger TOMCAT_LOGS =
             Logger.getLogger("org.apache"); // a strong reference: JUL holds loggers weakly
+    /**
+     * How long a request may take: a bound for a server that hangs, not a latency promise. The first request
+     * loads and compiles the web application's classes, which a loaded machine makes slow.
+     */
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
     private static final Pattern SESSION_COOKIE = Pattern.compile("^__Host-session=([A-Za-z0-9_-]+);");
 
     private final HttpClient http = HttpClient.newBuilder()
@@ -115,7 +121,7 @@ class CounterWarIT {
 
         // What an <img src> or a link on another site sends: a GET with the visitor's cookie.
         HttpRequest.Builder link = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/audit?leave"))
-                .timeout(Duration.ofSeconds(10))
+                .timeout(REQUEST_TIMEOUT)
                 .header("Cookie", "__Host-session=" + id)
                 .header("Sec-Fetch-Site", "cross-site");
         http.send(link.build(), HttpResponse.BodyHandlers.ofString());
@@ -128,7 +134,7 @@ class CounterWarIT {
     private int leave(String sessionId) throws Exception {
         String origin = "http://127.0.0.1:" + port;
         HttpRequest request = HttpRequest.newBuilder(URI.create(origin + "/audit"))
-                .timeout(Duration.ofSeconds(10))
+                .timeout(REQUEST_TIMEOUT)
                 .header("Cookie", "__Host-session=" + sessionId)
                 .header("Origin", origin)
                 .header("Content-Type", "application/x-www-form-urlencoded")
@@ -143,7 +149,7 @@ class CounterWarIT {
 
     private Map<String, Integer> audit(String sessionId, String query) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/audit" + query))
-                .timeout(Duration.ofSeconds(10));
+                .timeout(REQUEST_TIMEOUT);
         if (sessionId != null) {
             request.header("Cookie", "__Host-session=" + sessionId);
         }
@@ -170,7 +176,7 @@ class CounterWarIT {
 
     private HttpResponse<String> get(String sessionId) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/count"))
-                .timeout(Duration.ofSeconds(10));
+                .timeout(REQUEST_TIMEOUT);
         if (sessionId != null) {
             request.header("Cookie", "__Host-session=" + sessionId);
         }
