@@ -9,7 +9,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /** The WebSocket suite on embedded Jetty 12 (ee10). */
-class JettyIT extends SocketContract {
+class JettyIT extends SocketBindingContract {
 
     @Override
     SocketContract.Running start(List<ServerEndpointConfig> endpoints, SocketSessions sockets, List<String> guarded)

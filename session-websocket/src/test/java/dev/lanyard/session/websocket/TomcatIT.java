@@ -21,7 +21,7 @@ import org.apache.tomcat.websocket.server.WsSci;
 import org.junit.jupiter.api.Test;
 
 /** The WebSocket suite on embedded Tomcat 11 and, in the {@code tomcat10} execution, Tomcat 10.1. */
-class TomcatIT extends SocketContract {
+class TomcatIT extends SocketBindingContract {
 
     @Override
     SocketContract.Running start(List<ServerEndpointConfig> endpoints, SocketSessions sockets, List<String> guarded)
