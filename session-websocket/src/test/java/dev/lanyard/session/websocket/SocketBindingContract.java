@@ -64,43 +64,15 @@ abstract class SocketBindingContract extends SocketContract {
 
     /**
      * Tells the bound user, the bound roles (sorted) and whether the bound session holds the role it is sent.
-     * Answers with the blocking sender: Tomcat refuses an asynchronous send while the previous one has not
-     * completed on its side, even when the client already read it.
+     * Answers with the blocking sender, as {@link Echo} does.
      */
     static final class RolesEcho extends Endpoint {
         @Override
         public void onOpen(jakarta.websocket.Session socket, EndpointConfig config) {
             BoundSession bound = BoundSession.of(socket).orElseThrow();
-            socket.addMessageHandler(String.class, (MessageHandler.Whole<String>) role -> answer(
+            socket.addMessageHandler(String.class, (MessageHandler.Whole<String>) role -> send(
                     socket,
                     bound.userId() + ":" + String.join(",", new TreeSet<>(bound.roles())) + ":" + bound.hasRole(role)));
-        }
-    }
-
-    /** Echoes text after {@link SocketSessions#admit} lets it through, with the blocking sender (see above). */
-    static final class BlockingEcho extends Endpoint {
-        private final SocketSessions sockets;
-
-        BlockingEcho(SocketSessions sockets) {
-            this.sockets = sockets;
-        }
-
-        @Override
-        public void onOpen(jakarta.websocket.Session socket, EndpointConfig config) {
-            BoundSession bound = BoundSession.of(socket).orElseThrow();
-            socket.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> {
-                if (sockets.admit(socket)) {
-                    answer(socket, bound.userId() + ":" + text);
-                }
-            });
-        }
-    }
-
-    private static void answer(jakarta.websocket.Session socket, String text) {
-        try {
-            socket.getBasicRemote().sendText(text);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -191,9 +163,8 @@ abstract class SocketBindingContract extends SocketContract {
         Duration step = touch.dividedBy(12);
         NewSession alice = login("alice");
         URI server = serveOnA(
-                a.sockets.endpoint("/steady", () -> new BlockingEcho(a.sockets), FAIL_OPEN),
-                a.sockets.endpoint(
-                        "/each", () -> new BlockingEcho(a.sockets), FAIL_OPEN.withCheck(SocketCheck.EACH_MESSAGE)));
+                a.sockets.endpoint("/steady", () -> new Echo(a.sockets), FAIL_OPEN),
+                a.sockets.endpoint("/each", () -> new Echo(a.sockets), FAIL_OPEN.withCheck(SocketCheck.EACH_MESSAGE)));
         SocketClient periodic =
                 SocketClient.connect(server.resolve("/steady"), alice.id().value());
         SocketClient perMessage =

@@ -131,7 +131,11 @@ abstract class SocketContract {
         }
     }
 
-    /** Echoes text, prefixed with the bound user, after {@link SocketSessions#admit} lets it through. */
+    /**
+     * Echoes text, prefixed with the bound user, after {@link SocketSessions#admit} lets it through. Answers
+     * with the blocking sender: Tomcat refuses an asynchronous send while the previous one has not completed
+     * on its side, even when the client already read it, and the refusal would only show as a missing echo.
+     */
     static final class Echo extends Endpoint {
         private final SocketSessions sockets;
 
@@ -144,9 +148,18 @@ abstract class SocketContract {
             BoundSession bound = BoundSession.of(socket).orElseThrow();
             socket.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> {
                 if (sockets.admit(socket)) {
-                    socket.getAsyncRemote().sendText(bound.userId() + ":" + text);
+                    send(socket, bound.userId() + ":" + text);
                 }
             });
+        }
+    }
+
+    /** Sends with the blocking sender; see {@link Echo}. */
+    static void send(jakarta.websocket.Session socket, String text) {
+        try {
+            socket.getBasicRemote().sendText(text);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
