@@ -71,12 +71,8 @@ public final class SocketSessions implements AutoCloseable {
     static final String BOUND_PROPERTY = BoundSession.class.getName();
     /** The session attribute in which the servlet filter keeps the roles given at login, comma-separated. */
     static final String ROLES_ATTRIBUTE = "lanyard.roles";
-    /**
-     * How long, at least, a session found gone waits for the note that names the cause: the note is written by
-     * the node that ended the session just after the store change, which a loaded machine can delay by more than
-     * a short check interval. Real time, not the manager's clock: it bounds a message's arrival, not a session.
-     */
-    static final Duration NOTE_GRACE = Duration.ofSeconds(1);
+    /** How long, at least, a session found gone waits for the note that names the cause ({@link AwaitedNotes}). */
+    static final Duration NOTE_GRACE = AwaitedNotes.GRACE;
 
     private static final Logger LOG = LoggerFactory.getLogger(SocketSessions.class);
 
@@ -91,11 +87,8 @@ public final class SocketSessions implements AutoCloseable {
     private final Map<SocketCloseCause, LongAdder> closes = new EnumMap<>(SocketCloseCause.class);
     private final LongAdder refusedHandshakes = new LongAdder();
     private final AtomicBoolean unguardedWarned = new AtomicBoolean();
-    /**
-     * Sessions found gone without a note saying why, with when ({@link System#nanoTime}) that was first seen: each
-     * is given one more check, and at least {@link #NOTE_GRACE}, for the note to arrive.
-     */
-    private final Map<SessionHandle, Long> unexplained = new ConcurrentHashMap<>();
+    /** Sessions found gone without a note saying why, given time for the note to arrive. */
+    private final AwaitedNotes unexplained = new AwaitedNotes();
     /** Records this node's socket counts in the shared store; {@code null} when the store has no values. */
     private final CountRecorder counts;
 
@@ -423,7 +416,7 @@ public final class SocketSessions implements AutoCloseable {
                     .computeIfAbsent(s.bound().handle(), h -> new ArrayList<>())
                     .add(s);
         }
-        unexplained.keySet().retainAll(bySession.keySet());
+        unexplained.retainOnly(bySession.keySet());
         for (Map.Entry<SessionHandle, List<Socket>> e : bySession.entrySet()) {
             check(e.getKey(), e.getValue().get(0).bound().version(), e.getValue(), true);
         }
@@ -456,7 +449,7 @@ public final class SocketSessions implements AutoCloseable {
             return true;
         }
         SocketCloseCause cause = why(handle, resolution.status());
-        if (cause == SocketCloseCause.ENDED && periodic && awaitingNote(handle)) {
+        if (cause == SocketCloseCause.ENDED && periodic && unexplained.stillAwaited(handle)) {
             // the node that ended the session writes its note just after the store change: give it time to arrive
             return false;
         }
@@ -465,17 +458,6 @@ public final class SocketSessions implements AutoCloseable {
             closeSocket(s, cause);
         }
         return false;
-    }
-
-    /**
-     * Whether a session found gone without a note still waits for one: until one more check has run and at least
-     * {@link #NOTE_GRACE} has passed since it was first found so (a count of checks alone would be a time that
-     * shrinks with the check interval).
-     */
-    private boolean awaitingNote(SessionHandle handle) {
-        long now = System.nanoTime();
-        Long first = unexplained.putIfAbsent(handle, now);
-        return first == null || now - first < NOTE_GRACE.toNanos();
     }
 
     private void touch(Session session) {
