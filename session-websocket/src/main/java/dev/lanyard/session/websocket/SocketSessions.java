@@ -71,8 +71,6 @@ public final class SocketSessions implements AutoCloseable {
     static final String BOUND_PROPERTY = BoundSession.class.getName();
     /** The session attribute in which the servlet filter keeps the roles given at login, comma-separated. */
     static final String ROLES_ATTRIBUTE = "lanyard.roles";
-    /** How long, at least, a session found gone waits for the note that names the cause ({@link AwaitedNotes}). */
-    static final Duration NOTE_GRACE = AwaitedNotes.GRACE;
 
     private static final Logger LOG = LoggerFactory.getLogger(SocketSessions.class);
 

@@ -337,8 +337,8 @@ abstract class SocketContract {
         SocketClient.Closed closed = client.awaitClose(CLOSE_BOUND);
 
         assertThat(closed).isEqualTo(new SocketClient.Closed(1008, SocketCloseCause.ENDED.phrase()));
-        // waited for a note at least NOTE_GRACE (not one 200 ms check) from when A first found the session gone
-        assertThat(Duration.ofNanos(client.closedAt() - start)).isGreaterThanOrEqualTo(SocketSessions.NOTE_GRACE);
+        // waited for a note at least AwaitedNotes.GRACE (not one 200 ms check) from when A first found the session gone
+        assertThat(Duration.ofNanos(client.closedAt() - start)).isGreaterThanOrEqualTo(AwaitedNotes.GRACE);
     }
 
     @Test
