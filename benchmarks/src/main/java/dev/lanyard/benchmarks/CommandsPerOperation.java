@@ -70,7 +70,7 @@ final class CommandsPerOperation {
             ReportLog.line("");
             ReportLog.line(
                     "%s",
-                    "Commands the store sends per operation (counted in its Lettuce client; each is one round trip; "
+                    "Commands the store sends per operation (counted in its Lettuce client; each is one round trip unless sent together with the next, as a resolve's HGETALL and GET are; "
                             + n + " operations on sessions with 3 attributes)");
             ReportLog.line("%-34s %6s  %s%n", "operation", "total", "by command");
             NewSession one = manager.create(RedisStoreBenchmark.CLIENT);

@@ -120,7 +120,7 @@ public final class Footprint {
                         () -> manager.resolve(id).session().orElseThrow(),
                         () -> connection.sync().hgetall(key));
                 print(attributes, "resolve", read);
-                // A logged-in session: the resolve script also reads the user's version, in the same round trip.
+                // A logged-in session: the resolve also reads the user's version, in the same round trip.
                 NewSession user = manager.login(null, "ab-user-" + attributes, RedisStoreBenchmark.CLIENT);
                 withAttributes(manager, user, attributes);
                 String userId = user.id().value();

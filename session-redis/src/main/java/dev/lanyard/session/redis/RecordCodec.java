@@ -173,6 +173,38 @@ final class RecordCodec {
     }
 
     /**
+     * Whether a hash read with {@code HGETALL} has the field.
+     *
+     * @param fields the hash's fields
+     * @param field the field
+     * @return true when present
+     */
+    static boolean has(Map<byte[], byte[]> fields, RedisSchema.Field field) {
+        for (byte[] key : fields.keySet()) {
+            if (Arrays.equals(key, field.bytes)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The session's write counter in a hash read with {@code HGETALL}: 0 when absent or unreadable,
+     * as {@link #writes(List, int)}.
+     *
+     * @param fields the hash's fields
+     * @return the count of updates Redis applied to the session
+     */
+    static long writes(Map<byte[], byte[]> fields) {
+        for (Map.Entry<byte[], byte[]> e : fields.entrySet()) {
+            if (Arrays.equals(e.getKey(), RedisSchema.Field.WRITES.bytes)) {
+                return count(e.getValue());
+            }
+        }
+        return 0;
+    }
+
+    /**
      * The session's write counter in alternating field names and values, as a script returns them:
      * 0 when absent (a session never updated, or written before the counter existed) or unreadable.
      *
@@ -185,14 +217,18 @@ final class RecordCodec {
             if (flat.get(i) instanceof byte[] key
                     && Arrays.equals(key, RedisSchema.Field.WRITES.bytes)
                     && flat.get(i + 1) instanceof byte[] value) {
-                try {
-                    return Long.parseLong(new String(value, StandardCharsets.US_ASCII));
-                } catch (NumberFormatException e) {
-                    return 0;
-                }
+                return count(value);
             }
         }
         return 0;
+    }
+
+    private static long count(byte[] value) {
+        try {
+            return Long.parseLong(new String(value, StandardCharsets.US_ASCII));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /**

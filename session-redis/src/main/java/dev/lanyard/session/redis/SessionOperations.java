@@ -15,7 +15,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +40,9 @@ final class SessionOperations {
     /** How long a timed-out session's hash outlives its marker; 0 when timeouts are not reported. */
     private final Duration grace;
 
+    /** The users of the handles this node has read or written lately: lets a read skip the script. */
+    private final KnownUsers knownUsers = new KnownUsers();
+
     SessionOperations(CommandRunner redis, RedisSchema schema, Clock clock, boolean cluster, Duration grace) {
         this.redis = redis;
         this.schema = schema;
@@ -50,12 +55,21 @@ final class SessionOperations {
         if (!cluster) {
             return loadCounted(handle).map(Loaded::record);
         }
-        // Cluster: the user's version lives in the user's slot, so a user's session costs a 2nd read.
+        KnownUsers.Known known = knownUsers.of(handle);
+        if (known != null) {
+            Loaded loaded = loadKnown(handle, known);
+            if (loaded != FALL_BACK) {
+                return Optional.ofNullable(loaded).map(Loaded::record);
+            }
+        }
+        // Cluster: the user's version lives in the user's slot, so a session whose user this node
+        // does not know yet costs a 2nd read.
         Map<byte[], byte[]> fields = redis.await(redis.call(r -> r.hgetall(schema.sessionKey(handle))), "load", handle);
         if (fields == null || fields.isEmpty()) {
             return Optional.empty();
         }
         SessionRecord record = RecordCodec.decode(handle, fields);
+        knownUsers.remember(handle, record.userId(), schema);
         if (record.userId() != null && record.userVersion() < userVersion(record.userId())) {
             return Optional.empty();
         }
@@ -65,9 +79,22 @@ final class SessionOperations {
     /** A session as read, with its write counter ({@link RecordCodec#writes}). */
     record Loaded(SessionRecord record, long writes) {}
 
-    /** Reads a session and its write counter in one script call; single server only. */
+    /** {@link #loadKnown}'s answer when only the script (or a second read) can decide. */
+    private static final Loaded FALL_BACK = new Loaded(null, -1);
+
+    /**
+     * Reads a session and its write counter in one round trip; single server only. A session whose
+     * user this node knows ({@link KnownUsers}) is read with plain commands sent together; any other
+     * with the load script, which finds the user itself.
+     */
     Optional<Loaded> loadCounted(SessionHandle handle) {
-        // One round trip: the script reads the session and, for a user's session, the version.
+        KnownUsers.Known known = knownUsers.of(handle);
+        if (known != null) {
+            Loaded loaded = loadKnown(handle, known);
+            if (loaded != FALL_BACK) {
+                return Optional.ofNullable(loaded);
+            }
+        }
         List<Object> fields = redis.await(
                 redis.script(
                         Script.LOAD,
@@ -79,7 +106,55 @@ final class SessionOperations {
         if (fields == null || fields.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Loaded(RecordCodec.decode(handle, fields, 0), RecordCodec.writes(fields, 0)));
+        SessionRecord record = RecordCodec.decode(handle, fields, 0);
+        knownUsers.remember(handle, record.userId(), schema);
+        return Optional.of(new Loaded(record, RecordCodec.writes(fields, 0)));
+    }
+
+    /**
+     * Reads a session believed to be {@code known}'s user's (null: anonymous) without a script: the hash,
+     * then, sent with it before any answer, the timeout marker's existence (when this store reports
+     * timeouts) and the user's version. Redis runs them in that order, so a revocation that lands
+     * before the hash is read is seen by the version read that follows it, as in the script. The
+     * answer decides as {@code load.lua} does: absent when the hash is, when a marked hash's marker
+     * is gone, or when the user's version has moved past the session's stamp. Returns null for
+     * absent, or {@link #FALL_BACK} when the hash's user is not {@code userId} or the hash is marked
+     * and the marker was not asked for.
+     */
+    private Loaded loadKnown(SessionHandle handle, KnownUsers.Known known) {
+        String userId = known.userId();
+        // Sent one after the other without waiting: one round trip, run by Redis in this order (on
+        // Cluster the hash and the version live on two nodes, both asked at once).
+        CompletableFuture<Map<byte[], byte[]>> hash = redis.call(r -> r.hgetall(schema.sessionKey(handle)));
+        CompletableFuture<Long> marker = grace.isZero() ? null : redis.call(r -> r.exists(schema.timeoutKey(handle)));
+        CompletableFuture<byte[]> version = userId == null ? null : redis.call(r -> r.get(known.versionKey()));
+        // One connection answers in order: once the last answer is in, so are the others (single server).
+        byte[] current = version == null ? null : redis.await(version, "load", handle);
+        Long markers = marker == null ? null : redis.await(marker, "load", handle);
+        Map<byte[], byte[]> fields = redis.await(hash, "load", handle);
+        if (fields == null || fields.isEmpty()) {
+            return null;
+        }
+        SessionRecord record = RecordCodec.decode(handle, fields);
+        boolean marked = RecordCodec.has(fields, RedisSchema.Field.MARKED);
+        if (!Objects.equals(record.userId(), userId) || (marked && markers == null)) {
+            return FALL_BACK;
+        }
+        if (marked && markers == 0) {
+            return null;
+        }
+        if (current != null) {
+            long stamp;
+            try {
+                stamp = Long.parseLong(new String(current, StandardCharsets.US_ASCII));
+            } catch (NumberFormatException e) {
+                return FALL_BACK;
+            }
+            if (stamp > record.userVersion()) {
+                return null;
+            }
+        }
+        return new Loaded(record, RecordCodec.writes(fields));
     }
 
     boolean create(SessionRecord record, Duration ttl) {
@@ -96,6 +171,7 @@ final class SessionOperations {
             }
         }
         redis.replicated("create", record.handle());
+        knownUsers.remember(record.handle(), record.userId(), schema);
         return true;
     }
 
@@ -173,6 +249,7 @@ final class SessionOperations {
             return Optional.empty();
         }
         redis.replicated("rotate", next.handle());
+        knownUsers.remember(next.handle(), next.userId(), schema);
         return Optional.of(next);
     }
 

@@ -60,6 +60,9 @@ final class CommandMonitor implements AutoCloseable {
         }
     }
 
+    /** A command a client sent: its name (lower case) and when Redis ran it, in seconds. */
+    record Sent(String command, double seconds) {}
+
     /**
      * Runs an operation and returns the commands clients sent during it (command names, lower case).
      *
@@ -67,10 +70,21 @@ final class CommandMonitor implements AutoCloseable {
      * @return the commands, in order
      */
     List<String> roundTrips(Runnable operation) {
+        return sent(operation).stream().map(Sent::command).toList();
+    }
+
+    /**
+     * Runs an operation and returns the commands clients sent during it, with the time Redis ran
+     * each (MONITOR's timestamp), in order.
+     *
+     * @param operation the operation
+     * @return the commands
+     */
+    List<Sent> sent(Runnable operation) {
         String begin = mark();
         operation.run();
         String end = mark();
-        List<String> commands = new ArrayList<>();
+        List<Sent> commands = new ArrayList<>();
         boolean inside = false;
         for (String line : lines) {
             if (line.contains(begin)) {
@@ -82,7 +96,9 @@ final class CommandMonitor implements AutoCloseable {
             }
             if (inside && !line.contains(" lua]") && line.contains("] \"")) {
                 String command = line.substring(line.indexOf("] \"") + 3);
-                commands.add(command.substring(0, command.indexOf('"')).toLowerCase(java.util.Locale.ROOT));
+                double seconds = Double.parseDouble(line.substring(line.indexOf('+') + 1, line.indexOf(' ')));
+                commands.add(new Sent(
+                        command.substring(0, command.indexOf('"')).toLowerCase(java.util.Locale.ROOT), seconds));
             }
         }
         return commands;

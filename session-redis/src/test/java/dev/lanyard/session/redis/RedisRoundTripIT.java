@@ -9,12 +9,14 @@ import dev.lanyard.session.SessionManager;
 import dev.lanyard.session.SessionUpdate;
 import dev.lanyard.session.redis.testing.RedisProcess;
 import dev.lanyard.session.redis.testing.TestRedis;
+import dev.lanyard.session.tck.net.FaultProxy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
@@ -27,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Counts the commands Redis executes per operation with {@code INFO commandstats} on a private
  * server ({@code CONFIG RESETSTAT} before each measurement) and the round trips with
- * {@code MONITOR}: a resolve is one round trip (one script that only reads), and a read-only
+ * {@code MONITOR}: a resolve is one round trip (a script that only reads for a session this node
+ * has not seen, else the hash and the user's version sent together), and a read-only
  * request within the touch interval writes nothing. Also records, without asserting
  * them, the figures for the documentation (commands per request, bytes per session) in
  * {@code target/redis-figures.txt}.
@@ -95,6 +98,17 @@ class RedisRoundTripIT {
         store.putIfAbsent("warm", new byte[] {1}, java.time.Duration.ofSeconds(5));
         store.compareAndSet("warm", new byte[] {1}, new byte[] {2}, java.time.Duration.ofSeconds(5));
         manager.sessionsOf("warm");
+        // A session this node has not seen is read by the load script.
+        try (RedisSessionStore otherNode = RedisSessionStore.builder()
+                .location(redis.uri())
+                .commandTimeout(Duration.ofSeconds(2))
+                .build()) {
+            manager.resolve(SessionManager.builder(otherNode)
+                    .logEvents(false)
+                    .build()
+                    .create(ClientInfo.UNKNOWN)
+                    .id());
+        }
     }
 
     private static Map<String, Long> measure(Runnable operation) {
@@ -123,13 +137,13 @@ class RedisRoundTripIT {
     @Test
     void resolvingASessionIsOneRoundTripThatOnlyReads() {
         NewSession s = manager.create(ClientInfo.UNKNOWN);
+        // This node wrote the session, so it knows the session has no user: a bare HGETALL, no script.
         assertThat(monitor.roundTrips(
                         () -> assertThat(manager.resolve(s.id()).isFound()).isTrue()))
-                .containsExactly("evalsha");
+                .containsExactly("hgetall");
         Map<String, Long> calls =
                 measure(() -> assertThat(manager.resolve(s.id()).isFound()).isTrue());
-        // The script reads the hash and finds no user field: an anonymous session has no version to check.
-        assertThat(calls).containsOnly(Map.entry("evalsha", 1L), Map.entry("hgetall", 1L));
+        assertThat(calls).containsOnly(Map.entry("hgetall", 1L));
     }
 
     @Test
@@ -137,10 +151,62 @@ class RedisRoundTripIT {
         NewSession s = manager.login(null, "round-trip-user", ClientInfo.UNKNOWN);
         assertThat(monitor.roundTrips(
                         () -> assertThat(manager.resolve(s.id()).isFound()).isTrue()))
-                .containsExactly("evalsha");
+                .containsExactly("hgetall", "get");
         Map<String, Long> calls =
                 measure(() -> assertThat(manager.resolve(s.id()).isFound()).isTrue());
-        assertThat(calls).containsOnly(Map.entry("evalsha", 1L), Map.entry("hgetall", 1L), Map.entry("get", 1L));
+        assertThat(calls).containsOnly(Map.entry("hgetall", 1L), Map.entry("get", 1L));
+    }
+
+    @Test
+    void aSessionThisNodeHasNotSeenIsReadByTheScriptOnceThenWithoutIt() {
+        try (RedisSessionStore otherNode = RedisSessionStore.builder()
+                .location(redis.uri())
+                .commandTimeout(Duration.ofSeconds(2))
+                .build()) {
+            NewSession s = SessionManager.builder(otherNode)
+                    .logEvents(false)
+                    .nodeId("node-b")
+                    .build()
+                    .login(null, "seen-elsewhere", ClientInfo.UNKNOWN);
+            assertThat(monitor.roundTrips(
+                            () -> assertThat(manager.resolve(s.id()).isFound()).isTrue()))
+                    .as("first read on this node: the script finds the user")
+                    .containsExactly("evalsha");
+            assertThat(monitor.roundTrips(
+                            () -> assertThat(manager.resolve(s.id()).isFound()).isTrue()))
+                    .as("later reads: the hash and the user's version, no script")
+                    .containsExactly("hgetall", "get");
+        }
+    }
+
+    @Test
+    void theHashAndTheUsersVersionAreSentTogetherNotOneAfterTheOthersAnswer() {
+        // Replies held 300 ms by a proxy: commands sent one after the other's answer would reach
+        // Redis 300 ms apart; sent together, they run back to back.
+        Duration held = Duration.ofMillis(300);
+        try (FaultProxy proxy = FaultProxy.start("127.0.0.1", redis.port());
+                RedisSessionStore delayed = RedisSessionStore.builder()
+                        .location(proxy.uri())
+                        .commandTimeout(Duration.ofSeconds(5))
+                        .build()) {
+            SessionManager node = SessionManager.builder(delayed)
+                    .logEvents(false)
+                    .nodeId("node-c")
+                    .build();
+            NewSession s = node.login(null, "pipelined-user", ClientInfo.UNKNOWN);
+            proxy.delayReplies(held);
+            long[] took = new long[1];
+            List<CommandMonitor.Sent> sent = monitor.sent(() -> {
+                long start = System.nanoTime();
+                assertThat(node.resolve(s.id()).isFound()).isTrue();
+                took[0] = System.nanoTime() - start;
+            });
+            assertThat(sent).extracting(CommandMonitor.Sent::command).containsExactly("hgetall", "get");
+            assertThat(Duration.ofNanos(took[0])).as("the replies were held").isGreaterThanOrEqualTo(held);
+            assertThat(sent.get(1).seconds() - sent.get(0).seconds())
+                    .as("seconds between the two commands at Redis")
+                    .isLessThan(held.toMillis() / 2000.0);
+        }
     }
 
     @Test
@@ -150,7 +216,7 @@ class RedisRoundTripIT {
             Session resolved = manager.resolve(s.id()).session().orElseThrow();
             manager.save(resolved, SessionUpdate.none());
         });
-        assertThat(calls).containsOnly(Map.entry("evalsha", 1L), Map.entry("hgetall", 1L));
+        assertThat(calls).containsOnly(Map.entry("hgetall", 1L));
     }
 
     @Test
