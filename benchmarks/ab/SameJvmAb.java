@@ -25,6 +25,7 @@ public class SameJvmAb {
   static IntToDoubleFunction load(String jar) throws Exception {
     URLClassLoader loader = new URLClassLoader(new URL[] {new File(jar).toURI().toURL(),
         new File(System.getProperty("task.dir")).toURI().toURL()}, ClassLoader.getPlatformClassLoader());
-    return (IntToDoubleFunction) loader.loadClass("ResolveTask").getConstructor().newInstance();
+    return (IntToDoubleFunction) loader.loadClass(System.getProperty("task.class", "ResolveTask"))
+        .getConstructor().newInstance();
   }
 }
