@@ -42,10 +42,11 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * {@code wrk}) in another, 8 kept-alive connections. One servlet reads a session attribute on
  * {@code /r} and writes one on {@code /w}; it is mapped with no session filter, with no filter
  * plus one bare {@code HGETALL} per request (the one-round-trip floor), behind the filter on the
- * Redis store, and behind it on the Redis store with the near cache. Every request presents one of
- * 64 logged-in sessions in turn, so writers rarely meet on one session.
+ * Redis store (once with logged-in sessions, once with anonymous ones, whose read needs no user's
+ * version), and behind it on the Redis store with the near cache. Every request presents one of 64
+ * sessions in turn, so writers rarely meet on one session.
  *
- * <p>The eight cases run in rounds, in a rotated order each round, so drift in the machine's load
+ * <p>The ten cases run in rounds, in a rotated order each round, so drift in the machine's load
  * falls on all of them alike; the report gives each case's median over the rounds and the ratios
  * the speed goals name (docs/performance.md, "Under concurrency").
  *
@@ -81,7 +82,8 @@ public final class ConcurrentLoad {
         try (Fixture fixture = Fixture.start()) {
             Map<String, List<WrkResult>> results = new LinkedHashMap<>();
             List<String> cases = Stream.of(
-                            "plain/r", "plain/w", "floor/r", "floor/w", "redis/r", "redis/w", "near/r", "near/w")
+                            "plain/r", "plain/w", "floor/r", "floor/w", "redis/r", "redis/w", "anon/r", "anon/w",
+                            "near/r", "near/w")
                     .filter(c -> only.matcher(c).matches())
                     .toList();
             for (String c : cases) {
@@ -126,8 +128,10 @@ public final class ConcurrentLoad {
         row(out, "no session filter", median.get("plain/r"), median.get("plain/w"));
         row(out, "no filter + one bare HGETALL", median.get("floor/r"), median.get("floor/w"));
         row(out, "Lanyard filter, Redis", median.get("redis/r"), median.get("redis/w"));
+        row(out, "Lanyard filter, Redis, anonymous", median.get("anon/r"), median.get("anon/w"));
         row(out, "Lanyard filter, Redis + near cache", median.get("near/r"), median.get("near/w"));
         ratio(out, median, "Redis /r vs the one-round-trip floor:  %.2fx (goal >= 0.9)%n", "redis/r", "floor/r");
+        ratio(out, median, "  the same, anonymous sessions:        %.2fx%n", "anon/r", "floor/r");
         ratio(out, median, "near cache /r vs no filter:            %.2fx (goal >= 0.95)%n", "near/r", "plain/r");
         ratio(out, median, "near cache /w vs Redis without cache:  %.2fx (goal >= 1.3)%n", "near/w", "redis/w");
         out.append(String.format(Locale.ROOT, "near cache: %s%n", nearCache.stats()));
@@ -224,10 +228,15 @@ public final class ConcurrentLoad {
             context.addServlet(new ServletHolder(new AttributeServlet(null, List.of())), "/plain/*");
             context.addServlet(new ServletHolder(new AttributeServlet(connection, floorKeys)), "/floor/*");
             context.addServlet(new ServletHolder(new AttributeServlet(null, List.of())), "/redis/*");
+            context.addServlet(new ServletHolder(new AttributeServlet(null, List.of())), "/anon/*");
             context.addServlet(new ServletHolder(new AttributeServlet(null, List.of())), "/near/*");
             context.addFilter(
                     new FilterHolder(HttpBenchmark.filter(redisManager, "r")),
                     "/redis/*",
+                    EnumSet.allOf(DispatcherType.class));
+            context.addFilter(
+                    new FilterHolder(HttpBenchmark.filter(redisManager, "a")),
+                    "/anon/*",
                     EnumSet.allOf(DispatcherType.class));
             context.addFilter(
                     new FilterHolder(HttpBenchmark.filter(nearManager, "n")),
@@ -240,6 +249,7 @@ public final class ConcurrentLoad {
 
             List<String> redisCookies = new ArrayList<>();
             List<String> nearCookies = new ArrayList<>();
+            List<String> anonymousCookies = new ArrayList<>();
             for (int i = 0; i < SESSIONS; i++) {
                 NewSession r = loggedIn(redisManager, i);
                 redisCookies.add("r=" + r.id().value());
@@ -247,17 +257,25 @@ public final class ConcurrentLoad {
                         (redisStore.keyPrefix() + "s:{" + r.session().handle().value() + "}")
                                 .getBytes(StandardCharsets.UTF_8));
                 nearCookies.add("n=" + loggedIn(nearManager, i).id().value());
+                anonymousCookies.add("a="
+                        + withAttributes(redisManager, redisManager.create(RedisStoreBenchmark.CLIENT), i)
+                                .id()
+                                .value());
             }
             cookies.put("plain", redisCookies);
             cookies.put("floor", redisCookies);
             cookies.put("redis", redisCookies);
+            cookies.put("anon", anonymousCookies);
             cookies.put("near", nearCookies);
             script = Files.createTempFile("lanyard-wrk", ".lua");
             closing.add(() -> Files.deleteIfExists(script));
         }
 
         private static NewSession loggedIn(SessionManager manager, int i) {
-            NewSession created = manager.login(null, "user-" + i, RedisStoreBenchmark.CLIENT);
+            return withAttributes(manager, manager.login(null, "user-" + i, RedisStoreBenchmark.CLIENT), i);
+        }
+
+        private static NewSession withAttributes(SessionManager manager, NewSession created, int i) {
             manager.save(
                             created.session(),
                             SessionUpdate.builder()
