@@ -44,15 +44,6 @@ final class KnownUsers {
         }
     }
 
-    /** Forgets the handle, if its slot still holds it. */
-    void forget(SessionHandle handle) {
-        int slot = slot(handle);
-        Known known = table.get(slot);
-        if (known != null && known.handle().equals(handle)) {
-            table.compareAndSet(slot, known, null);
-        }
-    }
-
     private static int slot(SessionHandle handle) {
         int h = handle.hashCode();
         return (h ^ (h >>> 16)) & (SLOTS - 1);

@@ -129,7 +129,7 @@ final class SessionOperations {
         CompletableFuture<Long> marker = grace.isZero() ? null : redis.call(r -> r.exists(schema.timeoutKey(handle)));
         CompletableFuture<byte[]> version = userId == null ? null : redis.call(r -> r.get(known.versionKey()));
         // One connection answers in order: once the last answer is in, so are the others (single server).
-        byte[] current = version == null ? null : redis.await(version, "load", handle);
+        byte[] usersVersion = version == null ? null : redis.await(version, "load", handle);
         Long markers = marker == null ? null : redis.await(marker, "load", handle);
         Map<byte[], byte[]> fields = redis.await(hash, "load", handle);
         if (fields == null || fields.isEmpty()) {
@@ -143,15 +143,15 @@ final class SessionOperations {
         if (marked && markers == 0) {
             return null;
         }
-        if (current != null) {
-            long stamp;
+        if (usersVersion != null) {
+            long latest;
             try {
-                stamp = Long.parseLong(new String(current, StandardCharsets.US_ASCII));
+                latest = Long.parseLong(new String(usersVersion, StandardCharsets.US_ASCII));
             } catch (NumberFormatException e) {
                 return FALL_BACK;
             }
-            if (stamp > record.userVersion()) {
-                return null;
+            if (latest > record.userVersion()) {
+                return null; // revoked: the user's version moved past the session's stamp
             }
         }
         return new Loaded(record, RecordCodec.writes(fields));
