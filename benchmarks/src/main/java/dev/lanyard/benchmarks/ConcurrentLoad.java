@@ -28,6 +28,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -74,7 +75,7 @@ public final class ConcurrentLoad {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         int connections = args.length > 2 ? Integer.parseInt(args[2]) : 8;
-        java.util.regex.Pattern only = java.util.regex.Pattern.compile(args.length > 3 ? args[3] : ".*");
+        Pattern only = Pattern.compile(args.length > 3 ? args[3] : ".*");
         if (rounds < 1 || rounds > 50 || seconds < 1 || seconds > 120 || connections < 1 || connections > 256) {
             throw new IllegalArgumentException("rounds 1-50, seconds 1-120, connections 1-256");
         }

@@ -118,8 +118,8 @@ final class SessionOperations {
      * before the hash is read is seen by the version read that follows it, as in the script. The
      * answer decides as {@code load.lua} does: absent when the hash is, when a marked hash's marker
      * is gone, or when the user's version has moved past the session's stamp. Returns null for
-     * absent, or {@link #FALL_BACK} when the hash's user is not {@code userId} or the hash is marked
-     * and the marker was not asked for.
+     * absent, or {@link #FALL_BACK} when the hash's user is not the expected one, the hash is marked
+     * and the marker was not asked for, or the user's version cannot be read as a number.
      */
     private Loaded loadKnown(SessionHandle handle, KnownUsers.Known known) {
         String userId = known.userId();
